@@ -1,0 +1,1 @@
+/* blockpage: not written yet. */

@@ -1,0 +1,1 @@
+/* cli_check: not written yet. */

@@ -1,0 +1,1 @@
+/* cli_daemon: not written yet. */

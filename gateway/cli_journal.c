@@ -1,0 +1,1 @@
+/* cli_journal: not written yet. */

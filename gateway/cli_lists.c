@@ -1,0 +1,1 @@
+/* cli_lists: not written yet. */

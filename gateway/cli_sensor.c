@@ -1,0 +1,1 @@
+/* cli_sensor: not written yet. */

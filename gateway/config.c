@@ -1,0 +1,1 @@
+/* config: not written yet. */

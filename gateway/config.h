@@ -1,0 +1,169 @@
+/* The admin's configuration file (INI, read with libinih) as a validated struct.
+ * The full reference is config/campusgate.conf (every key, commented). */
+#ifndef CG_CONFIG_H
+#define CG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "util.h"
+
+#define CFG_MAX_CATEGORIES 32 /* categories are a bit mask in the policy */
+
+enum list_format { LIST_NATIVE, LIST_HOSTS, LIST_ADBLOCK, LIST_UT1 };
+
+struct cfg_list {
+	enum list_format format;
+	char *path;     /* resolved against the config file's directory */
+	char *name;     /* as written in the config (shown in provenance) */
+	unsigned line;  /* config line that named it */
+};
+
+enum category_kind { CATEGORY_BLOCK, CATEGORY_BYPASS };
+
+struct cfg_category {
+	char *name;            /* "pornography", "gambling", ... */
+	enum category_kind kind;
+	char *title_zh, *title_en;
+	struct cfg_list *lists;
+	size_t n_lists;
+	unsigned line;
+};
+
+enum block_mode { BLOCK_NXDOMAIN, BLOCK_NULL, BLOCK_PAGE, BLOCK_REFUSED };
+enum safesearch { SAFESEARCH_OFF, SAFESEARCH_MODERATE, SAFESEARCH_STRICT };
+
+/* A date range [from, to] as days since 1970-01-01 (inclusive). */
+struct cfg_daterange {
+	int32_t from, to;
+	char *label;    /* "national-day", "final-exams" (optional) */
+};
+
+/* Minutes since midnight, [start, end); end < start means across midnight. */
+struct cfg_timerange {
+	uint16_t start, end;
+};
+
+struct cfg_timetable {
+	char *name;
+	char *timezone;           /* IANA name, e.g. "Asia/Shanghai" */
+	uint8_t weekdays;         /* bit 0 = Monday ... bit 6 = Sunday */
+	struct cfg_timerange *times;
+	size_t n_times;
+	struct cfg_daterange *holidays; /* not in force on these days */
+	size_t n_holidays;
+	struct cfg_daterange *extra;    /* in force all day on these days (exam periods) */
+	size_t n_extra;
+	unsigned line;
+};
+
+struct cfg_group {
+	char *name;
+	struct cg_subnet *subnets;
+	size_t n_subnets;
+	uint32_t block_always;    /* category bit mask: always enforced */
+	uint32_t block_scheduled; /* enforced while the timetable is in force */
+	int timetable;            /* index into cfg.timetables, -1 = none */
+	enum block_mode block_mode;
+	enum safesearch safesearch_google, safesearch_bing, safesearch_youtube,
+		safesearch_duckduckgo;
+	unsigned line;
+};
+
+struct cfg_dns {
+	struct cg_endpoint *listen;  /* UDP and TCP on each */
+	size_t n_listen;
+	struct cg_endpoint *upstream;
+	size_t n_upstream;
+	unsigned threads;            /* worker threads (0 = number of cores) */
+	unsigned timeout_ms;         /* per upstream try */
+	size_t cache_entries;        /* 0 disables the cache */
+	size_t cache_max_bytes;
+	unsigned rate_limit_qps;     /* per client; 0 = off */
+	unsigned rate_limit_burst;
+	bool strip_ech;
+	struct cg_addr block_page_v4, block_page_v6; /* for BLOCK_PAGE */
+	unsigned tcp_idle_ms;
+	unsigned block_ttl;          /* TTL of synthesised answers */
+};
+
+struct cfg_http {
+	struct cg_endpoint *listen;          /* transparent (REDIRECT) */
+	size_t n_listen;
+	struct cg_endpoint *explicit_listen; /* explicit proxy (absolute-form, CONNECT) */
+	size_t n_explicit_listen;
+	struct cg_endpoint *tls_listen;      /* transparent TLS (redirected 443) */
+	size_t n_tls_listen;
+	struct cg_endpoint *blockpage_listen;/* where DNS block-page answers point (port 80) */
+	size_t n_blockpage_listen;
+	struct cg_endpoint parent;           /* send every allowed request here (port 0 = off) */
+	unsigned max_conns;
+	unsigned max_conns_per_client;
+	unsigned head_timeout_ms;
+	unsigned idle_timeout_ms;
+	size_t max_head_bytes;
+	size_t max_line_bytes;
+	unsigned max_headers;
+};
+
+struct cfg_sensor {
+	char **interfaces;
+	size_t n_interfaces;
+	bool promiscuous;
+	struct cg_addr *resolvers;   /* the school's resolvers: DNS elsewhere is a bypass */
+	size_t n_resolvers;
+	size_t max_flows;
+	unsigned flow_timeout_s;
+};
+
+struct cfg_journal {
+	char *dir;
+	unsigned fsync_interval_ms;
+	unsigned retention_days;
+	size_t max_file_bytes;
+	size_t queue_events;
+	char *syslog;       /* NULL/"off", "local", "udp:HOST:PORT", "tcp:HOST:PORT" */
+	char *school;       /* school name/id for reports and syslog */
+};
+
+struct config {
+	char *file;                 /* the path it was read from */
+	char *dir;                  /* its directory (relative paths resolve here) */
+	char *user;                 /* drop to this user after binding; NULL = stay */
+	char *pid_file;             /* written by campusgated, read by `campusgate reload` */
+	bool allow_root;            /* serve non-loopback addresses as root anyway */
+	char *timezone;             /* the school's zone, default "Asia/Shanghai" */
+	char *language;             /* "zh-CN" or "en" for block pages and reports */
+	struct cfg_dns dns;
+	struct cfg_http http;
+	struct cfg_sensor sensor;
+	struct cfg_journal journal;
+	struct cfg_category *categories;
+	size_t n_categories;
+	struct cfg_list *allow;     /* the allowlist */
+	size_t n_allow;
+	struct cfg_timetable *timetables;
+	size_t n_timetables;
+	struct cfg_group *groups;   /* first match by longest prefix; "default" catches all */
+	size_t n_groups;
+};
+
+/* Read and validate a config file. Every problem is added to diag as "file:line: what";
+ * returns NULL when there was any error (nothing half-valid is returned). */
+struct config *config_load(const char *path, struct diag *diag);
+
+/* A config with no file: the built-in defaults plus what overrides add (used by
+ * campusgated's --dns-listen/--blocklist/--upstream flags without -c). */
+struct config *config_default(void);
+
+/* Add a plain list file (one domain per line) as category "blocklist". 0 or -1. */
+int config_add_blocklist(struct config *cfg, const char *path, struct diag *diag);
+
+void config_free(struct config *cfg);
+
+int config_category_index(const struct config *cfg, const char *name);
+const char *block_mode_name(enum block_mode m);
+
+#endif

@@ -1,0 +1,1 @@
+/* decode: not written yet. */

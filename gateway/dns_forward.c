@@ -1,0 +1,1 @@
+/* dns_forward: not written yet. */

@@ -1,0 +1,1 @@
+/* dns_msg: not written yet. */

@@ -1,0 +1,1 @@
+/* domainset: not written yet. */

@@ -1,0 +1,1 @@
+/* flow: not written yet. */

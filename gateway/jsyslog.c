@@ -1,0 +1,1 @@
+/* jsyslog: not written yet. */

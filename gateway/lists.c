@@ -1,0 +1,1 @@
+/* lists: not written yet. */

@@ -1,0 +1,1 @@
+/* name: not written yet. */

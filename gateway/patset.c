@@ -1,0 +1,1 @@
+/* patset: not written yet. */

@@ -1,0 +1,56 @@
+/* The policy engine: config + lists compiled into an immutable snapshot, and the one
+ * decision function every front end calls. */
+#ifndef CG_POLICY_H
+#define CG_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "request.h"
+#include "util.h"
+
+struct policy;
+
+/* Compile a snapshot from cfg: read every list (bad lines go to diag with file:line and
+ * are skipped), build the domain, URL and pattern sets. The snapshot keeps its own copy
+ * of what it needs from cfg (groups, timetables, names), so cfg may be freed after.
+ * Returns NULL only when nothing usable could be built (e.g. out of memory, or a list
+ * file that cannot be opened at all: that is reported and fails the build, so that a
+ * reload keeps the old snapshot). The caller owns one reference. */
+struct policy *policy_build(const struct config *cfg, struct diag *diag);
+
+/* Decide one request. Pure: reads only the snapshot and the request; safe from any
+ * thread. Fills *v (strings point into the snapshot). Returns v->action. */
+enum action policy_decide(const struct policy *p, const struct request *req,
+			  struct verdict *v);
+
+/* Decide for the group named, not by client address (used by `campusgate check`). */
+enum action policy_decide_group(const struct policy *p, const struct request *req,
+				const char *group, struct verdict *v);
+
+/* Reference counting; the last unref frees the snapshot. */
+void policy_ref(struct policy *p);
+void policy_unref(struct policy *p);
+
+/* The process-wide current snapshot. acquire returns it with a reference the caller
+ * must release with policy_unref; publish swaps in a new one (taking the caller's
+ * reference) and drops the old one, which is freed when its last user lets go. */
+struct policy *policy_acquire(void);
+void policy_publish(struct policy *p);
+
+/* Facts about a snapshot (for logs, `campusgate lists stats` and the benchmark). */
+struct policy_stats {
+	size_t domains, exact, urls, patterns, patterns_always_run, allow_rules;
+	size_t lists, bad_lines;
+	size_t bytes; /* memory held by the match structures */
+};
+void policy_get_stats(const struct policy *p, struct policy_stats *st);
+
+/* Look up group settings for front ends (block mode, safe search) by name. */
+const struct cfg_group *policy_group(const struct policy *p, const char *name);
+/* Category metadata by name (titles for block pages), or NULL. */
+const struct cfg_category *policy_category(const struct policy *p, const char *name);
+
+#endif

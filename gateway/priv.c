@@ -1,0 +1,1 @@
+/* priv: not written yet. */

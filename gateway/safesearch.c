@@ -1,0 +1,1 @@
+/* safesearch: not written yet. */

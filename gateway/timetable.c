@@ -1,0 +1,1 @@
+/* timetable: not written yet. */

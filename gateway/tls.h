@@ -1,0 +1,26 @@
+/* TLS SNI check on redirected port 443: peek the ClientHello, decide, splice or close. */
+#ifndef CG_TLS_H
+#define CG_TLS_H
+
+#include "config.h"
+#include "journal.h"
+
+struct tls_server;
+
+/* Bind/open everything the front end needs (runs as root, before privileges are
+ * dropped). Nothing is served yet. NULL with a message in *err on failure; a config
+ * with nothing to listen on for this front end returns NULL with *err = NULL. */
+struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
+				       const char **err);
+
+/* Start serving on the front end's own threads; returns at once. 0 or -1. */
+int tls_server_run(struct tls_server *s);
+
+/* Take the settings of a reloaded config that do not need new sockets (limits, block
+ * modes, upstreams, ...). The policy itself is swapped globally (policy_publish). */
+void tls_server_reload(struct tls_server *s, const struct config *cfg);
+
+/* Stop serving, join threads, close sockets, free. */
+void tls_server_stop(struct tls_server *s);
+
+#endif

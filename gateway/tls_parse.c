@@ -1,0 +1,1 @@
+/* tls_parse: not written yet. */

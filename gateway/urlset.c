@@ -1,0 +1,1 @@
+/* urlset: not written yet. */
