@@ -1,0 +1,14 @@
+#!/bin/sh
+# Install everything campusgate needs to build, run and test on Debian 12 (as root).
+# One package per line group; add what your part needs here, never only by hand.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential meson ninja-build pkg-config git ca-certificates \
+	libpcap-dev libldns-dev libpcre2-dev libevent-dev check \
+	libidn2-dev libinih-dev libsodium-dev \
+	clang libclang-rt-14-dev \
+	python3 iproute2 nftables procps psmisc \
+	ldnsutils dnsutils nsd unbound \
+	curl openssl tcpdump
