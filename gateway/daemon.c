@@ -1,1 +1,344 @@
-/* daemon: not written yet. */
+/* The daemon's life: load, build policy, open journal, start front ends, drop root,
+ * serve, reload on SIGHUP, stop on SIGTERM. Signals are taken synchronously with
+ * sigwait in the main thread; every other thread has them blocked. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cg_config.h"
+#include "config.h"
+#include "dns.h"
+#include "http.h"
+#include "journal.h"
+#include "policy.h"
+#include "priv.h"
+#include "sensor.h"
+#include "tls.h"
+#include "util.h"
+
+struct frontends {
+	struct dns_server *dns;
+	struct http_server *http;
+	struct tls_server *tls;
+	struct sensor_server *sensor;
+};
+
+/* Replace an endpoint list with the one endpoint given on the command line. */
+static int override_endpoint(struct cg_endpoint **list, size_t *n, const char *text,
+			     uint16_t default_port, const char *flag, struct diag *diag)
+{
+	struct cg_endpoint e;
+	if (endpoint_parse(text, default_port, &e) < 0) {
+		diag_error(diag, flag, 0, "'%s' is not ADDR:PORT", text);
+		return -1;
+	}
+	free(*list);
+	*list = xmalloc(sizeof **list);
+	(*list)[0] = e;
+	*n = 1;
+	return 0;
+}
+
+static void clear_endpoints(struct cg_endpoint **list, size_t *n)
+{
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+/* The config the daemon runs: the file (or the defaults) with the overrides applied.
+ * Without a file only the front ends named on the command line run. */
+static struct config *daemon_load(const struct daemon_opts *o, struct diag *diag)
+{
+	struct config *cfg = o->config_path ? config_load(o->config_path, diag)
+					    : config_default();
+	if (!cfg)
+		return NULL;
+	if (!o->config_path) {
+		clear_endpoints(&cfg->dns.listen, &cfg->dns.n_listen);
+		clear_endpoints(&cfg->http.listen, &cfg->http.n_listen);
+		clear_endpoints(&cfg->http.explicit_listen, &cfg->http.n_explicit_listen);
+		clear_endpoints(&cfg->http.tls_listen, &cfg->http.n_tls_listen);
+		clear_endpoints(&cfg->http.blockpage_listen, &cfg->http.n_blockpage_listen);
+		for (size_t i = 0; i < cfg->sensor.n_interfaces; i++)
+			free(cfg->sensor.interfaces[i]);
+		cfg->sensor.n_interfaces = 0;
+	}
+	int bad = 0;
+	if (o->dns_listen)
+		bad |= override_endpoint(&cfg->dns.listen, &cfg->dns.n_listen, o->dns_listen, 53,
+					 "--dns-listen", diag);
+	if (o->upstream)
+		bad |= override_endpoint(&cfg->dns.upstream, &cfg->dns.n_upstream, o->upstream,
+					 53, "--upstream", diag);
+	if (o->http_listen)
+		bad |= override_endpoint(&cfg->http.listen, &cfg->http.n_listen, o->http_listen,
+					 80, "--http-listen", diag);
+	if (o->tls_listen)
+		bad |= override_endpoint(&cfg->http.tls_listen, &cfg->http.n_tls_listen,
+					 o->tls_listen, 443, "--tls-listen", diag);
+	if (o->http_parent) {
+		if (endpoint_parse(o->http_parent, 80, &cfg->http.parent) < 0) {
+			diag_error(diag, "--http-parent", 0, "'%s' is not ADDR:PORT", o->http_parent);
+			bad = -1;
+		}
+	}
+	if (o->journal_dir) {
+		free(cfg->journal.dir);
+		cfg->journal.dir = xstrdup(o->journal_dir);
+	}
+	if (o->user) {
+		free(cfg->user);
+		cfg->user = xstrdup(o->user);
+	}
+	if (o->blocklist && config_add_blocklist(cfg, o->blocklist, diag) < 0)
+		bad = -1;
+	if (bad) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* Whether anything is served beyond loopback (then root needs an explicit yes). */
+static bool serves_network(const struct config *cfg)
+{
+	const struct {
+		const struct cg_endpoint *e;
+		size_t n;
+	} sets[] = {
+		{cfg->dns.listen, cfg->dns.n_listen},
+		{cfg->http.listen, cfg->http.n_listen},
+		{cfg->http.explicit_listen, cfg->http.n_explicit_listen},
+		{cfg->http.tls_listen, cfg->http.n_tls_listen},
+		{cfg->http.blockpage_listen, cfg->http.n_blockpage_listen},
+	};
+	for (size_t s = 0; s < CG_ARRAY_LEN(sets); s++)
+		for (size_t i = 0; i < sets[s].n; i++)
+			if (!addr_is_loopback(&sets[s].e[i].addr))
+				return true;
+	return cfg->sensor.n_interfaces > 0;
+}
+
+/* The journal directory must belong to the service user, who rotates files in it. */
+static void journal_dir_prepare(const struct config *cfg)
+{
+	if (mkdir(cfg->journal.dir, 0750) < 0 && errno != EEXIST)
+		fatal("%s: cannot create the journal directory: %s", cfg->journal.dir,
+		      strerror(errno));
+	if (cfg->user && getuid() == 0) {
+		uid_t uid;
+		gid_t gid;
+		if (priv_lookup(cfg->user, &uid, &gid) < 0)
+			fatal("[general] user: no such user '%s'", cfg->user);
+		if (chown(cfg->journal.dir, uid, gid) < 0)
+			fatal("%s: cannot give the journal directory to %s: %s", cfg->journal.dir,
+			      cfg->user, strerror(errno));
+	}
+}
+
+#define START(kind, field)                                                             \
+	do {                                                                            \
+		const char *err = NULL;                                                 \
+		fe->field = kind##_server_new(cfg, j, &err);                            \
+		if (!fe->field && err)                                                  \
+			fatal(#kind ": %s", err);                                       \
+	} while (0)
+
+static void frontends_new(struct frontends *fe, const struct config *cfg, struct journal *j)
+{
+	memset(fe, 0, sizeof *fe);
+	START(dns, dns);
+	START(http, http);
+	START(tls, tls);
+	START(sensor, sensor);
+	if (!fe->dns && !fe->http && !fe->tls && !fe->sensor)
+		fatal("nothing to serve: the configuration has no listener and no sensor "
+		      "interface");
+}
+
+static void frontends_run(struct frontends *fe)
+{
+	if ((fe->dns && dns_server_run(fe->dns) < 0) ||
+	    (fe->http && http_server_run(fe->http) < 0) ||
+	    (fe->tls && tls_server_run(fe->tls) < 0) ||
+	    (fe->sensor && sensor_server_run(fe->sensor) < 0))
+		fatal("a front end failed to start");
+}
+
+static void frontends_reload(struct frontends *fe, const struct config *cfg)
+{
+	if (fe->dns)
+		dns_server_reload(fe->dns, cfg);
+	if (fe->http)
+		http_server_reload(fe->http, cfg);
+	if (fe->tls)
+		tls_server_reload(fe->tls, cfg);
+	if (fe->sensor)
+		sensor_server_reload(fe->sensor, cfg);
+}
+
+static void frontends_stop(struct frontends *fe)
+{
+	if (fe->sensor)
+		sensor_server_stop(fe->sensor);
+	if (fe->tls)
+		tls_server_stop(fe->tls);
+	if (fe->http)
+		http_server_stop(fe->http);
+	if (fe->dns)
+		dns_server_stop(fe->dns);
+}
+
+/* Build and publish a new policy for cfg. 0, or -1 with the old policy kept. */
+static int policy_install(const struct config *cfg)
+{
+	struct diag diag;
+	diag_init(&diag);
+	uint64_t t0 = now_mono_ns();
+	struct policy *p = policy_build(cfg, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		log_warn("%s", diag.msgs[i]);
+	if (diag.errors + diag.warnings > diag.n)
+		log_warn("(%zu more list messages not shown)",
+			 diag.errors + diag.warnings - diag.n);
+	diag_free(&diag);
+	if (!p)
+		return -1;
+	struct policy_stats st;
+	policy_get_stats(p, &st);
+	log_info("policy built in %.3f s: %zu domains, %zu exact, %zu URL prefixes, "
+		 "%zu patterns (%zu always run), %zu allow rules, %zu bad lines skipped, %zu KiB",
+		 (double)(now_mono_ns() - t0) / 1e9, st.domains, st.exact, st.urls, st.patterns,
+		 st.patterns_always_run, st.allow_rules, st.bad_lines, st.bytes / 1024);
+	policy_publish(p);
+	return 0;
+}
+
+static void reload(const struct daemon_opts *o, struct config **cfg, struct frontends *fe)
+{
+	struct diag diag;
+	diag_init(&diag);
+	log_info("reloading %s", o->config_path ? o->config_path : "(built-in defaults)");
+	struct config *next = daemon_load(o, &diag);
+	if (!next) {
+		for (size_t i = 0; i < diag.n; i++)
+			log_err("%s", diag.msgs[i]);
+		log_err("reload failed: the configuration has errors; the running policy is kept");
+		diag_free(&diag);
+		return;
+	}
+	diag_free(&diag);
+	if (policy_install(next) < 0) {
+		log_err("reload failed: the lists could not be compiled; the running policy is "
+			"kept");
+		config_free(next);
+		return;
+	}
+	/* Front ends copy what they keep from the config they are given. */
+	frontends_reload(fe, next);
+	config_free(*cfg);
+	*cfg = next;
+	log_info("reload done");
+}
+
+static void write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		log_warn("%s: cannot write the pid file: %s", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+int daemon_main(const struct daemon_opts *o)
+{
+	struct diag diag;
+	diag_init(&diag);
+	struct config *cfg = daemon_load(o, &diag);
+	if (o->check_only || !cfg) {
+		diag_print(&diag, stderr);
+		diag_free(&diag);
+		if (!cfg) {
+			fprintf(stderr, "configuration has errors / 配置有错误\n");
+			return 1;
+		}
+		config_free(cfg);
+		printf("configuration OK / 配置正确\n");
+		return 0;
+	}
+	diag_print(&diag, stderr); /* warnings */
+	diag_free(&diag);
+
+	if (getuid() == 0 && !cfg->user && serves_network(cfg) && !cfg->allow_root)
+		fatal("refusing to serve the network as root: set [general] user (or "
+		      "allow_root = yes)");
+
+	/* Block signals before any thread starts; the main thread takes them below. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (policy_install(cfg) < 0)
+		fatal("the lists could not be compiled");
+
+	journal_dir_prepare(cfg);
+	const char *jerr = NULL;
+	struct journal *j = journal_open(&cfg->journal, cfg->timezone, &jerr);
+	if (!j)
+		fatal("journal %s: %s", cfg->journal.dir, jerr ? jerr : "cannot open");
+
+	struct frontends fe;
+	frontends_new(&fe, cfg, j); /* binds and opens as root */
+	if (cfg->pid_file)
+		write_pid_file(cfg->pid_file);
+	if (cfg->user && getuid() == 0) {
+		const char *err = NULL;
+		if (priv_drop(cfg->user, &err) < 0)
+			fatal("cannot switch to user %s: %s", cfg->user, err);
+		log_info("running as user %s", cfg->user);
+	}
+	frontends_run(&fe);
+	fprintf(stderr, "campusgated: ready\n");
+	log_info("campusgate %s ready", CG_VERSION);
+
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(o, &cfg, &fe);
+		} else if (sig == SIGUSR1) {
+			struct journal_stats js;
+			journal_get_stats(j, &js);
+			log_info("journal: %llu appended, %llu written, %llu dropped, %llu write "
+				 "errors, seq %llu",
+				 (unsigned long long)js.appended, (unsigned long long)js.written,
+				 (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
+				 (unsigned long long)js.seq);
+		} else {
+			log_info("stopping on signal %d", sig);
+			break;
+		}
+	}
+	frontends_stop(&fe);
+	journal_close(j);
+	if (cfg->pid_file)
+		unlink(cfg->pid_file);
+	policy_publish(NULL);
+	config_free(cfg);
+	return 0;
+}
