@@ -78,7 +78,7 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 		if (c == 'c') {
 			conf = optarg;
 		} else {
-			printf(reload ? T(l, "Usage: campusgate reload [-c FILE]\n"
+			fputs(reload ? T(l, "Usage: campusgate reload [-c FILE]\n"
 					     "Ask the running campusgated (found through the config's "
 					     "pid_file) to reload\nits configuration and lists. A "
 					     "configuration with errors is refused by the daemon,\nwhich "
@@ -91,7 +91,8 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 				      : T(l, "Usage: campusgate status [-c FILE]\n"
 					     "Say whether campusgated is running (exit 0) or not (exit 1).\n",
 					  "用法: campusgate status [-c 文件]\n"
-					  "显示 campusgated 是否在运行（运行为 0，否则为 1）。\n"));
+					  "显示 campusgated 是否在运行（运行为 0，否则为 1）。\n"),
+			      stdout);
 			return c == 'h' ? 0 : 2;
 		}
 	}
