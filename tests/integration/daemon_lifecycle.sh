@@ -1,0 +1,84 @@
+#!/bin/bash
+# The daemon's life: -n checks, refusal to serve the network as root, the switch to an
+# unprivileged user, the pid file with `campusgate status` and `campusgate reload`, and a
+# failing reload that keeps the old policy while queries go on being answered.
+. "$(dirname "$0")/lib.sh"
+cg_need dig ss
+cg_init
+port=$(cg_free_port)
+mkdir -p "$CG_TMP/lists" "$CG_TMP/journal"
+printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
+write_conf() { # write_conf FILE USERLINE LISTEN
+	cat >"$1" <<CONF
+[general]
+$2
+pid_file = $CG_TMP/campusgated.pid
+[dns]
+listen = $3
+upstream = 127.0.0.1:9
+[journal]
+dir = $CG_TMP/journal
+[category gambling]
+list = $CG_TMP/lists/a.list
+[group default]
+block = gambling
+CONF
+}
+
+# 1. -n: a good config, then one with an error named by file:line.
+write_conf "$CG_TMP/good.conf" "" "127.0.0.1:$port"
+out=$("$CAMPUSGATED" -n -c "$CG_TMP/good.conf" 2>&1) || cg_fail "-n on a good config failed: $out"
+echo "$out" | grep -q 'configuration OK' || cg_fail "-n did not say configuration OK: $out"
+cp "$CG_TMP/good.conf" "$CG_TMP/bad.conf"
+printf '[dns]\nlisten = not-an-address\n' >>"$CG_TMP/bad.conf"
+out=$("$CAMPUSGATED" -n -c "$CG_TMP/bad.conf" 2>&1) && cg_fail "-n accepted a bad config"
+echo "$out" | grep -q "bad.conf:1[0-9]" || cg_fail "-n error does not name file:line: $out"
+cg_log "ok: -n good and bad"
+"$CAMPUSGATED" --help | grep -q -- '--dns-listen' || cg_fail "--help lacks the overrides"
+"$CAMPUSGATED" --version | grep -q '^campusgated ' || cg_fail "--version"
+
+# 2. As root, a non-loopback listener without a user is refused.
+if [ "$(id -u)" = 0 ]; then
+	write_conf "$CG_TMP/open.conf" "" "0.0.0.0:$port"
+	out=$("$CAMPUSGATED" -c "$CG_TMP/open.conf" 2>&1) && cg_fail "served 0.0.0.0 as root"
+	echo "$out" | grep -q 'refusing to serve the network as root' || cg_fail "no refusal message: $out"
+	cg_log "ok: refuses to serve the network as root"
+fi
+
+# 3. Start with a user switch (as root) and check the running identity.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	write_conf "$CG_TMP/run.conf" "user = nobody" "127.0.0.1:$port"
+else
+	write_conf "$CG_TMP/run.conf" "" "127.0.0.1:$port"
+fi
+cg_start_daemon "$CG_TMP/run.conf"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	uid=$(awk '/^Uid:/ {print $2 $3 $4 $5}' /proc/$CG_DAEMON_PID/status)
+	cg_expect "runs as nobody (real/effective/saved/fs uid)" "$uid" "65534655346553465534"
+	cg_expect "journal dir owned by nobody" "$(stat -c %U "$CG_TMP/journal")" nobody
+fi
+rc=$(dig +tries=1 +time=2 -p "$port" @127.0.0.1 blocked-one.example A | awk '/status:/ {print $6}')
+cg_expect "blocked name before reload" "$rc" "NXDOMAIN,"
+
+# 4. Pid file, status, and a good reload that adds a name.
+"$CAMPUSGATE" status -c "$CG_TMP/run.conf" | grep -q "PID $CG_DAEMON_PID" || cg_fail "status"
+printf 'blocked-one.example\nblocked-two.example\n' >"$CG_TMP/lists/a.list"
+"$CAMPUSGATE" reload -c "$CG_TMP/run.conf" >/dev/null || cg_fail "campusgate reload"
+for i in $(seq 50); do grep -q 'reload done' "$CG_TMP/daemon.log" && break; sleep 0.1; done
+grep -q 'reload done' "$CG_TMP/daemon.log" || cg_fail "reload did not finish"
+rc=$(dig +tries=1 +time=2 -p "$port" @127.0.0.1 blocked-two.example A | awk '/status:/ {print $6}')
+cg_expect "name added by reload is blocked" "$rc" "NXDOMAIN,"
+
+# 5. A reload with a broken config is refused; the old policy keeps answering.
+printf '[group default]\nblock = no-such-category\n' >>"$CG_TMP/run.conf"
+kill -HUP "$CG_DAEMON_PID"
+for i in $(seq 50); do grep -q 'reload failed' "$CG_TMP/daemon.log" && break; sleep 0.1; done
+grep -q 'reload failed' "$CG_TMP/daemon.log" || cg_fail "broken reload not reported"
+kill -0 "$CG_DAEMON_PID" || cg_fail "daemon died on a broken reload"
+rc=$(dig +tries=1 +time=2 -p "$port" @127.0.0.1 blocked-two.example A | awk '/status:/ {print $6}')
+cg_expect "old policy still answers after failed reload" "$rc" "NXDOMAIN,"
+
+# 6. SIGTERM stops it cleanly and removes the pid file.
+cg_stop_pid "$CG_DAEMON_PID"
+[ ! -e "$CG_TMP/campusgated.pid" ] || [ "$(id -u)" = 0 ] || cg_fail "pid file left behind"
+cg_pass
