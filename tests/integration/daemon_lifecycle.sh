@@ -6,6 +6,8 @@
 cg_need dig ss
 cg_init
 port=$(cg_free_port)
+# The daemon re-reads config and lists as its unprivileged user on reload.
+chmod 755 "$CG_TMP"
 mkdir -p "$CG_TMP/lists" "$CG_TMP/journal"
 printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
 write_conf() { # write_conf FILE USERLINE LISTEN
