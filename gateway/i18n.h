@@ -3,6 +3,7 @@
 #define CG_I18N_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum lang { LANG_EN, LANG_ZH };
 
