@@ -7,7 +7,7 @@
 const char *cli_default_config(void);
 
 int cmd_check(int argc, char **argv);   /* check NAME-OR-URL: explain a decision (cli_check.c) */
-int cmd_config(int argc, char **argv);  /* config check (cli_check.c) */
+int cmd_config(int argc, char **argv);  /* config check (cli_config.c) */
 int cmd_lists(int argc, char **argv);   /* lists check|stats|import|add|remove (cli_lists.c) */
 int cmd_journal(int argc, char **argv); /* journal [filters] | journal verify (cli_journal.c) */
 int cmd_report(int argc, char **argv);  /* report --since 12h (cli_journal.c) */

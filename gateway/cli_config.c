@@ -1,0 +1,1 @@
+/* campusgate config check: load the configuration and print its errors or "configuration OK". */
