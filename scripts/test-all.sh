@@ -21,7 +21,7 @@ run_suite() {
 		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; status=1; return; }
 	fi
 	if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
-		grep -E 'error|Error' "$dir.build.log" | head -40
+		grep -E 'error|Error|undefined reference' "$dir.build.log" | head -40
 		echo "=== $name: BUILD FAILED"
 		status=1
 		summaries+=("$name: build failed")
@@ -45,7 +45,7 @@ if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null; then
 	if ninja -C build-fuzz >build-fuzz.build.log 2>&1; then
 		scripts/fuzz-smoke.sh build-fuzz "$FUZZ_SECONDS" || status=1
 	else
-		grep -E 'error' build-fuzz.build.log | head -20
+		grep -E 'error|undefined reference' build-fuzz.build.log | head -20
 		echo "fuzz build failed"; status=1
 	fi
 fi
