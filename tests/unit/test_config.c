@@ -1,0 +1,89 @@
+/* Unit tests for config: the defaults, the extra blocklist, loading and every rejection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+
+START_TEST(test_default_values)
+{
+	struct config *cfg = config_default();
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->dns.n_listen, 1);
+	ck_assert_uint_eq(cfg->dns.listen[0].port, 5300);
+	ck_assert(addr_is_loopback(&cfg->dns.listen[0].addr));
+	ck_assert_uint_eq(cfg->dns.n_upstream, 1);
+	ck_assert_uint_eq(cfg->dns.upstream[0].port, 53);
+	ck_assert_str_eq(cfg->journal.dir, "var/journal");
+	ck_assert_str_eq(cfg->timezone, "Asia/Shanghai");
+	ck_assert_str_eq(cfg->language, "zh-CN");
+	ck_assert_uint_eq(cfg->journal.fsync_interval_ms, 1000);
+	ck_assert_uint_eq(cfg->journal.retention_days, 180);
+	ck_assert_uint_eq(cfg->n_categories, 0);
+	ck_assert_uint_eq(cfg->n_groups, 0);
+	ck_assert_int_eq(config_category_index(cfg, "blocklist"), -1);
+	config_free(cfg);
+	config_free(NULL);
+}
+END_TEST
+
+START_TEST(test_add_blocklist)
+{
+	char *dir = tu_tmpdir();
+	char *a = tu_write_file(dir, "a.list", "example.com\n");
+	char *b = tu_write_file(dir, "b.list", "example.org\n");
+	struct config *cfg = config_default();
+	struct diag d;
+	diag_init(&d);
+	ck_assert_int_eq(config_add_blocklist(cfg, a, &d), 0);
+	ck_assert_int_eq(config_add_blocklist(cfg, b, &d), 0);
+	ck_assert_uint_eq(cfg->n_categories, 1);
+	int idx = config_category_index(cfg, "blocklist");
+	ck_assert_int_eq(idx, 0);
+	ck_assert_int_eq(cfg->categories[idx].kind, CATEGORY_BLOCK);
+	ck_assert_uint_eq(cfg->categories[idx].n_lists, 2);
+	ck_assert_str_eq(cfg->categories[idx].lists[1].path, b);
+	ck_assert_int_eq(cfg->categories[idx].lists[1].format, LIST_NATIVE);
+	ck_assert_uint_eq(d.errors, 0);
+
+	/* a missing file or a folder is refused with the path in the message */
+	char *missing = tu_source_path("no/such/file.list");
+	ck_assert_int_eq(config_add_blocklist(cfg, missing, &d), -1);
+	ck_assert_int_eq(config_add_blocklist(cfg, dir, &d), -1);
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "no/such/file.list"));
+	ck_assert_uint_eq(cfg->categories[idx].n_lists, 2);
+	diag_free(&d);
+	config_free(cfg);
+	tu_rmtree(dir);
+	free(missing);
+	free(a);
+	free(b);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_block_mode_names)
+{
+	ck_assert_str_eq(block_mode_name(BLOCK_NXDOMAIN), "nxdomain");
+	ck_assert_str_eq(block_mode_name(BLOCK_NULL), "null");
+	ck_assert_str_eq(block_mode_name(BLOCK_PAGE), "page");
+	ck_assert_str_eq(block_mode_name(BLOCK_REFUSED), "refused");
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("defaults");
+	tcase_add_test(tc, test_default_values);
+	tcase_add_test(tc, test_add_blocklist);
+	tcase_add_test(tc, test_block_mode_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(config_suite(), NULL);
+}
