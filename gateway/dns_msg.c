@@ -1,1 +1,668 @@
-/* dns_msg: not written yet. */
+/* DNS wire messages: bounded parsing of queries and replies, and writing our answers. */
+#include "dns_msg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+const char *dns_reject_name(enum dns_reject r)
+{
+	static const char *names[DNS_REJ_COUNT] = {
+		"ok", "short", "response", "opcode", "qdcount", "name", "truncated",
+		"edns", "badvers",
+	};
+	return (unsigned)r < DNS_REJ_COUNT ? names[r] : "?";
+}
+
+/* The one name reader: allow_ptr = 0 for the question of a query (nothing earlier to
+ * point at). out may be NULL to only validate. */
+static int name_read(const uint8_t *buf, size_t len, size_t off, bool allow_ptr, char *out,
+		     bool *odd, size_t *next)
+{
+	size_t pos = off, wire = 0, olen = 0;
+	unsigned ptrs = 0;
+	bool jumped = false, o = false;
+
+	for (;;) {
+		if (pos >= len)
+			return -1;
+		uint8_t c = buf[pos];
+		if ((c & 0xc0) == 0xc0) {
+			if (!allow_ptr || pos + 1 >= len)
+				return -1;
+			size_t t = (size_t)(c & 0x3f) << 8 | buf[pos + 1];
+			/* Only strictly backwards, never into the header: no loops. */
+			if (t >= pos || t < DNS_HDR_LEN || ++ptrs > DNS_MAX_PTRS)
+				return -1;
+			if (!jumped) {
+				*next = pos + 2;
+				jumped = true;
+			}
+			pos = t;
+			continue;
+		}
+		if (c & 0xc0) /* 0x40 / 0x80: obsolete extended label types */
+			return -1;
+		if (c == 0) {
+			if (!jumped)
+				*next = pos + 1;
+			break;
+		}
+		if (pos + 1 + c > len || wire + 1 + c + 1 > DNS_NAME_WIRE_MAX)
+			return -1;
+		wire += 1 + (size_t)c;
+		if (out && olen)
+			out[olen++] = '.';
+		else if (!out && olen)
+			olen++;
+		for (size_t i = 0; i < c; i++) {
+			uint8_t ch = buf[pos + 1 + i];
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (uint8_t)(ch + 32);
+			else if (ch <= 0x20 || ch >= 0x7f || ch == '.')
+				o = true;
+			if (out)
+				out[olen] = (char)ch;
+			olen++;
+		}
+		pos += 1 + (size_t)c;
+	}
+	if (out)
+		out[olen] = '\0';
+	if (odd)
+		*odd = o;
+	return (int)olen;
+}
+
+int dns_name_skip(const uint8_t *buf, size_t len, size_t off, size_t *next)
+{
+	size_t pos = off, wire = 0;
+	for (;;) {
+		if (pos >= len)
+			return -1;
+		uint8_t c = buf[pos];
+		if ((c & 0xc0) == 0xc0) {
+			if (pos + 1 >= len)
+				return -1;
+			*next = pos + 2;
+			return 0;
+		}
+		if (c & 0xc0)
+			return -1;
+		if (c == 0) {
+			*next = pos + 1;
+			return 0;
+		}
+		wire += 1 + (size_t)c;
+		if (wire + 1 > DNS_NAME_WIRE_MAX)
+			return -1;
+		pos += 1 + (size_t)c;
+	}
+}
+
+int dns_name_read(const uint8_t *buf, size_t len, size_t off, char *out, bool *odd,
+		  size_t *next)
+{
+	return name_read(buf, len, off, true, out, odd, next);
+}
+
+int dns_name_to_wire(const char *name, size_t len, uint8_t *out)
+{
+	size_t o = 0, i = 0;
+	if (len && name[len - 1] == '.')
+		len--;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && name[j] != '.')
+			j++;
+		size_t l = j - i;
+		if (l == 0 || l > 63 || o + 1 + l + 1 > DNS_NAME_WIRE_MAX)
+			return -1;
+		out[o++] = (uint8_t)l;
+		memcpy(out + o, name + i, l);
+		o += l;
+		i = j + 1;
+		if (j < len && j + 1 == len) /* "a." handled above; "a.." is an empty label */
+			return -1;
+	}
+	out[o++] = 0;
+	return (int)o;
+}
+
+int dns_rr_read(const uint8_t *buf, size_t len, size_t off, struct dns_rr *rr)
+{
+	size_t p;
+	if (dns_name_skip(buf, len, off, &p) < 0 || p + 10 > len)
+		return -1;
+	rr->name_off = off;
+	rr->type = rd16(buf + p);
+	rr->rclass = rd16(buf + p + 2);
+	rr->ttl_off = p + 4;
+	rr->ttl = rd32(buf + p + 4);
+	rr->rdlen = rd16(buf + p + 8);
+	rr->rdata_off = p + 10;
+	if (rr->rdata_off + rr->rdlen > len)
+		return -1;
+	rr->end = rr->rdata_off + rr->rdlen;
+	return 0;
+}
+
+/* The options inside an OPT record must tile its data exactly. */
+static int opt_options_ok(const uint8_t *buf, const struct dns_rr *rr)
+{
+	size_t p = rr->rdata_off;
+	while (p < rr->end) {
+		if (p + 4 > rr->end)
+			return -1;
+		size_t olen = rd16(buf + p + 2);
+		if (p + 4 + olen > rr->end)
+			return -1;
+		p += 4 + olen;
+	}
+	return 0;
+}
+
+enum dns_reject dns_query_parse(const uint8_t *buf, size_t len, struct dns_query *q)
+{
+	q->q_end = 0;
+	q->edns = q->do_bit = false;
+	q->edns_size = 512;
+	q->name[0] = '\0';
+	q->name_len = 0;
+	if (len < DNS_HDR_LEN)
+		return DNS_REJ_SHORT;
+	q->id = rd16(buf);
+	q->flags = rd16(buf + 2);
+	if (q->flags & DNS_FLAG_QR)
+		return DNS_REJ_RESPONSE;
+	if ((q->flags >> 11 & 0xf) != 0)
+		return DNS_REJ_OPCODE;
+	if (rd16(buf + 4) != 1)
+		return DNS_REJ_QDCOUNT;
+	size_t an = rd16(buf + 6), ns = rd16(buf + 8), ar = rd16(buf + 10), p;
+	int n = name_read(buf, len, DNS_HDR_LEN, false, q->name, &q->name_odd, &p);
+	if (n < 0)
+		return DNS_REJ_NAME;
+	q->name_len = (size_t)n;
+	q->qname_len = p - DNS_HDR_LEN;
+	if (p + 4 > len)
+		return DNS_REJ_TRUNC;
+	q->qtype = rd16(buf + p);
+	q->qclass = rd16(buf + p + 2);
+	q->q_end = p + 4;
+	p = q->q_end;
+	/* Queries carry no answers in practice; walk whatever is claimed, bounded by len. */
+	enum dns_reject late = DNS_OK;
+	for (size_t i = 0; i < an + ns + ar; i++) {
+		struct dns_rr rr;
+		if (dns_rr_read(buf, len, p, &rr) < 0)
+			return DNS_REJ_TRUNC;
+		p = rr.end;
+		if (rr.type != DNS_TYPE_OPT)
+			continue;
+		if (i < an + ns || q->edns || buf[rr.name_off] != 0 || opt_options_ok(buf, &rr) < 0)
+			return DNS_REJ_EDNS;
+		q->edns = true;
+		q->edns_size = rr.rclass < 512 ? 512 : rr.rclass;
+		q->do_bit = (rr.ttl & 0x8000) != 0;
+		if ((rr.ttl >> 16 & 0xff) != 0)
+			late = DNS_REJ_BADVERS;
+	}
+	return late;
+}
+
+int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qname,
+		   uint16_t qtype, uint16_t qclass, struct dns_reply_info *ri)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	size_t p;
+	if (len < DNS_HDR_LEN || rd16(buf) != id)
+		return -1;
+	ri->id = id;
+	ri->flags = rd16(buf + 2);
+	if (!(ri->flags & DNS_FLAG_QR) || (ri->flags >> 11 & 0xf) != 0 || rd16(buf + 4) != 1)
+		return -1;
+	ri->rcode = ri->flags & 0xf;
+	ri->ancount = rd16(buf + 6);
+	ri->nscount = rd16(buf + 8);
+	ri->arcount = rd16(buf + 10);
+	if (name_read(buf, len, DNS_HDR_LEN, false, name, NULL, &p) < 0 || strcmp(name, qname) != 0)
+		return -1;
+	if (p + 4 > len || rd16(buf + p) != qtype || rd16(buf + p + 2) != qclass)
+		return -1;
+	ri->q_end = p + 4;
+	ri->opt_off = 0;
+	ri->opt_index = 0;
+	ri->n_ttls = 0;
+	ri->too_many_ttls = ri->chain = ri->https = false;
+	uint32_t min_an = UINT32_MAX, soa_min = UINT32_MAX;
+	bool soa = false;
+	p = ri->q_end;
+	size_t total = (size_t)ri->ancount + ri->nscount + ri->arcount;
+	for (size_t i = 0; i < total; i++) {
+		struct dns_rr rr;
+		if (dns_rr_read(buf, len, p, &rr) < 0)
+			return -1;
+		p = rr.end;
+		if (rr.type == DNS_TYPE_OPT) {
+			if (i < (size_t)ri->ancount + ri->nscount || ri->opt_off)
+				return -1;
+			ri->opt_off = rr.name_off;
+			ri->opt_index = (uint16_t)(i - ri->ancount - ri->nscount);
+			continue;
+		}
+		if (ri->n_ttls < DNS_REPLY_MAX_TTLS)
+			ri->ttl_offs[ri->n_ttls++] = (uint16_t)rr.ttl_off;
+		else
+			ri->too_many_ttls = true;
+		uint32_t ttl = rr.ttl > 0x7fffffff ? 0 : rr.ttl; /* RFC 2181 8 */
+		if (i < ri->ancount) {
+			if (ttl < min_an)
+				min_an = ttl;
+			if (rr.type == DNS_TYPE_CNAME || rr.type == DNS_TYPE_DNAME ||
+			    rr.type == DNS_TYPE_SVCB || rr.type == DNS_TYPE_HTTPS)
+				ri->chain = true;
+			if (rr.type == DNS_TYPE_SVCB || rr.type == DNS_TYPE_HTTPS)
+				ri->https = true;
+		} else if (i < (size_t)ri->ancount + ri->nscount && rr.type == DNS_TYPE_SOA &&
+			   rr.rdlen >= 22) {
+			uint32_t m = rd32(buf + rr.end - 4);
+			m = m > 0x7fffffff ? 0 : m;
+			soa = true;
+			soa_min = ttl < m ? ttl : m;
+		}
+	}
+	ri->negative = ri->rcode == DNS_RCODE_NXDOMAIN ||
+		       (ri->rcode == DNS_RCODE_NOERROR && ri->ancount == 0);
+	if (ri->negative)
+		ri->min_ttl = soa ? soa_min : 0; /* RFC 2308 5: no SOA, no caching */
+	else
+		ri->min_ttl = min_an == UINT32_MAX ? 0 : min_an;
+	return 0;
+}
+
+int dns_reply_chain(const uint8_t *buf, size_t len, dns_chain_fn fn, void *arg)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	size_t p;
+	if (len < DNS_HDR_LEN || dns_name_skip(buf, len, DNS_HDR_LEN, &p) < 0 || p + 4 > len)
+		return -1;
+	p += 4;
+	size_t an = rd16(buf + 6);
+	for (size_t i = 0; i < an; i++) {
+		struct dns_rr rr;
+		size_t np;
+		int n;
+		bool odd;
+		if (dns_rr_read(buf, len, p, &rr) < 0)
+			return -1;
+		p = rr.end;
+		switch (rr.type) {
+		case DNS_TYPE_CNAME:
+		case DNS_TYPE_DNAME:
+			n = dns_name_read(buf, rr.end, rr.rdata_off, name, &odd, &np);
+			break;
+		case DNS_TYPE_SVCB:
+		case DNS_TYPE_HTTPS:
+			if (rr.rdlen < 3)
+				return -1;
+			n = dns_name_read(buf, rr.end, rr.rdata_off + 2, name, &odd, &np);
+			break;
+		default:
+			continue;
+		}
+		if (n < 0)
+			return -1;
+		if (n == 0 || odd) /* "." = the owner itself; odd names match no list */
+			continue;
+		int r = fn(arg, name, (size_t)n);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void w_put(struct dns_writer *w, const void *p, size_t n)
+{
+	if (w->overflow || w->len + n > w->cap) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->p + w->len, p, n);
+	w->len += n;
+}
+
+static void w_put16(struct dns_writer *w, uint16_t v)
+{
+	uint8_t b[2];
+	wr16(b, v);
+	w_put(w, b, 2);
+}
+
+static void w_put32(struct dns_writer *w, uint32_t v)
+{
+	uint8_t b[4];
+	wr32(b, v);
+	w_put(w, b, 4);
+}
+
+/* Owner = the question name (always at offset 12), then type, class IN, TTL. */
+static void w_rr_head(struct dns_writer *w, uint16_t type, uint16_t rclass, uint32_t ttl)
+{
+	static const uint8_t ptr[2] = {0xc0, DNS_HDR_LEN};
+	w_put(w, ptr, 2);
+	w_put16(w, type);
+	w_put16(w, rclass);
+	w_put32(w, ttl);
+}
+
+void dns_writer_start(struct dns_writer *w, uint8_t *out, size_t cap,
+		      const uint8_t *qwire, const struct dns_query *q, int rcode)
+{
+	w->p = out;
+	w->len = 0;
+	w->cap = cap;
+	w->overflow = false;
+	w->an = w->ns = w->ar = 0;
+	uint16_t flags = (uint16_t)(DNS_FLAG_QR | DNS_FLAG_RA |
+				    (q->flags & (0x7800 | DNS_FLAG_RD | DNS_FLAG_CD)) |
+				    (rcode & 0xf));
+	uint8_t h[DNS_HDR_LEN] = {0};
+	wr16(h, q->id);
+	wr16(h + 2, flags);
+	if (q->q_end)
+		wr16(h + 4, 1);
+	w_put(w, h, sizeof h);
+	if (q->q_end)
+		w_put(w, qwire + DNS_HDR_LEN, q->q_end - DNS_HDR_LEN);
+}
+
+void dns_writer_addr(struct dns_writer *w, uint16_t type, uint32_t ttl,
+		     const uint8_t *addr, size_t alen)
+{
+	w_rr_head(w, type, DNS_CLASS_IN, ttl);
+	w_put16(w, (uint16_t)alen);
+	w_put(w, addr, alen);
+	w->an++;
+}
+
+void dns_writer_cname(struct dns_writer *w, uint32_t ttl, const char *target, size_t len)
+{
+	uint8_t wire[DNS_NAME_WIRE_MAX];
+	int n = dns_name_to_wire(target, len, wire);
+	if (n < 0) {
+		w->overflow = true;
+		return;
+	}
+	w_rr_head(w, DNS_TYPE_CNAME, DNS_CLASS_IN, ttl);
+	w_put16(w, (uint16_t)n);
+	w_put(w, wire, (size_t)n);
+	w->an++;
+}
+
+/* Decompress the name at off of src into the writer; returns its wire length or -1. */
+static int w_copy_name(struct dns_writer *w, const uint8_t *src, size_t slen, size_t off,
+		       size_t *next)
+{
+	char text[DNS_NAME_TEXT_MAX];
+	uint8_t wire[DNS_NAME_WIRE_MAX];
+	bool odd;
+	int n = dns_name_read(src, slen, off, text, &odd, next);
+	if (n < 0 || odd || (n = dns_name_to_wire(text, (size_t)n, wire)) < 0) {
+		w->overflow = true;
+		return -1;
+	}
+	w_put(w, wire, (size_t)n);
+	return n;
+}
+
+void dns_writer_copy_rr(struct dns_writer *w, const uint8_t *src, size_t slen,
+			const struct dns_rr *rr, uint32_t ttl)
+{
+	size_t next, p;
+	if (w_copy_name(w, src, slen, rr->name_off, &next) < 0)
+		return;
+	w_put16(w, rr->type);
+	w_put16(w, rr->rclass);
+	w_put32(w, rr->ttl < ttl ? rr->ttl : ttl);
+	size_t len_at = w->len;
+	w_put16(w, 0);
+	size_t start = w->len;
+	int names = 0, head = 0, tail = 0;
+	switch (rr->type) {
+	case DNS_TYPE_CNAME: case DNS_TYPE_NS: case DNS_TYPE_PTR: case DNS_TYPE_DNAME:
+		names = 1;
+		break;
+	case DNS_TYPE_MX:
+		head = 2, names = 1;
+		break;
+	case DNS_TYPE_SOA:
+		names = 2, tail = 20;
+		break;
+	default:
+		w_put(w, src + rr->rdata_off, rr->rdlen);
+		goto done;
+	}
+	if ((size_t)head > rr->rdlen)
+		goto bad;
+	w_put(w, src + rr->rdata_off, (size_t)head);
+	p = rr->rdata_off + (size_t)head;
+	for (int i = 0; i < names; i++)
+		if (w_copy_name(w, src, rr->end, p, &p) < 0)
+			return;
+	if (p + (size_t)tail != rr->end)
+		goto bad;
+	w_put(w, src + p, (size_t)tail);
+done:
+	if (!w->overflow)
+		wr16(w->p + len_at, (uint16_t)(w->len - start));
+	w->an++;
+	return;
+bad:
+	w->overflow = true;
+}
+
+void dns_writer_soa(struct dns_writer *w, uint32_t ttl)
+{
+	static const uint8_t names[] =
+		"\012campusgate\007invalid\000"
+		"\012hostmaster\012campusgate\007invalid\000";
+	w_rr_head(w, DNS_TYPE_SOA, DNS_CLASS_IN, ttl);
+	w_put16(w, (uint16_t)(sizeof names - 1 + 20));
+	w_put(w, names, sizeof names - 1);
+	w_put32(w, 1);     /* serial */
+	w_put32(w, 3600);  /* refresh */
+	w_put32(w, 600);   /* retry */
+	w_put32(w, 86400); /* expire */
+	w_put32(w, ttl);   /* minimum: the negative TTL (RFC 2308) */
+	w->ns++;
+}
+
+void dns_writer_opt(struct dns_writer *w, bool do_bit, int ede_code, const char *ede_text)
+{
+	size_t tlen = ede_code >= 0 && ede_text ? strlen(ede_text) : 0;
+	if (tlen > 255)
+		tlen = 255;
+	w_put(w, "", 1);
+	w_put16(w, DNS_TYPE_OPT);
+	w_put16(w, DNS_EDNS_OUR_SIZE);
+	w_put32(w, do_bit ? 0x8000 : 0);
+	if (ede_code >= 0) {
+		w_put16(w, (uint16_t)(4 + 2 + tlen));
+		w_put16(w, 15); /* EDE */
+		w_put16(w, (uint16_t)(2 + tlen));
+		w_put16(w, (uint16_t)ede_code);
+		w_put(w, ede_text, tlen);
+	} else {
+		w_put16(w, 0);
+	}
+	w->ar++;
+}
+
+size_t dns_writer_finish(struct dns_writer *w)
+{
+	if (w->overflow || w->len < DNS_HDR_LEN)
+		return 0;
+	wr16(w->p + 6, w->an);
+	wr16(w->p + 8, w->ns);
+	wr16(w->p + 10, w->ar);
+	return w->len;
+}
+
+size_t dns_build_error(uint8_t *out, size_t cap, const uint8_t *qwire, size_t qlen,
+		       const struct dns_query *q, enum dns_reject why, int rcode)
+{
+	struct dns_writer w;
+	struct dns_query hq;
+	if (why == DNS_REJ_SHORT || why == DNS_REJ_RESPONSE || qlen < DNS_HDR_LEN)
+		return 0;
+	hq = *q;
+	/* The question is echoed only when it was read whole and is what we answer. */
+	if (why == DNS_REJ_OPCODE || why == DNS_REJ_QDCOUNT || why == DNS_REJ_NAME ||
+	    why == DNS_REJ_TRUNC || q->q_end > qlen)
+		hq.q_end = 0;
+	switch (why) {
+	case DNS_REJ_OPCODE:
+		rcode = DNS_RCODE_NOTIMP;
+		break;
+	case DNS_REJ_QDCOUNT: case DNS_REJ_NAME: case DNS_REJ_TRUNC: case DNS_REJ_EDNS:
+		rcode = DNS_RCODE_FORMERR;
+		break;
+	case DNS_REJ_BADVERS:
+		rcode = DNS_RCODE_NOERROR; /* BADVERS = 16: upper bits in the OPT */
+		break;
+	default:
+		break;
+	}
+	dns_writer_start(&w, out, cap, qwire, &hq, rcode);
+	if (why == DNS_REJ_BADVERS) {
+		dns_writer_opt(&w, false, -1, NULL);
+		if (!w.overflow)
+			out[w.len - 6] = 1; /* extended RCODE: 1 << 4 | 0 = 16 */
+	} else if (why != DNS_REJ_EDNS && hq.edns && hq.q_end) {
+		dns_writer_opt(&w, hq.do_bit, -1, NULL);
+	}
+	return dns_writer_finish(&w);
+}
+
+size_t dns_build_query(uint8_t *out, size_t cap, uint16_t id, uint16_t flags,
+		       const char *name, size_t name_len, uint16_t qtype, uint16_t qclass,
+		       bool do_bit)
+{
+	uint8_t wire[DNS_NAME_WIRE_MAX];
+	int n = dns_name_to_wire(name, name_len, wire);
+	size_t need = DNS_HDR_LEN + (size_t)(n < 0 ? 0 : n) + 4 + 11;
+	if (n < 0 || need > cap)
+		return 0;
+	memset(out, 0, DNS_HDR_LEN);
+	wr16(out, id);
+	wr16(out + 2, flags & (DNS_FLAG_RD | DNS_FLAG_CD));
+	wr16(out + 4, 1);
+	wr16(out + 10, 1);
+	size_t p = DNS_HDR_LEN;
+	memcpy(out + p, wire, (size_t)n);
+	p += (size_t)n;
+	wr16(out + p, qtype);
+	wr16(out + p + 2, qclass);
+	p += 4;
+	out[p] = 0;
+	wr16(out + p + 1, DNS_TYPE_OPT);
+	wr16(out + p + 3, DNS_EDNS_OUR_SIZE);
+	wr32(out + p + 5, do_bit ? 0x8000 : 0);
+	wr16(out + p + 9, 0);
+	return p + 11;
+}
+
+size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size_t rlen,
+			    const uint16_t *ttl_offs, size_t n_ttls, uint32_t age,
+			    const uint8_t *qwire, const struct dns_query *q, size_t max_len)
+{
+	size_t opt = q->edns ? 11 : 0;
+	if (rlen < q->q_end || q->q_end < DNS_HDR_LEN || rlen + opt > cap)
+		return 0;
+	memcpy(out, reply, rlen);
+	wr16(out, q->id);
+	memcpy(out + DNS_HDR_LEN, qwire + DNS_HDR_LEN, q->q_end - DNS_HDR_LEN);
+	if (age) {
+		for (size_t i = 0; i < n_ttls; i++) {
+			size_t o = ttl_offs[i];
+			if (o + 4 > rlen)
+				continue;
+			uint32_t t = rd32(out + o);
+			wr32(out + o, t > age ? t - age : 0);
+		}
+	}
+	size_t len = rlen;
+	if (len + opt > max_len) {
+		/* Too big for the client's UDP size: TC and the question only (RFC 2181 9). */
+		len = q->q_end;
+		out[2] |= DNS_FLAG_TC >> 8;
+		wr16(out + 6, 0);
+		wr16(out + 8, 0);
+		wr16(out + 10, 0);
+	}
+	if (opt) {
+		out[len] = 0;
+		wr16(out + len + 1, DNS_TYPE_OPT);
+		wr16(out + len + 3, DNS_EDNS_OUR_SIZE);
+		wr32(out + len + 5, q->do_bit ? 0x8000 : 0);
+		wr16(out + len + 9, 0);
+		len += 11;
+		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
+	}
+	return len;
+}
+
+size_t dns_reply_strip_opt(uint8_t *buf, size_t len, struct dns_reply_info *ri)
+{
+	if (!ri->opt_off || ri->opt_off > len)
+		return len;
+	size_t keep = 0;
+	for (size_t i = 0; i < ri->n_ttls; i++)
+		if (ri->ttl_offs[i] < ri->opt_off)
+			ri->ttl_offs[keep++] = ri->ttl_offs[i];
+	ri->n_ttls = keep;
+	ri->arcount = ri->opt_index;
+	wr16(buf + 10, ri->opt_index);
+	len = ri->opt_off;
+	ri->opt_off = 0;
+	return len;
+}
+
+const char *dns_type_name(uint16_t type, char *buf)
+{
+	static const struct { uint16_t t; const char *n; } names[] = {
+		{1, "A"}, {2, "NS"}, {5, "CNAME"}, {6, "SOA"}, {12, "PTR"}, {15, "MX"},
+		{16, "TXT"}, {28, "AAAA"}, {33, "SRV"}, {35, "NAPTR"}, {39, "DNAME"},
+		{43, "DS"}, {48, "DNSKEY"}, {64, "SVCB"}, {65, "HTTPS"}, {99, "SPF"},
+		{255, "ANY"}, {257, "CAA"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].t == type)
+			return names[i].n;
+	snprintf(buf, 16, "TYPE%u", type);
+	return buf;
+}
