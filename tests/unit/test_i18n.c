@@ -1,0 +1,96 @@
+/* Unit tests for i18n: language from the locale, from a tag, from Accept-Language. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "testutil.h"
+
+static enum lang accept(const char *h)
+{
+	return lang_from_accept(h, h ? strlen(h) : 0);
+}
+
+START_TEST(test_parse)
+{
+	ck_assert_int_eq(lang_parse("zh", LANG_EN), LANG_ZH);
+	ck_assert_int_eq(lang_parse("zh-CN", LANG_EN), LANG_ZH);
+	ck_assert_int_eq(lang_parse("zh_CN.UTF-8", LANG_EN), LANG_ZH);
+	ck_assert_int_eq(lang_parse("ZH-tw", LANG_EN), LANG_ZH);
+	ck_assert_int_eq(lang_parse("en", LANG_ZH), LANG_EN);
+	ck_assert_int_eq(lang_parse("en_US.UTF-8", LANG_ZH), LANG_EN);
+	ck_assert_int_eq(lang_parse("en@quot", LANG_ZH), LANG_EN);
+	/* not a zh/en tag: the fallback */
+	ck_assert_int_eq(lang_parse("zhx", LANG_EN), LANG_EN);
+	ck_assert_int_eq(lang_parse("english", LANG_ZH), LANG_ZH);
+	ck_assert_int_eq(lang_parse("C", LANG_ZH), LANG_ZH);
+	ck_assert_int_eq(lang_parse("", LANG_EN), LANG_EN);
+	ck_assert_int_eq(lang_parse(NULL, LANG_ZH), LANG_ZH);
+	ck_assert_str_eq(T(LANG_ZH, "allowed", "允许"), "允许");
+	ck_assert_str_eq(T(LANG_EN, "allowed", "允许"), "allowed");
+}
+END_TEST
+
+START_TEST(test_env)
+{
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	unsetenv("LANG");
+	ck_assert_int_eq(lang_from_env(), LANG_EN);
+	setenv("LANG", "zh_CN.UTF-8", 1);
+	ck_assert_int_eq(lang_from_env(), LANG_ZH);
+	setenv("LC_MESSAGES", "en_GB.UTF-8", 1);
+	ck_assert_int_eq(lang_from_env(), LANG_EN);
+	setenv("LC_ALL", "zh_CN.UTF-8", 1);
+	ck_assert_int_eq(lang_from_env(), LANG_ZH);
+	setenv("LC_ALL", "", 1); /* empty means unset */
+	ck_assert_int_eq(lang_from_env(), LANG_EN);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	ck_assert_int_eq(lang_from_env(), LANG_EN);
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	unsetenv("LANG");
+}
+END_TEST
+
+START_TEST(test_accept_language)
+{
+	ck_assert_int_eq(accept(NULL), LANG_ZH);
+	ck_assert_int_eq(accept(""), LANG_ZH);
+	ck_assert_int_eq(accept("en-US,en;q=0.9"), LANG_EN);
+	ck_assert_int_eq(accept("zh-CN,zh;q=0.9,en;q=0.8"), LANG_ZH);
+	ck_assert_int_eq(accept("en;q=0.5, zh-CN;q=0.8"), LANG_ZH);
+	ck_assert_int_eq(accept("zh;q=0.3,en;q=0.7"), LANG_EN);
+	ck_assert_int_eq(accept("fr-FR,de;q=0.9"), LANG_ZH);       /* neither: default */
+	ck_assert_int_eq(accept("fr-FR, en ;q=0.1"), LANG_EN);
+	ck_assert_int_eq(accept("en;q=0"), LANG_ZH);               /* q=0: not acceptable */
+	ck_assert_int_eq(accept("en;q=1.0,zh;q=1"), LANG_EN);      /* a tie: the first */
+	ck_assert_int_eq(accept("en;q=0.999,zh;q=0.998"), LANG_EN);
+	/* malformed q values drop that entry */
+	ck_assert_int_eq(accept("en;q=2,zh;q=0.1"), LANG_ZH);
+	ck_assert_int_eq(accept("en;q=1.5"), LANG_ZH);
+	ck_assert_int_eq(accept("en;q=0.1234"), LANG_ZH);
+	ck_assert_int_eq(accept("en;q=abc"), LANG_ZH);
+	ck_assert_int_eq(accept("en;x=1"), LANG_ZH);
+	ck_assert_int_eq(accept("en;q="), LANG_ZH);
+	ck_assert_int_eq(accept(",,,;;;,en"), LANG_EN);
+	/* only len bytes are read: "en" beyond the length does not count */
+	const char *h = "fr,en";
+	ck_assert_int_eq(lang_from_accept(h, 2), LANG_ZH);
+}
+END_TEST
+
+static Suite *i18n_suite(void)
+{
+	Suite *s = suite_create("i18n");
+	TCase *tc = tcase_create("lang");
+	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_env);
+	tcase_add_test(tc, test_accept_language);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(i18n_suite(), NULL);
+}
