@@ -1,0 +1,67 @@
+/* Reading the journal: its files in order, a streaming line reader with a line cap,
+ * the line parser (hostile input), and a scan over a time range. The chain verifier
+ * behind `journal verify` is journal_verify.h. */
+#ifndef CG_JOURNAL_READ_H
+#define CG_JOURNAL_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "journal_format.h"
+
+/* One journal file: YYYY-MM-DD.jsonl (part 0) or YYYY-MM-DD.N.jsonl (part N). */
+struct journal_file {
+	char *name;      /* file name only */
+	char *path;      /* dir/name */
+	int32_t day;     /* days since the epoch, in the school's zone */
+	unsigned part;
+};
+
+/* The journal files in dir, oldest first (by day, then part). Other names are ignored.
+ * Returns 0, or -1 with errno set (dir unreadable). The caller frees with
+ * journal_files_free. */
+int journal_list_files(const char *dir, struct journal_file **files, size_t *n);
+void journal_files_free(struct journal_file *files, size_t n);
+/* Whether name is a journal file name; fills day and part when it is. */
+bool journal_file_name_parse(const char *name, int32_t *day, unsigned *part);
+
+/* A streaming line reader over one file: constant memory whatever the file size. */
+struct journal_reader {
+	int fd;
+	char *buf;
+	size_t cap, start, end;
+	unsigned long lineno;   /* 1-based number of the line last returned */
+	uint64_t offset;        /* file offset of the line last returned */
+	uint64_t base;          /* file offset of buf[0] */
+	bool eof, skip;         /* skip: dropping the rest of an over-long line */
+};
+
+/* Open path for reading; 0 or -1 (errno set). */
+int journal_reader_open(struct journal_reader *rd, const char *path);
+/* The next line, without its newline, in *line and *len (valid until the next call).
+ * *complete is false for a last line with no newline (torn). Returns 1 for a line,
+ * 0 at the end, -1 on a read error or a line longer than JOURNAL_LINE_MAX (errno
+ * EMSGSIZE). */
+int journal_reader_next(struct journal_reader *rd, const char **line, size_t *len,
+			bool *complete);
+void journal_reader_close(struct journal_reader *rd);
+
+/* Parse one line (without its newline) of len bytes. Strings are decoded into arena
+ * (at least len + 1 bytes) and r points into it. Returns 0, or -1 with a static message
+ * in *err. The hash is not checked here (journal_line_hash_ok). */
+int journal_parse_line(const char *line, size_t len, struct journal_record *r,
+		       char *arena, size_t arena_len, const char **err);
+
+/* Called for each parsed line by journal_scan; return non-zero to stop the scan. */
+typedef int (*journal_scan_fn)(const struct journal_record *r, const char *line,
+			       size_t len, void *ctx);
+
+/* Stream every line of the files in dir that may hold events in [from_us, to_us]
+ * (files are skipped by name), oldest first, calling fn for each line whose time is in
+ * the range. Lines that do not parse are counted in *bad (may be NULL) and skipped.
+ * Returns 0, or -1 with a static message in *err. */
+int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_fn fn,
+		 void *ctx, uint64_t *bad, const char **err);
+
+#endif

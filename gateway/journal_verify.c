@@ -1,0 +1,395 @@
+/* journal_verify: walk the journal's files in order and check every line's hash, the
+ * chain of prev hashes, the sequence numbers and the daily digests; name the first bad
+ * line and what is wrong with it. */
+#include "journal_verify.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal_read.h"
+
+#define DIGEST_MAX 100000 /* digest.log lines kept (one or two a day) */
+
+struct digest {
+	uint64_t last_seq;
+	uint8_t last_hash[JOURNAL_HASH_LEN];
+	char day[11];
+	unsigned long line;   /* in digest.log */
+};
+
+struct vstate {
+	struct journal_verify_result *res;
+	bool whole;                      /* from the start of the chain */
+	bool have_prev;
+	uint64_t prev_seq;
+	uint8_t prev_hash[JOURNAL_HASH_LEN];
+	const char *prev_file;
+	unsigned long prev_line;
+	/* The first line, and whether something explains where it starts. */
+	uint64_t start_seq;
+	uint8_t start_prev[JOURNAL_HASH_LEN];
+	const char *start_file;
+	bool start_ok;
+	/* A sequence jump waiting for the next line: a deletion, or a swapped pair. */
+	bool pending;
+	uint64_t pend_seq;
+	const char *pend_file;
+	unsigned long pend_line;
+	bool pend_boundary;              /* the jump is at the start of a file */
+	struct digest *dg;
+	size_t ndg, dgi;
+};
+
+static void bad(struct vstate *v, int status, const char *file, unsigned long line,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void bad(struct vstate *v, int status, const char *file, unsigned long line,
+		const char *fmt, ...)
+{
+	va_list ap;
+	if (v->res->status != 0)
+		return; /* keep the first */
+	v->res->status = status;
+	snprintf(v->res->file, sizeof v->res->file, "%s", file);
+	v->res->line = line;
+	va_start(ap, fmt);
+	vsnprintf(v->res->what, sizeof v->res->what, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- digest.log -------------------------------------------------------------------- */
+
+/* One digest line: a flat JSON object of plain strings and numbers; 0 or -1. */
+static int digest_parse(const char *s, size_t len, struct digest *d)
+{
+	size_t i = 0;
+	bool have_seq = false, have_hash = false, have_day = false;
+	if (len < 2 || s[0] != '{' || s[len - 1] != '}')
+		return -1;
+	i = 1;
+	while (i < len - 1) {
+		const char *key, *val;
+		size_t klen, vlen;
+		if (s[i] != '"')
+			return -1;
+		key = s + ++i;
+		while (i < len && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= len || s[i] != '"')
+			return -1;
+		klen = (size_t)(s + i - key);
+		if (++i >= len || s[i++] != ':' || i >= len)
+			return -1;
+		bool str = s[i] == '"';
+		if (str)
+			i++;
+		val = s + i;
+		while (i < len && (str ? s[i] != '"' && s[i] != '\\' : s[i] >= '0' && s[i] <= '9'))
+			i++;
+		vlen = (size_t)(s + i - val);
+		if (str && (i >= len || s[i++] != '"'))
+			return -1;
+		if (i < len - 1 && s[i++] != ',')
+			return -1;
+		if (klen == 8 && memcmp(key, "last_seq", 8) == 0 && !str) {
+			char num[24];
+			unsigned long long v;
+			if (vlen == 0 || vlen >= sizeof num)
+				return -1;
+			memcpy(num, val, vlen);
+			num[vlen] = '\0';
+			if (parse_uint(num, 1, UINT64_MAX, &v) < 0)
+				return -1;
+			d->last_seq = v;
+			have_seq = true;
+		} else if (klen == 9 && memcmp(key, "last_hash", 9) == 0 && str) {
+			if (journal_unhex(val, vlen, d->last_hash) < 0)
+				return -1;
+			have_hash = true;
+		} else if (klen == 3 && memcmp(key, "day", 3) == 0 && str) {
+			int32_t day;
+			if (journal_parse_day(val, vlen, &day) < 0)
+				return -1;
+			memcpy(d->day, val, 10);
+			d->day[10] = '\0';
+			have_day = true;
+		} else if (!str && vlen == 0) {
+			return -1;
+		}
+	}
+	return have_seq && have_hash && have_day ? 0 : -1;
+}
+
+static int digest_cmp(const void *a, const void *b)
+{
+	const struct digest *x = a, *y = b;
+	if (x->last_seq != y->last_seq)
+		return x->last_seq < y->last_seq ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Read dir/digest.log (absent: no digests). A malformed complete line is tampering. */
+static int digest_load(struct vstate *v, const char *dir)
+{
+	struct journal_reader rd;
+	struct sbuf path;
+	const char *line;
+	size_t len, cap = 0;
+	bool complete;
+	int got, rc = 0;
+	sbuf_init(&path);
+	sbuf_printf(&path, "%s/digest.log", dir);
+	if (journal_reader_open(&rd, path.data) < 0) {
+		if (errno != ENOENT) {
+			bad(v, 2, "digest.log", 0, "cannot read digest.log: %s", strerror(errno));
+			rc = -1;
+		}
+		sbuf_free(&path);
+		return rc;
+	}
+	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+		struct digest d;
+		memset(&d, 0, sizeof d);
+		if (got < 0 && errno != EMSGSIZE) {
+			bad(v, 2, "digest.log", rd.lineno, "cannot read digest.log: %s",
+			    strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (got > 0 && !complete)
+			break; /* a digest being written, or cut by a crash */
+		if (got < 0 || digest_parse(line, len, &d) < 0) {
+			bad(v, 1, "digest.log", rd.lineno,
+			    JV_EDITED ": not a valid digest line");
+			rc = -1;
+			break;
+		}
+		if (v->ndg == DIGEST_MAX)
+			continue;
+		if (v->ndg == cap) {
+			cap = cap ? cap * 2 : 64;
+			v->dg = xrealloc(v->dg, cap * sizeof *v->dg);
+		}
+		d.line = rd.lineno;
+		v->dg[v->ndg++] = d;
+	}
+	journal_reader_close(&rd);
+	sbuf_free(&path);
+	if (v->ndg)
+		qsort(v->dg, v->ndg, sizeof *v->dg, digest_cmp);
+	return rc;
+}
+
+/* Compare the line with seq (hash h) against the digests that end at it. */
+static void digest_check(struct vstate *v, uint64_t seq, const uint8_t *h, const char *file,
+			 unsigned long line)
+{
+	while (v->dgi < v->ndg && v->dg[v->dgi].last_seq < seq)
+		v->dgi++; /* before the checked range; gaps are caught by the sequence */
+	for (; v->dgi < v->ndg && v->dg[v->dgi].last_seq == seq; v->dgi++) {
+		const struct digest *d = &v->dg[v->dgi];
+		if (memcmp(d->last_hash, h, JOURNAL_HASH_LEN) != 0) {
+			bad(v, 1, file, line,
+			    JV_REWRITTEN ": the hash of seq %llu differs from the daily digest of "
+			    "%s (digest.log line %lu): the chain was rewritten after the digest",
+			    (unsigned long long)seq, d->day, d->line);
+			return;
+		}
+		v->res->digests++;
+	}
+}
+
+/* ---- the chain ------------------------------------------------------------------- */
+
+static void report_jump(struct vstate *v)
+{
+	unsigned long long from = v->prev_seq, to = v->pend_seq;
+	if (v->pend_boundary)
+		bad(v, 1, v->pend_file, v->pend_line,
+		    JV_MISSING ": seq jumps from %llu (end of %s) to %llu: %llu line(s) gone "
+		    "between the files (a journal file was removed, or lines were cut at "
+		    "the end of %s)", from, v->prev_file, to, to - from - 1, v->prev_file);
+	else
+		bad(v, 1, v->pend_file, v->pend_line,
+		    JV_DELETED ": seq jumps from %llu (line %lu) to %llu: %llu line(s) deleted",
+		    from, v->prev_line, to, to - from - 1);
+}
+
+/* One parsed, hash-checked line. Returns -1 to stop. */
+static int chain_line(struct vstate *v, const struct journal_record *r, const char *file,
+		      unsigned long lineno, bool first_in_file)
+{
+	static const uint8_t zero[JOURNAL_HASH_LEN];
+	if (v->pending) {
+		if (r->seq == v->prev_seq + 1) {
+			bad(v, 1, v->pend_file, v->pend_line,
+			    JV_REORDERED ": seq %llu comes before seq %llu (%s:%lu)",
+			    (unsigned long long)v->pend_seq, (unsigned long long)r->seq, file,
+			    lineno);
+		} else {
+			report_jump(v);
+		}
+		return -1;
+	}
+	if (!v->have_prev) {
+		v->start_seq = r->seq;
+		memcpy(v->start_prev, r->prev, JOURNAL_HASH_LEN);
+		v->start_file = file;
+		v->start_ok = !v->whole ||
+			(r->seq == 1 && memcmp(r->prev, zero, JOURNAL_HASH_LEN) == 0);
+		v->res->first_seq = r->seq;
+	} else if (r->seq > v->prev_seq + 1) {
+		v->pending = true;
+		v->pend_seq = r->seq;
+		v->pend_file = file;
+		v->pend_line = lineno;
+		v->pend_boundary = first_in_file;
+		return 0; /* decided by the next line */
+	} else if (r->seq <= v->prev_seq) {
+		bad(v, 1, file, lineno, JV_REORDERED ": seq %llu follows seq %llu (%s:%lu)",
+		    (unsigned long long)r->seq, (unsigned long long)v->prev_seq, v->prev_file,
+		    v->prev_line);
+		return -1;
+	} else if (memcmp(r->prev, v->prev_hash, JOURNAL_HASH_LEN) != 0) {
+		bad(v, 1, file, lineno,
+		    JV_EDITED ": prev does not match the hash of the line before (%s:%lu), "
+		    "which was changed or replaced", v->prev_file, v->prev_line);
+		return -1;
+	}
+	if (r->event && strcmp(r->event, "retention") == 0 && r->start_prev && !v->start_ok) {
+		uint8_t sp[JOURNAL_HASH_LEN];
+		if (journal_unhex(r->start_prev, strlen(r->start_prev), sp) == 0 &&
+		    r->start_seq == v->start_seq &&
+		    memcmp(sp, v->start_prev, JOURNAL_HASH_LEN) == 0) {
+			v->start_ok = true;
+			v->res->start_moved = true;
+		}
+	}
+	digest_check(v, r->seq, r->hash, file, lineno);
+	if (v->res->status)
+		return -1;
+	v->have_prev = true;
+	v->prev_seq = r->seq;
+	memcpy(v->prev_hash, r->hash, JOURNAL_HASH_LEN);
+	v->prev_file = file;
+	v->prev_line = lineno;
+	v->res->last_seq = r->seq;
+	return 0;
+}
+
+/* Check one file; -1 to stop. */
+static int verify_file(struct vstate *v, const struct journal_file *f, char *arena)
+{
+	struct journal_reader rd;
+	const char *line, *perr;
+	size_t len;
+	bool complete;
+	int got, rc = 0;
+	if (journal_reader_open(&rd, f->path) < 0) {
+		bad(v, 2, f->name, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	v->res->files++;
+	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+		struct journal_record r;
+		if (got < 0 && errno != EMSGSIZE) {
+			bad(v, 2, f->name, rd.lineno, "cannot read: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		v->res->lines++;
+		bool parsed = got > 0 && complete &&
+			journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) == 0;
+		if (parsed && journal_line_hash_ok(line, &r)) {
+			if (chain_line(v, &r, f->name, rd.lineno, rd.lineno == 1) == 0)
+				continue;
+			rc = -1;
+			break;
+		}
+		if (v->pending)
+			report_jump(v); /* the jump came first */
+		if (got < 0)
+			bad(v, 1, f->name, rd.lineno, JV_EDITED ": line longer than %d bytes",
+			    JOURNAL_LINE_MAX);
+		else if (!complete)
+			bad(v, 1, f->name, rd.lineno,
+			    JV_TORN ": the last line has no newline (%zu bytes, cut off by a "
+			    "crash or a truncation)", len);
+		else if (!parsed)
+			bad(v, 1, f->name, rd.lineno, JV_EDITED ": not a valid journal line (%s)",
+			    perr);
+		else
+			bad(v, 1, f->name, rd.lineno,
+			    JV_EDITED ": the line does not match its hash (seq %llu)",
+			    (unsigned long long)r.seq);
+		rc = -1;
+		break;
+	}
+	journal_reader_close(&rd);
+	return rc;
+}
+
+void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res)
+{
+	struct journal_file *files = NULL;
+	size_t n = 0, i;
+	char *arena = NULL;
+	struct vstate v;
+	memset(res, 0, sizeof *res);
+	memset(&v, 0, sizeof v);
+	v.res = res;
+	v.whole = from_day == INT32_MIN;
+	if (journal_list_files(dir, &files, &n) < 0) {
+		bad(&v, 2, dir, 0, "cannot read the journal directory: %s", strerror(errno));
+		return;
+	}
+	if (digest_load(&v, dir) < 0)
+		goto done;
+	arena = xmalloc(JOURNAL_LINE_MAX + 1);
+	for (i = 0; i < n; i++) {
+		if (files[i].day < from_day)
+			continue;
+		if (verify_file(&v, &files[i], arena) < 0)
+			break;
+	}
+	if (res->status)
+		goto done;
+	if (v.pending) {
+		report_jump(&v);
+		goto done;
+	}
+	if (v.have_prev && !v.start_ok) {
+		bad(&v, 1, v.start_file, 1,
+		    JV_DELETED ": the journal starts at seq %llu, not 1, and no retention event "
+		    "says why (lines or files before it were removed)",
+		    (unsigned long long)v.start_seq);
+		goto done;
+	}
+	/* Digests past the end: the last lines or files are gone. */
+	for (; v.dgi < v.ndg; v.dgi++) {
+		const struct digest *d = &v.dg[v.dgi];
+		if (v.have_prev && d->last_seq > v.prev_seq) {
+			bad(&v, 1, v.prev_file, v.prev_line,
+			    JV_DELETED ": the journal ends at seq %llu, but the digest of %s "
+			    "(digest.log line %lu) records seq %llu: lines or files at the end "
+			    "are gone", (unsigned long long)v.prev_seq, d->day, d->line,
+			    (unsigned long long)d->last_seq);
+			break;
+		}
+		if (!v.have_prev && v.whole) {
+			bad(&v, 1, "digest.log", d->line,
+			    JV_MISSING ": no journal lines, but the digest of %s records seq %llu",
+			    d->day, (unsigned long long)d->last_seq);
+			break;
+		}
+	}
+	if (v.have_prev)
+		journal_hex(v.prev_hash, res->last_hash);
+done:
+	free(arena);
+	free(v.dg);
+	journal_files_free(files, n);
+}

@@ -1,0 +1,38 @@
+/* Verifying the journal: the hash chain and the sequence across files, and the daily
+ * digests in digest.log against them (`campusgate journal verify`). */
+#ifndef CG_JOURNAL_VERIFY_H
+#define CG_JOURNAL_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "journal_format.h"
+
+/* What verify found. status: 0 intact, 1 tampered (or torn), 2 could not check. */
+struct journal_verify_result {
+	int status;
+	char file[256];          /* the first bad line: file name ... */
+	unsigned long line;      /* ... and its 1-based line number (0: the file itself) */
+	char what[512];          /* "edited: ...", "deleted: ...", "reordered: ...", ... */
+	uint64_t lines, files;   /* how many were checked */
+	uint64_t digests;        /* daily digests that matched a line */
+	uint64_t first_seq, last_seq;
+	char last_hash[JOURNAL_HEX_LEN];
+	bool start_moved;        /* retention removed the chain's start (and said so) */
+};
+
+/* The kind of damage, the word `what` starts with. */
+#define JV_EDITED "edited"
+#define JV_DELETED "deleted"
+#define JV_REORDERED "reordered"
+#define JV_TORN "torn"
+#define JV_MISSING "file missing"
+#define JV_REWRITTEN "rewritten"
+
+/* Check the chain and the sequence of every file in dir from day from_day on
+ * (INT32_MIN: all, and then the chain must start at seq 1 or where a retention event
+ * says it starts), and the daily digests in dir/digest.log against the lines. Stops at
+ * the first bad line and describes it in res. */
+void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res);
+
+#endif
