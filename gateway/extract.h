@@ -1,0 +1,67 @@
+/* What the sensor reads out of application bytes: the question of a DNS message, the
+ * head of an HTTP request, the SNI of a TLS ClientHello. Bounded parsers over
+ * (buf, len); nothing they return points outside the input or the caller's buffer. */
+#ifndef CG_EXTRACT_H
+#define CG_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXTRACT_NAME_MAX 1024   /* a DNS name in text form, with \DDD escapes */
+
+struct extract_dns {
+	uint16_t id;
+	bool response;
+	uint8_t opcode, rcode;
+	uint16_t qdcount;
+	bool has_question;
+	uint16_t qtype;
+	char qtype_name[16];         /* "A", "AAAA", "TYPE65534" */
+	char name[EXTRACT_NAME_MAX]; /* first question, no trailing dot; "" for the root */
+	size_t name_len;
+};
+
+/* Read the header and the first question of one DNS message (no TCP length prefix).
+ * Uses ldns for the name (compression pointers bounded). 0, or -1 when the message
+ * is too short or its question is malformed. */
+int extract_dns(const uint8_t *buf, size_t len, struct extract_dns *out);
+
+struct extract_http {
+	const char *method;      /* points into the input */
+	size_t method_len;
+	const char *host;        /* Host header or absolute-form authority, port removed */
+	size_t host_len;         /* 0 when there is none */
+	const char *path;        /* origin-form target ("/..." with query); NULL if none */
+	size_t path_len;
+	uint64_t body_len;       /* Content-Length, 0 when absent */
+	bool chunked;            /* Transfer-Encoding: chunked (body length unknown) */
+	bool connect;            /* CONNECT host:port */
+};
+
+/* Whether bytes start like an HTTP/1.x request line (a method token and a space). */
+bool extract_is_http(const uint8_t *buf, size_t len);
+
+/* Parse one HTTP/1.x request head from (buf, len), looking at most max_head bytes.
+ * Returns the head's length (through the blank line) when complete, 0 when more bytes
+ * are needed, -1 when it is not an HTTP request or is longer than max_head. */
+long extract_http_head(const uint8_t *buf, size_t len, size_t max_head,
+		       struct extract_http *out);
+
+/* Whether bytes start like a TLS handshake record. */
+bool extract_is_tls(const uint8_t *buf, size_t len);
+
+enum extract_tls_result {
+	TLS_SNI = 1,         /* sni holds the server name */
+	TLS_NO_SNI = 2,      /* a complete ClientHello without a server name */
+	TLS_MORE = 0,        /* the ClientHello is not complete yet */
+	TLS_BAD = -1,        /* not a ClientHello, or malformed */
+};
+
+/* Find the server name in the ClientHello at the start of (buf, len), which may span
+ * several TLS records. The name is copied to sni (NUL-terminated, at most cap - 1
+ * bytes; longer names are TLS_BAD) and its length stored in *sni_len. */
+enum extract_tls_result extract_tls_sni(const uint8_t *buf, size_t len, char *sni,
+					size_t cap, size_t *sni_len);
+
+#endif

@@ -1,0 +1,259 @@
+/* The sensor's observer: normalise, decide with the policy, detect bypass attempts,
+ * journal hits with the packet's own time and the client's MAC, and count. */
+#include "observe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "name.h"
+#include "util.h"
+
+#define PORT_DNS 53
+
+struct observer {
+	struct journal *journal;
+	const struct policy *policy;
+	struct cg_addr *resolvers;
+	size_t n_resolvers;
+	observer_print_cb print;
+	void *print_arg;
+	struct observer_stats st;
+};
+
+static const char *const bypass_names[BYPASS_COUNT] = {
+	"resolver", "dot", "category", "doh-path",
+};
+
+const char *bypass_kind_name(enum bypass_kind b)
+{
+	return (unsigned)b < BYPASS_COUNT ? bypass_names[b] : "?";
+}
+
+struct observer *observer_new(const struct cfg_sensor *sc, struct journal *j)
+{
+	struct observer *o = xcalloc(1, sizeof(*o));
+	o->journal = j;
+	if (sc)
+		observer_set_resolvers(o, sc->resolvers, sc->n_resolvers);
+	return o;
+}
+
+void observer_free(struct observer *o)
+{
+	if (!o)
+		return;
+	free(o->resolvers);
+	free(o);
+}
+
+void observer_set_resolvers(struct observer *o, const struct cg_addr *r, size_t n)
+{
+	free(o->resolvers);
+	o->resolvers = NULL;
+	o->n_resolvers = 0;
+	if (n == 0)
+		return;
+	o->resolvers = xcalloc(n, sizeof(*r));
+	memcpy(o->resolvers, r, n * sizeof(*r));
+	o->n_resolvers = n;
+}
+
+void observer_set_policy(struct observer *o, const struct policy *p)
+{
+	o->policy = p;
+}
+
+void observer_set_printer(struct observer *o, observer_print_cb cb, void *arg)
+{
+	o->print = cb;
+	o->print_arg = arg;
+}
+
+void observer_get_stats(const struct observer *o, struct observer_stats *st)
+{
+	*st = o->st;
+}
+
+static bool is_resolver(const struct observer *o, const struct cg_addr *a)
+{
+	for (size_t i = 0; i < o->n_resolvers; i++) {
+		const struct cg_addr *r = &o->resolvers[i];
+		if (r->family == a->family &&
+		    memcmp(r->a, a->a, a->family == AF_INET ? 4 : 16) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void count_category(struct observer *o, const char *name)
+{
+	size_t i;
+	for (i = 0; i < o->st.n_categories; i++)
+		if (strcmp(o->st.categories[i].name, name) == 0)
+			break;
+	if (i == o->st.n_categories) {
+		if (i == OBSERVER_MAX_CATEGORIES)
+			return;
+		snprintf(o->st.categories[i].name, sizeof(o->st.categories[i].name), "%s", name);
+		o->st.n_categories++;
+	}
+	o->st.categories[i].hits++;
+}
+
+static const char *what_seen(enum obs_kind k)
+{
+	switch (k) {
+	case OBS_DNS_QUERY: return "dns query";
+	case OBS_HTTP: return "http request";
+	case OBS_TLS: return "tls server name";
+	case OBS_DOT: return "dns over tls";
+	default: return "seen";
+	}
+}
+
+/* Write one journal event for what was seen. */
+static void journal_obs(struct observer *o, const struct observation *ob,
+			const struct request *req, const struct verdict *v,
+			const char *event, const char *reason)
+{
+	if (!o->journal)
+		return;
+	struct journal_event ev;
+	char mac[18];
+	if (v) {
+		journal_event_from(&ev, req, v);
+	} else {
+		memset(&ev, 0, sizeof(ev));
+		ev.proto = PROTO_SENSOR;
+		ev.client = req->client;
+		ev.host = req->host;
+	}
+	char *path = req->path ? xstrndup(req->path, req->path_len) : NULL;
+	ev.path = path;
+	ev.time_us = ob->time_us;
+	ev.action = action_name(ACTION_OBSERVE);
+	ev.event = event;
+	ev.reason = reason;
+	if (ob->dns)
+		ev.qtype = ob->dns->qtype_name;
+	if (ob->has_mac) {
+		const uint8_t *m = ob->client_mac;
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			 m[3], m[4], m[5]);
+		ev.client_mac = mac;
+	}
+	if (journal_append(o->journal, &ev, NULL) == 0)
+		o->st.journaled++;
+	else
+		o->st.journal_dropped++;
+	free(path);
+}
+
+static void bypass(struct observer *o, const struct observation *ob,
+		   const struct request *req, const struct verdict *v, enum bypass_kind k,
+		   const char *reason)
+{
+	o->st.bypass[k]++;
+	journal_obs(o, ob, req, v, "bypass", reason);
+	if (o->print)
+		o->print(o->print_arg, ob, req->host, v, "bypass");
+}
+
+static bool category_is_bypass(const struct observer *o, const struct verdict *v)
+{
+	if (v->bypass)
+		return true;
+	if (!v->category || !o->policy)
+		return false;
+	const struct cfg_category *c = policy_category(o->policy, v->category);
+	return c && c->kind == CATEGORY_BYPASS;
+}
+
+void observer_handle(void *arg, const struct observation *ob)
+{
+	struct observer *o = arg;
+	char host[NAME_MAX_LEN + 1], ipbuf[CG_ADDR_STRLEN];
+	const char *why = NULL;
+	struct request req = { .proto = PROTO_SENSOR, .client = ob->client };
+	req.when = (time_t)(ob->time_us / 1000000);
+	enum obs_proto proto;
+
+	switch (ob->kind) {
+	case OBS_DNS_RESPONSE:
+		o->st.dns_responses++;
+		return;
+	case OBS_DNS_QUERY:
+		proto = OBS_PROTO_DNS;
+		break;
+	case OBS_HTTP:
+		proto = OBS_PROTO_HTTP;
+		break;
+	case OBS_TLS:
+		proto = OBS_PROTO_TLS;
+		break;
+	case OBS_DOT:
+		/* no name yet: decide on the server's address */
+		req.host = addr_str(&ob->server, ipbuf);
+		req.host_len = strlen(req.host);
+		{
+			struct verdict v;
+			if (o->policy)
+				policy_decide(o->policy, &req, &v);
+			bypass(o, ob, &req, o->policy ? &v : NULL, BYPASS_DOT,
+			       "DNS over TLS (tcp/853)");
+		}
+		return;
+	default:
+		return;
+	}
+	if (ob->host_len == 0) {
+		o->st.no_host++;
+		return;
+	}
+	int n = name_normalise(ob->host, ob->host_len, host, &why);
+	if (n < 0) {
+		o->st.bad_names++;
+		return;
+	}
+	o->st.requests[proto]++;
+	req.host = host;
+	req.host_len = (size_t)n;
+	if (ob->kind == OBS_HTTP && ob->path) {
+		req.path = ob->path;
+		req.path_len = ob->path_len;
+	}
+	struct verdict v, *vp = NULL;
+	if (o->policy) {
+		policy_decide(o->policy, &req, &v);
+		vp = &v;
+	}
+	const char *event = NULL;
+	if (vp && (v.action == ACTION_BLOCK || v.category_listed) && category_is_bypass(o, vp)) {
+		event = "bypass";
+		count_category(o, v.category);
+		bypass(o, ob, &req, vp, BYPASS_CATEGORY, what_seen(ob->kind));
+	} else if (vp && v.action == ACTION_BLOCK) {
+		event = "hit";
+		o->st.hits++;
+		count_category(o, v.category ? v.category : "?");
+		journal_obs(o, ob, &req, vp, "hit", what_seen(ob->kind));
+	} else if (vp && v.category_listed) {
+		o->st.listed++;
+	}
+	if (ob->kind == OBS_DNS_QUERY && ob->sport == PORT_DNS && o->n_resolvers &&
+	    !is_resolver(o, &ob->server)) {
+		char reason[96];
+		snprintf(reason, sizeof(reason), "DNS to %s, not a school resolver",
+			 addr_str(&ob->server, ipbuf));
+		bypass(o, ob, &req, vp, BYPASS_RESOLVER, reason);
+		event = "bypass";
+	}
+	if (ob->kind == OBS_HTTP && ob->path_len >= 10 && memcmp(ob->path, "/dns-query", 10) == 0 &&
+	    (ob->path_len == 10 || ob->path[10] == '?' || ob->path[10] == '/')) {
+		bypass(o, ob, &req, vp, BYPASS_DOH_PATH, "DNS over HTTPS request (/dns-query)");
+		event = "bypass";
+	}
+	if (o->print && (!event || strcmp(event, "hit") == 0))
+		o->print(o->print_arg, ob, host, vp, event);
+}

@@ -1,0 +1,733 @@
+/* Tests for decode.c (link layers, IPv4/IPv6, UDP/TCP, every rejection branch) and
+ * ipfrag.c (fragment reassembly within its limits). Packets are built here byte by byte. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "ipfrag.h"
+#include "testutil.h"
+
+/* A packet under construction. */
+struct pkt {
+	uint8_t b[2048];
+	size_t n;
+};
+
+static void put(struct pkt *p, const void *data, size_t n)
+{
+	ck_assert_uint_le(p->n + n, sizeof(p->b));
+	memcpy(p->b + p->n, data, n);
+	p->n += n;
+}
+
+static void put8(struct pkt *p, uint8_t v)
+{
+	put(p, &v, 1);
+}
+
+static void put16(struct pkt *p, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	put(p, b, 2);
+}
+
+static void put32(struct pkt *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p, (uint16_t)v);
+}
+
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xaa };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xbb };
+
+static void put_eth(struct pkt *p, uint16_t type)
+{
+	put(p, mac_b, 6);
+	put(p, mac_a, 6);
+	put16(p, type);
+}
+
+/* IPv4 header (20 bytes + opts) for proto with payload_len bytes after it. */
+static void put_ipv4(struct pkt *p, uint8_t proto, size_t opts, size_t payload_len,
+		     uint16_t id, uint16_t frag)
+{
+	put8(p, (uint8_t)(0x40 | (5 + opts / 4)));
+	put8(p, 0);
+	put16(p, (uint16_t)(20 + opts + payload_len));
+	put16(p, id);
+	put16(p, frag);
+	put8(p, 64);
+	put8(p, proto);
+	put16(p, 0);
+	put32(p, 0x0a000001); /* 10.0.0.1 */
+	put32(p, 0x08080808); /* 8.8.8.8 */
+	for (size_t i = 0; i < opts; i++)
+		put8(p, 1); /* NOP options */
+}
+
+static void put_ipv6(struct pkt *p, uint8_t nh, size_t payload_len)
+{
+	put32(p, 0x60000000);
+	put16(p, (uint16_t)payload_len);
+	put8(p, nh);
+	put8(p, 64);
+	uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	put(p, src, 16);
+	put(p, dst, 16);
+}
+
+static void put_udp(struct pkt *p, uint16_t sport, uint16_t dport, const char *data)
+{
+	size_t n = strlen(data);
+	put16(p, sport);
+	put16(p, dport);
+	put16(p, (uint16_t)(8 + n));
+	put16(p, 0);
+	put(p, data, n);
+}
+
+static void put_tcp(struct pkt *p, uint16_t sport, uint16_t dport, uint8_t flags,
+		    const char *data)
+{
+	put16(p, sport);
+	put16(p, dport);
+	put32(p, 1000);
+	put32(p, 2000);
+	put8(p, 5 << 4);
+	put8(p, flags);
+	put16(p, 65535);
+	put32(p, 0);
+	put(p, data, strlen(data));
+}
+
+static enum decode_result dec(int dlt, const struct pkt *p, struct decoded *d)
+{
+	return decode_packet(dlt, p->b, p->n, d);
+}
+
+static void check_udp_hello(const struct decoded *d)
+{
+	ck_assert_uint_eq(d->l4proto, IPPROTO_UDP);
+	ck_assert_uint_eq(d->sport, 40000);
+	ck_assert_uint_eq(d->dport, 53);
+	ck_assert_uint_eq(d->payload_len, 5);
+	ck_assert_int_eq(memcmp(d->payload, "hello", 5), 0);
+}
+
+START_TEST(ethernet_ipv4_udp)
+{
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put_eth(&p, 0x0800);
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_L4);
+	check_udp_hello(&d);
+	ck_assert(d.has_mac);
+	ck_assert_int_eq(memcmp(d.src_mac, mac_a, 6), 0);
+	ck_assert_int_eq(memcmp(d.dst_mac, mac_b, 6), 0);
+	ck_assert_uint_eq(d.ip_version, 4);
+	ck_assert_uint_eq(d.src.family, AF_INET);
+	ck_assert_uint_eq(d.src.a[0], 10);
+	ck_assert_uint_eq(d.dst.a[3], 8);
+}
+END_TEST
+
+START_TEST(ipv4_options_and_tcp)
+{
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put_eth(&p, 0x0800);
+	put_ipv4(&p, IPPROTO_TCP, 8, 20 + 3, 1, 0x4000 /* DF */);
+	put_tcp(&p, 50000, 80, DECODE_TCP_ACK, "GET");
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_L4);
+	ck_assert_uint_eq(d.l4proto, IPPROTO_TCP);
+	ck_assert_uint_eq(d.dport, 80);
+	ck_assert_uint_eq(d.tcp_seq, 1000);
+	ck_assert_uint_eq(d.tcp_ack, 2000);
+	ck_assert_uint_eq(d.tcp_flags, DECODE_TCP_ACK);
+	ck_assert_uint_eq(d.payload_len, 3);
+	ck_assert_int_eq(memcmp(d.payload, "GET", 3), 0);
+}
+END_TEST
+
+START_TEST(vlan_and_qinq)
+{
+	static const uint16_t outer[] = { 0x8100, 0x88a8, 0x9100 };
+	for (size_t i = 0; i < 3; i++) {
+		struct pkt p = { .n = 0 };
+		struct decoded d;
+		put_eth(&p, outer[i]);
+		put16(&p, 100);
+		put16(&p, 0x8100);
+		put16(&p, 200);
+		put16(&p, 0x0800);
+		put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+		put_udp(&p, 40000, 53, "hello");
+		ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_L4);
+		check_udp_hello(&d);
+	}
+	/* five stacked tags: too many */
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put_eth(&p, 0x8100);
+	for (int i = 0; i < 5; i++) {
+		put16(&p, 1);
+		put16(&p, i == 4 ? 0x0800 : 0x8100);
+	}
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_VLAN);
+	/* a tag cut short */
+	struct pkt q = { .n = 0 };
+	put_eth(&q, 0x8100);
+	put16(&q, 1);
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &q, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+}
+END_TEST
+
+START_TEST(llc_snap_and_pppoe)
+{
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put_eth(&p, 60); /* 802.3 length */
+	static const uint8_t snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	put(&p, snap, sizeof(snap));
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* plain LLC (spanning tree): nothing for us */
+	struct pkt s = { .n = 0 };
+	put_eth(&s, 38);
+	static const uint8_t stp[] = { 0x42, 0x42, 0x03, 0, 0, 0, 0, 0 };
+	put(&s, stp, sizeof(stp));
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &s, &d), DECODE_OTHER);
+	/* PPPoE session carrying IPv4 */
+	struct pkt q = { .n = 0 };
+	put_eth(&q, 0x8864);
+	put8(&q, 0x11);
+	put8(&q, 0);
+	put16(&q, 1);
+	put16(&q, 35);
+	put16(&q, 0x0021);
+	put_ipv4(&q, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&q, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &q, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* PPPoE cut short */
+	struct pkt r = { .n = 0 };
+	put_eth(&r, 0x8864);
+	put16(&r, 0x1100);
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &r, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	/* ARP is valid and not ours */
+	struct pkt a = { .n = 0 };
+	put_eth(&a, 0x0806);
+	put32(&a, 0);
+	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &a, &d), DECODE_OTHER);
+}
+END_TEST
+
+START_TEST(linux_sll_and_sll2)
+{
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put16(&p, 0);      /* to us */
+	put16(&p, 1);      /* ARPHRD_ETHER */
+	put16(&p, 6);
+	put(&p, mac_a, 6);
+	put16(&p, 0);
+	put16(&p, 0x0800);
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_LINUX_SLL, &p, &d), DECODE_L4);
+	check_udp_hello(&d);
+	ck_assert(d.has_mac);
+	ck_assert_int_eq(memcmp(d.src_mac, mac_a, 6), 0);
+
+	struct pkt q = { .n = 0 };
+	put16(&q, 0x86dd);
+	put16(&q, 0);
+	put32(&q, 3);      /* ifindex */
+	put16(&q, 1);
+	put8(&q, 4);       /* outgoing */
+	put8(&q, 6);
+	put(&q, mac_a, 6);
+	put16(&q, 0);
+	put_ipv6(&q, IPPROTO_UDP, 13);
+	put_udp(&q, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_LINUX_SLL2, &q, &d), DECODE_L4);
+	check_udp_hello(&d);
+	ck_assert_uint_eq(d.ip_version, 6);
+	ck_assert(d.has_mac);
+
+	ck_assert_int_eq(decode_packet(DECODE_DLT_LINUX_SLL, p.b, 15, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_LINUX_SLL2, q.b, 19, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+}
+END_TEST
+
+START_TEST(raw_and_loopback)
+{
+	struct pkt p = { .n = 0 };
+	struct decoded d;
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	static const int raws[] = { DECODE_DLT_RAW, DECODE_DLT_RAW_OPENBSD,
+				    DECODE_DLT_LINKTYPE_RAW, DECODE_DLT_IPV4 };
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(dec(raws[i], &p, &d), DECODE_L4);
+		check_udp_hello(&d);
+		ck_assert(!d.has_mac);
+	}
+	struct pkt v6 = { .n = 0 };
+	put_ipv6(&v6, IPPROTO_UDP, 13);
+	put_udp(&v6, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_IPV6, &v6, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* BSD loopback: family in host order (NULL) or network order (LOOP) */
+	struct pkt n = { .n = 0 };
+	put(&n, "\x02\x00\x00\x00", 4);
+	put(&n, p.b, p.n);
+	ck_assert_int_eq(dec(DECODE_DLT_NULL, &n, &d), DECODE_L4);
+	check_udp_hello(&d);
+	struct pkt l = { .n = 0 };
+	put32(&l, 30); /* AF_INET6 on macOS */
+	put(&l, v6.b, v6.n);
+	ck_assert_int_eq(dec(DECODE_DLT_LOOP, &l, &d), DECODE_L4);
+	check_udp_hello(&d);
+	struct pkt o = { .n = 0 };
+	put32(&o, 17); /* some other family */
+	put32(&o, 0);
+	ck_assert_int_eq(dec(DECODE_DLT_NULL, &o, &d), DECODE_OTHER);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_NULL, n.b, 3, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+}
+END_TEST
+
+/* An 802.11 QoS data frame from a station (ToDS) with LLC/SNAP, optionally under PPI. */
+static void put_80211(struct pkt *p, bool qos, bool protected_)
+{
+	put8(p, qos ? 0x88 : 0x08);
+	put8(p, (uint8_t)(0x01 | (protected_ ? 0x40 : 0)));
+	put16(p, 0);
+	put(p, mac_b, 6);  /* addr1: BSSID */
+	put(p, mac_a, 6);  /* addr2: SA */
+	put(p, mac_b, 6);  /* addr3: DA */
+	put16(p, 0);
+	if (qos)
+		put16(p, 0);
+	static const uint8_t snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	put(p, snap, sizeof(snap));
+	put_ipv4(p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(p, 40000, 53, "hello");
+}
+
+START_TEST(ppi_and_80211)
+{
+	struct pkt w = { .n = 0 };
+	struct decoded d;
+	put_80211(&w, true, false);
+	ck_assert_int_eq(dec(DECODE_DLT_IEEE802_11, &w, &d), DECODE_L4);
+	check_udp_hello(&d);
+	ck_assert_int_eq(memcmp(d.src_mac, mac_a, 6), 0);
+
+	struct pkt p = { .n = 0 };
+	put(&p, "\x00\x00\x08\x00\x69\x00\x00\x00", 8); /* PPI v0, 8 bytes, DLT 105 */
+	put(&p, w.b, w.n);
+	ck_assert_int_eq(dec(DECODE_DLT_PPI, &p, &d), DECODE_L4);
+	check_udp_hello(&d);
+
+	/* encrypted frames are not read */
+	struct pkt e = { .n = 0 };
+	put_80211(&e, false, true);
+	ck_assert_int_eq(dec(DECODE_DLT_IEEE802_11, &e, &d), DECODE_OTHER);
+	/* management frame */
+	struct pkt m = { .n = 0 };
+	put_80211(&m, false, false);
+	m.b[0] = 0x80; /* beacon */
+	ck_assert_int_eq(dec(DECODE_DLT_IEEE802_11, &m, &d), DECODE_OTHER);
+	/* short 802.11 */
+	ck_assert_int_eq(decode_packet(DECODE_DLT_IEEE802_11, w.b, 23, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_IEEE802_11, w.b, 30, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	/* PPI: bad version, header longer than the packet, shorter than itself, other DLT */
+	struct pkt b = p;
+	b.b[0] = 1;
+	ck_assert_int_eq(dec(DECODE_DLT_PPI, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	b = p;
+	b.b[2] = 0xff;
+	b.b[3] = 0xff;
+	ck_assert_int_eq(dec(DECODE_DLT_PPI, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	b = p;
+	b.b[2] = 4;
+	ck_assert_int_eq(dec(DECODE_DLT_PPI, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+	b = p;
+	b.b[4] = 0x7f;
+	ck_assert_int_eq(dec(DECODE_DLT_PPI, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINKTYPE);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_PPI, p.b, 7, &d), DECODE_MALFORMED);
+}
+END_TEST
+
+START_TEST(unknown_linktype)
+{
+	uint8_t b[64] = { 0 };
+	struct decoded d;
+	ck_assert(!decode_linktype_supported(147));
+	ck_assert(decode_linktype_supported(DECODE_DLT_LINUX_SLL2));
+	ck_assert_int_eq(decode_packet(147, b, sizeof(b), &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINKTYPE);
+	ck_assert_str_eq(decode_err_name(DERR_LINKTYPE), "linktype");
+	ck_assert_str_eq(decode_err_name(DERR_COUNT), "?");
+}
+END_TEST
+
+START_TEST(ethernet_too_short)
+{
+	uint8_t b[13] = { 0 };
+	struct decoded d;
+	ck_assert_int_eq(decode_packet(DECODE_DLT_EN10MB, b, sizeof(b), &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_LINK);
+}
+END_TEST
+
+START_TEST(ipv4_rejections)
+{
+	struct decoded d;
+	struct pkt p = { .n = 0 };
+	put_ipv4(&p, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&p, 40000, 53, "hello");
+	/* shorter than a header */
+	ck_assert_int_eq(decode_packet(DECODE_DLT_IPV4, p.b, 19, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	/* wrong version under DLT_IPV4 */
+	struct pkt b = p;
+	b.b[0] = 0x65;
+	ck_assert_int_eq(dec(DECODE_DLT_IPV4, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	/* IHL below 5 */
+	b = p;
+	b.b[0] = 0x44;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	/* IHL beyond the packet */
+	b = p;
+	b.b[0] = 0x4f;
+	ck_assert_int_eq(decode_packet(DECODE_DLT_RAW, b.b, 40, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	/* total length below the header */
+	b = p;
+	b.b[2] = 0;
+	b.b[3] = 10;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	/* total length 0 (offload): the captured length is used */
+	b = p;
+	b.b[2] = 0;
+	b.b[3] = 0;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* total length beyond the capture (snap length): what is there is used */
+	b = p;
+	b.b[2] = 0x05;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* neither 4 nor 6, and nothing at all */
+	b = p;
+	b.b[0] = 0x55;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV4);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_RAW, p.b, 0, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_TRUNCATED);
+	/* ICMP is valid and not ours */
+	struct pkt ic = { .n = 0 };
+	put_ipv4(&ic, IPPROTO_ICMP, 0, 8, 1, 0);
+	put32(&ic, 0x08000000);
+	put32(&ic, 0);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &ic, &d), DECODE_OTHER);
+}
+END_TEST
+
+START_TEST(udp_and_tcp_rejections)
+{
+	struct decoded d;
+	struct pkt p = { .n = 0 };
+	put_ipv4(&p, IPPROTO_UDP, 0, 7, 1, 0);
+	put(&p, "\x9c\x40\x00\x35\x00\x07\x00", 7);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &p, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_UDP);
+	/* UDP length field below 8 */
+	struct pkt u = { .n = 0 };
+	put_ipv4(&u, IPPROTO_UDP, 0, 13, 1, 0);
+	put_udp(&u, 40000, 53, "hello");
+	u.b[24] = 0;
+	u.b[25] = 4;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &u, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_UDP);
+	/* UDP length beyond the datagram: what is there is used */
+	u.b[25] = 200;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &u, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* UDP length shorter than the datagram: the UDP length wins (dns-zlip) */
+	u.b[25] = 8;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &u, &d), DECODE_L4);
+	ck_assert_uint_eq(d.payload_len, 0);
+
+	struct pkt t = { .n = 0 };
+	put_ipv4(&t, IPPROTO_TCP, 0, 19, 1, 0);
+	put(&t, "0123456789012345678", 19);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &t, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_TCP);
+	struct pkt t2 = { .n = 0 };
+	put_ipv4(&t2, IPPROTO_TCP, 0, 20, 1, 0);
+	put_tcp(&t2, 1, 80, 0, "");
+	t2.b[32] = 4 << 4; /* data offset 16 */
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &t2, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_TCP);
+	t2.b[32] = 15 << 4; /* data offset 60 > 20 */
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &t2, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_TCP);
+}
+END_TEST
+
+START_TEST(ipv6_extension_headers)
+{
+	struct decoded d;
+	/* hop-by-hop (8), routing (16), destination options (8), then UDP */
+	struct pkt p = { .n = 0 };
+	put_ipv6(&p, 0, 8 + 16 + 8 + 13);
+	put8(&p, 43); put8(&p, 0); put16(&p, 0); put32(&p, 0);
+	put8(&p, 60); put8(&p, 1); put16(&p, 0); put32(&p, 0); put32(&p, 0); put32(&p, 0);
+	put8(&p, IPPROTO_UDP); put8(&p, 0); put16(&p, 0); put32(&p, 0);
+	put_udp(&p, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &p, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* an extension header longer than what is left */
+	struct pkt b = p;
+	b.b[41] = 200;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &b, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* a chain longer than the cap */
+	struct pkt c = { .n = 0 };
+	put_ipv6(&c, 60, 8 * 10 + 13);
+	for (int i = 0; i < 10; i++) {
+		put8(&c, i == 9 ? IPPROTO_UDP : 60);
+		put8(&c, 0); put16(&c, 0); put32(&c, 0);
+	}
+	put_udp(&c, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &c, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* an extension header cut short (less than 8 bytes left) */
+	struct pkt s = { .n = 0 };
+	put_ipv6(&s, 0, 4);
+	put32(&s, 0x11000000);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &s, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* a fragment header cut short */
+	struct pkt f = { .n = 0 };
+	put_ipv6(&f, 44, 4);
+	put32(&f, 0x11000000);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &f, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* no next header */
+	struct pkt n = { .n = 0 };
+	put_ipv6(&n, 59, 0);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &n, &d), DECODE_OTHER);
+	/* an IPv6 header cut short, and a wrong version under DLT_IPV6 */
+	ck_assert_int_eq(decode_packet(DECODE_DLT_RAW, p.b, 39, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6);
+	struct pkt v = p;
+	v.b[0] = 0x45;
+	ck_assert_int_eq(dec(DECODE_DLT_IPV6, &v, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6);
+}
+END_TEST
+
+START_TEST(ipv6_fragments)
+{
+	struct decoded d;
+	/* atomic fragment (offset 0, no M): decoded through */
+	struct pkt a = { .n = 0 };
+	put_ipv6(&a, 44, 8 + 13);
+	put8(&a, IPPROTO_UDP); put8(&a, 0); put16(&a, 0); put32(&a, 7);
+	put_udp(&a, 40000, 53, "hello");
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &a, &d), DECODE_L4);
+	check_udp_hello(&d);
+	/* first fragment of two */
+	struct pkt f = { .n = 0 };
+	put_ipv6(&f, 44, 8 + 8);
+	put8(&f, IPPROTO_UDP); put8(&f, 0); put16(&f, 1); put32(&f, 0x12345678);
+	put(&f, "\x9c\x40\x00\x35\x00\x0d\x00\x00", 8);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &f, &d), DECODE_FRAGMENT);
+	ck_assert_uint_eq(d.frag_id, 0x12345678);
+	ck_assert_uint_eq(d.frag_offset, 0);
+	ck_assert(d.frag_more);
+	ck_assert_uint_eq(d.l4proto, IPPROTO_UDP);
+	ck_assert_uint_eq(d.payload_len, 8);
+
+	struct ipfrag *fr = ipfrag_new(NULL);
+	const uint8_t *out;
+	size_t out_len;
+	ck_assert_int_eq(ipfrag_add(fr, &d, 1000, &out, &out_len), 0);
+	struct pkt g = { .n = 0 };
+	put_ipv6(&g, 44, 8 + 5);
+	put8(&g, IPPROTO_UDP); put8(&g, 0); put16(&g, 8); put32(&g, 0x12345678);
+	put(&g, "hello", 5);
+	struct decoded d2;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &g, &d2), DECODE_FRAGMENT);
+	ck_assert_uint_eq(d2.frag_offset, 8);
+	ck_assert(!d2.frag_more);
+	ck_assert_int_eq(ipfrag_add(fr, &d2, 2000, &out, &out_len), 1);
+	ck_assert_uint_eq(out_len, 13);
+	ck_assert_int_eq(decode_transport(6, d2.l4proto, out, out_len, &d2), DECODE_L4);
+	check_udp_hello(&d2);
+	ipfrag_free(fr);
+}
+END_TEST
+
+/* IPv4 fragment of a UDP datagram: data at byte offset off (a multiple of 8). */
+static void ipv4_frag(struct decoded *d, uint8_t *store, uint16_t id, uint16_t off,
+		      bool more, const char *data, size_t n)
+{
+	struct pkt p = { .n = 0 };
+	put_ipv4(&p, IPPROTO_UDP, 0, n, id, (uint16_t)((more ? 0x2000 : 0) | off / 8));
+	put(&p, data, n);
+	memcpy(store, p.b, p.n);
+	ck_assert_int_eq(decode_packet(DECODE_DLT_RAW, store, p.n, d), DECODE_FRAGMENT);
+}
+
+START_TEST(ipv4_reassembly_in_any_order)
+{
+	static const char dgram[] = "\x9c\x40\x00\x35\x00\x1c\x00\x00"
+				    "0123456789abcdefghij";
+	struct ipfrag *fr = ipfrag_new(NULL);
+	struct decoded d;
+	uint8_t s[128];
+	const uint8_t *out;
+	size_t out_len;
+	/* last piece first, then the middle, then the first */
+	ipv4_frag(&d, s, 9, 24, false, dgram + 24, 4);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 9, 8, true, dgram + 8, 16);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	/* a duplicate of the middle changes nothing */
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 9, 0, true, dgram, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 1);
+	ck_assert_uint_eq(out_len, 28);
+	ck_assert_int_eq(memcmp(out, dgram, 28), 0);
+	ck_assert_int_eq(decode_transport(4, IPPROTO_UDP, out, out_len, &d), DECODE_L4);
+	ck_assert_uint_eq(d.payload_len, 20);
+	struct ipfrag_stats st;
+	ipfrag_get_stats(fr, &st);
+	ck_assert_uint_eq(st.fragments, 4);
+	ck_assert_uint_eq(st.reassembled, 1);
+	ck_assert_uint_eq(st.rejected, 0);
+	ipfrag_free(fr);
+}
+END_TEST
+
+START_TEST(ipfrag_rejections_and_limits)
+{
+	struct ipfrag_limits lim = { .max_datagrams = 2, .max_bytes = 64, .max_frags = 2,
+				     .timeout_s = 5 };
+	struct ipfrag *fr = ipfrag_new(&lim);
+	struct decoded d;
+	uint8_t s[256];
+	char data[128];
+	memset(data, 'x', sizeof(data));
+	const uint8_t *out;
+	size_t out_len;
+	struct ipfrag_stats st;
+	/* beyond max_bytes */
+	ipv4_frag(&d, s, 1, 64, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	/* an empty piece with more to come */
+	ipv4_frag(&d, s, 1, 0, true, data, 0);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	/* an empty last piece at offset 0 (not a fragment on the wire; built by hand) */
+	d.frag_more = false;
+	d.frag_offset = 0;
+	d.payload_len = 0;
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	/* two last pieces that disagree on the total */
+	ipv4_frag(&d, s, 2, 16, false, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 2, 32, false, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	/* a piece beyond the known total */
+	ipv4_frag(&d, s, 3, 8, false, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 3, 16, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	/* more distinct pieces than max_frags */
+	ipv4_frag(&d, s, 4, 0, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 4, 16, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), 0);
+	ipv4_frag(&d, s, 4, 32, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 0, &out, &out_len), -1);
+	ipfrag_get_stats(fr, &st);
+	ck_assert_uint_eq(st.rejected, 6);
+	/* more datagrams than slots: the oldest is evicted */
+	ipv4_frag(&d, s, 10, 0, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 1, &out, &out_len), 0);
+	ipv4_frag(&d, s, 11, 0, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 2, &out, &out_len), 0);
+	ipv4_frag(&d, s, 12, 0, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 3, &out, &out_len), 0);
+	ipfrag_get_stats(fr, &st);
+	ck_assert_uint_ge(st.evicted, 1);
+	/* the evicted datagram (10) cannot complete any more */
+	ipv4_frag(&d, s, 10, 8, false, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 4, &out, &out_len), 0);
+	/* an old datagram times out (capture time) */
+	ipv4_frag(&d, s, 20, 0, true, data, 8);
+	ck_assert_int_eq(ipfrag_add(fr, &d, 10 * 1000000, &out, &out_len), 0);
+	ipfrag_get_stats(fr, &st);
+	ck_assert_uint_ge(st.timeouts, 1);
+	ipfrag_free(fr);
+}
+END_TEST
+
+static Suite *decode_suite(void)
+{
+	Suite *s = suite_create("decode");
+	TCase *tc = tcase_create("link");
+	tcase_add_test(tc, ethernet_ipv4_udp);
+	tcase_add_test(tc, ipv4_options_and_tcp);
+	tcase_add_test(tc, vlan_and_qinq);
+	tcase_add_test(tc, llc_snap_and_pppoe);
+	tcase_add_test(tc, linux_sll_and_sll2);
+	tcase_add_test(tc, raw_and_loopback);
+	tcase_add_test(tc, ppi_and_80211);
+	tcase_add_test(tc, unknown_linktype);
+	tcase_add_test(tc, ethernet_too_short);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ip");
+	tcase_add_test(tc, ipv4_rejections);
+	tcase_add_test(tc, udp_and_tcp_rejections);
+	tcase_add_test(tc, ipv6_extension_headers);
+	tcase_add_test(tc, ipv6_fragments);
+	tcase_add_test(tc, ipv4_reassembly_in_any_order);
+	tcase_add_test(tc, ipfrag_rejections_and_limits);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(decode_suite(), NULL);
+}
