@@ -1,4 +1,5 @@
 /* Unit tests for config: the defaults, the extra blocklist, loading and every rejection. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,53 @@ START_TEST(test_block_mode_names)
 }
 END_TEST
 
+/* The shipped config loads as it is (the optional shared lists may be absent). */
+START_TEST(test_shipped_config)
+{
+	char *path = tu_source_path("config/campusgate.conf");
+	struct diag d;
+	diag_init(&d);
+	struct config *cfg = config_load(path, &d);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.msgs[i]);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(cfg->dns.n_listen, 2);
+	ck_assert_uint_eq(cfg->dns.listen[0].port, 5300);
+	ck_assert_uint_eq(cfg->dns.listen[1].addr.family, AF_INET6);
+	ck_assert_uint_eq(cfg->http.n_listen, 1);
+	ck_assert_uint_eq(cfg->http.listen[0].port, 8080);
+	ck_assert_uint_eq(cfg->http.explicit_listen[0].port, 3128);
+	ck_assert_uint_eq(cfg->http.tls_listen[0].port, 8443);
+	ck_assert_uint_eq(cfg->http.blockpage_listen[0].port, 8081);
+	ck_assert_ptr_null(cfg->user);
+	ck_assert(!cfg->allow_root);
+	ck_assert_ptr_nonnull(strstr(cfg->journal.dir, "config/../var/journal"));
+	ck_assert_int_ge(config_category_index(cfg, "pornography"), 0);
+	ck_assert_int_ge(config_category_index(cfg, "gambling"), 0);
+	ck_assert_int_ge(config_category_index(cfg, "superstition"), 0);
+	int bypass = config_category_index(cfg, "bypass");
+	ck_assert_int_ge(bypass, 0);
+	ck_assert_int_eq(cfg->categories[bypass].kind, CATEGORY_BYPASS);
+	ck_assert_uint_eq(cfg->n_allow, 1);
+	ck_assert_uint_eq(cfg->n_groups, 3);
+	ck_assert_uint_eq(cfg->n_timetables, 1);
+	ck_assert_str_eq(cfg->groups[1].name, "staff");
+	ck_assert_int_eq(cfg->groups[1].timetable, 0);
+	ck_assert_uint_ne(cfg->groups[1].block_scheduled, 0);
+	/* every shipped list file under blocklists/ is named by the config */
+	size_t shipped = 0;
+	for (size_t c = 0; c < cfg->n_categories; c++)
+		for (size_t l = 0; l < cfg->categories[c].n_lists; l++)
+			if (strncmp(cfg->categories[c].lists[l].name, "../blocklists/", 14) == 0)
+				shipped++;
+	ck_assert_uint_eq(shipped, 8);
+	config_free(cfg);
+	diag_free(&d);
+	free(path);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -80,6 +128,9 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_add_blocklist);
 	tcase_add_test(tc, test_block_mode_names);
 	suite_add_tcase(s, tc);
+	TCase *load = tcase_create("load");
+	tcase_add_test(load, test_shipped_config);
+	suite_add_tcase(s, load);
 	return s;
 }
 

@@ -1,0 +1,67 @@
+/* Inside config_load: the reading state shared by the line reader (config_load.c) and
+ * the per-key setters (config_keys.c). Not for other parts. */
+#ifndef CG_CONFIG_LOAD_H
+#define CG_CONFIG_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+enum cload_sec {
+	SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_DNS, SEC_HTTP, SEC_SENSOR, SEC_JOURNAL,
+	SEC_ALLOW, SEC_CATEGORY, SEC_TIMETABLE, SEC_GROUP, SEC_COUNT
+};
+
+/* A category named by a group, resolved once the whole file is read. */
+struct cload_catref {
+	char *name;
+	unsigned line;
+	bool scheduled;
+};
+
+/* What a [group] section says that can only be checked at the end. */
+struct cload_group {
+	struct cload_catref *refs;
+	size_t n_refs;
+	bool has_scheduled;
+	char *timetable;
+	unsigned tt_line;
+	int safe_search;   /* -1 = not given */
+	bool ss_set[4];    /* google, bing, youtube, duckduckgo given one by one */
+};
+
+struct cload {
+	struct config *cfg;
+	struct diag *diag;
+	const char *file;          /* as given, for messages */
+	const char *buf;
+	size_t len, pos;
+	unsigned line;             /* the line inih is handling */
+	enum cload_sec sec;
+	size_t idx;                /* which category/timetable/group */
+	uint64_t seen;             /* keys given in this section */
+	bool first;                /* the key's first time in this section */
+	const char *key;           /* the key being set (for messages) */
+	unsigned sec_line[SEC_COUNT];
+	struct cload_group *gp;    /* parallel to cfg->groups */
+};
+
+struct cload_key {
+	const char *name;
+	bool repeat;
+	bool empty_ok;
+	void (*set)(struct cload *st, const char *value);
+};
+
+/* The keys of a section, ending with a NULL name. */
+const struct cload_key *cload_keys(enum cload_sec sec);
+
+/* Report "file:line: message" for the current line. */
+void cload_error(struct cload *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A path from the file, resolved against the config's directory (caller frees). */
+char *cload_path(const struct cload *st, const char *v);
+
+#endif
