@@ -1,0 +1,400 @@
+/* Tests for the sensor's packet path (capture.c + inspect.c) over the shared captures:
+ * the expected DNS names, HTTP requests and TLS server names, malformed packets counted
+ * as malformed, broken files rejected; and the filter and a crafted SLL capture. */
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "inspect.h"
+#include "testutil.h"
+#include "util.h"
+
+#define MAX_SEEN 256
+
+struct seen {
+	enum obs_kind kind;
+	char host[256];
+	char path[256];
+	bool tcp, has_mac;
+	uint8_t client_mac[6];
+	struct cg_addr client;
+	int64_t time_us;
+};
+
+struct run {
+	struct seen s[MAX_SEEN];
+	size_t n;
+	struct inspect_stats st;
+};
+
+static void collect(void *arg, const struct observation *ob)
+{
+	struct run *r = arg;
+	if (r->n == MAX_SEEN)
+		return;
+	struct seen *s = &r->s[r->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = ob->kind;
+	snprintf(s->host, sizeof(s->host), "%.*s", (int)ob->host_len, ob->host ? ob->host : "");
+	if (ob->path)
+		snprintf(s->path, sizeof(s->path), "%.*s", (int)ob->path_len, ob->path);
+	s->tcp = ob->tcp;
+	s->has_mac = ob->has_mac;
+	memcpy(s->client_mac, ob->client_mac, 6);
+	s->client = ob->client;
+	s->time_us = ob->time_us;
+}
+
+/* Run a file (absolute path) through a fresh inspector into r. */
+static void run_path(const char *path, struct run *r)
+{
+	char err[CAPTURE_ERRLEN];
+	memset(r, 0, sizeof(*r));
+	struct capture *c = capture_open_file(path, err);
+	ck_assert_msg(c != NULL, "%s", err);
+	struct inspect *in = inspect_new(NULL, collect, r);
+	long n;
+	while ((n = capture_file_run(c, in, 1000, err)) > 0)
+		;
+	ck_assert_msg(n == 0, "%s", err);
+	inspect_get_stats(in, &r->st);
+	inspect_free(in);
+	capture_close(c);
+}
+
+static void run_shared(const char *rel, struct run *r)
+{
+	char *p = tu_shared_path(rel);
+	ck_assert_msg(p != NULL, "missing shared capture %s", rel);
+	run_path(p, r);
+	free(p);
+}
+
+static size_t count(const struct run *r, enum obs_kind k, const char *host)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->s[i].kind == k && (!host || strcmp(r->s[i].host, host) == 0))
+			n++;
+	return n;
+}
+
+static uint64_t malformed_total(const struct run *r)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < DERR_COUNT; i++)
+		n += r->st.malformed[i];
+	for (int i = 0; i < BAD_COUNT; i++)
+		n += r->st.bad[i];
+	return n;
+}
+
+START_TEST(dns_udp)
+{
+	struct run r;
+	run_shared("pcaps/tcpdump/dns_udp.pcap", &r);
+	ck_assert_uint_eq(r.st.packets, 2);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "www.tcpdump.org"), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, "www.tcpdump.org"), 1);
+	ck_assert(r.s[0].has_mac);
+	ck_assert(!r.s[0].tcp);
+	ck_assert_int_gt(r.s[0].time_us, 1000000000LL * 1000000);
+	ck_assert_uint_eq(malformed_total(&r), 0);
+}
+END_TEST
+
+START_TEST(dns_tcp)
+{
+	struct run r;
+	run_shared("pcaps/tcpdump/dns_tcp.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "www.tcpdump.org"), 1);
+	ck_assert(r.s[0].tcp);
+	ck_assert_uint_eq(malformed_total(&r), 0);
+	ck_assert_uint_ge(r.st.flow.created, 1);
+}
+END_TEST
+
+START_TEST(dns_tcp_multirequest)
+{
+	struct run r;
+	run_shared("pcaps/suricata-verify/"
+		   "dns__dns-tcp-multirequest-buffer__dns-tcp-multirequest-buffer.pcap", &r);
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "%d.google.com", i);
+		ck_assert_msg(count(&r, OBS_DNS_QUERY, name) == 1, "%s seen %zu times", name,
+			      count(&r, OBS_DNS_QUERY, name));
+	}
+	ck_assert_uint_eq(r.st.observed[OBS_DNS_QUERY], 20);
+	ck_assert_uint_eq(r.st.bad[BAD_DNS_TCP], 0);
+}
+END_TEST
+
+START_TEST(tls_fragmented_client_hello)
+{
+	struct run r;
+	run_shared("pcaps/suricata-verify/tls__tls-client-hello-frag-01__dump_mtu300.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_TLS, "www.google.com"), 1);
+	ck_assert_uint_eq(r.st.bad[BAD_TLS], 0);
+}
+END_TEST
+
+START_TEST(tls_chrome_kyber)
+{
+	struct run r;
+	run_shared("pcaps/zeek/tls_chrome-1250-tls-x25519-kyber.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_TLS, "lh3.google.com"), 1);
+	ck_assert(r.s[0].has_mac);
+}
+END_TEST
+
+START_TEST(http_pipelined)
+{
+	struct run r;
+	run_shared("pcaps/zeek/http_pipelined-requests.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_HTTP, "www.mozilla.org"), 5);
+	ck_assert_uint_eq(r.st.observed[OBS_HTTP], 5);
+	for (size_t i = 0; i < r.n; i++)
+		ck_assert(r.s[i].path[0] == '/');
+	ck_assert_uint_eq(r.st.bad[BAD_HTTP], 0);
+}
+END_TEST
+
+START_TEST(http_get_and_proxy)
+{
+	struct run r;
+	run_shared("pcaps/zeek/http_get.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_HTTP, "bro.org"), 1);
+	ck_assert_str_eq(r.s[0].path, "/download/CHANGES.bro-aux.txt");
+	run_shared("pcaps/zeek/http_proxy.pcap", &r);
+	ck_assert_uint_ge(count(&r, OBS_HTTP, "bro.org"), 1);
+	run_shared("pcaps/zeek/http_methods.pcap", &r);
+	ck_assert_uint_ge(count(&r, OBS_HTTP, "www.google.com"), 20);
+	run_shared("pcaps/suricata-verify/http-uri-spaces__input.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_HTTP, "127.0.0.1"), 1);
+	ck_assert_str_eq(r.s[0].path, "/uri afterspace");
+}
+END_TEST
+
+START_TEST(ipv6_fragmented_dns)
+{
+	struct run r;
+	run_shared("pcaps/zeek/ipv6-fragmented-dns.pcap", &r);
+	ck_assert_uint_ge(r.st.frag.reassembled, 1);
+	ck_assert_uint_eq(r.st.frag.rejected, 0);
+	ck_assert_uint_ge(count(&r, OBS_DNS_QUERY, NULL), 1);
+	/* the big TXT answer only exists after reassembly */
+	size_t big = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (r.s[i].kind == OBS_DNS_RESPONSE && strstr(r.s[i].host, "txtpadding_3230"))
+			big++;
+	ck_assert_uint_ge(big, 1);
+	ck_assert_uint_eq(r.s[0].client.family, AF_INET6);
+}
+END_TEST
+
+START_TEST(raw_ipv6_and_ppi_and_loopback)
+{
+	struct run r;
+	run_shared("pcaps/tcpdump/LINKTYPE_RAW_ipv6.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "example.com"), 1);
+	ck_assert_uint_eq(r.st.ipv6, 1);
+	ck_assert(!r.s[0].has_mac);
+	run_shared("pcaps/libpcap/http_PPI.pcap", &r);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "www.polito.it"), 1);
+	ck_assert_uint_eq(r.st.linktypes[0].dlt, DLT_PPI);
+	run_shared("pcaps/tcpdump/dns-badcookie.pcap", &r);
+	ck_assert_uint_ge(count(&r, OBS_DNS_QUERY, ""), 1);  /* SOA . */
+	ck_assert_uint_eq(r.st.linktypes[0].dlt, DLT_NULL);
+}
+END_TEST
+
+START_TEST(malformed_dns_counted)
+{
+	static const char *files[] = {
+		"pcaps/tcpdump/dns-zlip-1.pcap", "pcaps/tcpdump/dns-zlip-2.pcap",
+		"pcaps/tcpdump/dns-zlip-3.pcap", "pcaps/tcpdump/dns_fwdptr.pcap",
+	};
+	struct run r;
+	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++) {
+		run_shared(files[i], &r);
+		ck_assert_msg(r.st.bad[BAD_DNS] == 1, "%s: %llu", files[i],
+			      (unsigned long long)r.st.bad[BAD_DNS]);
+		ck_assert_uint_eq(r.st.observed[OBS_DNS_QUERY], 0);
+	}
+	run_shared("pcaps/zeek/dns-invalid-names.pcap", &r);
+	ck_assert_uint_ge(r.st.bad[BAD_DNS], 2);
+	run_shared("pcaps/suricata-verify/dns-udp-junkrequest-first__input.pcap", &r);
+	ck_assert_uint_ge(malformed_total(&r), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "catenacyber.Fr"), 1);
+}
+END_TEST
+
+START_TEST(not_unicast_dns)
+{
+	struct run r;
+	run_shared("pcaps/zeek/dns_mdns.pcap", &r);
+	ck_assert_uint_eq(r.st.observed[OBS_DNS_QUERY], 0);
+	ck_assert_uint_gt(r.st.packets, 0);
+}
+END_TEST
+
+/* Every capture in the shared folder runs to its end or is refused cleanly. */
+START_TEST(every_capture)
+{
+	static const char *dirs[] = { "pcaps/tcpdump", "pcaps/zeek", "pcaps/suricata-verify",
+				      "pcaps/libpcap" };
+	size_t opened = 0, refused = 0;
+	for (size_t k = 0; k < CG_ARRAY_LEN(dirs); k++) {
+		char *dir = tu_shared_path(dirs[k]);
+		ck_assert_ptr_nonnull(dir);
+		char cmd[4200];
+		snprintf(cmd, sizeof(cmd), "ls %s", dir);
+		FILE *ls = popen(cmd, "r");
+		ck_assert_ptr_nonnull(ls);
+		char name[512];
+		while (fgets(name, sizeof(name), ls)) {
+			name[strcspn(name, "\n")] = '\0';
+			char path[4800];
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+			char err[CAPTURE_ERRLEN];
+			struct capture *c = capture_open_file(path, err);
+			if (!c) {
+				refused++;
+				ck_assert_msg(strstr(err, name) != NULL, "%s", err);
+				continue;
+			}
+			opened++;
+			struct inspect *in = inspect_new(NULL, NULL, NULL);
+			while (capture_file_run(c, in, 0, err) > 0)
+				;
+			struct inspect_stats st;
+			inspect_get_stats(in, &st);
+			ck_assert_uint_gt(st.packets, 0);
+			inspect_free(in);
+			capture_close(c);
+		}
+		pclose(ls);
+		free(dir);
+	}
+	ck_assert_uint_ge(opened, 30);
+	ck_assert_uint_ge(refused, 4);
+}
+END_TEST
+
+START_TEST(broken_files_refused)
+{
+	static const char *files[] = {
+		"pcap-invalid-version-1.pcap", "pcapng-invalid-vers-1.pcapng",
+		"shb-option-too-long.pcapng", "linktype-reserved-field-not-zero.pcap",
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++) {
+		char rel[128], err[CAPTURE_ERRLEN];
+		snprintf(rel, sizeof(rel), "pcaps/libpcap/%s", files[i]);
+		char *p = tu_shared_path(rel);
+		ck_assert_ptr_nonnull(p);
+		struct capture *c = capture_open_file(p, err);
+		ck_assert_msg(c == NULL, "%s was opened", files[i]);
+		ck_assert(strstr(err, files[i]) != NULL);
+		ck_assert_uint_gt(strlen(err), strlen(p) + 4);
+		free(p);
+	}
+	char err[CAPTURE_ERRLEN];
+	ck_assert_ptr_null(capture_open_file("/nonexistent/x.pcap", err));
+	ck_assert(strstr(err, "/nonexistent/x.pcap") != NULL);
+}
+END_TEST
+
+/* A Linux cooked (SLL) capture, written here: a DNS query from a known MAC. */
+START_TEST(crafted_sll_capture)
+{
+	static const uint8_t pkt[] = {
+		0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0,
+		0x08, 0x00,
+		0x45, 0x00, 0x00, 0x3e, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+		10, 1, 2, 3, 10, 0, 0, 53,
+		0xc3, 0x50, 0x00, 0x35, 0x00, 0x2a, 0x00, 0x00,
+		0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		4, 's', 'l', 'l', 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+		0x00, 0x01, 0x00, 0x01,
+	};
+	char *dir = tu_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/sll.pcap", dir);
+	pcap_t *dead = pcap_open_dead(DLT_LINUX_SLL, 65535);
+	pcap_dumper_t *dump = pcap_dump_open(dead, path);
+	ck_assert_ptr_nonnull(dump);
+	struct pcap_pkthdr h = { .ts = { .tv_sec = 1700000000, .tv_usec = 5 },
+				 .caplen = sizeof(pkt), .len = sizeof(pkt) };
+	pcap_dump((u_char *)dump, &h, pkt);
+	pcap_dump_close(dump);
+	pcap_close(dead);
+	struct run r;
+	run_path(path, &r);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "sllx.example.com"), 1);
+	ck_assert(r.s[0].has_mac);
+	static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	ck_assert_int_eq(memcmp(r.s[0].client_mac, mac, 6), 0);
+	ck_assert_int_eq(r.s[0].time_us, 1700000000LL * 1000000 + 5);
+	ck_assert_uint_eq(r.st.linktypes[0].dlt, DLT_LINUX_SLL);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(filter_compiles)
+{
+	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW };
+	for (size_t i = 0; i < CG_ARRAY_LEN(dlts); i++) {
+		pcap_t *dead = pcap_open_dead(dlts[i], 65535);
+		struct bpf_program prog;
+		int rc = pcap_compile(dead, &prog, capture_filter(), 1, PCAP_NETMASK_UNKNOWN);
+		ck_assert_msg(rc == 0 || dlts[i] != DLT_EN10MB, "%s", pcap_geterr(dead));
+		if (rc == 0)
+			pcap_freecode(&prog);
+		pcap_close(dead);
+	}
+	ck_assert(strstr(capture_filter(), "tcp port 853") != NULL);
+	ck_assert(strstr(capture_filter(), "ip6[6] == 44") != NULL);
+}
+END_TEST
+
+static Suite *sensor_suite(void)
+{
+	Suite *s = suite_create("sensor");
+	TCase *tc = tcase_create("captures");
+	tcase_add_test(tc, dns_udp);
+	tcase_add_test(tc, dns_tcp);
+	tcase_add_test(tc, dns_tcp_multirequest);
+	tcase_add_test(tc, tls_fragmented_client_hello);
+	tcase_add_test(tc, tls_chrome_kyber);
+	tcase_add_test(tc, http_pipelined);
+	tcase_add_test(tc, http_get_and_proxy);
+	tcase_add_test(tc, ipv6_fragmented_dns);
+	tcase_add_test(tc, raw_ipv6_and_ppi_and_loopback);
+	tcase_add_test(tc, malformed_dns_counted);
+	tcase_add_test(tc, not_unicast_dns);
+	tcase_add_test(tc, every_capture);
+	tcase_add_test(tc, broken_files_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	Suite *s = sensor_suite();
+	TCase *tc = tcase_create("crafted");
+	tcase_add_test(tc, crafted_sll_capture);
+	tcase_add_test(tc, filter_compiles);
+	suite_add_tcase(s, tc);
+	const char *base = getenv("CG_SHARED");
+	char probe[4096];
+	snprintf(probe, sizeof(probe), "%s/data/pcaps", base ? base : "../shared");
+	if (access(probe, R_OK) != 0)
+		return tu_run(s, "shared captures (CG_SHARED/data/pcaps) absent");
+	return tu_run(s, NULL);
+}
