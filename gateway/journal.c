@@ -1,1 +1,452 @@
-/* journal: not written yet. */
+/* journal: the writer API: a bounded queue the front ends append to without I/O, and
+ * one writer thread that formats, chains, writes (group commit) and forwards events. */
+#include "journal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "journal_store.h"
+#include "jsyslog.h"
+#include "util.h"
+
+#define QUEUE_DEFAULT 65536
+#define FSYNC_DEFAULT_MS 1000
+#define DROP_LOG_INTERVAL_NS 10000000000ull
+
+/* The string fields of an event, in the order a queue slot keeps them. */
+enum { S_MAC, S_CNAME, S_GROUP, S_HOST, S_PATH, S_QTYPE, S_CATEGORY, S_ACTION, S_EVENT,
+       S_RFILE, S_RTEXT, S_BMODE, S_REASON, S_COUNT };
+
+/* Longest value kept per field, in bytes (the line format caps them again). */
+static const size_t str_cap[S_COUNT] = {
+	64, 256, 256, 1024, 4096, 32, 256, 64, 64, 1024, 1024, 32, 1024,
+};
+
+#define NO_STR UINT32_MAX
+
+/* One queued event: its own copy of every string, in a per-slot arena that grows as
+ * needed and is kept for the next event in that slot. */
+struct qslot {
+	int64_t time_us;
+	enum proto proto;
+	struct cg_addr client;
+	unsigned rule_line;
+	char id[JOURNAL_ID_LEN];
+	uint32_t off[S_COUNT];
+	char *arena;
+	size_t used, cap;
+};
+
+struct journal {
+	pthread_mutex_t mu;
+	pthread_cond_t work;       /* the writer: events queued, a flush wanted, or stop */
+	pthread_cond_t done;       /* flushers: the writer has synced more */
+	struct qslot *slots;
+	size_t cap, head, count;   /* ring of cap slots; count queued from head */
+	uint64_t enqueued;         /* events ever queued */
+	uint64_t synced;           /* events written and fdatasynced */
+	uint64_t flush_want;       /* a flusher waits until synced reaches this */
+	bool stop;
+	uint64_t appended, dropped;
+	int64_t last_drop_log_ns;
+	uint64_t fsync_ns;
+	pthread_t thread;
+	struct jstore store;       /* the writer thread's alone once it runs */
+	uint64_t written, write_errors, fsyncs, seq; /* copies of the store's, under mu */
+	/* event ids: a random per-start prefix and a keyed permutation of a counter */
+	_Atomic uint64_t id_counter;
+	uint8_t id_key[crypto_shorthash_KEYBYTES];
+	char id_prefix[7];
+};
+
+/* ---- event ids ------------------------------------------------------------------ */
+
+static const char b32[] = "0123456789abcdefghjkmnpqrstvwxyz"; /* Crockford, lowercase */
+
+/* A 64-bit keyed permutation (a 4-round Feistel network over SipHash), so that ids are
+ * unique for a run yet do not reveal their neighbours. */
+static uint64_t id_permute(const uint8_t key[crypto_shorthash_KEYBYTES], uint64_t v)
+{
+	uint32_t l = (uint32_t)(v >> 32), r = (uint32_t)v;
+	for (uint8_t round = 0; round < 4; round++) {
+		unsigned char in[5], out[crypto_shorthash_BYTES];
+		memcpy(in, &r, 4);
+		in[4] = round;
+		crypto_shorthash(out, in, sizeof in, key);
+		uint32_t f;
+		memcpy(&f, out, 4);
+		uint32_t t = l ^ f;
+		l = r;
+		r = t;
+	}
+	return (uint64_t)l << 32 | r;
+}
+
+/* 6 characters of prefix and 13 of the permuted counter: 19 characters. */
+static void id_make(struct journal *j, char out[JOURNAL_ID_LEN])
+{
+	uint64_t n = atomic_fetch_add_explicit(&j->id_counter, 1, memory_order_relaxed);
+	uint64_t v = id_permute(j->id_key, n);
+	memcpy(out, j->id_prefix, 6);
+	for (int i = 12; i >= 0; i--) {
+		out[6 + i] = b32[v & 31];
+		v >>= 5;
+	}
+	out[19] = '\0';
+}
+
+/* The names of request.h's enums, kept here so the journal does not depend on which
+ * part defines proto_name() and action_name(). */
+static const char *jproto(enum proto p)
+{
+	switch (p) {
+	case PROTO_DNS: return "dns";
+	case PROTO_HTTP: return "http";
+	case PROTO_TLS: return "tls";
+	case PROTO_SENSOR: return "sensor";
+	}
+	return "unknown";
+}
+
+static const char *jaction(enum action a)
+{
+	switch (a) {
+	case ACTION_ALLOW: return "allow";
+	case ACTION_BLOCK: return "block";
+	case ACTION_OBSERVE: return "observe";
+	}
+	return "unknown";
+}
+
+/* ---- the queue ------------------------------------------------------------------ */
+
+/* Copy s (n bytes, or up to its NUL when n is 0) into the slot; NUL bytes inside a
+ * counted string become U+FFFD, as the line format cannot carry them. */
+static void slot_put(struct qslot *q, int f, const char *s, size_t n)
+{
+	if (!s) {
+		q->off[f] = NO_STR;
+		return;
+	}
+	if (n == 0)
+		n = strnlen(s, str_cap[f]);
+	if (n > str_cap[f])
+		n = str_cap[f];
+	size_t need = q->used + 3 * n + 1;
+	if (need > q->cap) {
+		size_t c = q->cap ? q->cap : 256;
+		while (c < need)
+			c *= 2;
+		q->arena = xrealloc(q->arena, c);
+		q->cap = c;
+	}
+	q->off[f] = (uint32_t)q->used;
+	char *o = q->arena + q->used;
+	if (!memchr(s, '\0', n)) {
+		memcpy(o, s, n);
+		o += n;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (s[i]) {
+				*o++ = s[i];
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
+			}
+		}
+	}
+	*o++ = '\0';
+	q->used = (size_t)(o - q->arena);
+}
+
+static const char *slot_str(const struct qslot *q, int f)
+{
+	return q->off[f] == NO_STR ? NULL : q->arena + q->off[f];
+}
+
+static void slot_fill(struct qslot *q, const struct journal_event *ev)
+{
+	q->used = 0;
+	q->time_us = ev->time_us ? ev->time_us : now_wall_us();
+	q->proto = ev->proto;
+	q->client = ev->client;
+	q->rule_line = ev->rule_line;
+	slot_put(q, S_MAC, ev->client_mac, 0);
+	slot_put(q, S_CNAME, ev->client_name, 0);
+	slot_put(q, S_GROUP, ev->group, 0);
+	slot_put(q, S_HOST, ev->host, ev->host_len);
+	slot_put(q, S_PATH, ev->path, ev->path_len);
+	slot_put(q, S_QTYPE, ev->qtype, 0);
+	slot_put(q, S_CATEGORY, ev->category, 0);
+	slot_put(q, S_ACTION, ev->action, 0);
+	slot_put(q, S_EVENT, ev->event ? ev->event : "hit", 0);
+	slot_put(q, S_RFILE, ev->rule_file, 0);
+	slot_put(q, S_RTEXT, ev->rule_text, ev->rule_text_len);
+	slot_put(q, S_BMODE, ev->block_mode, 0);
+	slot_put(q, S_REASON, ev->reason, 0);
+}
+
+/* Turn a slot into a record for the store (strings point into the slot). */
+static void slot_record(const struct qslot *q, struct journal_record *r, char *client)
+{
+	memset(r, 0, sizeof *r);
+	r->time_us = q->time_us;
+	r->id = q->id;
+	r->event = slot_str(q, S_EVENT);
+	r->proto = jproto(q->proto);
+	r->action = slot_str(q, S_ACTION);
+	r->client = q->client.family ? addr_str(&q->client, client) : NULL;
+	r->mac = slot_str(q, S_MAC);
+	r->client_name = slot_str(q, S_CNAME);
+	r->group = slot_str(q, S_GROUP);
+	r->host = slot_str(q, S_HOST);
+	r->path = slot_str(q, S_PATH);
+	r->qtype = slot_str(q, S_QTYPE);
+	r->category = slot_str(q, S_CATEGORY);
+	r->rule_file = slot_str(q, S_RFILE);
+	r->rule_line = q->rule_line;
+	r->rule_text = slot_str(q, S_RTEXT);
+	r->block_mode = slot_str(q, S_BMODE);
+	r->reason = slot_str(q, S_REASON);
+}
+
+/* ---- the writer thread ---------------------------------------------------------- */
+
+static void abs_deadline(struct timespec *ts, uint64_t from_mono_ns, uint64_t delay_ns)
+{
+	/* The condition variable runs on CLOCK_MONOTONIC (see journal_open). */
+	uint64_t t = from_mono_ns + delay_ns;
+	ts->tv_sec = (time_t)(t / 1000000000ull);
+	ts->tv_nsec = (long)(t % 1000000000ull);
+}
+
+static void *writer_main(void *arg)
+{
+	struct journal *j = arg;
+	uint64_t last_sync = now_mono_ns();
+	pthread_mutex_lock(&j->mu);
+	for (;;) {
+		while (j->count == 0 && !j->stop && j->flush_want <= j->synced) {
+			if (!j->store.dirty && j->store.out.len == 0) {
+				pthread_cond_wait(&j->work, &j->mu);
+				continue;
+			}
+			/* Written but not synced: sync when the interval is up. */
+			struct timespec ts;
+			abs_deadline(&ts, last_sync, j->fsync_ns);
+			if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
+				break;
+		}
+		size_t n = j->count, h = j->head;
+		bool want_sync = j->flush_want > j->synced || j->stop;
+		bool stopping = j->stop;
+		pthread_mutex_unlock(&j->mu);
+
+		for (size_t i = 0; i < n; i++) {
+			struct qslot *q = &j->slots[(h + i) % j->cap];
+			struct journal_record r;
+			char client[CG_ADDR_STRLEN];
+			slot_record(q, &r, client);
+			jstore_write(&j->store, &r);
+		}
+		jstore_flush(&j->store);
+		uint64_t now = now_mono_ns();
+		bool synced = false;
+		if (want_sync || now - last_sync >= j->fsync_ns) {
+			jstore_sync(&j->store);
+			last_sync = now;
+			synced = true;
+		}
+
+		pthread_mutex_lock(&j->mu);
+		j->head = (h + n) % j->cap;
+		j->count -= n;
+		uint64_t done = j->enqueued - j->count;
+		if (synced)
+			j->synced = done;
+		j->written = j->store.written;
+		j->write_errors = j->store.write_errors;
+		j->fsyncs = j->store.fsyncs;
+		j->seq = j->store.seq;
+		pthread_cond_broadcast(&j->done);
+		if (stopping && j->count == 0)
+			break;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+/* ---- API ------------------------------------------------------------------------ */
+
+struct journal *journal_open(const struct cfg_journal *cfg, const char *timezone,
+			     const char **err)
+{
+	if (sodium_init() < 0) {
+		*err = "libsodium cannot start";
+		return NULL;
+	}
+	struct journal *j = xcalloc(1, sizeof *j);
+	j->cap = cfg->queue_events ? cfg->queue_events : QUEUE_DEFAULT;
+	j->slots = xcalloc(j->cap, sizeof *j->slots);
+	j->fsync_ns = (uint64_t)(cfg->fsync_interval_ms ? cfg->fsync_interval_ms
+							 : FSYNC_DEFAULT_MS) * 1000000ull;
+	randombytes_buf(j->id_key, sizeof j->id_key);
+	uint8_t pre[4];
+	randombytes_buf(pre, sizeof pre);
+	uint32_t p;
+	memcpy(&p, pre, 4);
+	for (int i = 0; i < 6; i++) {
+		j->id_prefix[i] = b32[p & 31];
+		p >>= 5;
+	}
+	j->id_prefix[6] = '\0';
+
+	if (jstore_open(&j->store, cfg, timezone, err) < 0)
+		goto fail_store;
+	*err = NULL;
+	if (cfg->syslog && *cfg->syslog && strcmp(cfg->syslog, "off") != 0) {
+		j->store.syslog = jsyslog_open(cfg->syslog, cfg->school, err);
+		if (!j->store.syslog && *err)
+			goto fail;
+	}
+	j->seq = j->store.seq;
+	j->written = j->store.written;
+	j->fsyncs = j->store.fsyncs;
+
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->work, &ca);
+	pthread_cond_init(&j->done, NULL);
+	pthread_condattr_destroy(&ca);
+	int e = pthread_create(&j->thread, NULL, writer_main, j);
+	if (e != 0) {
+		pthread_cond_destroy(&j->work);
+		pthread_cond_destroy(&j->done);
+		pthread_mutex_destroy(&j->mu);
+		*err = "cannot start the journal writer thread";
+		goto fail;
+	}
+	return j;
+fail:
+	if (j->store.syslog)
+		jsyslog_close(j->store.syslog);
+	j->store.syslog = NULL;
+	jstore_close(&j->store);
+fail_store:
+	free(j->slots);
+	free(j);
+	return NULL;
+}
+
+int journal_append(struct journal *j, const struct journal_event *ev,
+		   char id_out[JOURNAL_ID_LEN])
+{
+	pthread_mutex_lock(&j->mu);
+	if (j->count == j->cap || j->stop) {
+		uint64_t dropped = ++j->dropped;
+		uint64_t now = now_mono_ns();
+		bool say = !j->last_drop_log_ns ||
+			   now - (uint64_t)j->last_drop_log_ns >= DROP_LOG_INTERVAL_NS;
+		if (say)
+			j->last_drop_log_ns = (int64_t)now;
+		pthread_mutex_unlock(&j->mu);
+		if (say)
+			log_err("journal: queue full (%zu events): event DROPPED, %llu dropped so "
+				"far; the disk is too slow or the writer is stuck", j->cap,
+				(unsigned long long)dropped);
+		if (id_out)
+			id_out[0] = '\0';
+		return -1;
+	}
+	struct qslot *q = &j->slots[(j->head + j->count) % j->cap];
+	id_make(j, q->id);
+	slot_fill(q, ev);
+	if (id_out)
+		memcpy(id_out, q->id, JOURNAL_ID_LEN);
+	j->count++;
+	j->enqueued++;
+	j->appended++;
+	if (j->count == 1)
+		pthread_cond_signal(&j->work);
+	pthread_mutex_unlock(&j->mu);
+	return 0;
+}
+
+void journal_flush(struct journal *j)
+{
+	pthread_mutex_lock(&j->mu);
+	uint64_t target = j->enqueued;
+	if (j->flush_want < target)
+		j->flush_want = target;
+	pthread_cond_signal(&j->work);
+	while (j->synced < target)
+		pthread_cond_wait(&j->done, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+}
+
+void journal_get_stats(struct journal *j, struct journal_stats *st)
+{
+	pthread_mutex_lock(&j->mu);
+	st->appended = j->appended;
+	st->written = j->written;
+	st->dropped = j->dropped;
+	st->write_errors = j->write_errors;
+	st->fsyncs = j->fsyncs;
+	st->seq = j->seq;
+	pthread_mutex_unlock(&j->mu);
+}
+
+void journal_close(struct journal *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->stop = true;
+	pthread_cond_signal(&j->work);
+	pthread_mutex_unlock(&j->mu);
+	pthread_join(j->thread, NULL);
+	if (j->store.syslog)
+		jsyslog_close(j->store.syslog);
+	j->store.syslog = NULL;
+	jstore_close(&j->store);
+	for (size_t i = 0; i < j->cap; i++)
+		free(j->slots[i].arena);
+	free(j->slots);
+	pthread_cond_destroy(&j->work);
+	pthread_cond_destroy(&j->done);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+void journal_event_from(struct journal_event *ev, const struct request *req,
+			const struct verdict *v)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->proto = req->proto;
+	ev->client = req->client;
+	ev->host = req->host;
+	ev->host_len = req->host_len;
+	ev->path = req->path;
+	ev->path_len = req->path ? req->path_len : 0;
+	ev->group = v->group;
+	ev->category = v->category;
+	ev->action = v->bypass && v->action == ACTION_BLOCK ? "bypass" : jaction(v->action);
+	ev->event = v->bypass ? "bypass" : "hit";
+	if (v->rule.kind != RULE_NONE) {
+		ev->rule_file = v->rule.file;
+		ev->rule_line = v->rule.line;
+		ev->rule_text = v->rule.text;
+		ev->rule_text_len = v->rule.text ? v->rule.text_len : 0;
+	}
+	if (v->allowlisted)
+		ev->reason = "allowlisted";
+	else if (v->timetable_applied)
+		ev->reason = v->timetable_active ? "timetable in force" : "timetable not in force";
+}

@@ -33,6 +33,9 @@ struct journal_event {
 	const char *rule_text;
 	const char *block_mode;   /* DNS: "nxdomain", "null", "page", "refused" */
 	const char *reason;       /* free text: "CNAME chain a -> b", "no SNI", ... */
+	/* Lengths of host, path and rule_text when they are not NUL-terminated (as in
+	 * struct request and struct rule_ref); 0 = NUL-terminated. */
+	size_t host_len, path_len, rule_text_len;
 };
 
 /* Fill the common fields of an event from a request and its verdict. */

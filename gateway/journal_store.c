@@ -1,0 +1,468 @@
+/* journal_store: the journal's files on disk: day files, rotation, retention, recovery
+ * of a torn last line after a crash, and the daily digest (digest.log + the log). */
+#include "journal_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal_read.h"
+#include "jsyslog.h"
+#include "tz.h"
+
+#define FILE_MODE 0640
+#define DIR_MODE 0750
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Loud, but at most once per 10 s. */
+static void store_error(struct jstore *s, const char *what)
+{
+	int e = errno;
+	s->write_errors++;
+	uint64_t now = now_mono_ns();
+	if (s->last_err_log_ns && now - (uint64_t)s->last_err_log_ns < 10000000000ull)
+		return;
+	s->last_err_log_ns = (int64_t)now;
+	log_err("journal %s: %s: %s (%llu errors so far; events are being lost)", s->dir,
+		what, strerror(e), (unsigned long long)s->write_errors);
+}
+
+static void own(struct jstore *s, int fd)
+{
+	if (s->chown_files && fchown(fd, s->uid, s->gid) < 0)
+		log_warn("journal %s: cannot give a file to uid %u: %s", s->dir, (unsigned)s->uid,
+			 strerror(errno));
+}
+
+int32_t jstore_offset(const struct jstore *s, time_t t)
+{
+	return (int32_t)tz_offset(s->tz, t);
+}
+
+static void file_name(int32_t day, unsigned part, char *out, size_t len)
+{
+	char d[11];
+	journal_day_str(day, d);
+	if (part == 0)
+		snprintf(out, len, "%s.jsonl", d);
+	else
+		snprintf(out, len, "%s.%u.jsonl", d, part);
+}
+
+/* Open (create) the file for day/part for appending and make it current. */
+static int open_file(struct jstore *s, int32_t day, unsigned part)
+{
+	char name[64];
+	file_name(day, part, name, sizeof name);
+	int fd = openat(s->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, FILE_MODE);
+	if (fd < 0) {
+		store_error(s, "cannot open the day file");
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (st.st_size == 0) {
+		own(s, fd);
+		fsync(s->dirfd); /* the new name survives a power cut */
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = fd;
+	s->day = day;
+	s->part = part;
+	s->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* seq and prev of the first line of path; 0 or -1 (empty or unreadable). */
+static int first_line(const char *path, uint64_t *seq, uint8_t prev[JOURNAL_HASH_LEN])
+{
+	struct journal_reader rd;
+	const char *line, *err;
+	size_t len;
+	bool complete;
+	int rc = -1;
+	if (journal_reader_open(&rd, path) < 0)
+		return -1;
+	if (journal_reader_next(&rd, &line, &len, &complete) == 1) {
+		struct journal_record r;
+		char *arena = xmalloc(len + 1);
+		if (journal_parse_line(line, len, &r, arena, len + 1, &err) == 0) {
+			*seq = r.seq;
+			memcpy(prev, r.prev, JOURNAL_HASH_LEN);
+			rc = 0;
+		}
+		free(arena);
+	}
+	journal_reader_close(&rd);
+	return rc;
+}
+
+static void digest(struct jstore *s)
+{
+	if (s->day_first_seq == 0 || s->seq < s->day_first_seq)
+		return;
+	char day[11], hex[JOURNAL_HEX_LEN];
+	journal_day_str(s->day, day);
+	journal_hex(s->last_hash, hex);
+	unsigned long long count = s->seq - s->day_first_seq + 1;
+	log_info("journal digest %s: %llu events, seq %llu..%llu, last hash %s", day, count,
+		 (unsigned long long)s->day_first_seq, (unsigned long long)s->seq, hex);
+	int fd = openat(s->dirfd, "digest.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+			FILE_MODE);
+	if (fd < 0) {
+		store_error(s, "cannot open digest.log");
+		return;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size == 0)
+		own(s, fd);
+	char buf[256];
+	int n = snprintf(buf, sizeof buf,
+			 "{\"day\":\"%s\",\"count\":%llu,\"first_seq\":%llu,\"last_seq\":%llu,"
+			 "\"last_hash\":\"%s\"}\n",
+			 day, count, (unsigned long long)s->day_first_seq,
+			 (unsigned long long)s->seq, hex);
+	if (write_all(fd, buf, (size_t)n) < 0 || fdatasync(fd) < 0)
+		store_error(s, "cannot write digest.log");
+	close(fd);
+}
+
+static void internal_event(struct jstore *s, const char *event, const char *reason,
+			   uint64_t start_seq, const char *start_prev)
+{
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = now_wall_us();
+	r.event = event;
+	r.action = event;
+	r.id = "-";
+	r.reason = reason;
+	r.start_seq = start_seq;
+	r.start_prev = start_prev;
+	jstore_write(s, &r);
+}
+
+/* Remove day files older than the retention period and record what went. */
+static void retention(struct jstore *s, int32_t today)
+{
+	struct journal_file *files;
+	size_t n, removed = 0;
+	if (s->retention_days == 0 || journal_list_files(s->dir, &files, &n) < 0)
+		return;
+	struct sbuf why;
+	sbuf_init(&why);
+	int32_t limit = today - (int32_t)s->retention_days;
+	size_t i;
+	for (i = 0; i < n && files[i].day < limit; i++) {
+		if (files[i].day == s->day && files[i].part == s->part)
+			break;
+		if (unlinkat(s->dirfd, files[i].name, 0) < 0) {
+			store_error(s, "retention: cannot remove a file");
+			break;
+		}
+		sbuf_printf(&why, "%s%s", removed ? " " : "", files[i].name);
+		removed++;
+	}
+	if (removed) {
+		fsync(s->dirfd);
+		uint64_t start_seq = s->seq + 1;
+		uint8_t prev[JOURNAL_HASH_LEN];
+		memcpy(prev, s->last_hash, sizeof prev);
+		for (; i < n; i++)
+			if (first_line(files[i].path, &start_seq, prev) == 0)
+				break;
+		char hex[JOURNAL_HEX_LEN];
+		journal_hex(prev, hex);
+		char *list = sbuf_take(&why);
+		sbuf_printf(&why, "retention %u days: removed %zu file(s): %s", s->retention_days,
+			    removed, list);
+		free(list);
+		log_info("journal %s: %s", s->dir, why.data);
+		internal_event(s, "retention", why.data, start_seq, hex);
+	}
+	sbuf_free(&why);
+	journal_files_free(files, n);
+}
+
+/* Make the day of r current (new file at midnight), or the next part when full. */
+static void rotate(struct jstore *s, int32_t day, unsigned part)
+{
+	jstore_sync(s);
+	bool new_day = day != s->day;
+	if (new_day)
+		digest(s);
+	if (open_file(s, day, part) < 0)
+		return;
+	if (new_day) {
+		s->day_first_seq = 0;
+		retention(s, day);
+	}
+}
+
+void jstore_write(struct jstore *s, struct journal_record *r)
+{
+	r->utc_offset = jstore_offset(s, (time_t)(r->time_us / 1000000));
+	int32_t day = journal_day(r->time_us, r->utc_offset);
+	if (day < s->day)
+		day = s->day; /* a late event never reopens yesterday's file */
+	if (day != s->day || s->fd < 0)
+		rotate(s, day, 0);
+	r->seq = s->seq + 1;
+	memcpy(r->prev, s->last_hash, JOURNAL_HASH_LEN);
+	sbuf_reset(&s->line);
+	journal_format_line(&s->line, r);
+	if (s->max_file_bytes && s->size > 0 && s->size + s->line.len > s->max_file_bytes)
+		rotate(s, s->day, s->part + 1);
+	sbuf_add(&s->out, s->line.data, s->line.len);
+	s->size += s->line.len;
+	s->seq = r->seq;
+	memcpy(s->last_hash, r->hash, JOURNAL_HASH_LEN);
+	if (s->day_first_seq == 0)
+		s->day_first_seq = r->seq;
+	s->written++;
+	if (s->syslog)
+		jsyslog_send(s->syslog, r);
+	if (s->out.len >= (256u << 10))
+		jstore_flush(s);
+}
+
+void jstore_flush(struct jstore *s)
+{
+	if (s->out.len == 0)
+		return;
+	if (s->fd < 0 || write_all(s->fd, s->out.data, s->out.len) < 0)
+		store_error(s, "write failed");
+	else
+		s->dirty = true;
+	sbuf_reset(&s->out);
+}
+
+void jstore_sync(struct jstore *s)
+{
+	jstore_flush(s);
+	if (!s->dirty || s->fd < 0)
+		return;
+	if (fdatasync(s->fd) < 0)
+		store_error(s, "fdatasync failed");
+	s->fsyncs++;
+	s->dirty = false;
+}
+
+/* Move bytes [from, size) of a file aside into dir/torn/ and cut the file there. */
+static int move_aside(struct jstore *s, const struct journal_file *f, uint64_t from,
+		      uint64_t size, struct sbuf *note)
+{
+	int fd = openat(s->dirfd, f->name, O_RDWR | O_CLOEXEC);
+	int out = -1;
+	char *buf = NULL;
+	if (fd < 0)
+		return -1;
+	if (mkdirat(s->dirfd, "torn", DIR_MODE) < 0 && errno != EEXIST)
+		goto fail;
+	char name[128];
+	/* Never overwrite an earlier torn piece: it is evidence too. */
+	for (unsigned k = 0; out < 0 && k < 1000; k++) {
+		snprintf(name, sizeof name, "torn/%s.%lld.%u.torn", f->name,
+			 (long long)time(NULL), k);
+		out = openat(s->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, FILE_MODE);
+		if (out < 0 && errno != EEXIST)
+			goto fail;
+	}
+	if (out < 0)
+		goto fail;
+	own(s, out);
+	size_t n = (size_t)(size - from);
+	buf = xmalloc(n ? n : 1);
+	if (pread(fd, buf, n, (off_t)from) != (ssize_t)n || write_all(out, buf, n) < 0 ||
+	    fsync(out) < 0 || ftruncate(fd, (off_t)from) < 0 || fsync(fd) < 0)
+		goto fail;
+	sbuf_printf(note, "torn end of %s (%zu bytes) moved to %s", f->name, n, name);
+	free(buf);
+	close(out);
+	close(fd);
+	return 0;
+fail:
+	free(buf);
+	if (out >= 0)
+		close(out);
+	close(fd);
+	return -1;
+}
+
+/* Find the chain's last good line: scan the newest non-empty file, move whatever follows
+ * its last valid line aside. Fills seq/last_hash; notes what was recovered. */
+static int recover(struct jstore *s, struct journal_file *files, size_t n, struct sbuf *note,
+		   const char **err)
+{
+	char *arena = xmalloc(JOURNAL_LINE_MAX + 1);
+	int rc = 0;
+	for (size_t i = n; i-- > 0;) {
+		struct journal_reader rd;
+		struct journal_record r;
+		const char *line, *perr;
+		size_t len;
+		bool complete, found = false;
+		uint64_t good_end = 0, end = 0;
+		int got;
+		if (journal_reader_open(&rd, files[i].path) < 0) {
+			*err = "cannot read a journal file";
+			rc = -1;
+			break;
+		}
+		while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+			if (got < 0 && errno != EMSGSIZE) {
+				*err = "cannot read a journal file";
+				rc = -1;
+				break;
+			}
+			if (got < 0 || !complete)
+				continue;
+			if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1,
+					       &perr) == 0 && journal_line_hash_ok(line, &r)) {
+				found = true;
+				good_end = rd.offset + len + 1;
+				s->seq = r.seq;
+				memcpy(s->last_hash, r.hash, JOURNAL_HASH_LEN);
+			}
+		}
+		journal_reader_close(&rd);
+		if (rc < 0)
+			break;
+		struct stat st;
+		if (stat(files[i].path, &st) == 0)
+			end = (uint64_t)st.st_size;
+		if (end > good_end) {
+			if (note->len)
+				sbuf_adds(note, "; ");
+			if (move_aside(s, &files[i], good_end, end, note) < 0) {
+				*err = "cannot move a torn line aside (journal/torn)";
+				rc = -1;
+				break;
+			}
+		}
+		if (found)
+			break;
+	}
+	free(arena);
+	return rc;
+}
+
+int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zone,
+		const char **err)
+{
+	struct journal_file *files = NULL;
+	size_t n = 0;
+	struct sbuf note;
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->dirfd = -1;
+	sbuf_init(&s->out);
+	sbuf_init(&s->line);
+	sbuf_init(&note);
+	if (!cfg->dir || !*cfg->dir) {
+		*err = "no journal directory configured ([journal] dir)";
+		return -1;
+	}
+	s->dir = xstrdup(cfg->dir);
+	s->tz = tz_load(zone && *zone ? zone : "Asia/Shanghai", err);
+	if (!s->tz)
+		goto fail; /* *err says why */
+	s->max_file_bytes = cfg->max_file_bytes;
+	s->retention_days = cfg->retention_days;
+	if (mkdir(s->dir, DIR_MODE) < 0 && errno != EEXIST) {
+		*err = "cannot create the journal directory";
+		goto fail;
+	}
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		*err = "cannot open the journal directory";
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(s->dirfd, &st) == 0 && geteuid() == 0 && st.st_uid != 0) {
+		s->chown_files = true;
+		s->uid = st.st_uid;
+		s->gid = st.st_gid;
+	}
+	if (journal_list_files(s->dir, &files, &n) < 0) {
+		*err = "cannot list the journal directory";
+		goto fail;
+	}
+	if (recover(s, files, n, &note, err) < 0)
+		goto fail;
+
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, jstore_offset(s, (time_t)(now / 1000000)));
+	int32_t day = today;
+	unsigned part = 0;
+	if (n > 0 && files[n - 1].day >= today) {
+		day = files[n - 1].day; /* today's file, or a later one if the clock went back */
+		part = files[n - 1].part;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t prev[JOURNAL_HASH_LEN];
+			if (files[i].day == day && first_line(files[i].path, &s->day_first_seq,
+							      prev) == 0)
+				break;
+		}
+	}
+	s->day = day;
+	if (open_file(s, day, part) < 0) {
+		*err = "cannot open the day file";
+		goto fail;
+	}
+	if (note.len) {
+		log_warn("journal %s: recovered: %s", s->dir, note.data);
+		internal_event(s, "recovered", note.data, 0, NULL);
+	}
+	retention(s, day);
+	jstore_sync(s);
+	sbuf_free(&note);
+	journal_files_free(files, n);
+	return 0;
+fail:
+	sbuf_free(&note);
+	journal_files_free(files, n);
+	jstore_close(s);
+	return -1;
+}
+
+void jstore_close(struct jstore *s)
+{
+	if (s->fd >= 0) {
+		jstore_sync(s);
+		digest(s);
+		close(s->fd);
+		s->fd = -1;
+	}
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	s->dirfd = -1;
+	sbuf_free(&s->out);
+	sbuf_free(&s->line);
+	free(s->dir);
+	tz_free(s->tz);
+	s->dir = NULL;
+	s->tz = NULL;
+}

@@ -1,0 +1,1008 @@
+/* Unit tests for the journal writer: line format and hashing, the queue and group
+ * commit, rotation, retention, torn-line recovery, kill -9, syslog forwarding. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "journal_format.h"
+#include "journal_read.h"
+#include "jsyslog.h"
+#include "testutil.h"
+
+#define DAY_US (86400ll * 1000000)
+
+/* One parsed line, with its strings kept. */
+struct line {
+	struct journal_record r;
+	char *arena;
+	char *text;
+	char file[64];
+	unsigned long lineno;
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+static void lines_free(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		free(ls->v[i].arena);
+		free(ls->v[i].text);
+	}
+	free(ls->v);
+	ls->v = NULL;
+	ls->n = ls->cap = 0;
+}
+
+/* Read every line of every journal file in dir, oldest first; every line must be
+ * complete and parse. */
+static void read_all(const char *dir, struct lines *ls)
+{
+	struct journal_file *files;
+	size_t n;
+	memset(ls, 0, sizeof *ls);
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct journal_reader rd;
+		const char *line;
+		size_t len;
+		bool complete;
+		ck_assert_int_eq(journal_reader_open(&rd, files[i].path), 0);
+		int got;
+		while ((got = journal_reader_next(&rd, &line, &len, &complete)) == 1) {
+			ck_assert_msg(complete, "%s: torn line", files[i].name);
+			if (ls->n == ls->cap) {
+				ls->cap = ls->cap ? 2 * ls->cap : 64;
+				ls->v = realloc(ls->v, ls->cap * sizeof *ls->v);
+			}
+			struct line *l = &ls->v[ls->n++];
+			const char *err = NULL;
+			l->arena = malloc(len + 1);
+			l->text = strndup(line, len);
+			snprintf(l->file, sizeof l->file, "%s", files[i].name);
+			l->lineno = rd.lineno;
+			ck_assert_msg(journal_parse_line(l->text, len, &l->r, l->arena, len + 1,
+							 &err) == 0,
+				      "%s:%lu: %s", files[i].name, rd.lineno, err);
+		}
+		ck_assert_int_eq(got, 0);
+		journal_reader_close(&rd);
+	}
+	journal_files_free(files, n);
+}
+
+/* The chain as docs/journal.md describes it, recomputed here independently: the hash
+ * is BLAKE2b-256 over the 32 raw bytes of prev and the line up to (not including) the
+ * ',"hash":' member; prev is the previous line's hash; seq goes up by one. */
+static void check_chain(const struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct line *l = &ls->v[i];
+		const char *h = strstr(l->text, ",\"hash\":\"");
+		ck_assert_ptr_nonnull(h);
+		uint8_t want[32];
+		crypto_generichash_state st;
+		crypto_generichash_init(&st, NULL, 0, 32);
+		crypto_generichash_update(&st, l->r.prev, 32);
+		crypto_generichash_update(&st, (const unsigned char *)l->text,
+					  (size_t)(h - l->text));
+		crypto_generichash_final(&st, want, 32);
+		ck_assert_msg(memcmp(want, l->r.hash, 32) == 0, "%s:%lu: hash", l->file,
+			      l->lineno);
+		ck_assert(journal_line_hash_ok(l->text, &l->r));
+		if (i > 0) {
+			ck_assert_msg(memcmp(l->r.prev, ls->v[i - 1].r.hash, 32) == 0,
+				      "%s:%lu: prev is not the previous hash", l->file, l->lineno);
+			ck_assert_msg(l->r.seq == ls->v[i - 1].r.seq + 1, "%s:%lu: seq %llu",
+				      l->file, l->lineno, (unsigned long long)l->r.seq);
+		}
+	}
+}
+
+static struct cfg_journal test_cfg(const char *dir)
+{
+	struct cfg_journal c;
+	memset(&c, 0, sizeof c);
+	c.dir = (char *)dir;
+	c.fsync_interval_ms = 1000;
+	c.queue_events = 4096;
+	return c;
+}
+
+static struct journal *open_ok(const struct cfg_journal *c, const char *zone)
+{
+	const char *err = NULL;
+	struct journal *j = journal_open(c, zone, &err);
+	ck_assert_msg(j != NULL, "journal_open: %s", err ? err : "?");
+	return j;
+}
+
+static void ev_basic(struct journal_event *ev, const char *host)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->proto = PROTO_DNS;
+	addr_parse("192.0.2.7", &ev->client);
+	ev->group = "students";
+	ev->host = host;
+	ev->qtype = "A";
+	ev->category = "gambling";
+	ev->action = "block";
+	ev->rule_file = "lists/gambling.list";
+	ev->rule_line = 42;
+	ev->rule_text = "bet365.com";
+	ev->block_mode = "nxdomain";
+}
+
+static size_t count_events(const struct lines *ls, const char *event)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ls->n; i++)
+		n += ls->v[i].r.event && strcmp(ls->v[i].r.event, event) == 0;
+	return n;
+}
+
+/* ---- format --------------------------------------------------------------------- */
+
+START_TEST(time_format_round_trip)
+{
+	char t[JOURNAL_TIME_LEN];
+	int64_t us;
+	int32_t off;
+	/* 2026-11-25T09:26:43.123456Z */
+	int64_t when = 1795598803123456ll;
+	journal_format_time(when, 8 * 3600, t);
+	ck_assert_str_eq(t, "2026-11-25T17:26:43.123456+08:00");
+	ck_assert_int_eq(journal_parse_time(t, strlen(t), &us, &off), 0);
+	ck_assert(us == when);
+	ck_assert_int_eq(off, 8 * 3600);
+	journal_format_time(when, -(3 * 3600 + 30 * 60), t);
+	ck_assert_str_eq(t, "2026-11-25T05:56:43.123456-03:30");
+	journal_format_time(-1, 0, t); /* just before the epoch */
+	ck_assert_str_eq(t, "1969-12-31T23:59:59.999999+00:00");
+	journal_format_time(0, 999999, t); /* absurd offset: still well-formed */
+	ck_assert_str_eq(t, "1970-01-01T00:00:00.000000+00:00");
+	ck_assert_int_eq(journal_day(when, 8 * 3600), journal_day(when + 6 * 3600 * 1000000ll, 0));
+	char d[11];
+	journal_day_str(journal_day(when, 8 * 3600), d);
+	ck_assert_str_eq(d, "2026-11-25");
+}
+END_TEST
+
+START_TEST(escape_any_bytes)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	journal_json_escape(&b, "a\"b\\c\n\r\t\x01\x1f\x7f", 100);
+	ck_assert_str_eq(b.data, "a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f\\u007f");
+	sbuf_reset(&b);
+	journal_json_escape(&b, "\xff\xc3(\xe2\x80\xa8\xed\xa0\x80ok\xe4\xb8\xad", 100);
+	/* invalid bytes -> U+FFFD, U+2028 escaped, a surrogate is invalid, 中 kept */
+	ck_assert_str_eq(b.data, "\xef\xbf\xbd\xef\xbf\xbd(\\u2028\xef\xbf\xbd\xef\xbf\xbd"
+				 "\xef\xbf\xbdok\xe4\xb8\xad");
+	sbuf_reset(&b);
+	journal_json_escape(&b, "abcdef", 3);
+	ck_assert_str_eq(b.data, "abc");
+	sbuf_free(&b);
+}
+END_TEST
+
+START_TEST(hex_round_trip)
+{
+	uint8_t h[32], back[32];
+	char hex[JOURNAL_HEX_LEN];
+	for (int i = 0; i < 32; i++)
+		h[i] = (uint8_t)(i * 37 + 1);
+	journal_hex(h, hex);
+	ck_assert_uint_eq(strlen(hex), 64);
+	ck_assert_int_eq(journal_unhex(hex, 64, back), 0);
+	ck_assert_mem_eq(h, back, 32);
+	ck_assert_int_eq(journal_unhex(hex, 63, back), -1);
+	hex[5] = 'A'; /* one spelling only: lowercase */
+	ck_assert_int_eq(journal_unhex(hex, 64, back), -1);
+	hex[5] = 'g';
+	ck_assert_int_eq(journal_unhex(hex, 64, back), -1);
+}
+END_TEST
+
+/* ---- writer --------------------------------------------------------------------- */
+
+START_TEST(round_trip_every_field)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "Asia/Shanghai");
+	struct journal_event ev;
+	char id1[JOURNAL_ID_LEN], id2[JOURNAL_ID_LEN];
+	static const char evil[] = "x\",\"action\":\"allow\"}\n<script>\x01\xff,=1+2";
+	ev_basic(&ev, "bet365.com");
+	ev.time_us = 1795598803123456ll;
+	ev.client_mac = "aa:bb:cc:dd:ee:ff";
+	ev.client_name = "lab-pc-07";
+	ev.path = "/promo?a=1&b=\"2\"";
+	ev.reason = evil;
+	ck_assert_int_eq(journal_append(j, &ev, id1), 0);
+	/* counted strings: not NUL-terminated, and a NUL inside */
+	memset(&ev, 0, sizeof ev);
+	ev.proto = PROTO_HTTP;
+	ev.host = "evil.example\0tail-not-part";
+	ev.host_len = 15; /* "evil.example\0ta" */
+	ev.path = "/abcdef";
+	ev.path_len = 3;
+	ev.rule_text = "evil.exampleXYZ";
+	ev.rule_text_len = 12;
+	ev.action = "observe";
+	ck_assert_int_eq(journal_append(j, &ev, id2), 0);
+	journal_flush(j);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.appended, 2);
+	ck_assert_uint_eq(st.written, 2);
+	ck_assert_uint_eq(st.seq, 2);
+	ck_assert_uint_ge(st.fsyncs, 1);
+	journal_close(j);
+
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 2);
+	check_chain(&ls);
+	const struct journal_record *r = &ls.v[0].r;
+	uint8_t zero[32] = { 0 };
+	ck_assert_mem_eq(r->prev, zero, 32); /* a new journal starts from 32 zero bytes */
+	ck_assert_uint_eq(r->seq, 1);
+	ck_assert(r->time_us == 1795598803123456ll);
+	ck_assert_int_eq(r->utc_offset, 8 * 3600);
+	ck_assert(strstr(ls.v[0].text, "\"time\":\"2026-11-25T17:26:43.123456+08:00\""));
+	ck_assert_str_eq(r->id, id1);
+	ck_assert_str_eq(r->event, "hit");
+	ck_assert_str_eq(r->proto, "dns");
+	ck_assert_str_eq(r->action, "block");
+	ck_assert_str_eq(r->client, "192.0.2.7");
+	ck_assert_str_eq(r->mac, "aa:bb:cc:dd:ee:ff");
+	ck_assert_str_eq(r->client_name, "lab-pc-07");
+	ck_assert_str_eq(r->group, "students");
+	ck_assert_str_eq(r->host, "bet365.com");
+	ck_assert_str_eq(r->path, "/promo?a=1&b=\"2\"");
+	ck_assert_str_eq(r->qtype, "A");
+	ck_assert_str_eq(r->category, "gambling");
+	ck_assert_str_eq(r->rule_file, "lists/gambling.list");
+	ck_assert_uint_eq(r->rule_line, 42);
+	ck_assert_str_eq(r->rule_text, "bet365.com");
+	ck_assert_str_eq(r->block_mode, "nxdomain");
+	/* the attacker's string comes back as it was, but for the invalid byte */
+	ck_assert_str_eq(r->reason, "x\",\"action\":\"allow\"}\n<script>\x01\xef\xbf\xbd,=1+2");
+	ck_assert_ptr_null(strchr(ls.v[0].text, '\n'));
+	ck_assert_ptr_null(strchr(ls.v[0].text, '\x01'));
+
+	r = &ls.v[1].r;
+	ck_assert_str_eq(r->id, id2);
+	ck_assert_str_eq(r->proto, "http");
+	ck_assert_str_eq(r->host, "evil.example\xef\xbf\xbdta");
+	ck_assert_str_eq(r->path, "/ab");
+	ck_assert_str_eq(r->rule_text, "evil.example");
+	ck_assert_ptr_null(r->client); /* no address known: field omitted */
+	ck_assert_ptr_null(r->rule_file);
+	ck_assert_uint_eq(r->rule_line, 0);
+
+	/* the file: named by the school's day, mode 0640 */
+	struct stat sb;
+	char *p = NULL;
+	ck_assert_int_ge(asprintf(&p, "%s/2026-11-25.jsonl", dir), 0);
+	/* the events are dated 2026-11-25 but today's file holds them unless today is
+	 * later; either way exactly one day file exists */
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(stat(files[0].path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0640);
+	journal_files_free(files, n);
+	free(p);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(event_ids_unique_and_short)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.queue_events = 20000;
+	struct journal *j = open_ok(&c, "UTC");
+	enum { N = 5000 };
+	char (*ids)[JOURNAL_ID_LEN] = calloc(N, JOURNAL_ID_LEN);
+	struct journal_event ev;
+	ev_basic(&ev, "a.example");
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(journal_append(j, &ev, ids[i]), 0);
+		ck_assert_uint_eq(strlen(ids[i]), JOURNAL_ID_LEN - 1);
+		ck_assert_uint_eq(strspn(ids[i], "0123456789abcdefghjkmnpqrstvwxyz"),
+				  JOURNAL_ID_LEN - 1);
+	}
+	journal_close(j);
+	qsort(ids, N, JOURNAL_ID_LEN, (int (*)(const void *, const void *))strcmp);
+	for (int i = 1; i < N; i++)
+		ck_assert_str_ne(ids[i - 1], ids[i]);
+	/* not a plain counter: the last characters of neighbours differ widely */
+	free(ids);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(event_from_request)
+{
+	struct request req = { .proto = PROTO_TLS, .host = "vpn.example.net", .host_len = 15 };
+	struct verdict v = { .action = ACTION_BLOCK, .group = "staff", .category = "vpn",
+			     .bypass = true };
+	v.rule.kind = RULE_DOMAIN;
+	v.rule.file = "lists/vpn.list";
+	v.rule.line = 3;
+	v.rule.text = "example.netXX";
+	v.rule.text_len = 11;
+	addr_parse("2001:db8::5", &req.client);
+	struct journal_event ev;
+	journal_event_from(&ev, &req, &v);
+	ck_assert_int_eq(ev.proto, PROTO_TLS);
+	ck_assert_ptr_eq(ev.host, req.host);
+	ck_assert_uint_eq(ev.host_len, 15);
+	ck_assert_ptr_null(ev.path);
+	ck_assert_str_eq(ev.group, "staff");
+	ck_assert_str_eq(ev.category, "vpn");
+	ck_assert_str_eq(ev.action, "bypass");
+	ck_assert_str_eq(ev.event, "bypass");
+	ck_assert_str_eq(ev.rule_file, "lists/vpn.list");
+	ck_assert_uint_eq(ev.rule_line, 3);
+	ck_assert_uint_eq(ev.rule_text_len, 11);
+	ck_assert(memcmp(&ev.client, &req.client, sizeof ev.client) == 0);
+	v.bypass = false;
+	v.action = ACTION_ALLOW;
+	v.allowlisted = true;
+	journal_event_from(&ev, &req, &v);
+	ck_assert_str_eq(ev.action, "allow");
+	ck_assert_str_eq(ev.event, "hit");
+	ck_assert_str_eq(ev.reason, "allowlisted");
+}
+END_TEST
+
+START_TEST(group_commit)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.fsync_interval_ms = 60000; /* nothing but flush and close syncs */
+	c.queue_events = 100000;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_stats st0, st;
+	journal_get_stats(j, &st0);
+	struct journal_event ev;
+	ev_basic(&ev, "b.example");
+	for (int i = 0; i < 20000; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	/* written (write(2)) soon, but not synced until asked */
+	for (int i = 0; i < 500; i++) {
+		journal_get_stats(j, &st);
+		if (st.written == 20000)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(st.written, 20000);
+	ck_assert_uint_eq(st.fsyncs, st0.fsyncs);
+	journal_flush(j);
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.fsyncs, st0.fsyncs + 1);
+	journal_flush(j); /* nothing new: no second sync */
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.fsyncs, st0.fsyncs + 1);
+	journal_close(j);
+
+	/* with a short interval, idle time syncs without a flush */
+	c.fsync_interval_ms = 50;
+	j = open_ok(&c, "UTC");
+	journal_get_stats(j, &st0);
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	for (int i = 0; i < 300; i++) {
+		journal_get_stats(j, &st);
+		if (st.fsyncs > st0.fsyncs)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_gt(st.fsyncs, st0.fsyncs);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 20001);
+	check_chain(&ls);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(full_queue_counted)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.queue_events = 1;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "c.example");
+	unsigned ok = 0, full = 0;
+	for (int i = 0; i < 200000 && full < 100; i++) {
+		char id[JOURNAL_ID_LEN];
+		if (journal_append(j, &ev, id) == 0) {
+			ok++;
+		} else {
+			full++;
+			ck_assert_str_eq(id, ""); /* no id for an event that was not kept */
+		}
+	}
+	journal_flush(j);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_gt(full, 0);
+	ck_assert_uint_eq(st.dropped, full);
+	ck_assert_uint_eq(st.appended, ok);
+	ck_assert_uint_eq(st.written, ok);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, ok);
+	check_chain(&ls);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(rotation_by_size)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.max_file_bytes = 4000;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "d.example");
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		ck_assert_int_eq(stat(files[i].path, &sb), 0);
+		ck_assert_int_le(sb.st_size, 4000);
+		ck_assert_uint_eq(files[i].part, i);
+		ck_assert_int_eq(files[i].day, files[0].day);
+		if (i > 0) {
+			char want[32];
+			char d[11];
+			journal_day_str(files[i].day, d);
+			snprintf(want, sizeof want, "%s.%zu.jsonl", d, i);
+			ck_assert_str_eq(files[i].name, want);
+		}
+	}
+	journal_files_free(files, n);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 100);
+	check_chain(&ls); /* the chain runs across the parts */
+
+	/* reopening continues the chain and the last part */
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	lines_free(&ls);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 101);
+	check_chain(&ls);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Days of the files in dir, in order, as "YYYY-MM-DD[.N]" joined by spaces. */
+static char *file_days(const char *dir)
+{
+	struct journal_file *files;
+	size_t n;
+	struct sbuf b;
+	sbuf_init(&b);
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s%s", i ? " " : "", files[i].name);
+	journal_files_free(files, n);
+	return sbuf_take(&b);
+}
+
+START_TEST(rotation_by_day_and_digest)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "Asia/Shanghai");
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 8 * 3600);
+	struct journal_event ev;
+	ev_basic(&ev, "e.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = now + DAY_US;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = now + 2 * DAY_US;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = now; /* late: never reopens an older file */
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	char d0[11], d1[11], d2[11], want[128];
+	journal_day_str(today, d0);
+	journal_day_str(today + 1, d1);
+	journal_day_str(today + 2, d2);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl %s.jsonl", d0, d1, d2);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 5);
+	check_chain(&ls);
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	ck_assert_str_eq(ls.v[0].file, want);
+	snprintf(want, sizeof want, "%s.jsonl", d2);
+	ck_assert_str_eq(ls.v[4].file, want); /* the late event went to the newest file */
+
+	/* one digest line per day, with the day's count and last hash */
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	char *digest = tu_read_file(dpath, NULL);
+	ck_assert_ptr_nonnull(digest);
+	char hex[JOURNAL_HEX_LEN], line[256];
+	journal_hex(ls.v[0].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":1,\"first_seq\":1,"
+		 "\"last_seq\":1,\"last_hash\":\"%s\"}\n", d0, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	journal_hex(ls.v[2].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":2,\"first_seq\":2,"
+		 "\"last_seq\":3,\"last_hash\":\"%s\"}\n", d1, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	journal_hex(ls.v[4].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":2,\"first_seq\":4,"
+		 "\"last_seq\":5,\"last_hash\":\"%s\"}\n", d2, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	free(digest);
+	free(dpath);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(retention_removes_and_records)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct journal *j = open_ok(&c, "UTC");
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 0);
+	struct journal_event ev;
+	ev_basic(&ev, "f.example");
+	for (int d = 0; d < 4; d++) {
+		ev.time_us = now + d * DAY_US;
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	}
+	journal_close(j);
+	char d2[11], d3[11], want[64];
+	journal_day_str(today + 2, d2);
+	journal_day_str(today + 3, d3);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl", d2, d3);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	/* each file starts with a retention event naming what went and where the chain
+	 * now starts; the chain itself is unbroken from there on */
+	ck_assert_uint_eq(ls.n, 6);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	ck_assert_ptr_nonnull(strstr(ls.v[0].r.reason, ".jsonl"));
+	ck_assert_ptr_nonnull(ls.v[0].r.start_prev);
+	ck_assert_str_eq(ls.v[3].r.event, "retention");
+	/* the first kept line is the retention event itself here (its file had no older
+	 * line), so start_seq names it */
+	ck_assert_uint_eq(ls.v[3].r.start_seq, ls.v[0].r.seq);
+	char hex[JOURNAL_HEX_LEN];
+	journal_hex(ls.v[0].r.prev, hex);
+	ck_assert_str_eq(ls.v[3].r.start_prev, hex);
+	ck_assert_uint_eq(count_events(&ls, "hit"), 4);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Append raw bytes to the newest journal file. */
+static void append_raw(const char *dir, const char *bytes)
+{
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	int fd = open(files[n - 1].path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	close(fd);
+	journal_files_free(files, n);
+}
+
+static size_t count_torn(const char *dir)
+{
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "ls %s/torn | wc -l", dir), 0);
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+	ck_assert_int_eq(fscanf(p, "%zu", &n), 1);
+	pclose(p);
+	free(cmd);
+	return n;
+}
+
+START_TEST(torn_line_recovered)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "g.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	static const char torn[] = "{\"seq\":4,\"time\":\"2026-11-2";
+	append_raw(dir, torn); /* half a line: no newline */
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 5);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[3].r.event, "recovered");
+	ck_assert_ptr_nonnull(strstr(ls.v[3].r.reason, "torn"));
+	ck_assert_str_eq(ls.v[4].r.event, "hit");
+	ck_assert_uint_eq(count_torn(dir), 1);
+	lines_free(&ls);
+
+	/* a complete line whose hash is wrong is torn too (a half-written sector) */
+	read_all(dir, &ls);
+	char *bad = strdup(ls.v[4].text);
+	bad[strlen(bad) - 3] = bad[strlen(bad) - 3] == '0' ? '1' : '0';
+	lines_free(&ls);
+	char *withnl = NULL;
+	ck_assert_int_ge(asprintf(&withnl, "%s\n", bad), 0);
+	append_raw(dir, withnl);
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 6);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[5].r.event, "recovered");
+	ck_assert_uint_eq(count_torn(dir), 2);
+	lines_free(&ls);
+	free(bad);
+	free(withnl);
+
+	/* a clean reopen records nothing */
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 6);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A child writes as fast as it can and reports, through a pipe, how many events it has
+ * flushed; it is killed with SIGKILL mid-stream. Every flushed event must be there,
+ * and after recovery the chain must verify. */
+START_TEST(kill9_loses_nothing_flushed)
+{
+	char *dir = tu_tmpdir();
+	int pfd[2];
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		struct cfg_journal c = test_cfg(dir);
+		c.queue_events = 65536;
+		c.max_file_bytes = 1 << 20; /* several parts too */
+		const char *err;
+		struct journal *j = journal_open(&c, "UTC", &err);
+		if (!j)
+			_exit(3);
+		char reason[32];
+		struct journal_event ev;
+		ev_basic(&ev, "kill9.example");
+		ev.reason = reason;
+		for (uint32_t i = 0;; i++) {
+			snprintf(reason, sizeof reason, "n=%u", i);
+			while (journal_append(j, &ev, NULL) < 0)
+				usleep(100);
+			if (i % 1000 == 999) {
+				journal_flush(j);
+				uint32_t acked = i + 1;
+				if (write(pfd[1], &acked, sizeof acked) != sizeof acked)
+					_exit(4);
+			}
+		}
+	}
+	close(pfd[1]);
+	uint32_t acked = 0, v;
+	uint64_t start = now_mono_ns();
+	while (now_mono_ns() - start < 3000000000ull && acked < 30000) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		if (poll(&p, 1, 100) > 0) {
+			if (read(pfd[0], &v, sizeof v) != sizeof v)
+				break;
+			acked = v;
+		}
+	}
+	kill(pid, SIGKILL);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert(WIFSIGNALED(status));
+	while (read(pfd[0], &v, sizeof v) == sizeof v)
+		acked = v; /* acknowledged just before the kill */
+	close(pfd[0]);
+	ck_assert_uint_gt(acked, 0);
+
+	/* start-up recovers whatever was half written */
+	struct cfg_journal c = test_cfg(dir);
+	c.max_file_bytes = 1 << 20;
+	struct journal *j = open_ok(&c, "UTC");
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	check_chain(&ls);
+	uint32_t next = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		unsigned k;
+		if (ls.v[i].r.reason && sscanf(ls.v[i].r.reason, "n=%u", &k) == 1) {
+			ck_assert_uint_eq(k, next); /* in order, none missing */
+			next++;
+		}
+	}
+	ck_assert_msg(next >= acked, "only %u of %u acknowledged events", next, acked);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* ---- syslog --------------------------------------------------------------------- */
+
+static int udp_listener(uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	socklen_t sl = sizeof sin;
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static ssize_t recv_wait(int fd, char *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 5000) <= 0)
+		return -1;
+	ssize_t n = recv(fd, buf, len - 1, 0);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+START_TEST(syslog_udp)
+{
+	uint16_t port;
+	int fd = udp_listener(&port);
+	char *dir = tu_tmpdir();
+	char spec[64];
+	snprintf(spec, sizeof spec, "udp:127.0.0.1:%u", port);
+	struct cfg_journal c = test_cfg(dir);
+	c.syslog = spec;
+	c.school = "No. 3 \"Middle\" School";
+	struct journal *j = open_ok(&c, "Asia/Shanghai");
+	struct journal_event ev;
+	char id[JOURNAL_ID_LEN];
+	ev_basic(&ev, "a]b\"c\\d\ne.example");
+	ev.time_us = 1795598803123456ll;
+	ck_assert_int_eq(journal_append(j, &ev, id), 0);
+	journal_flush(j);
+	char buf[4096];
+	ck_assert_int_gt(recv_wait(fd, buf, sizeof buf), 0);
+	journal_close(j);
+	close(fd);
+	/* <local0.warning>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
+	ck_assert_msg(strncmp(buf, "<132>1 2026-11-25T17:26:43.123456+08:00 ", 40) == 0, "%s",
+		      buf);
+	ck_assert_msg(strstr(buf, " campusgated ") && strstr(buf, " hit [campusgate@32473 seq=\"1\""),
+		      "%s", buf);
+	char want[64];
+	snprintf(want, sizeof want, " id=\"%s\"", id);
+	ck_assert_msg(strstr(buf, want), "%s", buf);
+	ck_assert_msg(strstr(buf, " host=\"a\\]b\\\"c\\\\d\\ne.example\""), "%s", buf);
+	ck_assert_msg(strstr(buf, " school=\"No. 3 \\\"Middle\\\" School\""), "%s", buf);
+	ck_assert_msg(strstr(buf, " rule_line=\"42\" "), "%s", buf);
+	ck_assert_msg(strstr(buf, "] block dns a]b\"c\\d_e.example gambling"), "%s", buf);
+	ck_assert_ptr_null(strchr(buf, '\n'));
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(syslog_tcp_octet_counting)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	socklen_t sl = sizeof sin;
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	const char *err;
+	char spec[64];
+	snprintf(spec, sizeof spec, "tcp:127.0.0.1:%u", ntohs(sin.sin_port));
+	struct jsyslog *js = jsyslog_open(spec, NULL, &err);
+	ck_assert_ptr_nonnull(js);
+	int cfd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(cfd, 0);
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.seq = 7;
+	r.id = "abc";
+	r.event = "hit";
+	r.action = "observe";
+	r.proto = "sensor";
+	r.host = "x.example";
+	jsyslog_send(js, &r);
+	r.seq = 8;
+	jsyslog_send(js, &r);
+	uint64_t sent, dropped;
+	jsyslog_counts(js, &sent, &dropped);
+	ck_assert_uint_eq(sent, 2);
+	ck_assert_uint_eq(dropped, 0);
+	jsyslog_close(js);
+	char buf[8192];
+	size_t got = 0;
+	ssize_t n;
+	while ((n = recv(cfd, buf + got, sizeof buf - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	/* two frames: "LEN SP MSG", LEN the exact byte count of MSG */
+	char *p = buf;
+	for (int k = 0; k < 2; k++) {
+		char *end;
+		unsigned long len = strtoul(p, &end, 10);
+		ck_assert_int_eq(*end, ' ');
+		ck_assert_uint_le((size_t)(end + 1 - buf) + len, got);
+		ck_assert(strncmp(end + 1, "<133>1 ", 7) == 0); /* local0.notice */
+		ck_assert_ptr_nonnull(memmem(end + 1, len, k ? "seq=\"8\"" : "seq=\"7\"", 7));
+		p = end + 1 + len;
+	}
+	ck_assert_ptr_eq(p, buf + got);
+	close(cfd);
+	close(lfd);
+}
+END_TEST
+
+START_TEST(syslog_bad_spec)
+{
+	const char *err = NULL;
+	ck_assert_ptr_null(jsyslog_open("off", NULL, &err));
+	ck_assert_ptr_null(err);
+	ck_assert_ptr_null(jsyslog_open(NULL, NULL, &err));
+	ck_assert_ptr_null(err);
+	ck_assert_ptr_null(jsyslog_open("udp:not-an-address:514", NULL, &err));
+	ck_assert_ptr_nonnull(err);
+	err = NULL;
+	ck_assert_ptr_null(jsyslog_open("smtp:127.0.0.1:25", NULL, &err));
+	ck_assert_ptr_nonnull(err);
+	err = NULL;
+	ck_assert_ptr_null(jsyslog_open("tcp:127.0.0.1:99999", NULL, &err));
+	ck_assert_ptr_nonnull(err);
+	/* a bad spec fails journal_open with that reason */
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.syslog = "bogus";
+	err = NULL;
+	ck_assert_ptr_null(journal_open(&c, "UTC", &err));
+	ck_assert_ptr_nonnull(err);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(open_errors)
+{
+	const char *err = NULL;
+	struct cfg_journal c = test_cfg(NULL);
+	ck_assert_ptr_null(journal_open(&c, "UTC", &err));
+	ck_assert_ptr_nonnull(err);
+	char *dir = tu_tmpdir();
+	c = test_cfg(dir);
+	err = NULL;
+	ck_assert_ptr_null(journal_open(&c, "Nowhere/Atlantis", &err));
+	ck_assert_ptr_nonnull(err);
+	char *sub = NULL;
+	ck_assert_int_ge(asprintf(&sub, "%s/no/such/parent", dir), 0);
+	c.dir = sub;
+	err = NULL;
+	ck_assert_ptr_null(journal_open(&c, "UTC", &err));
+	ck_assert_ptr_nonnull(err);
+	free(sub);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+static Suite *journal_suite(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc = tcase_create("format");
+	tcase_add_test(tc, time_format_round_trip);
+	tcase_add_test(tc, escape_any_bytes);
+	tcase_add_test(tc, hex_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("writer");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, round_trip_every_field);
+	tcase_add_test(tc, event_ids_unique_and_short);
+	tcase_add_test(tc, event_from_request);
+	tcase_add_test(tc, group_commit);
+	tcase_add_test(tc, full_queue_counted);
+	tcase_add_test(tc, open_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("files");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rotation_by_size);
+	tcase_add_test(tc, rotation_by_day_and_digest);
+	tcase_add_test(tc, retention_removes_and_records);
+	tcase_add_test(tc, torn_line_recovered);
+	tcase_add_test(tc, kill9_loses_nothing_flushed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("syslog");
+	tcase_add_test(tc, syslog_udp);
+	tcase_add_test(tc, syslog_tcp_octet_counting);
+	tcase_add_test(tc, syslog_bad_spec);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	return tu_run(journal_suite(), NULL);
+}
