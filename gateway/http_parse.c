@@ -1,1 +1,645 @@
-/* http_parse: not written yet. */
+/* Bounded HTTP/1.x parsers: request and response heads, Host canonicalisation, body framing. */
+#include "http_parse.h"
+
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <string.h>
+
+#define DEF_MAX_HEAD 16384
+#define DEF_MAX_LINE 8192
+#define DEF_MAX_HEADERS 100
+#define MAX_EMPTY_LINES 4
+#define CL_MAX ((int64_t)1 << 62)
+
+/* tchar from RFC 9110 section 5.6.2 */
+static bool is_tchar(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+bool http_span_eq(const struct http_span *s, const char *lo)
+{
+	size_t n = strlen(lo);
+	if (s->len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower(s->p[i]) != lo[i])
+			return false;
+	return true;
+}
+
+static void limits_fill(const struct http_limits *in, struct http_limits *out)
+{
+	out->max_head = in && in->max_head ? in->max_head : DEF_MAX_HEAD;
+	out->max_line = in && in->max_line ? in->max_line : DEF_MAX_LINE;
+	out->max_headers = in && in->max_headers ? in->max_headers : DEF_MAX_HEADERS;
+	if (out->max_headers > HTTP_MAX_HEADERS)
+		out->max_headers = HTTP_MAX_HEADERS;
+	if (out->max_line > out->max_head)
+		out->max_line = out->max_head;
+}
+
+/* Find the line starting at pos: its content end and the start of the next line.
+ * 1 found, 0 incomplete, -1 bare CR or NUL inside the line. */
+static int next_line(const char *buf, size_t len, size_t pos, size_t *end, size_t *next)
+{
+	for (size_t i = pos; i < len; i++) {
+		char c = buf[i];
+		if (c == '\n') {
+			*end = i;
+			*next = i + 1;
+			return 1;
+		}
+		if (c == '\0')
+			return -1;
+		if (c == '\r') {
+			if (i + 1 >= len)
+				return 0;
+			if (buf[i + 1] != '\n')
+				return -1;
+			*end = i;
+			*next = i + 2;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Split a comma-separated list value into its next element; false at the end. */
+static bool list_next(const struct http_span *v, size_t *pos, struct http_span *out)
+{
+	while (*pos < v->len && (is_ows(v->p[*pos]) || v->p[*pos] == ','))
+		(*pos)++;
+	if (*pos >= v->len)
+		return false;
+	size_t s = *pos;
+	while (*pos < v->len && v->p[*pos] != ',')
+		(*pos)++;
+	size_t e = *pos;
+	while (e > s && is_ows(v->p[e - 1]))
+		e--;
+	out->p = v->p + s;
+	out->len = e - s;
+	return true;
+}
+
+/* The header fields after the start line; returns the head length, 0, or -status. */
+static int parse_fields(const char *buf, size_t len, size_t pos, const struct http_limits *lim,
+			struct http_header *hdr, unsigned *n_hdr, const char **error)
+{
+	*n_hdr = 0;
+	for (;;) {
+		size_t end, next;
+		int r = next_line(buf, len, pos, &end, &next);
+		if (r < 0) {
+			*error = "bare CR or NUL in a header line";
+			return -400;
+		}
+		if (r == 0) {
+			if (len - pos > lim->max_line || len > lim->max_head) {
+				*error = "header section too large";
+				return -431;
+			}
+			return 0;
+		}
+		if (next > lim->max_head || end - pos > lim->max_line) {
+			*error = "header section too large";
+			return -431;
+		}
+		if (end == pos)
+			return (int)next;
+		if (is_ows(buf[pos])) {
+			*error = "obsolete line folding or white space before a field";
+			return -400;
+		}
+		size_t i = pos;
+		while (i < end && is_tchar((unsigned char)buf[i]))
+			i++;
+		if (i == pos || i >= end || buf[i] != ':') {
+			*error = "invalid header field name";
+			return -400;
+		}
+		if (*n_hdr >= lim->max_headers) {
+			*error = "too many header fields";
+			return -431;
+		}
+		struct http_header *h = &hdr[(*n_hdr)++];
+		h->name.p = buf + pos;
+		h->name.len = i - pos;
+		i++;
+		while (i < end && is_ows(buf[i]))
+			i++;
+		size_t vs = i, ve = end;
+		for (size_t k = vs; k < end; k++) {
+			unsigned char c = (unsigned char)buf[k];
+			if (c < 0x20 && c != '\t') {
+				*error = "control character in a header value";
+				return -400;
+			}
+			if (c == 0x7f) {
+				*error = "control character in a header value";
+				return -400;
+			}
+		}
+		while (ve > vs && is_ows(buf[ve - 1]))
+			ve--;
+		h->value.p = buf + vs;
+		h->value.len = ve - vs;
+		pos = next;
+	}
+}
+
+/* Framing and connection semantics shared by requests and responses. */
+struct framing {
+	int64_t content_length;
+	bool chunked, te_other, conn_close, conn_keep_alive;
+	unsigned n_te, n_host;
+	struct http_span host;
+	struct http_span *tokens;
+	unsigned n_tokens;
+	bool expect_continue;
+};
+
+static int parse_cl(const struct http_span *v, int64_t *cl)
+{
+	size_t pos = 0;
+	struct http_span el;
+	bool any = false;
+	while (list_next(v, &pos, &el)) {
+		int64_t n = 0;
+		if (el.len == 0 || el.len > 18)
+			return -1;
+		for (size_t i = 0; i < el.len; i++) {
+			if (el.p[i] < '0' || el.p[i] > '9')
+				return -1;
+			n = n * 10 + (el.p[i] - '0');
+		}
+		if (n > CL_MAX || (*cl >= 0 && *cl != n))
+			return -1;
+		*cl = n;
+		any = true;
+	}
+	return any ? 0 : -1;
+}
+
+static int framing_scan(const struct http_header *hdr, unsigned n, struct framing *f,
+			unsigned max_tokens, const char **error)
+{
+	f->content_length = -1;
+	for (unsigned i = 0; i < n; i++) {
+		const struct http_header *h = &hdr[i];
+		size_t pos = 0;
+		struct http_span el;
+		if (http_span_eq(&h->name, "content-length")) {
+			if (parse_cl(&h->value, &f->content_length) < 0) {
+				*error = "invalid or conflicting Content-Length";
+				return -400;
+			}
+		} else if (http_span_eq(&h->name, "transfer-encoding")) {
+			f->n_te++;
+			while (list_next(&h->value, &pos, &el)) {
+				if (f->chunked) {
+					*error = "transfer coding after chunked";
+					return -400;
+				}
+				if (http_span_eq(&el, "chunked"))
+					f->chunked = true;
+				else
+					f->te_other = true;
+			}
+		} else if (http_span_eq(&h->name, "connection")) {
+			while (list_next(&h->value, &pos, &el)) {
+				if (http_span_eq(&el, "close"))
+					f->conn_close = true;
+				else if (http_span_eq(&el, "keep-alive"))
+					f->conn_keep_alive = true;
+				if (f->n_tokens < max_tokens)
+					f->tokens[f->n_tokens++] = el;
+			}
+		} else if (http_span_eq(&h->name, "host")) {
+			f->n_host++;
+			f->host = h->value;
+		} else if (http_span_eq(&h->name, "expect")) {
+			struct http_span v = h->value;
+			if (http_span_eq(&v, "100-continue"))
+				f->expect_continue = true;
+		}
+	}
+	if (f->n_te && f->content_length >= 0) {
+		*error = "both Transfer-Encoding and Content-Length";
+		return -400;
+	}
+	return 0;
+}
+
+static bool host_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c >= 0x80;
+}
+
+int http_parse_authority(const char *buf, size_t len, char *host, size_t *host_len,
+			 uint16_t *port, const char **why)
+{
+	size_t name_end, port_start;
+	*port = 0;
+	*host_len = 0;
+	if (len == 0) {
+		*why = "empty host";
+		return -1;
+	}
+	if (buf[0] == '[') {
+		const char *rb = memchr(buf, ']', len);
+		char tmp[64];
+		struct in6_addr a6;
+		if (!rb || rb - buf - 1 <= 0 || (size_t)(rb - buf - 1) >= sizeof(tmp)) {
+			*why = "bad IPv6 literal";
+			return -1;
+		}
+		memcpy(tmp, buf + 1, (size_t)(rb - buf - 1));
+		tmp[rb - buf - 1] = '\0';
+		if (inet_pton(AF_INET6, tmp, &a6) != 1 ||
+		    !inet_ntop(AF_INET6, &a6, host, NAME_MAX_LEN + 1)) {
+			*why = "bad IPv6 literal";
+			return -1;
+		}
+		*host_len = strlen(host);
+		port_start = (size_t)(rb - buf) + 1;
+		if (port_start < len && buf[port_start] != ':') {
+			*why = "junk after IPv6 literal";
+			return -1;
+		}
+		name_end = 0;
+	} else {
+		const char *colon = memchr(buf, ':', len);
+		name_end = colon ? (size_t)(colon - buf) : len;
+		port_start = name_end;
+		if (name_end == 0) {
+			*why = "empty host";
+			return -1;
+		}
+		for (size_t i = 0; i < name_end; i++)
+			if (!host_char((unsigned char)buf[i])) {
+				*why = "bad character in host";
+				return -1;
+			}
+	}
+	if (port_start < len) { /* ":port"; an empty port is allowed (RFC 3986) */
+		unsigned long p = 0;
+		size_t i = port_start + 1;
+		if (len - i > 5) {
+			*why = "bad port";
+			return -1;
+		}
+		for (; i < len; i++) {
+			if (buf[i] < '0' || buf[i] > '9') {
+				*why = "bad port";
+				return -1;
+			}
+			p = p * 10 + (unsigned long)(buf[i] - '0');
+		}
+		if (len - port_start > 1 && (p == 0 || p > 65535)) {
+			*why = "bad port";
+			return -1;
+		}
+		*port = (uint16_t)p;
+	}
+	if (buf[0] == '[')
+		return 0;
+	if (name_end > NAME_MAX_LEN + 1) {
+		*why = "host name too long";
+		return -1;
+	}
+	int n = name_normalise(buf, name_end, host, why);
+	if (n <= 0) {
+		if (n == 0)
+			*why = "empty host";
+		return -1;
+	}
+	*host_len = (size_t)n;
+	return 0;
+}
+
+static int parse_target(struct http_request *req)
+{
+	const char *t = req->target.p;
+	size_t n = req->target.len;
+	if (req->is_connect) {
+		req->form = HTTP_FORM_AUTHORITY;
+		return 0;
+	}
+	if (n == 1 && t[0] == '*') {
+		req->form = HTTP_FORM_ASTERISK;
+		if (!http_span_eq(&req->method, "options")) {
+			req->error = "\"*\" target outside OPTIONS";
+			return -400;
+		}
+		return 0;
+	}
+	if (t[0] == '/') {
+		req->form = HTTP_FORM_ORIGIN;
+		req->path = req->target;
+		return 0;
+	}
+	struct http_span scheme = { t, n > 7 ? 7 : n };
+	if (n < 8 || !http_span_eq(&scheme, "http://")) {
+		req->error = "request target is not origin-form or http:// absolute-form";
+		return -400;
+	}
+	req->form = HTTP_FORM_ABSOLUTE;
+	size_t a = 7, e = 7;
+	while (e < n && t[e] != '/' && t[e] != '?' && t[e] != '#')
+		e++;
+	if (memchr(t + a, '@', e - a)) {
+		req->error = "user information in the request target";
+		return -400;
+	}
+	req->path.p = e < n ? t + e : "/";
+	req->path.len = e < n ? n - e : 1;
+	if (e == a) {
+		req->error = "empty authority";
+		return -400;
+	}
+	return 0;
+}
+
+static int version_minor(const char *p, size_t n, const char **error)
+{
+	if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1'))
+		return p[7] - '0';
+	if (n == 8 && memcmp(p, "HTTP/", 5) == 0 && p[5] >= '0' && p[5] <= '9' && p[6] == '.' &&
+	    p[7] >= '0' && p[7] <= '9') {
+		*error = "unsupported HTTP version";
+		return -505;
+	}
+	*error = "malformed HTTP version";
+	return -400;
+}
+
+int http_parse_request(const char *buf, size_t len, const struct http_limits *limits,
+		       struct http_request *req)
+{
+	struct http_limits lim;
+	size_t pos = 0, end, next;
+	int r;
+
+	limits_fill(limits, &lim);
+	memset(req, 0, offsetof(struct http_request, headers));
+	req->n_headers = 0;
+	req->host[0] = '\0';
+	req->host_len = 0;
+	req->port = 0;
+	req->host_is_ip = false;
+	req->content_length = -1;
+	req->chunked = req->keep_alive = req->expect_continue = false;
+	req->is_connect = req->is_head = false;
+	req->n_conn_tokens = 0;
+	req->head_len = 0;
+	req->error = NULL;
+
+	for (int empties = 0;; empties++) { /* RFC 9112 2.2: skip empty lines first */
+		if (pos >= len)
+			return 0;
+		if (buf[pos] == '\n') {
+			pos++;
+		} else if (buf[pos] == '\r') {
+			if (pos + 1 >= len)
+				return 0;
+			if (buf[pos + 1] != '\n') {
+				req->error = "bare CR";
+				return -400;
+			}
+			pos += 2;
+		} else {
+			break;
+		}
+		if (empties >= MAX_EMPTY_LINES) {
+			req->error = "too many empty lines before the request";
+			return -400;
+		}
+	}
+	size_t line_start = pos;
+	r = next_line(buf, len, pos, &end, &next);
+	if (r < 0) {
+		req->error = "bare CR or NUL in the request line";
+		return -400;
+	}
+	if (r == 0 || end - line_start > lim.max_line) {
+		if (len - line_start > lim.max_line) {
+			req->error = "request line too long";
+			return -414;
+		}
+		return 0;
+	}
+	/* method SP target SP version */
+	size_t i = line_start;
+	while (i < end && is_tchar((unsigned char)buf[i]))
+		i++;
+	if (i == line_start || i >= end || buf[i] != ' ') {
+		req->error = "malformed method";
+		return -400;
+	}
+	req->method.p = buf + line_start;
+	req->method.len = i - line_start;
+	size_t ts = ++i;
+	while (i < end && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] < 0x7f)
+		i++;
+	if (i == ts || i >= end || buf[i] != ' ') {
+		req->error = "malformed request target";
+		return -400;
+	}
+	req->target.p = buf + ts;
+	req->target.len = i - ts;
+	i++;
+	r = version_minor(buf + i, end - i, &req->error);
+	if (r < 0)
+		return r;
+	req->minor = r;
+	req->is_connect = http_span_eq(&req->method, "connect");
+	req->is_head = http_span_eq(&req->method, "head");
+	r = parse_target(req);
+	if (r < 0)
+		return r;
+
+	r = parse_fields(buf, len, next, &lim, req->headers, &req->n_headers, &req->error);
+	if (r <= 0)
+		return r;
+	req->head_len = (size_t)r;
+
+	struct framing f;
+	memset(&f, 0, sizeof(f));
+	f.tokens = req->conn_tokens;
+	r = framing_scan(req->headers, req->n_headers, &f, HTTP_MAX_CONN_TOKENS, &req->error);
+	if (r < 0)
+		return r;
+	req->n_conn_tokens = f.n_tokens;
+	if (f.n_te) {
+		if (!f.chunked) {
+			req->error = "chunked is not the final transfer coding";
+			return -400;
+		}
+		if (f.te_other) {
+			req->error = "unsupported transfer coding";
+			return -501;
+		}
+	}
+	req->chunked = f.chunked;
+	req->content_length = f.content_length;
+	req->expect_continue = f.expect_continue;
+	req->keep_alive = req->minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
+	if (f.n_host > 1) {
+		req->error = "more than one Host header";
+		return -400;
+	}
+	if (req->minor == 1 && f.n_host == 0) {
+		req->error = "HTTP/1.1 request without Host";
+		return -400;
+	}
+
+	/* The host: from the target when it has an authority, else from Host. */
+	const char *why = NULL;
+	if (req->form == HTTP_FORM_ABSOLUTE) {
+		size_t e = 7;
+		while (e < req->target.len && req->target.p[e] != '/' && req->target.p[e] != '?' &&
+		       req->target.p[e] != '#')
+			e++;
+		r = http_parse_authority(req->target.p + 7, e - 7, req->host, &req->host_len,
+					 &req->port, &why);
+	} else if (req->form == HTTP_FORM_AUTHORITY) {
+		r = http_parse_authority(req->target.p, req->target.len, req->host, &req->host_len,
+					 &req->port, &why);
+		if (r == 0 && req->port == 0) {
+			why = "CONNECT target without a port";
+			r = -1;
+		}
+	} else if (f.n_host) {
+		r = http_parse_authority(f.host.p, f.host.len, req->host, &req->host_len,
+					 &req->port, &why);
+	} else {
+		r = 0;
+	}
+	if (r < 0) {
+		req->error = why ? why : "bad host";
+		return -400;
+	}
+	if (req->host_len)
+		req->host_is_ip = name_is_ip_literal(req->host) != 0;
+	return (int)req->head_len;
+}
+
+int http_parse_response(const char *buf, size_t len, const struct http_limits *limits,
+			struct http_response *resp)
+{
+	struct http_limits lim;
+	size_t end, next;
+	int r;
+
+	limits_fill(limits, &lim);
+	resp->n_headers = 0;
+	resp->status = 0;
+	resp->minor = 0;
+	resp->content_length = -1;
+	resp->chunked = resp->keep_alive = false;
+	resp->n_conn_tokens = 0;
+	resp->head_len = 0;
+	resp->error = NULL;
+
+	r = next_line(buf, len, 0, &end, &next);
+	if (r < 0 || (r == 0 && len > lim.max_line) || (r > 0 && end > lim.max_line)) {
+		resp->error = "malformed status line";
+		return -502;
+	}
+	if (r == 0)
+		return 0;
+	if (end < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || (buf[7] != '0' && buf[7] != '1') ||
+	    buf[8] != ' ' || buf[9] < '1' || buf[9] > '9' || buf[10] < '0' || buf[10] > '9' ||
+	    buf[11] < '0' || buf[11] > '9' || (end > 12 && buf[12] != ' ')) {
+		resp->error = "malformed status line";
+		return -502;
+	}
+	resp->minor = buf[7] - '0';
+	resp->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+	resp->status_line.p = buf;
+	resp->status_line.len = end;
+
+	r = parse_fields(buf, len, next, &lim, resp->headers, &resp->n_headers, &resp->error);
+	if (r < 0)
+		return -502;
+	if (r == 0)
+		return 0;
+	resp->head_len = (size_t)r;
+
+	struct framing f;
+	memset(&f, 0, sizeof(f));
+	f.tokens = resp->conn_tokens;
+	if (framing_scan(resp->headers, resp->n_headers, &f, HTTP_MAX_CONN_TOKENS,
+			 &resp->error) < 0)
+		return -502;
+	resp->n_conn_tokens = f.n_tokens;
+	resp->content_length = f.content_length;
+	/* A coding other than a final chunked means "read until close" (RFC 9112 6.3). */
+	resp->chunked = f.chunked && !f.te_other;
+	bool close_delimited = f.n_te && !resp->chunked;
+	resp->keep_alive = !close_delimited &&
+			   (resp->minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close));
+	return (int)resp->head_len;
+}
+
+static const char *const hop_headers[] = {
+	"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
+	"proxy-authorization", "proxy-authenticate",
+};
+
+bool http_header_is_hop(const struct http_span *name, const struct http_span *tokens,
+			unsigned n_tokens)
+{
+	for (size_t i = 0; i < sizeof(hop_headers) / sizeof(hop_headers[0]); i++)
+		if (http_span_eq(name, hop_headers[i]))
+			return true;
+	/* Connection may name other fields, but never the ones that frame the message. */
+	if (http_span_eq(name, "content-length") || http_span_eq(name, "transfer-encoding") ||
+	    http_span_eq(name, "host"))
+		return false;
+	for (unsigned i = 0; i < n_tokens; i++) {
+		if (tokens[i].len != name->len)
+			continue;
+		size_t k = 0;
+		while (k < name->len && lower(tokens[i].p[k]) == lower(name->p[k]))
+			k++;
+		if (k == name->len)
+			return true;
+	}
+	return false;
+}
+
+enum http_body_mode http_request_body_mode(const struct http_request *req)
+{
+	if (req->chunked)
+		return HTTP_BODY_CHUNKED;
+	if (req->content_length > 0)
+		return HTTP_BODY_LENGTH;
+	return HTTP_BODY_NONE;
+}
+
+enum http_body_mode http_response_body_mode(const struct http_response *resp, bool head_req)
+{
+	if (head_req || resp->status < 200 || resp->status == 204 || resp->status == 304)
+		return HTTP_BODY_NONE;
+	if (resp->chunked)
+		return HTTP_BODY_CHUNKED;
+	if (resp->content_length >= 0)
+		return resp->content_length ? HTTP_BODY_LENGTH : HTTP_BODY_NONE;
+	return HTTP_BODY_CLOSE;
+}

@@ -1,0 +1,42 @@
+/* The block page: a self-contained 403 page in zh-CN or English. */
+#ifndef CG_BLOCKPAGE_H
+#define CG_BLOCKPAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "tz.h"
+#include "util.h"
+
+/* What the page shows. Every string may be NULL; all are HTML-escaped. The rule text is
+ * deliberately not among them: the page never reveals the list contents. */
+struct blockpage_info {
+	enum lang lang;
+	const char *host;
+	const char *category_title; /* in lang; falls back to the category name */
+	const char *time_text;      /* "2026-11-25 14:03:07 +0800" */
+	const char *client;         /* client address */
+	const char *request_id;     /* the journal event id */
+	bool bypass;                /* a bypass category (DoH, VPN, ...) */
+};
+
+/* Append the HTML document to out. */
+void blockpage_render(struct sbuf *out, const struct blockpage_info *bi);
+
+/* Append a whole HTTP/1.1 403 response (headers + the page) to out; keep_alive picks
+ * the Connection header. */
+void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive);
+
+/* Append a small plain error response ("400 Bad Request", ...) in lang; always closes. */
+void blockpage_error(struct sbuf *out, int status, enum lang lang);
+
+/* Append s (len bytes) to out with & < > " ' escaped; control bytes are dropped. */
+void blockpage_escape(struct sbuf *out, const char *s, size_t len);
+
+/* Format t in zone z (NULL: the process's zone) as "YYYY-MM-DD HH:MM:SS +hhmm" into
+ * buf (at least 32 bytes); returns buf. */
+const char *blockpage_time(time_t t, const struct tz *z, char *buf, size_t len);
+
+#endif

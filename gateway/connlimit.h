@@ -1,0 +1,23 @@
+/* Connection counting, overall and per client address, shared by all worker threads. */
+#ifndef CG_CONNLIMIT_H
+#define CG_CONNLIMIT_H
+
+#include <stdbool.h>
+
+#include "addr.h"
+
+struct connlimit;
+
+struct connlimit *connlimit_new(void);
+void connlimit_free(struct connlimit *cl);
+
+/* Count one more connection from a unless that passes max_total or max_per_client
+ * (0 = no limit). true when it was counted (release it later), false when refused. */
+bool connlimit_acquire(struct connlimit *cl, const struct cg_addr *a, unsigned max_total,
+		       unsigned max_per_client);
+void connlimit_release(struct connlimit *cl, const struct cg_addr *a);
+
+/* Connections counted now (for tests and stats). */
+unsigned connlimit_total(struct connlimit *cl);
+
+#endif

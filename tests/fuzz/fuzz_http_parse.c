@@ -1,0 +1,45 @@
+/* libFuzzer target: HTTP request and response heads, then the body framing that follows. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_body.h"
+#include "http_parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct http_request req;
+	static struct http_response resp;
+	/* A copy of exactly size bytes, so that ASan sees any read past the end. */
+	char *buf = malloc(size ? size : 1);
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	struct http_limits lim = { 4096, 1024, 32 };
+	size_t off = 0;
+	for (int i = 0; i < 16 && off < size; i++) {
+		int n = http_parse_request(buf + off, size - off, i & 1 ? &lim : NULL, &req);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		struct http_body b;
+		http_body_init(&b, http_request_body_mode(&req),
+			       req.content_length > 0 ? (uint64_t)req.content_length : 0);
+		size_t used = 0;
+		if (http_body_feed(&b, buf + off, size - off, &used) != 1)
+			break;
+		off += used;
+	}
+	if (http_parse_response(buf, size, NULL, &resp) > 0) {
+		struct http_body b;
+		size_t used;
+		http_body_init(&b, http_response_body_mode(&resp, false),
+			       resp.content_length > 0 ? (uint64_t)resp.content_length : 0);
+		http_body_feed(&b, buf + resp.head_len, size - resp.head_len, &used);
+	}
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,786 @@
+/* Tests for http_parse.c and http_body.c: request and response heads, every rejection
+ * branch, Host canonicalisation, hop-by-hop headers, body framing, and the real request
+ * samples in ../shared/data/http-requests and HTTP captures in ../shared/data/pcaps. */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http_body.h"
+#include "http_parse.h"
+#include "testutil.h"
+#include "util.h"
+
+static struct http_request req;
+
+static int P(const char *s)
+{
+	return http_parse_request(s, strlen(s), NULL, &req);
+}
+
+static int PL(const char *s, size_t max_head, size_t max_line, unsigned max_headers)
+{
+	struct http_limits lim = { max_head, max_line, max_headers };
+	return http_parse_request(s, strlen(s), &lim, &req);
+}
+
+static const char *header(const char *name)
+{
+	static char v[256];
+	for (unsigned i = 0; i < req.n_headers; i++)
+		if (http_span_eq(&req.headers[i].name, name)) {
+			snprintf(v, sizeof(v), "%.*s", (int)req.headers[i].value.len,
+				 req.headers[i].value.p);
+			return v;
+		}
+	return NULL;
+}
+
+START_TEST(origin_form_get)
+{
+	const char *s = "GET /a/b?c=d HTTP/1.1\r\nHost: Example.COM.\r\nUser-Agent:  x y \r\n\r\n";
+	ck_assert_int_eq(P(s), (int)strlen(s));
+	ck_assert_int_eq(req.form, HTTP_FORM_ORIGIN);
+	ck_assert_int_eq(req.minor, 1);
+	ck_assert_str_eq(req.host, "example.com");
+	ck_assert_uint_eq(req.host_len, 11);
+	ck_assert_uint_eq(req.port, 0);
+	ck_assert(!req.host_is_ip);
+	ck_assert_uint_eq(req.path.len, 8);
+	ck_assert_int_eq(memcmp(req.path.p, "/a/b?c=d", 8), 0);
+	ck_assert_uint_eq(req.n_headers, 2);
+	ck_assert_str_eq(header("user-agent"), "x y");
+	ck_assert(req.keep_alive);
+	ck_assert_int_eq(req.content_length, -1);
+	ck_assert(!req.chunked);
+	ck_assert_int_eq(http_request_body_mode(&req), HTTP_BODY_NONE);
+}
+END_TEST
+
+START_TEST(pipelined_returns_first_head)
+{
+	const char *a = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n";
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%sGET /2 HTTP/1.1\r\nHost: b\r\n\r\n", a);
+	ck_assert_int_eq(http_parse_request(buf, strlen(buf), NULL, &req), (int)strlen(a));
+	ck_assert_str_eq(req.host, "a");
+	int n = (int)strlen(a);
+	ck_assert_int_gt(http_parse_request(buf + n, strlen(buf) - (size_t)n, NULL, &req), 0);
+	ck_assert_str_eq(req.host, "b");
+}
+END_TEST
+
+START_TEST(need_more_data)
+{
+	const char *full = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n";
+	for (size_t i = 0; i < strlen(full); i++)
+		ck_assert_int_eq(http_parse_request(full, i, NULL, &req), 0);
+	ck_assert_int_eq(P(full), (int)strlen(full));
+	ck_assert_int_eq(req.content_length, 3);
+	ck_assert_int_eq(http_request_body_mode(&req), HTTP_BODY_LENGTH);
+	/* Bare LF line ends are accepted (RFC 9112 2.2). */
+	ck_assert_int_gt(P("GET / HTTP/1.0\n\n"), 0);
+	/* Empty lines before the request line are skipped, a few of them. */
+	ck_assert_int_gt(P("\r\n\r\nGET / HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_int_eq(P("\r\n\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.0\r\n\r\n"), -400);
+	ck_assert_int_eq(P("\r"), 0);
+	ck_assert_int_eq(P("\rX"), -400);
+}
+END_TEST
+
+START_TEST(absolute_form)
+{
+	ck_assert_int_gt(P("GET HTTP://WWW.Example.org:8080/p?q HTTP/1.1\r\nHost: other\r\n\r\n"), 0);
+	ck_assert_int_eq(req.form, HTTP_FORM_ABSOLUTE);
+	ck_assert_str_eq(req.host, "www.example.org"); /* the target wins over Host */
+	ck_assert_uint_eq(req.port, 8080);
+	ck_assert_uint_eq(req.path.len, 4);
+	ck_assert_int_eq(memcmp(req.path.p, "/p?q", 4), 0);
+	ck_assert_int_gt(P("GET http://example.org HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_uint_eq(req.path.len, 1);
+	ck_assert_int_eq(req.path.p[0], '/');
+	ck_assert_int_gt(P("GET http://example.org?x HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_int_gt(P("GET http://[2001:DB8::1]:81/ HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_str_eq(req.host, "2001:db8::1");
+	ck_assert_uint_eq(req.port, 81);
+	ck_assert(req.host_is_ip);
+	/* Rejections. */
+	ck_assert_int_eq(P("GET https://example.org/ HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET ftp://example.org/ HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET http:// HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "empty authority");
+	ck_assert_int_eq(P("GET http://u:p@example.org/ HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "user information in the request target");
+	ck_assert_int_eq(P("GET http://exa mple.org/ HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET http://example.org:99999/ HTTP/1.1\r\nHost: a\r\n\r\n"), -400);
+}
+END_TEST
+
+START_TEST(authority_and_asterisk_forms)
+{
+	ck_assert_int_gt(P("CONNECT Secure.Example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	ck_assert_int_eq(req.form, HTTP_FORM_AUTHORITY);
+	ck_assert(req.is_connect);
+	ck_assert_str_eq(req.host, "secure.example.com");
+	ck_assert_uint_eq(req.port, 443);
+	ck_assert_uint_eq(req.path.len, 0);
+	ck_assert_int_gt(P("CONNECT [::1]:8443 HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_str_eq(req.host, "::1");
+	ck_assert_int_eq(P("CONNECT example.com HTTP/1.1\r\nHost: x\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "CONNECT target without a port");
+	ck_assert_int_eq(P("CONNECT example.com: HTTP/1.1\r\nHost: x\r\n\r\n"), -400);
+	ck_assert_int_eq(P("CONNECT :443 HTTP/1.1\r\nHost: x\r\n\r\n"), -400);
+	ck_assert_int_gt(P("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+	ck_assert_int_eq(req.form, HTTP_FORM_ASTERISK);
+	ck_assert_int_eq(P("GET * HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "\"*\" target outside OPTIONS");
+	ck_assert_int_eq(P("GET example.com/ HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+}
+END_TEST
+
+START_TEST(request_line_rejections)
+{
+	ck_assert_int_eq(P("G(T / HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "malformed method");
+	ck_assert_int_eq(P(" GET / HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET  / HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "malformed request target");
+	ck_assert_int_eq(P("GET /\r\n\r\n"), -400);                 /* HTTP/0.9 */
+	ck_assert_int_eq(P("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET /\xe4\xb8\xad HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1 \r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "malformed HTTP version");
+	ck_assert_int_eq(P("GET / http/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/2.0\r\nHost: h\r\n\r\n"), -505);
+	ck_assert_int_eq(P("GET / HTTP/1.2\r\nHost: h\r\n\r\n"), -505);
+	ck_assert_int_eq(P("GET / HTTP/1.1x\r\nHost: h\r\n\r\n"), -400);
+	/* NUL and bare CR in the request line. */
+	const char nul[] = "GET /\0 HTTP/1.1\r\nHost: h\r\n\r\n";
+	ck_assert_int_eq(http_parse_request(nul, sizeof(nul) - 1, NULL, &req), -400);
+	ck_assert_int_eq(P("GET /\r HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "bare CR or NUL in the request line");
+}
+END_TEST
+
+START_TEST(request_line_too_long)
+{
+	char buf[12000];
+	memcpy(buf, "GET /", 5);
+	memset(buf + 5, 'a', 9000);
+	buf[9005] = '\0';
+	/* Incomplete but already over the cap: 414 at once. */
+	ck_assert_int_eq(P(buf), -414);
+	strcat(buf, " HTTP/1.1\r\nHost: h\r\n\r\n");
+	ck_assert_int_eq(P(buf), -414);
+	ck_assert_str_eq(req.error, "request line too long");
+	/* A smaller configured cap. */
+	ck_assert_int_eq(PL("GET /0123456789 HTTP/1.1\r\nHost: h\r\n\r\n", 0, 20, 0), -414);
+	ck_assert_int_gt(PL("GET /01 HTTP/1.1\r\nHost: h\r\n\r\n", 0, 20, 0), 0);
+	/* Just under the cap and incomplete: more data. */
+	ck_assert_int_eq(PL("GET /0123456789", 0, 20, 0), 0);
+}
+END_TEST
+
+START_TEST(header_rejections)
+{
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n folded\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "obsolete line folding or white space before a field");
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\tfolded\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost : h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "invalid header field name");
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\n: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nNoColon\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nX(y): h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: h\r\nX: a\x01z\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "control character in a header value");
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: h\r\nX: a\x7fz\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: h\r\nX: a\rz\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "bare CR or NUL in a header line");
+	const char nul[] = "GET / HTTP/1.1\r\nHost: h\r\nX: a\0z\r\n\r\n";
+	ck_assert_int_eq(http_parse_request(nul, sizeof(nul) - 1, NULL, &req), -400);
+	/* A tab inside a value is fine; so is obs-text. */
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: h\r\nX: a\tb \xe4\xb8\xad\r\n\r\n"), 0);
+}
+END_TEST
+
+START_TEST(header_caps)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_adds(&b, "GET / HTTP/1.1\r\nHost: h\r\n");
+	for (int i = 0; i < 10; i++)
+		sbuf_printf(&b, "X-%d: v\r\n", i);
+	sbuf_adds(&b, "\r\n");
+	ck_assert_int_gt(PL(b.data, 0, 0, 11), 0);
+	ck_assert_int_eq(PL(b.data, 0, 0, 10), -431);
+	ck_assert_str_eq(req.error, "too many header fields");
+	/* Whole head over the cap: complete or not. */
+	ck_assert_int_eq(PL(b.data, 64, 0, 0), -431);
+	ck_assert_str_eq(req.error, "header section too large");
+	b.data[100] = '\0';
+	ck_assert_int_eq(PL(b.data, 64, 0, 0), -431);
+	/* A single header line over the line cap, complete and incomplete. */
+	sbuf_reset(&b);
+	sbuf_adds(&b, "GET / HTTP/1.1\r\nHost: h\r\nX-Long: ");
+	for (int i = 0; i < 100; i++)
+		sbuf_adds(&b, "abcdefghij");
+	ck_assert_int_eq(PL(b.data, 0, 500, 0), -431);
+	sbuf_adds(&b, "\r\n\r\n");
+	ck_assert_int_eq(PL(b.data, 0, 500, 0), -431);
+	ck_assert_int_gt(PL(b.data, 0, 2000, 0), 0);
+	/* The default count cap (100) and the hard cap (128). */
+	sbuf_reset(&b);
+	sbuf_adds(&b, "GET / HTTP/1.1\r\nHost: h\r\n");
+	for (int i = 0; i < 130; i++)
+		sbuf_printf(&b, "X-%d: v\r\n", i);
+	sbuf_adds(&b, "\r\n");
+	ck_assert_int_eq(PL(b.data, 65536, 0, 0), -431);
+	ck_assert_int_eq(PL(b.data, 65536, 0, 1000), -431);
+	sbuf_free(&b);
+}
+END_TEST
+
+START_TEST(framing_rejections)
+{
+	ck_assert_int_gt(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"), 0);
+	ck_assert_int_eq(req.content_length, 5);
+	ck_assert_int_gt(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\n"), 0);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "invalid or conflicting Content-Length");
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ABC\r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1234567890123456789\r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0x10\r\n\r\n"), -400);
+	/* Transfer-Encoding with Content-Length (RFC 9112 6.3): 400, in either order. */
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 12\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "both Transfer-Encoding and Content-Length");
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\nTransfer-Encoding: chunked\r\n\r\n"), -400);
+	/* Transfer codings. */
+	ck_assert_int_gt(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"), 0);
+	ck_assert(req.chunked);
+	ck_assert_int_eq(http_request_body_mode(&req), HTTP_BODY_CHUNKED);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "chunked is not the final transfer coding");
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), -501);
+	ck_assert_str_eq(req.error, "unsupported transfer coding");
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "transfer coding after chunked");
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), -400);
+	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: \r\n\r\n"), -400);
+}
+END_TEST
+
+START_TEST(host_rules)
+{
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nUser-Agent: x\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "HTTP/1.1 request without Host");
+	ck_assert_int_gt(P("GET / HTTP/1.0\r\n\r\n"), 0);
+	ck_assert_uint_eq(req.host_len, 0);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "more than one Host header");
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost:\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a b\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a..b\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a:0\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: a:123456\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: [zz::1]\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET / HTTP/1.1\r\nHost: []\r\n\r\n"), -400);
+	/* Canonical forms. */
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: WWW.Example.COM.:8080\r\n\r\n"), 0);
+	ck_assert_str_eq(req.host, "www.example.com");
+	ck_assert_uint_eq(req.port, 8080);
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: example.com:\r\n\r\n"), 0);
+	ck_assert_uint_eq(req.port, 0);
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: [::FFFF:1.2.3.4]:80\r\n\r\n"), 0);
+	ck_assert(req.host_is_ip);
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: 192.0.2.7\r\n\r\n"), 0);
+	ck_assert_str_eq(req.host, "192.0.2.7");
+	ck_assert(req.host_is_ip);
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: \xe4\xbe\x8b\xe5\xad\x90.\xe6\xb5\x8b\xe8\xaf\x95\r\n\r\n"), 0);
+	ck_assert_str_eq(req.host, "xn--fsqu00a.xn--0zwm56d");
+	char h[400];
+	snprintf(h, sizeof(h), "GET / HTTP/1.1\r\nHost: %0300d\r\n\r\n", 1);
+	ck_assert_int_eq(P(h), -400);
+}
+END_TEST
+
+START_TEST(authority_helper)
+{
+	char host[NAME_MAX_LEN + 1];
+	size_t hl;
+	uint16_t port;
+	const char *why;
+	ck_assert_int_eq(http_parse_authority("a.B:1", 5, host, &hl, &port, &why), 0);
+	ck_assert_str_eq(host, "a.b");
+	ck_assert_uint_eq(port, 1);
+	ck_assert_int_eq(http_parse_authority("", 0, host, &hl, &port, &why), -1);
+	ck_assert_str_eq(why, "empty host");
+	ck_assert_int_eq(http_parse_authority(":80", 3, host, &hl, &port, &why), -1);
+	ck_assert_int_eq(http_parse_authority("[1::2]:", 7, host, &hl, &port, &why), 0);
+	ck_assert_str_eq(host, "1::2");
+	ck_assert_int_eq(http_parse_authority("a\"b", 3, host, &hl, &port, &why), -1);
+	ck_assert_str_eq(why, "bad character in host");
+}
+END_TEST
+
+START_TEST(connection_semantics)
+{
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"), 0);
+	ck_assert(!req.keep_alive);
+	ck_assert_int_gt(P("GET / HTTP/1.0\r\n\r\n"), 0);
+	ck_assert(!req.keep_alive);
+	ck_assert_int_gt(P("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"), 0);
+	ck_assert(req.keep_alive);
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Foo\r\n"
+			   "X-Foo: 1\r\nX-Bar: 2\r\nExpect: 100-continue\r\n\r\n"), 0);
+	ck_assert(req.keep_alive);
+	ck_assert(req.expect_continue);
+	ck_assert_uint_eq(req.n_conn_tokens, 2);
+	/* Hop-by-hop: the fixed set plus what Connection names; never the framing ones. */
+	struct http_span n;
+	const char *hop[] = { "Connection", "keep-alive", "Proxy-Connection", "TE", "Trailer",
+			      "Upgrade", "Proxy-Authorization", "x-foo" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(hop); i++) {
+		n.p = hop[i];
+		n.len = strlen(hop[i]);
+		ck_assert_msg(http_header_is_hop(&n, req.conn_tokens, req.n_conn_tokens), "%s",
+			      hop[i]);
+	}
+	const char *e2e[] = { "X-Bar", "Host", "Content-Length", "Cookie", "Authorization" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(e2e); i++) {
+		n.p = e2e[i];
+		n.len = strlen(e2e[i]);
+		ck_assert_msg(!http_header_is_hop(&n, req.conn_tokens, req.n_conn_tokens), "%s",
+			      e2e[i]);
+	}
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: h\r\nConnection: content-length, host\r\n\r\n"), 0);
+	n.p = "Host";
+	n.len = 4;
+	ck_assert(!http_header_is_hop(&n, req.conn_tokens, req.n_conn_tokens));
+	ck_assert_int_gt(P("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+	ck_assert(req.is_head);
+}
+END_TEST
+
+static struct http_response resp;
+
+static int R(const char *s)
+{
+	return http_parse_response(s, strlen(s), NULL, &resp);
+}
+
+START_TEST(responses)
+{
+	ck_assert_int_gt(R("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n"), 0);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(resp.keep_alive);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_LENGTH);
+	ck_assert_int_eq(http_response_body_mode(&resp, true), HTTP_BODY_NONE);
+	ck_assert_int_gt(R("HTTP/1.1 204 No Content\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_NONE);
+	ck_assert_int_gt(R("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_NONE);
+	ck_assert_int_gt(R("HTTP/1.1 100 Continue\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_NONE);
+	ck_assert_int_gt(R("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_NONE);
+	ck_assert_int_gt(R("HTTP/1.0 200 OK\r\n\r\n"), 0);
+	ck_assert(!resp.keep_alive);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_CLOSE);
+	ck_assert_int_gt(R("HTTP/1.1 200\r\nTransfer-Encoding: chunked\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_CHUNKED);
+	ck_assert_int_gt(R("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"), 0);
+	ck_assert_int_eq(http_response_body_mode(&resp, false), HTTP_BODY_CLOSE);
+	ck_assert(!resp.keep_alive);
+	ck_assert_int_eq(R("HTTP/1.1 200 OK\r\nContent"), 0);
+	/* Rejections: all 502. */
+	ck_assert_int_eq(R("HTTP/1.1 20 OK\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/2.0 200 OK\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 200OK\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 099 x\r\n\r\n"), -502);
+	ck_assert_int_eq(R("ICY 200 OK\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 200 OK\r\nX: 1\r\n folded\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"), -502);
+	ck_assert_int_eq(R("HTTP/1.1 200 OK\rX\r\n\r\n"), -502);
+	char big[10000];
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "HTTP/1.1 200 ", 13);
+	ck_assert_int_eq(R(big), -502);
+}
+END_TEST
+
+static int feed_all(struct http_body *b, const char *s, size_t *used)
+{
+	return http_body_feed(b, s, strlen(s), used);
+}
+
+START_TEST(body_length_and_chunked)
+{
+	struct http_body b;
+	size_t used;
+	http_body_init(&b, HTTP_BODY_LENGTH, 5);
+	ck_assert_int_eq(feed_all(&b, "abc", &used), 0);
+	ck_assert_uint_eq(used, 3);
+	ck_assert_int_eq(feed_all(&b, "deGET", &used), 1);
+	ck_assert_uint_eq(used, 2);
+	http_body_init(&b, HTTP_BODY_NONE, 0);
+	ck_assert_int_eq(feed_all(&b, "x", &used), 1);
+	ck_assert_uint_eq(used, 0);
+	http_body_init(&b, HTTP_BODY_CLOSE, 0);
+	ck_assert_int_eq(feed_all(&b, "xyz", &used), 0);
+	ck_assert_uint_eq(used, 3);
+
+	const char *ch = "4\r\nWiki\r\n5;ext=1\r\npedia\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\nNEXT";
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, ch, &used), 1);
+	ck_assert_uint_eq(used, strlen(ch) - 4);
+	/* The same, one byte at a time. */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	size_t total = 0;
+	int r = 0;
+	for (size_t i = 0; i < strlen(ch) && r == 0; i++) {
+		r = http_body_feed(&b, ch + i, 1, &used);
+		total += used;
+	}
+	ck_assert_int_eq(r, 1);
+	ck_assert_uint_eq(total, strlen(ch) - 4);
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n\r\n", &used), 1);
+	ck_assert_int_eq(feed_all(&b, "more", &used), 1);
+	ck_assert_uint_eq(used, 0);
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\n\n", &used), 1);
+}
+END_TEST
+
+static int chunk_err(const char *s)
+{
+	struct http_body b;
+	size_t used;
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	int r = http_body_feed(&b, s, strlen(s), &used);
+	return r;
+}
+
+START_TEST(body_chunked_rejections)
+{
+	ck_assert_int_eq(chunk_err("\r\n"), -1);          /* size missing */
+	ck_assert_int_eq(chunk_err("g\r\n"), -1);         /* invalid size */
+	ck_assert_int_eq(chunk_err(";x\r\n"), -1);
+	ck_assert_int_eq(chunk_err("-1\r\n"), -1);
+	ck_assert_int_eq(chunk_err("1\rx"), -1);          /* bare CR after size */
+	ck_assert_int_eq(chunk_err("1\r\naX"), -1);       /* data not followed by CRLF */
+	ck_assert_int_eq(chunk_err("1\r\na\rX"), -1);
+	ck_assert_int_eq(chunk_err("10000000000000000\r\n"), -1); /* too large */
+	ck_assert_int_eq(chunk_err("0\r\nX: 1\rz"), -1);  /* bare CR in trailer */
+	ck_assert_int_eq(chunk_err("0\r\n\rz"), -1);
+	struct http_body b;
+	size_t used;
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(http_body_feed(&b, "1;a\0b\r\n", 7, &used), -1);
+	ck_assert_str_eq(b.error, "NUL in a chunk extension");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(http_body_feed(&b, "0\r\nX: \0\r\n", 9, &used), -1);
+	ck_assert_str_eq(b.error, "NUL in a trailer");
+	/* Over-long size line and trailer section. */
+	char *big = xmalloc(40000);
+	memset(big, '0', 5000);
+	big[5000] = '\0';
+	ck_assert_int_eq(chunk_err(big), -1);
+	strcpy(big, "0\r\n");
+	for (int i = 0; i < 1000; i++) /* 20 kB > the 16 kB trailer cap */
+		strcat(big, "X-Trailer: 0123456\r\n");
+	ck_assert_int_eq(chunk_err(big), -1);
+	free(big);
+}
+END_TEST
+
+/* Feed every client chunk of a libhtp .t file (">>>" lines start client data, "<<<"
+ * server data; the line end before a marker belongs to the format, not the data) through the parser,
+ * request after request (bodies skipped by their framing). Returns the number of heads parsed. */
+static int run_htp_client(const char *data, size_t len, int *rejected)
+{
+	struct sbuf cli;
+	sbuf_init(&cli);
+	size_t pos = 0;
+	bool client = false;
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		if (end - pos >= 3 && (memcmp(data + pos, ">>>", 3) == 0 ||
+				       memcmp(data + pos, "<<<", 3) == 0)) {
+			/* The line end before a marker is not part of the chunk. */
+			if (client && cli.len && cli.data[cli.len - 1] == '\n')
+				cli.len -= cli.len > 1 && cli.data[cli.len - 2] == '\r' ? 2 : 1;
+			client = data[pos] == '>';
+		} else if (client) {
+			sbuf_add(&cli, data + pos, end - pos);
+		}
+		pos = end;
+	}
+	int heads = 0;
+	size_t off = 0;
+	while (off < cli.len) {
+		struct http_request *r = xmalloc(sizeof(*r));
+		int n = http_parse_request(cli.data + off, cli.len - off, NULL, r);
+		if (n < 0) {
+			ck_assert_ptr_nonnull(r->error);
+			ck_assert(n == -400 || n == -414 || n == -431 || n == -501 || n == -505);
+			(*rejected)++;
+			free(r);
+			break;
+		}
+		if (n == 0) {
+			free(r);
+			break;
+		}
+		heads++;
+		off += (size_t)n;
+		struct http_body b;
+		http_body_init(&b, http_request_body_mode(r), (uint64_t)(r->content_length > 0 ? r->content_length : 0));
+		size_t used;
+		int br = http_body_feed(&b, cli.data + off, cli.len - off, &used);
+		off += used;
+		free(r);
+		if (br != 1)
+			break;
+	}
+	sbuf_free(&cli);
+	return heads;
+}
+
+START_TEST(libhtp_samples)
+{
+	char *dir = tu_shared_path("http-requests/libhtp_test-files");
+	if (!dir) {
+		ck_abort_msg("../shared/data absent");
+	}
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *de;
+	int files = 0, heads = 0, rejected = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		size_t len;
+		char *data = tu_read_file(path, &len);
+		ck_assert_ptr_nonnull(data);
+		heads += run_htp_client(data, len, &rejected);
+		files++;
+		free(data);
+	}
+	closedir(d);
+	printf("libhtp samples: %d files, %d request heads parsed, %d rejected\n", files, heads,
+	       rejected);
+	ck_assert_int_ge(files, 100);
+	/* Many libhtp samples are HTTP/1.1 without Host, HTTP/0.9 or deliberately odd:
+	 * those are rejected with a status, never a crash. */
+	ck_assert_int_ge(heads, 70);
+	ck_assert_int_ge(rejected, 20);
+
+	/* Specific samples with a known answer. */
+	struct { const char *file; int status; } known[] = {
+		{ "22-http_1_1-host_missing", -400 },
+		{ "36-invalid-request-1-invalid-c-l.t", -400 },
+		{ "37-invalid-request-2-t-e-and-c-l.t", -400 },
+		{ "31-get-request-line-nul.t", -400 },
+		{ "01-get.t", 1 },
+		{ "30-get-ipv6.t", 1 },
+		{ "12-connect-request.t", 1 },
+		{ "20-ambiguous-host.t", 1 },
+		{ "33-invalid-hostname.t", -400 },
+		{ "38-invalid-request-3-invalid-t-e.t", -400 },
+		{ "68-invalid-request-header.t", -400 },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(known); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, known[i].file);
+		size_t len;
+		char *data = tu_read_file(path, &len);
+		ck_assert_ptr_nonnull(data);
+		/* The first client chunk only. */
+		const char *s = strstr(data, ">>>");
+		ck_assert_ptr_nonnull(s);
+		s = strchr(s, '\n') + 1;
+		const char *e = strstr(s, "\n<<<");
+		size_t n = e ? (size_t)(e - s) + 1 : len - (size_t)(s - data);
+		int r = http_parse_request(s, n, NULL, &req);
+		if (known[i].status > 0)
+			ck_assert_msg(r > 0, "%s: %d %s", known[i].file, r, req.error);
+		else
+			ck_assert_msg(r == known[i].status, "%s: %d", known[i].file, r);
+		free(data);
+	}
+	free(dir);
+}
+END_TEST
+
+START_TEST(pdns_samples)
+{
+	const char *files[] = { "http0_get.raw", "http10_nohost_get.raw", "http11_get.raw",
+				"http11_put.raw" };
+	const int want[] = { -400, 1, 1, 1 };
+	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++) {
+		char rel[256];
+		snprintf(rel, sizeof(rel), "http-requests/pdns_http-raw-payloads/%s", files[i]);
+		char *p = tu_shared_path(rel);
+		if (!p) {
+			ck_abort_msg("../shared/data absent");
+		}
+		size_t len;
+		char *data = tu_read_file(p, &len);
+		ck_assert_ptr_nonnull(data);
+		int r = http_parse_request(data, len, NULL, &req);
+		if (want[i] > 0)
+			ck_assert_msg(r > 0, "%s: %d %s", files[i], r, req.error);
+		else
+			ck_assert_msg(r == want[i] || r == 0, "%s: %d", files[i], r);
+		free(data);
+		free(p);
+	}
+}
+END_TEST
+
+/* Classic pcap walk: call fn with every TCP payload (Ethernet, IPv4/IPv6). */
+static uint32_t rd32le(const unsigned char *p, bool swap)
+{
+	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static int pcap_payloads(const char *path, void (*fn)(const unsigned char *, size_t, void *),
+			 void *arg)
+{
+	size_t len;
+	unsigned char *d = (unsigned char *)tu_read_file(path, &len);
+	int n = 0;
+	if (!d || len < 24)
+		goto out;
+	uint32_t magic = rd32le(d, false);
+	bool swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && !swap)
+		goto out;
+	if (rd32le(d + 20, swap) != 1) /* Ethernet only */
+		goto out;
+	size_t pos = 24;
+	while (len - pos >= 16) {
+		size_t cap = rd32le(d + pos + 8, swap);
+		pos += 16;
+		if (cap > len - pos)
+			break;
+		const unsigned char *p = d + pos;
+		size_t plen = cap;
+		pos += cap;
+		if (plen < 14)
+			continue;
+		unsigned et = (unsigned)(p[12] << 8 | p[13]);
+		p += 14;
+		plen -= 14;
+		size_t ihl;
+		if (et == 0x0800 && plen >= 20 && p[9] == 6) {
+			ihl = (size_t)(p[0] & 15) * 4;
+		} else if (et == 0x86dd && plen >= 40 && p[6] == 6) {
+			ihl = 40;
+		} else {
+			continue;
+		}
+		if (ihl < 20 || plen < ihl + 20)
+			continue;
+		size_t thl = (size_t)(p[ihl + 12] >> 4) * 4;
+		if (thl < 20 || plen < ihl + thl)
+			continue;
+		if (plen - ihl - thl == 0)
+			continue;
+		fn(p + ihl + thl, plen - ihl - thl, arg);
+		n++;
+	}
+out:
+	free(d);
+	return n;
+}
+
+static void parse_payload(const unsigned char *p, size_t n, void *arg)
+{
+	int *heads = arg;
+	struct http_response *resp_ = xmalloc(sizeof(*resp_));
+	int r = http_parse_request((const char *)p, n, NULL, &req);
+	if (r > 0)
+		(*heads)++;
+	http_parse_response((const char *)p, n, NULL, resp_);
+	free(resp_);
+}
+
+START_TEST(pcap_payloads_parse)
+{
+	const char *files[] = { "zeek/http_get.pcap", "zeek/http_proxy.pcap",
+				"zeek/http_pipelined-requests.pcap", "zeek/http_methods.pcap" };
+	int heads = 0, packets = 0;
+	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++) {
+		char rel[256];
+		snprintf(rel, sizeof(rel), "pcaps/%s", files[i]);
+		char *p = tu_shared_path(rel);
+		if (!p) {
+			ck_abort_msg("../shared/data absent");
+		}
+		packets += pcap_payloads(p, parse_payload, &heads);
+		free(p);
+	}
+	printf("pcap payloads: %d packets, %d request heads\n", packets, heads);
+	ck_assert_int_gt(packets, 100);
+	/* Single segments: the many odd request lines in http_methods.pcap are rejected. */
+	ck_assert_int_ge(heads, 12);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("http_parse");
+	TCase *tc = tcase_create("http_parse");
+	tcase_add_test(tc, origin_form_get);
+	tcase_add_test(tc, pipelined_returns_first_head);
+	tcase_add_test(tc, need_more_data);
+	tcase_add_test(tc, absolute_form);
+	tcase_add_test(tc, authority_and_asterisk_forms);
+	tcase_add_test(tc, request_line_rejections);
+	tcase_add_test(tc, request_line_too_long);
+	tcase_add_test(tc, header_rejections);
+	tcase_add_test(tc, header_caps);
+	tcase_add_test(tc, framing_rejections);
+	tcase_add_test(tc, host_rules);
+	tcase_add_test(tc, authority_helper);
+	tcase_add_test(tc, connection_semantics);
+	tcase_add_test(tc, responses);
+	tcase_add_test(tc, body_length_and_chunked);
+	tcase_add_test(tc, body_chunked_rejections);
+	/* (tu_shared_path asserts, which Check allows only inside a test.) */
+	char shared[4096];
+	snprintf(shared, sizeof(shared), "%s/data/http-requests",
+		 getenv("CG_SHARED") ? getenv("CG_SHARED") : "../shared");
+	bool have_shared = access(shared, R_OK) == 0;
+	if (have_shared) {
+		tcase_add_test(tc, libhtp_samples);
+		tcase_add_test(tc, pdns_samples);
+		tcase_add_test(tc, pcap_payloads_parse);
+	}
+	suite_add_tcase(s, tc);
+	int rc = tu_run(s, NULL);
+	if (rc == 0 && !have_shared) {
+		printf("SKIP: ../shared/data is absent: the sample files were not parsed\n");
+		return 77;
+	}
+	return rc;
+}
