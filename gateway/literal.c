@@ -302,6 +302,10 @@ size_t literal_extract(const char *pattern, size_t len, struct literal_set *out)
 	out->n = 0;
 	if (!pattern || len == 0)
 		return 0;
+	/* Verbs such as (*ACCEPT) end a match early, before later literals: no literal. */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '(' && pattern[i + 1] == '*')
+			return 0;
 	for (;;) {
 		w.run.len = 0;
 		w.best.len = 0;

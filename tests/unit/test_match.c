@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "domainset.h"
+#include "literal.h"
+#include "patset.h"
 #include "testutil.h"
 #include "urlset.h"
+#include "util.h"
 
 #define CAT(n) (1u << (n))
 #define ALL 0xffffffffu
@@ -167,24 +173,27 @@ START_TEST(domain_many_names)
 
 	for (unsigned i = 0; i < n; i++) {
 		int len = snprintf(name, sizeof(name), "site%u.example%u.com", i, i % 97);
-		ck_assert_int_eq(domainset_add(b, name, (size_t)len, i % 10 == 0, i % 20,
-					       (uint16_t)(i % 7), i + 1),
-				 0);
+		if (domainset_add(b, name, (size_t)len, i % 10 == 0, i % 20, (uint16_t)(i % 7),
+				  i + 1) != 0)
+			ck_abort_msg("add %s", name);
 	}
 	struct domainset *s = domainset_build(b);
 	struct domain_match m;
+	unsigned bad = 0; /* counted, then asserted once: Check pays per assertion */
 	ck_assert_uint_eq(domainset_count(s), n);
 	for (unsigned i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "site%u.example%u.com", i, i % 97);
-		ck_assert(ds_look(s, name, ALL, &m));
-		ck_assert_uint_eq(m.line, i + 1);
-		ck_assert_uint_eq(m.category, i % 20);
-		ck_assert_uint_eq(m.file_id, i % 7);
+		if (!ds_look(s, name, ALL, &m) || m.line != i + 1 || m.category != i % 20 ||
+		    m.file_id != i % 7)
+			bad++;
 		snprintf(name, sizeof(name), "www.site%u.example%u.com", i, i % 97);
-		ck_assert(ds_look(s, name, ALL, &m) == (i % 10 != 0));
+		if (ds_look(s, name, ALL, &m) != (i % 10 != 0))
+			bad++;
 		snprintf(name, sizeof(name), "xsite%u.example%u.com", i, i % 97);
-		ck_assert(!ds_look(s, name, ALL, &m));
+		if (ds_look(s, name, ALL, &m))
+			bad++;
 	}
+	ck_assert_uint_eq(bad, 0);
 	domainset_free(s);
 }
 END_TEST
@@ -361,6 +370,279 @@ START_TEST(url_matches_brute_force)
 }
 END_TEST
 
+
+static void pat_add(struct patset_builder *b, const char *pattern, unsigned cat, uint32_t line)
+{
+	char err[128];
+	int rc = patset_add(b, pattern, strlen(pattern), cat, 2, line, err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s: %s", pattern, err);
+}
+
+static bool pat_look(const struct patset *s, const char *subject, uint32_t mask,
+		     struct pat_match *m)
+{
+	return patset_match(s, subject, strlen(subject), mask, m);
+}
+
+START_TEST(pat_basic)
+{
+	struct patset_builder *b = patset_builder_new();
+	struct pat_match m;
+
+	pat_add(b, "caipiao\\d{2,}", 1, 1);
+	pat_add(b, "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9|\xe5\x8d\x9a\xe5\xbd\xa9", 2, 2); /* 六合彩|博彩 */
+	pat_add(b, "^[0-9]{6}\\.[a-z]+$", 3, 3);    /* no literal: always runs */
+	pat_add(b, "bocai|caipiao", 4, 4);            /* one literal per branch */
+	pat_add(b, "kasino", 5, 5);
+	struct patset *s = patset_build(b);
+
+	ck_assert_uint_eq(patset_count(s), 5);
+	ck_assert_uint_eq(patset_always_run(s), 1);
+	ck_assert_uint_gt(patset_bytes(s), 0);
+	ck_assert(pat_look(s, "www.CaiPiao88.com", ALL, &m));
+	ck_assert_uint_eq(m.line, 1);
+	ck_assert_uint_eq(m.category, 1);
+	ck_assert_uint_eq(m.file_id, 2);
+	ck_assert_uint_eq(m.pattern_len, strlen("caipiao\\d{2,}"));
+	ck_assert(memcmp(m.pattern, "caipiao\\d{2,}", m.pattern_len) == 0);
+	/* the first in the order added wins; a mask skips it */
+	ck_assert(pat_look(s, "www.caipiao8.com", ALL, &m));
+	ck_assert_uint_eq(m.line, 4);
+	ck_assert(pat_look(s, "caipiao99", CAT(4), &m));
+	ck_assert_uint_eq(m.line, 4);
+	ck_assert(pat_look(s, "BOCAI.net", ALL, &m));
+	ck_assert_uint_eq(m.line, 4);
+	/* Chinese keywords in the decoded form of an IDN name */
+	ck_assert(pat_look(s, "\xe4\xb8\x83\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9\xe7\xa5\xa8.com", ALL, &m));
+	ck_assert_uint_eq(m.category, 2);
+	ck_assert(pat_look(s, "123456.com", ALL, &m));
+	ck_assert_uint_eq(m.category, 3);
+	ck_assert(!pat_look(s, "1234567.com", ALL, &m));
+	ck_assert(!pat_look(s, "www.example.com", ALL, &m));
+	ck_assert(!pat_look(s, "caipiao", CAT(1), &m));
+	ck_assert(!pat_look(s, "caipiao99", 0, &m));
+	/* the Kelvin sign and long s fold to k and s under caseless UTF matching */
+	ck_assert(pat_look(s, "\xe2\x84\xaa" "a\xc5\xbfino.com", ALL, &m));
+	ck_assert_uint_eq(m.category, 5);
+	/* invalid UTF-8 in a subject neither crashes nor hides a match */
+	ck_assert(pat_look(s, "/\xff\xfe" "bocai/\xc0", ALL, &m));
+	ck_assert_uint_eq(m.line, 4);
+	patset_free(s);
+}
+END_TEST
+
+START_TEST(pat_errors)
+{
+	struct patset_builder *b = patset_builder_new();
+	char err[128];
+
+	ck_assert_int_eq(patset_add(b, "abc(", 4, 1, 0, 1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "offset 4: missing closing parenthesis");
+	ck_assert_int_eq(patset_add(b, "a[b", 3, 1, 0, 1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "offset 3: missing terminating ] for character class");
+	ck_assert_int_eq(patset_add(b, "*a", 2, 1, 0, 1, err, sizeof(err)), -1);
+	ck_assert(strncmp(err, "offset 0: ", 10) == 0);
+	ck_assert_int_eq(patset_add(b, "\xff", 1, 1, 0, 1, err, sizeof(err)), -1);
+	ck_assert(strncmp(err, "offset 0: UTF-8 error", 21) == 0);
+	ck_assert_int_eq(patset_add(b, "", 0, 1, 0, 1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "offset 0: empty pattern");
+	ck_assert_int_eq(patset_add(b, "abc", 3, 32, 0, 1, err, sizeof(err)), -1);
+	ck_assert_int_eq(patset_add(b, "abc", 3, 1, 0, 1, NULL, 0), 0);
+	ck_assert_int_eq(patset_add(NULL, "abc", 3, 1, 0, 1, err, sizeof(err)), -1);
+	struct patset *s = patset_build(b);
+	ck_assert_uint_eq(patset_count(s), 1);
+	patset_free(s);
+	/* a builder freed with compiled patterns in it */
+	b = patset_builder_new();
+	pat_add(b, "abc", 1, 1);
+	patset_builder_free(b);
+	patset_builder_free(NULL);
+	s = patset_build(patset_builder_new());
+	struct pat_match m;
+	ck_assert(!pat_look(s, "abc", ALL, &m));
+	patset_free(s);
+}
+END_TEST
+
+/* Deep backtracking on a long subject: more than the default 32 KiB JIT stack, so the
+ * per-thread JIT stack takes over. */
+START_TEST(pat_deep_subject)
+{
+	struct patset_builder *b = patset_builder_new();
+	struct pat_match m;
+	pat_add(b, "^(?:(a)|b)*c$", 1, 1);
+	struct patset *s = patset_build(b);
+	size_t n = 20000;
+	char *subj = malloc(n + 2);
+	memset(subj, 'a', n);
+	subj[n] = 'c';
+	subj[n + 1] = '\0';
+	ck_assert(pat_look(s, subj, ALL, &m));
+	subj[n] = 'd';
+	ck_assert(!pat_look(s, subj, ALL, &m));
+	free(subj);
+	patset_free(s);
+}
+END_TEST
+
+/* Literal extraction: what counts as required, and when the walk gives up. */
+START_TEST(literal_shapes)
+{
+	struct literal_set ls;
+	static const struct {
+		const char *pattern;
+		size_t n;
+		const char *first;
+	} cases[] = {
+		{ "caipiao\\d{2,}", 1, "caipiao" },
+		{ "CaiPiao", 1, "caipiao" },
+		{ "bocai|caipiao", 2, "bocai" },
+		{ "bocai|\\d+", 0, NULL },        /* a branch without a literal */
+		{ "ab", 0, NULL },                /* too short */
+		{ "abcd?ef", 1, "abc" },          /* d? is optional */
+		{ "xy(?:abc)+zzzz", 1, "zzzz" },  /* groups are skipped */
+		{ "ab+cdef", 1, "cdef" },         /* b+ ends a run */
+		{ "a[bc]defg", 1, "defg" },
+		{ "x\\.y\\.z", 1, "x.y.z" },
+		{ "(?x) a b c d", 0, NULL },      /* extended mode: give up */
+		{ "\\Qabc\\E", 0, NULL },
+		{ "ab(*ACCEPT)cdefg", 0, NULL },
+		{ "abc{x}", 0, NULL },            /* an odd brace */
+		{ "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9", 1, "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9" },
+		{ "\xc3\xa9t\xc3\xa9x", 0, NULL }, /* cased non-ASCII letters are not literals */
+		{ "[[:alpha:]]abcd", 1, "abcd" },
+		{ "[]x]abcd", 1, "abcd" },
+		{ "\\x{41}bcd", 1, "bcd" },
+		{ "abc{2,3}de", 1, "abc" },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(cases); i++) {
+		size_t n = literal_extract(cases[i].pattern, strlen(cases[i].pattern), &ls);
+		ck_assert_msg(n == cases[i].n, "%s: %zu literals", cases[i].pattern, n);
+		if (n)
+			ck_assert_msg(ls.lit[0].len == strlen(cases[i].first) &&
+					      memcmp(ls.lit[0].s, cases[i].first, ls.lit[0].len) == 0,
+				      "%s: first literal %.*s", cases[i].pattern, (int)ls.lit[0].len,
+				      (const char *)ls.lit[0].s);
+	}
+	ck_assert_uint_eq(literal_extract(NULL, 0, &ls), 0);
+}
+END_TEST
+
+/* Property: the prefilter never hides a match. Random patterns and subjects built from
+ * the same pieces; patset_match must report what running every pattern in order does. */
+static const char *const pat_pieces[] = {
+	"bet", "casino", "caipiao", "bocai", "365", "k", "s", "a", "\\d{2,}", "[0-9]",
+	"(?:bo|ca)", ".", "x?", "y*", "z+", "|", "\\.", "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9",
+	"\xe5\x8d\x9a", "^", "$", "\\b", "(?i:K)", "[a-c]", "(\\w)\\1", "ab{1,2}c", "BET",
+	"kino", "sino", "(?=bet)", "\\bwww", "com", "xn--", "-",
+};
+static const char *const subj_pieces[] = {
+	"www.", "bet", "BET", "365", "casino", "CaSiNo", "caipiao", "bocai", "7", "88", ".com",
+	"/path/", "xn--7gq06f48qukz", "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9", "\xe5\x8d\x9a",
+	"\xe2\x84\xaa", "\xc5\xbf", "ino", "abbc", "aa", "k", "z", "y", "x", "-", "\xff",
+};
+
+/* A deterministic subject made of subj_pieces. */
+static void pat_subject(unsigned *seed, char *subj)
+{
+	subj[0] = '\0';
+	*seed = *seed * 1103515245u + 12345u;
+	int pieces = 1 + (int)((*seed >> 16) % 6);
+	for (int k = 0; k < pieces; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		strcat(subj, subj_pieces[(*seed >> 16) % CG_ARRAY_LEN(subj_pieces)]);
+	}
+}
+
+START_TEST(pat_prefilter_never_hides)
+{
+	enum { NPAT = 400, NSUBJ = 3000 };
+	unsigned seed = 777;
+	pcre2_code **codes = calloc(NPAT, sizeof(*codes));
+	unsigned *cats = calloc(NPAT, sizeof(*cats));
+	char (*texts)[256] = calloc(NPAT, sizeof(*texts));
+	struct patset_builder *b = patset_builder_new();
+	size_t added = 0, compared = 0, matched = 0;
+	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+
+	for (int i = 0; i < NPAT; i++) {
+		char pat[256] = "";
+		seed = seed * 1103515245u + 12345u;
+		int pieces = 1 + (int)((seed >> 16) % 5);
+		for (int k = 0; k < pieces; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(pat, pat_pieces[(seed >> 16) % CG_ARRAY_LEN(pat_pieces)]);
+		}
+		char err[128];
+		unsigned cat = (seed >> 8) % 6;
+		if (patset_add(b, pat, strlen(pat), cat, 0, (uint32_t)added, err, sizeof(err)) < 0)
+			continue;
+		int ec;
+		PCRE2_SIZE eo;
+		codes[added] = pcre2_compile((PCRE2_SPTR)pat, strlen(pat),
+					     PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+					     &ec, &eo, NULL);
+		ck_assert_ptr_nonnull(codes[added]);
+		/* the same engine as the set (JIT and the interpreter differ on odd UTF-8) */
+		pcre2_jit_compile(codes[added], PCRE2_JIT_COMPLETE);
+		cats[added] = cat;
+		memcpy(texts[added], pat, sizeof(pat));
+		added++;
+	}
+	struct patset *s = patset_build(b);
+	ck_assert_uint_eq(patset_count(s), added);
+	/* most patterns have a literal, some do not */
+	ck_assert_uint_gt(patset_always_run(s), 0);
+	ck_assert_uint_lt(patset_always_run(s), added);
+	for (int j = 0; j < NSUBJ; j++) {
+		char subj[256];
+		pat_subject(&seed, subj);
+		seed = seed * 1103515245u + 12345u;
+		uint32_t mask = (seed >> 10) & 0x3f;
+		long want = -1;
+		for (size_t i = 0; i < added && want < 0; i++)
+			if ((mask & CAT(cats[i])) &&
+			    pcre2_match(codes[i], (PCRE2_SPTR)subj, strlen(subj), 0, 0, md, NULL) >= 0)
+				want = (long)i;
+		struct pat_match m;
+		bool got = pat_look(s, subj, mask, &m);
+		if (got != (want >= 0) || (got && m.line != (uint32_t)want))
+			ck_abort_msg("subject %s: got %d line %u want %ld", subj, got,
+				     got ? m.line : 0, want);
+		compared++;
+		matched += got;
+	}
+	/* the run is worth something only if matches and misses both happened */
+	ck_assert_uint_gt(matched, NSUBJ / 10);
+	ck_assert_uint_lt(matched, compared);
+
+	/* Each pattern alone, so that one hidden behind an earlier match shows too. */
+	for (size_t i = 0; i < added; i++) {
+		struct patset_builder *one = patset_builder_new();
+		struct pat_match m;
+		ck_assert_int_eq(patset_add(one, texts[i], strlen(texts[i]), 0, 0, 0, NULL, 0), 0);
+		struct patset *ps = patset_build(one);
+		unsigned sseed = 99 + (unsigned)i;
+		for (int j = 0; j < 1000; j++) {
+			char subj[256];
+			pat_subject(&sseed, subj);
+			bool want = pcre2_match(codes[i], (PCRE2_SPTR)subj, strlen(subj), 0, 0, md,
+						NULL) >= 0;
+				if (pat_look(ps, subj, ALL, &m) != want)
+				ck_abort_msg("pattern %s subject %s: want %d", texts[i], subj, want);
+		}
+		patset_free(ps);
+	}
+	for (size_t i = 0; i < added; i++)
+		pcre2_code_free(codes[i]);
+	pcre2_match_data_free(md);
+	free(codes);
+	free(cats);
+	free(texts);
+	patset_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("match");
@@ -379,6 +661,14 @@ int main(void)
 	tcase_add_test(tc, url_host_suffix);
 	tcase_add_test(tc, url_add_rejections);
 	tcase_add_test(tc, url_matches_brute_force);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("patset");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, pat_basic);
+	tcase_add_test(tc, pat_errors);
+	tcase_add_test(tc, pat_deep_subject);
+	tcase_add_test(tc, literal_shapes);
+	tcase_add_test(tc, pat_prefilter_never_hides);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
