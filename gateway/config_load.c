@@ -225,8 +225,8 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 	return i;
 }
 
-/* Check one line (leading/trailing space and comments already gone); 0 to pass it on. */
-static int line_check(struct cload *st, const char *s, size_t n, int num)
+/* Check the bytes of a whole line, comments included: UTF-8 text, no NUL or controls. */
+static int line_bytes_ok(struct cload *st, const char *s, size_t n)
 {
 	if (memchr(s, '\0', n)) {
 		cload_error(st, "NUL byte in the line");
@@ -242,6 +242,12 @@ static int line_check(struct cload *st, const char *s, size_t n, int num)
 		cload_error(st, "the line is not valid UTF-8");
 		return -1;
 	}
+	return 0;
+}
+
+/* Check one line (leading/trailing space and comments already gone); 0 to pass it on. */
+static int line_check(struct cload *st, const char *s, size_t n, int num)
+{
 	if (n + 2 > (size_t)num) {
 		cload_error(st, "line longer than %d bytes", num - 2);
 		return -1;
@@ -283,6 +289,9 @@ static char *reader(char *str, int num, void *stream)
 		n--;
 	while (n && (*s == ' ' || *s == '\t'))
 		s++, n--;
+	str[0] = '\0';
+	if (line_bytes_ok(st, s, n) != 0)
+		return str; /* inih sees an empty line */
 	/* comments: a line starting with # or ;, or whitespace then # or ; */
 	for (size_t i = 0; i < n; i++) {
 		if ((s[i] == '#' || s[i] == ';') && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
@@ -292,7 +301,6 @@ static char *reader(char *str, int num, void *stream)
 			break;
 		}
 	}
-	str[0] = '\0';
 	if (n == 0 || line_check(st, s, n, num) != 0)
 		return str; /* inih sees an empty line */
 	memcpy(str, s, n);

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "testutil.h"
@@ -73,6 +75,618 @@ START_TEST(test_block_mode_names)
 }
 END_TEST
 
+
+/* ---- loading: a temp folder with a few list files ---- */
+
+struct fx {
+	char *dir;
+	char *conf;
+	struct diag d;
+};
+
+static void fx_init(struct fx *f)
+{
+	f->dir = tu_tmpdir();
+	free(tu_write_file(f->dir, "a.list", "example.com\n"));
+	free(tu_write_file(f->dir, "b.hosts", "0.0.0.0 example.org\n"));
+	char *ut1 = tu_write_file(f->dir, "ut1dir", ""); /* replaced by a folder below */
+	remove(ut1);
+	ck_assert_int_eq(mkdir(ut1, 0700), 0);
+	free(tu_write_file(ut1, "domains", "example.net\n"));
+	free(ut1);
+	f->conf = NULL;
+	diag_init(&f->d);
+}
+
+static void fx_free(struct fx *f)
+{
+	diag_free(&f->d);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->conf);
+}
+
+static struct config *fx_load(struct fx *f, const char *text)
+{
+	free(f->conf);
+	f->conf = tu_write_file(f->dir, "test.conf", text);
+	diag_free(&f->d);
+	return config_load(f->conf, &f->d);
+}
+
+/* Whether some message is "<conf>:<line>: <...want...>". */
+static bool fx_has(const struct fx *f, unsigned line, const char *want)
+{
+	char prefix[512];
+	snprintf(prefix, sizeof prefix, "%s:%u: ", f->conf, line);
+	for (size_t i = 0; i < f->d.n; i++)
+		if (strncmp(f->d.msgs[i], prefix, strlen(prefix)) == 0 &&
+		    strstr(f->d.msgs[i] + strlen(prefix), want))
+			return true;
+	return false;
+}
+
+static void fx_dump(const struct fx *f)
+{
+	for (size_t i = 0; i < f->d.n; i++)
+		fprintf(stderr, "  %s\n", f->d.msgs[i]);
+}
+
+/* One rejected config: the load fails and names the line and the problem. */
+struct bad_case {
+	const char *text;
+	unsigned line;
+	const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+	/* the shape of lines and sections */
+	{"x = 1\n", 1, "outside any section"},
+	{"[dns]\nlisten 127.0.0.1\n", 2, "expected 'key = value'"},
+	{"[dns]\nlisten: 127.0.0.1\n", 2, "expected 'key = value'"},
+	{"[dns]\n = 127.0.0.1\n", 2, "a key is missing"},
+	{"[dns\nthreads = 1\n", 1, "must end with ']'"},
+	{"[dns]\nthreads = 1\x01\n", 2, "control character"},
+	{"[dns]\nthreads = \xff\xfe\n", 2, "not valid UTF-8"},
+	{"[dns]\nschool = \xe4\xb8\n", 2, "not valid UTF-8"},
+	{"[dns]\nx = \xc0\xaf\n", 2, "not valid UTF-8"},      /* overlong */
+	{"[dns]\nx = \xed\xa0\x80\n", 2, "not valid UTF-8"},  /* surrogate */
+	{"[bogus]\n", 1, "unknown section [bogus]"},
+	{"[dns x]\n", 1, "[dns] takes no name"},
+	{"[dns]\n[general]\n[dns]\n", 3, "given twice (first at line 1)"},
+	{"[group]\n", 1, "needs a name"},
+	{"[group a b]\n", 1, "bad group name"},
+	{"[category way-too-long-a-name-for-a-category-x]\n", 1, "bad category name"},
+	{"[category p]\nlist = a.list\n[category p]\n", 3, "defined twice (first at line 1)"},
+	{"[timetable t]\n[timetable t]\n", 2, "defined twice"},
+	{"[dns]\nfoo = 1\n", 2, "unknown key 'foo'"},
+	{"[dns]\nthreads = 1\nthreads = 2\n", 3, "'threads' given twice"},
+	{"[dns]\nthreads =\n", 2, "'threads' needs a value"},
+	/* [general] */
+	{"[general]\nallow_root = maybe\n", 2, "allow_root must be yes or no"},
+	{"[general]\nuser = Root!\n", 2, "not a user name"},
+	{"[general]\nuser = nosuchuser-cgtest\n", 2, "no such user"},
+	{"[general]\ntimezone = Mars/Olympus_Mons\n", 2, "unknown time zone"},
+	{"[general]\ntimezone = ../../etc/passwd\n", 2, "not a time zone name"},
+	{"[general]\nlanguage = fr\n", 2, "language must be zh-CN or en"},
+	{"[general]\nlanguage = english\n", 2, "language must be zh-CN or en"},
+	/* [dns] */
+	{"[dns]\nlisten = 127.0.0.1:70000\n", 2, "not ADDR:PORT"},
+	{"[dns]\nlisten = localhost:53\n", 2, "not ADDR:PORT"},
+	{"[dns]\nlisten = 127.0.0.1:53\nlisten = 127.0.0.1\n", 3, "listed twice"},
+	{"[dns]\nupstream = 1.1.1.1:x\n", 2, "not ADDR:PORT"},
+	{"[dns]\nthreads = 1000\n", 2, "threads must be a whole number from 0 to 256"},
+	{"[dns]\nthreads = -1\n", 2, "threads must be a whole number"},
+	{"[dns]\ntimeout_ms = 5\n", 2, "timeout_ms must be"},
+	{"[dns]\ncache_entries = 1e6\n", 2, "cache_entries must be"},
+	{"[dns]\ncache_max_mb = 99999999999999999999999\n", 2, "cache_max_mb must be"},
+	{"[dns]\nrate_limit_qps = 10 qps\n", 2, "rate_limit_qps must be"},
+	{"[dns]\nrate_limit_burst = 1000001\n", 2, "rate_limit_burst must be"},
+	{"[dns]\nstrip_ech = 2\n", 2, "strip_ech must be yes or no"},
+	{"[dns]\nblock_page_v4 = ::1\n", 2, "not an IPv4 address"},
+	{"[dns]\nblock_page_v6 = 127.0.0.1\n", 2, "not an IPv6 address"},
+	{"[dns]\nblock_page_v4 = 10.0.0\n", 2, "not an IPv4 address"},
+	{"[dns]\ntcp_idle_ms = 0\n", 2, "tcp_idle_ms must be"},
+	{"[dns]\nblock_ttl = 604801\n", 2, "block_ttl must be"},
+	/* [http] */
+	{"[http]\nlisten = 127.0.0.1:8080:1\n", 2, "not ADDR:PORT"},
+	{"[http]\nexplicit_listen = [::1\n", 2, "not ADDR:PORT"},
+	{"[http]\ntls_listen = 300.0.0.1\n", 2, "not ADDR:PORT"},
+	{"[http]\nblockpage_listen = x\n", 2, "not ADDR:PORT"},
+	{"[http]\nparent = 10.0.0.1\n", 2, "parent: '10.0.0.1' is not ADDR:PORT"},
+	{"[http]\nmax_conns = 0\n", 2, "max_conns must be"},
+	{"[http]\nmax_conns_per_client = x\n", 2, "max_conns_per_client must be"},
+	{"[http]\nhead_timeout_ms = 99\n", 2, "head_timeout_ms must be"},
+	{"[http]\nidle_timeout_ms = 86400001\n", 2, "idle_timeout_ms must be"},
+	{"[http]\nmax_head_bytes = 1023\n", 2, "max_head_bytes must be"},
+	{"[http]\nmax_line_bytes = 255\n", 2, "max_line_bytes must be"},
+	{"[http]\nmax_headers = 0\n", 2, "max_headers must be"},
+	{"[http]\nmax_head_bytes = 4096\nmax_line_bytes = 8192\n", 1,
+	 "max_line_bytes (8192) is larger than max_head_bytes (4096)"},
+	/* [sensor] */
+	{"[sensor]\ninterface = eth0 eth1\n", 2, "not an interface name"},
+	{"[sensor]\ninterface = averyveryverylongname\n", 2, "not an interface name"},
+	{"[sensor]\ninterface = eth0\ninterface = eth0\n", 3, "'eth0' is listed twice"},
+	{"[sensor]\npromiscuous = perhaps\n", 2, "promiscuous must be yes or no"},
+	{"[sensor]\nresolver = 10.0.0.1:53\n", 2, "not an IP address"},
+	{"[sensor]\nmax_flows = 15\n", 2, "max_flows must be"},
+	{"[sensor]\nflow_timeout_s = 0\n", 2, "flow_timeout_s must be"},
+	/* [journal] */
+	{"[journal]\nfsync_interval_ms = 60001\n", 2, "fsync_interval_ms must be"},
+	{"[journal]\nretention_days = 0\n", 2, "retention_days must be"},
+	{"[journal]\nmax_file_mb = 0\n", 2, "max_file_mb must be"},
+	{"[journal]\nqueue_events = 15\n", 2, "queue_events must be"},
+	{"[journal]\nsyslog = udp:logs.example.com:514\n", 2, "syslog must be off, local"},
+	{"[journal]\nsyslog = tcp:127.0.0.1\n", 2, "syslog must be off, local"},
+	{"[journal]\nsyslog = remote\n", 2, "syslog must be off, local"},
+	{"[journal]\nschool = "
+	 "0123456789012345678901234567890123456789012345678901234567890123456789"
+	 "0123456789012345678901234567890123456789012345678901234567890123456789\n",
+	 2, "school: longer than 128 bytes"},
+	/* [category NAME] and [allow] */
+	{"[category p]\nkind = maybe\nlist = a.list\n", 2, "kind must be block or bypass"},
+	{"[category p]\nlist = zip:a.list\n", 2, "unknown format 'zip'"},
+	{"[category p]\nlist = ?hosts:\n", 2, "the path is missing"},
+	{"[category p]\nlist = missing.list\n", 2, "list missing.list: No such file"},
+	{"[category p]\nlist = a.list/missing\n", 2, "list a.list/missing: Not a directory"},
+	{"[category p]\nlist = ut1:a.list\n", 2, "a ut1 list is a folder"},
+	{"[category p]\nlist = ut1dir\n", 2, "not a regular file (a UT1 folder needs ut1:)"},
+	{"[category p]\nlist = a.list\nlist = native:a.list\n", 3, "named twice here"},
+	{"[category p]\nlist = a.list\ntitle_zh = "
+	 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一\n",
+	 3, "title_zh: longer than 120 bytes"},
+	{"[allow]\nlist = nothere.list\n", 2, "list nothere.list: No such file"},
+	/* [timetable NAME] */
+	{"[timetable t]\ntimezone = Nowhere/City\n", 2, "timezone: 'Nowhere/City': unknown"},
+	{"[timetable t]\nweekdays = funday\n", 2, "weekdays: 'funday'"},
+	{"[timetable t]\ntime = 8:00-12:00\n", 2, "time: '8:00-12:00'"},
+	{"[timetable t]\ntime = 08:00-08:00\n", 2, "empty time range"},
+	{"[timetable t]\nholiday = 2026-02-30\n", 2, "holiday: '2026-02-30'"},
+	{"[timetable t]\nexam = 2026-07-10..2026-07-01\n", 2, "ends before it starts"},
+	{"[timetable t]\nexam = 2026-07-01 two words\n", 2, "label is one word"},
+	/* [group NAME] */
+	{"[group g]\nsubnet = 10.0.0.1/8\n", 2, "not ADDR/PREFIX"},
+	{"[group g]\nsubnet = 10.0.0.0/33\n", 2, "not ADDR/PREFIX"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsubnet = 10.0.0.0/8\n", 3, "listed twice"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nblock = nosuch\n", 3, "unknown category 'nosuch'"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nblock_scheduled = nosuch\ntimetable = t\n"
+	 "[timetable t]\n", 3, "unknown category 'nosuch'"},
+	{"[group g]\nsubnet = 10.0.0.0/8\ntimetable = nosuch\n", 3, "unknown timetable 'nosuch'"},
+	{"[category p]\nlist = a.list\n[group g]\nsubnet = 10.0.0.0/8\nblock_scheduled = p\n", 3,
+	 "block_scheduled needs a timetable"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nblock_mode = drop\n", 3, "block_mode must be"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nblock_mode = page\n", 1, "block_mode = page needs"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search = on\n", 3, "safe_search must be off"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search_google = x\n", 3,
+	 "safe_search_google must be"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search_bing = x\n", 3, "safe_search_bing must be"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search_youtube = x\n", 3,
+	 "safe_search_youtube must be"},
+	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search_duckduckgo = x\n", 3,
+	 "safe_search_duckduckgo must be"},
+	{"[group g]\nblock_mode = null\n", 1, "group 'g' has no subnet"},
+	{"[group a]\nsubnet = 10.0.0.0/8\n[group b]\nsubnet = 10.0.0.0/8\n", 3,
+	 "subnet 10.0.0.0/8 is also in group 'a'"},
+};
+
+START_TEST(test_reject)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct fx f;
+	fx_init(&f);
+	struct config *cfg = fx_load(&f, c->text);
+	if (cfg || !fx_has(&f, c->line, c->msg)) {
+		fprintf(stderr, "case %d: want line %u: %s\n", _i, c->line, c->msg);
+		fx_dump(&f);
+	}
+	ck_assert_ptr_null(cfg);
+	ck_assert(fx_has(&f, c->line, c->msg));
+	fx_free(&f);
+}
+END_TEST
+
+/* Messages go on after the first error: every bad line is reported in one run. */
+START_TEST(test_reject_all_at_once)
+{
+	struct fx f;
+	fx_init(&f);
+	struct config *cfg = fx_load(&f, "[dns]\nthreads = x\ntimeout_ms = y\n[bogus]\nfoo = 1\n"
+					 "[http]\nmax_conns = z\n");
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(f.d.errors, 4);
+	ck_assert(fx_has(&f, 2, "threads"));
+	ck_assert(fx_has(&f, 3, "timeout_ms"));
+	ck_assert(fx_has(&f, 4, "unknown section"));
+	ck_assert(fx_has(&f, 7, "max_conns")); /* keys in [bogus] are not reported again */
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_reject_files)
+{
+	struct diag d;
+	diag_init(&d);
+	ck_assert_ptr_null(config_load("/nonexistent/campusgate.conf", &d));
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "/nonexistent/campusgate.conf: cannot open"));
+	diag_free(&d);
+
+	struct fx f;
+	fx_init(&f);
+	size_t big = 1024 * 1024 + 10;
+	char *text = malloc(big + 1);
+	memset(text, '#', big);
+	text[big] = '\0';
+	ck_assert_ptr_null(fx_load(&f, text));
+	ck_assert_ptr_nonnull(strstr(f.d.msgs[0], "file larger than"));
+	free(text);
+
+	/* a NUL byte in the middle of a line */
+	char nul[] = "[dns]\nthreads = 1\n# x\0y\n";
+	free(f.conf);
+	f.conf = strdup(f.dir);
+	f.conf = realloc(f.conf, strlen(f.dir) + 16);
+	strcat(f.conf, "/nul.conf");
+	FILE *fp = fopen(f.conf, "wb");
+	fwrite(nul, 1, sizeof nul - 1, fp);
+	fclose(fp);
+	diag_free(&f.d);
+	ck_assert_ptr_null(config_load(f.conf, &f.d));
+	ck_assert(fx_has(&f, 3, "NUL byte"));
+
+	/* a line longer than the INI reader takes */
+	char line[400];
+	memset(line, 'a', sizeof line);
+	memcpy(line, "[journal]\nschool = ", 19);
+	line[sizeof line - 2] = '\n';
+	line[sizeof line - 1] = '\0';
+	ck_assert_ptr_null(fx_load(&f, line));
+	ck_assert(fx_has(&f, 2, "line longer than"));
+	fx_free(&f);
+}
+END_TEST
+
+/* Repeatable keys have limits; over them is an error, not a silent drop. */
+START_TEST(test_reject_too_many)
+{
+	struct fx f;
+	fx_init(&f);
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_adds(&b, "[dns]\n");
+	for (int i = 0; i < 65; i++)
+		sbuf_printf(&b, "listen = 127.0.0.1:%d\n", 1000 + i);
+	sbuf_adds(&b, "[sensor]\n");
+	for (int i = 0; i < 65; i++)
+		sbuf_printf(&b, "interface = eth%d\n", i);
+	for (int i = 0; i < 65; i++)
+		sbuf_printf(&b, "resolver = 10.0.0.%d\n", i);
+	sbuf_adds(&b, "[timetable t]\n");
+	for (int i = 0; i < 65; i++)
+		sbuf_printf(&b, "time = 08:%02d-09:00\n", i % 60);
+	for (int i = 0; i < 1001; i++)
+		sbuf_printf(&b, "holiday = %d-01-01\n", 2000 + i % 200);
+	sbuf_adds(&b, "[group g]\n");
+	for (int i = 0; i < 1025; i++)
+		sbuf_printf(&b, "subnet = 10.%d.%d.0/24\n", i / 256, i % 256);
+	sbuf_adds(&b, "block = ");
+	for (int i = 0; i < 65; i++)
+		sbuf_adds(&b, "p ");
+	sbuf_adds(&b, "\n");
+	for (int i = 0; i < 33; i++)
+		sbuf_printf(&b, "[category c%d]\nlist = a.list\n", i);
+	ck_assert_ptr_null(fx_load(&f, b.data));
+	ck_assert(fx_has(&f, 66, "listen: at most 64"));
+	ck_assert(fx_has(&f, 67 + 65, "interface: at most 64"));
+	ck_assert(fx_has(&f, 67 + 130, "resolver: at most 64"));
+	ck_assert(fx_has(&f, 68 + 195, "time: at most 64"));
+	ck_assert(fx_has(&f, 68 + 195 + 1001, "holiday: at most 1000"));
+	ck_assert(fx_has(&f, 69 + 195 + 1001 + 1025, "subnet: at most 1024"));
+	ck_assert(fx_has(&f, 70 + 195 + 1001 + 1025, "block: too many categories"));
+	ck_assert(fx_has(&f, 71 + 195 + 1001 + 1025 + 64, "too many categories (at most 32)"));
+	sbuf_free(&b);
+	fx_free(&f);
+}
+END_TEST
+
+/* With no zone files at all, a timetable that falls back to the school zone is refused. */
+START_TEST(test_reject_default_zone)
+{
+	struct fx f;
+	fx_init(&f);
+	setenv("TZDIR", f.dir, 1);
+	struct config *cfg = fx_load(&f, "[timetable t]\ntime = 08:00-09:00\n");
+	unsetenv("TZDIR");
+	ck_assert_ptr_null(cfg);
+	ck_assert(fx_has(&f, 1, "timetable 't': time zone Asia/Shanghai: unknown time zone"));
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_warnings_only)
+{
+	struct fx f;
+	fx_init(&f);
+	struct config *cfg = fx_load(&f, "[category p]\nlist = ?nothere.list\n"
+					 "list = ?hosts:no/such/dir/x\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(f.d.errors, 0);
+	ck_assert_uint_eq(f.d.warnings, 3);
+	ck_assert(fx_has(&f, 2, "warning: optional list nothere.list not found"));
+	ck_assert(fx_has(&f, 3, "warning: optional list no/such/dir/x not found"));
+	ck_assert(fx_has(&f, 1, "warning: category 'p' has no list"));
+	ck_assert_uint_eq(cfg->categories[0].n_lists, 0);
+	config_free(cfg);
+
+	/* errors already in diag from elsewhere do not fail this load */
+	diag_error(&f.d, "elsewhere", 1, "earlier problem");
+	size_t before = f.d.errors;
+	cfg = config_load(f.conf, &f.d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(f.d.errors, before);
+	config_free(cfg);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_load_values)
+{
+	struct fx f;
+	fx_init(&f);
+	const char *text =
+		"\xef\xbb\xbf# a comment\r\n"
+		"; another comment\n"
+		"[general]\n"
+		"  user = root   # trailing comment\n"
+		"allow_root = YES\n"
+		"timezone = America/New_York\n"
+		"language = en_US\n"
+		"pid_file = run/cg.pid\n"
+		"[dns]\n"
+		"listen = 127.0.0.1:5353\n"
+		"listen = [::1]\n"
+		"upstream = 192.0.2.53\n"
+		"threads = 4\n"
+		"timeout_ms = 1500\n"
+		"cache_entries = 0\n"
+		"cache_max_mb = 8\n"
+		"rate_limit_qps = 0\n"
+		"rate_limit_burst = 5\n"
+		"strip_ech = off\n"
+		"block_page_v4 = 192.0.2.80\n"
+		"block_page_v6 = 2001:db8::80\n"
+		"tcp_idle_ms = 2000\n"
+		"block_ttl = 300\n"
+		"[http]\n"
+		"listen = 127.0.0.1\n"
+		"explicit_listen = 127.0.0.1\n"
+		"tls_listen = [::1]\n"
+		"blockpage_listen = 127.0.0.1:8081\n"
+		"parent = 192.0.2.1:3128\n"
+		"max_conns = 10\n"
+		"max_conns_per_client = 2\n"
+		"head_timeout_ms = 500\n"
+		"idle_timeout_ms = 1000\n"
+		"max_head_bytes = 4096\n"
+		"max_line_bytes = 1024\n"
+		"max_headers = 20\n"
+		"[sensor]\n"
+		"interface = eth1\n"
+		"interface = enp0s31f6\n"
+		"promiscuous = no\n"
+		"resolver = 10.0.0.1\n"
+		"resolver = fd00::53\n"
+		"max_flows = 1000\n"
+		"flow_timeout_s = 30\n"
+		"[journal]\n"
+		"dir = /var/lib/campusgate/journal\n"
+		"fsync_interval_ms = 0\n"
+		"retention_days = 365\n"
+		"max_file_mb = 16\n"
+		"queue_events = 1024\n"
+		"syslog = udp:[::1]:514\n"
+		"school = 第一中学 No. 1 Middle School\n"
+		"[category porn]\n"
+		"title_zh = 色情\n"
+		"title_en = Pornography\n"
+		"list = a.list\n"
+		"list = ?hosts:b.hosts\n"
+		"list = ut1:ut1dir\n"
+		"[category doh]\n"
+		"kind = bypass\n"
+		"list = adblock:b.hosts\n"
+		"[allow]\n"
+		"list = a.list\n"
+		"[timetable day]\n"
+		"time = 08:00-12:00\n"
+		"time = 22:00-06:00\n"
+		"holiday = 2026-10-01..2026-10-07 national-day\n"
+		"exam = 2027-01-18\n"
+		"[timetable ny]\n"
+		"timezone = UTC\n"
+		"weekdays = sat,sun\n"
+		"[group students]\n"
+		"subnet = 10.0.0.0/8\n"
+		"subnet = fd00::/8\n"
+		"safe_search_youtube = moderate\n"
+		"safe_search = strict\n"
+		"block = porn\n"
+		"block_scheduled = doh, porn\n"
+		"timetable = day\n"
+		"block_mode = page\n"
+		"[group default]\n"
+		"block = porn doh\n"
+		"block_mode = refused\n"
+		"block =\n";
+	struct config *cfg = fx_load(&f, text);
+	if (!cfg)
+		fx_dump(&f);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(f.d.errors, 0);
+	ck_assert_uint_eq(f.d.warnings, 0);
+	ck_assert_str_eq(cfg->file, f.conf);
+	ck_assert_str_eq(cfg->dir, f.dir);
+	ck_assert_str_eq(cfg->user, "root");
+	ck_assert(cfg->allow_root);
+	ck_assert_str_eq(cfg->timezone, "America/New_York");
+	ck_assert_str_eq(cfg->language, "en");
+	char want[512];
+	snprintf(want, sizeof want, "%s/run/cg.pid", f.dir);
+	ck_assert_str_eq(cfg->pid_file, want);
+	/* dns: the file's listen lines replace the built-in one */
+	ck_assert_uint_eq(cfg->dns.n_listen, 2);
+	ck_assert_uint_eq(cfg->dns.listen[0].port, 5353);
+	ck_assert_uint_eq(cfg->dns.listen[1].port, 53);
+	ck_assert_uint_eq(cfg->dns.listen[1].addr.family, AF_INET6);
+	ck_assert_uint_eq(cfg->dns.n_upstream, 1);
+	ck_assert_uint_eq(cfg->dns.upstream[0].addr.a[3], 53);
+	ck_assert_uint_eq(cfg->dns.threads, 4);
+	ck_assert_uint_eq(cfg->dns.timeout_ms, 1500);
+	ck_assert_uint_eq(cfg->dns.cache_entries, 0);
+	ck_assert_uint_eq(cfg->dns.cache_max_bytes, 8u << 20);
+	ck_assert_uint_eq(cfg->dns.rate_limit_qps, 0);
+	ck_assert_uint_eq(cfg->dns.rate_limit_burst, 5);
+	ck_assert(!cfg->dns.strip_ech);
+	ck_assert_uint_eq(cfg->dns.block_page_v4.family, AF_INET);
+	ck_assert_uint_eq(cfg->dns.block_page_v4.a[3], 80);
+	ck_assert_uint_eq(cfg->dns.block_page_v6.family, AF_INET6);
+	ck_assert_uint_eq(cfg->dns.tcp_idle_ms, 2000);
+	ck_assert_uint_eq(cfg->dns.block_ttl, 300);
+	/* http: default ports per kind of listener */
+	ck_assert_uint_eq(cfg->http.listen[0].port, 80);
+	ck_assert_uint_eq(cfg->http.explicit_listen[0].port, 3128);
+	ck_assert_uint_eq(cfg->http.tls_listen[0].port, 443);
+	ck_assert_uint_eq(cfg->http.blockpage_listen[0].port, 8081);
+	ck_assert_uint_eq(cfg->http.parent.port, 3128);
+	ck_assert_uint_eq(cfg->http.max_conns, 10);
+	ck_assert_uint_eq(cfg->http.max_conns_per_client, 2);
+	ck_assert_uint_eq(cfg->http.head_timeout_ms, 500);
+	ck_assert_uint_eq(cfg->http.idle_timeout_ms, 1000);
+	ck_assert_uint_eq(cfg->http.max_head_bytes, 4096);
+	ck_assert_uint_eq(cfg->http.max_line_bytes, 1024);
+	ck_assert_uint_eq(cfg->http.max_headers, 20);
+	/* sensor */
+	ck_assert_uint_eq(cfg->sensor.n_interfaces, 2);
+	ck_assert_str_eq(cfg->sensor.interfaces[1], "enp0s31f6");
+	ck_assert(!cfg->sensor.promiscuous);
+	ck_assert_uint_eq(cfg->sensor.n_resolvers, 2);
+	ck_assert_uint_eq(cfg->sensor.resolvers[1].family, AF_INET6);
+	ck_assert_uint_eq(cfg->sensor.max_flows, 1000);
+	ck_assert_uint_eq(cfg->sensor.flow_timeout_s, 30);
+	/* journal */
+	ck_assert_str_eq(cfg->journal.dir, "/var/lib/campusgate/journal");
+	ck_assert_uint_eq(cfg->journal.fsync_interval_ms, 0);
+	ck_assert_uint_eq(cfg->journal.retention_days, 365);
+	ck_assert_uint_eq(cfg->journal.max_file_bytes, 16u << 20);
+	ck_assert_uint_eq(cfg->journal.queue_events, 1024);
+	ck_assert_str_eq(cfg->journal.syslog, "udp:[::1]:514");
+	ck_assert_str_eq(cfg->journal.school, "第一中学 No. 1 Middle School");
+	/* categories and lists */
+	ck_assert_uint_eq(cfg->n_categories, 2);
+	const struct cfg_category *porn = &cfg->categories[0], *doh = &cfg->categories[1];
+	ck_assert_str_eq(porn->title_zh, "色情");
+	ck_assert_int_eq(porn->kind, CATEGORY_BLOCK);
+	ck_assert_uint_eq(porn->n_lists, 3);
+	ck_assert_int_eq(porn->lists[0].format, LIST_NATIVE);
+	ck_assert_int_eq(porn->lists[1].format, LIST_HOSTS);
+	ck_assert_int_eq(porn->lists[2].format, LIST_UT1);
+	ck_assert_str_eq(porn->lists[1].name, "b.hosts");
+	snprintf(want, sizeof want, "%s/b.hosts", f.dir);
+	ck_assert_str_eq(porn->lists[1].path, want);
+	ck_assert_uint_eq(porn->lists[1].line, 57);
+	ck_assert_int_eq(doh->kind, CATEGORY_BYPASS);
+	ck_assert_int_eq(doh->lists[0].format, LIST_ADBLOCK);
+	ck_assert_str_eq(doh->title_en, "doh"); /* no title: the name */
+	ck_assert_str_eq(doh->title_zh, "doh");
+	ck_assert_uint_eq(cfg->n_allow, 1);
+	/* timetables: defaults for the zone (the school's) and weekdays (mon-fri) */
+	ck_assert_uint_eq(cfg->n_timetables, 2);
+	const struct cfg_timetable *day = &cfg->timetables[0];
+	ck_assert_str_eq(day->timezone, "America/New_York");
+	ck_assert_uint_eq(day->weekdays, 0x1f);
+	ck_assert_uint_eq(day->n_times, 2);
+	ck_assert_uint_eq(day->times[1].start, 22 * 60);
+	ck_assert_uint_eq(day->n_holidays, 1);
+	ck_assert_str_eq(day->holidays[0].label, "national-day");
+	ck_assert_uint_eq(day->n_extra, 1);
+	ck_assert_ptr_null(day->extra[0].label);
+	ck_assert_str_eq(cfg->timetables[1].timezone, "UTC");
+	ck_assert_uint_eq(cfg->timetables[1].weekdays, 0x60);
+	/* groups */
+	ck_assert_uint_eq(cfg->n_groups, 2);
+	const struct cfg_group *st = &cfg->groups[0], *def = &cfg->groups[1];
+	ck_assert_uint_eq(st->n_subnets, 2);
+	ck_assert_uint_eq(st->block_always, 1u << 0);
+	ck_assert_uint_eq(st->block_scheduled, (1u << 0) | (1u << 1));
+	ck_assert_int_eq(st->timetable, 0);
+	ck_assert_int_eq(st->block_mode, BLOCK_PAGE);
+	/* safe_search sets the engines not named one by one, whatever the order */
+	ck_assert_int_eq(st->safesearch_google, SAFESEARCH_STRICT);
+	ck_assert_int_eq(st->safesearch_bing, SAFESEARCH_STRICT);
+	ck_assert_int_eq(st->safesearch_duckduckgo, SAFESEARCH_STRICT);
+	ck_assert_int_eq(st->safesearch_youtube, SAFESEARCH_MODERATE);
+	/* default without subnets: everything, v4 and v6 */
+	ck_assert_uint_eq(def->n_subnets, 2);
+	ck_assert_uint_eq(def->subnets[0].prefix, 0);
+	ck_assert_uint_eq(def->subnets[0].addr.family, AF_INET);
+	ck_assert_uint_eq(def->subnets[1].addr.family, AF_INET6);
+	ck_assert_uint_eq(def->block_always, 3);
+	ck_assert_int_eq(def->timetable, -1);
+	ck_assert_int_eq(def->block_mode, BLOCK_REFUSED);
+	ck_assert_int_eq(def->safesearch_google, SAFESEARCH_OFF);
+
+	/* --blocklist on top of a file: a new category every group enforces */
+	char *extra = tu_write_file(f.dir, "extra.list", "example.edu\n");
+	ck_assert_int_eq(config_add_blocklist(cfg, extra, &f.d), 0);
+	ck_assert_int_eq(config_category_index(cfg, "blocklist"), 2);
+	ck_assert_uint_eq(cfg->groups[0].block_always, (1u << 0) | (1u << 2));
+	ck_assert_uint_eq(cfg->groups[1].block_always, 7);
+	free(extra);
+	config_free(cfg);
+	fx_free(&f);
+}
+END_TEST
+
+/* Built-in values stay when the file does not mention them; "off" clears. */
+START_TEST(test_load_minimal)
+{
+	struct fx f;
+	fx_init(&f);
+	struct config *cfg = fx_load(&f, "");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->dns.n_listen, 1);
+	ck_assert_uint_eq(cfg->dns.listen[0].port, 5300);
+	ck_assert_uint_eq(cfg->n_groups, 0);
+	ck_assert_uint_eq(cfg->http.n_listen, 0);
+	ck_assert_str_eq(cfg->timezone, "Asia/Shanghai");
+	config_free(cfg);
+	cfg = fx_load(&f, "[journal]\nsyslog = local\n[http]\nparent = 10.0.0.1:8080\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->journal.syslog, "local");
+	config_free(cfg);
+	cfg = fx_load(&f, "[journal]\nsyslog = off\n[http]\nparent = off\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(cfg->journal.syslog);
+	ck_assert_uint_eq(cfg->http.parent.port, 0);
+	config_free(cfg);
+	/* a config file in the current folder: paths resolve against "." */
+	struct diag d;
+	diag_init(&d);
+	char cwd[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(chdir(f.dir), 0);
+	free(tu_write_file(".", "here.conf", "[journal]\ndir = j\n"));
+	cfg = config_load("here.conf", &d);
+	ck_assert_int_eq(chdir(cwd), 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->dir, ".");
+	ck_assert_str_eq(cfg->journal.dir, "./j");
+	config_free(cfg);
+	diag_free(&d);
+	fx_free(&f);
+}
+END_TEST
+
 /* The shipped config loads as it is (the optional shared lists may be absent). */
 START_TEST(test_shipped_config)
 {
@@ -130,6 +744,16 @@ static Suite *config_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *load = tcase_create("load");
 	tcase_add_test(load, test_shipped_config);
+	tcase_add_test(load, test_load_values);
+	tcase_add_test(load, test_load_minimal);
+	tcase_add_test(load, test_warnings_only);
+	TCase *bad = tcase_create("reject");
+	tcase_add_loop_test(bad, test_reject, 0, (int)CG_ARRAY_LEN(bad_cases));
+	tcase_add_test(bad, test_reject_all_at_once);
+	tcase_add_test(bad, test_reject_files);
+	tcase_add_test(bad, test_reject_too_many);
+	tcase_add_test(bad, test_reject_default_zone);
+	suite_add_tcase(s, bad);
 	suite_add_tcase(s, load);
 	return s;
 }
