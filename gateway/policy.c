@@ -643,3 +643,26 @@ const struct cfg_category *policy_category(const struct policy *p, const char *n
 			return &p->cats[i];
 	return NULL;
 }
+
+/* --- names of request.h's enums (the request and verdict are the policy's seam) ------ */
+
+const char *proto_name(enum proto p)
+{
+	switch (p) {
+	case PROTO_DNS: return "dns";
+	case PROTO_HTTP: return "http";
+	case PROTO_TLS: return "tls";
+	case PROTO_SENSOR: return "sensor";
+	}
+	return "unknown";
+}
+
+const char *action_name(enum action a)
+{
+	switch (a) {
+	case ACTION_ALLOW: return "allow";
+	case ACTION_BLOCK: return "block";
+	case ACTION_OBSERVE: return "observe";
+	}
+	return "unknown";
+}
