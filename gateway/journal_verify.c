@@ -13,13 +13,6 @@
 
 #define DIGEST_MAX 100000 /* digest.log lines kept (one or two a day) */
 
-struct digest {
-	uint64_t last_seq;
-	uint8_t last_hash[JOURNAL_HASH_LEN];
-	char day[11];
-	unsigned long line;   /* in digest.log */
-};
-
 struct vstate {
 	struct journal_verify_result *res;
 	bool whole;                      /* from the start of the chain */
@@ -39,7 +32,7 @@ struct vstate {
 	const char *pend_file;
 	unsigned long pend_line;
 	bool pend_boundary;              /* the jump is at the start of a file */
-	struct digest *dg;
+	struct journal_digest *dg;
 	size_t ndg, dgi;
 };
 
@@ -62,11 +55,11 @@ static void bad(struct vstate *v, int status, const char *file, unsigned long li
 
 /* ---- digest.log -------------------------------------------------------------------- */
 
-/* One digest line: a flat JSON object of plain strings and numbers; 0 or -1. */
-static int digest_parse(const char *s, size_t len, struct digest *d)
+int journal_digest_parse(const char *s, size_t len, struct journal_digest *d)
 {
 	size_t i = 0;
 	bool have_seq = false, have_hash = false, have_day = false;
+	memset(d, 0, sizeof *d);
 	if (len < 2 || s[0] != '{' || s[len - 1] != '}')
 		return -1;
 	i = 1;
@@ -94,17 +87,25 @@ static int digest_parse(const char *s, size_t len, struct digest *d)
 			return -1;
 		if (i < len - 1 && s[i++] != ',')
 			return -1;
-		if (klen == 8 && memcmp(key, "last_seq", 8) == 0 && !str) {
-			char num[24];
+		uint64_t *num = NULL;
+		if (klen == 8 && memcmp(key, "last_seq", 8) == 0)
+			num = &d->last_seq;
+		else if (klen == 9 && memcmp(key, "first_seq", 9) == 0)
+			num = &d->first_seq;
+		else if (klen == 5 && memcmp(key, "count", 5) == 0)
+			num = &d->count;
+		if (num && !str) {
+			char buf[24];
 			unsigned long long v;
-			if (vlen == 0 || vlen >= sizeof num)
+			if (vlen == 0 || vlen >= sizeof buf)
 				return -1;
-			memcpy(num, val, vlen);
-			num[vlen] = '\0';
-			if (parse_uint(num, 1, UINT64_MAX, &v) < 0)
+			memcpy(buf, val, vlen);
+			buf[vlen] = '\0';
+			if (parse_uint(buf, 0, UINT64_MAX, &v) < 0)
 				return -1;
-			d->last_seq = v;
-			have_seq = true;
+			*num = v;
+			if (num == &d->last_seq)
+				have_seq = true;
 		} else if (klen == 9 && memcmp(key, "last_hash", 9) == 0 && str) {
 			if (journal_unhex(val, vlen, d->last_hash) < 0)
 				return -1;
@@ -125,7 +126,7 @@ static int digest_parse(const char *s, size_t len, struct digest *d)
 
 static int digest_cmp(const void *a, const void *b)
 {
-	const struct digest *x = a, *y = b;
+	const struct journal_digest *x = a, *y = b;
 	if (x->last_seq != y->last_seq)
 		return x->last_seq < y->last_seq ? -1 : 1;
 	return x->line < y->line ? -1 : x->line > y->line;
@@ -151,7 +152,7 @@ static int digest_load(struct vstate *v, const char *dir)
 		return rc;
 	}
 	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
-		struct digest d;
+		struct journal_digest d;
 		memset(&d, 0, sizeof d);
 		if (got < 0 && errno != EMSGSIZE) {
 			bad(v, 2, "digest.log", rd.lineno, "cannot read digest.log: %s",
@@ -161,7 +162,7 @@ static int digest_load(struct vstate *v, const char *dir)
 		}
 		if (got > 0 && !complete)
 			break; /* a digest being written, or cut by a crash */
-		if (got < 0 || digest_parse(line, len, &d) < 0) {
+		if (got < 0 || journal_digest_parse(line, len, &d) < 0) {
 			bad(v, 1, "digest.log", rd.lineno,
 			    JV_EDITED ": not a valid digest line");
 			rc = -1;
@@ -190,7 +191,7 @@ static void digest_check(struct vstate *v, uint64_t seq, const uint8_t *h, const
 	while (v->dgi < v->ndg && v->dg[v->dgi].last_seq < seq)
 		v->dgi++; /* before the checked range; gaps are caught by the sequence */
 	for (; v->dgi < v->ndg && v->dg[v->dgi].last_seq == seq; v->dgi++) {
-		const struct digest *d = &v->dg[v->dgi];
+		const struct journal_digest *d = &v->dg[v->dgi];
 		if (memcmp(d->last_hash, h, JOURNAL_HASH_LEN) != 0) {
 			bad(v, 1, file, line,
 			    JV_REWRITTEN ": the hash of seq %llu differs from the daily digest of "
@@ -370,7 +371,7 @@ void journal_verify(const char *dir, int32_t from_day, struct journal_verify_res
 	}
 	/* Digests past the end: the last lines or files are gone. */
 	for (; v.dgi < v.ndg; v.dgi++) {
-		const struct digest *d = &v.dg[v.dgi];
+		const struct journal_digest *d = &v.dg[v.dgi];
 		if (v.have_prev && d->last_seq > v.prev_seq) {
 			bad(&v, 1, v.prev_file, v.prev_line,
 			    JV_DELETED ": the journal ends at seq %llu, but the digest of %s "

@@ -29,6 +29,18 @@ struct journal_verify_result {
 #define JV_MISSING "file missing"
 #define JV_REWRITTEN "rewritten"
 
+/* One line of digest.log: the writer's daily digest (last hash and count of a day). */
+struct journal_digest {
+	char day[11];           /* "YYYY-MM-DD" */
+	uint64_t count, first_seq, last_seq;
+	uint8_t last_hash[JOURNAL_HASH_LEN];
+	unsigned long line;     /* in digest.log */
+};
+
+/* Parse one digest line (without its newline): a flat JSON object with day, count,
+ * first_seq, last_seq and last_hash. 0 or -1. */
+int journal_digest_parse(const char *s, size_t len, struct journal_digest *d);
+
 /* Check the chain and the sequence of every file in dir from day from_day on
  * (INT32_MIN: all, and then the chain must start at seq 1 or where a retention event
  * says it starts), and the daily digests in dir/digest.log against the lines. Stops at

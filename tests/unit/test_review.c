@@ -1,0 +1,465 @@
+/* Tests for review (durations, times, every filter, display widths, terminal cleaning,
+ * CSV quoting and formula neutralising, the three outputs) and report (counts, the
+ * timeline, text and HTML with hostile strings escaped, no external resources). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal_format.h"
+#include "report.h"
+#include "review.h"
+#include "testutil.h"
+#include "tz.h"
+#include "util.h"
+
+#define SEC 1000000LL
+#define T0 1764032400000000LL /* 2025-11-25T01:00:00Z = 09:00 in Shanghai */
+#define OFF8 (8 * 3600)
+
+static struct journal_record rec(int64_t t, const char *client, const char *group,
+				 const char *category, const char *action, const char *host)
+{
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.seq = 1;
+	r.time_us = t;
+	r.utc_offset = OFF8;
+	r.id = "abc123";
+	r.event = "hit";
+	r.proto = "dns";
+	r.client = client;
+	r.group = group;
+	r.category = category;
+	r.action = action;
+	r.host = host;
+	return r;
+}
+
+START_TEST(durations)
+{
+	int64_t us;
+	ck_assert_int_eq(review_parse_duration("12h", &us), 0);
+	ck_assert_int_eq(us, 12 * 3600 * SEC);
+	ck_assert_int_eq(review_parse_duration("90s", &us), 0);
+	ck_assert_int_eq(us, 90 * SEC);
+	ck_assert_int_eq(review_parse_duration("30m", &us), 0);
+	ck_assert_int_eq(us, 1800 * SEC);
+	ck_assert_int_eq(review_parse_duration("7d", &us), 0);
+	ck_assert_int_eq(us, 7 * 86400 * SEC);
+	ck_assert_int_eq(review_parse_duration("2w", &us), 0);
+	ck_assert_int_eq(us, 14 * 86400 * SEC);
+	const char *bad[] = { "", "h", "12", "12x", "-1h", "0h", "1.5h", "12hh", " 1h",
+			      "999999999999999d", "5300w", NULL };
+	for (int i = 0; bad[i]; i++)
+		ck_assert_msg(review_parse_duration(bad[i], &us) == -1, "%s accepted", bad[i]);
+	ck_assert_int_eq(review_parse_duration(NULL, &us), -1);
+}
+END_TEST
+
+START_TEST(times)
+{
+	const char *err;
+	struct tz *sh = tz_load("Asia/Shanghai", &err);
+	int64_t us;
+	ck_assert_ptr_nonnull(sh);
+	ck_assert_int_eq(review_parse_time("2025-11-25", sh, false, &us), 0);
+	ck_assert_int_eq(us, T0 - 9 * 3600 * SEC);
+	ck_assert_int_eq(review_parse_time("2025-11-25", sh, true, &us), 0);
+	ck_assert_int_eq(us, T0 + 15 * 3600 * SEC - 1);
+	ck_assert_int_eq(review_parse_time("2025-11-25T09:00", sh, false, &us), 0);
+	ck_assert_int_eq(us, T0);
+	ck_assert_int_eq(review_parse_time("2025-11-25 09:00", sh, true, &us), 0);
+	ck_assert_int_eq(us, T0 + 60 * SEC - 1);
+	ck_assert_int_eq(review_parse_time("2025-11-25 09:00:30", sh, false, &us), 0);
+	ck_assert_int_eq(us, T0 + 30 * SEC);
+	ck_assert_int_eq(review_parse_time("2025-11-25T09:00:00", NULL, false, &us), 0);
+	ck_assert_int_eq(us, T0 + 8 * 3600 * SEC);
+	ck_assert_int_eq(review_parse_time("2025-11-25T01:00:00Z", sh, false, &us), 0);
+	ck_assert_int_eq(us, T0);
+	ck_assert_int_eq(review_parse_time("2025-11-25T10:00:00+09:00", sh, false, &us), 0);
+	ck_assert_int_eq(us, T0);
+	const char *bad[] = { "", "2025", "2025-11-31", "2025-11-25T9:00", "2025-11-25T24:00",
+			      "2025-11-25T09:60", "2025-11-25T09:00:61", "2025-11-25X09:00",
+			      "2025-11-25T09:00:0", "yesterday", "2025-11-25T09:00:00+8", NULL };
+	for (int i = 0; bad[i]; i++)
+		ck_assert_msg(review_parse_time(bad[i], sh, false, &us) == -1, "%s accepted",
+			      bad[i]);
+	tz_free(sh);
+}
+END_TEST
+
+START_TEST(filters)
+{
+	struct review_filter f;
+	struct journal_record r = rec(T0, "10.1.2.3", "students", "gambling", "block",
+				      "Bet365.Example");
+	review_filter_init(&f);
+	ck_assert(review_match(&f, &r));
+	/* time */
+	f.from_us = T0 + 1;
+	ck_assert(!review_match(&f, &r));
+	f.from_us = T0;
+	f.to_us = T0;
+	ck_assert(review_match(&f, &r));
+	f.to_us = T0 - 1;
+	ck_assert(!review_match(&f, &r));
+	review_filter_init(&f);
+	/* category, group, action, proto, event, id: exact */
+	f.category = "gambling";
+	ck_assert(review_match(&f, &r));
+	f.category = "gamb";
+	ck_assert(!review_match(&f, &r));
+	review_filter_init(&f);
+	f.group = "teachers";
+	ck_assert(!review_match(&f, &r));
+	f.group = "students";
+	ck_assert(review_match(&f, &r));
+	f.action = "observe";
+	ck_assert(!review_match(&f, &r));
+	f.action = "block";
+	f.proto = "dns";
+	f.event = "hit";
+	f.id = "abc123";
+	ck_assert(review_match(&f, &r));
+	f.id = "abc12";
+	ck_assert(!review_match(&f, &r));
+	review_filter_init(&f);
+	/* host: substring, case-insensitive */
+	f.host = "bet365";
+	ck_assert(review_match(&f, &r));
+	f.host = "EXAMPLE";
+	ck_assert(review_match(&f, &r));
+	f.host = "example.com";
+	ck_assert(!review_match(&f, &r));
+	f.host = "";
+	ck_assert(review_match(&f, &r));
+	r.host = NULL;
+	f.host = "x";
+	ck_assert(!review_match(&f, &r));
+	r.host = "a";
+	review_filter_init(&f);
+	/* client: address or subnet */
+	ck_assert_int_eq(review_filter_client(&f, "10.1.0.0/16"), 0);
+	ck_assert(review_match(&f, &r));
+	ck_assert_int_eq(review_filter_client(&f, "10.2.0.0/16"), 0);
+	ck_assert(!review_match(&f, &r));
+	ck_assert_int_eq(review_filter_client(&f, "10.1.2.3"), 0);
+	ck_assert(review_match(&f, &r));
+	ck_assert_int_eq(review_filter_client(&f, "2001:db8::/32"), 0);
+	ck_assert(!review_match(&f, &r));
+	r.client = "2001:db8::7";
+	ck_assert(review_match(&f, &r));
+	r.client = "not-an-address";
+	ck_assert(!review_match(&f, &r));
+	r.client = NULL;
+	ck_assert(!review_match(&f, &r));
+	ck_assert_int_eq(review_filter_client(&f, "10.1.2.3/16"), -1);
+	ck_assert_int_eq(review_filter_client(&f, "10.1.2"), -1);
+	ck_assert_int_eq(review_filter_client(&f, NULL), -1);
+	enum review_format fmt;
+	ck_assert_int_eq(review_parse_format("csv", &fmt), 0);
+	ck_assert_int_eq(fmt, REVIEW_CSV);
+	ck_assert_int_eq(review_parse_format("jsonl", &fmt), 0);
+	ck_assert_int_eq(fmt, REVIEW_JSON);
+	ck_assert_int_eq(review_parse_format("table", &fmt), 0);
+	ck_assert_int_eq(fmt, REVIEW_TABLE);
+	ck_assert_int_eq(review_parse_format("xml", &fmt), -1);
+	ck_assert_int_eq(review_parse_format(NULL, &fmt), -1);
+}
+END_TEST
+
+START_TEST(widths_and_cleaning)
+{
+	struct sbuf b;
+	ck_assert_uint_eq(review_text_width("abc"), 3);
+	ck_assert_uint_eq(review_text_width("时间"), 4);
+	ck_assert_uint_eq(review_text_width("ｅ"), 2); /* full-width */
+	ck_assert_uint_eq(review_text_width("e\xcc\x81"), 1); /* e + combining acute */
+	ck_assert_uint_eq(review_text_width(""), 0);
+	sbuf_init(&b);
+	ck_assert_uint_eq(review_text_clean(&b, "a\x1b[31mb\x7f\xc2\x9b\n", 80), 10);
+	ck_assert_str_eq(b.data, "a?[31mb???");
+	sbuf_reset(&b);
+	review_text_clean(&b, "evil\xe2\x80\xaetxt.exe", 80); /* U+202E right-to-left override */
+	ck_assert_str_eq(b.data, "evil?txt.exe");
+	sbuf_reset(&b);
+	ck_assert_uint_eq(review_text_clean(&b, "abcdefghij", 5), 5);
+	ck_assert_str_eq(b.data, "abcd\xe2\x80\xa6");
+	sbuf_reset(&b);
+	ck_assert_uint_eq(review_text_clean(&b, "中文域名测试", 5), 5); /* 2 + 2 + … */
+	ck_assert_str_eq(b.data, "中文\xe2\x80\xa6");
+	sbuf_reset(&b);
+	ck_assert_uint_eq(review_text_clean(&b, "中文", 4), 4);
+	ck_assert_str_eq(b.data, "中文");
+	sbuf_free(&b);
+}
+END_TEST
+
+START_TEST(csv_fields)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain.example", "plain.example" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "line\nbreak", "\"line\nbreak\"" },
+		{ "cr\rhere", "\"cr\rhere\"" },
+		{ "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+		{ "+1", "\"'+1\"" },
+		{ "-2+3", "\"'-2+3\"" },
+		{ "@SUM(A1)", "\"'@SUM(A1)\"" },
+		{ "\tx", "\"'\tx\"" },
+		{ "a=b", "a=b" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(cases); i++) {
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_adds(&b, "");
+		review_csv_field(&b, cases[i].in);
+		ck_assert_str_eq(b.data, cases[i].out);
+		sbuf_free(&b);
+	}
+}
+END_TEST
+
+static char *run_out(enum review_format fmt, enum lang l, const struct journal_record *rs,
+		     size_t n, uint64_t *rows)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct review_out *o = review_out_new(f, fmt, l);
+	for (size_t i = 0; i < n; i++)
+		review_out_row(o, &rs[i], "{\"line\":1}", 10);
+	*rows = review_out_end(o);
+	fclose(f);
+	return buf;
+}
+
+/* The display column at which the n-th column (0-based) of a table line starts. */
+static size_t col_start(const char *line, int n)
+{
+	char *copy = xstrdup(line);
+	size_t w = 0;
+	char *p = copy;
+	for (int i = 0; i < n; i++) {
+		char *sp = strstr(p, "  ");
+		ck_assert_ptr_nonnull(sp);
+		while (sp[0] == ' ')
+			sp++;
+		char save = *sp;
+		*sp = '\0';
+		w += review_text_width(p);
+		*sp = save;
+		p = sp;
+	}
+	free(copy);
+	return w;
+}
+
+START_TEST(table_aligned_zh)
+{
+	struct journal_record rs[3] = {
+		rec(T0, "10.1.2.3", "学生", "gambling", "block", "a.example"),
+		rec(T0 + SEC, "2001:db8::1234", "teachers", "porn", "block", "b.example"),
+		rec(T0 + 2 * SEC, "10.9.9.9", "g", "赌博", "observe", "坏\x1b]0;x\x07.example"),
+	};
+	rs[1].path = "/x";
+	uint64_t rows;
+	char *out = run_out(REVIEW_TABLE, LANG_ZH, rs, 3, &rows);
+	ck_assert_uint_eq(rows, 3);
+	ck_assert_ptr_null(strchr(out, '\x1b'));
+	ck_assert_ptr_null(strchr(out, '\x07'));
+	ck_assert_ptr_nonnull(strstr(out, "时间"));
+	ck_assert_ptr_nonnull(strstr(out, "主机/路径"));
+	ck_assert_ptr_nonnull(strstr(out, "2025-11-25 09:00:01"));
+	ck_assert_ptr_nonnull(strstr(out, "b.example/x"));
+	ck_assert_ptr_nonnull(strstr(out, "（共 3 条事件）"));
+	/* Every row's columns start at the header's display columns. */
+	char *lines[5];
+	int n = 0;
+	for (char *s = strtok(out, "\n"); s && n < 5; s = strtok(NULL, "\n"))
+		lines[n++] = s;
+	ck_assert_int_eq(n, 5);
+	for (int c = 1; c < 7; c++) {
+		size_t want = col_start(lines[0], c);
+		for (int i = 1; i < 4; i++)
+			ck_assert_msg(col_start(lines[i], c) == want, "row %d column %d at %zu, not %zu",
+				      i, c, col_start(lines[i], c), want);
+	}
+	free(out);
+	out = run_out(REVIEW_TABLE, LANG_EN, rs, 0, &rows);
+	ck_assert_ptr_nonnull(strstr(out, "TIME"));
+	ck_assert_ptr_nonnull(strstr(out, "(0 events)"));
+	free(out);
+}
+END_TEST
+
+START_TEST(table_streams_past_window)
+{
+	size_t n = REVIEW_TABLE_WINDOW + 50;
+	struct journal_record *rs = xcalloc(n, sizeof *rs);
+	for (size_t i = 0; i < n; i++)
+		rs[i] = rec(T0, "10.0.0.1", "g", "c", "block", "h.example");
+	rs[n - 1].group = "a-much-longer-group-name-than-before";
+	uint64_t rows;
+	char *out = run_out(REVIEW_TABLE, LANG_EN, rs, n, &rows);
+	ck_assert_uint_eq(rows, n);
+	/* The late wide cell is cut to the fixed width, the grid holds. */
+	ck_assert_ptr_null(strstr(out, "a-much-longer"));
+	ck_assert_ptr_nonnull(strstr(out, "a-mu\xe2\x80\xa6  "));
+	free(out);
+	free(rs);
+}
+END_TEST
+
+START_TEST(json_and_csv_outputs)
+{
+	struct journal_record r = rec(T0, "10.1.2.3", "g", "gambling", "block",
+				      "=cmd|' /C calc'!A0,\"x\"\n");
+	r.rule_file = "lists/g.list";
+	r.rule_line = 12;
+	r.rule_text = "@bad";
+	r.reason = "-why";
+	uint64_t rows;
+	char *out = run_out(REVIEW_JSON, LANG_EN, &r, 1, &rows);
+	ck_assert_str_eq(out, "{\"line\":1}\n");
+	free(out);
+	out = run_out(REVIEW_CSV, LANG_EN, &r, 1, &rows);
+	ck_assert_uint_eq(rows, 1);
+	const char *nl = strstr(out, "\r\n");
+	ck_assert_ptr_nonnull(nl);
+	ck_assert(strncmp(out, "time,seq,id,event,proto,action,client,", 38) == 0);
+	ck_assert_str_eq(nl + 2, "2025-11-25T09:00:00.000000+08:00,1,abc123,hit,dns,block,"
+				 "10.1.2.3,,,g,\"'=cmd|' /C calc'!A0,\"\"x\"\"\n\",,,gambling,"
+				 "lists/g.list,12,\"'@bad\",,\"'-why\"\r\n");
+	free(out);
+}
+END_TEST
+
+START_TEST(report_counts_text_and_html)
+{
+	struct report *rp = report_new("<b>第一中学</b>", T0 - 3600 * SEC, T0 + 3 * 3600 * SEC - 1,
+				       OFF8, 2);
+	struct journal_record rs[] = {
+		rec(T0, "10.0.0.1", "students", "gambling", "block", "bet.example"),
+		rec(T0 + 60 * SEC, "10.0.0.1", "students", "gambling", "block", "bet.example"),
+		rec(T0 + 3600 * SEC, "10.0.0.2", "teachers", "porn", "observe",
+		    "<script>alert(1)</script>"),
+		rec(T0 + 7200 * SEC, "10.0.0.3", "st\"'&x", "doh", "bypass", "z.example"),
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(rs); i++)
+		report_add(rp, &rs[i]);
+	struct journal_verify_result vr;
+	memset(&vr, 0, sizeof vr);
+	vr.status = 1;
+	snprintf(vr.file, sizeof vr.file, "2025-11-25.jsonl");
+	vr.line = 3;
+	snprintf(vr.what, sizeof vr.what, "edited: <img src=x>");
+	report_set_verify(rp, &vr);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_text(rp, f, LANG_ZH);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "安全日志事件报告"));
+	ck_assert_ptr_nonnull(strstr(buf, "事件总数：4"));
+	ck_assert_ptr_nonnull(strstr(buf, "时间线（每小时）"));
+	ck_assert_ptr_nonnull(strstr(buf, "11-25 08:00"));
+	ck_assert_ptr_nonnull(strstr(buf, "11-25 11:00"));
+	ck_assert_ptr_nonnull(strstr(buf, "已被篡改"));
+	ck_assert_ptr_nonnull(strstr(buf, "2025-11-25.jsonl:3"));
+	/* top 2: the third client is not listed */
+	ck_assert_ptr_nonnull(strstr(buf, "10.0.0.1"));
+	ck_assert_ptr_null(strstr(buf, "10.0.0.3"));
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	report_html(rp, f, LANG_EN);
+	fclose(f);
+	ck_assert(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
+	ck_assert_ptr_nonnull(strstr(buf, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(buf, "Content-Security-Policy"));
+	ck_assert_ptr_nonnull(strstr(buf, "<svg "));
+	ck_assert_ptr_nonnull(strstr(buf, "&lt;b&gt;第一中学&lt;/b&gt;"));
+	ck_assert_ptr_nonnull(strstr(buf, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	ck_assert_ptr_nonnull(strstr(buf, "st&quot;&#39;&amp;x"));
+	ck_assert_ptr_nonnull(strstr(buf, "edited: &lt;img src=x&gt;"));
+	ck_assert_ptr_null(strstr(buf, "<script"));
+	ck_assert_ptr_null(strstr(buf, "<img"));
+	ck_assert_ptr_null(strstr(buf, "<b>第一中学"));
+	ck_assert_ptr_null(strstr(buf, " src=\""));
+	ck_assert_ptr_null(strstr(buf, " href=\""));
+	ck_assert_ptr_null(strstr(buf, "url("));
+	ck_assert_ptr_nonnull(strstr(buf, "<td>gambling</td><td class=n>2</td><td class=n>50.0"));
+	/* four hourly bars, heights by count: 2, 1, 1 and the empty first hour */
+	int bars = 0;
+	for (char *p = buf; (p = strstr(p, "<rect ")) != NULL; p++)
+		bars++;
+	ck_assert_int_eq(bars, 4);
+	ck_assert_ptr_nonnull(strstr(buf, "<title>11-25 09:00: 2</title>"));
+	ck_assert_ptr_nonnull(strstr(buf, "<title>11-25 08:00: 0</title>"));
+	free(buf);
+	report_free(rp);
+}
+END_TEST
+
+START_TEST(report_digests_and_day_buckets)
+{
+	char *dir = tu_tmpdir();
+	free(tu_write_file(dir, "digest.log",
+			   "{\"day\":\"2025-11-20\",\"count\":5,\"first_seq\":1,\"last_seq\":5,"
+			   "\"last_hash\":\"" "00000000000000000000000000000000"
+			   "00000000000000000000000000000000" "\"}\n"
+			   "{\"day\":\"2025-11-25\",\"count\":7,\"first_seq\":6,\"last_seq\":12,"
+			   "\"last_hash\":\"" "abababababababababababababababab"
+			   "abababababababababababababababab" "\"}\n"
+			   "garbage\n"));
+	/* 40 days: bars per day, not per hour */
+	struct report *rp = report_new(NULL, T0 - 2 * 86400 * SEC, T0 + 40 * 86400 * SEC, OFF8,
+				       0);
+	report_set_digests(rp, dir);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_text(rp, f, LANG_EN);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "Timeline (per day)"));
+	ck_assert_ptr_nonnull(strstr(buf, "2025-11-25  7 events  seq 6..12  last hash abab"));
+	ck_assert_ptr_null(strstr(buf, "2025-11-20  5 events"));
+	ck_assert_ptr_nonnull(strstr(buf, "Integrity: not checked"));
+	free(buf);
+	report_free(rp);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("review");
+	TCase *tc = tcase_create("filters");
+	tcase_add_test(tc, durations);
+	tcase_add_test(tc, times);
+	tcase_add_test(tc, filters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("outputs");
+	tcase_add_test(tc, widths_and_cleaning);
+	tcase_add_test(tc, csv_fields);
+	tcase_add_test(tc, table_aligned_zh);
+	tcase_add_test(tc, table_streams_past_window);
+	tcase_add_test(tc, json_and_csv_outputs);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("report");
+	tcase_add_test(tc, report_counts_text_and_html);
+	tcase_add_test(tc, report_digests_and_day_buckets);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(suite(), NULL);
+}
