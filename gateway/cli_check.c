@@ -253,6 +253,8 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 	if (by_client) {
 		const struct cg_subnet *net = check_subnet(g, client);
 		addr_str(client, abuf);
+		if (net && net->prefix == 0)
+			net = NULL; /* the default group's implied 0.0.0.0/0 or ::/0 */
 		if (net)
 			printf(T(l, "  (client %s is in %s/%u, its longest matching subnet)\n",
 				 "  （客户端 %s 属于 %s/%u，最长匹配子网）\n"),
