@@ -130,10 +130,17 @@ START_TEST(shipped_lists_have_no_bad_lines)
 {
 	/* The team's own lists must be clean; the optional third-party lists may carry
 	 * lines our parser rejects (they are counted, reported and skipped). */
-	for (size_t i = 0; i < build_diag.n; i++)
-		ck_assert_msg(strncmp(build_diag.msgs[i], "blocklists/", 11) != 0 &&
-				      strstr(build_diag.msgs[i], "/blocklists/") == NULL,
-			      "a shipped list has a bad line: %s", build_diag.msgs[i]);
+	unsigned ours = 0;
+	for (size_t i = 0; i < build_diag.n; i++) {
+		const char *m = build_diag.msgs[i];
+		if (strstr(m, "shared/data/") != NULL)
+			continue;
+		if (strncmp(m, "blocklists/", 11) == 0 || strstr(m, "/blocklists/") != NULL) {
+			fprintf(stderr, "shipped list: %s\n", m);
+			ours++;
+		}
+	}
+	ck_assert_msg(ours == 0, "%u bad lines in the shipped lists (listed above)", ours);
 	struct policy_stats st;
 	policy_get_stats(pol, &st);
 	ck_assert_uint_gt(st.domains, 100);
