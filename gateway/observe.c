@@ -132,7 +132,7 @@ static void journal_obs(struct observer *o, const struct observation *ob,
 	char *path = req->path ? xstrndup(req->path, req->path_len) : NULL;
 	ev.path = path;
 	ev.time_us = ob->time_us;
-	ev.action = action_name(ACTION_OBSERVE);
+	ev.action = "observe";
 	ev.event = event;
 	ev.reason = reason;
 	if (ob->dns)

@@ -4,6 +4,9 @@
 
 #include "config.h"
 #include "journal.h"
+#include "inspect.h"
+#include "observe.h"
+#include "policy.h"
 
 struct sensor_server;
 
@@ -22,5 +25,19 @@ void sensor_server_reload(struct sensor_server *s, const struct config *cfg);
 
 /* Stop serving, join threads, close sockets, free. */
 void sensor_server_stop(struct sensor_server *s);
+
+/* What an offline run saw (campusgate sensor --read). */
+struct sensor_report {
+	struct inspect_stats in;
+	struct observer_stats obs;
+};
+
+/* Read a capture file (pcap or pcapng) through the packet path: decide each request with
+ * policy p (NULL: no decisions) using cfg's sensor settings (NULL: defaults), journal
+ * hits and bypass attempts to j (NULL: none), call print for each when set. Fills *rep.
+ * 0, or -1 with a message in err (at least 512 bytes) when the file cannot be read. */
+int sensor_read_file(const char *path, const struct config *cfg, const struct policy *p,
+		     struct journal *j, observer_print_cb print, void *print_arg,
+		     struct sensor_report *rep, char *err);
 
 #endif
