@@ -53,10 +53,14 @@ done
 [ "$found" -gt 0 ] || { echo "no category imported" >&2; rm -rf "$release"; exit 1; }
 
 echo "checking $release"
-if ! "$tool" lists check --format ut1 "$release"/*/; then
-	echo "the new lists do not load; keeping the current ones ($release left for inspection)" >&2
+# lists check: 0 clean, 1 some bad lines (reported, skipped when loading), 2 unreadable.
+rc=0
+"$tool" lists check -q --format ut1 "$release"/*/ || rc=$?
+if [ "$rc" -ge 2 ]; then
+	echo "the new lists cannot be read; keeping the current ones ($release left for inspection)" >&2
 	exit 1
 fi
+[ "$rc" -eq 1 ] && echo "note: some lines were rejected (listed above); they are skipped when loading"
 ln -sfn "$release" "$state/current.new"
 mv -T "$state/current.new" "$state/current"
 echo "now using $release ($found categories); run: campusgate reload"
