@@ -116,6 +116,19 @@ static int jp_string(struct jp *p, const char **out, size_t *out_len)
 			p->err = "unterminated string";
 			return -1;
 		}
+		/* A run of plain ASCII is copied at once. */
+		size_t run = p->pos;
+		while (run < p->len && (unsigned char)p->s[run] >= 0x20 &&
+		       (unsigned char)p->s[run] < 0x80 && p->s[run] != '"' && p->s[run] != '\\')
+			run++;
+		if (run > p->pos) {
+			if (n + (run - p->pos) + 1 > room)
+				goto full;
+			memcpy(o + n, p->s + p->pos, run - p->pos);
+			n += run - p->pos;
+			p->pos = run;
+			continue;
+		}
 		unsigned char c = (unsigned char)p->s[p->pos];
 		if (c == '"') {
 			p->pos++;
@@ -238,6 +251,38 @@ static const char *const field_names[F_COUNT] = {
 	"start_seq", "start_prev", "prev", "hash",
 };
 
+/* The field named key (F_COUNT: none); the writer's order makes hint the usual answer. */
+static int field_find(const char *key, int hint)
+{
+	for (int f = hint; f < F_COUNT; f++)
+		if (strcmp(key, field_names[f]) == 0)
+			return f;
+	for (int f = 0; f < hint && f < F_COUNT; f++)
+		if (strcmp(key, field_names[f]) == 0)
+			return f;
+	return F_COUNT;
+}
+
+/* Lowercase hex only, as journal_unhex: 0 or -1. */
+static int hash_decode(const char *s, size_t len, uint8_t h[JOURNAL_HASH_LEN])
+{
+	/* The digit's value + 1; 0 for a byte that is not a lowercase hex digit. */
+	static const signed char val[256] = {
+		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+		['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+		['e'] = 15, ['f'] = 16,
+	};
+	if (len != 2 * JOURNAL_HASH_LEN)
+		return -1;
+	int bad = 0;
+	for (size_t i = 0; i < JOURNAL_HASH_LEN; i++) {
+		int hi = val[(unsigned char)s[2 * i]] - 1, lo = val[(unsigned char)s[2 * i + 1]] - 1;
+		bad |= hi | lo;
+		h[i] = (uint8_t)((hi & 15) << 4 | (lo & 15));
+	}
+	return bad < 0 ? -1 : 0;
+}
+
 static const char **str_field(struct journal_record *r, int f)
 {
 	switch (f) {
@@ -308,6 +353,7 @@ int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 {
 	struct jp p = { .s = line, .len = len, .arena = arena, .arena_len = arena_len };
 	bool seen[F_COUNT] = { false };
+	int hint = 0;
 	memset(r, 0, sizeof *r);
 	if (len > 0 && line[len - 1] == '\n')
 		p.len--;
@@ -323,10 +369,8 @@ int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 		size_t klen;
 		if (jp_string(&p, &key, &klen) < 0 || jp_expect(&p, ':') < 0)
 			goto fail;
-		int f;
-		for (f = 0; f < F_COUNT; f++)
-			if (strcmp(key, field_names[f]) == 0)
-				break;
+		int f = field_find(key, hint);
+		hint = f + 1;
 		p.used -= klen + 1; /* keys need not stay in the arena */
 		if (f == F_COUNT) {
 			p.err = "unknown field";
@@ -359,7 +403,7 @@ int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 		case F_HASH:
 			if (jp_string(&p, &sv, &sl) < 0)
 				goto fail;
-			if (journal_unhex(sv, sl, f == F_PREV ? r->prev : r->hash) < 0) {
+			if (hash_decode(sv, sl, f == F_PREV ? r->prev : r->hash) < 0) {
 				p.err = "bad hash";
 				goto fail;
 			}
@@ -574,6 +618,27 @@ void journal_reader_close(struct journal_reader *rd)
 
 /* ---- scanning a time range ---------------------------------------------------------- */
 
+/* The time of a line as the writer starts it ({"seq":N,"time":"..."), without parsing
+ * the rest: 0, or -1 when the line does not start that way (then it is parsed fully). */
+static int quick_time(const char *line, size_t len, int64_t *us)
+{
+	static const char key[] = ",\"time\":\"";
+	const size_t klen = sizeof key - 1;
+	size_t i = 7; /* after {"seq": */
+	int32_t off;
+	if (len < 40 || memcmp(line, "{\"seq\":", 7) != 0)
+		return -1;
+	while (i < 28 && line[i] >= '0' && line[i] <= '9')
+		i++;
+	if (i + klen > len || memcmp(line + i, key, klen) != 0)
+		return -1;
+	i += klen;
+	const char *end = memchr(line + i, '"', len - i < 48 ? len - i : 48);
+	if (!end)
+		return -1;
+	return journal_parse_time(line + i, (size_t)(end - (line + i)), us, &off);
+}
+
 int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_fn fn,
 		 void *ctx, uint64_t *bad, const char **err)
 {
@@ -610,6 +675,9 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_f
 					(*bad)++;
 				continue;
 			}
+			int64_t t;
+			if (quick_time(line, len, &t) == 0 && (t < from_us || t > to_us))
+				continue; /* out of range: the full parse is not needed */
 			if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1,
 					       &perr) < 0) {
 				if (bad)
