@@ -487,7 +487,7 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 		*category = dm.category;
 		return true;
 	}
-	if (!sets->pat)
+	if (!sets->pat || patset_count(sets->pat) == 0)
 		return false;
 	bool hit = patset_match(sets->pat, s->host, s->host_len, mask, &pm);
 	if (!hit && s->url_len > 0)

@@ -106,6 +106,14 @@ run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 "http://www.news.example:
 has "lists/gambling.list:3: news.example/casino/"; has "URL prefix"
 run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 news.example/casino/
 run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 news.example
+run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 "HTTPS://user:pw@News.Example:8443/casino/#frag"
+has "host:      news.example  path /casino/"
+run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 "news.example?casino/"
+has "path /?casino/"
+run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 "http://[2001:db8::1]:80/casino/"
+has "host:      2001:db8::1  path /casino/"
+run 2 check "${C[@]}" "${SCHOOL[@]}" "http://[2001:db8::1/"
+has "bad IPv6 literal"
 # A pattern, and a Unicode name listed as punycode.
 run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 caipiao88.cn
 has "lists/gambling.list:4:"; has "pattern"

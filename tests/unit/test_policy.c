@@ -662,6 +662,20 @@ START_TEST(swap_under_load)
 }
 END_TEST
 
+START_TEST(enum_names)
+{
+	ck_assert_str_eq(action_name(ACTION_ALLOW), "allow");
+	ck_assert_str_eq(action_name(ACTION_BLOCK), "block");
+	ck_assert_str_eq(action_name(ACTION_OBSERVE), "observe");
+	ck_assert_str_eq(action_name((enum action)42), "unknown");
+	ck_assert_str_eq(proto_name(PROTO_DNS), "dns");
+	ck_assert_str_eq(proto_name(PROTO_HTTP), "http");
+	ck_assert_str_eq(proto_name(PROTO_TLS), "tls");
+	ck_assert_str_eq(proto_name(PROTO_SENSOR), "sensor");
+	ck_assert_str_eq(proto_name((enum proto)42), "unknown");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -680,6 +694,7 @@ int main(void)
 	tcase_add_test(tc, bad_lines_and_missing_lists);
 	tcase_add_test(tc, swap_keeps_held_snapshot_valid);
 	tcase_add_test(tc, swap_under_load);
+	tcase_add_test(tc, enum_names);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
