@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define QUEUE_DEFAULT 65536
 #define FSYNC_DEFAULT_MS 1000
 #define DROP_LOG_INTERVAL_NS 10000000000ull
+#define SLOT_KEEP_BYTES 2048 /* a slot's arena above this is freed once written */
 
 /* The string fields of an event, in the order a queue slot keeps them. */
 enum { S_MAC, S_CNAME, S_GROUP, S_HOST, S_PATH, S_QTYPE, S_CATEGORY, S_ACTION, S_EVENT,
@@ -137,7 +139,8 @@ static void slot_put(struct qslot *q, int f, const char *s, size_t n)
 		n = strnlen(s, str_cap[f]);
 	if (n > str_cap[f])
 		n = str_cap[f];
-	size_t need = q->used + 3 * n + 1;
+	bool has_nul = memchr(s, '\0', n) != NULL;
+	size_t need = q->used + (has_nul ? 3 * n : n) + 1;
 	if (need > q->cap) {
 		size_t c = q->cap ? q->cap : 256;
 		while (c < need)
@@ -147,7 +150,7 @@ static void slot_put(struct qslot *q, int f, const char *s, size_t n)
 	}
 	q->off[f] = (uint32_t)q->used;
 	char *o = q->arena + q->used;
-	if (!memchr(s, '\0', n)) {
+	if (!has_nul) {
 		memcpy(o, s, n);
 		o += n;
 	} else {
@@ -228,6 +231,9 @@ static void abs_deadline(struct timespec *ts, uint64_t from_mono_ns, uint64_t de
 static void *writer_main(void *arg)
 {
 	struct journal *j = arg;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are the main thread's */
 	uint64_t last_sync = now_mono_ns();
 	pthread_mutex_lock(&j->mu);
 	for (;;) {
@@ -253,6 +259,12 @@ static void *writer_main(void *arg)
 			char client[CG_ADDR_STRLEN];
 			slot_record(q, &r, client);
 			jstore_write(&j->store, &r);
+			if (q->cap > SLOT_KEEP_BYTES) {
+				/* a rare large event: do not keep its memory in the ring */
+				free(q->arena);
+				q->arena = NULL;
+				q->cap = 0;
+			}
 		}
 		jstore_flush(&j->store);
 		uint64_t now = now_mono_ns();

@@ -279,8 +279,13 @@ static int move_aside(struct jstore *s, const struct journal_file *f, uint64_t f
 	char *buf = NULL;
 	if (fd < 0)
 		return -1;
-	if (mkdirat(s->dirfd, "torn", DIR_MODE) < 0 && errno != EEXIST)
+	if (mkdirat(s->dirfd, "torn", DIR_MODE) == 0) {
+		if (s->chown_files && fchownat(s->dirfd, "torn", s->uid, s->gid, 0) < 0)
+			log_warn("journal %s: cannot give torn/ to uid %u: %s", s->dir,
+				 (unsigned)s->uid, strerror(errno));
+	} else if (errno != EEXIST) {
 		goto fail;
+	}
 	char name[128];
 	/* Never overwrite an earlier torn piece: it is evidence too. */
 	for (unsigned k = 0; out < 0 && k < 1000; k++) {
@@ -311,48 +316,114 @@ fail:
 	return -1;
 }
 
-/* Find the chain's last good line: scan the newest non-empty file, move whatever follows
- * its last valid line aside. Fills seq/last_hash; notes what was recovered. */
+#define TAIL_BYTES (4u * JOURNAL_LINE_MAX) /* read first at start-up: holds many lines */
+
+/* Whether line (len bytes, no newline) is a whole journal line with a good hash; takes
+ * its seq and hash for the chain when it is. */
+static bool good_line(struct jstore *s, const char *line, size_t len, char *arena)
+{
+	struct journal_record r;
+	const char *perr;
+	if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) < 0 ||
+	    !journal_line_hash_ok(line, &r))
+		return false;
+	s->seq = r.seq;
+	memcpy(s->last_hash, r.hash, JOURNAL_HASH_LEN);
+	return true;
+}
+
+/* The last good line in the final TAIL_BYTES of a file, walking back from the end, so
+ * that a restart does not read a whole day. 1 found (*good_end set), 0 not in the
+ * tail, -1 read error. */
+static int scan_tail(struct jstore *s, const char *path, uint64_t size, char *arena,
+		     uint64_t *good_end)
+{
+	uint64_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
+	size_t n = (size_t)(size - from);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char *buf = xmalloc(n + 1);
+	int rc = 0;
+	if (pread(fd, buf, n, (off_t)from) != (ssize_t)n) {
+		rc = -1;
+		goto out;
+	}
+	/* Lines end at a newline; the first one in the buffer may be cut (from > 0). */
+	size_t end = n;
+	while (end > 0 && buf[end - 1] != '\n')
+		end--; /* a torn tail with no newline is never good */
+	while (end > 0) {
+		size_t start = end - 1; /* at the newline ending this line */
+		while (start > 0 && buf[start - 1] != '\n')
+			start--;
+		if (start == 0 && from > 0)
+			break; /* this line may begin before the buffer */
+		if (good_line(s, buf + start, end - 1 - start, arena)) {
+			*good_end = from + end;
+			rc = 1;
+			break;
+		}
+		end = start;
+	}
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* The last good line of a file by reading it all (the tail held none). */
+static int scan_full(struct jstore *s, const char *path, char *arena, bool *found,
+		     uint64_t *good_end)
+{
+	struct journal_reader rd;
+	const char *line;
+	size_t len;
+	bool complete;
+	int got;
+	if (journal_reader_open(&rd, path) < 0)
+		return -1;
+	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+		if (got < 0 && errno != EMSGSIZE) {
+			journal_reader_close(&rd);
+			return -1;
+		}
+		if (got > 0 && complete && good_line(s, line, len, arena)) {
+			*found = true;
+			*good_end = rd.offset + len + 1;
+		}
+	}
+	journal_reader_close(&rd);
+	return 0;
+}
+
+/* Find the chain's last good line: look in the newest non-empty file (its tail first),
+ * move whatever follows its last valid line aside. Fills seq/last_hash; notes what was
+ * recovered. */
 static int recover(struct jstore *s, struct journal_file *files, size_t n, struct sbuf *note,
 		   const char **err)
 {
 	char *arena = xmalloc(JOURNAL_LINE_MAX + 1);
 	int rc = 0;
 	for (size_t i = n; i-- > 0;) {
-		struct journal_reader rd;
-		struct journal_record r;
-		const char *line, *perr;
-		size_t len;
-		bool complete, found = false;
-		uint64_t good_end = 0, end = 0;
-		int got;
-		if (journal_reader_open(&rd, files[i].path) < 0) {
+		struct stat st;
+		uint64_t good_end = 0, end;
+		bool found = false;
+		if (stat(files[i].path, &st) < 0) {
 			*err = "cannot read a journal file";
 			rc = -1;
 			break;
 		}
-		while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
-			if (got < 0 && errno != EMSGSIZE) {
-				*err = "cannot read a journal file";
-				rc = -1;
-				break;
-			}
-			if (got < 0 || !complete)
-				continue;
-			if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1,
-					       &perr) == 0 && journal_line_hash_ok(line, &r)) {
-				found = true;
-				good_end = rd.offset + len + 1;
-				s->seq = r.seq;
-				memcpy(s->last_hash, r.hash, JOURNAL_HASH_LEN);
-			}
-		}
-		journal_reader_close(&rd);
-		if (rc < 0)
+		end = (uint64_t)st.st_size;
+		int t = scan_tail(s, files[i].path, end, arena, &good_end);
+		if (t == 1)
+			found = true;
+		else if (t < 0 || (end > TAIL_BYTES &&
+				   scan_full(s, files[i].path, arena, &found, &good_end) < 0)) {
+			*err = "cannot read a journal file";
+			rc = -1;
 			break;
-		struct stat st;
-		if (stat(files[i].path, &st) == 0)
-			end = (uint64_t)st.st_size;
+		}
 		if (end > good_end) {
 			if (note->len)
 				sbuf_adds(note, "; ");
@@ -417,14 +488,24 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 	int32_t today = journal_day(now, jstore_offset(s, (time_t)(now / 1000000)));
 	int32_t day = today;
 	unsigned part = 0;
-	if (n > 0 && files[n - 1].day >= today) {
-		day = files[n - 1].day; /* today's file, or a later one if the clock went back */
-		part = files[n - 1].part;
+	if (n > 0) {
+		int32_t last = files[n - 1].day;
 		for (size_t i = 0; i < n; i++) {
 			uint8_t prev[JOURNAL_HASH_LEN];
-			if (files[i].day == day && first_line(files[i].path, &s->day_first_seq,
-							      prev) == 0)
+			if (files[i].day == last && first_line(files[i].path, &s->day_first_seq,
+							       prev) == 0)
 				break;
+		}
+		if (last >= today) {
+			day = last; /* today's file, or a later one if the clock went back */
+			part = files[n - 1].part;
+		} else {
+			/* The last day ended without us (a crash, or stopped overnight): its
+			 * digest line may be missing, so write it now; a repeat is harmless,
+			 * each digest line is a checkpoint of the chain. */
+			s->day = last;
+			digest(s);
+			s->day_first_seq = 0;
 		}
 	}
 	s->day = day;

@@ -593,6 +593,54 @@ START_TEST(rotation_by_day_and_digest)
 }
 END_TEST
 
+/* A journal last written on an earlier day (the daemon died or was stopped overnight)
+ * gets that day's digest at the next start, and today's events go to today's file. */
+START_TEST(digest_of_a_day_that_ended_without_us)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "i.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	int32_t today = journal_day(now_wall_us(), 0);
+	char d0[11], dm1[11], *from = NULL, *to = NULL, *dpath = NULL;
+	journal_day_str(today, d0);
+	journal_day_str(today - 1, dm1);
+	ck_assert_int_ge(asprintf(&from, "%s/%s.jsonl", dir, d0), 0);
+	ck_assert_int_ge(asprintf(&to, "%s/%s.jsonl", dir, dm1), 0);
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	ck_assert_int_eq(rename(from, to), 0);
+	unlink(dpath);
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 4);
+	check_chain(&ls);
+	char want[64];
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	ck_assert_str_eq(ls.v[3].file, want);
+	char *digest = tu_read_file(dpath, NULL);
+	ck_assert_ptr_nonnull(digest);
+	char hex[JOURNAL_HEX_LEN], line[256];
+	journal_hex(ls.v[2].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":3,\"first_seq\":1,"
+		 "\"last_seq\":3,\"last_hash\":\"%s\"}\n", dm1, hex);
+	ck_assert_msg(strncmp(digest, line, strlen(line)) == 0, "digest.log: %s", digest);
+	free(digest);
+	free(from);
+	free(to);
+	free(dpath);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(retention_removes_and_records)
 {
 	char *dir = tu_tmpdir();
@@ -714,6 +762,38 @@ START_TEST(torn_line_recovered)
 	journal_close(j);
 	read_all(dir, &ls);
 	ck_assert_uint_eq(ls.n, 6);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Garbage longer than the window start-up reads first: the whole file is searched. */
+START_TEST(torn_tail_larger_than_window)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "h.example");
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	size_t big = 5 * JOURNAL_LINE_MAX;
+	char *junk = malloc(big + 1);
+	for (size_t i = 0; i < big; i++)
+		junk[i] = i % 100 == 99 ? '\n' : 'x';
+	junk[big] = '\0';
+	append_raw(dir, junk);
+	free(junk);
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 3);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[2].r.event, "recovered");
+	ck_assert_ptr_nonnull(strstr(ls.v[2].r.reason, "(327680 bytes)"));
 	lines_free(&ls);
 	tu_rmtree(dir);
 	free(dir);
@@ -976,7 +1056,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, hex_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("writer");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, round_trip_every_field);
 	tcase_add_test(tc, event_ids_unique_and_short);
 	tcase_add_test(tc, event_from_request);
@@ -985,11 +1065,13 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, open_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, rotation_by_size);
 	tcase_add_test(tc, rotation_by_day_and_digest);
+	tcase_add_test(tc, digest_of_a_day_that_ended_without_us);
 	tcase_add_test(tc, retention_removes_and_records);
 	tcase_add_test(tc, torn_line_recovered);
+	tcase_add_test(tc, torn_tail_larger_than_window);
 	tcase_add_test(tc, kill9_loses_nothing_flushed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("syslog");
