@@ -154,6 +154,10 @@ struct config {
  * returns NULL when there was any error (nothing half-valid is returned). */
 struct config *config_load(const char *path, struct diag *diag);
 
+/* The same for a config already in memory (len bytes, need not be NUL-terminated),
+ * read as if from path: messages name it and relative paths resolve against its folder. */
+struct config *config_parse(const char *buf, size_t len, const char *path, struct diag *diag);
+
 /* A config with no file: the built-in defaults plus what overrides add (used by
  * campusgated's --dns-listen/--blocklist/--upstream flags without -c). */
 struct config *config_default(void);

@@ -261,7 +261,9 @@ static int line_check(struct cload *st, const char *s, size_t n, int num)
 		section_begin(st, s + 1, n - 2);
 		return 0;
 	}
-	size_t eq = strcspn(s, "=:");
+	size_t eq = 0;
+	while (eq < n && s[eq] != '=' && s[eq] != ':')
+		eq++;
 	if (eq >= n || s[eq] != '=') {
 		cload_error(st, "expected 'key = value'");
 		return -1;
@@ -504,13 +506,9 @@ fail:
 	return NULL;
 }
 
-struct config *config_load(const char *path, struct diag *diag)
+struct config *config_parse(const char *buf, size_t len, const char *path, struct diag *diag)
 {
 	size_t errors = diag->errors;
-	size_t len = 0;
-	char *buf = slurp(path, &len, diag);
-	if (!buf)
-		return NULL;
 	struct cload st;
 	memset(&st, 0, sizeof st);
 	st.cfg = config_default();
@@ -526,10 +524,20 @@ struct config *config_load(const char *path, struct diag *diag)
 		diag_error(diag, path, (unsigned)(rc > 0 ? rc : 0), "the INI parser refused the line");
 	finish(&st);
 	cload_free(&st);
-	free(buf);
 	if (diag->errors != errors) {
 		config_free(st.cfg);
 		return NULL;
 	}
 	return st.cfg;
+}
+
+struct config *config_load(const char *path, struct diag *diag)
+{
+	size_t len = 0;
+	char *buf = slurp(path, &len, diag);
+	if (!buf)
+		return NULL;
+	struct config *cfg = config_parse(buf, len, path, diag);
+	free(buf);
+	return cfg;
 }

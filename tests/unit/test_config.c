@@ -334,6 +334,22 @@ START_TEST(test_reject_files)
 	ck_assert_ptr_null(config_load(f.conf, &f.d));
 	ck_assert(fx_has(&f, 3, "NUL byte"));
 
+	/* config_parse reads only len bytes: no NUL at the end, a key line without '=' */
+	const char *mem = "[dns]\nthreads = 1\nlisten";
+	char *exact = malloc(strlen(mem));
+	memcpy(exact, mem, strlen(mem));
+	diag_free(&f.d);
+	ck_assert_ptr_null(config_parse(exact, strlen(mem), "mem.conf", &f.d));
+	ck_assert_uint_eq(f.d.errors, 1);
+	ck_assert_str_eq(f.d.msgs[0], "mem.conf:3: expected 'key = value'");
+	diag_free(&f.d);
+	struct config *cfg = config_parse(exact, strlen(mem) - 7, "mem.conf", &f.d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->dns.threads, 1);
+	ck_assert_str_eq(cfg->dir, ".");
+	config_free(cfg);
+	free(exact);
+
 	/* a line longer than the INI reader takes */
 	char line[400];
 	memset(line, 'a', sizeof line);
