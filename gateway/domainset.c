@@ -1,5 +1,5 @@
-/* A compact domain-name set: names packed in one blob, an open-addressing table of
- * 32-bit slots (entry number + 8 hash bits), provenance packed next to each name. */
+/* A compact domain-name set: names packed in one blob, an open-addressing table of blob
+ * offsets with a parallel array of 8-bit hash tags, provenance packed next to each name. */
 #include "domainset.h"
 
 #include <stdlib.h>
@@ -12,25 +12,25 @@
 
 /*
  * Memory layout (see docs/matching.md):
- *   blob:   per entry [len u8][name bytes][category u8][flags u8][file_id u16][line u32]
- *   offs:   u32 per entry, the entry's offset in blob
- *   table:  u32 slots, a power of two; 0 = empty, else (tag << 24) | (entry + 1), where the
- *           tag is 8 bits of the name's hash so that most misses never touch the blob
+ *   blob:   per entry [len u8][name bytes][category u8][flags u8][file_id u16][line u32],
+ *           entries back to back; an entry is known by its offset in the blob
+ *   tags:   u8 per slot of an open-addressing table (a power of two, linear probing):
+ *           0 = empty, else 8 bits of the name's hash (1..255), so that a miss reads only
+ *           this small array, never the slots or the blob
+ *   slots:  u32 per slot, the entry's offset in blob
  *   extra:  the second and later (category, exact) records of names listed more than once,
- *           sorted by entry; the inline record is always the first one added.
+ *           sorted by entry, then in the order added; the inline record is the first one.
  */
 
 #define DS_META 8
-#define DS_MAX_ENTRIES 0xfffffeu
-#define DS_SLOT_ENTRY 0xffffffu
 #define DS_FLAG_EXACT 1u
 #define DS_FLAG_MULTI 2u
 #define DS_MAX_CATEGORY 32u
 
 struct ds_extra {
-	uint32_t entry;
+	uint32_t off;     /* the entry */
 	uint32_t line;
-	uint32_t next;   /* builder only: next record of the same entry (index + 1), 0 = end */
+	uint32_t seq;     /* the order added */
 	uint16_t file_id;
 	uint8_t category;
 	uint8_t exact;
@@ -38,32 +38,26 @@ struct ds_extra {
 
 struct domainset {
 	struct bigbuf blob;
-	struct bigbuf offs;    /* uint32_t[n] */
-	struct bigbuf table;   /* uint32_t[nslots] */
+	struct bigbuf tags;    /* uint8_t[nslots] */
+	struct bigbuf slots;   /* uint32_t[nslots] */
 	struct ds_extra *extra;
 	size_t nextra, extra_cap;
-	size_t n, nslots, exact;
+	size_t n, nslots;
 	uint64_t label_counts; /* bit k: some entry has k labels (bit 63: 63 or more) */
 };
 
 struct domainset_builder {
 	struct domainset set;
-	struct bigbuf xhead; /* uint32_t[n]: first extra record of each entry (index + 1) */
 };
 
-static inline uint32_t ds_tag(uint64_t h)
+static inline uint8_t ds_tag(uint64_t h)
 {
-	return (uint32_t)(h >> 56) << 24;
+	return (uint8_t)(1 + (h >> 56) % 255);
 }
 
-static inline const uint32_t *ds_offs(const struct domainset *s)
+static inline const unsigned char *ds_record(const struct domainset *s, uint32_t off)
 {
-	return s->offs.p;
-}
-
-static inline const unsigned char *ds_record(const struct domainset *s, uint32_t entry)
-{
-	return (const unsigned char *)s->blob.p + ds_offs(s)[entry];
+	return (const unsigned char *)s->blob.p + off;
 }
 
 static inline size_t ds_labels(const char *name, size_t len)
@@ -75,53 +69,62 @@ static inline size_t ds_labels(const char *name, size_t len)
 	return k > 63 ? 63 : k;
 }
 
-/* The entry holding exactly name, or -1. */
-static long ds_find(const struct domainset *s, const char *name, size_t len, uint64_t h)
+/* The offset of the entry holding exactly name, or -1. */
+static int64_t ds_find(const struct domainset *s, const char *name, size_t len, uint64_t h)
 {
-	const uint32_t *table = s->table.p;
+	const uint8_t *tags = s->tags.p;
+	const uint32_t *slots = s->slots.p;
 	size_t mask = s->nslots - 1;
-	uint32_t tag = ds_tag(h);
+	uint8_t tag = ds_tag(h);
 
 	if (s->nslots == 0)
 		return -1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint32_t v = table[i];
-		if (v == 0)
+		uint8_t t = tags[i];
+		if (t == 0)
 			return -1;
-		if ((v & ~DS_SLOT_ENTRY) != tag)
+		if (t != tag)
 			continue;
-		uint32_t entry = (v & DS_SLOT_ENTRY) - 1;
-		const unsigned char *rec = ds_record(s, entry);
+		const unsigned char *rec = ds_record(s, slots[i]);
 		if (rec[0] == len && memcmp(rec + 1, name, len) == 0)
-			return (long)entry;
+			return slots[i];
 	}
 }
 
-static void ds_place(uint32_t *table, size_t nslots, uint64_t h, uint32_t entry)
+static void ds_place(uint8_t *tags, uint32_t *slots, size_t nslots, uint64_t h, uint32_t off)
 {
 	size_t mask = nslots - 1;
 	size_t i = h & mask;
 
-	while (table[i] != 0)
+	while (tags[i] != 0)
 		i = (i + 1) & mask;
-	table[i] = ds_tag(h) | (entry + 1);
+	tags[i] = ds_tag(h);
+	slots[i] = off;
 }
 
-/* Double the table (or create it) and re-insert every entry. */
+/* Double the table (or create it) and re-insert every entry, walking the blob. */
 static int ds_grow(struct domainset *s)
 {
 	size_t nslots = s->nslots ? s->nslots * 2 : 1024;
-	struct bigbuf t = { 0 };
+	struct bigbuf t = { 0 }, sl = { 0 };
 
-	if (bigbuf_reserve(&t, nslots * sizeof(uint32_t)) < 0)
+	if (bigbuf_reserve(&t, nslots) < 0 ||
+	    bigbuf_reserve(&sl, nslots * sizeof(uint32_t)) < 0) {
+		bigbuf_free(&t);
 		return -1;
-	t.len = nslots * sizeof(uint32_t);
-	for (size_t e = 0; e < s->n; e++) {
-		const unsigned char *rec = ds_record(s, (uint32_t)e);
-		ds_place(t.p, nslots, namehash((const char *)rec + 1, rec[0]), (uint32_t)e);
 	}
-	bigbuf_free(&s->table);
-	s->table = t;
+	t.len = nslots;
+	sl.len = nslots * sizeof(uint32_t);
+	for (size_t off = 0; off < s->blob.len;) {
+		const unsigned char *rec = ds_record(s, (uint32_t)off);
+		ds_place(t.p, sl.p, nslots, namehash((const char *)rec + 1, rec[0]),
+			 (uint32_t)off);
+		off += 1 + rec[0] + DS_META;
+	}
+	bigbuf_free(&s->tags);
+	bigbuf_free(&s->slots);
+	s->tags = t;
+	s->slots = sl;
 	s->nslots = nslots;
 	return 0;
 }
@@ -142,39 +145,31 @@ static void ds_meta_read(const unsigned char *rec, unsigned *cat, unsigned *flag
 	memcpy(line, m + 4, 4);
 }
 
-/* Add another (category, exact) record to an existing entry unless it is there already. */
-static int ds_add_record(struct domainset_builder *b, uint32_t entry, bool exact,
-			 unsigned category, uint16_t file_id, uint32_t line)
+/* Note another (category, exact) record of an existing entry; repeats are dropped when
+ * the set is built, so that the first one added stays. */
+static int ds_add_record(struct domainset *s, uint32_t off, bool exact, unsigned category,
+			 uint16_t file_id, uint32_t line)
 {
-	struct domainset *s = &b->set;
-	unsigned char *rec = (unsigned char *)s->blob.p + ds_offs(s)[entry];
+	unsigned char *rec = (unsigned char *)s->blob.p + off;
 	unsigned char *m = rec + 1 + rec[0];
-	uint32_t *xhead = b->xhead.p;
 
 	if (m[0] == category && ((m[1] & DS_FLAG_EXACT) != 0) == exact)
 		return 0;
-	for (uint32_t x = xhead[entry]; x; x = s->extra[x - 1].next)
-		if (s->extra[x - 1].category == category && s->extra[x - 1].exact == exact)
-			return 0;
+	if (s->nextra == UINT32_MAX)
+		return -1;
 	if (s->nextra == s->extra_cap) {
 		s->extra_cap = s->extra_cap ? s->extra_cap * 2 : 64;
 		s->extra = xrealloc(s->extra, s->extra_cap * sizeof(*s->extra));
 	}
-	struct ds_extra *x = &s->extra[s->nextra++];
-	x->entry = entry;
+	struct ds_extra *x = &s->extra[s->nextra];
+	x->off = off;
 	x->line = line;
+	x->seq = (uint32_t)s->nextra;
 	x->file_id = file_id;
 	x->category = (uint8_t)category;
 	x->exact = exact;
-	x->next = 0;
-	/* Append at the end of the entry's chain, so the order stays the order added. */
-	uint32_t *link = &xhead[entry];
-	while (*link)
-		link = &s->extra[*link - 1].next;
-	*link = (uint32_t)s->nextra;
+	s->nextra++;
 	m[1] |= DS_FLAG_MULTI;
-	if (exact)
-		s->exact++;
 	return 0;
 }
 
@@ -184,7 +179,7 @@ int domainset_add(struct domainset_builder *b, const char *name, size_t len, boo
 	struct domainset *s;
 	unsigned char head[1], meta[DS_META];
 	uint64_t h;
-	long found;
+	int64_t found;
 
 	if (!b || !name || len == 0 || len > NAME_MAX_LEN || category >= DS_MAX_CATEGORY)
 		return -1;
@@ -192,35 +187,25 @@ int domainset_add(struct domainset_builder *b, const char *name, size_t len, boo
 	h = namehash(name, len);
 	found = ds_find(s, name, len, h);
 	if (found >= 0)
-		return ds_add_record(b, (uint32_t)found, exact, category, file_id, line);
-	if (s->n >= DS_MAX_ENTRIES)
+		return ds_add_record(s, (uint32_t)found, exact, category, file_id, line);
+	if (s->blob.len + 1 + len + DS_META > UINT32_MAX)
 		return -1;
-	if ((s->n + 1) * 10 > s->nslots * 7 && ds_grow(s) < 0)
+	if ((s->n + 1) * 4 > s->nslots * 3 && ds_grow(s) < 0)
 		return -1;
 
 	uint32_t off = (uint32_t)s->blob.len;
-	uint32_t entry = (uint32_t)s->n;
-	uint32_t zero = 0;
-	if ((size_t)off != s->blob.len || s->blob.len + len + 1 + DS_META > UINT32_MAX)
-		return -1;
 	head[0] = (unsigned char)len;
 	meta[0] = (unsigned char)category;
 	meta[1] = exact ? DS_FLAG_EXACT : 0;
 	memcpy(meta + 2, &file_id, 2);
 	memcpy(meta + 4, &line, 4);
-	if (bigbuf_reserve(&s->blob, s->blob.len + 1 + len + DS_META) < 0 ||
-	    bigbuf_reserve(&s->offs, (s->n + 1) * sizeof(uint32_t)) < 0 ||
-	    bigbuf_reserve(&b->xhead, (s->n + 1) * sizeof(uint32_t)) < 0)
+	if (bigbuf_reserve(&s->blob, s->blob.len + 1 + len + DS_META) < 0)
 		return -1;
 	bigbuf_append(&s->blob, head, 1);
 	bigbuf_append(&s->blob, name, len);
 	bigbuf_append(&s->blob, meta, DS_META);
-	bigbuf_append(&s->offs, &off, sizeof(off));
-	bigbuf_append(&b->xhead, &zero, sizeof(zero));
-	ds_place(s->table.p, s->nslots, h, entry);
+	ds_place(s->tags.p, s->slots.p, s->nslots, h, off);
 	s->n++;
-	if (exact)
-		s->exact++;
 	s->label_counts |= 1ULL << ds_labels(name, len);
 	return 0;
 }
@@ -229,10 +214,32 @@ static int ds_extra_cmp(const void *a, const void *b)
 {
 	const struct ds_extra *x = a, *y = b;
 
-	if (x->entry != y->entry)
-		return x->entry < y->entry ? -1 : 1;
-	/* next holds the record's index once domainset_build starts: the add order */
-	return x->next < y->next ? -1 : x->next > y->next;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sort the extra records by entry and add order, and drop the repeats of a (category,
+ * exact) pair that the entry already has. */
+static void ds_extra_finish(struct domainset *s)
+{
+	size_t out = 0;
+
+	qsort(s->extra, s->nextra, sizeof(*s->extra), ds_extra_cmp);
+	for (size_t i = 0; i < s->nextra; i++) {
+		const struct ds_extra *x = &s->extra[i];
+		bool dup = false;
+		for (size_t k = out; k-- > 0 && s->extra[k].off == x->off;)
+			if (s->extra[k].category == x->category && s->extra[k].exact == x->exact) {
+				dup = true;
+				break;
+			}
+		if (!dup)
+			s->extra[out++] = *x;
+	}
+	s->nextra = out;
+	s->extra = xrealloc(s->extra, (out ? out : 1) * sizeof(*s->extra));
+	s->extra_cap = out;
 }
 
 struct domainset *domainset_build(struct domainset_builder *b)
@@ -243,17 +250,9 @@ struct domainset *domainset_build(struct domainset_builder *b)
 		return NULL;
 	s = xmalloc(sizeof(*s));
 	*s = b->set;
-	/* Records of one entry were appended in the order added: sort stably by entry. */
-	if (s->nextra) {
-		for (size_t i = 0; i < s->nextra; i++)
-			s->extra[i].next = (uint32_t)i;
-		qsort(s->extra, s->nextra, sizeof(*s->extra), ds_extra_cmp);
-		s->extra = xrealloc(s->extra, s->nextra * sizeof(*s->extra));
-		s->extra_cap = s->nextra;
-	}
+	if (s->nextra)
+		ds_extra_finish(s);
 	bigbuf_shrink(&s->blob);
-	bigbuf_shrink(&s->offs);
-	bigbuf_free(&b->xhead);
 	free(b);
 	return s;
 }
@@ -263,21 +262,20 @@ void domainset_builder_free(struct domainset_builder *b)
 	if (!b)
 		return;
 	bigbuf_free(&b->set.blob);
-	bigbuf_free(&b->set.offs);
-	bigbuf_free(&b->set.table);
-	bigbuf_free(&b->xhead);
+	bigbuf_free(&b->set.tags);
+	bigbuf_free(&b->set.slots);
 	free(b->set.extra);
 	free(b);
 }
 
-/* The first extra record of entry in the sorted extra array. */
-static size_t ds_extra_first(const struct domainset *s, uint32_t entry)
+/* The first extra record of the entry at off in the sorted extra array. */
+static size_t ds_extra_first(const struct domainset *s, uint32_t off)
 {
 	size_t lo = 0, hi = s->nextra;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->extra[mid].entry < entry)
+		if (s->extra[mid].off < off)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -285,12 +283,12 @@ static size_t ds_extra_first(const struct domainset *s, uint32_t entry)
 	return lo;
 }
 
-/* Pick the record of entry that applies (exact records only for the full name) with the
- * lowest category in mask; fill *m. false when none applies. */
-static bool ds_choose(const struct domainset *s, uint32_t entry, bool full, uint32_t mask,
+/* Pick the record of the entry at off that applies (exact records only for the full
+ * name) with the lowest category in mask; fill *m. false when none applies. */
+static bool ds_choose(const struct domainset *s, uint32_t off, bool full, uint32_t mask,
 		      struct domain_match *m)
 {
-	const unsigned char *rec = ds_record(s, entry);
+	const unsigned char *rec = ds_record(s, off);
 	unsigned cat, flags;
 	uint16_t file_id;
 	uint32_t line;
@@ -305,7 +303,7 @@ static bool ds_choose(const struct domainset *s, uint32_t entry, bool full, uint
 		m->line = line;
 	}
 	if (flags & DS_FLAG_MULTI) {
-		for (size_t i = ds_extra_first(s, entry); i < s->nextra && s->extra[i].entry == entry;
+		for (size_t i = ds_extra_first(s, off); i < s->nextra && s->extra[i].off == off;
 		     i++) {
 			const struct ds_extra *x = &s->extra[i];
 			all |= 1u << x->category;
@@ -333,23 +331,27 @@ bool domainset_lookup(const struct domainset *s, const char *name, size_t len,
 	uint64_t hash[NAMEHASH_MAX_LABELS];
 	uint16_t start[NAMEHASH_MAX_LABELS];
 	size_t n;
-	const uint32_t *table;
+	const uint8_t *tags;
+	const uint32_t *slots;
 	size_t smask;
 
 	if (!s || s->n == 0 || !name || len == 0 || len > NAME_MAX_LEN || mask == 0)
 		return false;
 	n = namehash_suffixes(name, len, hash, start);
-	table = s->table.p;
+	tags = s->tags.p;
+	slots = s->slots.p;
 	smask = s->nslots - 1;
 	/* Start every probe's memory load at once; the table does not fit in cache. */
 	for (size_t k = 0; k < n; k++)
-		if (s->label_counts & (1ULL << (k + 1 > 63 ? 63 : k + 1)))
-			__builtin_prefetch(&table[hash[k] & smask]);
+		if (s->label_counts & (1ULL << (k + 1 > 63 ? 63 : k + 1))) {
+			__builtin_prefetch(&tags[hash[k] & smask]);
+			__builtin_prefetch(&slots[hash[k] & smask]);
+		}
 	for (size_t k = n; k-- > 0;) {
 		if (!(s->label_counts & (1ULL << (k + 1 > 63 ? 63 : k + 1))))
 			continue;
-		long e = ds_find(s, name + start[k], len - start[k], hash[k]);
-		if (e >= 0 && ds_choose(s, (uint32_t)e, k == n - 1, mask, m))
+		int64_t off = ds_find(s, name + start[k], len - start[k], hash[k]);
+		if (off >= 0 && ds_choose(s, (uint32_t)off, k == n - 1, mask, m))
 			return true;
 	}
 	return false;
@@ -364,7 +366,7 @@ size_t domainset_bytes(const struct domainset *s)
 {
 	if (!s)
 		return 0;
-	return s->blob.cap + s->offs.cap + s->table.cap + s->nextra * sizeof(*s->extra) +
+	return s->blob.cap + s->tags.cap + s->slots.cap + s->nextra * sizeof(*s->extra) +
 	       sizeof(*s);
 }
 
@@ -373,8 +375,8 @@ void domainset_free(struct domainset *s)
 	if (!s)
 		return;
 	bigbuf_free(&s->blob);
-	bigbuf_free(&s->offs);
-	bigbuf_free(&s->table);
+	bigbuf_free(&s->tags);
+	bigbuf_free(&s->slots);
 	free(s->extra);
 	free(s);
 }

@@ -1,0 +1,726 @@
+/* Benchmark of the matcher sets and of policy_decide: 1M generated names plus the real
+ * lists, 1,000 generated patterns; compile time, RSS per name, decisions per second. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bigbuf.h"
+#include "config.h"
+#include "domainset.h"
+#include "name.h"
+#include "patset.h"
+#include "policy.h"
+#include "urlset.h"
+#include "util.h"
+
+/* ---- deterministic generator, shaped like /work/shared/bench/gen/gen_data.py ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned rng_below(uint64_t *s, unsigned n)
+{
+	return (unsigned)(rng_next(s) % n);
+}
+
+static double rng_unit(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+static const char *const tlds[] = { /* weights as in gen_data.py, x2 */
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com", "com",
+	"com", "com", "com", "com", "com", "com", "com", "com",
+	"net", "net", "net", "net", "net", "net", "net", "net", "net", "net", "net", "net",
+	"net", "net", "net", "net", "net", "net", "org", "org", "org", "org", "org", "org",
+	"org", "org", "org", "org", "ru", "ru", "ru", "ru", "ru", "ru", "ru", "ru", "de", "de",
+	"de", "de", "de", "de", "info", "info", "info", "info", "info", "info", "io", "io", "io",
+	"io", "io", "io", "xyz", "xyz", "xyz", "xyz", "xyz", "xyz", "top", "top", "top", "top",
+	"top", "top", "co.uk", "co.uk", "co.uk", "co.uk", "cn", "cn", "cn", "cn", "com.br",
+	"com.br", "com.br", "com.br", "online", "online", "online", "online", "site", "site",
+	"site", "site", "club", "club", "biz", "biz", "fr", "fr", "nl", "nl", "pl", "pl", "jp",
+	"jp", "in", "in", "eu", "eu", "us", "us", "me", "me", "tk", "tk", "cc", "cc", "shop",
+	"shop", "app", "app", "com.au", "com.au", "it", "it", "es", "es", "co", "co", "tv", "tv",
+	"live", "live", "pro", "pro", "store", "store", "ws", "icu", "buzz", "cloud",
+};
+
+static const char *const words[] = {
+	"ad", "ads", "track", "media", "stat", "stats", "click", "cloud", "shop", "news", "web",
+	"app", "mail", "data", "host", "net", "online", "best", "free", "my", "go", "get", "top",
+	"smart", "fast", "easy", "live", "world", "global", "digital", "tech", "info", "pro",
+	"plus", "hub", "link", "zone", "star", "sun", "blue", "red", "green", "gold", "city",
+	"home", "game", "games", "play", "bet", "casino", "win", "deal", "deals", "promo",
+	"offer", "market", "trade", "crypto", "coin", "pay", "bank", "secure", "safe", "login",
+	"account", "update", "service", "view", "video", "tube", "stream", "music", "photo",
+	"pic", "img", "cdn", "static", "api", "sync", "tag", "pixel", "beacon", "metric",
+	"metrics", "analytic", "analytics", "insight", "target", "reach", "boost", "traffic",
+	"lead", "leads", "mobile", "phone", "life", "style", "health", "care", "travel", "hotel",
+	"food", "auto", "car", "club", "team", "group", "labs", "works", "solutions", "system",
+	"systems", "network", "partner", "partners", "direct", "express", "daily", "press",
+	"report", "journal",
+};
+static const char *const syl_c[] = { "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n",
+	"p", "r", "s", "t", "v", "w", "z", "br", "ch", "cl", "cr", "dr", "fl", "gr", "kr", "pl",
+	"pr", "sh", "st", "th", "tr" };
+static const char *const syl_v[] = { "a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea",
+	"ou", "io" };
+static const char *const syl_e[] = { "", "", "", "n", "r", "s", "x", "l", "t", "m" };
+static const char *const block_subs[] = { "ads", "ad", "track", "tracking", "pixel",
+	"metrics", "stats", "analytics", "cdn", "static", "t", "s", "img", "click", "log",
+	"beacon", "api", "www", "m", "sync", "rtb", "bid", "tag", "collect", "events",
+	"telemetry", "srv", "eu", "us", "ssl", "data", "px", "go", "ww2", "secure" };
+static const char *const query_subs[] = { "www", "cdn", "img", "static", "api", "m", "t",
+	"s", "ads", "eu", "a", "b", "c", "x1", "edge", "media", "assets" };
+static const char *const allow_subs[] = { "www", "www", "www", "www", "mail", "api", "cdn",
+	"static", "img", "login", "portal", "docs", "m", "app", "news", "video" };
+
+#define PICK(s, a) ((a)[rng_below((s), (unsigned)CG_ARRAY_LEN(a))])
+
+static void gen_pseudo(uint64_t *s, struct sbuf *b)
+{
+	static const int nsyl[] = { 1, 2, 2, 2, 3, 3, 4 };
+	int n = nsyl[rng_below(s, 7)];
+	for (int i = 0; i < n; i++) {
+		sbuf_adds(b, PICK(s, syl_c));
+		sbuf_adds(b, PICK(s, syl_v));
+		sbuf_adds(b, PICK(s, syl_e));
+	}
+}
+
+static void gen_label(uint64_t *s, struct sbuf *b)
+{
+	size_t start = b->len;
+	double x = rng_unit(s);
+
+	if (x < 0.10) {
+		unsigned n = 10 + rng_below(s, 15);
+		for (unsigned i = 0; i < n; i++)
+			sbuf_addc(b, "abcdefghijklmnopqrstuvwxyz0123456789"[rng_below(s, 36)]);
+		return;
+	}
+	bool dash = rng_unit(s) < 0.15;
+	if (x < 0.45) {
+		bool word_first = rng_unit(s) < 0.5;
+		if (word_first)
+			sbuf_adds(b, PICK(s, words));
+		else
+			gen_pseudo(s, b);
+		if (dash)
+			sbuf_addc(b, '-');
+		if (word_first)
+			gen_pseudo(s, b);
+		else
+			sbuf_adds(b, PICK(s, words));
+	} else if (x < 0.65) {
+		sbuf_adds(b, PICK(s, words));
+		if (dash)
+			sbuf_addc(b, '-');
+		sbuf_adds(b, PICK(s, words));
+	} else {
+		gen_pseudo(s, b);
+	}
+	if (rng_unit(s) < 0.12)
+		sbuf_printf(b, "%u", 1 + rng_below(s, 999));
+	if (b->len - start > 40)
+		b->len = start + 40;
+	b->data[b->len] = '\0';
+}
+
+/* Blocklist entry number i (the same i always gives the same name). */
+static void gen_block_name(uint64_t seed, size_t i, struct sbuf *b)
+{
+	uint64_t s = seed ^ (i * 0xd1b54a32d192ed03ULL);
+	double x = rng_unit(&s);
+
+	sbuf_reset(b);
+	if (x >= 0.55) {
+		sbuf_adds(b, PICK(&s, block_subs));
+		if (rng_unit(&s) < 0.2)
+			sbuf_printf(b, "%u", 1 + rng_below(&s, 20));
+		sbuf_addc(b, '.');
+		if (x >= 0.90) {
+			if (rng_unit(&s) < 0.5)
+				sbuf_adds(b, PICK(&s, block_subs));
+			else
+				gen_pseudo(&s, b);
+			sbuf_addc(b, '.');
+		}
+	}
+	gen_label(&s, b);
+	sbuf_addc(b, '.');
+	sbuf_adds(b, PICK(&s, tlds));
+}
+
+static void gen_allow_name(uint64_t *s, struct sbuf *b)
+{
+	sbuf_reset(b);
+	if (rng_unit(s) < 0.6) {
+		sbuf_adds(b, PICK(s, allow_subs));
+		sbuf_addc(b, '.');
+	}
+	gen_label(s, b);
+	sbuf_adds(b, "-ok.");
+	sbuf_adds(b, PICK(s, tlds));
+}
+
+/* Pattern number i: keyword, pinyin and number-padded gambling shapes; one in a hundred
+ * has no literal of 3 bytes or more. */
+static void gen_pattern(size_t i, struct sbuf *b)
+{
+	static const char *const pinyin[] = { "caipiao", "bocai", "duchang", "liuhecai",
+		"touzhu", "qipai", "baijiale", "shishicai", "xianjin", "dubo", "yulecheng",
+		"zuqiu", "lottery", "casino", "poker", "slots", "jackpot", "betting", "pk10",
+		"ssc", "kuai3", "fenfencai" };
+	static const char *const hanzi[] = { "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9",
+		"\xe5\x8d\x9a\xe5\xbd\xa9", "\xe5\xbd\xa9\xe7\xa5\xa8", "\xe8\xb5\x8c\xe5\x9c\xba",
+		"\xe7\x99\xbe\xe5\xae\xb6\xe4\xb9\x90", "\xe5\xa8\xb1\xe4\xb9\x90\xe5\x9f\x8e" };
+	static const char *const pad[] = { "\\d{2,}", "[0-9]{3,}", "(888|666|999)", "\\d*",
+		"(vip|app)?", "[-_.]?\\d+" };
+	uint64_t s = 0x5eed0000ULL + i;
+
+	sbuf_reset(b);
+	if (i % 100 == 99) {
+		/* no usable literal: letters-and-digits shapes */
+		sbuf_printf(b, "^[a-z]{%u}\\d{%u,}\\.", 1 + rng_below(&s, 3), 5 + rng_below(&s, 4));
+		return;
+	}
+	switch (rng_below(&s, 4)) {
+	case 0:
+		sbuf_printf(b, "%s%s", PICK(&s, pinyin), PICK(&s, pad));
+		break;
+	case 1:
+		sbuf_printf(b, "%s%s%u", PICK(&s, pad), PICK(&s, pinyin), rng_below(&s, 1000));
+		break;
+	case 2:
+		sbuf_printf(b, "%s|%s%u", PICK(&s, hanzi), PICK(&s, pinyin), rng_below(&s, 100));
+		break;
+	default:
+		sbuf_printf(b, "(^|\\.)%s%s[a-z]{0,3}\\d", PICK(&s, pinyin), PICK(&s, pinyin));
+		break;
+	}
+}
+
+/* ---- measurements ---------------------------------------------------------------- */
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+static double secs(uint64_t from, uint64_t to)
+{
+	return (double)(to - from) / 1e9;
+}
+
+/* CPU time of this thread: on a shared, loaded machine wall time overstates the cost. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Names kept back to back, NUL-terminated, in mmap'd memory (freed to the system). */
+struct names {
+	struct bigbuf text;
+	struct bigbuf offs; /* uint32_t */
+	size_t n;
+};
+
+static void names_add(struct names *ns, const char *s, size_t len)
+{
+	uint32_t off = (uint32_t)ns->text.len;
+	char nul = '\0';
+
+	if (!bigbuf_append(&ns->text, s, len) || !bigbuf_append(&ns->text, &nul, 1) ||
+	    !bigbuf_append(&ns->offs, &off, sizeof(off)))
+		fatal("out of memory");
+	ns->n++;
+}
+
+static const char *names_get(const struct names *ns, size_t i)
+{
+	return (const char *)ns->text.p + ((const uint32_t *)ns->offs.p)[i];
+}
+
+static void names_free(struct names *ns)
+{
+	bigbuf_free(&ns->text);
+	bigbuf_free(&ns->offs);
+	ns->n = 0;
+}
+
+/* Read one of the shared lists: hosts ("0.0.0.0 name ..."), plain names or host/path. */
+static size_t read_list(const char *path, bool hosts, struct names *ns)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	size_t before = ns->n;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
+		if (!tok)
+			continue;
+		if (hosts) {
+			tok = strtok_r(NULL, " \t\r\n", &save);
+			if (!tok || strncmp(tok, "localhost", 9) == 0 || strcmp(tok, "local") == 0 ||
+			    strcmp(tok, "broadcasthost") == 0 || strcmp(tok, "0.0.0.0") == 0)
+				continue;
+		}
+		names_add(ns, tok, strlen(tok));
+	}
+	fclose(f);
+	return ns->n - before;
+}
+
+static const char *const hosts_lists[] = {
+	"data/blocklists/blocklistproject/gambling.txt",
+	"data/blocklists/blocklistproject/redirect.txt",
+	"data/blocklists/clefspeare13-pornhosts/hosts",
+	"data/blocklists/sinfonietta/gambling-hosts",
+	"data/blocklists/sinfonietta/pornography-hosts",
+	"data/blocklists/tiuxo/porn",
+};
+static const char *const plain_lists[] = {
+	"data/blocklists/ut1/arjel_domains", "data/blocklists/ut1/astrology_domains",
+	"data/blocklists/ut1/doh_domains", "data/blocklists/ut1/gambling_domains",
+	"data/blocklists/ut1/mixed_adult_domains", "data/blocklists/ut1/phishing_domains",
+	"data/blocklists/ut1/redirector_domains", "data/blocklists/ut1/sect_domains",
+	"data/blocklists/ut1/vpn_domains",
+};
+static const char *const url_lists[] = {
+	"data/blocklists/ut1/adult_urls", "data/blocklists/ut1/phishing_urls",
+	"data/blocklists/ut1/redirector_urls", "data/blocklists/ut1/gambling_urls",
+};
+static const char *const expr_lists[] = {
+	"data/blocklists/ut1/adult_very_restrictive_expression",
+};
+
+static char *shared_path(const char *rel)
+{
+	const char *root = getenv("CG_SHARED");
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s/%s", root ? root : "../shared", rel);
+	return sbuf_take(&b);
+}
+
+/* Real list names into ns; the file index (1..) of each name goes to cats. */
+static size_t load_real(struct names *ns, struct names *urls, struct names *exprs,
+			struct bigbuf *cats)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < CG_ARRAY_LEN(hosts_lists) + CG_ARRAY_LEN(plain_lists); i++) {
+		bool hosts = i < CG_ARRAY_LEN(hosts_lists);
+		char *p = shared_path(hosts ? hosts_lists[i] :
+					      plain_lists[i - CG_ARRAY_LEN(hosts_lists)]);
+		size_t n = read_list(p, hosts, ns);
+		uint8_t cat = (uint8_t)(1 + i % 8);
+		for (size_t k = 0; k < n; k++)
+			bigbuf_append(cats, &cat, 1);
+		total += n;
+		free(p);
+	}
+	for (size_t i = 0; i < CG_ARRAY_LEN(url_lists); i++) {
+		char *p = shared_path(url_lists[i]);
+		read_list(p, false, urls);
+		free(p);
+	}
+	for (size_t i = 0; i < CG_ARRAY_LEN(expr_lists); i++) {
+		char *p = shared_path(expr_lists[i]);
+		read_list(p, false, exprs);
+		free(p);
+	}
+	return total;
+}
+
+/* The query mix of the bench harness: 20% listed names, 10% names below a listed one,
+ * 70% names that are not listed. */
+static void make_queries(struct names *q, size_t nq, uint64_t seed, size_t nblock)
+{
+	uint64_t s = seed ^ 0x9000;
+	struct sbuf b, full;
+
+	sbuf_init(&b);
+	sbuf_init(&full);
+	for (size_t i = 0; i < nq; i++) {
+		unsigned x = rng_below(&s, 10);
+		if (x < 3) {
+			gen_block_name(seed, rng_below(&s, (unsigned)nblock), &b);
+			sbuf_reset(&full);
+			if (x == 2) {
+				sbuf_adds(&full, PICK(&s, query_subs));
+				sbuf_addc(&full, '.');
+			}
+			sbuf_add(&full, b.data, b.len);
+			names_add(q, full.data, full.len);
+		} else {
+			gen_allow_name(&s, &b);
+			names_add(q, b.data, b.len);
+		}
+	}
+	sbuf_free(&b);
+	sbuf_free(&full);
+}
+
+struct bench_opts {
+	size_t names;
+	size_t patterns;
+	double seconds;
+	bool policy;
+	uint64_t seed;
+};
+
+/* Time fn over the queries for at least o->seconds; returns decisions per second. */
+typedef bool (*decide_fn)(void *ctx, const char *name, size_t len);
+
+struct rate {
+	double wall, cpu; /* decisions per second of wall time and of CPU time */
+	double blocked;   /* share of decisions that blocked */
+};
+
+static void run_decisions(const struct names *q, decide_fn fn, void *ctx, double seconds,
+			  struct rate *r)
+{
+	size_t done = 0, blocked = 0;
+	uint64_t t0 = now_mono_ns(), c0 = cpu_ns(), t1;
+
+	do {
+		for (size_t i = 0; i < q->n; i++) {
+			const char *name = names_get(q, i);
+			blocked += fn(ctx, name, strlen(name));
+		}
+		done += q->n;
+		t1 = now_mono_ns();
+	} while (secs(t0, t1) < seconds);
+	r->blocked = (double)blocked / (double)done;
+	r->wall = (double)done / secs(t0, t1);
+	r->cpu = (double)done / secs(c0, cpu_ns());
+}
+
+struct sets {
+	struct domainset *ds;
+	struct patset *ps;
+};
+
+static bool decide_sets(void *ctx, const char *name, size_t len)
+{
+	struct sets *s = ctx;
+	struct domain_match dm;
+	struct pat_match pm;
+
+	if (domainset_lookup(s->ds, name, len, 0xffffffffu, &dm))
+		return true;
+	return s->ps && patset_match(s->ps, name, len, 0xffffffffu, &pm);
+}
+
+struct policy_ctx {
+	struct policy *p;
+	struct cg_addr client;
+};
+
+static bool decide_policy(void *ctx, const char *name, size_t len)
+{
+	struct policy_ctx *c = ctx;
+	struct request req = { .proto = PROTO_DNS, .client = c->client, .host = name,
+			       .host_len = len, .when = 1764064800 };
+	struct verdict v;
+
+	return policy_decide(c->p, &req, &v) == ACTION_BLOCK;
+}
+
+/* Generated names + real list names, normalised, into a domain set. */
+static struct domainset *build_domains(uint64_t seed, size_t nnames, const struct names *real,
+				       const struct bigbuf *cats, size_t *bad)
+{
+	struct domainset_builder *b = domainset_builder_new();
+	struct sbuf name;
+	char norm[NAME_MAX_LEN + 1];
+	const char *why;
+
+	sbuf_init(&name);
+	for (size_t i = 0; i < nnames; i++) {
+		gen_block_name(seed, i, &name);
+		int n = name_normalise(name.data, name.len, norm, &why);
+		if (n < 0 || domainset_add(b, norm, (size_t)n, false, 0, 0, (uint32_t)i + 1) < 0)
+			(*bad)++;
+	}
+	for (size_t i = 0; i < real->n; i++) {
+		const char *r = names_get(real, i);
+		int n = name_normalise(r, strlen(r), norm, &why);
+		unsigned cat = ((const uint8_t *)cats->p)[i];
+		if (n < 0 || domainset_add(b, norm, (size_t)n, false, cat, (uint16_t)cat,
+					   (uint32_t)i + 1) < 0)
+			(*bad)++;
+	}
+	sbuf_free(&name);
+	return domainset_build(b);
+}
+
+static struct patset *build_patterns(size_t npat, const struct names *exprs, size_t *bad)
+{
+	struct patset_builder *b = patset_builder_new();
+	struct sbuf pat;
+	char err[160];
+
+	sbuf_init(&pat);
+	for (size_t i = 0; i < npat; i++) {
+		gen_pattern(i, &pat);
+		if (patset_add(b, pat.data, pat.len, 9, 0, (uint32_t)i + 1, err, sizeof(err)) < 0) {
+			fprintf(stderr, "pattern %s: %s\n", pat.data, err);
+			(*bad)++;
+		}
+	}
+	for (size_t i = 0; i < exprs->n; i++) {
+		const char *e = names_get(exprs, i);
+		if (patset_add(b, e, strlen(e), 10, 1, (uint32_t)i + 1, err, sizeof(err)) < 0)
+			(*bad)++;
+	}
+	sbuf_free(&pat);
+	return patset_build(b);
+}
+
+static void print_rate(const char *what, const struct rate *r)
+{
+	printf("%-40s %9.0f /s of CPU time, %9.0f /s of wall time (%.1f%% blocked)\n", what,
+	       r->cpu, r->wall, 100.0 * r->blocked);
+}
+
+/* The sets on their own. */
+static int bench_sets(const struct bench_opts *o)
+{
+	struct names real = { 0 }, urls = { 0 }, exprs = { 0 }, q = { 0 };
+	struct bigbuf cats = { 0 };
+	size_t bad = 0;
+
+	size_t nreal = load_real(&real, &urls, &exprs, &cats);
+	printf("names: %zu generated + %zu from the shared lists; %zu URL rules; "
+	       "%zu + %zu patterns\n",
+	       o->names, nreal, urls.n, o->patterns, exprs.n);
+	long rss0 = rss_kb();
+	uint64_t t0 = now_mono_ns(), c0 = cpu_ns();
+	struct domainset *ds = build_domains(o->seed, o->names, &real, &cats, &bad);
+	uint64_t t1 = now_mono_ns(), c1 = cpu_ns();
+	long rss1 = rss_kb();
+	size_t n = domainset_count(ds);
+	printf("domain set: %zu distinct names (%zu rejected), generate+normalise+build "
+	       "%.3f s CPU (%.3f s wall) = %.3f s CPU per million\n",
+	       n, bad, secs(c0, c1), secs(t0, t1),
+	       secs(c0, c1) * 1e6 / (double)(o->names + nreal));
+	printf("domain set: %zu bytes held = %.1f bytes/name; RSS after-before build "
+	       "= %.1f bytes/name\n",
+	       domainset_bytes(ds), (double)domainset_bytes(ds) / (double)n,
+	       (double)(rss1 - rss0) * 1024.0 / (double)n);
+
+	struct urlset_builder *ub = urlset_builder_new();
+	for (size_t i = 0; i < urls.n; i++) {
+		const char *u = names_get(&urls, i), *slash = strchr(u, '/');
+		char norm[NAME_MAX_LEN + 1];
+		const char *why;
+		int hn = slash ? name_normalise(u, (size_t)(slash - u), norm, &why) : -1;
+		if (hn > 0)
+			urlset_add(ub, norm, (size_t)hn, slash, strlen(slash), 5, 2, (uint32_t)i + 1);
+	}
+	struct urlset *us = urlset_build(ub);
+
+	bad = 0;
+	t0 = now_mono_ns();
+	struct patset *ps = build_patterns(o->patterns, &exprs, &bad);
+	t1 = now_mono_ns();
+	printf("pattern set: %zu patterns (%zu rejected), %zu always run, %zu bytes, "
+	       "compile %.3f s\n",
+	       patset_count(ps), bad, patset_always_run(ps), patset_bytes(ps), secs(t0, t1));
+	printf("url set: %zu rules, %zu bytes\n", urlset_count(us), urlset_bytes(us));
+
+	names_free(&real);
+	names_free(&urls);
+	names_free(&exprs);
+	bigbuf_free(&cats);
+	long rss2 = rss_kb();
+	printf("total process RSS with every set built: %ld KiB = %.1f bytes per listed name\n",
+	       rss2, (double)rss2 * 1024.0 / (double)n);
+
+	make_queries(&q, 1000000, o->seed, o->names);
+	struct sets sets = { ds, NULL };
+	struct rate r;
+	run_decisions(&q, decide_sets, &sets, o->seconds, &r);
+	print_rate("domain lookups, one thread:", &r);
+	sets.ps = ps;
+	run_decisions(&q, decide_sets, &sets, o->seconds, &r);
+	print_rate("domain lookups + patterns, one thread:", &r);
+
+	names_free(&q);
+	domainset_free(ds);
+	urlset_free(us);
+	patset_free(ps);
+	return 0;
+}
+
+/* Write the generated names and patterns as native lists for the policy path. */
+static char *write_lists(const struct bench_opts *o, char **patfile)
+{
+	char dir[] = "/tmp/bench_policy.XXXXXX";
+	struct sbuf b, path;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		fatal("mkdtemp: %s", strerror(errno));
+	sbuf_init(&b);
+	sbuf_init(&path);
+	sbuf_printf(&path, "%s/names.list", dir);
+	f = fopen(path.data, "w");
+	if (!f)
+		fatal("%s: %s", path.data, strerror(errno));
+	for (size_t i = 0; i < o->names; i++) {
+		gen_block_name(o->seed, i, &b);
+		fprintf(f, "%s\n", b.data);
+	}
+	fclose(f);
+	char *names = sbuf_take(&path);
+	sbuf_printf(&path, "%s/patterns.list", dir);
+	f = fopen(path.data, "w");
+	if (!f)
+		fatal("%s: %s", path.data, strerror(errno));
+	for (size_t i = 0; i < o->patterns; i++) {
+		gen_pattern(i, &b);
+		fprintf(f, "/%s/\n", b.data);
+	}
+	fclose(f);
+	*patfile = sbuf_take(&path);
+	sbuf_free(&b);
+	return names;
+}
+
+static void remove_lists(char *names, char *patfile)
+{
+	unlink(names);
+	unlink(patfile);
+	char *slash = strrchr(names, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(names);
+	}
+	free(names);
+	free(patfile);
+}
+
+/* The same through config_default() + config_add_blocklist() + policy_decide(); with
+ * patterns when o->patterns > 0. One build per process, so that RSS is its own. */
+static int bench_policy(const struct bench_opts *o)
+{
+	char *patfile, *names = write_lists(o, &patfile);
+	struct names q = { 0 };
+	struct diag d;
+	struct rate r;
+	struct config *cfg = config_default();
+	int rc = 1;
+
+	diag_init(&d);
+	if (config_add_blocklist(cfg, names, &d) < 0 ||
+	    (o->patterns && config_add_blocklist(cfg, patfile, &d) < 0)) {
+		config_free(cfg);
+		goto out;
+	}
+	long rss0 = rss_kb();
+	uint64_t t0 = now_mono_ns(), c0 = cpu_ns();
+	struct policy *p = policy_build(cfg, &d);
+	uint64_t t1 = now_mono_ns(), c1 = cpu_ns();
+	config_free(cfg);
+	long rss1 = rss_kb();
+	if (!p)
+		goto out;
+	struct policy_stats st;
+	policy_get_stats(p, &st);
+	printf("policy: %zu names listed, %zu patterns (%zu always run), %zu bytes in sets\n",
+	       st.domains, st.patterns, st.patterns_always_run, st.bytes);
+	printf("policy_build (read + parse + normalise + build): %.3f s CPU (%.3f s wall)\n",
+	       secs(c0, c1), secs(t0, t1));
+	printf("RSS after-before build %.1f bytes/name; total process RSS %ld KiB = %.1f "
+	       "bytes/name\n",
+	       (double)(rss1 - rss0) * 1024.0 / (double)st.domains, rss1,
+	       (double)rss1 * 1024.0 / (double)st.domains);
+	make_queries(&q, 1000000, o->seed, o->names);
+	struct policy_ctx ctx = { .p = p };
+	addr_parse("10.1.2.3", &ctx.client);
+	run_decisions(&q, decide_policy, &ctx, o->seconds, &r);
+	print_rate(o->patterns ? "policy_decide + patterns, one thread:" :
+				 "policy_decide, one thread:",
+		   &r);
+	policy_unref(p);
+	rc = 0;
+out:
+	if (d.n)
+		diag_print(&d, stderr);
+	diag_free(&d);
+	names_free(&q);
+	remove_lists(names, patfile);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_opts o = { .names = 1000000, .patterns = 1000, .seconds = 2.0,
+				.seed = 20241125 };
+	int c;
+
+	while ((c = getopt(argc, argv, "n:p:t:P")) != -1) {
+		switch (c) {
+		case 'n':
+			o.names = strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			o.patterns = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			o.seconds = strtod(optarg, NULL);
+			break;
+		case 'P':
+			o.policy = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-n names] [-p patterns] [-t seconds] [-P]\n"
+					"  -P: through policy_build/policy_decide instead of the sets\n"
+					"  (with -P, -p 0 leaves the patterns out)\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (o.names == 0 || o.names > 20000000) {
+		fprintf(stderr, "names: 1..20000000\n");
+		return 2;
+	}
+	return o.policy ? bench_policy(&o) : bench_sets(&o);
+}
