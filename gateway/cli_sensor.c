@@ -1,6 +1,9 @@
 /* campusgate sensor --read FILE: run a capture file through the sensor with the school's
  * policy, journal what it would block and who tried to bypass, and print a summary. */
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -23,6 +26,8 @@ static void sensor_usage(FILE *f)
 	fputs(T(l,
 		"Usage: campusgate sensor --read FILE [-c CONF] [--journal-dir DIR | --no-journal]\n"
 		"                         [--format text|json] [-v]\n"
+		"       campusgate sensor --live IFACE [--duration SECONDS] [-c CONF]\n"
+		"                         [--journal-dir DIR | --no-journal]\n"
 		"\n"
 		"Read a capture file (pcap or pcapng, e.g. from tcpdump -w on a mirror port) and\n"
 		"look at every DNS query, HTTP request and TLS server name in it as the sensor\n"
@@ -34,6 +39,8 @@ static void sensor_usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  --read FILE       the capture file to read\n"
+		"  --live IFACE      capture on IFACE (as root) like campusgated's [sensor], until\n"
+		"                    SIGINT/SIGTERM or --duration SECONDS; counts go to stderr\n"
 		"  -c FILE           the configuration (default: $CAMPUSGATE_CONF,\n"
 		"                    ./config/campusgate.conf, or the system one)\n"
 		"  --journal-dir DIR journal into DIR instead of the configured journal\n"
@@ -48,6 +55,8 @@ static void sensor_usage(FILE *f)
 		"Example: campusgate sensor --read mirror.pcapng --no-journal --format json\n",
 		"用法: campusgate sensor --read 文件 [-c 配置] [--journal-dir 目录 | --no-journal]\n"
 		"                         [--format text|json] [-v]\n"
+		"      campusgate sensor --live 网卡 [--duration 秒] [-c 配置]\n"
+		"                         [--journal-dir 目录 | --no-journal]\n"
 		"\n"
 		"读取抓包文件（pcap 或 pcapng，例如镜像端口上 tcpdump -w 的结果），像旁路传感器一样\n"
 		"检查其中每个 DNS 查询、HTTP 请求和 TLS 服务器名：按配置的策略判定，把本应拦截的\n"
@@ -57,6 +66,8 @@ static void sensor_usage(FILE *f)
 		"\n"
 		"选项:\n"
 		"  --read 文件       要读取的抓包文件\n"
+		"  --live 网卡       （以 root）在该网卡上抓包，与 campusgated 的 [sensor] 相同，\n"
+		"                    直到 SIGINT/SIGTERM 或 --duration 秒；统计输出到 stderr\n"
 		"  -c 文件           配置文件（默认：$CAMPUSGATE_CONF、./config/campusgate.conf\n"
 		"                    或系统配置）\n"
 		"  --journal-dir 目录 写入该目录而不是配置的安全日志目录\n"
@@ -238,7 +249,8 @@ static void summary_json(const char *path, const struct sensor_report *r, bool j
 /* ---- the command ---------------------------------------------------------------- */
 
 struct sensor_opts {
-	const char *read, *config, *journal_dir, *format;
+	const char *read, *live, *config, *journal_dir, *format;
+	unsigned long long duration;   /* seconds; 0 = until a signal */
 	bool no_journal, verbose;
 };
 
@@ -246,6 +258,8 @@ static int parse_opts(int argc, char **argv, struct sensor_opts *o)
 {
 	static const struct option longopts[] = {
 		{"read", required_argument, NULL, 'r'},
+		{"live", required_argument, NULL, 'L'},
+		{"duration", required_argument, NULL, 'D'},
 		{"journal-dir", required_argument, NULL, 'J'},
 		{"no-journal", no_argument, NULL, 'N'},
 		{"format", required_argument, NULL, 'f'},
@@ -260,6 +274,13 @@ static int parse_opts(int argc, char **argv, struct sensor_opts *o)
 	while ((c = getopt_long(argc, argv, "r:c:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read = optarg; break;
+		case 'L': o->live = optarg; break;
+		case 'D':
+			if (parse_uint(optarg, 1, 86400 * 365, &o->duration) < 0) {
+				sensor_usage(stderr);
+				return -1;
+			}
+			break;
 		case 'c': o->config = optarg; break;
 		case 'J': o->journal_dir = optarg; break;
 		case 'N': o->no_journal = true; break;
@@ -269,7 +290,7 @@ static int parse_opts(int argc, char **argv, struct sensor_opts *o)
 		default: sensor_usage(stderr); return -1;
 		}
 	}
-	if (optind < argc || !o->read || (o->no_journal && o->journal_dir) ||
+	if (optind < argc || !o->read == !o->live || (o->no_journal && o->journal_dir) ||
 	    (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)) {
 		sensor_usage(stderr);
 		return -1;
@@ -295,6 +316,46 @@ static struct config *load_config(const struct sensor_opts *o, enum lang l)
 				  "campusgate sensor: %s: 配置有 %zu 处错误\n"), path, d.errors);
 	diag_free(&d);
 	return cfg;
+}
+
+/* --live: the daemon's sensor front end on one interface, in the foreground. */
+static int run_live(const struct sensor_opts *o, struct config *cfg, struct policy *p,
+		    struct journal *j, enum lang l)
+{
+	for (size_t i = 0; i < cfg->sensor.n_interfaces; i++)
+		free(cfg->sensor.interfaces[i]);
+	free(cfg->sensor.interfaces);
+	cfg->sensor.interfaces = xcalloc(1, sizeof(char *));
+	cfg->sensor.interfaces[0] = xstrdup(o->live);
+	cfg->sensor.n_interfaces = 1;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* capture threads inherit the mask */
+	const char *err = NULL;
+	struct sensor_server *s = sensor_server_new(cfg, j, &err);
+	if (!s) {
+		fprintf(stderr, "campusgate sensor: %s\n", err ? err : "?");
+		return 2;
+	}
+	policy_ref(p);
+	policy_publish(p);
+	if (sensor_server_run(s) < 0) {
+		sensor_server_stop(s);
+		return 2;
+	}
+	fprintf(stderr, T(l, "campusgate sensor: capturing on %s\n",
+			  "campusgate sensor: 正在 %s 上抓包\n"), o->live);
+	struct timespec ts = { .tv_sec = (time_t)o->duration };
+	int sig;
+	if (o->duration)
+		sig = sigtimedwait(&set, NULL, &ts);
+	else
+		sig = sigwaitinfo(&set, NULL);
+	(void)sig;
+	sensor_server_stop(s);
+	return 0;
 }
 
 int cmd_sensor(int argc, char **argv)
@@ -333,6 +394,10 @@ int cmd_sensor(int argc, char **argv)
 				cfg->journal.dir ? cfg->journal.dir : "?", err ? err : "?");
 			goto out;
 		}
+	}
+	if (o.live) {
+		rc = run_live(&o, cfg, p, j, l);
+		goto out;
 	}
 	struct sensor_report rep;
 	char err[CAPTURE_ERRLEN];

@@ -23,6 +23,8 @@ enum app {
 };
 #define APP_MASK 0xff
 #define APP_DOT_SEEN 0x100
+#define APP_FIN_CLIENT 0x200   /* the client sent FIN */
+#define APP_FIN_SERVER 0x400   /* the server sent FIN */
 
 struct inspect {
 	inspect_cb cb;
@@ -293,29 +295,30 @@ static void tcp_segment(struct inspect *in, const struct decoded *d, int64_t t)
 	struct flow *f = flow_get(in->flows, d, t, create, src_client, &from_client);
 	if (!f)
 		return;
-	if (f->sport == PORT_DOT && !(f->app & APP_DOT_SEEN)) {
+	if (from_client && d->has_mac && !f->has_mac) {
+		f->has_mac = true;
+		memcpy(f->client_mac, d->src_mac, 6);
+	}
+	if (f->sport == PORT_DOT && from_client && !(f->app & APP_DOT_SEEN)) {
 		f->app |= APP_DOT_SEEN;
 		struct observation ob;
-		if (from_client && d->has_mac) {
-			f->has_mac = true;
-			memcpy(f->client_mac, d->src_mac, 6);
-		}
 		flow_observation(f, t, &ob);
 		ob.kind = OBS_DOT;
 		emit(in, &ob);
 	}
 	if (from_client) {
-		if (d->has_mac && !f->has_mac) {
-			f->has_mac = true;
-			memcpy(f->client_mac, d->src_mac, 6);
-		}
 		if (syn)
 			flow_client_syn(f, d->tcp_seq);
 		else if (d->payload_len && (f->app & APP_MASK) != APP_DONE &&
 			 flow_client_data(in->flows, f, d->tcp_seq, d->payload, d->payload_len))
 			tcp_app(in, f, t);
 	}
-	if (fl & (DECODE_TCP_RST | DECODE_TCP_FIN))
+	/* a flow ends with a reset or once both sides have sent FIN; packets after a
+	   one-sided FIN still belong to it */
+	if (fl & DECODE_TCP_FIN)
+		f->app |= from_client ? APP_FIN_CLIENT : APP_FIN_SERVER;
+	if ((fl & DECODE_TCP_RST) ||
+	    (f->app & (APP_FIN_CLIENT | APP_FIN_SERVER)) == (APP_FIN_CLIENT | APP_FIN_SERVER))
 		flow_close(in->flows, f);
 }
 
