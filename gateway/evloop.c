@@ -68,16 +68,23 @@ int evloops_start(struct evloops *ls)
 	return 0;
 }
 
+void evloops_join(struct evloops *ls)
+{
+	for (unsigned i = 0; ls->w && i < ls->n; i++)
+		if (ls->w[i].started)
+			event_base_loopbreak(ls->w[i].base);
+	for (unsigned i = 0; ls->w && i < ls->n; i++) {
+		if (ls->w[i].started)
+			pthread_join(ls->w[i].thread, NULL);
+		ls->w[i].started = false;
+	}
+}
+
 void evloops_stop(struct evloops *ls)
 {
 	if (!ls->w)
 		return;
-	for (unsigned i = 0; i < ls->n; i++)
-		if (ls->w[i].started)
-			event_base_loopbreak(ls->w[i].base);
-	for (unsigned i = 0; i < ls->n; i++)
-		if (ls->w[i].started)
-			pthread_join(ls->w[i].thread, NULL);
+	evloops_join(ls);
 	for (unsigned i = 0; i < ls->n; i++)
 		if (ls->w[i].base)
 			event_base_free(ls->w[i].base);

@@ -30,7 +30,10 @@ int evloops_init(struct evloops *ls, unsigned n, const char **err);
 /* Start one thread per base, each running its loop until evloops_stop. 0 or -1. */
 int evloops_start(struct evloops *ls);
 
-/* Break every loop, join the threads, free the bases. Safe on a half-made set. */
+/* Break every loop and join the threads; the bases stay (free what uses them next). */
+void evloops_join(struct evloops *ls);
+
+/* Join (if running) and free the bases. Safe on a half-made set. */
 void evloops_stop(struct evloops *ls);
 
 /* A non-blocking TCP socket bound to e and listening (SO_REUSEADDR, SO_REUSEPORT,

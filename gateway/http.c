@@ -1,30 +1,188 @@
-/* STUB until the http front end lands: reports that it is not built. */
-#include <stddef.h>
-
+/* The HTTP front end: transparent, explicit and block-page listeners on worker threads
+ * (one event base and one SO_REUSEPORT socket per listener per worker). */
 #include "http.h"
 
-struct http_server *http_server_new(const struct config *cfg, struct journal *j,
-				       const char **err)
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "connlimit.h"
+#include "evloop.h"
+#include "http_conn.h"
+#include "util.h"
+
+struct http_listener {
+	struct http_worker *w;
+	enum http_mode mode;
+	struct evconnlistener *l;
+};
+
+struct http_server {
+	struct http_shared sh;
+	struct evloops loops;
+	struct http_worker *workers;
+	struct http_listener *listeners;
+	size_t n_listeners;
+};
+
+static void settings_from(const struct config *cfg, struct http_settings *s)
 {
-	(void)cfg;
-	(void)j;
-	*err = "the http front end is not built yet";
+	const struct cfg_http *h = &cfg->http;
+	memset(s, 0, sizeof(*s));
+	s->max_conns = h->max_conns;
+	s->max_conns_per_client = h->max_conns_per_client;
+	s->head_timeout_ms = h->head_timeout_ms ? h->head_timeout_ms : 10000;
+	s->idle_timeout_ms = h->idle_timeout_ms ? h->idle_timeout_ms : 60000;
+	s->max_head_bytes = h->max_head_bytes ? h->max_head_bytes : 65536;
+	s->max_line_bytes = h->max_line_bytes ? h->max_line_bytes : 8192;
+	s->max_headers = h->max_headers ? h->max_headers : 100;
+	s->parent = h->parent;
+	s->lang = cfg->language ? lang_parse(cfg->language, LANG_ZH) : LANG_ZH;
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		      int sl, void *arg)
+{
+	struct http_listener *hl = arg;
+	struct http_shared *sh = hl->w->sh;
+	struct cg_addr a;
+	struct http_settings set;
+	(void)l;
+	addr_from_sockaddr(sa, &a);
+	http_shared_settings(sh, &set);
+	if (!connlimit_acquire(sh->limits, &a, set.max_conns, set.max_conns_per_client)) {
+		http_refuse(fd, set.lang);
+		return;
+	}
+	http_conn_start(hl->w, hl->mode, fd, sa, (socklen_t)sl);
+}
+
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	(void)arg;
+	(void)l;
+	log_warn("http: accept failed (out of file descriptors?)");
+}
+
+static int add_listeners(struct http_server *s, const struct cg_endpoint *eps, size_t n,
+			 enum http_mode mode, const char **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned k = 0; k < s->loops.n; k++) {
+			int fd = evloop_listen(&eps[i], err);
+			if (fd < 0)
+				return -1;
+			struct http_listener *hl = &s->listeners[s->n_listeners];
+			hl->w = &s->workers[k];
+			hl->mode = mode;
+			hl->l = evconnlistener_new(s->workers[k].base, on_accept, hl,
+						   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+							   LEV_OPT_DISABLED,
+						   -1, fd);
+			if (!hl->l) {
+				close(fd);
+				*err = "cannot create a listener";
+				return -1;
+			}
+			evconnlistener_set_error_cb(hl->l, on_accept_error);
+			s->n_listeners++;
+		}
+	}
+	return 0;
+}
+
+static void server_free(struct http_server *s)
+{
+	evloops_join(&s->loops); /* nothing runs while listeners and connections go */
+	for (size_t i = 0; i < s->n_listeners; i++)
+		evconnlistener_free(s->listeners[i].l);
+	for (unsigned k = 0; s->workers && k < s->loops.n; k++) {
+		http_conn_free_all(&s->workers[k]);
+		if (s->workers[k].dns)
+			evdns_base_free(s->workers[k].dns, 1);
+	}
+	evloops_stop(&s->loops);
+	free(s->listeners);
+	free(s->workers);
+	connlimit_free(s->sh.limits);
+	if (s->sh.tz)
+		tz_free(s->sh.tz);
+	pthread_mutex_destroy(&s->sh.lock);
+	free(s);
+}
+
+struct http_server *http_server_new(const struct config *cfg, struct journal *j,
+				   const char **err)
+{
+	const struct cfg_http *h = &cfg->http;
+	size_t n_eps = h->n_listen + h->n_explicit_listen + h->n_blockpage_listen;
+	*err = NULL;
+	if (n_eps == 0)
+		return NULL;
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	pthread_mutex_init(&s->sh.lock, NULL);
+	settings_from(cfg, &s->sh.set);
+	s->sh.journal = j;
+	s->sh.limits = connlimit_new();
+	const char *tzerr = NULL;
+	s->sh.tz = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &tzerr);
+	if (!s->sh.tz)
+		log_warn("http: time zone %s: %s; block pages show the process's zone",
+			 cfg->timezone ? cfg->timezone : "Asia/Shanghai", tzerr ? tzerr : "?");
+	if (evloops_init(&s->loops, evloop_default_count(), err) < 0)
+		goto fail;
+	s->workers = xcalloc(s->loops.n, sizeof(*s->workers));
+	s->listeners = xcalloc(n_eps * s->loops.n, sizeof(*s->listeners));
+	for (unsigned k = 0; k < s->loops.n; k++) {
+		s->workers[k].base = s->loops.w[k].base;
+		s->workers[k].sh = &s->sh;
+		if (h->n_explicit_listen) {
+			/* Names in explicit requests are resolved like the system does. */
+			s->workers[k].dns = evdns_base_new(s->workers[k].base,
+							   EVDNS_BASE_INITIALIZE_NAMESERVERS);
+			if (!s->workers[k].dns)
+				log_warn("http: no resolver from /etc/resolv.conf; explicit "
+					 "requests use getaddrinfo");
+		}
+	}
+	if (add_listeners(s, h->listen, h->n_listen, HTTP_MODE_TRANSPARENT, err) < 0 ||
+	    add_listeners(s, h->explicit_listen, h->n_explicit_listen, HTTP_MODE_EXPLICIT, err) <
+		    0 ||
+	    add_listeners(s, h->blockpage_listen, h->n_blockpage_listen, HTTP_MODE_BLOCKPAGE,
+			  err) < 0)
+		goto fail;
+	return s;
+fail:
+	if (!*err)
+		*err = "cannot start the http front end";
+	server_free(s);
 	return NULL;
 }
 
 int http_server_run(struct http_server *s)
 {
-	(void)s;
-	return -1;
+	for (size_t i = 0; i < s->n_listeners; i++)
+		if (evconnlistener_enable(s->listeners[i].l) < 0)
+			return -1;
+	if (evloops_start(&s->loops) < 0)
+		return -1;
+	return 0;
 }
 
 void http_server_reload(struct http_server *s, const struct config *cfg)
 {
-	(void)s;
-	(void)cfg;
+	struct http_settings set;
+	settings_from(cfg, &set);
+	pthread_mutex_lock(&s->sh.lock);
+	s->sh.set = set;
+	pthread_mutex_unlock(&s->sh.lock);
 }
 
 void http_server_stop(struct http_server *s)
 {
-	(void)s;
+	if (s)
+		server_free(s);
 }

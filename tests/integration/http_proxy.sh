@@ -1,0 +1,180 @@
+#!/bin/bash
+# The HTTP proxy on loopback with curl and raw sockets: explicit mode (absolute-form,
+# CONNECT, direct connections), the parent mode the benchmark uses (origin-form + Host),
+# the block-page server; blocked and allowed requests, keep-alive, pipelining, bodies
+# (Content-Length and chunked), chunked and close-delimited responses, hop-by-hop
+# headers, head limits (400/414/431), the head deadline (slowloris) and connection caps.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_http.sh"
+cg_need curl openssl
+cg_init
+
+OP=$(cg_free_port) TP=$(cg_free_port) EP=$(cg_free_port) BP=$(cg_free_port)
+cg_http_origin - 127.0.0.1 "$OP" o1
+
+# Daemon A: every allowed request goes to the parent (the origin): the benchmark's mode.
+cg_http_config "$CG_TMP/a.conf" "listen = 127.0.0.1:$TP" "explicit_listen = 127.0.0.1:$EP" \
+	"blockpage_listen = 127.0.0.1:$BP" "parent = 127.0.0.1:$OP" "head_timeout_ms = 1500" \
+	"max_conns_per_client = 6" "max_head_bytes = 4096" "max_line_bytes = 1024" "max_headers = 20"
+cg_start_daemon "$CG_TMP/a.conf"
+grep -q "bad line" "$CG_TMP/daemon.log" && grep "bad line" "$CG_TMP/daemon.log"
+
+# --- allowed, origin-form with Host (as after a REDIRECT) -----------------------------
+out=$(curl -sS -H "Host: www.example.org" "http://127.0.0.1:$TP/hello?x=1")
+echo "$out" | grep -q "^ORIGIN o1" || cg_fail "allowed request did not reach the origin: $out"
+echo "$out" | grep -q "^target: /hello?x=1$" || cg_fail "target changed: $out"
+echo "$out" | grep -q "^header: Host: www.example.org$" || cg_fail "Host changed: $out"
+cg_log "ok: allowed origin-form request relayed unchanged"
+
+# --- blocked: 403 block page, request id = journal event id ---------------------------
+code=$(curl -s -o "$CG_TMP/page.html" -w '%{http_code}' -H "Host: WWW.Casino.TEST." "http://127.0.0.1:$TP/spin")
+cg_expect "blocked status" "$code" 403
+grep -q "此网页已被拦截" "$CG_TMP/page.html" || cg_fail "no zh-CN block page"
+grep -q "赌博" "$CG_TMP/page.html" || cg_fail "category title missing"
+grep -q "127.0.0.1" "$CG_TMP/page.html" || cg_fail "client address missing"
+grep -q "casino.test" "$CG_TMP/page.html" || cg_fail "host missing"
+grep -q "casino.test$" "$CG_TMP/lists/gambling.list"
+grep -q "gambling.list" "$CG_TMP/page.html" && cg_fail "the page shows the rule's list"
+id=$(grep -o 'id="request-id">[a-z0-9]*' "$CG_TMP/page.html" | cut -d'>' -f2)
+[ -n "$id" ] || cg_fail "no request id on the page"
+cg_journal_has "\"id\":\"$id\"" '"proto":"http"' '"host":"www.casino.test"' '"action":"block"' \
+	'"path":"/spin"' || cg_fail "journal has no event $id"
+cg_log "ok: block page (zh-CN) with request id $id found in the journal"
+curl -s -H "Host: casino.test" -H "Accept-Language: en-US,en;q=0.9" "http://127.0.0.1:$TP/" |
+	grep -q "This page is blocked" || cg_fail "no English page for Accept-Language: en"
+curl -s -H "Host: casino.test" -H "Accept-Language: en;q=0.5, zh-CN" "http://127.0.0.1:$TP/" |
+	grep -q "此网页已被拦截" || cg_fail "zh-CN should win by q"
+# URL-prefix rule and a bypass category
+cg_expect "URL prefix blocked" "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: allowed.test' "http://127.0.0.1:$TP/forbidden/x")" 403
+cg_expect "URL prefix other path" "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: allowed.test' "http://127.0.0.1:$TP/fine")" 200
+curl -s -H "Host: vpn.test" -H "Accept-Language: en" "http://127.0.0.1:$TP/" | grep -q "ways around its filter" ||
+	cg_fail "bypass page text"
+
+# --- explicit mode: absolute-form, blocked and allowed ---------------------------------
+out=$(curl -sS -x "http://127.0.0.1:$EP" -H "Proxy-Connection: keep-alive" "http://www.example.org/abs")
+echo "$out" | grep -q "^ORIGIN o1" || cg_fail "explicit allowed: $out"
+echo "$out" | grep -qi "proxy-connection" && cg_fail "Proxy-Connection was forwarded: $out"
+cg_expect "explicit blocked" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" http://img.bet.test/a.png)" 403
+cg_expect "explicit origin-form refused" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EP/")" 400
+cg_log "ok: explicit proxy"
+
+# --- keep-alive: two requests, one connection, each checked ----------------------------
+out=$(curl -s -o /dev/null -o /dev/null -w '%{http_code} %{num_connects}\n' -H "Host: a.example" \
+	"http://127.0.0.1:$TP/1" "http://127.0.0.1:$TP/2")
+cg_expect "keep-alive" "$(echo $out)" "200 1 200 0"
+out=$(curl -s -o /dev/null -o /dev/null -o /dev/null -w '%{http_code} %{num_connects}\n' -x "http://127.0.0.1:$EP" \
+	http://a.example/1 http://casino.test/2 http://a.example/3)
+cg_expect "keep-alive with a block in the middle" "$(echo $out)" "200 1 403 0 200 0"
+
+# --- pipelining: three requests in one write, answered in order -----------------------
+out=$(cg_http_raw 127.0.0.1 "$TP" 'GET /p1 HTTP/1.1\r\nHost: a.example\r\n\r\nGET /p2 HTTP/1.1\r\nHost: casino.test\r\n\r\nGET /p3 HTTP/1.1\r\nHost: b.example\r\nConnection: close\r\n\r\n' 5)
+st=$(echo "$out" | grep -a -o '^HTTP/1.1 [0-9]*' | awk '{print $2}' | tr '\n' ' ')
+cg_expect "pipelined statuses" "$st" "200 403 200 "
+echo "$out" | grep -a -q "^target: /p1" && echo "$out" | grep -a -q "^target: /p3" ||
+	cg_fail "pipelined responses: $out"
+[ "$(echo "$out" | grep -a -n 'target: /p' | cut -d: -f3 | tr -d ' \n')" = "/p1/p3" ] ||
+	cg_fail "pipelined order"
+cg_log "ok: pipelining (allowed, blocked, allowed) in order"
+
+# --- request bodies: Content-Length and chunked, 1 MB -----------------------------------
+head -c 1048576 /dev/urandom >"$CG_TMP/body.bin"
+sum=$(sha256sum "$CG_TMP/body.bin" | cut -d' ' -f1)
+out=$(curl -sS -H "Host: a.example" --data-binary @"$CG_TMP/body.bin" "http://127.0.0.1:$TP/post")
+echo "$out" | grep -q "^body-sha256: $sum" || cg_fail "Content-Length body changed: $out"
+out=$(curl -sS -H "Host: a.example" -H "Transfer-Encoding: chunked" --data-binary @"$CG_TMP/body.bin" \
+	"http://127.0.0.1:$TP/post")
+echo "$out" | grep -q "^body-sha256: $sum" || cg_fail "chunked body changed: $out"
+echo "$out" | grep -q "^header: Transfer-Encoding: chunked" || cg_fail "TE dropped: $out"
+out=$(curl -sS -H "Host: a.example" -H "Expect: 100-continue" --data-binary @"$CG_TMP/body.bin" \
+	"http://127.0.0.1:$TP/post")
+echo "$out" | grep -q "^body-sha256: $sum" || cg_fail "Expect body changed"
+cg_log "ok: request bodies (Content-Length, chunked, Expect)"
+
+# --- responses: chunked, close-delimited, big, HEAD --------------------------------------
+curl -sS -D "$CG_TMP/h.txt" -o "$CG_TMP/b.txt" -H "Host: a.example" "http://127.0.0.1:$TP/chunked"
+grep -q "^ORIGIN o1" "$CG_TMP/b.txt" || cg_fail "chunked response body"
+grep -qi "^transfer-encoding: chunked" "$CG_TMP/h.txt" || cg_fail "chunked framing"
+grep -qi "^x-origin-hop" "$CG_TMP/h.txt" && cg_fail "a field named in Connection was forwarded"
+grep -qi "^keep-alive" "$CG_TMP/h.txt" && cg_fail "Keep-Alive was forwarded"
+curl -sS -o "$CG_TMP/b.txt" -H "Host: a.example" "http://127.0.0.1:$TP/close"
+grep -q "^target: /close" "$CG_TMP/b.txt" || cg_fail "close-delimited response"
+n=$(curl -sS -H "Host: a.example" "http://127.0.0.1:$TP/big/5000000" | wc -c)
+cg_expect "5 MB response" "$n" 5000000
+cg_expect "HEAD" "$(curl -sS -I -o /dev/null -w '%{http_code}' -H 'Host: a.example' "http://127.0.0.1:$TP/h")" 200
+cg_log "ok: responses"
+
+# --- hop-by-hop request fields removed, the rest kept -----------------------------------
+out=$(curl -sS -H "Host: a.example" -H "Connection: X-Foo" -H "X-Foo: 1" -H "Keep-Alive: 300" \
+	-H "TE: trailers" -H "Trailer: X-T" -H "Upgrade: h2c" -H "Proxy-Authorization: Basic eDp5" \
+	-H "X-Keep: yes" -H "Cookie: a=b" "http://127.0.0.1:$TP/hop")
+for h in X-Foo Keep-Alive TE Trailer Upgrade Proxy-Authorization Connection; do
+	echo "$out" | grep -qi "^header: $h:" && cg_fail "$h was forwarded: $out"
+done
+echo "$out" | grep -q "^header: X-Keep: yes" && echo "$out" | grep -q "^header: Cookie: a=b" ||
+	cg_fail "end-to-end fields lost: $out"
+cg_log "ok: hop-by-hop fields removed"
+
+# --- malformed heads --------------------------------------------------------------------
+st() { cg_http_raw 127.0.0.1 "$TP" "$1" 3 | head -n1 | awk '{print $2}'; }
+cg_expect "obs-fold" "$(st 'GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n  2\r\n\r\n')" 400
+cg_expect "no Host in 1.1" "$(st 'GET / HTTP/1.1\r\nX: 1\r\n\r\n')" 400
+cg_expect "TE + CL" "$(st 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n')" 400
+cg_expect "two CL" "$(st 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n')" 400
+cg_expect "long line" "$(st "GET /$(head -c 2000 /dev/zero | tr '\0' a) HTTP/1.1\r\nHost: a\r\n\r\n")" 414
+cg_expect "big head" "$(st "GET / HTTP/1.1\r\nHost: a\r\n$(for i in $(seq 15); do printf 'X-%d: %0300d\\r\\n' $i 0; done)\r\n")" 431
+cg_expect "many headers" "$(st "GET / HTTP/1.1\r\nHost: a\r\n$(for i in $(seq 25); do printf 'X-%d: 1\\r\\n' $i; done)\r\n")" 431
+cg_expect "HTTP/2.0" "$(st 'GET / HTTP/2.0\r\nHost: a\r\n\r\n')" 505
+cg_log "ok: malformed heads answered 400/414/431/505"
+
+# --- slowloris: a head that does not complete in head_timeout_ms (1.5 s) ----------------
+t0=$(date +%s%N)
+out=$(cg_http_raw 127.0.0.1 "$TP" 'GET / HTTP/1.1\r\nHost: a.example\r\nX-Slow: ' 6)
+t1=$(date +%s%N)
+echo "$out" | head -n1 | grep -q "408" || cg_fail "slow head: $out"
+ms=$(((t1 - t0) / 1000000))
+[ $ms -ge 1300 ] && [ $ms -le 4000 ] || cg_fail "slow head closed after $ms ms"
+cg_log "ok: slow head answered 408 after $ms ms"
+
+# --- connection caps: 6 per client ---------------------------------------------------------
+"$PY" - 127.0.0.1 "$TP" >"$CG_TMP/limit.txt" <<'PY'
+import socket, sys, time
+socks = [socket.create_connection((sys.argv[1], int(sys.argv[2]))) for _ in range(6)]
+time.sleep(0.3)
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+s.settimeout(3)
+print(s.recv(200).decode().split("\r\n")[0])
+for x in socks: x.close()
+time.sleep(0.3)
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+s.sendall(b"GET / HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n")
+s.settimeout(3)
+print(s.recv(200).decode().split("\r\n")[0])
+PY
+cg_expect "seventh connection" "$(sed -n 1p "$CG_TMP/limit.txt")" "HTTP/1.1 503 Service Unavailable"
+cg_expect "after the others closed" "$(sed -n 2p "$CG_TMP/limit.txt")" "HTTP/1.1 200 OK"
+
+# --- the block-page server: every request gets the page for its Host -----------------
+code=$(curl -s -o "$CG_TMP/bp.html" -w '%{http_code}' -H "Host: casino.test" "http://127.0.0.1:$BP/any/path")
+cg_expect "block-page server" "$code" 403
+grep -q "赌博" "$CG_TMP/bp.html" || cg_fail "block-page server: category"
+id=$(grep -o 'id="request-id">[a-z0-9]*' "$CG_TMP/bp.html" | cut -d'>' -f2)
+cg_journal_has "\"id\":\"$id\"" '"host":"casino.test"' || cg_fail "block-page server event"
+cg_log "ok: block-page server"
+cg_stop_pid "$CG_DAEMON_PID"
+
+# Daemon B: no parent, explicit mode connects by itself; CONNECT to a TLS origin.
+cg_http_cert localhost
+SP=$(cg_free_port)
+cg_http_origin - 127.0.0.1 "$SP" tls1 "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
+cg_http_config "$CG_TMP/b.conf" "explicit_listen = 127.0.0.1:$EP"
+cg_start_daemon "$CG_TMP/b.conf"
+out=$(curl -sS -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/direct")
+echo "$out" | grep -q "^target: /direct$" || cg_fail "explicit direct (origin-form to origin): $out"
+out=$(curl -sS -x "http://127.0.0.1:$EP" --cacert "$CG_TMP/cert.pem" "https://localhost:$SP/tunnel")
+echo "$out" | grep -q "^ORIGIN tls1" || cg_fail "CONNECT tunnel: $out"
+code=$(curl -s -o /dev/null -w '%{http_connect}' -x "http://127.0.0.1:$EP" https://casino.test/)
+[ "$code" = 403 ] || cg_fail "CONNECT to a blocked name: $code"
+cg_journal_has '"host":"casino.test"' '"proto":"http"' || cg_fail "CONNECT block not journaled"
+cg_expect "unreachable origin" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:1/")" 502
+cg_log "ok: explicit direct, CONNECT allowed and blocked, 502"
+cg_pass
