@@ -19,6 +19,7 @@ static const char filter[] = FILTER_CORE " or (vlan and (" FILTER_CORE "))";
 
 struct capture {
 	pcap_t *p;
+	char *name;     /* the file or interface, for messages */
 	int dlt;
 	bool live;
 };
@@ -48,9 +49,13 @@ struct capture *capture_open_file(const char *path, char err[CAPTURE_ERRLEN])
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = xcalloc(1, sizeof(*c));
+	c->name = xstrdup(path);
 	c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (!c->p) {
-		snprintf(err, CAPTURE_ERRLEN, "%s: %s", path, perr[0] ? perr : "cannot read");
+		if (strncmp(perr, path, strlen(path)) == 0) /* fopen errors name the file */
+			snprintf(err, CAPTURE_ERRLEN, "%s", perr);
+		else
+			snprintf(err, CAPTURE_ERRLEN, "%s: %s", path, perr[0] ? perr : "cannot read");
 		goto fail;
 	}
 	if (!linktype_ok(c, err, path))
@@ -67,6 +72,7 @@ struct capture *capture_open_live(const char *ifname, bool promisc,
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
 	struct capture *c = xcalloc(1, sizeof(*c));
+	c->name = xstrdup(ifname);
 	c->live = true;
 	c->p = pcap_create(ifname, perr);
 	if (!c->p) {
@@ -125,7 +131,7 @@ long capture_file_run(struct capture *c, struct inspect *in, long max,
 	int cnt = max <= 0 || max > 1000000 ? -1 : (int)max;
 	int n = pcap_dispatch(c->p, cnt, on_packet, (u_char *)&ctx);
 	if (n == PCAP_ERROR) {
-		snprintf(err, CAPTURE_ERRLEN, "%s", pcap_geterr(c->p));
+		snprintf(err, CAPTURE_ERRLEN, "%s: %s", c->name, pcap_geterr(c->p));
 		return -1;
 	}
 	return n < 0 ? 0 : n;
@@ -140,7 +146,7 @@ long capture_live_run(struct capture *c, struct inspect *in, int timeout_ms,
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int r = poll(&pfd, 1, timeout_ms);
 		if (r < 0 && errno != EINTR) {
-			snprintf(err, CAPTURE_ERRLEN, "poll: %s", strerror(errno));
+			snprintf(err, CAPTURE_ERRLEN, "%s: poll: %s", c->name, strerror(errno));
 			return -1;
 		}
 		if (r <= 0)
@@ -148,7 +154,7 @@ long capture_live_run(struct capture *c, struct inspect *in, int timeout_ms,
 	}
 	int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&ctx);
 	if (n == PCAP_ERROR) {
-		snprintf(err, CAPTURE_ERRLEN, "%s", pcap_geterr(c->p));
+		snprintf(err, CAPTURE_ERRLEN, "%s: %s", c->name, pcap_geterr(c->p));
 		return -1;
 	}
 	return n < 0 ? 0 : n;
@@ -168,5 +174,6 @@ void capture_close(struct capture *c)
 		return;
 	if (c->p)
 		pcap_close(c->p);
+	free(c->name);
 	free(c);
 }
