@@ -1,30 +1,463 @@
-/* STUB until the tls front end lands: reports that it is not built. */
-#include <stddef.h>
-
+/* The TLS front end for redirected port 443: read the ClientHello under a deadline, take
+ * the SNI (or, without one or behind ECH, the original destination address), decide,
+ * then splice the connection byte for byte to the original destination, or send a fatal
+ * access_denied alert and close. Nothing is decrypted. */
 #include "tls.h"
 
-struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
-				       const char **err)
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "connlimit.h"
+#include "evloop.h"
+#include "http_conn.h"
+#include "policy.h"
+#include "tls_parse.h"
+#include "util.h"
+
+#define SPLICE_HIGH (512 * 1024) /* stop reading a side while the other holds this much */
+#define SPLICE_READ (256 * 1024) /* bytes per read */
+
+struct tls_settings {
+	unsigned max_conns, max_conns_per_client, hello_timeout_ms;
+};
+
+struct tls_worker;
+
+struct tls_conn {
+	struct tls_worker *w;
+	struct tls_conn *prev, *next;
+	struct cg_addr client;
+	char client_str[CG_ADDR_STRLEN];
+	struct sockaddr_storage orig;
+	socklen_t orig_len;
+	struct bufferevent *cli, *up;
+	struct event *timer;
+	bool splicing, closing, cli_eof, up_eof;
+};
+
+struct tls_server {
+	pthread_mutex_t lock; /* guards set */
+	struct tls_settings set;
+	struct journal *journal;
+	struct connlimit *limits;
+	struct evloops loops;
+	struct tls_worker *workers;
+	struct evconnlistener **listeners;
+	size_t n_listeners;
+};
+
+struct tls_worker {
+	struct tls_server *s;
+	struct event_base *base;
+	struct tls_conn *conns;
+};
+
+static void conn_free(struct tls_conn *c)
 {
-	(void)cfg;
-	(void)j;
-	*err = "the tls front end is not built yet";
+	struct tls_worker *w = c->w;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	connlimit_release(w->s->limits, &c->client);
+	if (c->up)
+		bufferevent_free(c->up);
+	bufferevent_free(c->cli);
+	event_free(c->timer);
+	free(c);
+}
+
+/* Flush what is queued for the client, then free. */
+static void close_after_write(struct tls_conn *c)
+{
+	c->closing = true;
+	evtimer_del(c->timer);
+	if (c->up) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+	}
+	bufferevent_disable(c->cli, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0)
+		conn_free(c);
+}
+
+static void send_alert(struct tls_conn *c)
+{
+	/* alert record: fatal (2), access_denied (49) */
+	static const uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 49 };
+	bufferevent_write(c->cli, alert, sizeof(alert));
+	close_after_write(c);
+}
+
+static void journal_case(struct tls_conn *c, const struct request *r, const struct verdict *v,
+			 const char *reason)
+{
+	struct journal_event ev;
+	if (!c->w->s->journal)
+		return;
+	journal_event_from(&ev, r, v);
+	if (reason)
+		ev.reason = reason;
+	journal_append(c->w->s->journal, &ev, NULL);
+}
+
+/* Move bytes from src to dst with backpressure (le-proxy.c). */
+static void splice_move(struct bufferevent *src, struct bufferevent *dst)
+{
+	struct evbuffer *out = bufferevent_get_output(dst);
+	evbuffer_add_buffer(out, bufferevent_get_input(src));
+	if (evbuffer_get_length(out) >= SPLICE_HIGH) {
+		bufferevent_disable(src, EV_READ);
+		bufferevent_setwatermark(dst, EV_WRITE, SPLICE_HIGH / 2, SPLICE_HIGH);
+	}
+}
+
+/* One side wrote its output down: read the other again, or pass on a half-close. */
+static void side_write(struct tls_conn *c, struct bufferevent *bev, struct bufferevent *other,
+		       bool other_eof)
+{
+	if (c->closing) {
+		if (bev == c->cli && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_free(c);
+		return;
+	}
+	if (!c->splicing)
+		return;
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	if (other_eof) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			shutdown(bufferevent_getfd(bev), SHUT_WR);
+		return;
+	}
+	bufferevent_enable(other, EV_READ);
+}
+
+static void up_read(struct bufferevent *bev, void *arg)
+{
+	struct tls_conn *c = arg;
+	splice_move(bev, c->cli);
+}
+
+static void up_write(struct bufferevent *bev, void *arg)
+{
+	struct tls_conn *c = arg;
+	side_write(c, bev, c->cli, c->cli_eof);
+}
+
+static void cli_write(struct bufferevent *bev, void *arg)
+{
+	struct tls_conn *c = arg;
+	side_write(c, bev, c->up, c->up_eof);
+}
+
+/* EOF on one side: pass the half-close on once its data is through; both done: free. */
+static void side_eof(struct tls_conn *c, struct bufferevent *from, struct bufferevent *to)
+{
+	bufferevent_disable(from, EV_READ);
+	if (c->cli_eof && c->up_eof) {
+		if (from == c->up && evbuffer_get_length(bufferevent_get_output(c->cli)) > 0) {
+			close_after_write(c);
+			return;
+		}
+		conn_free(c);
+		return;
+	}
+	if (evbuffer_get_length(bufferevent_get_output(to)) == 0)
+		shutdown(bufferevent_getfd(to), SHUT_WR);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tls_conn *c = arg;
+	if (what & BEV_EVENT_CONNECTED) {
+		int one = 1;
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		c->splicing = true;
+		bufferevent_set_max_single_read(bev, SPLICE_READ);
+		bufferevent_set_timeouts(bev, NULL, NULL);
+		splice_move(c->cli, bev); /* the hello and whatever followed it */
+		bufferevent_enable(c->cli, EV_READ);
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) && c->splicing && !(what & BEV_EVENT_ERROR)) {
+		splice_move(bev, c->cli);
+		c->up_eof = true;
+		side_eof(c, bev, c->cli);
+		return;
+	}
+	if (!c->splicing)
+		log_debug("tls: %s: cannot reach the original destination", c->client_str);
+	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		splice_move(bev, c->cli);
+	close_after_write(c);
+}
+
+static void cli_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tls_conn *c = arg;
+	if ((what & BEV_EVENT_EOF) && c->splicing && !(what & BEV_EVENT_ERROR)) {
+		splice_move(bev, c->up);
+		c->cli_eof = true;
+		side_eof(c, bev, c->up);
+		return;
+	}
+	conn_free(c);
+}
+
+/* The hello is complete: decide and act. */
+static void hello_done(struct tls_conn *c, const struct tls_hello *h)
+{
+	char ipbuf[CG_ADDR_STRLEN], why[NAME_MAX_LEN + 128];
+	struct request r;
+	struct verdict v;
+	const char *reason = NULL;
+
+	evtimer_del(c->timer);
+	memset(&r, 0, sizeof(r));
+	r.proto = PROTO_TLS;
+	r.client = c->client;
+	r.when = time(NULL);
+	if (h->has_sni && !h->ech) {
+		r.host = h->sni;
+		r.host_len = h->sni_len;
+	} else {
+		struct cg_addr a;
+		if (!c->orig_len) {
+			log_debug("tls: %s: no SNI and no original destination", c->client_str);
+			close_after_write(c);
+			return;
+		}
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &a);
+		r.host = addr_str(&a, ipbuf);
+		r.host_len = strlen(r.host);
+		if (h->ech)
+			snprintf(why, sizeof(why),
+				 "ECH: outer SNI %s is a cover name; decided on the destination address",
+				 h->has_sni ? h->sni : "(none)");
+		else
+			snprintf(why, sizeof(why), "no SNI: decided on the destination address");
+		reason = why;
+	}
+	struct policy *p = policy_acquire();
+	if (!p) {
+		send_alert(c); /* no policy: fail safe */
+		return;
+	}
+	policy_decide(p, &r, &v);
+	if (v.action == ACTION_BLOCK || v.action == ACTION_OBSERVE || reason)
+		journal_case(c, &r, &v, reason);
+	policy_unref(p);
+	if (v.action == ACTION_BLOCK) {
+		send_alert(c);
+		return;
+	}
+	if (!c->orig_len) {
+		log_debug("tls: %s: %s allowed but not redirected: nowhere to send it", c->client_str,
+			  r.host);
+		close_after_write(c);
+		return;
+	}
+	c->up = bufferevent_socket_new(c->w->base, -1,
+				       BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (!c->up) {
+		close_after_write(c);
+		return;
+	}
+	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	bufferevent_enable(c->up, EV_READ | EV_WRITE);
+	bufferevent_disable(c->cli, EV_READ); /* until connected */
+	struct timeval tv = { 10, 0 };
+	bufferevent_set_timeouts(c->up, &tv, &tv); /* the connect */
+	if (bufferevent_socket_connect(c->up, (struct sockaddr *)&c->orig, (int)c->orig_len) < 0) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+		close_after_write(c);
+	}
+}
+
+static void cli_read(struct bufferevent *bev, void *arg)
+{
+	struct tls_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct tls_hello h;
+
+	if (c->splicing) {
+		splice_move(bev, c->up);
+		return;
+	}
+	if (c->closing || c->up) /* deciding is done; connecting */
+		return;
+	size_t len = evbuffer_get_length(in);
+	size_t look = len < TLS_STREAM_MAX ? len : TLS_STREAM_MAX;
+	const uint8_t *buf = evbuffer_pullup(in, (ssize_t)look);
+	int r = tls_parse_client_hello(buf, look, &h);
+	if (r == 0 && look < TLS_STREAM_MAX)
+		return;
+	if (r <= 0) {
+		log_debug("tls: %s: %s", c->client_str, r < 0 ? h.error : "hello too large");
+		close_after_write(c);
+		return;
+	}
+	hello_done(c, &h);
+}
+
+static void hello_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn *c = arg;
+	(void)fd;
+	(void)what;
+	if (!c->up && !c->closing)
+		conn_free(c);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		      int sl, void *arg)
+{
+	struct tls_worker *w = arg;
+	struct tls_settings set;
+	struct cg_addr a;
+	int one = 1;
+	(void)l;
+	(void)sl;
+	addr_from_sockaddr(sa, &a);
+	pthread_mutex_lock(&w->s->lock);
+	set = w->s->set;
+	pthread_mutex_unlock(&w->s->lock);
+	if (!connlimit_acquire(w->s->limits, &a, set.max_conns, set.max_conns_per_client)) {
+		close(fd);
+		return;
+	}
+	struct tls_conn *c = xcalloc(1, sizeof(*c));
+	c->w = w;
+	c->client = a;
+	addr_str(&a, c->client_str);
+	if (http_original_dst(fd, &c->orig, &c->orig_len) < 0)
+		c->orig_len = 0;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	c->cli = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->timer = evtimer_new(w->base, hello_timeout, c);
+	if (!c->cli || !c->timer) {
+		if (c->cli)
+			bufferevent_free(c->cli);
+		else
+			close(fd);
+		if (c->timer)
+			event_free(c->timer);
+		connlimit_release(w->s->limits, &a);
+		free(c);
+		return;
+	}
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	bufferevent_set_max_single_read(c->cli, SPLICE_READ);
+	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
+	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
+	struct timeval tv = { set.hello_timeout_ms / 1000, (set.hello_timeout_ms % 1000) * 1000 };
+	evtimer_add(c->timer, &tv);
+}
+
+static void settings_from(const struct config *cfg, struct tls_settings *s)
+{
+	s->max_conns = cfg->http.max_conns;
+	s->max_conns_per_client = cfg->http.max_conns_per_client;
+	s->hello_timeout_ms = cfg->http.head_timeout_ms ? cfg->http.head_timeout_ms : 10000;
+}
+
+static void server_free(struct tls_server *s)
+{
+	evloops_join(&s->loops);
+	for (size_t i = 0; i < s->n_listeners; i++)
+		evconnlistener_free(s->listeners[i]);
+	for (unsigned k = 0; s->workers && k < s->loops.n; k++)
+		while (s->workers[k].conns)
+			conn_free(s->workers[k].conns);
+	evloops_stop(&s->loops);
+	free(s->listeners);
+	free(s->workers);
+	connlimit_free(s->limits);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
+				  const char **err)
+{
+	const struct cfg_http *h = &cfg->http;
+	*err = NULL;
+	if (h->n_tls_listen == 0)
+		return NULL;
+	struct tls_server *s = xcalloc(1, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	settings_from(cfg, &s->set);
+	s->journal = j;
+	s->limits = connlimit_new();
+	if (evloops_init(&s->loops, evloop_default_count(), err) < 0)
+		goto fail;
+	s->workers = xcalloc(s->loops.n, sizeof(*s->workers));
+	s->listeners = xcalloc(h->n_tls_listen * s->loops.n, sizeof(*s->listeners));
+	for (unsigned k = 0; k < s->loops.n; k++) {
+		s->workers[k].s = s;
+		s->workers[k].base = s->loops.w[k].base;
+	}
+	for (size_t i = 0; i < h->n_tls_listen; i++) {
+		for (unsigned k = 0; k < s->loops.n; k++) {
+			int fd = evloop_listen(&h->tls_listen[i], err);
+			if (fd < 0)
+				goto fail;
+			struct evconnlistener *l = evconnlistener_new(
+				s->workers[k].base, on_accept, &s->workers[k],
+				LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_DISABLED, -1,
+				fd);
+			if (!l) {
+				close(fd);
+				*err = "cannot create a listener";
+				goto fail;
+			}
+			s->listeners[s->n_listeners++] = l;
+		}
+	}
+	return s;
+fail:
+	if (!*err)
+		*err = "cannot start the tls front end";
+	server_free(s);
 	return NULL;
 }
 
 int tls_server_run(struct tls_server *s)
 {
-	(void)s;
-	return -1;
+	for (size_t i = 0; i < s->n_listeners; i++)
+		if (evconnlistener_enable(s->listeners[i]) < 0)
+			return -1;
+	return evloops_start(&s->loops);
 }
 
 void tls_server_reload(struct tls_server *s, const struct config *cfg)
 {
-	(void)s;
-	(void)cfg;
+	struct tls_settings set;
+	settings_from(cfg, &set);
+	pthread_mutex_lock(&s->lock);
+	s->set = set;
+	pthread_mutex_unlock(&s->lock);
 }
 
 void tls_server_stop(struct tls_server *s)
 {
-	(void)s;
+	if (s)
+		server_free(s);
 }
