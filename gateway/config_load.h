@@ -55,8 +55,16 @@ struct cload_key {
 	void (*set)(struct cload *st, const char *value);
 };
 
-/* The keys of a section, ending with a NULL name. */
+/* The keys of a section, ending with a NULL name (config_keys.c). */
 const struct cload_key *cload_keys(enum cload_sec sec);
+/* The policy sections' keys (config_rules.c). */
+extern const struct cload_key cload_category_keys[], cload_allow_keys[],
+	cload_timetable_keys[], cload_group_keys[];
+
+/* Set *out to a copy of v, or report that it is longer than max bytes. */
+void cload_set_string(struct cload *st, const char *v, size_t max, char **out);
+/* Set *out to v when it names a time zone that loads; else report why. */
+void cload_check_zone(struct cload *st, const char *v, char **out);
 
 /* Report "file:line: message" for the current line. */
 void cload_error(struct cload *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
