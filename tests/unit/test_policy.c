@@ -418,6 +418,32 @@ START_TEST(patterns_with_and_without_literals)
 	ck_assert_int_eq(decide(p, "10.0.0.1", "\xe4\xb8\xad\xe6\x96\x87.com", NULL, WED_1000,
 				&v), ACTION_ALLOW);
 	policy_unref(p);
+
+	/* The decoded form is exact: anchored patterns on whole decoded names, with ASCII
+	 * labels around, mixed basic and non-basic code points, and 4-byte UTF-8. */
+	cfg = config_default();
+	add_category(cfg, "superstition", CATEGORY_BLOCK,
+		     "/^www\\.\xe8\x91\xa1\xe4\xba\xac\xe5\xa8\xb1\xe4\xb9\x90"
+		     "\xe5\x9c\xba\\.com$/\n"
+		     "/^b\xc3\xbc" "cher-tarot\\.example$/\n"
+		     "/^\xf0\x9f\x94\xae\\.example$/\n");
+	p = build(cfg, 0);
+	config_free(cfg);
+	decide(p, "10.0.0.1", "www.xn--fjqpit8uy6c246e.com", NULL, WED_1000, &v);
+	ck_assert_int_eq(v.action, ACTION_BLOCK);
+	ck_assert_uint_eq(v.rule.line, 1);
+	decide(p, "10.0.0.1", "b\xc3\xbc" "cher-tarot.example", NULL, WED_1000, &v);
+	ck_assert_int_eq(v.action, ACTION_BLOCK);
+	ck_assert_uint_eq(v.rule.line, 2);
+	decide(p, "10.0.0.1", "\xf0\x9f\x94\xae.example", NULL, WED_1000, &v);
+	ck_assert_int_eq(v.action, ACTION_BLOCK);
+	ck_assert_uint_eq(v.rule.line, 3);
+	/* Broken punycode decodes to nothing, and so matches nothing. */
+	ck_assert_int_eq(decide(p, "10.0.0.1", "xn--fjqpit8uy6c246.com", NULL, WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "xn--99999999.example", NULL, WED_1000, &v),
+			 ACTION_ALLOW);
+	policy_unref(p);
 }
 END_TEST
 
