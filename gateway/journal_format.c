@@ -324,16 +324,34 @@ int journal_zone_offset(const char *zone, time_t t, int32_t *off)
 	return -1;
 }
 
-static void add_str(struct sbuf *out, const char *key, const char *val, size_t max)
+/* Append ,"key":"value" (value escaped); nothing when val is NULL. */
+static void add_str(struct sbuf *out, const char *key, size_t klen, const char *val,
+		    size_t max)
 {
 	if (!val)
 		return;
-	sbuf_addc(out, ',');
-	sbuf_addc(out, '"');
-	sbuf_adds(out, key);
-	sbuf_add(out, "\":\"", 3);
+	char pre[32];
+	pre[0] = ',';
+	pre[1] = '"';
+	memcpy(pre + 2, key, klen);
+	memcpy(pre + 2 + klen, "\":\"", 3);
+	sbuf_add(out, pre, klen + 5);
 	journal_json_escape(out, val, max);
 	sbuf_addc(out, '"');
+}
+
+#define ADD_STR(out, key, val, max) add_str(out, key, sizeof key - 1, val, max)
+
+/* Append the decimal form of v. */
+static void add_u64(struct sbuf *out, uint64_t v)
+{
+	char d[20];
+	size_t n = 0;
+	do {
+		d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sbuf_add(out, d + sizeof d - n, n);
 }
 
 #define STR_MAX 1024   /* longest field value written, in input bytes */
@@ -344,39 +362,48 @@ void journal_format_line(struct sbuf *out, struct journal_record *r)
 	char tbuf[JOURNAL_TIME_LEN], hex[JOURNAL_HEX_LEN];
 	size_t start = out->len;
 	journal_format_time(r->time_us, r->utc_offset, tbuf);
-	sbuf_printf(out, "{\"seq\":%llu,\"time\":\"%s\"", (unsigned long long)r->seq, tbuf);
-	add_str(out, "id", r->id, 64);
-	add_str(out, "event", r->event, 64);
-	add_str(out, "proto", r->proto, 16);
-	add_str(out, "action", r->action, 64);
-	add_str(out, "client", r->client, 64);
-	add_str(out, "mac", r->mac, 64);
-	add_str(out, "client_name", r->client_name, 256);
-	add_str(out, "group", r->group, 256);
-	add_str(out, "host", r->host, STR_MAX);
-	add_str(out, "path", r->path, PATH_MAX_J);
-	add_str(out, "qtype", r->qtype, 32);
-	add_str(out, "category", r->category, 256);
+	sbuf_add(out, "{\"seq\":", 7);
+	add_u64(out, r->seq);
+	sbuf_add(out, ",\"time\":\"", 9);
+	sbuf_adds(out, tbuf);
+	sbuf_addc(out, '"');
+	ADD_STR(out, "id", r->id, 64);
+	ADD_STR(out, "event", r->event, 64);
+	ADD_STR(out, "proto", r->proto, 16);
+	ADD_STR(out, "action", r->action, 64);
+	ADD_STR(out, "client", r->client, 64);
+	ADD_STR(out, "mac", r->mac, 64);
+	ADD_STR(out, "client_name", r->client_name, 256);
+	ADD_STR(out, "group", r->group, 256);
+	ADD_STR(out, "host", r->host, STR_MAX);
+	ADD_STR(out, "path", r->path, PATH_MAX_J);
+	ADD_STR(out, "qtype", r->qtype, 32);
+	ADD_STR(out, "category", r->category, 256);
 	if (r->rule_file || r->rule_text || r->rule_line) {
-		sbuf_adds(out, ",\"rule\":{");
+		sbuf_add(out, ",\"rule\":{", 9);
 		size_t mark = out->len;
-		add_str(out, "file", r->rule_file, STR_MAX);
-		if (r->rule_line)
-			sbuf_printf(out, ",\"line\":%u", r->rule_line);
-		add_str(out, "text", r->rule_text, STR_MAX);
-		/* Drop the comma that add_str put first. */
+		ADD_STR(out, "file", r->rule_file, STR_MAX);
+		if (r->rule_line) {
+			sbuf_add(out, ",\"line\":", 8);
+			add_u64(out, r->rule_line);
+		}
+		ADD_STR(out, "text", r->rule_text, STR_MAX);
+		/* Drop the comma that the first member put first. */
 		memmove(out->data + mark, out->data + mark + 1, out->len - mark - 1);
 		out->len--;
 		sbuf_addc(out, '}');
 	}
-	add_str(out, "block_mode", r->block_mode, 32);
-	add_str(out, "reason", r->reason, STR_MAX);
+	ADD_STR(out, "block_mode", r->block_mode, 32);
+	ADD_STR(out, "reason", r->reason, STR_MAX);
 	if (r->start_prev) {
-		sbuf_printf(out, ",\"start_seq\":%llu", (unsigned long long)r->start_seq);
-		add_str(out, "start_prev", r->start_prev, 64);
+		sbuf_add(out, ",\"start_seq\":", 13);
+		add_u64(out, r->start_seq);
+		ADD_STR(out, "start_prev", r->start_prev, 64);
 	}
 	journal_hex(r->prev, hex);
-	sbuf_printf(out, ",\"prev\":\"%s\"", hex);
+	sbuf_add(out, ",\"prev\":\"", 9);
+	sbuf_add(out, hex, 64);
+	sbuf_addc(out, '"');
 
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, JOURNAL_HASH_LEN);
@@ -386,7 +413,9 @@ void journal_format_line(struct sbuf *out, struct journal_record *r)
 	crypto_generichash_final(&st, r->hash, JOURNAL_HASH_LEN);
 	r->body_len = out->len - start;
 	journal_hex(r->hash, hex);
-	sbuf_printf(out, ",\"hash\":\"%s\"}\n", hex);
+	sbuf_add(out, ",\"hash\":\"", 9);
+	sbuf_add(out, hex, 64);
+	sbuf_add(out, "\"}\n", 3);
 }
 
 bool journal_line_hash_ok(const char *line, const struct journal_record *r)

@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "journal_format.h"
 #include "journal_read.h"
+#include "journal_verify.h"
 #include "jsyslog.h"
 #include "testutil.h"
 
@@ -112,6 +113,14 @@ static void check_chain(const struct lines *ls)
 				      l->file, l->lineno, (unsigned long long)l->r.seq);
 		}
 	}
+}
+
+/* The reader's verifier (journal_verify.c) accepts what the writer wrote. */
+static void verify_ok(const char *dir)
+{
+	struct journal_verify_result res;
+	journal_verify(dir, INT32_MIN, &res);
+	ck_assert_msg(res.status == 0, "verify: %s:%lu: %s", res.file, res.line, res.what);
 }
 
 static struct cfg_journal test_cfg(const char *dir)
@@ -313,6 +322,7 @@ START_TEST(round_trip_every_field)
 	journal_files_free(files, n);
 	free(p);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -428,6 +438,7 @@ START_TEST(group_commit)
 	ck_assert_uint_eq(ls.n, 20001);
 	check_chain(&ls);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -464,6 +475,7 @@ START_TEST(full_queue_counted)
 	ck_assert_uint_eq(ls.n, ok);
 	check_chain(&ls);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -513,6 +525,7 @@ START_TEST(rotation_by_size)
 	ck_assert_uint_eq(ls.n, 101);
 	check_chain(&ls);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -588,6 +601,7 @@ START_TEST(rotation_by_day_and_digest)
 	free(digest);
 	free(dpath);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -636,6 +650,7 @@ START_TEST(digest_of_a_day_that_ended_without_us)
 	free(to);
 	free(dpath);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -682,6 +697,7 @@ START_TEST(retention_removes_and_records)
 	ck_assert_str_eq(ls.v[3].r.start_prev, hex);
 	ck_assert_uint_eq(count_events(&ls, "hit"), 4);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -763,6 +779,7 @@ START_TEST(torn_line_recovered)
 	read_all(dir, &ls);
 	ck_assert_uint_eq(ls.n, 6);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -795,6 +812,7 @@ START_TEST(torn_tail_larger_than_window)
 	ck_assert_str_eq(ls.v[2].r.event, "recovered");
 	ck_assert_ptr_nonnull(strstr(ls.v[2].r.reason, "(327680 bytes)"));
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -873,6 +891,7 @@ START_TEST(kill9_loses_nothing_flushed)
 	}
 	ck_assert_msg(next >= acked, "only %u of %u acknowledged events", next, acked);
 	lines_free(&ls);
+	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
