@@ -464,6 +464,9 @@ static bool zone_name_ok(const char *name)
 
 struct tz *tz_load(const char *name, const char **err)
 {
+	const char *ignored;
+	if (!err)
+		err = &ignored;
 	if (name && (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)) {
 		struct tz *tz = xcalloc(1, sizeof *tz);
 		tz->name = xstrdup(name);

@@ -134,6 +134,8 @@ START_TEST(test_load_rejects_names)
 	}
 	const char *err = NULL;
 	ck_assert_ptr_null(tz_load(NULL, &err));
+	ck_assert_ptr_null(tz_load("No/Such_Zone", NULL)); /* no reason wanted */
+	ck_assert_ptr_null(tz_parse((const unsigned char *)"TZif", 4, "x", NULL));
 }
 END_TEST
 
