@@ -252,10 +252,22 @@ void jstore_flush(struct jstore *s)
 {
 	if (s->out.len == 0)
 		return;
-	if (s->fd < 0 || write_all(s->fd, s->out.data, s->out.len) < 0)
+	uint64_t before = s->size - s->out.len; /* the file's size before this block */
+	if (s->fd < 0) {
+		store_error(s, "no open day file");
+	} else if (write_all(s->fd, s->out.data, s->out.len) < 0) {
+		/* Disk full or an I/O error: cut what part of the block did get written,
+		 * so that no half line sits in the middle of the file. The lost lines
+		 * show in verify as a gap in the chain, and in the log. */
+		int e = errno;
+		if (ftruncate(s->fd, (off_t)before) == 0)
+			s->size = before;
+		errno = e;
 		store_error(s, "write failed");
-	else
 		s->dirty = true;
+	} else {
+		s->dirty = true;
+	}
 	sbuf_reset(&s->out);
 }
 
