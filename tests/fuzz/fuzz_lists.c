@@ -1,16 +1,22 @@
 /* libFuzzer target for the list parsers (native, hosts, adblock, UT1 lines and
  * expressions) on the same bytes. Every rule handed out must hold up: a normalised host
  * of at most 253 bytes, a path starting with '/', a line within the input, and each
- * domain rule must be found again by a domainset lookup of its own name. */
+ * domain rule must be found again by a domainset lookup of its own name. Then each line
+ * is decided as host[/path] by a small policy, which runs the punycode decoder on
+ * whatever xn-- labels the input holds. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "domainset.h"
 #include "lists.h"
 #include "name.h"
 #include "patset.h"
+#include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,6 +66,59 @@ static int fuzz_rule(const struct list_rule *r, void *arg, char *err, size_t err
 	return 0;
 }
 
+/* A policy with a domain, a URL prefix and patterns on the decoded form; built once. */
+static struct policy *fuzz_policy(void)
+{
+	static struct policy *p;
+	char path[] = "/tmp/cgfuzz-lists.XXXXXX";
+	static const char text[] = "example.com\nexample.com/a/\n/\xe5\x85\xad\xe5\x90\x88/\n"
+				   "/^[^.]{40,}$/\n";
+
+	if (p)
+		return p;
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1))
+		abort();
+	close(fd);
+	struct config *cfg = config_default();
+	struct diag d;
+	diag_init(&d);
+	if (config_add_blocklist(cfg, path, &d) < 0)
+		abort();
+	p = policy_build(cfg, &d);
+	if (!p)
+		abort();
+	config_free(cfg);
+	diag_free(&d);
+	unlink(path);
+	return p;
+}
+
+/* Decide every line as host[/path]; the verdict must be whole. */
+static void fuzz_decide(const char *buf, size_t len)
+{
+	struct policy *p = fuzz_policy();
+	size_t off = 0;
+
+	for (int lines = 0; off < len && lines < 64; lines++) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		const char *line = buf + off, *slash = memchr(line, '/', end - off);
+		size_t hlen = slash ? (size_t)(slash - line) : end - off;
+		char host[NAME_MAX_LEN + 1];
+		int n = name_normalise(line, hlen, host, NULL);
+		off = end + 1;
+		if (n <= 0)
+			continue;
+		struct request req = { .host = host, .host_len = (size_t)n,
+				       .path = slash, .path_len = slash ? (size_t)(buf + end - slash) : 0 };
+		struct verdict v;
+		if (policy_decide(p, &req, &v) == ACTION_BLOCK &&
+		    (!v.category || !v.rule.file || v.rule.kind == RULE_NONE))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum list_format fmts[] = { LIST_NATIVE, LIST_HOSTS, LIST_ADBLOCK,
@@ -96,5 +155,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	domainset_free(ds);
 	patset_free(patset_build(st.pb));
 	diag_free(&d);
+	fuzz_decide((const char *)data, size);
 	return 0;
 }
