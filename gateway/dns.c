@@ -1,30 +1,442 @@
-/* STUB until the dns front end lands: reports that it is not built. */
-#include <stddef.h>
+/* The DNS filtering proxy: sockets bound at start-up, one worker thread per core each
+ * with its own event loop, SO_REUSEPORT UDP and TCP sockets, forwarder and cache;
+ * reloads handed to the workers through an event. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/thread.h>
 
 #include "dns.h"
+#include "dns_worker.h"
+#include "util.h"
+
+#define DNS_RL_CLIENTS 65536
+
+static char dns_err[256]; /* start-up error text handed to the daemon */
+
+static void settings_free(struct dns_settings *s)
+{
+	free(s->upstream);
+	s->upstream = NULL;
+	s->n_upstream = 0;
+}
+
+static void settings_copy(struct dns_settings *dst, const struct dns_settings *src)
+{
+	settings_free(dst);
+	*dst = *src;
+	dst->upstream = src->n_upstream ? xmalloc(src->n_upstream * sizeof *src->upstream) : NULL;
+	if (src->n_upstream)
+		memcpy(dst->upstream, src->upstream, src->n_upstream * sizeof *src->upstream);
+}
+
+static void settings_from(struct dns_settings *s, const struct config *cfg)
+{
+	struct dns_settings t = {
+		.upstream = cfg->dns.upstream, .n_upstream = cfg->dns.n_upstream,
+		.timeout_ms = cfg->dns.timeout_ms ? cfg->dns.timeout_ms : 1500,
+		.cache_entries = cfg->dns.cache_entries,
+		.cache_max_bytes = cfg->dns.cache_max_bytes ? cfg->dns.cache_max_bytes : 16 << 20,
+		.strip_ech = cfg->dns.strip_ech,
+		.block_page_v4 = cfg->dns.block_page_v4, .block_page_v6 = cfg->dns.block_page_v6,
+		.tcp_idle_ms = cfg->dns.tcp_idle_ms ? cfg->dns.tcp_idle_ms : 10000,
+		.block_ttl = cfg->dns.block_ttl,
+	};
+	settings_copy(s, &t);
+}
+
+static unsigned worker_count(const struct config *cfg)
+{
+	if (cfg->dns.threads)
+		return cfg->dns.threads;
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int open_socket(const struct cg_endpoint *ep, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = endpoint_to_sockaddr(ep, &ss);
+	int fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0 ||
+	    (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) ||
+	    (ss.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0))
+		goto fail;
+	if (type == SOCK_DGRAM) {
+		int rcv = 4 << 20;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv); /* best effort */
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
+		goto fail;
+	if (type == SOCK_STREAM && listen(fd, 256) < 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static void udp_flush(struct dns_worker *w, int fd)
+{
+	unsigned done = 0;
+	while (done < w->n_out) {
+		int n = sendmmsg(fd, w->out_msgs + done, w->n_out - done, 0);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			w->st.send_errors++;
+			done++; /* skip the one that failed */
+			continue;
+		}
+		done += (unsigned)n;
+	}
+	w->n_out = 0;
+}
+
+void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
+		     size_t len)
+{
+	w->st.answers++;
+	if (to->conn) {
+		dns_tcp_send(to->conn, msg, len);
+		return;
+	}
+	if (w->batching && w->batch_fd == to->fd && w->n_out < DNS_UDP_BATCH &&
+	    len <= DNS_UDP_BUF) {
+		unsigned i = w->n_out++;
+		memcpy(w->out_buf[i], msg, len);
+		memcpy(&w->out_ss[i], &to->ss, to->sslen);
+		w->out_iov[i].iov_base = w->out_buf[i];
+		w->out_iov[i].iov_len = len;
+		memset(&w->out_msgs[i], 0, sizeof w->out_msgs[i]);
+		w->out_msgs[i].msg_hdr.msg_name = &w->out_ss[i];
+		w->out_msgs[i].msg_hdr.msg_namelen = to->sslen;
+		w->out_msgs[i].msg_hdr.msg_iov = &w->out_iov[i];
+		w->out_msgs[i].msg_hdr.msg_iovlen = 1;
+		return;
+	}
+	if (sendto(to->fd, msg, len, 0, (const struct sockaddr *)&to->ss, to->sslen) < 0)
+		w->st.send_errors++;
+}
+
+static void udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_worker *w = arg;
+	struct mmsghdr msgs[DNS_UDP_BATCH];
+	struct iovec iov[DNS_UDP_BATCH];
+	struct sockaddr_storage from[DNS_UDP_BATCH];
+	struct policy *p = policy_acquire();
+	(void)what;
+	for (int round = 0; round < 8; round++) {
+		for (int i = 0; i < DNS_UDP_BATCH; i++) {
+			iov[i].iov_base = w->in_buf[i];
+			iov[i].iov_len = DNS_UDP_BUF;
+			memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &from[i];
+			msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+		}
+		int n = recvmmsg(fd, msgs, DNS_UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;
+		w->batching = true;
+		w->batch_fd = fd;
+		w->n_out = 0;
+		for (int i = 0; i < n; i++) {
+			struct dns_reply_to to = {.fd = fd, .sslen = msgs[i].msg_hdr.msg_namelen};
+			struct cg_addr client;
+			w->st.udp_queries++;
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				w->st.oversized++;
+				continue;
+			}
+			memcpy(&to.ss, &from[i], sizeof from[i]);
+			addr_from_sockaddr((struct sockaddr *)&from[i], &client);
+			dns_resolve(w, p, w->in_buf[i], msgs[i].msg_len, &client, &to);
+		}
+		udp_flush(w, fd);
+		w->batching = false;
+		if (n < DNS_UDP_BATCH)
+			break;
+	}
+	if (p)
+		policy_unref(p);
+}
+
+/* Apply the settings of the last reload (runs on the worker's thread). */
+static void worker_reload(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_worker *w = arg;
+	struct dns_server *s = w->srv;
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&s->lock);
+	if (w->gen == s->next_gen) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	settings_copy(&w->set, &s->next);
+	w->gen = s->next_gen;
+	pthread_mutex_unlock(&s->lock);
+	dns_forward_set_upstreams(w->fwd, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
+	if (w->set.cache_entries == 0) {
+		dns_cache_free(w->cache);
+		w->cache = NULL;
+	} else if (w->cache) {
+		dns_cache_set_limits(w->cache, w->set.cache_entries, w->set.cache_max_bytes);
+	} else {
+		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
+	}
+}
+
+static int worker_init(struct dns_server *s, struct dns_worker *w, const struct config *cfg)
+{
+	w->srv = s;
+	w->base = event_base_new();
+	if (!w->base)
+		return -1;
+	settings_copy(&w->set, &s->next);
+	w->gen = s->next_gen;
+	w->n_fds = cfg->dns.n_listen;
+	w->udp_fds = xcalloc(w->n_fds, sizeof *w->udp_fds);
+	w->tcp_fds = xcalloc(w->n_fds, sizeof *w->tcp_fds);
+	w->udp_evs = xcalloc(w->n_fds, sizeof *w->udp_evs);
+	w->tcp_ls = xcalloc(w->n_fds, sizeof *w->tcp_ls);
+	for (size_t i = 0; i < w->n_fds; i++)
+		w->udp_fds[i] = w->tcp_fds[i] = -1;
+	for (size_t i = 0; i < w->n_fds; i++) {
+		const struct cg_endpoint *ep = &cfg->dns.listen[i];
+		char eb[64];
+		w->udp_fds[i] = open_socket(ep, SOCK_DGRAM);
+		if (w->udp_fds[i] < 0) {
+			snprintf(dns_err, sizeof dns_err, "dns: cannot listen on udp %s: %s",
+				 endpoint_str(ep, eb, sizeof eb), strerror(errno));
+			return -1;
+		}
+		w->tcp_fds[i] = open_socket(ep, SOCK_STREAM);
+		if (w->tcp_fds[i] < 0) {
+			snprintf(dns_err, sizeof dns_err, "dns: cannot listen on tcp %s: %s",
+				 endpoint_str(ep, eb, sizeof eb), strerror(errno));
+			return -1;
+		}
+		w->udp_evs[i] = event_new(w->base, w->udp_fds[i], EV_READ | EV_PERSIST, udp_read, w);
+		w->tcp_ls[i] = evconnlistener_new(w->base, dns_tcp_accept, w, LEV_OPT_CLOSE_ON_FREE,
+						  0, w->tcp_fds[i]);
+		if (!w->udp_evs[i] || !w->tcp_ls[i] || event_add(w->udp_evs[i], NULL) < 0) {
+			snprintf(dns_err, sizeof dns_err, "dns: cannot set up the event loop");
+			return -1;
+		}
+		w->tcp_fds[i] = -1; /* the listener owns it now */
+	}
+	w->reload_ev = event_new(w->base, -1, 0, worker_reload, w);
+	w->fwd = dns_forward_new(w->base, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
+	if (w->set.cache_entries)
+		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
+	return w->reload_ev ? 0 : -1;
+}
+
+static void worker_free(struct dns_worker *w)
+{
+	if (!w->base)
+		return;
+	dns_tcp_close_all(w);
+	dns_forward_free(w->fwd); /* pending queries are cancelled and freed */
+	for (size_t i = 0; i < w->n_fds; i++) {
+		if (w->udp_evs[i])
+			event_free(w->udp_evs[i]);
+		if (w->tcp_ls[i])
+			evconnlistener_free(w->tcp_ls[i]);
+		if (w->udp_fds[i] >= 0)
+			close(w->udp_fds[i]);
+		if (w->tcp_fds[i] >= 0)
+			close(w->tcp_fds[i]);
+	}
+	if (w->reload_ev)
+		event_free(w->reload_ev);
+	dns_cache_free(w->cache);
+	free(w->udp_fds);
+	free(w->tcp_fds);
+	free(w->udp_evs);
+	free(w->tcp_ls);
+	settings_free(&w->set);
+	event_base_free(w->base);
+	w->base = NULL;
+}
+
+/* libevent locking, so that reloads and stop can poke the workers' loops. */
+static void threads_init(void)
+{
+	if (evthread_use_pthreads() < 0)
+		log_err("dns: libevent thread support is missing");
+}
 
 struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
-				       const char **err)
+				  const char **err)
 {
-	(void)cfg;
-	(void)j;
-	*err = "the dns front end is not built yet";
+	*err = NULL;
+	if (cfg->dns.n_listen == 0)
+		return NULL;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, threads_init);
+	struct dns_server *s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	s->journal = j;
+	settings_from(&s->next, cfg);
+	s->rl_qps = cfg->dns.rate_limit_qps;
+	if (cfg->dns.rate_limit_qps)
+		s->rl = ratelimit_new(cfg->dns.rate_limit_qps, cfg->dns.rate_limit_burst,
+				      DNS_RL_CLIENTS);
+	if (cfg->dns.n_upstream == 0)
+		log_warn("dns: no upstream resolver configured: allowed names get SERVFAIL");
+	s->n_workers = worker_count(cfg);
+	s->workers = xcalloc(s->n_workers, sizeof *s->workers);
+	for (size_t i = 0; i < s->n_workers; i++) {
+		s->workers[i].idx = (unsigned)i;
+		if (worker_init(s, &s->workers[i], cfg) < 0) {
+			*err = dns_err[0] ? dns_err : "dns: cannot start a worker";
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	for (size_t i = 0; i < s->n_workers; i++)
+		worker_free(&s->workers[i]);
+	free(s->workers);
+	ratelimit_free(s->rl);
+	settings_free(&s->next);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct dns_worker *w = arg;
+	event_base_dispatch(w->base);
 	return NULL;
 }
 
 int dns_server_run(struct dns_server *s)
 {
-	(void)s;
-	return -1;
+	for (size_t i = 0; i < s->n_workers; i++) {
+		struct dns_worker *w = &s->workers[i];
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			log_err("dns: cannot start worker thread %zu", i);
+			return -1;
+		}
+		w->started = true;
+	}
+	char eb[64];
+	log_info("dns: %zu worker thread(s); upstreams %zu, first %s; cache %zu entries; rate "
+		 "limit %u queries/s per client", s->n_workers, s->next.n_upstream,
+		 s->next.n_upstream ? endpoint_str(&s->next.upstream[0], eb, sizeof eb) : "none",
+		 s->next.cache_entries, (unsigned)s->rl_qps);
+	return 0;
 }
 
 void dns_server_reload(struct dns_server *s, const struct config *cfg)
 {
-	(void)s;
-	(void)cfg;
+	pthread_mutex_lock(&s->lock);
+	settings_from(&s->next, cfg);
+	s->next_gen++;
+	pthread_mutex_unlock(&s->lock);
+	s->rl_qps = cfg->dns.rate_limit_qps;
+	if (s->rl)
+		ratelimit_set(s->rl, cfg->dns.rate_limit_qps, cfg->dns.rate_limit_burst);
+	else if (cfg->dns.rate_limit_qps)
+		log_warn("dns: rate limiting switched on by a reload takes a restart");
+	for (size_t i = 0; i < s->n_workers; i++)
+		event_active(s->workers[i].reload_ev, EV_READ, 0);
+}
+
+static void stats_log(const struct dns_server *s)
+{
+	struct dns_stats t;
+	memset(&t, 0, sizeof t);
+	uint64_t *tv = (uint64_t *)&t;
+	for (size_t i = 0; i < s->n_workers; i++) {
+		const uint64_t *wv = (const uint64_t *)&s->workers[i].st;
+		for (size_t k = 0; k < sizeof t / sizeof *tv; k++)
+			tv[k] += wv[k];
+	}
+	struct dns_forward_stats f = {0};
+	for (size_t i = 0; i < s->n_workers; i++) {
+		struct dns_forward_stats x;
+		dns_forward_get_stats(s->workers[i].fwd, &x);
+		f.udp_sent += x.udp_sent;
+		f.timeouts += x.timeouts;
+		f.tcp_retries += x.tcp_retries;
+		f.bad_replies += x.bad_replies;
+		f.unmatched += x.unmatched;
+		f.upstream_errors += x.upstream_errors;
+		f.failures += x.failures;
+	}
+	log_info("dns: upstream queries %llu, upstream timeouts %llu, tcp retries %llu, bad "
+		 "replies %llu, unmatched %llu, upstream errors %llu, failed %llu",
+		 (unsigned long long)f.udp_sent, (unsigned long long)f.timeouts,
+		 (unsigned long long)f.tcp_retries, (unsigned long long)f.bad_replies,
+		 (unsigned long long)f.unmatched, (unsigned long long)f.upstream_errors,
+		 (unsigned long long)f.failures);
+	uint64_t rej = 0;
+	for (int r = 1; r < DNS_REJ_COUNT; r++)
+		rej += t.rejects[r];
+	log_info("dns: queries udp %llu tcp %llu; answers %llu; rejected %llu (short %llu, "
+		 "response %llu, opcode %llu, qdcount %llu, name %llu, truncated %llu, edns %llu, "
+		 "badvers %llu), oversized %llu, odd names %llu; blocked %llu (bypass %llu, "
+		 "chain %llu), safe search %llu, canary %llu, ddr %llu, rate limited %llu; "
+		 "cache hits %llu, forwarded %llu, servfail %llu; tcp conns %llu refused %llu "
+		 "idle-closed %llu bad frames %llu; send errors %llu, journal errors %llu",
+		 (unsigned long long)t.udp_queries, (unsigned long long)t.tcp_queries,
+		 (unsigned long long)t.answers, (unsigned long long)rej,
+		 (unsigned long long)t.rejects[DNS_REJ_SHORT],
+		 (unsigned long long)t.rejects[DNS_REJ_RESPONSE],
+		 (unsigned long long)t.rejects[DNS_REJ_OPCODE],
+		 (unsigned long long)t.rejects[DNS_REJ_QDCOUNT],
+		 (unsigned long long)t.rejects[DNS_REJ_NAME],
+		 (unsigned long long)t.rejects[DNS_REJ_TRUNC],
+		 (unsigned long long)t.rejects[DNS_REJ_EDNS],
+		 (unsigned long long)t.rejects[DNS_REJ_BADVERS],
+		 (unsigned long long)t.oversized, (unsigned long long)t.odd_names,
+		 (unsigned long long)t.blocked, (unsigned long long)t.bypass,
+		 (unsigned long long)t.chain_blocked, (unsigned long long)t.safesearch,
+		 (unsigned long long)t.canary, (unsigned long long)t.ddr,
+		 (unsigned long long)t.rate_limited, (unsigned long long)t.cache_hits,
+		 (unsigned long long)t.forwarded, (unsigned long long)t.servfail,
+		 (unsigned long long)t.tcp_conns, (unsigned long long)t.tcp_refused,
+		 (unsigned long long)t.tcp_idle_closed, (unsigned long long)t.tcp_bad_frames,
+		 (unsigned long long)t.send_errors, (unsigned long long)t.journal_errors);
 }
 
 void dns_server_stop(struct dns_server *s)
 {
-	(void)s;
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_workers; i++)
+		if (s->workers[i].started)
+			event_base_loopbreak(s->workers[i].base);
+	for (size_t i = 0; i < s->n_workers; i++)
+		if (s->workers[i].started)
+			pthread_join(s->workers[i].thread, NULL);
+	stats_log(s);
+	for (size_t i = 0; i < s->n_workers; i++)
+		worker_free(&s->workers[i]);
+	free(s->workers);
+	ratelimit_free(s->rl);
+	settings_free(&s->next);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
 }

@@ -605,6 +605,7 @@ size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size
 		return 0;
 	memcpy(out, reply, rlen);
 	wr16(out, q->id);
+	out[2] &= (uint8_t)~(DNS_FLAG_AA >> 8); /* we are not the authority */
 	memcpy(out + DNS_HDR_LEN, qwire + DNS_HDR_LEN, q->q_end - DNS_HDR_LEN);
 	if (age) {
 		for (size_t i = 0; i < n_ttls; i++) {
@@ -650,6 +651,71 @@ size_t dns_reply_strip_opt(uint8_t *buf, size_t len, struct dns_reply_info *ri)
 	len = ri->opt_off;
 	ri->opt_off = 0;
 	return len;
+}
+
+/* The data of an HTTPS/SVCB record without its ech parameter. */
+static void w_copy_svcb(struct dns_writer *w, const uint8_t *src, const struct dns_rr *rr)
+{
+	size_t p = rr->rdata_off + 2;
+	if (rr->rdlen < 3) {
+		w->overflow = true;
+		return;
+	}
+	w_put(w, src + rr->rdata_off, 2);
+	if (w_copy_name(w, src, rr->end, p, &p) < 0)
+		return;
+	while (p < rr->end) {
+		if (p + 4 > rr->end) {
+			w->overflow = true;
+			return;
+		}
+		uint16_t key = rd16(src + p), vlen = rd16(src + p + 2);
+		if (p + 4 + vlen > rr->end) {
+			w->overflow = true;
+			return;
+		}
+		if (key != 5)
+			w_put(w, src + p, 4 + (size_t)vlen);
+		p += 4 + (size_t)vlen;
+	}
+}
+
+size_t dns_reply_strip_ech(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	struct dns_writer w = {.p = out, .cap = cap};
+	size_t p;
+	if (len < DNS_HDR_LEN || rd16(in + 4) != 1 || dns_name_skip(in, len, DNS_HDR_LEN, &p) < 0 ||
+	    p + 4 > len)
+		return 0;
+	p += 4;
+	w_put(&w, in, p);
+	size_t total = (size_t)rd16(in + 6) + rd16(in + 8) + rd16(in + 10);
+	for (size_t i = 0; i < total; i++) {
+		struct dns_rr rr;
+		if (dns_rr_read(in, len, p, &rr) < 0)
+			return 0;
+		p = rr.end;
+		if (rr.type != DNS_TYPE_HTTPS && rr.type != DNS_TYPE_SVCB) {
+			if (rr.type == DNS_TYPE_OPT)
+				w_put(&w, in + rr.name_off, rr.end - rr.name_off);
+			else
+				dns_writer_copy_rr(&w, in, len, &rr, rr.ttl);
+			continue;
+		}
+		size_t next;
+		if (w_copy_name(&w, in, len, rr.name_off, &next) < 0)
+			return 0;
+		w_put16(&w, rr.type);
+		w_put16(&w, rr.rclass);
+		w_put32(&w, rr.ttl);
+		size_t len_at = w.len;
+		w_put16(&w, 0);
+		w_copy_svcb(&w, in, &rr);
+		if (w.overflow)
+			return 0;
+		wr16(w.p + len_at, (uint16_t)(w.len - len_at - 2));
+	}
+	return w.overflow ? 0 : w.len; /* the counts are the original ones, copied above */
 }
 
 const char *dns_type_name(uint16_t type, char *buf)

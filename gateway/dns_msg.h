@@ -181,7 +181,7 @@ size_t dns_build_query(uint8_t *out, size_t cap, uint16_t id, uint16_t flags,
 		       bool do_bit);
 
 /* Turn a stored reply (no OPT record) into the answer for a client: the client's ID
- * and question bytes (same name, perhaps other case), TTLs decremented by age (never
+ * and question bytes (same name, perhaps other case), AA cleared, TTLs decremented by age (never
  * below 0), our OPT appended when the client sent EDNS, and TC set with the answer cut
  * to header + question when it exceeds max_len. Returns the length or 0. */
 size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size_t rlen,
@@ -191,6 +191,11 @@ size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size
 /* Remove the OPT record of a reply in place (truncating the additional section at it;
  * TTL offsets past the cut are dropped from ri). Returns the new length. */
 size_t dns_reply_strip_opt(uint8_t *buf, size_t len, struct dns_reply_info *ri);
+
+/* Copy reply in into out with the ech SvcParam (key 5) removed from every HTTPS/SVCB
+ * record; every name is written uncompressed. Returns the new length, or 0 when the
+ * reply is malformed or out is too small (then use the reply as it was). */
+size_t dns_reply_strip_ech(const uint8_t *in, size_t len, uint8_t *out, size_t cap);
 
 /* Query type as text ("A", "AAAA", "TYPE123") into buf (at least 16 bytes). */
 const char *dns_type_name(uint16_t type, char *buf);

@@ -490,12 +490,14 @@ START_TEST(query_build_and_client_reply)
 	size_t rn = mkreply(r, 4);
 	ck_assert_int_eq(dns_reply_scan(r, rn, 4, "q.test", 1, 1, &ri), 0);
 	rn = dns_reply_strip_opt(r, rn, &ri);
+	r[2] |= 0x04; /* AA from the upstream */
 	size_t cn = mkquery(cl, 0x4242, "Q.TEST", DNS_TYPE_A, true, 1232, 0);
 	ck_assert_int_eq(dns_query_parse(cl, cn, &q), DNS_OK);
 	size_t m = dns_reply_for_client(out, sizeof out, r, rn, ri.ttl_offs, ri.n_ttls, 10,
 					cl, &q, 1232);
 	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
 	ck_assert_uint_eq(ldns_pkt_id(pkt), 0x4242);
+	ck_assert(!ldns_pkt_aa(pkt));
 	ck_assert(ldns_pkt_edns(pkt));
 	ck_assert_uint_eq(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(pkt), 0)), 290);
 	ck_assert_uint_eq(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(pkt), 1)), 50);

@@ -1,0 +1,204 @@
+/* DNS over TCP (RFC 7766): 2-byte length framing, several queries per connection
+ * answered as they complete (possibly out of order), bounded in-flight queries and
+ * unsent output per connection, idle timeout, half-close honoured. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+
+#include "dns_worker.h"
+#include "util.h"
+
+struct dns_tconn {
+	struct dns_worker *w;
+	struct dns_tconn *prev, *next;
+	struct bufferevent *bev;   /* NULL once closed */
+	struct cg_addr client;
+	unsigned refs;             /* 1 while open + 1 per query in flight */
+	bool eof;                  /* the client shut its side: answer, then close */
+	bool paused;               /* reading stopped by a limit */
+};
+
+static unsigned in_flight(const struct dns_tconn *c)
+{
+	return c->refs - (c->bev ? 1 : 0);
+}
+
+static void conn_close(struct dns_tconn *c)
+{
+	struct dns_worker *w = c->w;
+	if (!c->bev)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	w->n_conns--;
+	dns_tcp_unref(c);
+}
+
+static bool over_limits(const struct dns_tconn *c)
+{
+	return in_flight(c) >= DNS_TCP_MAX_PENDING ||
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) >= DNS_TCP_MAX_OUT;
+}
+
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct dns_tconn *c = arg;
+	struct dns_worker *w = c->w;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct policy *p = policy_acquire();
+	bool bad = false;
+	struct dns_reply_to to = {.conn = c, .fd = -1, .max_len = 65535};
+
+	while (c->bev && !over_limits(c)) {
+		uint8_t lb[2];
+		if (evbuffer_copyout(in, lb, 2) < 2)
+			break;
+		size_t l = (size_t)lb[0] << 8 | lb[1];
+		if (l < DNS_HDR_LEN) { /* not even a header: nothing sensible follows */
+			w->st.tcp_bad_frames++;
+			bad = true;
+			break;
+		}
+		if (evbuffer_get_length(in) < 2 + l)
+			break;
+		uint8_t *m = evbuffer_pullup(in, (ev_ssize_t)(2 + l));
+		if (!m) {
+			bad = true;
+			break;
+		}
+		w->st.tcp_queries++;
+		dns_resolve(w, p, m + 2, l, &c->client, &to);
+		evbuffer_drain(in, 2 + l);
+	}
+	if (p)
+		policy_unref(p);
+	if (bad) {
+		conn_close(c);
+		return;
+	}
+	if (c->bev && over_limits(c) && !c->paused) {
+		c->paused = true;
+		bufferevent_disable(c->bev, EV_READ);
+	}
+}
+
+/* A limit may have cleared: read again, and process what is buffered already. */
+static void conn_resume(struct dns_tconn *c)
+{
+	if (!c->bev || !c->paused || over_limits(c))
+		return;
+	c->paused = false;
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
+	bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static void conn_maybe_finish(struct dns_tconn *c)
+{
+	/* Not paused: every whole frame buffered has been read (a partial one never
+	 * completes after EOF). */
+	if (c->bev && c->eof && !c->paused && in_flight(c) == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c);
+}
+
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+	struct dns_tconn *c = arg;
+	(void)bev;
+	conn_resume(c);
+	conn_maybe_finish(c);
+}
+
+static void conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct dns_tconn *c = arg;
+	if (what & BEV_EVENT_EOF) {
+		c->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		conn_maybe_finish(c);
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) && in_flight(c) > 0) {
+		bufferevent_enable(bev, EV_READ); /* not idle: answers are on their way */
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		c->w->st.tcp_idle_closed++;
+	conn_close(c);
+}
+
+void dns_tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		    int salen, void *arg)
+{
+	struct dns_worker *w = arg;
+	(void)l;
+	(void)salen;
+	if (w->n_conns >= DNS_TCP_MAX_CONNS) {
+		w->st.tcp_refused++;
+		close(fd);
+		return;
+	}
+	struct bufferevent *bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		close(fd);
+		return;
+	}
+	struct dns_tconn *c = xcalloc(1, sizeof *c);
+	c->w = w;
+	c->bev = bev;
+	c->refs = 1;
+	addr_from_sockaddr(sa, &c->client);
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	w->n_conns++;
+	w->st.tcp_conns++;
+	unsigned ms = w->set.tcp_idle_ms ? w->set.tcp_idle_ms : 10000;
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	bufferevent_set_timeouts(bev, &tv, &tv);
+	bufferevent_setwatermark(bev, EV_READ, 0, 2 + 65535);
+	bufferevent_setcb(bev, conn_read, conn_write, conn_event, c);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+void dns_tcp_ref(struct dns_tconn *c)
+{
+	c->refs++;
+}
+
+void dns_tcp_unref(struct dns_tconn *c)
+{
+	if (--c->refs == 0) {
+		free(c);
+		return;
+	}
+	conn_resume(c);
+	conn_maybe_finish(c);
+}
+
+void dns_tcp_send(struct dns_tconn *c, const uint8_t *msg, size_t len)
+{
+	if (!c->bev || len > 65535)
+		return;
+	uint8_t lb[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	evbuffer_add(out, lb, 2);
+	evbuffer_add(out, msg, len);
+}
+
+void dns_tcp_close_all(struct dns_worker *w)
+{
+	while (w->conns)
+		conn_close(w->conns);
+}

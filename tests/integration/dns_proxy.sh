@@ -1,0 +1,254 @@
+#!/bin/bash
+# The DNS filtering proxy end to end: campusgated on loopback forwarding to a real
+# NSD (test zones), queried with dig, drill and a small Python client.
+# Covers blocking (exact, subdomain, mixed case, every type), block modes per group, EDE,
+# CNAME and HTTPS chains, ECH stripping, TCP with pipelining, truncation and TCP retry,
+# upstream retry/down/back, bypass names, safe search, hostile messages from the shared
+# corpus and captures, reload under load with every query answered, rate limiting, and
+# the journal lines.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_dns.sh"
+cg_need dig drill nsd nsd-checkconf python3
+cg_init
+
+DNS_PORT=$(cg_free_port)
+UP_PORT=$(cg_free_port)
+DEAD_PORT=$(cg_free_port)
+HTTP1=$(cg_free_port) HTTP2=$(cg_free_port) HTTP3=$(cg_free_port) HTTP4=$(cg_free_port)
+
+# A TXT record far larger than 1232 bytes: UDP from the upstream is truncated.
+big=""
+for i in $(seq 12); do big+="\"$(printf 'x%.0s' $(seq 200))\" "; done
+cat >"$CG_TMP/zone.txt" <<EOF
+www.ok.test. 300 IN A 192.0.2.10
+www.ok.test. 300 IN AAAA 2001:db8::10
+www.ok.test. 300 IN MX 10 mail.ok.test.
+www.ok.test. 300 IN TXT "hello world"
+www.ok.test. 300 IN HTTPS 1 . alpn=h2
+ech.ok.test. 300 IN HTTPS 1 . alpn=h2 ech=AEX+DQBBpQAgACBiqtUd9UJmMkUi8xaMyTv3TErBxvTEmcpeRJJF3ERVIgAEAAEAAQASY2xvdWRmbGFyZS1lY2guY29tAAA=
+svc.ok.test. 300 IN HTTPS 1 svc.bad.test. alpn=h2
+alias.ok.test. 300 IN CNAME bad.test.
+c1.ok.test. 300 IN CNAME c2.ok.test.
+c2.ok.test. 300 IN CNAME deep.bad.test.
+deep.bad.test. 300 IN A 192.0.2.67
+bad.test. 300 IN A 192.0.2.66
+svc.bad.test. 300 IN A 192.0.2.68
+dns.bypass.test. 300 IN A 192.0.2.53
+big.ok.test. 300 IN TXT $big
+fresh1.ok.test. 300 IN A 192.0.2.11
+fresh2.ok.test. 300 IN A 192.0.2.12
+forcesafesearch.google.com. 300 IN A 216.239.38.120
+restrictmoderate.youtube.com. 300 IN A 216.239.38.119
+restrict.youtube.com. 300 IN A 216.239.38.120
+strict.bing.com. 300 IN A 204.79.197.220
+safe.duckduckgo.com. 300 IN A 52.142.124.215
+EOF
+for i in $(seq 200); do echo "n$i.ok.test. 300 IN A 192.0.2.100"; done >>"$CG_TMP/zone.txt"
+dns_start_upstream "$UP_PORT" "$CG_TMP/zone.txt"
+[ "$(dig -p "$UP_PORT" @127.0.0.1 +short www.ok.test)" = 192.0.2.10 ] || cg_fail "NSD upstream does not answer: $(cat "$CG_TMP"/nsd-*/nsd.log)"
+
+printf 'bad.test\n' >"$CG_TMP/adult.list"
+printf 'bypass.test\n' >"$CG_TMP/doh.list"
+write_conf() { # write_conf RATE_QPS RATE_BURST
+	cat >"$CG_TMP/cg.conf" <<EOF
+[general]
+allow_root = yes
+pid_file = $CG_TMP/cg.pid
+[dns]
+listen = 127.0.0.1:$DNS_PORT
+# the first upstream is dead: every new query must move on to the second
+upstream = 127.0.0.1:$DEAD_PORT
+upstream = 127.0.0.1:$UP_PORT
+threads = 2
+timeout_ms = 300
+cache_entries = 1000
+cache_max_mb = 4
+rate_limit_qps = $1
+rate_limit_burst = $2
+strip_ech = yes
+block_page_v4 = 192.0.2.80
+block_page_v6 = 2001:db8::80
+tcp_idle_ms = 2000
+block_ttl = 42
+[http]
+listen = 127.0.0.1:$HTTP1
+explicit_listen = 127.0.0.1:$HTTP2
+tls_listen = 127.0.0.1:$HTTP3
+blockpage_listen = 127.0.0.1:$HTTP4
+[journal]
+dir = $CG_TMP/journal
+[category adult]
+kind = block
+list = $CG_TMP/adult.list
+[category bypass]
+kind = bypass
+list = $CG_TMP/doh.list
+[group nullg]
+subnet = 127.0.0.2/32
+block = adult bypass
+block_mode = null
+[group pageg]
+subnet = 127.0.0.3/32
+block = adult bypass
+block_mode = page
+[group refg]
+subnet = 127.0.0.4/32
+block = adult bypass
+block_mode = refused
+[group strictg]
+subnet = 127.0.0.5/32
+block = adult bypass
+safe_search = strict
+[group default]
+block = adult bypass
+block_mode = nxdomain
+safe_search = moderate
+EOF
+}
+write_conf 0 0
+cg_start_daemon "$CG_TMP/cg.conf"
+dns_wait_daemon
+
+# --- allowed, blocked, subdomain, mixed case, types ---------------------------------
+cg_expect "allowed A" "$(dns_answer www.ok.test)" "192.0.2.10"
+cg_expect "allowed A is not authoritative" "$(dq +noall +comments www.ok.test | grep -c 'flags:.* aa')" 0
+cg_expect "allowed AAAA" "$(dns_answer www.ok.test AAAA)" "2001:db8::10"
+cg_expect "allowed MX" "$(dns_answer www.ok.test MX)" "10 mail.ok.test."
+cg_expect "allowed TXT" "$(dns_answer www.ok.test TXT)" '"hello world"'
+cg_expect "allowed HTTPS" "$(dns_answer www.ok.test HTTPS)" '1 . alpn="h2"'
+cg_expect "blocked" "$(dns_status bad.test)" NXDOMAIN
+cg_expect "blocked subdomain" "$(dns_status a.b.bad.test)" NXDOMAIN
+cg_expect "blocked mixed case" "$(dns_status BaD.TeSt)" NXDOMAIN
+for t in AAAA MX TXT HTTPS; do
+	cg_expect "blocked $t" "$(dns_status bad.test $t)" NXDOMAIN
+done
+cg_expect "parent of a blocked name" "$(dns_status test SOA | grep -c NXDOMAIN)/$(dq test SOA | grep -c EDE)" "0/0"
+cg_expect "label-boundary trap" "$(dns_status notbad.test)" NXDOMAIN # static zone: upstream NXDOMAIN
+cg_expect "label-boundary trap is not ours" "$(dq +noall +comments notbad.test | grep -c 'EDE')" 0
+cg_expect "drill agrees" "$(drill -p "$DNS_PORT" bad.test @127.0.0.1 | sed -n 's/.*rcode: \([A-Z]*\),.*/\1/p')" NXDOMAIN
+
+# --- block answers: EDE, SOA with block_ttl, modes per group ------------------------
+out=$(dq bad.test)
+echo "$out" | grep -q 'EDE: 17 (Filtered): (adult)' || cg_fail "no EDE 17 with the category: $out"
+echo "$out" | grep -Eq 'bad\.test\.[[:space:]]+42[[:space:]]+IN[[:space:]]+SOA' || cg_fail "no SOA with TTL 42: $out"
+cg_expect "no OPT without EDNS" "$(dq +noedns bad.test | grep -c 'OPT PSEUDOSECTION')" 0
+cg_expect "null mode A" "$(dns_answer -b 127.0.0.2 bad.test)" 0.0.0.0
+cg_expect "null mode AAAA" "$(dns_answer -b 127.0.0.2 bad.test AAAA)" ::
+cg_expect "null mode MX is NODATA" "$(dns_status -b 127.0.0.2 bad.test MX)/$(dns_answer -b 127.0.0.2 bad.test MX)" "NOERROR/"
+cg_expect "page mode A" "$(dns_answer -b 127.0.0.3 bad.test)" 192.0.2.80
+cg_expect "page mode AAAA" "$(dns_answer -b 127.0.0.3 bad.test AAAA)" 2001:db8::80
+cg_expect "page mode TXT is NODATA" "$(dns_status -b 127.0.0.3 bad.test TXT)" NOERROR
+cg_expect "refused mode" "$(dns_status -b 127.0.0.4 bad.test)" REFUSED
+
+# --- answer inspection -------------------------------------------------------------
+cg_expect "CNAME into a blocked name" "$(dns_status alias.ok.test)" NXDOMAIN
+cg_expect "two CNAMEs into a blocked name" "$(dns_status c1.ok.test)" NXDOMAIN
+cg_expect "... also from the cache" "$(dns_status c1.ok.test)" NXDOMAIN
+cg_expect "... null mode from the cache" "$(dns_answer -b 127.0.0.2 c1.ok.test)" 0.0.0.0
+cg_expect "HTTPS TargetName blocked" "$(dns_status svc.ok.test HTTPS)" NXDOMAIN
+ech=$(dns_answer ech.ok.test HTTPS)
+case "$ech" in *alpn*) ;; *) cg_fail "HTTPS record lost: $ech" ;; esac
+case "$ech" in *ech=*) cg_fail "ech not stripped: $ech" ;; esac
+cg_log "ok: ech stripped ($ech)"
+
+# --- TCP, pipelining, truncation ----------------------------------------------------
+cg_expect "TCP" "$(dns_answer +tcp www.ok.test)" 192.0.2.10
+pl=$(dns_py pipeline "$DNS_PORT" www.ok.test bad.test n1.ok.test n2.ok.test alias.ok.test n3.ok.test) ||
+	cg_fail "pipelined TCP queries not all answered: $pl"
+cg_expect "pipelined answers" "$(echo "$pl" | sort | tr '\n' ' ')" \
+	"alias.ok.test 3 0 bad.test 3 0 n1.ok.test 0 1 n2.ok.test 0 1 n3.ok.test 0 1 www.ok.test 0 1 "
+tc=$(dq +ignore +bufsize=1232 big.ok.test TXT +noall +comments)
+echo "$tc" | grep -q 'flags:.* tc' || cg_fail "big answer over UDP/1232 not truncated: $tc"
+full=$(dq +bufsize=1232 big.ok.test TXT +short | wc -c)
+[ "$full" -gt 2400 ] || cg_fail "big TXT via TCP fallback: only $full bytes"
+cg_log "ok: big TXT truncated over UDP, $full bytes over TCP (upstream retried over TCP)"
+
+# --- bypass names ---------------------------------------------------------------------
+cg_expect "DoH canary" "$(dns_status use-application-dns.net)" NXDOMAIN
+cg_expect "DDR is NODATA" "$(dns_status _dns.resolver.arpa SVCB)/$(dns_answer _dns.resolver.arpa SVCB)" "NOERROR/"
+out=$(dq dns.bypass.test)
+echo "$out" | grep -q 'status: NXDOMAIN' || cg_fail "bypass name not blocked: $out"
+echo "$out" | grep -q 'EDE: 15 (Blocked): (bypass)' || cg_fail "bypass block without EDE 15: $out"
+
+# --- safe search ------------------------------------------------------------------------
+ss() { dns_answer "$@" | tr '\n' ' '; }
+cg_expect "google" "$(ss www.google.com)" "216.239.38.120 forcesafesearch.google.com. "
+cg_expect "google.de" "$(ss www.google.de)" "216.239.38.120 forcesafesearch.google.com. "
+cg_expect "bing" "$(ss www.bing.com)" "204.79.197.220 strict.bing.com. "
+cg_expect "duckduckgo" "$(ss duckduckgo.com)" "52.142.124.215 safe.duckduckgo.com. "
+cg_expect "youtube moderate" "$(ss www.youtube.com)" "216.239.38.119 restrictmoderate.youtube.com. "
+cg_expect "youtube strict" "$(ss -b 127.0.0.5 m.youtube.com)" "216.239.38.120 restrict.youtube.com. "
+cg_expect "youtube moderate again (cache)" "$(ss youtubei.googleapis.com)" "216.239.38.119 restrictmoderate.youtube.com. "
+
+# --- upstream down, then back ---------------------------------------------------------
+cg_stop_pid "$DNS_UP_PID"
+cg_expect "upstream down: SERVFAIL" "$(dq +time=5 fresh1.ok.test +noall +comments | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" SERVFAIL
+cg_expect "cached names still answered" "$(dns_answer www.ok.test)" 192.0.2.10
+dns_start_upstream "$UP_PORT" "$CG_TMP/zone.txt"
+cg_expect "upstream back" "$(dns_answer +time=5 fresh2.ok.test)" 192.0.2.12
+
+# --- hostile input: the shared corpus and captures ------------------------------------
+if [ -d "$CG_SHARED/data/dns-wire" ]; then
+	n=$(dns_py raw "$DNS_PORT" "$CG_SHARED"/data/dns-wire/*/* "$CG_SHARED"/data/pcaps/*/dns*.pcap \
+		"$CG_SHARED"/data/pcaps/*/*dns*.pcap 2>/dev/null) || cg_fail "raw sender failed"
+	cg_log "sent $n hostile/odd messages raw (UDP, and the first 200 over TCP)"
+	kill -0 "$CG_DAEMON_PID" || cg_fail "daemon died on the corpus"
+	cg_expect "still answers after the corpus" "$(dns_answer www.ok.test)" 192.0.2.10
+else
+	cg_log "SKIP part: $CG_SHARED/data/dns-wire absent, hostile corpus not sent"
+fi
+
+# --- reload while a load runs: every query answered -----------------------------------
+for i in $(seq 200); do echo "n$i.ok.test"; done >"$CG_TMP/names"
+printf 'bad.test\nalias.ok.test\nwww.ok.test\n' >>"$CG_TMP/names"
+dns_py load "$DNS_PORT" 6 "$CG_TMP/names" >"$CG_TMP/load.out" 2>&1 &
+load_pid=$!
+for i in 1 2 3 4 5; do
+	sleep 1
+	printf 'bad.test\nreload%d.test\n' "$i" >"$CG_TMP/adult.list"
+	kill -HUP "$CG_DAEMON_PID"
+done
+wait "$load_pid" || cg_fail "queries lost during reloads: $(cat "$CG_TMP/load.out")"
+cg_log "ok: reload under load: $(cat "$CG_TMP/load.out")"
+grep -q 'sent [1-9][0-9][0-9][0-9]' "$CG_TMP/load.out" || cg_fail "load too small to mean anything: $(cat "$CG_TMP/load.out")"
+cg_expect "the reloaded list is in force" "$(dns_status reload5.test)" NXDOMAIN
+
+# --- journal ------------------------------------------------------------------------------
+sleep 1.5 # fsync interval
+J=$(cat "$CG_TMP"/journal/*.jsonl 2>/dev/null)
+echo "$J" | grep '"host":"bad.test"' | grep '"qtype":"A"' | grep '"category":"adult"' |
+	grep '"action":"block"' | grep '"block_mode":"nxdomain"' | grep -q '"line":1' ||
+	cg_fail "no journal line for the bad.test block: $(echo "$J" | head -3)"
+echo "$J" | grep '"host":"alias.ok.test"' | grep -q '"reason":"CNAME chain alias.ok.test -> bad.test"' ||
+	cg_fail "no journal line with the CNAME chain"
+echo "$J" | grep '"host":"c1.ok.test"' | grep -q 'c1.ok.test -> c2.ok.test -> deep.bad.test' ||
+	cg_fail "no journal line with the two-step chain"
+echo "$J" | grep '"host":"dns.bypass.test"' | grep -q '"event":"bypass"' ||
+	cg_fail "bypass attempt not journaled as such"
+echo "$J" | grep '"client":"127.0.0.3"' | grep -q '"block_mode":"page"' || cg_fail "page block not journaled"
+cg_log "ok: journal lines"
+
+# --- stop: counters in the log ----------------------------------------------------------
+cg_stop_pid "$CG_DAEMON_PID"
+stats=$(grep 'dns: queries\|dns: upstream queries' "$CG_TMP/daemon.log") || cg_fail "no counters logged at stop"
+echo "$stats" | grep -Eq 'rejected [1-9]' || cg_fail "hostile messages not counted: $stats"
+echo "$stats" | grep -Eq 'tcp retries [1-9]' || cg_fail "no TCP retry counted: $stats"
+echo "$stats" | grep -Eq 'upstream timeouts [1-9]' || cg_fail "dead upstream never timed out: $stats"
+cg_log "$stats"
+
+# --- rate limiting (a second run with a low limit) -----------------------------------------
+write_conf 5 5
+cg_start_daemon "$CG_TMP/cg.conf"
+dns_wait_daemon
+res=$(dns_py burst "$DNS_PORT" 127.0.0.6 40 www.ok.test)
+ok=$(echo "$res" | awk '$1 == 0 {print $2}')
+refused=$(echo "$res" | awk '$1 == 5 {print $2}')
+[ "${ok:-0}" -ge 5 ] && [ "${ok:-0}" -le 10 ] && [ "${refused:-0}" -ge 30 ] ||
+	cg_fail "rate limit 5/s burst 5: ${ok:-0} answered, ${refused:-0} refused ($res)"
+cg_expect "other clients unaffected" "$(dns_answer -b 127.0.0.7 www.ok.test)" 192.0.2.10
+cg_expect "logged once a minute per client" "$(grep -c 'client 127.0.0.6 is over the rate limit' "$CG_TMP/daemon.log")" 1
+sleep 1.5
+cg_expect "journaled once a minute per client" \
+	"$(cat "$CG_TMP"/journal/*.jsonl | grep '"event":"ratelimit"' | grep -c '"client":"127.0.0.6"')" 1
+cg_log "ok: rate limit: $ok answered, $refused refused"
+cg_pass
