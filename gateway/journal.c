@@ -18,6 +18,7 @@
 #define QUEUE_DEFAULT 65536
 #define FSYNC_DEFAULT_MS 1000
 #define DROP_LOG_INTERVAL_NS 10000000000ull
+#define TICK_NS 30000000000ull /* an idle writer looks at the day this often */
 #define SLOT_KEEP_BYTES 2048 /* a slot's arena above this is freed once written */
 
 /* The string fields of an event, in the order a queue slot keeps them. */
@@ -238,13 +239,13 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&j->mu);
 	for (;;) {
 		while (j->count == 0 && !j->stop && j->flush_want <= j->synced) {
-			if (!j->store.dirty && j->store.out.len == 0) {
-				pthread_cond_wait(&j->work, &j->mu);
-				continue;
-			}
-			/* Written but not synced: sync when the interval is up. */
+			/* Written but not synced: sync when the interval is up; idle: look
+			 * at the clock now and then for the end of the day. */
 			struct timespec ts;
-			abs_deadline(&ts, last_sync, j->fsync_ns);
+			if (j->store.dirty)
+				abs_deadline(&ts, last_sync, j->fsync_ns);
+			else
+				abs_deadline(&ts, now_mono_ns(), TICK_NS);
 			if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
 				break;
 		}
@@ -266,6 +267,7 @@ static void *writer_main(void *arg)
 				q->cap = 0;
 			}
 		}
+		jstore_tick(&j->store, now_wall_us());
 		jstore_flush(&j->store);
 		uint64_t now = now_mono_ns();
 		bool synced = false;

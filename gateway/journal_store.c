@@ -221,6 +221,13 @@ static void rotate(struct jstore *s, int32_t day, unsigned part)
 	}
 }
 
+void jstore_tick(struct jstore *s, int64_t now_us)
+{
+	int32_t day = journal_day(now_us, jstore_offset(s, (time_t)(now_us / 1000000)));
+	if (s->fd >= 0 && day > s->day)
+		rotate(s, day, 0);
+}
+
 void jstore_write(struct jstore *s, struct journal_record *r)
 {
 	r->utc_offset = jstore_offset(s, (time_t)(r->time_us / 1000000));

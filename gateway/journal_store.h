@@ -49,6 +49,10 @@ int32_t jstore_offset(const struct jstore *s, time_t t);
  * size limit says so, format it and buffer it. Fills r->hash. */
 void jstore_write(struct jstore *s, struct journal_record *r);
 
+/* Start the new day's file (digest, retention) when the school's day has changed
+ * since the last event, so that a quiet night still ends the day on time. */
+void jstore_tick(struct jstore *s, int64_t now_us);
+
 /* Write the buffered lines (write(2)); errors are counted and logged. */
 void jstore_flush(struct jstore *s);
 /* Flush and fdatasync the current file if anything was written since the last time. */

@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "journal_format.h"
 #include "journal_read.h"
+#include "journal_store.h"
 #include "journal_verify.h"
 #include "jsyslog.h"
 #include "testutil.h"
@@ -657,6 +658,54 @@ START_TEST(digest_of_a_day_that_ended_without_us)
 }
 END_TEST
 
+/* With no events, the store still ends the day: digest, retention, the new day's file. */
+START_TEST(quiet_midnight_ends_the_day)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct jstore s;
+	const char *err = NULL;
+	ck_assert_msg(jstore_open(&s, &c, "Asia/Shanghai", &err) == 0, "%s", err);
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 8 * 3600);
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = now;
+	r.id = "t1";
+	r.event = "hit";
+	jstore_write(&s, &r);
+	jstore_tick(&s, now); /* same day: nothing */
+	jstore_tick(&s, now + DAY_US);
+	jstore_tick(&s, now + 2 * DAY_US); /* today's file is now past retention */
+	jstore_close(&s);
+	char d1[11], d2[11], want[64];
+	journal_day_str(today + 1, d1);
+	journal_day_str(today + 2, d2);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl", d1, d2);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	char *digest = tu_read_file(dpath, NULL);
+	char d0[11];
+	journal_day_str(today, d0);
+	ck_assert_ptr_nonnull(digest);
+	ck_assert_ptr_nonnull(strstr(digest, d0));
+	free(digest);
+	free(dpath);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 1);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(retention_removes_and_records)
 {
 	char *dir = tu_tmpdir();
@@ -1125,6 +1174,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, rotation_by_size);
 	tcase_add_test(tc, rotation_by_day_and_digest);
 	tcase_add_test(tc, digest_of_a_day_that_ended_without_us);
+	tcase_add_test(tc, quiet_midnight_ends_the_day);
 	tcase_add_test(tc, retention_removes_and_records);
 	tcase_add_test(tc, torn_line_recovered);
 	tcase_add_test(tc, torn_tail_larger_than_window);
