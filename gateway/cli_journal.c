@@ -510,7 +510,12 @@ int cmd_journal(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	struct query q = { .f = &o.filter, .out = review_out_new(stdout, fmt, l) };
-	if (journal_scan(o.jdir, o.filter.from_us, o.filter.to_us, query_cb, &q, &bad, &err) < 0) {
+	char *must[8];
+	review_needles(&o.filter, must, CG_ARRAY_LEN(must));
+	rc = journal_scan(o.jdir, o.filter.from_us, o.filter.to_us, (const char *const *)must,
+			  query_cb, &q, &bad, &err);
+	review_needles_free(must);
+	if (rc < 0) {
 		review_out_end(q.out);
 		fprintf(stderr, "campusgate journal: %s: %s\n", o.jdir, err);
 		opts_free(&o);
@@ -555,7 +560,12 @@ int cmd_report(int argc, char **argv)
 	struct report *rp = report_new(o.school, o.filter.from_us, o.filter.to_us,
 				       (int32_t)tz_offset(o.tz, (time_t)(ref / 1000000)), o.top);
 	struct query q = { .f = &o.filter, .rp = rp };
-	if (journal_scan(o.jdir, o.filter.from_us, o.filter.to_us, query_cb, &q, &bad, &err) < 0) {
+	char *must[8];
+	review_needles(&o.filter, must, CG_ARRAY_LEN(must));
+	rc = journal_scan(o.jdir, o.filter.from_us, o.filter.to_us, (const char *const *)must,
+			  query_cb, &q, &bad, &err);
+	review_needles_free(must);
+	if (rc < 0) {
 		fprintf(stderr, "campusgate report: %s: %s\n", o.jdir, err);
 		report_free(rp);
 		opts_free(&o);

@@ -639,8 +639,17 @@ static int quick_time(const char *line, size_t len, int64_t *us)
 	return journal_parse_time(line + i, (size_t)(end - (line + i)), us, &off);
 }
 
-int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_fn fn,
-		 void *ctx, uint64_t *bad, const char **err)
+/* Whether line holds every string of must. */
+static bool has_all(const char *line, size_t len, const char *const *must)
+{
+	for (; must && *must; must++)
+		if (!memmem(line, len, *must, strlen(*must)))
+			return false;
+	return true;
+}
+
+int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *const *must,
+		 journal_scan_fn fn, void *ctx, uint64_t *bad, const char **err)
 {
 	struct journal_file *files;
 	size_t n;
@@ -678,6 +687,8 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_f
 			int64_t t;
 			if (quick_time(line, len, &t) == 0 && (t < from_us || t > to_us))
 				continue; /* out of range: the full parse is not needed */
+			if (!has_all(line, len, must))
+				continue;
 			if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1,
 					       &perr) < 0) {
 				if (bad)

@@ -59,9 +59,13 @@ typedef int (*journal_scan_fn)(const struct journal_record *r, const char *line,
 
 /* Stream every line of the files in dir that may hold events in [from_us, to_us]
  * (files are skipped by name), oldest first, calling fn for each line whose time is in
- * the range. Lines that do not parse are counted in *bad (may be NULL) and skipped.
- * Returns 0, or -1 with a static message in *err. */
-int journal_scan(const char *dir, int64_t from_us, int64_t to_us, journal_scan_fn fn,
-		 void *ctx, uint64_t *bad, const char **err);
+ * the range. must (may be NULL) is a NULL-terminated list of byte strings a line has to
+ * contain to be parsed at all: a cheap prefilter for the caller's exact-match filters
+ * (the writer's escaping is canonical, so a plain ASCII value appears as it is).
+ * Lines in the range that do not parse are counted in *bad (may be NULL) and skipped;
+ * lines that the time or the must strings already rule out are not parsed. Returns 0,
+ * or -1 with a static message in *err. */
+int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *const *must,
+		 journal_scan_fn fn, void *ctx, uint64_t *bad, const char **err);
 
 #endif

@@ -113,6 +113,40 @@ int review_filter_client(struct review_filter *f, const char *s)
 	return 0;
 }
 
+/* Whether the writer writes s as it is inside a JSON string (printable ASCII). */
+static bool json_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+void review_needles(const struct review_filter *f, char **out, size_t max)
+{
+	const struct { const char *key, *val; } exact[] = {
+		{ "category", f->category }, { "group", f->group }, { "action", f->action },
+		{ "proto", f->proto }, { "event", f->event }, { "id", f->id },
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < CG_ARRAY_LEN(exact) && n + 1 < max; i++) {
+		struct sbuf b;
+		if (!exact[i].val || !json_plain(exact[i].val))
+			continue;
+		sbuf_init(&b);
+		sbuf_printf(&b, "\"%s\":\"%s\"", exact[i].key, exact[i].val);
+		out[n++] = sbuf_take(&b);
+	}
+	if (max)
+		out[n] = NULL;
+}
+
+void review_needles_free(char **v)
+{
+	for (; *v; v++)
+		free(*v);
+}
+
 static bool eq(const char *want, const char *have)
 {
 	return !want || (have && strcmp(want, have) == 0);

@@ -39,6 +39,12 @@ int review_parse_time(const char *s, const struct tz *tz, bool end_of, int64_t *
 /* Set f->client from "192.0.2.7", "10.1.0.0/16" or "2001:db8::/48"; 0 or -1. */
 int review_filter_client(struct review_filter *f, const char *s);
 
+/* The raw strings a journal line must contain to pass f's exact-match filters (for
+ * journal_scan's prefilter): at most max - 1 of them, NULL-terminated, each to be freed
+ * (review_needles_free). Values that the writer would escape are left to review_match. */
+void review_needles(const struct review_filter *f, char **out, size_t max);
+void review_needles_free(char **v);
+
 /* Whether r passes every part of f but the limit. */
 bool review_match(const struct review_filter *f, const struct journal_record *r);
 

@@ -481,30 +481,44 @@ START_TEST(scan_time_range)
 	struct scan_ctx sc = { 0 };
 	uint64_t badn = 0;
 	const char *err;
-	ck_assert_int_eq(journal_scan(c.dir, t5 + 12000, t5 + 15000, scan_cb, &sc, &badn, &err),
+	ck_assert_int_eq(journal_scan(c.dir, t5 + 12000, t5 + 15000, NULL, scan_cb, &sc, &badn, &err),
 			 0);
 	ck_assert_uint_eq(sc.n, 4);
 	ck_assert_uint_eq(sc.first, 12);
 	ck_assert_uint_eq(sc.last, 15);
 	ck_assert_uint_eq(badn, 0);
 	memset(&sc, 0, sizeof sc);
-	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, scan_cb, &sc, &badn, &err), 0);
+	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, NULL, scan_cb, &sc, &badn, &err), 0);
 	ck_assert_uint_eq(sc.n, 30);
 	ck_assert_uint_eq(badn, 1);
 	memset(&sc, 0, sizeof sc);
 	sc.stop_at = 3;
-	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, scan_cb, &sc, NULL, &err), 0);
+	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, NULL, scan_cb, &sc, NULL, &err), 0);
 	ck_assert_uint_eq(sc.n, 3);
+	/* must: only lines holding every string are parsed and passed on. */
+	static const char *const must[] = { "\"seq\":12,", "\"client\":\"192.0.2.7\"", NULL };
+	static const char *const none[] = { "\"seq\":12,", "\"client\":\"10.0.0.1\"", NULL };
+	memset(&sc, 0, sizeof sc);
+	badn = 0;
+	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, must, scan_cb, &sc, &badn,
+				      &err), 0);
+	ck_assert_uint_eq(sc.n, 1);
+	ck_assert_uint_eq(sc.first, 12);
+	ck_assert_uint_eq(badn, 0); /* the garbage line lacks them: not even parsed */
+	memset(&sc, 0, sizeof sc);
+	ck_assert_int_eq(journal_scan(c.dir, INT64_MIN, INT64_MAX, none, scan_cb, &sc, &badn,
+				      &err), 0);
+	ck_assert_uint_eq(sc.n, 0);
 	/* A file outside the range is not even read: its garbage is not counted. */
 	p = path_in(c.dir, "2025-11-25.jsonl");
 	append_file(p, "garbage\n", 8);
 	free(p);
 	memset(&sc, 0, sizeof sc);
 	badn = 0;
-	ck_assert_int_eq(journal_scan(c.dir, t5, t5 + US_PER_DAY, scan_cb, &sc, &badn, &err), 0);
+	ck_assert_int_eq(journal_scan(c.dir, t5, t5 + US_PER_DAY, NULL, scan_cb, &sc, &badn, &err), 0);
 	ck_assert_uint_eq(sc.n, 10);
 	ck_assert_uint_eq(badn, 0);
-	ck_assert_int_eq(journal_scan("/nonexistent/dir", 0, 1, scan_cb, &sc, NULL, &err), -1);
+	ck_assert_int_eq(journal_scan("/nonexistent/dir", 0, 1, NULL, scan_cb, &sc, NULL, &err), -1);
 	chain_free(&c);
 }
 END_TEST

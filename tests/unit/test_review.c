@@ -156,6 +156,24 @@ START_TEST(filters)
 	ck_assert_int_eq(review_filter_client(&f, "10.1.2.3/16"), -1);
 	ck_assert_int_eq(review_filter_client(&f, "10.1.2"), -1);
 	ck_assert_int_eq(review_filter_client(&f, NULL), -1);
+	/* The scan prefilter: plain exact-match values only, NULL-terminated, capped. */
+	char *must[3];
+	review_filter_init(&f);
+	f.category = "gambling";
+	f.group = "a\"b";
+	f.action = "block";
+	f.proto = "dns";
+	f.host = "x";
+	review_needles(&f, must, 3);
+	ck_assert_str_eq(must[0], "\"category\":\"gambling\"");
+	ck_assert_str_eq(must[1], "\"action\":\"block\"");
+	ck_assert_ptr_null(must[2]);
+	review_needles_free(must);
+	f.category = "中文";
+	f.action = NULL;
+	f.proto = NULL;
+	review_needles(&f, must, 3);
+	ck_assert_ptr_null(must[0]);
 	enum review_format fmt;
 	ck_assert_int_eq(review_parse_format("csv", &fmt), 0);
 	ck_assert_int_eq(fmt, REVIEW_CSV);
