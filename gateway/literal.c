@@ -2,15 +2,23 @@
 #include "literal.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
+
+#define LIT_MAX_DEPTH 4 /* groups inside groups followed for literals */
 
 /* Where the walk of one branch stands. */
 struct lit_walk {
 	const unsigned char *p;
-	size_t len, i;
-	struct literal run;  /* the literal being collected */
-	struct literal best; /* the longest finished one */
+	size_t len, i;             /* len: the end of the region walked */
+	int depth;
+	struct literal run;        /* the literal being collected */
+	struct literal best;       /* the longest finished one */
+	struct literal_set gbest;  /* the best any-of set of a required group, or n = 0 */
 };
+
+static size_t lit_alts(const unsigned char *p, size_t start, size_t end, int depth,
+		       struct literal_set *out);
 
 static void lit_commit(struct lit_walk *w)
 {
@@ -190,6 +198,63 @@ static bool lit_quantifier(struct lit_walk *w, unsigned long *min, bool *bad)
 	return true;
 }
 
+/* Where the alternatives of the group at p[g] == '(' start: after "(", "(?:" or a
+ * name; 0 for groups whose text is not simply required (lookaround, conditions, calls,
+ * option settings, atomic and branch-reset groups). */
+static size_t lit_group_body(const unsigned char *p, size_t end, size_t g)
+{
+	size_t i = g + 1;
+
+	if (i >= end || p[i] != '?')
+		return i;
+	i++;
+	if (i < end && p[i] == ':')
+		return i + 1;
+	if (i < end && p[i] == 'P')
+		i++;
+	if (i + 1 < end && (p[i] == '<' || p[i] == '\'')) {
+		unsigned char close = p[i] == '<' ? '>' : '\'';
+		unsigned char c = p[i + 1];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
+			return 0;
+		for (i += 2; i < end && p[i] != close; i++)
+			;
+		return i < end ? i + 1 : 0;
+	}
+	return 0;
+}
+
+/* Score of an any-of set: its shortest literal (longer ones pass fewer subjects). */
+static size_t lit_score(const struct literal_set *ls)
+{
+	size_t m = LITERAL_MAX + 1;
+
+	for (size_t k = 0; k < ls->n; k++)
+		if (ls->lit[k].len < m)
+			m = ls->lit[k].len;
+	return ls->n ? m : 0;
+}
+
+/* A group that must match (no quantifier with a minimum of 0) whose every alternative
+ * has a literal gives an any-of set: keep the best one seen in this branch. */
+static void lit_group(struct lit_walk *w, size_t g)
+{
+	struct literal_set gs;
+	size_t body = lit_group_body(w->p, w->i, g);
+
+	if (body == 0 || w->depth >= LIT_MAX_DEPTH)
+		return;
+	/* w->i is past the quantifier; the group's ')' is the last one before it. */
+	size_t close = w->i;
+	while (close > body && w->p[close - 1] != ')')
+		close--;
+	if (close <= body || lit_alts(w->p, body, close - 1, w->depth + 1, &gs) == 0)
+		return;
+	size_t a = lit_score(&gs), b = lit_score(&w->gbest);
+	if (a > b || (a == b && gs.n < w->gbest.n))
+		w->gbest = gs;
+}
+
 /*
  * Walk one top-level branch from w->i up to a top-level '|' or the end. An atom that is
  * one literal character joins the current run; anything else (classes, groups, dots,
@@ -203,7 +268,7 @@ static int lit_branch(struct lit_walk *w)
 
 	while (w->i < w->len && p[w->i] != '|') {
 		unsigned char c = p[w->i], ch[4];
-		size_t chn = 0;
+		size_t chn = 0, group = SIZE_MAX;
 		uint32_t cp;
 
 		switch (c) {
@@ -249,6 +314,7 @@ static int lit_branch(struct lit_walk *w)
 				return -1;
 			break;
 		case '(':
+			group = w->i;
 			w->i = lit_skip_group(p, w->len, w->i);
 			if (w->i == 0)
 				return -1;
@@ -290,15 +356,63 @@ static int lit_branch(struct lit_walk *w)
 			lit_append(w, ch, chn);
 		if (!chn || quant)
 			lit_commit(w);
+		if (group != SIZE_MAX && min > 0)
+			lit_group(w, group);
 	}
 	lit_commit(w);
 	return 0;
 }
 
+/* Add one literal to an any-of set unless it is there; false when the set is full. */
+static bool lit_set_add(struct literal_set *out, const struct literal *l)
+{
+	for (size_t k = 0; k < out->n; k++)
+		if (out->lit[k].len == l->len && memcmp(out->lit[k].s, l->s, l->len) == 0)
+			return true;
+	if (out->n == LITERAL_MAX_ALTS)
+		return false;
+	out->lit[out->n++] = *l;
+	return true;
+}
+
+/* The any-of literals of the alternatives in p[start..end): for each alternative the
+ * better of its longest literal run and its best required group. 0 when some
+ * alternative has none (or there are too many). */
+static size_t lit_alts(const unsigned char *p, size_t start, size_t end, int depth,
+		       struct literal_set *out)
+{
+	struct lit_walk w = { .p = p, .len = end, .i = start, .depth = depth };
+
+	out->n = 0;
+	for (;;) {
+		w.run.len = 0;
+		w.best.len = 0;
+		w.gbest.n = 0;
+		if (lit_branch(&w) < 0)
+			goto none;
+		bool single = w.best.len >= LITERAL_MIN &&
+			      (size_t)w.best.len >= lit_score(&w.gbest);
+		if (single) {
+			if (!lit_set_add(out, &w.best))
+				goto none;
+		} else if (w.gbest.n) {
+			for (size_t k = 0; k < w.gbest.n; k++)
+				if (!lit_set_add(out, &w.gbest.lit[k]))
+					goto none;
+		} else {
+			goto none;
+		}
+		if (w.i >= end)
+			return out->n;
+		w.i++; /* the '|' */
+	}
+none:
+	out->n = 0;
+	return 0;
+}
+
 size_t literal_extract(const char *pattern, size_t len, struct literal_set *out)
 {
-	struct lit_walk w = { .p = (const unsigned char *)pattern, .len = len };
-
 	out->n = 0;
 	if (!pattern || len == 0)
 		return 0;
@@ -306,23 +420,5 @@ size_t literal_extract(const char *pattern, size_t len, struct literal_set *out)
 	for (size_t i = 0; i + 1 < len; i++)
 		if (pattern[i] == '(' && pattern[i + 1] == '*')
 			return 0;
-	for (;;) {
-		w.run.len = 0;
-		w.best.len = 0;
-		if (lit_branch(&w) < 0 || w.best.len < LITERAL_MIN || out->n == LITERAL_MAX_ALTS)
-			goto none;
-		size_t k;
-		for (k = 0; k < out->n; k++)
-			if (out->lit[k].len == w.best.len &&
-			    memcmp(out->lit[k].s, w.best.s, w.best.len) == 0)
-				break;
-		if (k == out->n)
-			out->lit[out->n++] = w.best;
-		if (w.i >= len)
-			return out->n;
-		w.i++; /* the '|' */
-	}
-none:
-	out->n = 0;
-	return 0;
+	return lit_alts((const unsigned char *)pattern, 0, len, 0, out);
 }

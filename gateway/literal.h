@@ -8,7 +8,7 @@
 
 #define LITERAL_MIN 3        /* shorter literals are not worth indexing */
 #define LITERAL_MAX 32       /* longer ones are cut (a piece of a required literal is required) */
-#define LITERAL_MAX_ALTS 16  /* top-level alternatives with one literal each */
+#define LITERAL_MAX_ALTS 64  /* alternatives with one literal each */
 
 struct literal {
 	unsigned char s[LITERAL_MAX]; /* lowercase ASCII; non-ASCII only for uncased scripts */

@@ -233,7 +233,9 @@ void patset_builder_free(struct patset_builder *b)
  * bigger per-thread stack; other errors count as no match. */
 static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, size_t len)
 {
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md, t->mctx);
+	/* pcre2_jit_match skips the argument checks that pcre2_match repeats per call */
+	int rc = p->jit ? pcre2_jit_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md, t->mctx) :
+			  pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md, t->mctx);
 
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !t->jstack) {
 		t->jstack = pcre2_jit_stack_create(PAT_JIT_STACK_MIN, PAT_JIT_STACK_MAX, NULL);
@@ -241,7 +243,8 @@ static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, 
 			t->mctx = pcre2_match_context_create(NULL);
 		if (t->jstack && t->mctx) {
 			pcre2_jit_stack_assign(t->mctx, NULL, t->jstack);
-			rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md, t->mctx);
+			rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md,
+					 t->mctx);
 		}
 	}
 	return rc >= 0;

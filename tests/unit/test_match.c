@@ -514,6 +514,24 @@ START_TEST(literal_shapes)
 		{ "[]x]abcd", 1, "abcd" },
 		{ "\\x{41}bcd", 1, "bcd" },
 		{ "abc{2,3}de", 1, "abc" },
+		/* required groups give any-of sets */
+		{ "(adultsight|adultsite|pornstar)", 3, "adultsight" },
+		{ "(^|[-\\?+=/_])(big|cyber)?(adult|babe|sex)s?([-\\.\\?+=/_]|$)", 3, "adult" },
+		{ "(?:abc|de)fgh", 1, "fgh" },    /* "de" is too short: the group gives nothing */
+		{ "x(?:abcd|efgh)y", 2, "abcd" },
+		{ "ab(?:cdef|ghij)+", 2, "cdef" },
+		{ "(?=abcd)x", 0, NULL },         /* lookahead */
+		{ "(?<!abcd)x", 0, NULL },        /* lookbehind */
+		{ "(?<name>abcd)", 1, "abcd" },
+		{ "(?P<n>abcd)|(?'m'efgh)", 2, "abcd" },
+		{ "(abcd)?efg", 1, "efg" },
+		{ "(abcd){0,2}xyz", 1, "xyz" },
+		{ "((abc|def)|ghi)", 3, "abc" },
+		{ "(ab(*ACCEPT)cdef)", 0, NULL },
+		{ "(?i:abcd)", 0, NULL },         /* option groups are not followed */
+		{ "(?>abcd)", 0, NULL },
+		{ "(abc)\\1", 1, "abc" },
+		{ "longerliteral(abc|def)", 1, "longerliteral" },
 	};
 	for (size_t i = 0; i < CG_ARRAY_LEN(cases); i++) {
 		size_t n = literal_extract(cases[i].pattern, strlen(cases[i].pattern), &ls);
@@ -534,7 +552,8 @@ static const char *const pat_pieces[] = {
 	"bet", "casino", "caipiao", "bocai", "365", "k", "s", "a", "\\d{2,}", "[0-9]",
 	"(?:bo|ca)", ".", "x?", "y*", "z+", "|", "\\.", "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9",
 	"\xe5\x8d\x9a", "^", "$", "\\b", "(?i:K)", "[a-c]", "(\\w)\\1", "ab{1,2}c", "BET",
-	"kino", "sino", "(?=bet)", "\\bwww", "com", "xn--", "-",
+	"kino", "sino", "(?=bet)", "\\bwww", "com", "xn--", "-", "(bet|casino)", "(?<n>kino)",
+	"(sino)?", "(?:aab|bbc|(ino|kin))", "(365|bocai)+", ")", "(?:", "(",
 };
 static const char *const subj_pieces[] = {
 	"www.", "bet", "BET", "365", "casino", "CaSiNo", "caipiao", "bocai", "7", "88", ".com",
