@@ -47,7 +47,7 @@ const char *blockpage_time(time_t t, const struct tz *z, char *buf, size_t len)
 }
 
 static const char page_style[] =
-	"body{margin:0;font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\","
+	"body{margin:0;font-family:\"Noto Sans CJK SC\",\"WenQuanYi Zen Hei\",\"Microsoft YaHei\",\"PingFang SC\","
 	"sans-serif;background:#f3f4f6;color:#1f2937}"
 	".box{max-width:640px;margin:64px auto;background:#fff;border-radius:12px;"
 	"box-shadow:0 2px 12px rgba(0,0,0,.12);overflow:hidden}"

@@ -26,9 +26,21 @@ unsigned evloop_default_count(void)
 	return n > 8 ? 8 : (unsigned)n;
 }
 
+/* libevent's own messages (resolver trouble, ...) go to the operational log. */
+static void event_log(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_ERR)
+		log_err("libevent: %s", msg);
+	else if (severity == EVENT_LOG_WARN)
+		log_warn("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
 static void threads_on(void)
 {
 	evthread_use_pthreads();
+	event_set_log_callback(event_log);
 }
 
 int evloops_init(struct evloops *ls, unsigned n, const char **err)

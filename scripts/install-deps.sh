@@ -11,4 +11,5 @@ apt-get install -y -qq --no-install-recommends \
 	clang libclang-rt-14-dev \
 	python3 iproute2 nftables procps psmisc \
 	ldnsutils dnsutils nsd unbound \
-	curl openssl tcpdump
+	curl openssl tcpdump \
+	chromium fonts-wqy-zenhei

@@ -216,7 +216,7 @@ table inet campusgate_test {
 	}
 	chain forward {
 		type filter hook forward priority filter; policy accept;
-		iifname "cgg0$id" udp dport 443 drop
+		iifname "cgg0$id" udp dport 443 counter drop
 	}
 }
 EOF

@@ -1,0 +1,120 @@
+#!/bin/bash
+# Benchmarks of the HTTP and TLS front ends (as root, Debian 12; scripts/bench-deps.sh
+# installs the peers). Two parts:
+#
+#   scripts/bench-http.sh http  [BUILDDIR]   ../shared/bench with the gateway, Squid +
+#                                            squidGuard, e2guardian and the nginx ceiling
+#   scripts/bench-http.sh splice [BUILDDIR]  TLS splice throughput vs a plain TCP relay
+#                                            (socat) on a namespace router
+#
+# BUILDDIR defaults to build-release (meson setup build-release --buildtype=release).
+# Results go under /tmp/cg-bench-http (BENCH_OUT to change); nothing is written to
+# ../shared. Every load is bounded in time; processes are stopped by PID.
+set -eu
+what=${1:-http}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${2:-$root/build-release}
+out=${BENCH_OUT:-/tmp/cg-bench-http}
+bin=$build/gateway/campusgated
+[ -x "$bin" ] || { echo "build $bin first (meson setup build-release --buildtype=release)"; exit 2; }
+mkdir -p "$out"
+
+bench_http() {
+	local shared=${CG_SHARED:-$root/../shared}/bench
+	mkdir -p "$out/data" "$out/run" "$out/results"
+	(cd "$shared" && DATA_DIR="$out/data" RUN_DIR="$out/run" RES_DIR="$out/results" \
+		GATEWAY_BIN="$bin" REPS="${REPS:-1}" DNS_TARGETS= \
+		HTTP_TARGETS="${HTTP_TARGETS:-gateway squid-squidguard e2guardian nginx-ceiling}" \
+		./run_all.sh)
+	echo "tables: $out/results/TABLES.md"
+}
+
+# The splice: client (10.77.9.2) -> router (REDIRECT 443 -> campusgated tls_listen) ->
+# sink (10.77.8.2:443), against client -> socat on the router -> sink:9000. The client
+# sends a real ClientHello (SNI allowed.example) and then SIZE bytes; the sink counts
+# them and answers when all arrived; the client times the whole transfer.
+bench_splice() {
+	local id=$$ size=${SPLICE_BYTES:-2147483648} reps=${REPS:-3}
+	local c=cgsc$id g=cgsg$id o=cgso$id py=/usr/bin/python3 pids=()
+	cleanup() {
+		local p
+		for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+		ip netns del $c 2>/dev/null || true
+		ip netns del $g 2>/dev/null || true
+		ip netns del $o 2>/dev/null || true
+	}
+	trap cleanup EXIT
+	ip netns add $c; ip netns add $g; ip netns add $o
+	ip link add sc0$id netns $c type veth peer name sg0$id netns $g
+	ip link add so0$id netns $o type veth peer name sg1$id netns $g
+	ip -n $c addr add 10.77.9.2/24 dev sc0$id
+	ip -n $g addr add 10.77.9.1/24 dev sg0$id
+	ip -n $g addr add 10.77.8.1/24 dev sg1$id
+	ip -n $o addr add 10.77.8.2/24 dev so0$id
+	for n in $c $g $o; do ip -n $n link set lo up; done
+	ip -n $c link set sc0$id up; ip -n $g link set sg0$id up
+	ip -n $g link set sg1$id up; ip -n $o link set so0$id up
+	ip -n $c route add default via 10.77.9.1
+	ip -n $o route add default via 10.77.8.1
+	ip netns exec $g sysctl -qw net.ipv4.ip_forward=1
+	printf 'table ip t { chain p { type nat hook prerouting priority dstnat; iifname "sg0%s" tcp dport 443 redirect to :8443; } }\n' "$id" |
+		ip netns exec $g nft -f -
+	printf 'allowed.example.invalid\n' >"$out/splice-blocklist.txt"
+	cat >"$out/sink.py" <<'PY'
+import socket, sys, threading
+def serve(port):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port)); s.listen(8)
+    while True:
+        c, _ = s.accept()
+        want = int(sys.argv[1]); buf = bytearray(1 << 20); got = 0
+        while got < want:
+            n = c.recv_into(buf)
+            if not n: break
+            got += n
+        c.sendall(b"done %d\n" % got); c.close()
+for p in (443, 9000):
+    threading.Thread(target=serve, args=(p,), daemon=True).start()
+print("sink ready", flush=True)
+threading.Event().wait()
+PY
+	cat >"$out/send.py" <<'PY'
+import os, socket, ssl, sys, time
+host, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ctx = ssl.create_default_context(); inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+o = ctx.wrap_bio(inc, out, server_hostname="allowed.example")
+try: o.do_handshake()
+except ssl.SSLWantReadError: pass
+hello = out.read()
+s = socket.create_connection((host, port))
+t0 = time.time()
+s.sendall(hello)
+chunk = os.urandom(1 << 18); left = size - len(hello)
+while left > 0:
+    n = s.send(chunk[:min(left, len(chunk))]); left -= n
+reply = s.recv(100)
+dt = time.time() - t0
+print("%.1f" % (size * 8 / dt / 1e6), reply.decode().strip())
+PY
+	ip netns exec $o $py "$out/sink.py" "$size" >"$out/sink.log" 2>&1 & pids+=($!)
+	ip netns exec $g "$bin" --tls-listen 0.0.0.0:8443 --blocklist "$out/splice-blocklist.txt" \
+		--journal-dir "$out/journal" >"$out/gateway.log" 2>&1 & pids+=($!)
+	ip netns exec $g socat -b 262144 TCP-LISTEN:9000,fork,reuseaddr TCP:10.77.8.2:9000 \
+		>"$out/socat.log" 2>&1 & pids+=($!)
+	sleep 2
+	echo "# TLS splice vs plain TCP relay (socat -b 262144), $((size >> 20)) MiB per run, Mbit/s"
+	echo "| run | campusgated splice | socat relay |"
+	echo "|---|---|---|"
+	local r a b
+	for r in $(seq "$reps"); do
+		a=$(ip netns exec $c timeout 120 $py "$out/send.py" 10.77.8.2 443 "$size")
+		b=$(ip netns exec $c timeout 120 $py "$out/send.py" 10.77.9.1 9000 "$size")
+		echo "| $r | $a | $b |"
+	done
+}
+
+case "$what" in
+http) bench_http ;;
+splice) bench_splice ;;
+*) echo "usage: $0 http|splice [BUILDDIR]"; exit 2 ;;
+esac
