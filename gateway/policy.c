@@ -11,13 +11,12 @@
 #include "lists.h"
 #include "name.h"
 #include "patset.h"
+#include "policy_subject.h"
 #include "timetable.h"
 #include "tz.h"
 #include "urlset.h"
 
 #define POLICY_MAX_FILES 65535  /* file ids are 16 bits */
-#define POLICY_MAX_SUBJECT 4096 /* host+path longer than this is cut for patterns */
-#define POLICY_MAX_UNICODE 1024 /* a decoded 253-byte name fits */
 
 struct policy_timetable {
 	struct cfg_timetable tt;
@@ -101,7 +100,8 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 {
 	struct policy_load *ld = arg;
 	struct policy_stats *st = &ld->p->stats;
-	char perr[200];
+	char perr[200], path[POLICY_SUBJECT_MAX_PATH];
+	size_t plen;
 	int id = policy_file_id(ld, r->file);
 
 	if (id < 0) {
@@ -124,7 +124,9 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 		}
 		break;
 	case LIST_RULE_URL:
-		if (urlset_add(ld->ub, r->host, r->host_len, r->path, r->path_len, ld->category,
+		/* Normalised as request paths are: "/Casino/" and "/%63asino/" are "/casino/". */
+		plen = policy_subject_path(r->path, r->path_len, path, sizeof(path));
+		if (urlset_add(ld->ub, r->host, r->host_len, path, plen, ld->category,
 			       (uint16_t)id, r->line) < 0) {
 			snprintf(err, errlen, "URL rule not accepted (path too long?)");
 			return -1;
@@ -408,164 +410,6 @@ fail:
 
 /* --- deciding -------------------------------------------------------------------- */
 
-/* The request's host as a NUL-terminated copy, and the other subjects for patterns. */
-struct policy_subject {
-	char host[NAME_MAX_LEN + 1];
-	size_t host_len;
-	bool ip;
-	char url[POLICY_MAX_SUBJECT];
-	size_t url_len;       /* 0 when the request has no path */
-	const char *path;
-	size_t path_len;
-	char unicode[POLICY_MAX_UNICODE]; /* decoded IDN host */
-	int unicode_len;      /* its length, -1 when the host has none, -2 not yet done */
-};
-
-static void policy_subject_init(struct policy_subject *s, const struct request *req)
-{
-	size_t n = req->host && req->host_len <= NAME_MAX_LEN ? req->host_len : 0;
-
-	if (n > 0)
-		memcpy(s->host, req->host, n);
-	s->host[n] = '\0';
-	s->host_len = n;
-	s->ip = n > 0 && name_is_ip_literal(s->host);
-	s->path = req->path;
-	s->path_len = req->path ? req->path_len : 0;
-	s->url_len = 0;
-	if (s->path_len > 0 && n > 0) {
-		size_t pl = s->path_len;
-		if (n + pl > sizeof(s->url))
-			pl = sizeof(s->url) - n;
-		memcpy(s->url, s->host, n);
-		memcpy(s->url + n, s->path, pl);
-		s->url_len = n + pl;
-	}
-	s->unicode_len = -2;
-}
-
-/* --- punycode (RFC 3492) decoding into a fixed buffer, so that deciding never
- * allocates; only for matching patterns against the Unicode form of a host ------------ */
-
-enum { PUNY_BASE = 36, PUNY_TMIN = 1, PUNY_TMAX = 26, PUNY_SKEW = 38, PUNY_DAMP = 700 };
-
-static uint32_t policy_puny_adapt(uint32_t delta, uint32_t points, bool first)
-{
-	uint32_t k = 0;
-
-	delta = first ? delta / PUNY_DAMP : delta / 2;
-	delta += delta / points;
-	while (delta > ((PUNY_BASE - PUNY_TMIN) * PUNY_TMAX) / 2) {
-		delta /= PUNY_BASE - PUNY_TMIN;
-		k += PUNY_BASE;
-	}
-	return k + (PUNY_BASE - PUNY_TMIN + 1) * delta / (delta + PUNY_SKEW);
-}
-
-static size_t policy_utf8(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
-/* Decode one punycode label body (after "xn--") of len bytes as UTF-8 into out (room
- * for 4 * 63 bytes). Returns the length or -1. */
-static int policy_puny_label(const char *in, size_t len, char *out)
-{
-	uint32_t cp[63], n = 128, i = 0, bias = 72;
-	size_t ncp = 0, b = 0, pos, o = 0;
-
-	for (size_t j = 0; j < len; j++)
-		if (in[j] == '-')
-			b = j;
-	if (len > 63)
-		return -1;
-	for (size_t j = 0; j < b; j++)
-		cp[ncp++] = (unsigned char)in[j];
-	for (pos = b > 0 ? b + 1 : 0; pos < len;) {
-		uint32_t oldi = i, w = 1;
-		for (uint32_t k = PUNY_BASE;; k += PUNY_BASE) {
-			if (pos >= len)
-				return -1;
-			unsigned char c = (unsigned char)in[pos++];
-			uint32_t digit = c >= '0' && c <= '9' ? (uint32_t)(c - '0') + 26
-				       : c >= 'a' && c <= 'z' ? (uint32_t)(c - 'a')
-				       : c >= 'A' && c <= 'Z' ? (uint32_t)(c - 'A') : PUNY_BASE;
-			if (digit >= PUNY_BASE || digit > (UINT32_MAX - i) / w)
-				return -1;
-			i += digit * w;
-			uint32_t t = k <= bias ? PUNY_TMIN : k >= bias + PUNY_TMAX ? PUNY_TMAX
-										: k - bias;
-			if (digit < t)
-				break;
-			if (w > UINT32_MAX / (PUNY_BASE - t))
-				return -1;
-			w *= PUNY_BASE - t;
-		}
-		bias = policy_puny_adapt(i - oldi, (uint32_t)ncp + 1, oldi == 0);
-		if (i / (ncp + 1) > 0x10ffff - n || ncp >= CG_ARRAY_LEN(cp))
-			return -1;
-		n += i / (uint32_t)(ncp + 1);
-		i %= (uint32_t)(ncp + 1);
-		if (n >= 0xd800 && n <= 0xdfff)
-			return -1;
-		memmove(&cp[i + 1], &cp[i], (ncp - i) * sizeof(cp[0]));
-		cp[i++] = n;
-		ncp++;
-	}
-	for (size_t j = 0; j < ncp; j++)
-		o += policy_utf8(cp[j], out + o);
-	return (int)o;
-}
-
-/* The host with its xn-- labels decoded, into s->unicode; -1 when it has none or one
- * does not decode. */
-static int policy_subject_unicode(struct policy_subject *s)
-{
-	const char *p = s->host, *end = s->host + s->host_len;
-	size_t o = 0;
-	bool any = false;
-
-	while (p < end) {
-		const char *dot = memchr(p, '.', (size_t)(end - p));
-		size_t l = dot ? (size_t)(dot - p) : (size_t)(end - p);
-		if (o + 4 * l + 1 > sizeof(s->unicode))
-			return -1;
-		if (l > 4 && memcmp(p, "xn--", 4) == 0) {
-			int n = policy_puny_label(p + 4, l - 4, s->unicode + o);
-			if (n < 0)
-				return -1;
-			o += (size_t)n;
-			any = true;
-		} else {
-			memcpy(s->unicode + o, p, l);
-			o += l;
-		}
-		if (dot)
-			s->unicode[o++] = '.';
-		p += l + (dot ? 1 : 0);
-	}
-	return any ? (int)o : -1;
-}
-
 static void policy_rule_file(const struct policy *p, struct rule_ref *r, uint16_t file_id)
 {
 	r->file = file_id < p->n_files ? p->files[file_id] : "?";
@@ -611,11 +455,9 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 	if (!hit && s->url_len > 0)
 		hit = patset_match(sets->pat, s->url, s->url_len, mask, &pm);
 	if (!hit && !s->ip) {
-		if (s->unicode_len == -2)
-			s->unicode_len = policy_subject_unicode(s);
-		if (s->unicode_len > 0)
-			hit = patset_match(sets->pat, s->unicode, (size_t)s->unicode_len, mask,
-					   &pm);
+		int ulen = policy_subject_unicode(s);
+		if (ulen > 0)
+			hit = patset_match(sets->pat, s->unicode, (size_t)ulen, mask, &pm);
 	}
 	if (!hit)
 		return false;

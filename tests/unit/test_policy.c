@@ -356,6 +356,30 @@ START_TEST(url_prefixes)
 	/* IP literal hosts: the rule's host only. */
 	ck_assert_int_eq(decide(p, "10.0.0.1", "192.0.2.9", "/bet/x", WED_1000, &v),
 			 ACTION_BLOCK);
+	/* Paths compare without case and with unreserved %XX escapes decoded. */
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/CaSiNo/", WED_1000, &v),
+			 ACTION_BLOCK);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/%63asin%6F/x", WED_1000, &v),
+			 ACTION_BLOCK);
+	rule_is(&v, RULE_URL, "lists/gambling.list", 1, "news.example/casino/");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/casino%2f", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/casino%", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/%zzcasino/", WED_1000, &v),
+			 ACTION_ALLOW);
+	policy_unref(p);
+
+	/* Rules are normalised the same way: written with capitals and escapes. */
+	cfg = config_default();
+	add_category(cfg, "gambling", CATEGORY_BLOCK, "Shop.Example/Lotto%2FDraw/%7Euser/\n");
+	p = build(cfg, 0);
+	config_free(cfg);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "shop.example", "/lotto%2fdraw/~USER/1", WED_1000,
+				&v), ACTION_BLOCK);
+	rule_is(&v, RULE_URL, "lists/gambling.list", 1, "shop.example/lotto%2fdraw/~user/");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "shop.example", "/lotto/draw/~user/1", WED_1000,
+				&v), ACTION_ALLOW);
 	policy_unref(p);
 }
 END_TEST
