@@ -76,7 +76,9 @@ static void read_all(const char *dir, struct lines *ls)
 			struct line *l = &ls->v[ls->n++];
 			const char *err = NULL;
 			l->arena = malloc(len + 1);
-			l->text = strndup(line, len);
+			l->text = malloc(len + 1); /* line is not NUL-terminated */
+			memcpy(l->text, line, len);
+			l->text[len] = '\0';
 			snprintf(l->file, sizeof l->file, "%s", files[i].name);
 			l->lineno = rd.lineno;
 			ck_assert_msg(journal_parse_line(l->text, len, &l->r, l->arena, len + 1,
