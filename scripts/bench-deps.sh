@@ -1,8 +1,7 @@
 #!/bin/sh
-# Packages only the benchmarks need (../shared/bench, scripts/bench-*.sh), on Debian 12
-# as root. Each part adds its own line.
+# Extra Debian packages for the DNS benchmark (scripts/bench-dns.sh), beyond
+# scripts/install-deps.sh: the load generator and the peers it is compared with.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-	wrk squid squidguard e2guardian nginx-light bc
+apt-get install -y -qq --no-install-recommends dnsperf knot-resolver unbound nsd ldnsutils dnsutils bc
