@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -480,15 +481,28 @@ struct tz *tz_load(const char *name, const char **err)
 	}
 	const char *dir = getenv("TZDIR");
 	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	int pn = snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo",
+			  name);
+	if (pn < 0 || (size_t)pn >= sizeof path) {
+		*err = "time zone path too long";
+		return NULL;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		*err = errno == ENOENT ? "unknown time zone" : "cannot read the time zone file";
 		return NULL;
 	}
-	unsigned char *buf = xmalloc(TZ_MAX_FILE);
-	size_t n = fread(buf, 1, TZ_MAX_FILE, f);
-	int bad = ferror(f) || !feof(f);
+	struct stat st;
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > TZ_MAX_FILE) {
+		fclose(f);
+		*err = "not a time zone file";
+		return NULL;
+	}
+	/* one byte more than the size, to notice a file that grew meanwhile */
+	size_t cap = (size_t)st.st_size + 1;
+	unsigned char *buf = xmalloc(cap);
+	size_t n = fread(buf, 1, cap, f);
+	int bad = ferror(f) || n == cap;
 	fclose(f);
 	struct tz *tz = NULL;
 	if (bad)

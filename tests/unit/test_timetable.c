@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -298,6 +299,23 @@ START_TEST(test_load_tzdir)
 	err = NULL;
 	ck_assert_ptr_null(tz_load("Asia/Shanghai", &err));
 	ck_assert_str_eq(err, "unknown time zone");
+	/* a folder is not a zone file */
+	char *sub = tu_write_file(dir, "Area", "");
+	remove(sub);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	err = NULL;
+	ck_assert_ptr_null(tz_load("Area", &err));
+	ck_assert_str_eq(err, "not a time zone file");
+	free(sub);
+	/* an over-long $TZDIR does not get cut to some other path */
+	char longdir[600];
+	memset(longdir, 'x', sizeof longdir - 1);
+	longdir[0] = '/';
+	longdir[sizeof longdir - 1] = '\0';
+	setenv("TZDIR", longdir, 1);
+	err = NULL;
+	ck_assert_ptr_null(tz_load("Asia/Shanghai", &err));
+	ck_assert_str_eq(err, "time zone path too long");
 	if (saved)
 		setenv("TZDIR", saved, 1);
 	else
