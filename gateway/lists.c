@@ -461,11 +461,18 @@ static int lists_read_file(const char *path, const char *name, lists_line_fn par
 			   struct list_counts *counts)
 {
 	struct lists_ctx c = { name, 0, fn, arg, diag, counts };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
 	int rc;
+
+	struct stat st;
 
 	if (fd < 0) {
 		diag_error(diag, name, 0, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { /* /dev/zero, a FIFO: no end */
+		diag_error(diag, name, 0, "not a regular file");
+		close(fd);
 		return -1;
 	}
 	rc = lists_read_fd(fd, parse, &c);
@@ -528,6 +535,7 @@ int lists_read(enum list_format fmt, const char *path, const char *name, list_ru
 		}
 		return lists_read_ut1_dir(path, name, fn, arg, diag, counts);
 	}
+
 	return lists_read_file(path, name, lists_line_parser(fmt), fn, arg, diag, counts);
 }
 

@@ -347,7 +347,7 @@ START_TEST(read_file_line_by_line)
 	seen_free(&s);
 	diag_free(&d);
 
-	/* Missing file, a folder in a format that does not read folders. */
+	/* Missing file, a folder in a format that does not read folders, devices. */
 	diag_init(&d);
 	free(path);
 	path = tu_source_path("no/such/file.list");
@@ -356,9 +356,20 @@ START_TEST(read_file_line_by_line)
 	ck_assert(strncmp(d.msgs[0], "no.list: cannot open ", 21) == 0);
 	ck_assert_int_eq(lists_read(LIST_HOSTS, dir, "adir", collect, &s, &d, &c), -1);
 	ck_assert_str_eq(d.msgs[1], "adir: is a folder (only the ut1 format reads folders)");
+	ck_assert_int_eq(lists_read(LIST_NATIVE, "/dev/null", "null", collect, &s, &d, &c), -1);
+	ck_assert_str_eq(d.msgs[2], "null: not a regular file");
+	/* A FIFO with no writer: refused at once, not waited on. */
+	struct sbuf fifo;
+	sbuf_init(&fifo);
+	sbuf_printf(&fifo, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo.data, 0600), 0);
+	ck_assert_int_eq(lists_read(LIST_NATIVE, fifo.data, "fifo", collect, &s, &d, &c), -1);
+	ck_assert_str_eq(d.msgs[3], "fifo: not a regular file");
+	unlink(fifo.data);
+	sbuf_free(&fifo);
 	/* An empty UT1 folder. */
 	ck_assert_int_eq(lists_read(LIST_UT1, dir, "adir", collect, &s, &d, &c), -1);
-	ck_assert(strncmp(d.msgs[2], "adir: UT1 folder has none of", 28) == 0);
+	ck_assert(strncmp(d.msgs[4], "adir: UT1 folder has none of", 28) == 0);
 	ck_assert_uint_eq(s.n, 0);
 	diag_free(&d);
 
