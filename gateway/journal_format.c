@@ -163,6 +163,16 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return q;
 }
 
+/* Write v as exactly width decimal digits (the caller keeps v in range). */
+static char *put_digits(char *o, unsigned long v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + width;
+}
+
 int32_t journal_day(int64_t time_us, int32_t utc_offset)
 {
 	int64_t s = floor_div(time_us, 1000000) + utc_offset;
@@ -176,7 +186,12 @@ void journal_day_str(int32_t day, char out[11])
 	civil_from_days(day, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		y = 0;
-	snprintf(out, 11, "%04d-%02u-%02u", y, m, d);
+	char *o = put_digits(out, (unsigned long)y, 4);
+	*o++ = '-';
+	o = put_digits(o, m, 2);
+	*o++ = '-';
+	o = put_digits(o, d, 2);
+	*o = '\0';
 }
 
 static int digits(const char *s, size_t n, unsigned *out)
@@ -208,16 +223,6 @@ int journal_parse_day(const char *s, size_t len, int32_t *day)
 		return -1;
 	*day = days_from_civil(y, m, d);
 	return 0;
-}
-
-/* Write v as exactly width decimal digits (the caller keeps v in range). */
-static char *put_digits(char *o, unsigned long v, int width)
-{
-	for (int i = width - 1; i >= 0; i--) {
-		o[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return o + width;
 }
 
 void journal_format_time(int64_t time_us, int32_t utc_offset, char out[JOURNAL_TIME_LEN])

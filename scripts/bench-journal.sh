@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 events=${1:-2000000}
 threads=${2:-1}
 [ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release >/dev/null
-ninja -C build-bench bench/bench_journal >/dev/null
+ninja -C build-bench bench/bench_journal | grep -E "error|FAILED" && exit 1 || true
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "filesystem of ${TMPDIR:-/tmp}: $(df -T "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}')"
 for rep in 1 2 3; do
