@@ -40,6 +40,15 @@ run "$CAMPUSGATE" config check
 expect_rc 0 "default config"
 expect_out "config/campusgate.conf: " "default config is ./config/campusgate.conf"
 
+# from a folder without config/: the installed sysconfdir path (absent in a build tree)
+(cd "$T" && run "$CAMPUSGATE" config check; echo "$rc" >"$T/rc")
+rc=$(cat "$T/rc")
+grep -qE "/campusgate/campusgate.conf: " "$T/out" "$T/err" ||
+	cg_fail "no ./config: the sysconfdir path is not used: $(cat "$T/out" "$T/err")"
+if grep -q "cannot open" "$T/err"; then
+	[ "$rc" = 1 ] || cg_fail "no config anywhere: exit $rc, want 1"
+fi
+
 mkdir -p "$T/etc/lists"
 echo "example.com" >"$T/etc/lists/a.list"
 cat >"$T/etc/bad.conf" <<'CONF'
