@@ -154,6 +154,33 @@ expect_rc 1 "$CG" journal verify --dir "$T"
 echo "$OUT" | grep -q "rewritten: the hash of seq 300 differs from the daily digest" ||
 	cg_fail "rewritten chain: $OUT"
 
+# A torn end (a crash in the middle of writing seq 301): the writer moves it aside at its
+# next start and records a "recovered" event; the chain verifies again and the event is
+# there to find. (Cutting a line that a digest already covers is tampering: see above.)
+fresh
+printf '{"seq":301,"time":"2026-' >>"$T/$LAST"
+expect_rc 1 "$CG" journal verify --dir "$T"
+echo "$OUT" | grep -q "torn: the last line has no newline" || cg_fail "torn before recovery: $OUT"
+"$GEN" --write-api "$T" 5 20000 >/dev/null 2>&1 || cg_fail "the writer could not reopen a torn journal"
+expect_rc 0 "$CG" journal verify --dir "$T"
+ls "$T"/torn/* >/dev/null 2>&1 || cg_fail "the torn end was not moved aside"
+[ "$("$CG" journal --dir "$T" --event recovered --format json | wc -l)" = 1 ] ||
+	cg_fail "no recovered event after a torn end"
+
+# The journal directory from a config file (relative to it), the school's name too.
+mkdir -p "$CG_TMP/conf"
+cp -a "$J" "$CG_TMP/conf/j"
+printf '[general]\ntimezone = Asia/Shanghai\n[journal]\ndir = j\nschool = <i>Test</i> 中学\n' \
+	>"$CG_TMP/conf/c.conf"
+expect_rc 0 "$CG" journal verify -c "$CG_TMP/conf/c.conf"
+echo "$OUT" | grep -q "journal OK: 300 lines" || cg_fail "verify -c: $OUT"
+[ "$("$CG" journal -c "$CG_TMP/conf/c.conf" --category gambling --format json | wc -l)" = 75 ] ||
+	cg_fail "journal -c did not read the configured directory"
+"$CG" report -c "$CG_TMP/conf/c.conf" --format html | grep -q "<title>安全日志事件报告 — &lt;i&gt;Test&lt;/i&gt; 中学</title>" ||
+	cg_fail "report -c: the school's name missing or not escaped"
+expect_rc 2 "$CG" journal -c "$CG_TMP/conf/c.conf" --dir "$J"
+expect_rc 2 "$CG" journal -c "$CG_TMP/conf/missing.conf"
+
 # verify in Chinese names the kind in Chinese; a missing directory is an error (2).
 fresh
 sed -i '10d' "$T/$FIRST"
