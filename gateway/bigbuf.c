@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define BIGBUF_HUGE_MIN (4u << 20)
+
 static size_t bigbuf_page(void)
 {
 	static size_t page;
@@ -43,6 +45,10 @@ int bigbuf_reserve(struct bigbuf *b, size_t need)
 		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
+	/* Lookups hit random places in big sets: huge pages save most TLB misses. Only a
+	 * hint; the kernel may ignore it. */
+	if (cap >= BIGBUF_HUGE_MIN)
+		madvise(p, cap, MADV_HUGEPAGE);
 	b->p = p;
 	b->cap = cap;
 	return 0;

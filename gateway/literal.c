@@ -91,11 +91,15 @@ static size_t lit_skip_class(const unsigned char *p, size_t len, size_t i)
 			i += 2;
 		} else if (p[i] == '[' && i + 1 < len &&
 			   (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+			/* Only a plain [:name:] (or [:^name:]) is followed; PCRE2 reads other
+			 * shapes in ways this walk does not copy, so give up on them. */
 			unsigned char term = p[i + 1];
 			size_t j = i + 2;
-			while (j + 1 < len && !(p[j] == term && p[j + 1] == ']'))
+			if (j < len && p[j] == '^')
 				j++;
-			if (j + 1 >= len)
+			while (j < len && ((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= 'A' && p[j] <= 'Z')))
+				j++;
+			if (j + 1 >= len || p[j] != term || p[j + 1] != ']')
 				return 0;
 			i = j + 2;
 		} else if (p[i] == ']') {

@@ -512,6 +512,9 @@ START_TEST(literal_shapes)
 		{ "\xc3\xa9t\xc3\xa9x", 0, NULL }, /* cased non-ASCII letters are not literals */
 		{ "[[:alpha:]]abcd", 1, "abcd" },
 		{ "[]x]abcd", 1, "abcd" },
+		/* "[." that is no collating element: PCRE2 reads '[' as a class member */
+		{ "ab[w[.].x]defg|hij|k", 0, NULL },
+		{ "[[:^digit:]]abcd", 1, "abcd" },
 		{ "\\x{41}bcd", 1, "bcd" },
 		{ "abc{2,3}de", 1, "abc" },
 		/* required groups give any-of sets */
@@ -553,7 +556,8 @@ static const char *const pat_pieces[] = {
 	"(?:bo|ca)", ".", "x?", "y*", "z+", "|", "\\.", "\xe5\x85\xad\xe5\x90\x88\xe5\xbd\xa9",
 	"\xe5\x8d\x9a", "^", "$", "\\b", "(?i:K)", "[a-c]", "(\\w)\\1", "ab{1,2}c", "BET",
 	"kino", "sino", "(?=bet)", "\\bwww", "com", "xn--", "-", "(bet|casino)", "(?<n>kino)",
-	"(sino)?", "(?:aab|bbc|(ino|kin))", "(365|bocai)+", ")", "(?:", "(",
+	"(sino)?", "(?:aab|bbc|(ino|kin))", "(365|bocai)+", ")", "(?:", "(", "[x[.]",
+	"[[:alpha:]]", "[a-c[.]x]",
 };
 static const char *const subj_pieces[] = {
 	"www.", "bet", "BET", "365", "casino", "CaSiNo", "caipiao", "bocai", "7", "88", ".com",
