@@ -7,14 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tls_parse.h"
+
 static inline uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t rd24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
 
 /* Text form of an uncompressed wire name: labels joined by dots, bytes that are not
@@ -249,108 +246,23 @@ bool extract_is_tls(const uint8_t *buf, size_t len)
 	return len >= 1;
 }
 
-#define TLS_MAX_HELLO 16384
-
-/* Walk a ClientHello body of declared length hl of which avail bytes are present. */
-static enum extract_tls_result hello_sni(const uint8_t *h, size_t hl, size_t avail,
-					 char *sni, size_t cap, size_t *sni_len)
-{
-	size_t lim = avail < hl ? avail : hl;
-	size_t p = 2 + 32;                      /* version, random */
-#define NEED(n) do { if (p + (n) > hl) return TLS_BAD; if (p + (n) > lim) return TLS_MORE; } while (0)
-	NEED(1);
-	p += 1 + h[p];                          /* session id */
-	NEED(2);
-	size_t cs = rd16(h + p);
-	if (cs & 1)
-		return TLS_BAD;
-	p += 2 + cs;                            /* cipher suites */
-	NEED(1);
-	p += 1 + h[p];                          /* compression methods */
-	if (p == hl)
-		return TLS_NO_SNI;              /* no extensions at all */
-	NEED(2);
-	size_t el = rd16(h + p);
-	p += 2;
-	if (p + el > hl)
-		return TLS_BAD;
-	size_t ext_end = p + el;
-	while (p < ext_end) {
-		NEED(4);
-		uint16_t type = rd16(h + p);
-		size_t xl = rd16(h + p + 2);
-		p += 4;
-		if (p + xl > ext_end)
-			return TLS_BAD;
-		if (type != 0) {
-			p += xl;
-			continue;
-		}
-		NEED(xl);
-		if (xl < 2 || (size_t)rd16(h + p) + 2 != xl)
-			return TLS_BAD;
-		size_t q = p + 2, qe = p + xl;
-		while (q + 3 <= qe) {
-			uint8_t nt = h[q];
-			size_t nl = rd16(h + q + 1);
-			q += 3;
-			if (q + nl > qe)
-				return TLS_BAD;
-			if (nt == 0) {
-				if (nl == 0 || nl >= cap)
-					return TLS_BAD;
-				memcpy(sni, h + q, nl);
-				sni[nl] = '\0';
-				*sni_len = nl;
-				return TLS_SNI;
-			}
-			q += nl;
-		}
-		return TLS_NO_SNI;
-	}
-#undef NEED
-	return TLS_NO_SNI;
-}
-
+/* The ClientHello parser is the TLS front end's (tls_parse.h), so that the sensor and
+ * the inline peek read server names the same way (normalised, ECH noted). */
 enum extract_tls_result extract_tls_sni(const uint8_t *buf, size_t len, char *sni,
 					size_t cap, size_t *sni_len)
 {
-	uint8_t hs[TLS_MAX_HELLO];
-	size_t hs_len = 0, off = 0;
-	/* gather handshake bytes from consecutive records */
-	while (off < len && hs_len < sizeof(hs)) {
-		if (len - off < 5) {
-			if (!extract_is_tls(buf + off, len - off))
-				return TLS_BAD;
-			break;
-		}
-		const uint8_t *r = buf + off;
-		size_t rl = rd16(r + 3);
-		if (r[0] != 0x16 || r[1] != 0x03 || rl == 0 || rl > 16384 + 2048)
-			return TLS_BAD;
-		size_t have = len - off - 5 < rl ? len - off - 5 : rl;
-		if (have > sizeof(hs) - hs_len)
-			have = sizeof(hs) - hs_len;
-		memcpy(hs + hs_len, r + 5, have);
-		hs_len += have;
-		if (have < rl) {
-			break;
-		}
-		off += 5 + rl;
-		if (hs_len >= 4 && hs_len >= 4 + rd24(hs + 1))
-			break;
-	}
-	if (hs_len < 4)
+	struct tls_hello h;
+	int r = tls_parse_client_hello(buf, len, &h);
+	if (r == 0)
 		return TLS_MORE;
-	if (hs[0] != 1)         /* not a ClientHello */
+	if (r < 0)
 		return TLS_BAD;
-	size_t hl = rd24(hs + 1);
-	if (hl < 38)
+	if (!h.has_sni || h.sni_len == 0)
+		return TLS_NO_SNI;
+	if (h.sni_len >= cap)
 		return TLS_BAD;
-	enum extract_tls_result r = hello_sni(hs + 4, hl, hs_len - 4, sni, cap, sni_len);
-	if (r == TLS_MORE && hs_len - 4 >= hl)
-		return TLS_BAD;         /* all there, yet a field runs past it */
-	if (r == TLS_MORE && hs_len >= sizeof(hs))
-		return TLS_BAD;         /* longer than we keep */
-	return r;
+	memcpy(sni, h.sni, h.sni_len);
+	sni[h.sni_len] = '\0';
+	*sni_len = h.sni_len;
+	return TLS_SNI;
 }

@@ -43,6 +43,9 @@ struct extract_http {
 bool extract_is_http(const uint8_t *buf, size_t len);
 
 /* Parse one HTTP/1.x request head from (buf, len), looking at most max_head bytes.
+ * Lenient on purpose (unlike http_parse.h, which a proxy uses to refuse): a sensor
+ * records what a client asked even when a strict proxy would answer 400 (spaces in the
+ * target, no target, odd methods), since the origin server may well serve it.
  * Returns the head's length (through the blank line) when complete, 0 when more bytes
  * are needed, -1 when it is not an HTTP request or is longer than max_head. */
 long extract_http_head(const uint8_t *buf, size_t len, size_t max_head,
@@ -59,8 +62,9 @@ enum extract_tls_result {
 };
 
 /* Find the server name in the ClientHello at the start of (buf, len), which may span
- * several TLS records. The name is copied to sni (NUL-terminated, at most cap - 1
- * bytes; longer names are TLS_BAD) and its length stored in *sni_len. */
+ * several TLS records (parsed by tls_parse.h, the TLS front end's parser). The name,
+ * normalised, is copied to sni (NUL-terminated, at most cap - 1 bytes; longer names are
+ * TLS_BAD) and its length stored in *sni_len. */
 enum extract_tls_result extract_tls_sni(const uint8_t *buf, size_t len, char *sni,
 					size_t cap, size_t *sni_len);
 

@@ -1,5 +1,6 @@
 /* Tests for extract.c: DNS questions (crafted and the shared wire corpus), HTTP request
- * heads and TLS ClientHello server names, with every rejection branch. */
+ * heads and TLS ClientHello server names (through tls_parse.h), with every rejection
+ * branch. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,8 +380,10 @@ START_TEST(tls_rejections)
 	b = r;
 	b.b[1] = 0x02;
 	ck_assert_int_eq(sni_of(&b, b.n, sni), TLS_BAD);
-	/* a record header cut short that is not TLS */
-	ck_assert_int_eq(extract_tls_sni((const uint8_t *)"\x16\x04", 2, sni, 256, &sl), TLS_BAD);
+	/* a record header cut short is "more"; a whole one of another version is bad */
+	ck_assert_int_eq(extract_tls_sni((const uint8_t *)"\x16\x03", 2, sni, 256, &sl), TLS_MORE);
+	ck_assert_int_eq(extract_tls_sni((const uint8_t *)"\x16\x04\x01\x00\x30", 5, sni, 256, &sl),
+			 TLS_BAD);
 	/* a zero-length record, and an oversized one */
 	b = r;
 	b.b[3] = 0;
