@@ -592,6 +592,52 @@ START_TEST(policy_hits_are_journaled)
 }
 END_TEST
 
+/* A long generated capture of connections that never close: the flow table and its
+ * buffers stay within their limits, whatever the number of connections. */
+START_TEST(long_capture_memory_flat)
+{
+	struct inspect_limits lim = { .flow = { .max_flows = 100, .timeout_s = 5,
+						.max_flow_bytes = 2048,
+						.max_total_bytes = 100 * 1024 } };
+	struct inspect *in = inspect_new(&lim, NULL, NULL);
+	uint8_t b[1500];
+	struct inspect_stats st;
+	for (uint32_t n = 0; n < 100000; n++) {
+		uint8_t half[] = "GET /a-long-request-that-never-ends HTTP/1.1\r\nHost: x";
+		size_t dl = sizeof(half) - 1, tot = 40 + dl;
+		uint8_t ip[40] = { 0x45, 0, (uint8_t)(tot >> 8), (uint8_t)tot, 0, 1, 0, 0, 64, 6,
+				   0, 0, 10, (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n,
+				   192, 0, 2, 1,
+				   (uint8_t)(n >> 8), (uint8_t)n, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0,
+				   5 << 4, 0x18, 0xff, 0xff, 0, 0, 0, 0 };
+		memcpy(b, ip, 40);
+		memcpy(b + 40, half, dl);
+		int64_t t = 1800000000LL * 1000000 + (int64_t)n * 100; /* 10,000 per second */
+		inspect_packet(in, DLT_RAW, t, b, tot, tot);
+		if (n % 1000 == 0) {
+			inspect_get_stats(in, &st);
+			ck_assert_uint_le(st.flow.active, 100);
+			ck_assert_uint_le(st.flow.buffered, 100 * 1024);
+		}
+	}
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.flow.created, 100000);
+	ck_assert_uint_le(st.flow.peak_active, 100);
+	ck_assert_uint_le(st.flow.peak_buffered, 100 * 1024);
+	ck_assert_uint_eq(st.flow.evicted + st.flow.expired + st.flow.active, 100000);
+	ck_assert_uint_eq(st.observed[OBS_HTTP], 0);
+	/* 10 s later every flow has timed out (capture time) */
+	uint8_t syn[40] = { 0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 10, 99, 99, 99,
+			    192, 0, 2, 1, 0x10, 0, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0,
+			    5 << 4, 0x02, 0xff, 0xff, 0, 0, 0, 0 };
+	inspect_packet(in, DLT_RAW, 1800000000LL * 1000000 + 100000LL * 100 + 10000000, syn,
+		       40, 40);
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.flow.active, 1);
+	inspect_free(in);
+}
+END_TEST
+
 static Suite *sensor_suite(void)
 {
 	Suite *s = suite_create("sensor");
@@ -624,6 +670,7 @@ int main(void)
 	TCase *tc = tcase_create("crafted");
 	tcase_add_test(tc, crafted_sll_capture);
 	tcase_add_test(tc, filter_compiles);
+	tcase_add_test(tc, long_capture_memory_flat);
 	suite_add_tcase(s, tc);
 	const char *base = getenv("CG_SHARED");
 	char probe[4096];
