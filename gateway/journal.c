@@ -254,12 +254,13 @@ static void *writer_main(void *arg)
 		bool stopping = j->stop;
 		pthread_mutex_unlock(&j->mu);
 
+		int64_t now_us = now_wall_us();
 		for (size_t i = 0; i < n; i++) {
 			struct qslot *q = &j->slots[(h + i) % j->cap];
 			struct journal_record r;
 			char client[CG_ADDR_STRLEN];
 			slot_record(q, &r, client);
-			jstore_write(&j->store, &r);
+			jstore_write(&j->store, &r, now_us);
 			if (q->cap > SLOT_KEEP_BYTES) {
 				/* a rare large event: do not keep its memory in the ring */
 				free(q->arena);
@@ -267,7 +268,7 @@ static void *writer_main(void *arg)
 				q->cap = 0;
 			}
 		}
-		jstore_tick(&j->store, now_wall_us());
+		jstore_tick(&j->store, now_us);
 		jstore_flush(&j->store);
 		uint64_t now = now_mono_ns();
 		bool synced = false;

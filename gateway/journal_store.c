@@ -57,6 +57,12 @@ int32_t jstore_offset(const struct jstore *s, time_t t)
 	return (int32_t)tz_offset(s->tz, t);
 }
 
+/* The school's day at the store's idea of now. */
+static int32_t now_day(const struct jstore *s)
+{
+	return journal_day(s->now_us, jstore_offset(s, (time_t)(s->now_us / 1000000)));
+}
+
 static void file_name(int32_t day, unsigned part, char *out, size_t len)
 {
 	char d[11];
@@ -154,14 +160,14 @@ static void internal_event(struct jstore *s, const char *event, const char *reas
 {
 	struct journal_record r;
 	memset(&r, 0, sizeof r);
-	r.time_us = now_wall_us();
+	r.time_us = s->now_us;
 	r.event = event;
 	r.action = event;
 	r.id = "-";
 	r.reason = reason;
 	r.start_seq = start_seq;
 	r.start_prev = start_prev;
-	jstore_write(s, &r);
+	jstore_write(s, &r, s->now_us);
 }
 
 /* Remove day files older than the retention period and record what went. */
@@ -217,21 +223,28 @@ static void rotate(struct jstore *s, int32_t day, unsigned part)
 		return;
 	if (new_day) {
 		s->day_first_seq = 0;
-		retention(s, day);
+		retention(s, now_day(s));
 	}
 }
 
 void jstore_tick(struct jstore *s, int64_t now_us)
 {
-	int32_t day = journal_day(now_us, jstore_offset(s, (time_t)(now_us / 1000000)));
+	s->now_us = now_us;
+	int32_t day = now_day(s);
 	if (s->fd >= 0 && day > s->day)
 		rotate(s, day, 0);
 }
 
-void jstore_write(struct jstore *s, struct journal_record *r)
+void jstore_write(struct jstore *s, struct journal_record *r, int64_t now_us)
 {
+	s->now_us = now_us;
 	r->utc_offset = jstore_offset(s, (time_t)(r->time_us / 1000000));
 	int32_t day = journal_day(r->time_us, r->utc_offset);
+	int32_t today = now_day(s);
+	if (day > today)
+		day = today; /* a time from the future (a bad clock, a forged capture)
+			      * never opens a future file, which retention would take
+			      * for "now" */
 	if (day < s->day)
 		day = s->day; /* a late event never reopens yesterday's file */
 	if (day != s->day || s->fd < 0)
@@ -503,8 +516,8 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 	if (recover(s, files, n, &note, err) < 0)
 		goto fail;
 
-	int64_t now = now_wall_us();
-	int32_t today = journal_day(now, jstore_offset(s, (time_t)(now / 1000000)));
+	s->now_us = now_wall_us();
+	int32_t today = now_day(s);
 	int32_t day = today;
 	unsigned part = 0;
 	if (n > 0) {

@@ -35,6 +35,7 @@ struct jstore {
 	bool dirty;                /* written since the last fdatasync */
 	struct jsyslog *syslog;    /* forward each line here, or NULL */
 	int64_t last_err_log_ns;
+	int64_t now_us;            /* the wall clock as last given (jstore_write/tick) */
 };
 
 /* Open dir (created 0750 if missing), recover torn last lines, continue the chain, apply
@@ -46,8 +47,10 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 int32_t jstore_offset(const struct jstore *s, time_t t);
 
 /* Give r the next seq, the chain's prev and the school's offset, rotate if its day or the
- * size limit says so, format it and buffer it. Fills r->hash. */
-void jstore_write(struct jstore *s, struct journal_record *r);
+ * size limit says so, format it and buffer it. Fills r->hash. now_us is the wall clock:
+ * an event is filed under its own day, but never a day after now's nor one before the
+ * current file's. */
+void jstore_write(struct jstore *s, struct journal_record *r, int64_t now_us);
 
 /* Start the new day's file (digest, retention) when the school's day has changed
  * since the last event, so that a quiet night still ends the day on time. */

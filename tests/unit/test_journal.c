@@ -549,24 +549,40 @@ static char *file_days(const char *dir)
 	return sbuf_take(&b);
 }
 
+/* The store alone, with the clock in the test's hands. */
+static void store_open(struct jstore *s, const struct cfg_journal *c, const char *zone)
+{
+	const char *err = NULL;
+	ck_assert_msg(jstore_open(s, c, zone, &err) == 0, "jstore_open: %s", err);
+}
+
+static void store_event(struct jstore *s, int64_t t, int64_t now)
+{
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = t;
+	r.id = "store0000000000000t";
+	r.event = "hit";
+	r.action = "block";
+	r.proto = "dns";
+	r.host = "e.example";
+	jstore_write(s, &r, now);
+}
+
 START_TEST(rotation_by_day_and_digest)
 {
 	char *dir = tu_tmpdir();
 	struct cfg_journal c = test_cfg(dir);
-	struct journal *j = open_ok(&c, "Asia/Shanghai");
+	struct jstore st;
+	store_open(&st, &c, "Asia/Shanghai");
 	int64_t now = now_wall_us();
 	int32_t today = journal_day(now, 8 * 3600);
-	struct journal_event ev;
-	ev_basic(&ev, "e.example");
-	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-	ev.time_us = now + DAY_US;
-	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-	ev.time_us = now + 2 * DAY_US;
-	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-	ev.time_us = now; /* late: never reopens an older file */
-	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-	journal_close(j);
+	store_event(&st, now, now);
+	store_event(&st, now + DAY_US, now + DAY_US);
+	store_event(&st, now + DAY_US, now + DAY_US);
+	store_event(&st, now + 2 * DAY_US, now + 2 * DAY_US);
+	store_event(&st, now, now + 2 * DAY_US); /* late: never reopens an older file */
+	jstore_close(&st);
 	char d0[11], d1[11], d2[11], want[128];
 	journal_day_str(today, d0);
 	journal_day_str(today + 1, d1);
@@ -676,7 +692,7 @@ START_TEST(quiet_midnight_ends_the_day)
 	r.time_us = now;
 	r.id = "t1";
 	r.event = "hit";
-	jstore_write(&s, &r);
+	jstore_write(&s, &r, now);
 	jstore_tick(&s, now); /* same day: nothing */
 	jstore_tick(&s, now + DAY_US);
 	jstore_tick(&s, now + 2 * DAY_US); /* today's file is now past retention */
@@ -708,22 +724,54 @@ START_TEST(quiet_midnight_ends_the_day)
 }
 END_TEST
 
-START_TEST(retention_removes_and_records)
+/* A time from the future (a wrong clock, a forged capture) is written as it is but
+ * filed under today: no future file, and retention does not take it for "now". */
+START_TEST(future_time_filed_today)
 {
 	char *dir = tu_tmpdir();
 	struct cfg_journal c = test_cfg(dir);
 	c.retention_days = 1;
 	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "future.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = now_wall_us() + 3650 * DAY_US;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = 0;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	char d0[11], want[32];
+	journal_day_str(journal_day(now_wall_us(), 0), d0);
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 3);
+	ck_assert_uint_eq(count_events(&ls, "hit"), 3);
+	ck_assert(ls.v[1].r.time_us > now_wall_us() + 3000 * DAY_US); /* kept as given */
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(retention_removes_and_records)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct jstore st;
+	store_open(&st, &c, "UTC");
 	int64_t now = now_wall_us();
 	int32_t today = journal_day(now, 0);
-	struct journal_event ev;
-	ev_basic(&ev, "f.example");
 	for (int d = 0; d < 4; d++) {
-		ev.time_us = now + d * DAY_US;
-		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
-		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		store_event(&st, now + d * DAY_US, now + d * DAY_US);
+		store_event(&st, now + d * DAY_US, now + d * DAY_US);
 	}
-	journal_close(j);
+	jstore_close(&st);
 	char d2[11], d3[11], want[64];
 	journal_day_str(today + 2, d2);
 	journal_day_str(today + 3, d3);
@@ -1178,6 +1226,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, digest_of_a_day_that_ended_without_us);
 	tcase_add_test(tc, quiet_midnight_ends_the_day);
 	tcase_add_test(tc, retention_removes_and_records);
+	tcase_add_test(tc, future_time_filed_today);
 	tcase_add_test(tc, torn_line_recovered);
 	tcase_add_test(tc, torn_tail_larger_than_window);
 	tcase_add_test(tc, write_error_leaves_no_half_line);
