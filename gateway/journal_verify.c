@@ -12,6 +12,7 @@
 #include "journal_read.h"
 
 #define DIGEST_MAX 100000 /* digest.log lines kept (one or two a day) */
+#define SEARCH_MAX 100000 /* lines searched for a missing seq before it is "deleted" */
 
 struct vstate {
 	struct journal_verify_result *res;
@@ -32,6 +33,7 @@ struct vstate {
 	const char *pend_file;
 	unsigned long pend_line;
 	bool pend_boundary;              /* the jump is at the start of a file */
+	uint64_t pend_looked;            /* lines read since, looking for the missing one */
 	struct journal_digest *dg;
 	size_t ndg, dgi;
 };
@@ -225,14 +227,17 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 {
 	static const uint8_t zero[JOURNAL_HASH_LEN];
 	if (v->pending) {
+		/* Look a while for the missing line: moved (reordered) or gone (deleted). */
 		if (r->seq == v->prev_seq + 1) {
 			bad(v, 1, v->pend_file, v->pend_line,
 			    JV_REORDERED ": seq %llu comes before seq %llu (%s:%lu)",
 			    (unsigned long long)v->pend_seq, (unsigned long long)r->seq, file,
 			    lineno);
-		} else {
-			report_jump(v);
+			return -1;
 		}
+		if (++v->pend_looked < SEARCH_MAX)
+			return 0;
+		report_jump(v);
 		return -1;
 	}
 	if (!v->have_prev) {

@@ -675,6 +675,29 @@ START_TEST(verify_swapped)
 }
 END_TEST
 
+START_TEST(verify_moved_line_is_reordered)
+{
+	/* Line 2 moved after line 4: not deleted, reordered, and where it went is named. */
+	struct chain c;
+	size_t len;
+	make_journal(&c);
+	char *s = read_in(c.dir, "2025-11-25.jsonl", &len);
+	char *l2 = line_at(s, 2), *l3 = line_at(s, 3), *l5 = line_at(s, 5);
+	struct sbuf out;
+	sbuf_init(&out);
+	sbuf_add(&out, s, (size_t)(l2 - s));
+	sbuf_add(&out, l3, (size_t)(l5 - l3));
+	sbuf_add(&out, l2, (size_t)(l3 - l2));
+	sbuf_add(&out, l5, len - (size_t)(l5 - s));
+	write_in(c.dir, "2025-11-25.jsonl", out.data, out.len);
+	verify_expect(c.dir, INT32_MIN, 1, "2025-11-25.jsonl", 2,
+		      "reordered: seq 3 comes before seq 2 (2025-11-25.jsonl:4)");
+	sbuf_free(&out);
+	free(s);
+	chain_free(&c);
+}
+END_TEST
+
 START_TEST(verify_duplicate_is_reordered)
 {
 	struct chain c;
@@ -861,6 +884,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, verify_deleted);
 	tcase_add_test(tc, verify_deleted_last_line);
 	tcase_add_test(tc, verify_swapped);
+	tcase_add_test(tc, verify_moved_line_is_reordered);
 	tcase_add_test(tc, verify_duplicate_is_reordered);
 	tcase_add_test(tc, verify_truncated);
 	tcase_add_test(tc, verify_file_removed);
