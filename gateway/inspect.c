@@ -233,7 +233,13 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 		ob.host_len = sni_len;
 		emit(in, &ob);
 	} else if (r == TLS_NO_SNI) {
+		/* no name: the observer can still judge the server's address */
 		in->st.tls_no_sni++;
+		struct observation ob;
+		flow_observation(f, t, &ob);
+		ob.kind = OBS_TLS;
+		ob.host = "";
+		emit(in, &ob);
 	} else {
 		in->st.bad[BAD_TLS]++;
 	}

@@ -170,6 +170,34 @@ static bool category_is_bypass(const struct observer *o, const struct verdict *v
 	return c && c->kind == CATEGORY_BYPASS;
 }
 
+/* TLS to an address listed in a bypass category (DoH resolvers by IP, e.g. 1.1.1.1):
+ * journaled as a bypass attempt, with the server name when there is one. */
+static bool tls_to_bypass_address(struct observer *o, const struct observation *ob,
+				  const struct request *base)
+{
+	if (!o->policy)
+		return false;
+	char ip[CG_ADDR_STRLEN], host[NAME_MAX_LEN + 1];
+	struct request req = *base;
+	req.host = addr_str(&ob->server, ip);
+	req.host_len = strlen(req.host);
+	struct verdict v;
+	policy_decide(o->policy, &req, &v);
+	if (!(v.action == ACTION_BLOCK || v.category_listed) || !category_is_bypass(o, &v))
+		return false;
+	const char *why = NULL;
+	int n = ob->host_len ? name_normalise(ob->host, ob->host_len, host, &why) : -1;
+	char reason[CG_ADDR_STRLEN + 48];
+	snprintf(reason, sizeof(reason), "TLS to %s, a listed bypass address", ip);
+	if (n > 0) {
+		req.host = host;   /* journal the name asked for; the rule shows the address */
+		req.host_len = (size_t)n;
+	}
+	count_category(o, v.category);
+	bypass(o, ob, &req, &v, BYPASS_CATEGORY, reason);
+	return true;
+}
+
 void observer_handle(void *arg, const struct observation *ob)
 {
 	struct observer *o = arg;
@@ -207,6 +235,7 @@ void observer_handle(void *arg, const struct observation *ob)
 	default:
 		return;
 	}
+	bool addr_bypass = ob->kind == OBS_TLS && tls_to_bypass_address(o, ob, &req);
 	if (ob->host_len == 0) {
 		o->st.no_host++;
 		return;
@@ -229,7 +258,10 @@ void observer_handle(void *arg, const struct observation *ob)
 		vp = &v;
 	}
 	const char *event = NULL;
-	if (vp && (v.action == ACTION_BLOCK || v.category_listed) && category_is_bypass(o, vp)) {
+	if (addr_bypass) {
+		event = "bypass";   /* already journaled by address; the name adds nothing */
+	} else if (vp && (v.action == ACTION_BLOCK || v.category_listed) &&
+		   category_is_bypass(o, vp)) {
 		event = "bypass";
 		count_category(o, v.category);
 		bypass(o, ob, &req, vp, BYPASS_CATEGORY, what_seen(ob->kind));

@@ -544,6 +544,34 @@ START_TEST(policy_hits_are_journaled)
 	/* the ClientHello's name is in the bypass category */
 	ck_assert_uint_eq(rep[2].obs.bypass[BYPASS_CATEGORY], 1);
 	ck_assert_uint_eq(rep[2].obs.hits, 0);
+	/* TLS to an address in a bypass list (DoH by IP) is one bypass attempt too */
+	struct config *cfg2 = NULL;
+	{
+		char *byp2 = tu_write_file(dir, "bypass2.list", "142.250.200.14\n");
+		char conf2[2048];
+		snprintf(conf2, sizeof(conf2),
+			 "[category bypass]\nkind = bypass\nlist = %s\n"
+			 "[group default]\nblock = bypass\n", byp2);
+		char *c2 = tu_write_file(dir, "c2.conf", conf2);
+		struct diag d2;
+		diag_init(&d2);
+		cfg2 = config_load(c2, &d2);
+		ck_assert_ptr_nonnull(cfg2);
+		struct policy *pol2 = policy_build(cfg2, &d2);
+		ck_assert_ptr_nonnull(pol2);
+		char *p = tu_shared_path(caps[2]);
+		char e[CAPTURE_ERRLEN];
+		struct sensor_report r2;
+		ck_assert_int_eq(sensor_read_file(p, cfg2, pol2, NULL, NULL, NULL, &r2, e), 0);
+		ck_assert_uint_eq(r2.obs.bypass[BYPASS_CATEGORY], 1);
+		ck_assert_uint_eq(r2.obs.requests[OBS_PROTO_TLS], 1);
+		free(p);
+		policy_unref(pol2);
+		config_free(cfg2);
+		diag_free(&d2);
+		free(c2);
+		free(byp2);
+	}
 
 	/* read back what was written */
 	char cmd[4200];
