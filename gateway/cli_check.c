@@ -389,7 +389,11 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	p = policy_build(cfg, &d);
-	if (d.errors > 0) {
+	if (!p) {
+		diag_print(&d, stderr);
+		fputs(T(l, "campusgate check: the lists cannot be loaded\n",
+			"campusgate check: 无法加载名单\n"), stderr);
+	} else if (d.errors > 0) {
 		fprintf(stderr, T(l, "campusgate check: %zu bad list line(s) were skipped "
 				     "(see campusgate lists check)\n",
 				  "campusgate check: 跳过了 %zu 行有误的名单条目"

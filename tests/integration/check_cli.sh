@@ -154,6 +154,12 @@ run 2 check "${C[@]}" --group nobody a.example
 has "no group named nobody"
 run 2 check "${C[@]}" "bad!name.example"
 run 2 check -c "$T/missing.conf" a.example
+# A list the config accepts but that cannot be read as a list (a UT1 folder with none
+# of its files): the build fails, and says why.
+sed 's|= lists/games.list|= ut1:lists/empty-ut1|' "$T/c.conf" >"$T/gone.conf"
+mkdir "$T/lists/empty-ut1"
+run 2 check -c "$T/gone.conf" a.example
+has "lists/empty-ut1: UT1 folder has none of"; has "cannot be loaded"
 run 0 check --help
 has "Usage: campusgate check"
 CG_LOCALE=zh_CN.UTF-8 run 0 check --help
