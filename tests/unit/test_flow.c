@@ -258,6 +258,7 @@ static Suite *flow_suite(void)
 {
 	Suite *s = suite_create("flow");
 	TCase *tc = tcase_create("flow");
+	tcase_set_timeout(tc, 120); /* 200,000 flows under ASan */
 	tcase_add_test(tc, lookup_both_directions);
 	tcase_add_test(tc, in_order_and_retransmissions);
 	tcase_add_test(tc, sequence_wraps);

@@ -696,6 +696,7 @@ int main(void)
 {
 	Suite *s = sensor_suite();
 	TCase *tc = tcase_create("crafted");
+	tcase_set_timeout(tc, 120); /* the long capture under ASan */
 	tcase_add_test(tc, crafted_sll_capture);
 	tcase_add_test(tc, filter_compiles);
 	tcase_add_test(tc, long_capture_memory_flat);
