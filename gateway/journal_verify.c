@@ -255,9 +255,9 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 		v->pend_boundary = first_in_file;
 		return 0; /* decided by the next line */
 	} else if (r->seq <= v->prev_seq) {
-		bad(v, 1, file, lineno, JV_REORDERED ": seq %llu follows seq %llu (%s:%lu)",
+		bad(v, 1, file, lineno, JV_REORDERED ": seq %llu follows seq %llu (%s:%lu)%s",
 		    (unsigned long long)r->seq, (unsigned long long)v->prev_seq, v->prev_file,
-		    v->prev_line);
+		    v->prev_line, r->seq == v->prev_seq ? "; a line was copied or inserted" : "");
 		return -1;
 	} else if (memcmp(r->prev, v->prev_hash, JOURNAL_HASH_LEN) != 0) {
 		bad(v, 1, file, lineno,

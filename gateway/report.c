@@ -260,7 +260,8 @@ static void fmt_time(int64_t us, int32_t off, char out[20])
 static void fmt_offset(int32_t off, char out[16])
 {
 	int32_t a = off < 0 ? -off : off;
-	snprintf(out, 16, "%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600 % 100), (int)(a / 60 % 60));
+	snprintf(out, 16, "%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600 % 100),
+		 (int)(a / 60 % 60));
 }
 
 /* The bucket's label: "11-25 09:00" for hours, "2025-11-25" for days. */
@@ -351,7 +352,8 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 	}
 	fmt_time(rp->from_us == INT64_MIN ? rp->first_us : rp->from_us, rp->off, a);
 	fmt_time(rp->to_us == INT64_MAX ? rp->last_us : rp->to_us, rp->off, b);
-	fprintf(f, T(l, "Period: %s .. %s (UTC%s)\nEvents: %llu\n", "时段：%s 至 %s（UTC%s）\n事件总数：%llu\n"),
+	fprintf(f, T(l, "Period: %s .. %s (UTC%s)\nEvents: %llu\n",
+		     "时段：%s 至 %s（UTC%s）\n事件总数：%llu\n"),
 		a, b, off, (unsigned long long)rp->total);
 	for (int t = 0; t < T_COUNT; t++)
 		text_table(rp, f, l, t);
@@ -384,9 +386,11 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 			(unsigned long long)rp->dg[i].last_seq, hex);
 	}
 	if (rp->ndg == 0)
-		fprintf(f, "  %s\n", T(l, "(no daily digest in this period yet)", "（本时段暂无每日摘要）"));
+		fprintf(f, "  %s\n", T(l, "(no daily digest in this period yet)",
+					"（本时段暂无每日摘要）"));
 	if (rp->verified && rp->vr.status == 0 && rp->vr.last_seq)
-		fprintf(f, T(l, "  chain head: seq %llu, hash %s\n", "  当前链尾：序号 %llu，哈希 %s\n"),
+		fprintf(f, T(l, "  chain head: seq %llu, hash %s\n",
+			     "  当前链尾：序号 %llu，哈希 %s\n"),
 			(unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
 	fputs(T(l, "Integrity: ", "完整性："), f);
 	struct sbuf clean;

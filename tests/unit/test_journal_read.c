@@ -710,6 +710,15 @@ START_TEST(verify_duplicate_is_reordered)
 	free(p);
 	verify_expect(c.dir, INT32_MIN, 1, "2025-11-25.jsonl", 6,
 		      "reordered: seq 2 follows seq 5 (2025-11-25.jsonl:5)");
+	/* The same line twice in a row: a copy or an insertion. */
+	struct sbuf out;
+	sbuf_init(&out);
+	sbuf_add(&out, s, (size_t)(l3 - s));
+	sbuf_add(&out, l2, len - (size_t)(l2 - s));
+	write_in(c.dir, "2025-11-25.jsonl", out.data, out.len);
+	verify_expect(c.dir, INT32_MIN, 1, "2025-11-25.jsonl", 3,
+		      "reordered: seq 2 follows seq 2 (2025-11-25.jsonl:2); a line was copied");
+	sbuf_free(&out);
 	free(s);
 	chain_free(&c);
 }
