@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tz.h"
+
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not valid UTF-8
  * (overlong forms, surrogates and code points above U+10FFFF are not valid). */
 static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
@@ -306,27 +308,17 @@ int journal_parse_time(const char *s, size_t len, int64_t *time_us, int32_t *utc
 	return 0;
 }
 
-/* The few zones a school is likely to name, until the policy part's tz.c is used. */
+/* The UTC offset of a zone at t, through tz.h (any IANA zone; loads the zone each
+ * call, so not for hot paths: the writer keeps its zone loaded). */
 int journal_zone_offset(const char *zone, time_t t, int32_t *off)
 {
-	static const struct { const char *name; int32_t off; } fixed[] = {
-		{ "UTC", 0 }, { "Etc/UTC", 0 }, { "GMT", 0 },
-		{ "Asia/Shanghai", 8 * 3600 }, { "Asia/Chongqing", 8 * 3600 },
-		{ "Asia/Harbin", 8 * 3600 }, { "Asia/Urumqi", 6 * 3600 },
-		{ "Asia/Hong_Kong", 8 * 3600 }, { "Asia/Macau", 8 * 3600 },
-		{ "Asia/Taipei", 8 * 3600 }, { "Asia/Singapore", 8 * 3600 },
-		{ "Asia/Tokyo", 9 * 3600 }, { "Asia/Kolkata", 19800 },
-	};
-	CG_UNUSED(t);
-	if (!zone || !*zone)
-		zone = "Asia/Shanghai";
-	for (size_t i = 0; i < CG_ARRAY_LEN(fixed); i++) {
-		if (strcmp(zone, fixed[i].name) == 0) {
-			*off = fixed[i].off;
-			return 0;
-		}
-	}
-	return -1;
+	const char *err;
+	struct tz *z = tz_load(zone && *zone ? zone : "Asia/Shanghai", &err);
+	if (!z)
+		return -1;
+	*off = (int32_t)tz_offset(z, t);
+	tz_free(z);
+	return 0;
 }
 
 /* Append ,"key":"value" (value escaped); nothing when val is NULL. */

@@ -68,8 +68,8 @@ int journal_parse_time(const char *s, size_t len, int64_t *time_us, int32_t *utc
  * character boundary). */
 void journal_json_escape(struct sbuf *out, const char *s, size_t max);
 
-/* The school's clock until and unless a tz part is available: UTC offset of zone at t,
- * in seconds. 0, or -1 for a zone it does not know. */
+/* UTC offset of an IANA zone at t, in seconds (loads the zone with tz.h each call).
+ * 0, or -1 for a zone that cannot be loaded. */
 int journal_zone_offset(const char *zone, time_t t, int32_t *off);
 
 /* Days since 1970-01-01 of a local time (time + offset), and "YYYY-MM-DD" of such a day. */

@@ -45,8 +45,11 @@ static void store_error(struct jstore *s, const char *what)
 		what, strerror(e), (unsigned long long)s->write_errors);
 }
 
+/* A new file: mode 0640 whatever the umask, and the service user's when we are root. */
 static void own(struct jstore *s, int fd)
 {
+	if (fchmod(fd, FILE_MODE) < 0)
+		log_warn("journal %s: cannot set a file's mode: %s", s->dir, strerror(errno));
 	if (s->chown_files && fchown(fd, s->uid, s->gid) < 0)
 		log_warn("journal %s: cannot give a file to uid %u: %s", s->dir, (unsigned)s->uid,
 			 strerror(errno));

@@ -232,6 +232,131 @@ START_TEST(hex_round_trip)
 }
 END_TEST
 
+START_TEST(zone_offsets)
+{
+	int32_t off = 0;
+	ck_assert_int_eq(journal_zone_offset("Asia/Shanghai", 1795598803, &off), 0);
+	ck_assert_int_eq(off, 8 * 3600);
+	ck_assert_int_eq(journal_zone_offset(NULL, 1795598803, &off), 0); /* the default */
+	ck_assert_int_eq(off, 8 * 3600);
+	ck_assert_int_eq(journal_zone_offset("America/New_York", 1768000000, &off), 0);
+	ck_assert_int_eq(off, -5 * 3600); /* January */
+	ck_assert_int_eq(journal_zone_offset("America/New_York", 1784000000, &off), 0);
+	ck_assert_int_eq(off, -4 * 3600); /* July, daylight saving */
+	ck_assert_int_eq(journal_zone_offset("No/Such_Zone", 0, &off), -1);
+	ck_assert_int_eq(journal_zone_offset("../../etc/passwd", 0, &off), -1);
+}
+END_TEST
+
+/* Random strings of hostile bytes through format and parse: valid UTF-8 comes back
+ * byte for byte, anything else comes back as valid UTF-8, and the line stays one
+ * line whose hash verifies. */
+START_TEST(escape_round_trip_random)
+{
+	static const char *const pieces[] = {
+		"a", "Z", "0", ".", "-", "\"", "\\", "/", ",", "=", "+", "@", "]", "[", "{", "}",
+		"\n", "\r", "\t", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe4\xb8\xad",
+		"\xf0\x9f\x98\x80", "\xe2\x80\xa8", "<script>", "\\u0000", " ",
+	};
+	static const char *const bad[] = { "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe4\xb8",
+					     "\x80", "\xf5\x80\x80\x80" };
+	uint64_t x = 88172645463325252ull;
+	struct sbuf line;
+	sbuf_init(&line);
+	char *arena = malloc(JOURNAL_LINE_MAX + 1);
+	for (int round = 0; round < 3000; round++) {
+		char val[600];
+		size_t n = 0;
+		bool valid = true;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int parts = (int)(x % 40);
+		for (int k = 0; k < parts; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			const char *p;
+			if (x % 17 == 0) {
+				p = bad[(x >> 8) % CG_ARRAY_LEN(bad)];
+				valid = false;
+			} else {
+				p = pieces[(x >> 8) % CG_ARRAY_LEN(pieces)];
+			}
+			memcpy(val + n, p, strlen(p));
+			n += strlen(p);
+		}
+		val[n] = '\0';
+		struct journal_record r, back;
+		memset(&r, 0, sizeof r);
+		r.seq = (uint64_t)round + 1;
+		r.time_us = (int64_t)(x % 4000000000000000ull);
+		r.utc_offset = 8 * 3600;
+		r.id = "r";
+		r.host = val;
+		r.path = val;
+		r.reason = val;
+		r.rule_text = val;
+		sbuf_reset(&line);
+		journal_format_line(&line, &r);
+		ck_assert_uint_gt(line.len, 0);
+		ck_assert_int_eq(line.data[line.len - 1], '\n');
+		ck_assert_ptr_eq(memchr(line.data, '\n', line.len), line.data + line.len - 1);
+		const char *err = NULL;
+		ck_assert_msg(journal_parse_line(line.data, line.len - 1, &back, arena,
+						 JOURNAL_LINE_MAX + 1, &err) == 0, "%s: %s", err,
+			      line.data);
+		ck_assert(journal_line_hash_ok(line.data, &back));
+		ck_assert(back.time_us == r.time_us);
+		ck_assert_mem_eq(back.hash, r.hash, 32);
+		if (valid) {
+			ck_assert_str_eq(back.host, val);
+			ck_assert_str_eq(back.reason, val);
+			ck_assert_str_eq(back.rule_text, val);
+		}
+		/* what comes back is valid UTF-8 either way, and escaping is stable */
+		struct sbuf again;
+		sbuf_init(&again);
+		journal_json_escape(&again, back.host, SIZE_MAX);
+		struct sbuf once;
+		sbuf_init(&once);
+		journal_json_escape(&once, val, SIZE_MAX);
+		ck_assert_uint_eq(again.len, once.len);
+		if (once.len)
+			ck_assert_mem_eq(again.data, once.data, once.len);
+		sbuf_free(&again);
+		sbuf_free(&once);
+	}
+	free(arena);
+	sbuf_free(&line);
+}
+END_TEST
+
+START_TEST(files_0640_whatever_the_umask)
+{
+	char *dir = tu_tmpdir();
+	mode_t old = umask(077);
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "m.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	umask(old);
+	struct journal_file *files;
+	size_t n;
+	struct stat sb;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(stat(files[0].path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0640);
+	journal_files_free(files, n);
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	ck_assert_int_eq(stat(dpath, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0640);
+	free(dpath);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* ---- writer --------------------------------------------------------------------- */
 
 START_TEST(round_trip_every_field)
@@ -1209,6 +1334,8 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, time_format_round_trip);
 	tcase_add_test(tc, escape_any_bytes);
 	tcase_add_test(tc, hex_round_trip);
+	tcase_add_test(tc, zone_offsets);
+	tcase_add_test(tc, escape_round_trip_random);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("writer");
 	tcase_set_timeout(tc, 180);
@@ -1218,6 +1345,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, group_commit);
 	tcase_add_test(tc, full_queue_counted);
 	tcase_add_test(tc, open_errors);
+	tcase_add_test(tc, files_0640_whatever_the_umask);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_set_timeout(tc, 180);
