@@ -1,5 +1,5 @@
-/* A set of PCRE2 patterns compiled one by one (JIT when it works), behind an Aho-Corasick
- * prefilter over each pattern's required literals; patterns without one always run. */
+/* A set of PCRE2 patterns compiled one by one (JIT when it works), behind a prefilter
+ * over each pattern's required literals (litscan.c); patterns without one always run. */
 #include "patset.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acmatch.h"
 #include "literal.h"
+#include "litscan.h"
 #include "util.h"
 
 #define PAT_MAX_CATEGORY 32u
@@ -32,7 +32,7 @@ struct patset_builder {
 	struct pat *pats;
 	size_t n, cap;
 	struct sbuf text;
-	struct acmatch_builder *ac;
+	struct litscan_builder *lits;
 	uint32_t *always;
 	size_t nalways, always_cap;
 	uint32_t max_pairs;
@@ -43,7 +43,7 @@ struct patset {
 	size_t n;
 	char *text;
 	size_t text_len;
-	struct acmatch *ac;
+	struct litscan *lits;
 	uint32_t *always;     /* patterns with no literal, in the order added */
 	size_t nalways;
 	uint32_t max_pairs;   /* ovector pairs of the pattern with the most captures */
@@ -118,7 +118,7 @@ struct patset_builder *patset_builder_new(void)
 	struct patset_builder *b = xcalloc(1, sizeof(*b));
 
 	sbuf_init(&b->text);
-	b->ac = acmatch_builder_new();
+	b->lits = litscan_builder_new();
 	b->max_pairs = 1;
 	return b;
 }
@@ -139,10 +139,14 @@ int patset_add(struct patset_builder *b, const char *pattern, size_t len, unsign
 			snprintf(err, errlen, "offset 0: empty pattern");
 		return -1;
 	}
-	if (category >= PAT_MAX_CATEGORY || b->n >= PAT_MAX_PATTERNS ||
-	    b->text.len + len >= UINT32_MAX) {
+	if (category >= PAT_MAX_CATEGORY) {
 		if (err && errlen)
-			snprintf(err, errlen, "offset 0: too many patterns or bad category");
+			snprintf(err, errlen, "offset 0: category %u out of range", category);
+		return -1;
+	}
+	if (b->n >= PAT_MAX_PATTERNS || b->text.len + len >= UINT32_MAX) {
+		if (err && errlen)
+			snprintf(err, errlen, "offset 0: too many patterns");
 		return -1;
 	}
 	code = pcre2_compile((PCRE2_SPTR)pattern, len,
@@ -175,6 +179,9 @@ int patset_add(struct patset_builder *b, const char *pattern, size_t len, unsign
 		b->max_pairs = captures + 1;
 
 	size_t nlit = literal_extract(pattern, len, &lits);
+	for (size_t i = 0; i < nlit; i++)
+		if (lits.lit[i].len < LITSCAN_MIN)
+			nlit = 0;
 	if (nlit == 0) {
 		if (b->nalways == b->always_cap) {
 			b->always_cap = b->always_cap ? b->always_cap * 2 : 16;
@@ -183,7 +190,7 @@ int patset_add(struct patset_builder *b, const char *pattern, size_t len, unsign
 		b->always[b->nalways++] = (uint32_t)b->n;
 	} else {
 		for (size_t i = 0; i < nlit; i++)
-			acmatch_add(b->ac, lits.lit[i].s, lits.lit[i].len, (uint32_t)b->n);
+			litscan_add(b->lits, lits.lit[i].s, lits.lit[i].len, (uint32_t)b->n);
 	}
 	b->n++;
 	return 0;
@@ -200,7 +207,7 @@ struct patset *patset_build(struct patset_builder *b)
 	s->n = b->n;
 	s->text_len = b->text.len;
 	s->text = sbuf_take(&b->text);
-	s->ac = acmatch_build(b->ac);
+	s->lits = litscan_build(b->lits);
 	s->always = b->always;
 	s->nalways = b->nalways;
 	s->max_pairs = b->max_pairs;
@@ -224,7 +231,7 @@ void patset_builder_free(struct patset_builder *b)
 		pcre2_code_free(b->pats[i].code);
 	free(b->pats);
 	sbuf_free(&b->text);
-	acmatch_builder_free(b->ac);
+	litscan_builder_free(b->lits);
 	free(b->always);
 	free(b);
 }
@@ -321,7 +328,7 @@ bool patset_match(const struct patset *s, const char *subject, size_t len, uint3
 
 	/* Candidates from the literals, in the order added, merged with the always-run list. */
 	t->ncand = 0;
-	acmatch_scan(s->ac, (const unsigned char *)subject, len, pat_hit, t);
+	litscan_scan(s->lits, (const unsigned char *)subject, len, pat_hit, t);
 	for (size_t i = 0; i < t->ncand; i++)
 		t->seen[t->cand[i] >> 6] = 0;
 	if (t->ncand > 1)
@@ -359,7 +366,7 @@ size_t patset_bytes(const struct patset *s)
 	if (!s)
 		return 0;
 	return sizeof(*s) + s->n * sizeof(*s->pats) + s->text_len + 1 +
-	       s->nalways * sizeof(*s->always) + acmatch_bytes(s->ac) + s->code_bytes;
+	       s->nalways * sizeof(*s->always) + litscan_bytes(s->lits) + s->code_bytes;
 }
 
 void patset_free(struct patset *s)
@@ -370,7 +377,7 @@ void patset_free(struct patset *s)
 		pcre2_code_free(s->pats[i].code);
 	free(s->pats);
 	free(s->text);
-	acmatch_free(s->ac);
+	litscan_free(s->lits);
 	free(s->always);
 	free(s);
 }

@@ -9,6 +9,7 @@
 
 #include "domainset.h"
 #include "literal.h"
+#include "litscan.h"
 #include "patset.h"
 #include "testutil.h"
 #include "urlset.h"
@@ -447,6 +448,7 @@ START_TEST(pat_errors)
 	ck_assert_int_eq(patset_add(b, "", 0, 1, 0, 1, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "offset 0: empty pattern");
 	ck_assert_int_eq(patset_add(b, "abc", 3, 32, 0, 1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "offset 0: category 32 out of range");
 	ck_assert_int_eq(patset_add(b, "abc", 3, 1, 0, 1, NULL, 0), 0);
 	ck_assert_int_eq(patset_add(NULL, "abc", 3, 1, 0, 1, err, sizeof(err)), -1);
 	struct patset *s = patset_build(b);
@@ -546,6 +548,45 @@ START_TEST(literal_shapes)
 				      (const char *)ls.lit[0].s);
 	}
 	ck_assert_uint_eq(literal_extract(NULL, 0, &ls), 0);
+}
+END_TEST
+
+static void ls_collect(void *arg, uint32_t id)
+{
+	uint32_t *seen = arg;
+	seen[id] += 1;
+}
+
+START_TEST(litscan_finds_literals)
+{
+	struct litscan_builder *b = litscan_builder_new();
+	uint32_t seen[8] = { 0 };
+
+	ck_assert_int_eq(litscan_add(b, (const unsigned char *)"ab", 2, 0), -1);
+	ck_assert_int_eq(litscan_add(b, (const unsigned char *)"bet", 3, 1), 0);
+	ck_assert_int_eq(litscan_add(b, (const unsigned char *)"bet365", 6, 2), 0);
+	ck_assert_int_eq(litscan_add(b, (const unsigned char *)"casino", 6, 3), 0);
+	ck_assert_int_eq(litscan_add(b, (const unsigned char *)"\xe5\x8d\x9a\xe5\xbd\xa9", 6, 4), 0);
+	ck_assert_int_eq(litscan_add(NULL, (const unsigned char *)"abc", 3, 5), -1);
+	struct litscan *ls = litscan_build(b);
+	ck_assert_uint_eq(litscan_count(ls), 4);
+	ck_assert_uint_gt(litscan_bytes(ls), 0);
+	const char *text = "www.BET365.com/Casin/\xe5\x8d\x9a\xe5\xbd\xa9/bet";
+	litscan_scan(ls, (const unsigned char *)text, strlen(text), ls_collect, seen);
+	ck_assert_uint_eq(seen[1], 2);
+	ck_assert_uint_eq(seen[2], 1);
+	ck_assert_uint_eq(seen[3], 0); /* "casin" is cut short */
+	ck_assert_uint_eq(seen[4], 1);
+	/* a literal running past the end of the text is not found */
+	memset(seen, 0, sizeof(seen));
+	litscan_scan(ls, (const unsigned char *)"bet36", 5, ls_collect, seen);
+	ck_assert_uint_eq(seen[1], 1);
+	ck_assert_uint_eq(seen[2], 0);
+	litscan_scan(ls, (const unsigned char *)"be", 2, ls_collect, seen);
+	litscan_free(ls);
+	ck_assert_ptr_null(litscan_build(litscan_builder_new()));
+	litscan_scan(NULL, (const unsigned char *)"bet", 3, ls_collect, seen);
+	litscan_builder_free(NULL);
 }
 END_TEST
 
@@ -691,6 +732,7 @@ int main(void)
 	tcase_add_test(tc, pat_errors);
 	tcase_add_test(tc, pat_deep_subject);
 	tcase_add_test(tc, literal_shapes);
+	tcase_add_test(tc, litscan_finds_literals);
 	tcase_add_test(tc, pat_prefilter_never_hides);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
