@@ -456,7 +456,9 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 
 struct query {
 	const struct review_filter *f;
-	struct review_out *out;
+	struct review_out *out;    /* journal: made at the first row (or after the scan) */
+	enum review_format fmt;
+	enum lang lang;
 	struct report *rp;
 	uint64_t n;
 };
@@ -466,8 +468,11 @@ static int query_cb(const struct journal_record *r, const char *line, size_t len
 	struct query *q = ctx;
 	if (!review_match(q->f, r))
 		return 0;
-	if (q->out)
+	if (!q->rp) {
+		if (!q->out)
+			q->out = review_out_new(stdout, q->fmt, q->lang);
 		review_out_row(q->out, r, line, len);
+	}
 	if (q->rp)
 		report_add(q->rp, r);
 	q->n++;
@@ -509,18 +514,19 @@ int cmd_journal(int argc, char **argv)
 		opts_free(&o);
 		return rc < 0 ? 0 : rc;
 	}
-	struct query q = { .f = &o.filter, .out = review_out_new(stdout, fmt, l) };
+	struct query q = { .f = &o.filter, .fmt = fmt, .lang = l };
 	char *must[8];
 	review_needles(&o.filter, must, CG_ARRAY_LEN(must));
 	rc = journal_scan(o.jdir, o.filter.from_us, o.filter.to_us, (const char *const *)must,
 			  query_cb, &q, &bad, &err);
 	review_needles_free(must);
 	if (rc < 0) {
-		review_out_end(q.out);
 		fprintf(stderr, "campusgate journal: %s: %s\n", o.jdir, err);
 		opts_free(&o);
 		return 2;
 	}
+	if (!q.out)
+		q.out = review_out_new(stdout, fmt, l); /* the header of an empty result */
 	review_out_end(q.out);
 	warn_bad(l, bad);
 	opts_free(&o);

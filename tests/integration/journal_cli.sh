@@ -209,6 +209,11 @@ want_count 0 --from 2001-01-01 --to 2001-01-02
 TODAY=$(head -c 200 "$J/$FIRST" | sed 's/.*"time":"\([0-9-]*\)T.*/\1/')
 want_count 300 --from "$TODAY" --to "$TODAY"
 want_count 300 --from "${TODAY}T00:00" --tz Asia/Shanghai
+[ -z "$("$CG" journal --dir "$CG_TMP/nonexistent" 2>/dev/null)" ] ||
+	cg_fail "a missing journal directory still printed a table"
+expect_rc 2 "$CG" journal --dir "$CG_TMP/nonexistent"
+expect_rc 0 "$CG" journal --dir "$J" --category none
+echo "$OUT" | grep -q "^(0 events)" || cg_fail "empty result: $OUT"
 expect_rc 2 "$CG" journal --dir "$J" --client 10.1.2.3/16
 expect_rc 2 "$CG" journal --dir "$J" --since 12
 expect_rc 2 "$CG" journal --dir "$J" --since 1h --from "$TODAY"
