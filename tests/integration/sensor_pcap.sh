@@ -73,6 +73,13 @@ err=$(S --read "$CG_TMP/missing.pcap" --no-journal -c "$CG_TMP/c.conf" 2>&1)
 cg_expect "missing file exit status" "$?" 2
 cg_log "ok: broken files refused: $(echo "$err" | tail -1)"
 
+# A file cut in the middle of a packet: the summary of what was read, then status 2.
+head -c 20000 "$P/zeek/http_pipelined-requests.pcap" >"$CG_TMP/cut.pcap"
+out=$(S --read "$CG_TMP/cut.pcap" --no-journal -c "$CG_TMP/c.conf" 2>"$CG_TMP/cut.err")
+cg_expect "cut file exit status" "$?" 2
+echo "$out" | grep -q 'HTTP 5' || cg_fail "cut file: no summary: $out"
+grep -q 'truncated' "$CG_TMP/cut.err" || cg_fail "cut file: $(cat "$CG_TMP/cut.err")"
+
 # 5. Every capture: read to the end (0) or refused (2), never a crash.
 n=0
 for f in "$P"/*/*; do
