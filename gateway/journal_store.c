@@ -552,7 +552,7 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 		log_warn("journal %s: recovered: %s", s->dir, note.data);
 		internal_event(s, "recovered", note.data, 0, NULL);
 	}
-	retention(s, day);
+	retention(s, today);
 	jstore_sync(s);
 	sbuf_free(&note);
 	journal_files_free(files, n);

@@ -849,6 +849,45 @@ START_TEST(quiet_midnight_ends_the_day)
 }
 END_TEST
 
+/* Retention also runs at start-up: a file older than the limit goes at open, and the
+ * chain then starts at the retention event itself. */
+START_TEST(retention_at_open)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "old.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	int32_t today = journal_day(now_wall_us(), 0);
+	char d0[11], dold[11], *from = NULL, *to = NULL;
+	journal_day_str(today, d0);
+	journal_day_str(today - 10, dold);
+	ck_assert_int_ge(asprintf(&from, "%s/%s.jsonl", dir, d0), 0);
+	ck_assert_int_ge(asprintf(&to, "%s/%s.jsonl", dir, dold), 0);
+	ck_assert_int_eq(rename(from, to), 0);
+	c.retention_days = 5;
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	ck_assert_int_eq(access(to, F_OK), -1);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 1);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	ck_assert_uint_eq(ls.v[0].r.seq, 4);
+	ck_assert_uint_eq(ls.v[0].r.start_seq, 4);
+	ck_assert_ptr_nonnull(strstr(ls.v[0].r.reason, dold));
+	lines_free(&ls);
+	verify_ok(dir);
+	free(from);
+	free(to);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* A time from the future (a wrong clock, a forged capture) is written as it is but
  * filed under today: no future file, and retention does not take it for "now". */
 START_TEST(future_time_filed_today)
@@ -1355,6 +1394,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, quiet_midnight_ends_the_day);
 	tcase_add_test(tc, retention_removes_and_records);
 	tcase_add_test(tc, future_time_filed_today);
+	tcase_add_test(tc, retention_at_open);
 	tcase_add_test(tc, torn_line_recovered);
 	tcase_add_test(tc, torn_tail_larger_than_window);
 	tcase_add_test(tc, write_error_leaves_no_half_line);
