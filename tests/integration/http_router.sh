@@ -1,8 +1,9 @@
 #!/bin/bash
 # Transparent mode on a router made of network namespaces: the client's port-80 traffic
 # is REDIRECTed by nftables to campusgated, which finds the original destination with
-# SO_ORIGINAL_DST and relays there (no parent). Allowed, blocked, keep-alive across two
-# destinations, HTTP/1.0 without Host (decided on the address), and QUIC dropped.
+# SO_ORIGINAL_DST (IPv4) or IP6T_SO_ORIGINAL_DST (IPv6) and relays there (no parent).
+# Allowed, blocked, keep-alive across two destinations, HTTP/1.0 without Host (decided
+# on the address), the block-page server, and QUIC dropped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 cg_need_root
@@ -12,8 +13,9 @@ cg_router_up
 
 cg_http_origin "$NS_O" 10.77.2.2 80 o2
 cg_http_origin "$NS_O" 10.77.2.3 80 o3
+cg_http_origin "$NS_O" fd77:2::2 80 o6
 CG_BLOCK_PAGE_V4=10.77.1.1 cg_http_config "$CG_TMP/c.conf" "listen = 0.0.0.0:$GW_HTTP_PORT" \
-	"blockpage_listen = 10.77.1.1:80"
+	"listen = [::]:$GW_HTTP_PORT" "blockpage_listen = 10.77.1.1:80"
 cg_start_daemon_ns "$NS_G" "$CG_TMP/c.conf"
 C() { ip netns exec "$NS_C" "$@"; }
 
@@ -24,6 +26,14 @@ echo "$out" | grep -q "^target: /r1$" || cg_fail "target: $out"
 out=$(C curl -sS --max-time 10 --resolve other.example:80:10.77.2.3 http://other.example/r2)
 echo "$out" | grep -q "^ORIGIN o3" || cg_fail "second destination: $out"
 cg_log "ok: original destination from SO_ORIGINAL_DST"
+
+# --- IPv6: IP6T_SO_ORIGINAL_DST -------------------------------------------------------------
+out6=$(C curl -sS --max-time 10 -g --resolve "www.example.org:80:[fd77:2::2]" http://www.example.org/v6)
+echo "$out6" | grep -q "^ORIGIN o6" || cg_fail "IPv6 transparent: $out6"
+code=$(C curl -s -o /dev/null -w '%{http_code}' --max-time 10 -g --resolve "casino.test:80:[fd77:2::2]" http://casino.test/)
+cg_expect "IPv6 blocked" "$code" 403
+cg_journal_has '"client":"fd77:1::2"' '"host":"casino.test"' || cg_fail "IPv6 block not journaled"
+cg_log "ok: IPv6 original destination"
 
 # --- the origin sees the gateway, not the client, and the head unchanged -----------------
 echo "$out" | grep -q "^header: Host: other.example$" || cg_fail "Host: $out"

@@ -181,7 +181,8 @@ cg_journal_has() {
 # cg_router_up: three namespaces joined by veth pairs, the middle one routing with the
 # nftables rules of docs/http-tls.md (tcp 80 -> $GW_HTTP_PORT, tcp 443 -> $GW_TLS_PORT
 # REDIRECT, udp 443 dropped). Client 10.77.1.2 (NS_C), gateway 10.77.1.1/10.77.2.1
-# (NS_G), origin 10.77.2.2 (NS_O). Removed at exit.
+# (NS_G), origin 10.77.2.2 and .3 (NS_O); IPv6 fd77:1::2 -> fd77:1::1/fd77:2::1 ->
+# fd77:2::2. Removed at exit.
 cg_router_up() {
 	local id=$$
 	NS_C=cgc$id NS_G=cgg$id NS_O=cgo$id
@@ -198,6 +199,11 @@ cg_router_up() {
 	ip -n $NS_O addr add 10.77.2.2/24 dev cgo0$id
 	# A second origin address, for names resolved to "another site".
 	ip -n $NS_O addr add 10.77.2.3/24 dev cgo0$id
+	# IPv6 the same way (IP6T_SO_ORIGINAL_DST): fd77:1::/64 client side, fd77:2::/64 origin.
+	ip -n $NS_C addr add fd77:1::2/64 dev cgc0$id nodad
+	ip -n $NS_G addr add fd77:1::1/64 dev cgg0$id nodad
+	ip -n $NS_G addr add fd77:2::1/64 dev cgg1$id nodad
+	ip -n $NS_O addr add fd77:2::2/64 dev cgo0$id nodad
 	local ns
 	for ns in $NS_C $NS_G $NS_O; do ip -n $ns link set lo up; done
 	ip -n $NS_C link set cgc0$id up
@@ -206,7 +212,10 @@ cg_router_up() {
 	ip -n $NS_O link set cgo0$id up
 	ip -n $NS_C route add default via 10.77.1.1
 	ip -n $NS_O route add default via 10.77.2.1
+	ip -n $NS_C -6 route add default via fd77:1::1
+	ip -n $NS_O -6 route add default via fd77:2::1
 	ip netns exec $NS_G sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec $NS_G sysctl -qw net.ipv6.conf.all.forwarding=1
 	cat >"$CG_TMP/router.nft" <<EOF
 table inet campusgate_test {
 	chain prerouting {
