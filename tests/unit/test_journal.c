@@ -1316,6 +1316,53 @@ START_TEST(syslog_tcp_octet_counting)
 }
 END_TEST
 
+/* A collector that is away does not stop the journal: events are counted as dropped. */
+START_TEST(syslog_collector_away)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	socklen_t sl = sizeof sin;
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	close(lfd); /* the port is now closed: connections are refused */
+	char spec[64];
+	snprintf(spec, sizeof spec, "tcp:127.0.0.1:%u", ntohs(sin.sin_port));
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.syslog = spec;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "away.example");
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_flush(j);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.written, 5);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 5);
+	lines_free(&ls);
+	const char *err;
+	struct jsyslog *js = jsyslog_open(spec, NULL, &err);
+	ck_assert_ptr_nonnull(js);
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.id = "x";
+	jsyslog_send(js, &r);
+	jsyslog_send(js, &r);
+	uint64_t sent, dropped;
+	jsyslog_counts(js, &sent, &dropped);
+	ck_assert_uint_eq(sent + dropped, 2);
+	ck_assert_uint_ge(dropped, 1);
+	jsyslog_close(js);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(syslog_bad_spec)
 {
 	const char *err = NULL;
@@ -1404,6 +1451,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, syslog_udp);
 	tcase_add_test(tc, syslog_tcp_octet_counting);
 	tcase_add_test(tc, syslog_bad_spec);
+	tcase_add_test(tc, syslog_collector_away);
 	suite_add_tcase(s, tc);
 	return s;
 }
