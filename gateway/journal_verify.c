@@ -87,8 +87,11 @@ int journal_digest_parse(const char *s, size_t len, struct journal_digest *d)
 		vlen = (size_t)(s + i - val);
 		if (str && (i >= len || s[i++] != '"'))
 			return -1;
-		if (i < len - 1 && s[i++] != ',')
-			return -1;
+		if (i < len - 1) {
+			if (s[i] != ',' || i + 1 >= len - 1)
+				return -1; /* no comma, or a comma before the '}' */
+			i++;
+		}
 		uint64_t *num = NULL;
 		if (klen == 8 && memcmp(key, "last_seq", 8) == 0)
 			num = &d->last_seq;

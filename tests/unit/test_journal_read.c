@@ -871,6 +871,44 @@ START_TEST(verify_over_long_line)
 }
 END_TEST
 
+#define DG_HASH "abababababababababababababababababababababababababababababababab"
+#define DG_OK "{\"day\":\"2025-11-25\",\"count\":7,\"first_seq\":6,\"last_seq\":12," \
+	"\"last_hash\":\"" DG_HASH "\"}"
+
+START_TEST(digest_lines)
+{
+	struct journal_digest d;
+	ck_assert_int_eq(journal_digest_parse(DG_OK, strlen(DG_OK), &d), 0);
+	ck_assert_str_eq(d.day, "2025-11-25");
+	ck_assert_uint_eq(d.count, 7);
+	ck_assert_uint_eq(d.first_seq, 6);
+	ck_assert_uint_eq(d.last_seq, 12);
+	ck_assert_uint_eq(d.last_hash[0], 0xab);
+	static const char *const bad[] = {
+		"", "{", "x" DG_OK, "{\"day\":\"2025-11-25\"}",               /* fields missing */
+		"{day:1}",                                                      /* key unquoted */
+		"{\"da\\y\":\"2025-11-25\"}",                                  /* escape in key */
+		"{\"day\"}", "{\"day\"\"2025-11-25\"}",                         /* no ':' */
+		"{\"day\":\"2025-11-25}",                                       /* unterminated */
+		"{\"day\":\"2025-11-25\" \"count\":1}",                          /* no comma */
+		"{\"last_seq\":12,}",                                           /* comma, '}' */
+		"{\"day\":\"2025-11-25\",\"last_seq\":x,\"last_hash\":\"" DG_HASH "\"}",
+		"{\"day\":\"2025-11-25\",\"last_seq\":123456789012345678901234,"
+		"\"last_hash\":\"" DG_HASH "\"}",                                /* too long */
+		"{\"day\":\"2025-11-25\",\"last_seq\":99999999999999999999,"
+		"\"last_hash\":\"" DG_HASH "\"}",                                /* > 2^64 */
+		"{\"day\":\"2025-11-25\",\"last_seq\":1,\"last_hash\":\"AB\"}",   /* hash */
+		"{\"day\":\"2025-13-25\",\"last_seq\":1,\"last_hash\":\"" DG_HASH "\"}",
+		"{\"day\":\"2025-11-25\",\"last_seq\":\"1\",\"last_hash\":\"" DG_HASH "\"}",
+		"{\"day\":\"2025-11-25\",\"other\":,\"last_seq\":1,\"last_hash\":\"" DG_HASH "\"}",
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++)
+		ck_assert_msg(journal_digest_parse(bad[i], strlen(bad[i]), &d) == -1,
+			      "digest line %d accepted", i);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("journal_read");
@@ -900,6 +938,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, verify_retention_moves_start);
 	tcase_add_test(tc, verify_rewritten_chain_and_digest);
 	tcase_add_test(tc, verify_over_long_line);
+	tcase_add_test(tc, digest_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
