@@ -166,8 +166,22 @@ if [ $ready = 0 ]; then
 fi
 grep -q "sensor: capturing on $host_if" "$CG_TMP/daemon.log" || cg_fail "no capture thread on $host_if"
 traffic "$CG_TMP/journal"
+# Reload with the near end as the school's resolver: a query to it is then no bypass.
+sed -i "s/^resolver = .*/resolver = $host_ip/" "$CG_TMP/sensor.conf"
+printf 'reload-hit.example\n' >>"$CG_TMP/adult.list"
+kill -HUP "$CG_DAEMON_PID"
+for i in $(seq 100); do grep -q 'reload done' "$CG_TMP/daemon.log" && break; sleep 0.1; done
+grep -q 'reload done' "$CG_TMP/daemon.log" || cg_fail "no reload"
+sleep 0.5   # the capture threads take the new resolvers at their next wait (200 ms)
+nsx dig +tries=1 +time=1 @"$host_ip" reload-hit.example A >/dev/null 2>&1
+for i in $(seq 50); do grep -qs 'reload-hit.example' "$CG_TMP"/journal/*.jsonl && break; sleep 0.2; done
 cg_stop_pid "$CG_DAEMON_PID"
 grep -q "sensor: $host_if: .* packets" "$CG_TMP/daemon.log" || cg_fail "no capture statistics at stop"
+cat "$CG_TMP"/journal/*.jsonl >"$CG_TMP/after.jsonl"
+cg_expect "after reload: the new list decides" \
+	"$(grep 'reload-hit.example' "$CG_TMP/after.jsonl" | grep -c '"event":"hit"')" 1
+cg_expect "after reload: the new resolver is the school's" \
+	"$(grep 'reload-hit.example' "$CG_TMP/after.jsonl" | grep -c '"event":"bypass"')" 0
 check_journal "$CG_TMP/journal"
 cg_log "ok: campusgated [sensor]"
 cg_pass
