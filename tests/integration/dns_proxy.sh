@@ -230,6 +230,7 @@ cg_log "ok: journal lines"
 
 # --- stop: counters in the log ----------------------------------------------------------
 cg_stop_pid "$CG_DAEMON_PID"
+dns_no_sanitizer_report
 stats=$(grep 'dns: queries\|dns: upstream queries' "$CG_TMP/daemon.log") || cg_fail "no counters logged at stop"
 echo "$stats" | grep -Eq 'rejected [1-9]' || cg_fail "hostile messages not counted: $stats"
 echo "$stats" | grep -Eq 'tcp retries [1-9]' || cg_fail "no TCP retry counted: $stats"
@@ -250,5 +251,7 @@ cg_expect "logged once a minute per client" "$(grep -c 'client 127.0.0.6 is over
 sleep 1.5
 cg_expect "journaled once a minute per client" \
 	"$(cat "$CG_TMP"/journal/*.jsonl | grep '"event":"ratelimit"' | grep -c '"client":"127.0.0.6"')" 1
-cg_log "ok: rate limit: $ok answered, $refused refused"
+cg_log "ok: rate limit: ${ok:-0} answered, ${refused:-0} refused"
+cg_stop_pid "$CG_DAEMON_PID"
+dns_no_sanitizer_report
 cg_pass

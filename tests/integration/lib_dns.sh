@@ -61,6 +61,15 @@ dns_wait_daemon() {
 	cg_fail "the daemon does not answer on 127.0.0.1:$DNS_PORT"
 }
 
+# dns_no_sanitizer_report: fail when the daemon log holds an ASan/UBSan/LSan report
+# (sanitizer builds; the daemon has been stopped, so leaks are in the log too).
+dns_no_sanitizer_report() {
+	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$CG_TMP/daemon.log"; then
+		grep -A30 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$CG_TMP/daemon.log" | head -60
+		cg_fail "sanitizer report in the daemon log"
+	fi
+}
+
 # dq [dig args]: dig against the daemon ($DNS_PORT), short timeouts, no retries.
 dq() { dig -p "$DNS_PORT" @127.0.0.1 +time=3 +tries=1 "$@"; }
 # dns_status [dig args]: the rcode text (NOERROR, NXDOMAIN, ...).
