@@ -444,12 +444,12 @@ static void html_table(struct report *rp, struct sbuf *o, enum lang l, int t)
 
 static void html_chart(struct report *rp, struct sbuf *o, enum lang l)
 {
-	const int bw = 14, gap = 2, h = 160, top = 10, bottom = 50, left = 50;
+	const int bw = 14, gap = 2, h = 160, top = 10, bottom = 75, left = 50;
 	uint64_t max = 0;
 	for (size_t i = 0; i < rp->nbuckets; i++)
 		if (rp->buckets[i] > max)
 			max = rp->buckets[i];
-	int width = left + (int)rp->nbuckets * (bw + gap) + 10;
+	int width = left + (int)rp->nbuckets * (bw + gap) + 60;
 	sbuf_printf(o, "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		    "height=\"%d\" role=\"img\" aria-label=\"%s\">\n",
 		    T(l, rp->bucket_us == 3600LL * 1000000 ? "Timeline (per hour)" :
