@@ -1,0 +1,621 @@
+/* Unit tests for the journal's files: rotation by size and day, the daily digest,
+ * retention, torn-line recovery, write errors, kill -9 during heavy writing. */
+#include "journal_tu.h"
+
+START_TEST(rotation_by_size)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.max_file_bytes = 4000;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "d.example");
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		ck_assert_int_eq(stat(files[i].path, &sb), 0);
+		ck_assert_int_le(sb.st_size, 4000);
+		ck_assert_uint_eq(files[i].part, i);
+		ck_assert_int_eq(files[i].day, files[0].day);
+		if (i > 0) {
+			char want[32];
+			char d[11];
+			journal_day_str(files[i].day, d);
+			snprintf(want, sizeof want, "%s.%zu.jsonl", d, i);
+			ck_assert_str_eq(files[i].name, want);
+		}
+	}
+	journal_files_free(files, n);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 100);
+	check_chain(&ls); /* the chain runs across the parts */
+
+	/* reopening continues the chain and the last part */
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	lines_free(&ls);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 101);
+	check_chain(&ls);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Days of the files in dir, in order, as "YYYY-MM-DD[.N]" joined by spaces. */
+static char *file_days(const char *dir)
+{
+	struct journal_file *files;
+	size_t n;
+	struct sbuf b;
+	sbuf_init(&b);
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s%s", i ? " " : "", files[i].name);
+	journal_files_free(files, n);
+	return sbuf_take(&b);
+}
+
+/* The store alone, with the clock in the test's hands. */
+static void store_open(struct jstore *s, const struct cfg_journal *c, const char *zone)
+{
+	const char *err = NULL;
+	ck_assert_msg(jstore_open(s, c, zone, &err) == 0, "jstore_open: %s", err);
+}
+
+static void store_event(struct jstore *s, int64_t t, int64_t now)
+{
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = t;
+	r.id = "store0000000000000t";
+	r.event = "hit";
+	r.action = "block";
+	r.proto = "dns";
+	r.host = "e.example";
+	jstore_write(s, &r, now);
+}
+
+START_TEST(rotation_by_day_and_digest)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct jstore st;
+	store_open(&st, &c, "Asia/Shanghai");
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 8 * 3600);
+	store_event(&st, now, now);
+	store_event(&st, now + DAY_US, now + DAY_US);
+	store_event(&st, now + DAY_US, now + DAY_US);
+	store_event(&st, now + 2 * DAY_US, now + 2 * DAY_US);
+	store_event(&st, now, now + 2 * DAY_US); /* late: never reopens an older file */
+	jstore_close(&st);
+	char d0[11], d1[11], d2[11], want[128];
+	journal_day_str(today, d0);
+	journal_day_str(today + 1, d1);
+	journal_day_str(today + 2, d2);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl %s.jsonl", d0, d1, d2);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 5);
+	check_chain(&ls);
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	ck_assert_str_eq(ls.v[0].file, want);
+	snprintf(want, sizeof want, "%s.jsonl", d2);
+	ck_assert_str_eq(ls.v[4].file, want); /* the late event went to the newest file */
+
+	/* one digest line per day, with the day's count and last hash */
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	char *digest = tu_read_file(dpath, NULL);
+	ck_assert_ptr_nonnull(digest);
+	char hex[JOURNAL_HEX_LEN], line[256];
+	journal_hex(ls.v[0].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":1,\"first_seq\":1,"
+		 "\"last_seq\":1,\"last_hash\":\"%s\"}\n", d0, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	journal_hex(ls.v[2].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":2,\"first_seq\":2,"
+		 "\"last_seq\":3,\"last_hash\":\"%s\"}\n", d1, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	journal_hex(ls.v[4].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":2,\"first_seq\":4,"
+		 "\"last_seq\":5,\"last_hash\":\"%s\"}\n", d2, hex);
+	ck_assert_msg(strstr(digest, line), "digest.log: %s", digest);
+	free(digest);
+	free(dpath);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A journal last written on an earlier day (the daemon died or was stopped overnight)
+ * gets that day's digest at the next start, and today's events go to today's file. */
+START_TEST(digest_of_a_day_that_ended_without_us)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "i.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	int32_t today = journal_day(now_wall_us(), 0);
+	char d0[11], dm1[11], *from = NULL, *to = NULL, *dpath = NULL;
+	journal_day_str(today, d0);
+	journal_day_str(today - 1, dm1);
+	ck_assert_int_ge(asprintf(&from, "%s/%s.jsonl", dir, d0), 0);
+	ck_assert_int_ge(asprintf(&to, "%s/%s.jsonl", dir, dm1), 0);
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	ck_assert_int_eq(rename(from, to), 0);
+	unlink(dpath);
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 4);
+	check_chain(&ls);
+	char want[64];
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	ck_assert_str_eq(ls.v[3].file, want);
+	char *digest = tu_read_file(dpath, NULL);
+	ck_assert_ptr_nonnull(digest);
+	char hex[JOURNAL_HEX_LEN], line[256];
+	journal_hex(ls.v[2].r.hash, hex);
+	snprintf(line, sizeof line, "{\"day\":\"%s\",\"count\":3,\"first_seq\":1,"
+		 "\"last_seq\":3,\"last_hash\":\"%s\"}\n", dm1, hex);
+	ck_assert_msg(strncmp(digest, line, strlen(line)) == 0, "digest.log: %s", digest);
+	free(digest);
+	free(from);
+	free(to);
+	free(dpath);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* With no events, the store still ends the day: digest, retention, the new day's file. */
+START_TEST(quiet_midnight_ends_the_day)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct jstore s;
+	const char *err = NULL;
+	ck_assert_msg(jstore_open(&s, &c, "Asia/Shanghai", &err) == 0, "%s", err);
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 8 * 3600);
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = now;
+	r.id = "t1";
+	r.event = "hit";
+	jstore_write(&s, &r, now);
+	jstore_tick(&s, now); /* same day: nothing */
+	jstore_tick(&s, now + DAY_US);
+	jstore_tick(&s, now + 2 * DAY_US); /* today's file is now past retention */
+	jstore_close(&s);
+	char d1[11], d2[11], want[64];
+	journal_day_str(today + 1, d1);
+	journal_day_str(today + 2, d2);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl", d1, d2);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	char *digest = tu_read_file(dpath, NULL);
+	char d0[11];
+	journal_day_str(today, d0);
+	ck_assert_ptr_nonnull(digest);
+	ck_assert_ptr_nonnull(strstr(digest, d0));
+	free(digest);
+	free(dpath);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 1);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Retention also runs at start-up: a file older than the limit goes at open, and the
+ * chain then starts at the retention event itself. */
+START_TEST(retention_at_open)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "old.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	int32_t today = journal_day(now_wall_us(), 0);
+	char d0[11], dold[11], *from = NULL, *to = NULL;
+	journal_day_str(today, d0);
+	journal_day_str(today - 10, dold);
+	ck_assert_int_ge(asprintf(&from, "%s/%s.jsonl", dir, d0), 0);
+	ck_assert_int_ge(asprintf(&to, "%s/%s.jsonl", dir, dold), 0);
+	ck_assert_int_eq(rename(from, to), 0);
+	c.retention_days = 5;
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	ck_assert_int_eq(access(to, F_OK), -1);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 1);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	ck_assert_uint_eq(ls.v[0].r.seq, 4);
+	ck_assert_uint_eq(ls.v[0].r.start_seq, 4);
+	ck_assert_ptr_nonnull(strstr(ls.v[0].r.reason, dold));
+	lines_free(&ls);
+	verify_ok(dir);
+	free(from);
+	free(to);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A time from the future (a wrong clock, a forged capture) is written as it is but
+ * filed under today: no future file, and retention does not take it for "now". */
+START_TEST(future_time_filed_today)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "future.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = now_wall_us() + 3650 * DAY_US;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	ev.time_us = 0;
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	char d0[11], want[32];
+	journal_day_str(journal_day(now_wall_us(), 0), d0);
+	snprintf(want, sizeof want, "%s.jsonl", d0);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 3);
+	ck_assert_uint_eq(count_events(&ls, "hit"), 3);
+	ck_assert(ls.v[1].r.time_us > now_wall_us() + 3000 * DAY_US); /* kept as given */
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(retention_removes_and_records)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 1;
+	struct jstore st;
+	store_open(&st, &c, "UTC");
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 0);
+	for (int d = 0; d < 4; d++) {
+		store_event(&st, now + d * DAY_US, now + d * DAY_US);
+		store_event(&st, now + d * DAY_US, now + d * DAY_US);
+	}
+	jstore_close(&st);
+	char d2[11], d3[11], want[64];
+	journal_day_str(today + 2, d2);
+	journal_day_str(today + 3, d3);
+	snprintf(want, sizeof want, "%s.jsonl %s.jsonl", d2, d3);
+	char *got = file_days(dir);
+	ck_assert_str_eq(got, want);
+	free(got);
+	struct lines ls;
+	read_all(dir, &ls);
+	/* each file starts with a retention event naming what went and where the chain
+	 * now starts; the chain itself is unbroken from there on */
+	ck_assert_uint_eq(ls.n, 6);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	ck_assert_ptr_nonnull(strstr(ls.v[0].r.reason, ".jsonl"));
+	ck_assert_ptr_nonnull(ls.v[0].r.start_prev);
+	ck_assert_str_eq(ls.v[3].r.event, "retention");
+	/* the first kept line is the retention event itself here (its file had no older
+	 * line), so start_seq names it */
+	ck_assert_uint_eq(ls.v[3].r.start_seq, ls.v[0].r.seq);
+	char hex[JOURNAL_HEX_LEN];
+	journal_hex(ls.v[0].r.prev, hex);
+	ck_assert_str_eq(ls.v[3].r.start_prev, hex);
+	ck_assert_uint_eq(count_events(&ls, "hit"), 4);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Append raw bytes to the newest journal file. */
+static void append_raw(const char *dir, const char *bytes)
+{
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	int fd = open(files[n - 1].path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	close(fd);
+	journal_files_free(files, n);
+}
+
+static size_t count_torn(const char *dir)
+{
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "ls %s/torn | wc -l", dir), 0);
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+	ck_assert_int_eq(fscanf(p, "%zu", &n), 1);
+	pclose(p);
+	free(cmd);
+	return n;
+}
+
+START_TEST(torn_line_recovered)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "g.example");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	static const char torn[] = "{\"seq\":4,\"time\":\"2026-11-2";
+	append_raw(dir, torn); /* half a line: no newline */
+	j = open_ok(&c, "UTC");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 5);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[3].r.event, "recovered");
+	ck_assert_ptr_nonnull(strstr(ls.v[3].r.reason, "torn"));
+	ck_assert_str_eq(ls.v[4].r.event, "hit");
+	ck_assert_uint_eq(count_torn(dir), 1);
+	lines_free(&ls);
+
+	/* a complete line whose hash is wrong is torn too (a half-written sector) */
+	read_all(dir, &ls);
+	char *bad = strdup(ls.v[4].text);
+	bad[strlen(bad) - 3] = bad[strlen(bad) - 3] == '0' ? '1' : '0';
+	lines_free(&ls);
+	char *withnl = NULL;
+	ck_assert_int_ge(asprintf(&withnl, "%s\n", bad), 0);
+	append_raw(dir, withnl);
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 6);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[5].r.event, "recovered");
+	ck_assert_uint_eq(count_torn(dir), 2);
+	lines_free(&ls);
+	free(bad);
+	free(withnl);
+
+	/* a clean reopen records nothing */
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 6);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A write that fails half way (here: the file size limit, as a full disk would) leaves
+ * no half line in the file: every line there is whole, and the failure is counted. */
+START_TEST(write_error_leaves_no_half_line)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "full.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_flush(j);
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = { 20000, 20000 };
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	for (int i = 0; i < 200; i++) {
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		if (i % 7 == 0)
+			journal_flush(j); /* blocks of a few lines, one will straddle the limit */
+	}
+	journal_flush(j);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_gt(st.write_errors, 0);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls); /* asserts that every line is complete and parses */
+	ck_assert_uint_gt(ls.n, 10);
+	ck_assert_uint_lt(ls.n, 201);
+	for (size_t i = 0; i < ls.n; i++)
+		ck_assert(journal_line_hash_ok(ls.v[i].text, &ls.v[i].r));
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Garbage longer than the window start-up reads first: the whole file is searched. */
+START_TEST(torn_tail_larger_than_window)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "h.example");
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	size_t big = 5 * JOURNAL_LINE_MAX;
+	char *junk = malloc(big + 1);
+	for (size_t i = 0; i < big; i++)
+		junk[i] = i % 100 == 99 ? '\n' : 'x';
+	junk[big] = '\0';
+	append_raw(dir, junk);
+	free(junk);
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 3);
+	check_chain(&ls);
+	ck_assert_str_eq(ls.v[2].r.event, "recovered");
+	ck_assert_ptr_nonnull(strstr(ls.v[2].r.reason, "(327680 bytes)"));
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A child writes as fast as it can and reports, through a pipe, how many events it has
+ * flushed; it is killed with SIGKILL mid-stream. Every flushed event must be there,
+ * and after recovery the chain must verify. */
+START_TEST(kill9_loses_nothing_flushed)
+{
+	char *dir = tu_tmpdir();
+	int pfd[2];
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		struct cfg_journal c = test_cfg(dir);
+		c.queue_events = 65536;
+		c.max_file_bytes = 1 << 20; /* several parts too */
+		const char *err;
+		struct journal *j = journal_open(&c, "UTC", &err);
+		if (!j)
+			_exit(3);
+		char reason[32];
+		struct journal_event ev;
+		ev_basic(&ev, "kill9.example");
+		ev.reason = reason;
+		for (uint32_t i = 0;; i++) {
+			snprintf(reason, sizeof reason, "n=%u", i);
+			while (journal_append(j, &ev, NULL) < 0)
+				usleep(100);
+			if (i % 1000 == 999) {
+				journal_flush(j);
+				uint32_t acked = i + 1;
+				if (write(pfd[1], &acked, sizeof acked) != sizeof acked)
+					_exit(4);
+			}
+		}
+	}
+	close(pfd[1]);
+	uint32_t acked = 0, v;
+	uint64_t start = now_mono_ns();
+	while (now_mono_ns() - start < 20000000000ull && acked < 30000) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		if (poll(&p, 1, 100) > 0) {
+			if (read(pfd[0], &v, sizeof v) != sizeof v)
+				break;
+			acked = v;
+		}
+	}
+	kill(pid, SIGKILL);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert(WIFSIGNALED(status));
+	while (read(pfd[0], &v, sizeof v) == sizeof v)
+		acked = v; /* acknowledged just before the kill */
+	close(pfd[0]);
+	ck_assert_uint_gt(acked, 0);
+
+	/* start-up recovers whatever was half written */
+	struct cfg_journal c = test_cfg(dir);
+	c.max_file_bytes = 1 << 20;
+	struct journal *j = open_ok(&c, "UTC");
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	check_chain(&ls);
+	uint32_t next = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		unsigned k;
+		if (ls.v[i].r.reason && sscanf(ls.v[i].r.reason, "n=%u", &k) == 1) {
+			ck_assert_uint_eq(k, next); /* in order, none missing */
+			next++;
+		}
+	}
+	ck_assert_msg(next >= acked, "only %u of %u acknowledged events", next, acked);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+
+static Suite *journal_store_suite(void)
+{
+	Suite *s = suite_create("journal_store");
+	TCase *tc = tcase_create("files");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, rotation_by_size);
+	tcase_add_test(tc, rotation_by_day_and_digest);
+	tcase_add_test(tc, digest_of_a_day_that_ended_without_us);
+	tcase_add_test(tc, quiet_midnight_ends_the_day);
+	tcase_add_test(tc, retention_removes_and_records);
+	tcase_add_test(tc, future_time_filed_today);
+	tcase_add_test(tc, retention_at_open);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("crash");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, torn_line_recovered);
+	tcase_add_test(tc, torn_tail_larger_than_window);
+	tcase_add_test(tc, write_error_leaves_no_half_line);
+	tcase_add_test(tc, kill9_loses_nothing_flushed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	return tu_run(journal_store_suite(), NULL);
+}
