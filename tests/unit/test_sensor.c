@@ -666,6 +666,83 @@ START_TEST(long_capture_memory_flat)
 }
 END_TEST
 
+/* A raw IPv4/TCP client segment from 10.0.0.9:40000 to 192.0.2.1:dport. */
+static void raw_tcp(struct inspect *in, uint16_t dport, uint8_t flags, uint32_t seq,
+		    const void *data, size_t dl)
+{
+	uint8_t b[1500];
+	size_t tot = 40 + dl;
+	uint8_t h[40] = { 0x45, 0, (uint8_t)(tot >> 8), (uint8_t)tot, 0, 1, 0, 0, 64, 6, 0, 0,
+			  10, 0, 0, 9, 192, 0, 2, 1, 0x9c, 0x40, (uint8_t)(dport >> 8),
+			  (uint8_t)dport, (uint8_t)(seq >> 24), (uint8_t)(seq >> 16),
+			  (uint8_t)(seq >> 8), (uint8_t)seq, 0, 0, 0, 0, 5 << 4, flags, 0xff, 0xff,
+			  0, 0, 0, 0 };
+	memcpy(b, h, 40);
+	memcpy(b + 40, data, dl);
+	inspect_packet(in, DLT_RAW, 1800000000LL * 1000000, b, tot, tot);
+}
+
+/* Application bytes that are not what the port promises are counted, by kind. */
+START_TEST(application_rejections)
+{
+	struct inspect_stats st;
+	struct inspect *in = inspect_new(NULL, NULL, NULL);
+	/* DNS over TCP whose length prefix is below a DNS header */
+	raw_tcp(in, 53, 0x02, 99, "", 0);
+	raw_tcp(in, 53, 0x18, 100, "\x00\x05hello", 7);
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.bad[BAD_DNS_TCP], 1);
+	inspect_free(in);
+	/* a DNS/TCP message that does not parse */
+	in = inspect_new(NULL, NULL, NULL);
+	raw_tcp(in, 53, 0x02, 99, "", 0);
+	raw_tcp(in, 53, 0x18, 100, "\x00\x0e\x00\x01\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x3f\x61",
+		16);
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.bad[BAD_DNS_TCP], 1);
+	inspect_free(in);
+	/* a TLS record that is no ClientHello */
+	in = inspect_new(NULL, NULL, NULL);
+	raw_tcp(in, 443, 0x02, 99, "", 0);
+	raw_tcp(in, 443, 0x18, 100, "\x16\x03\x01\x00\x04\x02\x00\x00\x00", 9);
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.bad[BAD_TLS], 1);
+	inspect_free(in);
+	/* an HTTP head longer than a flow keeps */
+	struct inspect_limits lim = { .flow = { .max_flow_bytes = 256 } };
+	in = inspect_new(&lim, NULL, NULL);
+	char big[600];
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "GET /", 5);
+	raw_tcp(in, 80, 0x02, 99, "", 0);
+	raw_tcp(in, 80, 0x18, 100, big, sizeof(big));
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.bad[BAD_HTTP], 1);
+	inspect_free(in);
+	/* bytes that are none of DNS, HTTP, TLS */
+	in = inspect_new(NULL, NULL, NULL);
+	raw_tcp(in, 80, 0x02, 99, "", 0);
+	raw_tcp(in, 80, 0x18, 100, "\x05\x01\x00", 3);
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.tcp_unknown, 1);
+	ck_assert_uint_eq(st.bad[BAD_HTTP], 0);
+	inspect_free(in);
+	/* a ClientHello without a server name is counted, not malformed */
+	in = inspect_new(NULL, NULL, NULL);
+	static const uint8_t hello[] = {
+		0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+		23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00,
+	};
+	raw_tcp(in, 443, 0x02, 99, "", 0);
+	raw_tcp(in, 443, 0x18, 100, hello, sizeof(hello));
+	inspect_get_stats(in, &st);
+	ck_assert_uint_eq(st.tls_no_sni, 1);
+	ck_assert_uint_eq(st.bad[BAD_TLS], 0);
+	inspect_free(in);
+}
+END_TEST
+
 static Suite *sensor_suite(void)
 {
 	Suite *s = suite_create("sensor");
@@ -700,6 +777,7 @@ int main(void)
 	tcase_add_test(tc, crafted_sll_capture);
 	tcase_add_test(tc, filter_compiles);
 	tcase_add_test(tc, long_capture_memory_flat);
+	tcase_add_test(tc, application_rejections);
 	suite_add_tcase(s, tc);
 	const char *base = getenv("CG_SHARED");
 	char probe[4096];
