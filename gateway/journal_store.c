@@ -16,6 +16,7 @@
 
 #define FILE_MODE 0640
 #define DIR_MODE 0750
+#define COPY_CHUNK (64u << 10)
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -333,12 +334,26 @@ static int move_aside(struct jstore *s, const struct journal_file *f, uint64_t f
 	if (out < 0)
 		goto fail;
 	own(s, out);
-	size_t n = (size_t)(size - from);
-	buf = xmalloc(n ? n : 1);
-	if (pread(fd, buf, n, (off_t)from) != (ssize_t)n || write_all(out, buf, n) < 0 ||
-	    fsync(out) < 0 || ftruncate(fd, (off_t)from) < 0 || fsync(fd) < 0)
+	/* Copy in pieces, make the copy and its name durable, only then cut the file. */
+	buf = xmalloc(COPY_CHUNK);
+	for (uint64_t at = from; at < size;) {
+		size_t want = size - at < COPY_CHUNK ? (size_t)(size - at) : COPY_CHUNK;
+		ssize_t got = pread(fd, buf, want, (off_t)at);
+		if (got <= 0 || write_all(out, buf, (size_t)got) < 0)
+			goto fail;
+		at += (uint64_t)got;
+	}
+	int tdir = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fsync(out) < 0 || tdir < 0 || fsync(tdir) < 0 || fsync(s->dirfd) < 0) {
+		if (tdir >= 0)
+			close(tdir);
 		goto fail;
-	sbuf_printf(note, "torn end of %s (%zu bytes) moved to %s", f->name, n, name);
+	}
+	close(tdir);
+	if (ftruncate(fd, (off_t)from) < 0 || fsync(fd) < 0)
+		goto fail;
+	sbuf_printf(note, "torn end of %s (%llu bytes) moved to %s", f->name,
+		    (unsigned long long)(size - from), name);
 	free(buf);
 	close(out);
 	close(fd);
