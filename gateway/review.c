@@ -351,7 +351,7 @@ struct review_out {
 	enum review_format fmt;
 	enum lang lang;
 	uint64_t rows;
-	struct sbuf line;
+	struct sbuf line, tmp;
 	/* table: the first rows, their cells cleaned, until the widths are fixed */
 	char **held;            /* C_COUNT cells per held row */
 	size_t nheld;
@@ -366,6 +366,7 @@ struct review_out *review_out_new(FILE *f, enum review_format fmt, enum lang lan
 	o->fmt = fmt;
 	o->lang = lang;
 	sbuf_init(&o->line);
+	sbuf_init(&o->tmp);
 	if (fmt == REVIEW_CSV)
 		fputs("time,seq,id,event,proto,action,client,mac,client_name,group,host,path,"
 		      "qtype,category,rule_file,rule_line,rule_text,block_mode,reason\r\n", f);
@@ -472,29 +473,47 @@ static void table_size(struct review_out *o)
 	o->sized = true;
 }
 
+/* A row once the widths are fixed: cleaned, cut and padded straight into the line. */
+static void table_stream_row(struct review_out *o, const struct journal_record *r)
+{
+	struct sbuf *b = &o->line;
+	char t[20];
+	review_local_time(r, t);
+	const char *v[C_COUNT] = { t, r->client, r->group, r->proto, r->action, r->category,
+				   r->host };
+	sbuf_reset(b);
+	for (int i = 0; i < C_COUNT; i++) {
+		bool last = i == C_COUNT - 1;
+		const char *val = v[i] ? v[i] : "-";
+		if (last && r->path) {
+			sbuf_reset(&o->tmp);
+			sbuf_adds(&o->tmp, r->host ? r->host : "");
+			sbuf_adds(&o->tmp, r->path);
+			val = o->tmp.data;
+		}
+		size_t w = review_text_clean(b, val, last ? columns[i].cap : o->width[i]);
+		if (last)
+			break;
+		while (w++ < o->width[i])
+			sbuf_addc(b, ' ');
+		sbuf_add(b, "  ", 2);
+	}
+	sbuf_addc(b, '\n');
+	fwrite(b->data, 1, b->len, o->f);
+}
+
 static void table_row(struct review_out *o, const struct journal_record *r)
 {
-	char *cells[C_COUNT];
-	table_cells(r, cells);
-	if (!o->sized && o->nheld < REVIEW_TABLE_WINDOW) {
-		memcpy(&o->held[o->nheld++ * C_COUNT], cells, sizeof cells);
+	if (o->sized) {
+		table_stream_row(o, r);
 		return;
 	}
-	if (!o->sized)
-		table_size(o);
-	/* Later rows may be wider: cut them to the fixed widths, keep the grid. */
-	for (int i = 0; i < C_COUNT - 1; i++) {
-		if (review_text_width(cells[i]) > o->width[i]) {
-			struct sbuf b;
-			sbuf_init(&b);
-			review_text_clean(&b, cells[i], o->width[i]);
-			free(cells[i]);
-			cells[i] = sbuf_take(&b);
-		}
+	if (o->nheld < REVIEW_TABLE_WINDOW) {
+		table_cells(r, &o->held[o->nheld++ * C_COUNT]);
+		return;
 	}
-	table_line(o, cells);
-	for (int i = 0; i < C_COUNT; i++)
-		free(cells[i]);
+	table_size(o);
+	table_stream_row(o, r);
 }
 
 void review_out_row(struct review_out *o, const struct journal_record *r, const char *line,
@@ -527,6 +546,7 @@ uint64_t review_out_end(struct review_out *o)
 	fflush(o->f);
 	free(o->held);
 	sbuf_free(&o->line);
+	sbuf_free(&o->tmp);
 	free(o);
 	return rows;
 }
