@@ -12,6 +12,7 @@
 #include "journal_format.h"
 
 struct jsyslog;
+struct tz;
 
 struct jstore {
 	char *dir;
