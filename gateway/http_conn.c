@@ -26,6 +26,7 @@
 #include "util.h"
 
 #define RELAY_HIGH (256 * 1024) /* stop reading a side while the other holds this much */
+#define RELAY_IO (128 * 1024)   /* bytes per read/write on a relay (libevent: 16 KiB) */
 
 enum conn_state {
 	ST_HEAD,    /* waiting for a request head */
@@ -235,6 +236,8 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 		return -1;
 	snprintf(c->up_key, sizeof(c->up_key), "%s", key);
 	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	bufferevent_set_max_single_read(c->up, RELAY_IO);
+	bufferevent_set_max_single_write(c->up, RELAY_IO);
 	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
 	bufferevent_set_timeouts(c->up, &tv, &tv);
 	bufferevent_enable(c->up, EV_READ | EV_WRITE);
@@ -704,6 +707,7 @@ void http_conn_start(struct http_worker *w, enum http_mode mode, int fd,
 		w->conns->prev = c;
 	w->conns = c;
 	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
+	bufferevent_set_max_single_write(c->cli, RELAY_IO);
 	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
 	head_wait(c);
 	return;

@@ -1,7 +1,7 @@
 /* The TLS front end for redirected port 443: read the ClientHello under a deadline, take
  * the SNI (or, without one or behind ECH, the original destination address), decide,
- * then splice the connection byte for byte to the original destination, or send a fatal
- * access_denied alert and close. Nothing is decrypted. */
+ * then splice the connection byte for byte to the original destination (splice(2), zero
+ * copy), or send a fatal access_denied alert and close. Nothing is decrypted. */
 #include "tls.h"
 
 #include <event2/buffer.h>
@@ -20,11 +20,10 @@
 #include "evloop.h"
 #include "http_conn.h"
 #include "policy.h"
+#include "splice.h"
 #include "tls_parse.h"
 #include "util.h"
 
-#define SPLICE_HIGH (512 * 1024) /* stop reading a side while the other holds this much */
-#define SPLICE_READ (256 * 1024) /* bytes per read */
 
 struct tls_settings {
 	unsigned max_conns, max_conns_per_client, hello_timeout_ms;
@@ -39,9 +38,10 @@ struct tls_conn {
 	char client_str[CG_ADDR_STRLEN];
 	struct sockaddr_storage orig;
 	socklen_t orig_len;
-	struct bufferevent *cli, *up;
+	struct bufferevent *cli, *up; /* until the splice takes the sockets over */
+	struct splice *sp;
 	struct event *timer;
-	bool splicing, closing, cli_eof, up_eof;
+	bool flushing, closing;
 };
 
 struct tls_server {
@@ -71,9 +71,12 @@ static void conn_free(struct tls_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	connlimit_release(w->s->limits, &c->client);
+	if (c->sp)
+		splice_free(c->sp);
 	if (c->up)
 		bufferevent_free(c->up);
-	bufferevent_free(c->cli);
+	if (c->cli)
+		bufferevent_free(c->cli);
 	event_free(c->timer);
 	free(c);
 }
@@ -112,69 +115,53 @@ static void journal_case(struct tls_conn *c, const struct request *r, const stru
 	journal_append(c->w->s->journal, &ev, NULL);
 }
 
-/* Move bytes from src to dst with backpressure (le-proxy.c). */
-static void splice_move(struct bufferevent *src, struct bufferevent *dst)
+static void splice_done(void *arg)
 {
-	struct evbuffer *out = bufferevent_get_output(dst);
-	evbuffer_add_buffer(out, bufferevent_get_input(src));
-	if (evbuffer_get_length(out) >= SPLICE_HIGH) {
-		bufferevent_disable(src, EV_READ);
-		bufferevent_setwatermark(dst, EV_WRITE, SPLICE_HIGH / 2, SPLICE_HIGH);
-	}
+	struct tls_conn *c = arg;
+	c->sp = NULL; /* freed by the splice itself */
+	conn_free(c);
 }
 
-/* One side wrote its output down: read the other again, or pass on a half-close. */
-static void side_write(struct tls_conn *c, struct bufferevent *bev, struct bufferevent *other,
-		       bool other_eof)
+/* The hello (and anything after it) has reached the origin: hand both sockets to a
+ * zero-copy splice. */
+static void start_splice(struct tls_conn *c)
 {
-	if (c->closing) {
-		if (bev == c->cli && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			conn_free(c);
+	int a = dup(bufferevent_getfd(c->cli)), b = dup(bufferevent_getfd(c->up));
+	bufferevent_free(c->cli);
+	bufferevent_free(c->up);
+	c->cli = c->up = NULL;
+	c->flushing = false;
+	if (a < 0 || b < 0) {
+		if (a >= 0)
+			close(a);
+		if (b >= 0)
+			close(b);
+		conn_free(c);
 		return;
 	}
-	if (!c->splicing)
-		return;
-	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
-	if (other_eof) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			shutdown(bufferevent_getfd(bev), SHUT_WR);
-		return;
-	}
-	bufferevent_enable(other, EV_READ);
+	c->sp = splice_start(c->w->base, a, b, splice_done, c);
+	if (!c->sp)
+		conn_free(c);
 }
 
 static void up_read(struct bufferevent *bev, void *arg)
 {
-	struct tls_conn *c = arg;
-	splice_move(bev, c->cli);
+	(void)bev;
+	(void)arg; /* reading starts with the splice */
 }
 
 static void up_write(struct bufferevent *bev, void *arg)
 {
 	struct tls_conn *c = arg;
-	side_write(c, bev, c->cli, c->cli_eof);
+	if (c->flushing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		start_splice(c);
 }
 
 static void cli_write(struct bufferevent *bev, void *arg)
 {
 	struct tls_conn *c = arg;
-	side_write(c, bev, c->up, c->up_eof);
-}
-
-/* EOF on one side: pass the half-close on once its data is through; both done: free. */
-static void side_eof(struct tls_conn *c, struct bufferevent *from, struct bufferevent *to)
-{
-	bufferevent_disable(from, EV_READ);
-	if (c->cli_eof && c->up_eof) {
-		if (from == c->up && evbuffer_get_length(bufferevent_get_output(c->cli)) > 0) {
-			close_after_write(c);
-			return;
-		}
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		conn_free(c);
-		return;
-	}
-	if (evbuffer_get_length(bufferevent_get_output(to)) == 0)
-		shutdown(bufferevent_getfd(to), SHUT_WR);
 }
 
 static void up_event(struct bufferevent *bev, short what, void *arg)
@@ -184,35 +171,24 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 		int one = 1;
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-		c->splicing = true;
-		bufferevent_set_max_single_read(bev, SPLICE_READ);
 		bufferevent_set_timeouts(bev, NULL, NULL);
-		splice_move(c->cli, bev); /* the hello and whatever followed it */
-		bufferevent_enable(c->cli, EV_READ);
+		bufferevent_disable(bev, EV_READ);
+		/* The hello and whatever followed it in the same reads; then the splice. */
+		c->flushing = true;
+		evbuffer_add_buffer(bufferevent_get_output(bev), bufferevent_get_input(c->cli));
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			start_splice(c);
 		return;
 	}
-	if ((what & BEV_EVENT_EOF) && c->splicing && !(what & BEV_EVENT_ERROR)) {
-		splice_move(bev, c->cli);
-		c->up_eof = true;
-		side_eof(c, bev, c->cli);
-		return;
-	}
-	if (!c->splicing)
-		log_debug("tls: %s: cannot reach the original destination", c->client_str);
-	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
-		splice_move(bev, c->cli);
+	log_debug("tls: %s: cannot reach the original destination", c->client_str);
 	close_after_write(c);
 }
 
 static void cli_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct tls_conn *c = arg;
-	if ((what & BEV_EVENT_EOF) && c->splicing && !(what & BEV_EVENT_ERROR)) {
-		splice_move(bev, c->up);
-		c->cli_eof = true;
-		side_eof(c, bev, c->up);
-		return;
-	}
+	(void)bev;
+	(void)what;
 	conn_free(c);
 }
 
@@ -293,10 +269,6 @@ static void cli_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct tls_hello h;
 
-	if (c->splicing) {
-		splice_move(bev, c->up);
-		return;
-	}
 	if (c->closing || c->up) /* deciding is done; connecting */
 		return;
 	size_t len = evbuffer_get_length(in);
@@ -364,7 +336,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	if (w->conns)
 		w->conns->prev = c;
 	w->conns = c;
-	bufferevent_set_max_single_read(c->cli, SPLICE_READ);
 	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
 	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
 	struct timeval tv = { set.hello_timeout_ms / 1000, (set.hello_timeout_ms % 1000) * 1000 };
