@@ -678,10 +678,10 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 			struct journal_record r;
 			const char *perr;
 			if (got < 0) {
-				if (errno != EMSGSIZE)
-					break;
 				if (bad)
 					(*bad)++;
+				if (errno != EMSGSIZE)
+					break; /* a read error: the rest of this file is lost */
 				continue;
 			}
 			int64_t t;
