@@ -488,11 +488,12 @@ static char *slurp(const char *path, size_t *len, struct diag *diag)
 		return NULL;
 	}
 	char *buf = xmalloc(CONFIG_MAX_FILE + 1);
+	errno = 0;
 	size_t n = fread(buf, 1, CONFIG_MAX_FILE + 1, f);
-	int err = ferror(f);
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
 	if (err) {
-		diag_error(diag, path, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+		diag_error(diag, path, 0, "cannot read: %s", strerror(err));
 		goto fail;
 	}
 	if (n > CONFIG_MAX_FILE) {

@@ -317,6 +317,11 @@ START_TEST(test_reject_files)
 
 	struct fx f;
 	fx_init(&f);
+	/* a folder opens but does not read */
+	ck_assert_ptr_null(config_load(f.dir, &f.d));
+	ck_assert_uint_eq(f.d.errors, 1);
+	ck_assert_ptr_nonnull(strstr(f.d.msgs[0], ": cannot read: Is a directory"));
+
 	size_t big = 1024 * 1024 + 10;
 	char *text = malloc(big + 1);
 	memset(text, '#', big);
