@@ -45,11 +45,11 @@ echo "$line" | grep -q '"mac":"00:11:22:33:44:55"' || cg_fail "no client MAC: $l
 cg_log "ok: hit journaled with observe, packet time and MAC; journal verifies"
 
 # 2. Text summaries in both languages; pipelined HTTP gives five requests.
-out=$(LANG=C S --read "$P/zeek/http_pipelined-requests.pcap" -c "$CG_TMP/c.conf" --no-journal 2>/dev/null) ||
+out=$(LC_ALL=C LANG=C S --read "$P/zeek/http_pipelined-requests.pcap" -c "$CG_TMP/c.conf" --no-journal 2>/dev/null) ||
 	cg_fail "pipelined: exit $?"
 echo "$out" | grep -q 'requests *DNS 0, HTTP 5, TLS 0' || cg_fail "English summary: $out"
 echo "$out" | grep -q 'hits *5' || cg_fail "five hits expected: $out"
-out=$(LANG=zh_CN.UTF-8 S --read "$P/zeek/http_pipelined-requests.pcap" -c "$CG_TMP/c.conf" --no-journal 2>/dev/null)
+out=$(LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 S --read "$P/zeek/http_pipelined-requests.pcap" -c "$CG_TMP/c.conf" --no-journal 2>/dev/null)
 echo "$out" | grep -q '请求 *DNS 0，HTTP 5，TLS 0' || cg_fail "Chinese summary: $out"
 out=$(S --read "$P/zeek/tls_chrome-1250-tls-x25519-kyber.pcap" -c "$CG_TMP/c.conf" --no-journal -v 2>/dev/null)
 echo "$out" | grep -q 'tls lh3.google.com .*\[bypass\]' || cg_fail "SNI bypass line: $out"
