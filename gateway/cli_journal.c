@@ -243,6 +243,10 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, report ? ":c:ho:" : ":c:h", longopts, NULL)) != -1) {
+		if (!report && (c == O_NOVERIFY || c == O_LANG || c == O_TOP))
+			return usage_error(l, cmd, T(l, "this option is for campusgate report:",
+						     "该选项只用于 campusgate report："),
+					   argv[optind - 1]);
 		switch (c) {
 		case 'c': o->conf = optarg; break;
 		case 'h':
@@ -264,11 +268,7 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_FORMAT: o->format = optarg; break;
 		case O_TZ: o->zone = optarg; break;
 		case O_NOVERIFY: o->no_verify = true; break;
-		case O_LANG:
-			if (!report)
-				return usage_error(l, cmd, T(l, "unknown option", "未知选项"), "--lang");
-			o->lang = optarg;
-			break;
+		case O_LANG: o->lang = optarg; break;
 		case O_CLIENT:
 			if (review_filter_client(&o->filter, optarg) < 0)
 				return usage_error(l, cmd, T(l, "--client wants an address or a subnet "
@@ -412,7 +412,9 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 		rc = usage_error(l, "journal verify", T(l, "unexpected argument",
 							"多余的参数"), argv[optind]);
 	if (rc == 0 && (o.since || o.to || o.filter.category || o.filter.group ||
-			o.filter.has_client || o.filter.host || o.filter.action || o.format))
+			o.filter.has_client || o.filter.host || o.filter.action || o.filter.proto ||
+			o.filter.event || o.filter.id || o.filter.limit || o.format || o.zone ||
+			o.no_verify))
 		rc = usage_error(l, "journal verify", T(l, "verify takes only --from DAY, -c and "
 							  "--dir", "verify 只接受 --from 日期、-c 和 --dir"),
 				 NULL);

@@ -540,8 +540,11 @@ uint64_t review_out_end(struct review_out *o)
 	if (o->fmt == REVIEW_TABLE) {
 		if (!o->sized)
 			table_size(o);
-		fprintf(o->f, T(o->lang, "(%llu events)\n", "（共 %llu 条事件）\n"),
-			(unsigned long long)rows);
+		if (o->lang == LANG_ZH)
+			fprintf(o->f, "（共 %llu 条事件）\n", (unsigned long long)rows);
+		else
+			fprintf(o->f, "(%llu event%s)\n", (unsigned long long)rows,
+				rows == 1 ? "" : "s");
 	}
 	fflush(o->f);
 	free(o->held);

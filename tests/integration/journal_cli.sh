@@ -219,6 +219,8 @@ expect_rc 2 "$CG" journal --dir "$J" --since 12
 expect_rc 2 "$CG" journal --dir "$J" --since 1h --from "$TODAY"
 expect_rc 2 "$CG" journal --dir "$J" --format xml
 expect_rc 2 "$CG" journal --dir "$J" --bogus
+expect_rc 2 "$CG" journal --dir "$J" --top 3
+expect_rc 2 "$CG" journal --dir "$J" --lang en
 expect_rc 2 "$CG" journal --dir "$J" --from 2025-11-26 --to 2025-11-25
 expect_rc 0 "$CG" journal --help
 echo "$OUT" | grep -q "^SYNOPSIS" && echo "$OUT" | grep -q "^EXIT STATUS" || cg_fail "help: $OUT"
