@@ -137,7 +137,8 @@ static const char report_help_en[] =
 "    (inline CSS and SVG chart, no scripts, no external resources) to send on.\n"
 "\n"
 "OPTIONS\n"
-"    --since DUR, --from T, --to T   the period, as for campusgate journal\n"
+"    --since DUR, --from T, --to T   the period, as for campusgate journal (default:\n"
+"                        the 12 hours up to now, or up to --to; --from alone: up to now)\n"
 "    --format text|html  text (default) or HTML\n"
 "    --lang zh|en        the report's language (default zh: Simplified Chinese)\n"
 "    -o FILE             write the report to FILE instead of standard output\n"
@@ -168,7 +169,8 @@ static const char report_help_zh[] =
 "    无外部资源），可直接上报。\n"
 "\n"
 "选项\n"
-"    --since/--from/--to  时段，同 campusgate journal\n"
+"    --since/--from/--to  时段，同 campusgate journal（默认到现在或到 --to 为止的 12\n"
+"                         小时；只给 --from 时到现在为止）\n"
 "    --format text|html   文本（默认）或 HTML\n"
 "    --lang zh|en         报告语言（默认 zh：简体中文）\n"
 "    -o 文件              写入文件而不是标准输出\n"
@@ -371,6 +373,8 @@ static int time_range(struct jopts *o, const char *cmd, enum lang l, int64_t def
 					     "--to 需要时间（如 2025-11-25T18:00），而不是"), o->to);
 	if (o->from && !o->to && def_since)
 		o->filter.to_us = now;
+	if (o->to && !o->from && def_since)
+		o->filter.from_us = o->filter.to_us - def_since; /* report --to T: the 12 h before */
 	if (o->filter.from_us > o->filter.to_us)
 		return usage_error(l, cmd, T(l, "the time range is empty (--from after --to)",
 					     "时间范围为空（--from 晚于 --to）"), NULL);
