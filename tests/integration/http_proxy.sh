@@ -161,6 +161,7 @@ id=$(grep -o 'id="request-id">[a-z0-9]*' "$CG_TMP/bp.html" | cut -d'>' -f2)
 cg_journal_has "\"id\":\"$id\"" '"host":"casino.test"' || cg_fail "block-page server event"
 cg_log "ok: block-page server"
 cg_stop_pid "$CG_DAEMON_PID"
+cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
 
 # Daemon B: no parent, explicit mode connects by itself; CONNECT to a TLS origin.
 cg_http_cert localhost
