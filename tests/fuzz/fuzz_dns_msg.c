@@ -1,5 +1,5 @@
 /* libFuzzer target for dns_msg.c: the query parser, error answers, the reply scanner,
- * the chain walker and the client-answer writer on arbitrary bytes. */
+ * the chain walker, the ECH rewrite and the client-answer writer on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t id = (uint16_t)(data[0] << 8 | data[1]);
 	size_t n = 0;
 	dns_reply_chain(data, size, chain_count, &n);
+	size_t e = dns_reply_strip_ech(data, size, out, sizeof out);
+	if (e)
+		dns_reply_chain(out, e, chain_count, &n);
 	if (dns_reply_scan(data, size, id, q.name, q.qtype, q.qclass, &ri) == 0) {
 		uint8_t copy[65536];
 		if (size > sizeof copy)

@@ -519,6 +519,63 @@ START_TEST(query_build_and_client_reply)
 }
 END_TEST
 
+/* A reply to q.test/HTTPS: "1 . alpn=h2 ipv4hint=192.0.2.1 ech=..." and an A record
+ * after it whose owner points back at the question. */
+static size_t mkhttps(uint8_t *b)
+{
+	uint8_t q[64];
+	size_t n = mkquery(q, 9, "q.test", DNS_TYPE_HTTPS, false, 0, 0);
+	memcpy(b, q, n);
+	b[2] = 0x81;
+	b[3] = 0x80;
+	b[7] = 2;
+	static const uint8_t rest[] = {
+		0xc0, 12, 0, 65, 0, 1, 0, 0, 1, 44, 0, 26, /* data at 36 */
+		0, 1, 0,                         /* priority 1, target "." */
+		0, 1, 0, 3, 2, 'h', '2',         /* alpn=h2 */
+		0, 4, 0, 4, 192, 0, 2, 1,        /* ipv4hint */
+		0, 5, 0, 4, 0xde, 0xad, 0xbe, 0xef, /* ech */
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+	};
+	memcpy(b + n, rest, sizeof rest);
+	return n + sizeof rest;
+}
+
+START_TEST(strip_ech_keeps_the_rest)
+{
+	uint8_t b[256], out[512];
+	size_t n = mkhttps(b);
+	size_t m = dns_reply_strip_ech(b, n, out, sizeof out);
+	ck_assert_uint_eq(m, n - 8 + 2 * 6); /* ech gone; two owners decompressed */
+	ldns_pkt *pkt = NULL;
+	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
+	ck_assert_uint_eq(ldns_pkt_ancount(pkt), 2);
+	char *txt = ldns_rr2str(ldns_rr_list_rr(ldns_pkt_answer(pkt), 0));
+	ck_assert_ptr_null(strstr(txt, "ech"));
+	ck_assert_ptr_nonnull(strstr(txt, "alpn"));
+	ck_assert_ptr_nonnull(strstr(txt, "192.0.2.1"));
+	free(txt);
+	ldns_pkt_free(pkt);
+	struct dns_reply_info ri;
+	ck_assert_int_eq(dns_reply_scan(out, m, 9, "q.test", DNS_TYPE_HTTPS, 1, &ri), 0);
+	ck_assert(ri.https);
+	/* Rejections: cut message, a parameter running past the record, record data too
+	 * short for priority + target, output too small. */
+	ck_assert_uint_eq(dns_reply_strip_ech(b, n - 1, out, sizeof out), 0);
+	ck_assert_uint_eq(dns_reply_strip_ech(b, 11, out, sizeof out), 0);
+	b[42] = 0xff; /* alpn value longer than the record */
+	ck_assert_uint_eq(dns_reply_strip_ech(b, n, out, sizeof out), 0);
+	n = mkhttps(b);
+	b[35] = 12; /* rdlen 12: ends inside the ipv4hint parameter header */
+	ck_assert_uint_eq(dns_reply_strip_ech(b, n, out, sizeof out), 0);
+	n = mkhttps(b);
+	b[35] = 2; /* rdlen 2: no room for priority + target */
+	ck_assert_uint_eq(dns_reply_strip_ech(b, n, out, sizeof out), 0);
+	n = mkhttps(b);
+	ck_assert_uint_eq(dns_reply_strip_ech(b, n, out, 40), 0);
+}
+END_TEST
+
 START_TEST(type_names)
 {
 	char buf[16];
@@ -599,6 +656,7 @@ int main(void)
 	tcase_add_test(tc, writer_copy_rr_decompresses);
 	tcase_add_test(tc, error_answers);
 	tcase_add_test(tc, query_build_and_client_reply);
+	tcase_add_test(tc, strip_ech_keeps_the_rest);
 	tcase_add_test(tc, type_names);
 	suite_add_tcase(s, tc);
 	/* Not tu_shared_path: its checks may only run inside a test. */
