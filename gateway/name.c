@@ -199,7 +199,14 @@ int name_is_ip_literal(const char *name)
 
 	if (!name)
 		return 0;
-	len = strnlen(name, sizeof(buf));
+	/* Fast answer for the common case (called per decision): most host names have a
+	 * letter beyond f, which no IP literal has. */
+	for (len = 0; len < sizeof(buf) && name[len]; len++) {
+		char c = name[len];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+		      c == '.' || c == ':' || c == '[' || c == ']'))
+			return 0;
+	}
 	if (len == 0 || len >= sizeof(buf))
 		return 0;
 	memcpy(buf, name, len + 1);

@@ -233,6 +233,10 @@ START_TEST(ip_literal)
 	ck_assert_int_eq(name_is_ip_literal("[2001:db8::1"), 0);
 	ck_assert_int_eq(name_is_ip_literal("1111111111111111111111111111111111111111111111111111"),
 			 0);
+	ck_assert_int_eq(name_is_ip_literal("[2001:DB8::A]"), 1);
+	ck_assert_int_eq(name_is_ip_literal("cafe.de"), 0);       /* hex letters only */
+	ck_assert_int_eq(name_is_ip_literal("dead:beef::"), 1);
+	ck_assert_int_eq(name_is_ip_literal("192.0.2.1x"), 0);
 }
 END_TEST
 
