@@ -455,6 +455,29 @@ static void finish_group(struct cload *st, size_t gi)
 				}
 }
 
+/* Categories no group enforces and timetables no group uses are probably mistakes. */
+static void finish_unused(struct cload *st)
+{
+	const struct config *c = st->cfg;
+	if (c->n_groups == 0)
+		return; /* the built-in default group blocks every category */
+	uint32_t used = 0;
+	for (size_t g = 0; g < c->n_groups; g++)
+		used |= c->groups[g].block_always | c->groups[g].block_scheduled;
+	for (size_t i = 0; i < c->n_categories; i++)
+		if (!(used & (1u << i)))
+			diag_warn(st->diag, st->file, c->categories[i].line,
+				  "category '%s' is not blocked by any group", c->categories[i].name);
+	for (size_t t = 0; t < c->n_timetables; t++) {
+		bool named = false;
+		for (size_t g = 0; g < c->n_groups && !named; g++)
+			named = c->groups[g].timetable == (int)t;
+		if (!named)
+			diag_warn(st->diag, st->file, c->timetables[t].line,
+				  "timetable '%s' is not used by any group", c->timetables[t].name);
+	}
+}
+
 static void finish(struct cload *st)
 {
 	struct config *c = st->cfg;
@@ -462,6 +485,7 @@ static void finish(struct cload *st)
 	finish_timetables(st);
 	for (size_t i = 0; i < c->n_groups; i++)
 		finish_group(st, i);
+	finish_unused(st);
 	if (c->http.max_line_bytes > c->http.max_head_bytes)
 		diag_error(st->diag, st->file, st->sec_line[SEC_HTTP],
 			   "max_line_bytes (%zu) is larger than max_head_bytes (%zu)",

@@ -443,6 +443,25 @@ START_TEST(test_warnings_only)
 	ck_assert_uint_eq(cfg->categories[0].n_lists, 0);
 	config_free(cfg);
 
+	/* a category no group blocks, a timetable no group uses */
+	cfg = fx_load(&f, "[category p]\nlist = a.list\n[category q]\nlist = a.list\n"
+			  "[timetable t]\n[timetable u]\n"
+			  "[group g]\nsubnet = 10.0.0.0/8\nblock_scheduled = p\ntimetable = t\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(f.d.errors, 0);
+	ck_assert_uint_eq(f.d.warnings, 2);
+	ck_assert(fx_has(&f, 3, "warning: category 'q' is not blocked by any group"));
+	ck_assert(fx_has(&f, 6, "warning: timetable 'u' is not used by any group"));
+	config_free(cfg);
+	cfg = fx_load(&f, "[category q]\nlist = a.list\n"); /* no group: all blocked */
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(f.d.warnings, 0);
+	config_free(cfg);
+	cfg = fx_load(&f, "[category p]\nlist = ?nothere.list\n"
+			  "list = ?hosts:no/such/dir/x\n");
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+
 	/* errors already in diag from elsewhere do not fail this load */
 	diag_error(&f.d, "elsewhere", 1, "earlier problem");
 	size_t before = f.d.errors;
@@ -548,7 +567,8 @@ START_TEST(test_load_values)
 		fx_dump(&f);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_uint_eq(f.d.errors, 0);
-	ck_assert_uint_eq(f.d.warnings, 0);
+	ck_assert_uint_eq(f.d.warnings, 1);
+	ck_assert(fx_has(&f, 69, "warning: timetable 'ny' is not used by any group"));
 	ck_assert_str_eq(cfg->file, f.conf);
 	ck_assert_str_eq(cfg->dir, f.dir);
 	ck_assert_str_eq(cfg->user, "root");
