@@ -1,5 +1,6 @@
 /* Tests for the matcher sets: domainset (suffix lookup on label boundaries), urlset (host
  * -> path prefixes) and patset (PCRE2 behind a literal prefilter). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,6 +591,60 @@ START_TEST(litscan_finds_literals)
 }
 END_TEST
 
+/* Several threads share one set: each gets its own match data and JIT stack, and all
+ * see the same answers as a single thread does. */
+struct pat_thread_arg {
+	const struct patset *s;
+	const struct domainset *d;
+	unsigned bad;
+};
+
+static void *pat_thread(void *p)
+{
+	struct pat_thread_arg *a = p;
+	char subj[64];
+	struct pat_match m;
+	struct domain_match dm;
+
+	for (unsigned i = 0; i < 20000; i++) {
+		snprintf(subj, sizeof(subj), "www.caipiao%u.example%u.com", i, i % 7);
+		bool want = i >= 10; /* caipiao\d{2,} */
+		if (patset_match(a->s, subj, strlen(subj), ALL, &m) != want)
+			a->bad++;
+		if (!domainset_lookup(a->d, subj, strlen(subj), ALL, &dm) || dm.line != i % 7)
+			a->bad++;
+	}
+	return NULL;
+}
+
+START_TEST(sets_shared_by_threads)
+{
+	struct patset_builder *b = patset_builder_new();
+	pat_add(b, "caipiao\\d{2,}", 1, 1);
+	pat_add(b, "^(?:(a)|b)*c$", 2, 2); /* no literal: runs for every subject */
+	struct patset *s = patset_build(b);
+	struct domainset_builder *db = domainset_builder_new();
+	for (unsigned k = 0; k < 7; k++) {
+		char name[32];
+		snprintf(name, sizeof(name), "example%u.com", k);
+		ds_add(db, name, false, 1, 0, k);
+	}
+	struct domainset *d = domainset_build(db);
+	pthread_t th[4];
+	struct pat_thread_arg args[4];
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct pat_thread_arg){ .s = s, .d = d };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, pat_thread, &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_uint_eq(args[i].bad, 0);
+	}
+	patset_free(s);
+	domainset_free(d);
+}
+END_TEST
+
 /* Property: the prefilter never hides a match. Random patterns and subjects built from
  * the same pieces; patset_match must report what running every pattern in order does. */
 static const char *const pat_pieces[] = {
@@ -733,6 +788,7 @@ int main(void)
 	tcase_add_test(tc, pat_deep_subject);
 	tcase_add_test(tc, literal_shapes);
 	tcase_add_test(tc, litscan_finds_literals);
+	tcase_add_test(tc, sets_shared_by_threads);
 	tcase_add_test(tc, pat_prefilter_never_hides);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
