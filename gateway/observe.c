@@ -193,6 +193,7 @@ static bool tls_to_bypass_address(struct observer *o, const struct observation *
 		req.host = host;   /* journal the name asked for; the rule shows the address */
 		req.host_len = (size_t)n;
 	}
+	o->st.hits++;
 	count_category(o, v.category);
 	bypass(o, ob, &req, &v, BYPASS_CATEGORY, reason);
 	return true;
@@ -263,6 +264,7 @@ void observer_handle(void *arg, const struct observation *ob)
 	} else if (vp && (v.action == ACTION_BLOCK || v.category_listed) &&
 		   category_is_bypass(o, vp)) {
 		event = "bypass";
+		o->st.hits++;
 		count_category(o, v.category);
 		bypass(o, ob, &req, vp, BYPASS_CATEGORY, what_seen(ob->kind));
 	} else if (vp && v.action == ACTION_BLOCK) {

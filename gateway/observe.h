@@ -31,7 +31,7 @@ struct observer_stats {
 	uint64_t dns_responses;
 	uint64_t no_host;        /* HTTP requests without a host */
 	uint64_t bad_names;      /* hosts that do not normalise */
-	uint64_t hits;           /* requests the policy would block */
+	uint64_t hits;           /* requests the policy would block (bypass categories too) */
 	uint64_t listed;         /* matched a category not enforced for the group now */
 	uint64_t bypass[BYPASS_COUNT];
 	uint64_t journaled, journal_dropped;
