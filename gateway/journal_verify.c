@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "journal_read.h"
 
 #define DIGEST_MAX 100000 /* digest.log lines kept (one or two a day) */
 #define SEARCH_MAX 100000 /* lines searched for a missing seq before it is "deleted" */
+#define TORN_WAIT_STEPS 15 /* 100 ms steps to wait for a half-written last line */
 
 struct vstate {
 	struct journal_verify_result *res;
@@ -341,7 +344,9 @@ static int verify_file(struct vstate *v, const struct journal_file *f, char *are
 	return rc;
 }
 
-void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res)
+/* One pass over the journal; *torn_path gets the path of a torn last file (or NULL). */
+static void verify_once(const char *dir, int32_t from_day, struct journal_verify_result *res,
+			char **torn_path)
 {
 	struct journal_file *files = NULL;
 	size_t n = 0, i;
@@ -364,6 +369,8 @@ void journal_verify(const char *dir, int32_t from_day, struct journal_verify_res
 		if (verify_file(&v, &files[i], arena) < 0)
 			break;
 	}
+	if (res->status == 1 && i == n - 1 && strncmp(res->what, JV_TORN, strlen(JV_TORN)) == 0)
+		*torn_path = xstrdup(files[i].path);
 	if (res->status)
 		goto done;
 	if (v.pending) {
@@ -401,4 +408,32 @@ done:
 	free(arena);
 	free(v.dg);
 	journal_files_free(files, n);
+}
+
+/* Size of path, or -1. */
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res)
+{
+	char *torn = NULL;
+	verify_once(dir, from_day, res, &torn);
+	if (!torn)
+		return;
+	/* The newest file ends in half a line: the running daemon may be writing it. Give it
+	 * a moment; if the file grows, look again once. */
+	long long size = file_size(torn);
+	for (int i = 0; i < TORN_WAIT_STEPS && file_size(torn) == size; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (file_size(torn) != size) {
+		free(torn);
+		torn = NULL;
+		verify_once(dir, from_day, res, &torn);
+	}
+	free(torn);
 }

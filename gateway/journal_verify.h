@@ -44,7 +44,8 @@ int journal_digest_parse(const char *s, size_t len, struct journal_digest *d);
 /* Check the chain and the sequence of every file in dir from day from_day on
  * (INT32_MIN: all, and then the chain must start at seq 1 or where a retention event
  * says it starts), and the daily digests in dir/digest.log against the lines. Stops at
- * the first bad line and describes it in res. */
+ * the first bad line and describes it in res. When the newest file ends in half a line
+ * it waits up to 1.5 s, and checks again if the file grew (a running writer). */
 void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res);
 
 #endif

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "journal_format.h"
@@ -760,6 +762,41 @@ START_TEST(verify_truncated)
 }
 END_TEST
 
+struct late_write {
+	char *path;
+	const char *rest;
+	size_t len;
+};
+
+static void *finish_line(void *arg)
+{
+	struct late_write *lw = arg;
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	append_file(lw->path, lw->rest, lw->len);
+	return NULL;
+}
+
+START_TEST(verify_waits_for_a_line_being_written)
+{
+	/* The newest file ends in half a line that the writer completes 0.3 s later: verify
+	 * sees the file grow and checks again instead of crying "torn". */
+	struct chain c;
+	size_t len;
+	pthread_t th;
+	make_journal(&c);
+	char *s = read_in(c.dir, "2025-11-26.1.jsonl", &len);
+	write_in(c.dir, "2025-11-26.1.jsonl", s, len - 40);
+	struct late_write lw = { path_in(c.dir, "2025-11-26.1.jsonl"), s + len - 40, 40 };
+	ck_assert_int_eq(pthread_create(&th, NULL, finish_line, &lw), 0);
+	verify_expect(c.dir, INT32_MIN, 0, NULL, 0, "");
+	pthread_join(th, NULL);
+	free(lw.path);
+	free(s);
+	chain_free(&c);
+}
+END_TEST
+
 START_TEST(verify_file_removed)
 {
 	struct chain c;
@@ -952,6 +989,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, verify_moved_line_is_reordered);
 	tcase_add_test(tc, verify_duplicate_is_reordered);
 	tcase_add_test(tc, verify_truncated);
+	tcase_add_test(tc, verify_waits_for_a_line_being_written);
 	tcase_add_test(tc, verify_file_removed);
 	tcase_add_test(tc, verify_retention_moves_start);
 	tcase_add_test(tc, verify_rewritten_chain_and_digest);
