@@ -43,6 +43,7 @@ long capture_live_run(struct capture *c, struct inspect *in, int timeout_ms,
 /* Packets the kernel dropped on a live capture (0 for files or when unknown). */
 uint64_t capture_dropped(struct capture *c);
 
+/* Close the handle and free it (NULL is fine). */
 void capture_close(struct capture *c);
 
 #endif

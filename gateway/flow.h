@@ -55,6 +55,7 @@ struct flow_table;
 /* A table with the given limits (0 fields take defaults: 65536 flows, 120 s, 16 KiB,
  * 64 MiB). The caller frees it with flow_table_free. */
 struct flow_table *flow_table_new(const struct flow_limits *lim);
+/* Free the table, its flows and their buffers. */
 void flow_table_free(struct flow_table *t);
 
 /* The flow of a TCP segment decoded in *d, in either direction; *from_client says which
@@ -87,6 +88,7 @@ void flow_close(struct flow_table *t, struct flow *f);
 /* Drop flows idle for longer than the timeout at capture time now_us. */
 void flow_expire(struct flow_table *t, int64_t now_us);
 
+/* Copy the counters (created, evicted, peaks, bytes held, ...) into *st. */
 void flow_get_stats(const struct flow_table *t, struct flow_stats *st);
 
 #endif

@@ -79,6 +79,7 @@ struct inspect;
 /* An inspector with the given limits (NULL: defaults) that calls cb(arg, ...) for each
  * observation. Freed with inspect_free. */
 struct inspect *inspect_new(const struct inspect_limits *lim, inspect_cb cb, void *arg);
+/* Free the inspector with its flow and fragment tables (NULL is fine). */
 void inspect_free(struct inspect *in);
 
 /* Process one captured packet: link type dlt, capture time, caplen bytes at buf of a

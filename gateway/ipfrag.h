@@ -28,6 +28,7 @@ struct ipfrag;
 /* A reassembler with the given limits (0 fields take defaults: 64 datagrams, 65535
  * bytes, 64 pieces, 30 s). The caller frees it with ipfrag_free. */
 struct ipfrag *ipfrag_new(const struct ipfrag_limits *lim);
+/* Free the reassembler and every datagram in progress. */
 void ipfrag_free(struct ipfrag *f);
 
 /* Add the fragment decoded in *d (DECODE_FRAGMENT) seen at capture time now_us.
@@ -37,6 +38,7 @@ void ipfrag_free(struct ipfrag *f);
 int ipfrag_add(struct ipfrag *f, const struct decoded *d, int64_t now_us,
 	       const uint8_t **out, size_t *out_len);
 
+/* Copy the counters into *st. */
 void ipfrag_get_stats(const struct ipfrag *f, struct ipfrag_stats *st);
 
 #endif

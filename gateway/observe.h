@@ -54,6 +54,7 @@ struct observer;
 /* An observer using the sensor settings in sc (resolvers are copied) and journal j
  * (may be NULL: nothing is journaled). Freed with observer_free. */
 struct observer *observer_new(const struct cfg_sensor *sc, struct journal *j);
+/* Free the observer (the journal and policy are the caller's). */
 void observer_free(struct observer *o);
 
 /* Replace the list of the school's resolvers (copied). */
@@ -62,11 +63,13 @@ void observer_set_resolvers(struct observer *o, const struct cg_addr *r, size_t 
 /* The snapshot to decide with until the next call (borrowed; NULL = no decisions). */
 void observer_set_policy(struct observer *o, const struct policy *p);
 
+/* Call cb(arg, ...) for every decided request and bypass attempt (NULL: none). */
 void observer_set_printer(struct observer *o, observer_print_cb cb, void *arg);
 
 /* The inspect_cb: takes one observation (arg is the observer). */
 void observer_handle(void *arg, const struct observation *ob);
 
+/* Copy the counters into *st. */
 void observer_get_stats(const struct observer *o, struct observer_stats *st);
 
 #endif
