@@ -17,6 +17,9 @@
 #define PAT_MAX_PATTERNS 0x7fffffffu
 #define PAT_JIT_STACK_MIN (32 * 1024)
 #define PAT_JIT_STACK_MAX (2 * 1024 * 1024)
+/* Backtracking steps one pattern may take on one subject (PCRE2's default is 10M): a
+ * pathological pattern costs a few milliseconds at worst, then counts as no match. */
+#define PAT_MATCH_LIMIT 1000000
 
 struct pat {
 	pcre2_code *code;
@@ -54,7 +57,7 @@ struct patset {
 struct pat_tls {
 	pcre2_match_data *md;
 	uint32_t md_pairs;
-	pcre2_match_context *mctx; /* with the JIT stack, once a pattern needed more */
+	pcre2_match_context *mctx; /* the match limit; the JIT stack once one is needed */
 	pcre2_jit_stack *jstack;
 	uint64_t *seen;            /* one bit per pattern: already a candidate */
 	size_t seen_words;
@@ -94,6 +97,12 @@ static struct pat_tls *pat_tls_get(const struct patset *s)
 	if (!t) {
 		pthread_once(&pat_tls_once, pat_tls_init);
 		t = xcalloc(1, sizeof(*t));
+		t->mctx = pcre2_match_context_create(NULL);
+		if (!t->mctx) {
+			free(t);
+			return NULL;
+		}
+		pcre2_set_match_limit(t->mctx, PAT_MATCH_LIMIT);
 		pat_tls_cur = t;
 		pthread_setspecific(pat_tls_key, t);
 	}
@@ -237,7 +246,7 @@ void patset_builder_free(struct patset_builder *b)
 }
 
 /* Run one pattern; 1 on a match, 0 on none. A JIT stack overflow is retried once with a
- * bigger per-thread stack; other errors count as no match. */
+ * bigger per-thread stack; other errors (the match limit) count as no match. */
 static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, size_t len)
 {
 	/* pcre2_jit_match skips the argument checks that pcre2_match repeats per call */
@@ -246,9 +255,7 @@ static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, 
 
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !t->jstack) {
 		t->jstack = pcre2_jit_stack_create(PAT_JIT_STACK_MIN, PAT_JIT_STACK_MAX, NULL);
-		if (!t->mctx)
-			t->mctx = pcre2_match_context_create(NULL);
-		if (t->jstack && t->mctx) {
+		if (t->jstack) {
 			pcre2_jit_stack_assign(t->mctx, NULL, t->jstack);
 			rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, t->md,
 					 t->mctx);

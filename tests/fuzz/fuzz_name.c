@@ -82,6 +82,7 @@ static void fuzz_pattern(const char *in, size_t len)
 		pcre2_match_context *mc = pcre2_match_context_create(NULL);
 		pcre2_jit_stack *js = pcre2_jit_stack_create(32 * 1024, 2 * 1024 * 1024, NULL);
 		pcre2_jit_stack_assign(mc, NULL, js);
+		pcre2_set_match_limit(mc, 1000000); /* patset.c's PAT_MATCH_LIMIT */
 		int rc = pcre2_match(code, (PCRE2_SPTR)subject, slen, 0, 0, md, mc);
 		struct pat_match pm;
 		bool got = patset_match(s, subject, slen, 1u, &pm);
