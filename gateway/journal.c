@@ -61,6 +61,7 @@ struct journal {
 	pthread_t thread;
 	struct jstore store;       /* the writer thread's alone once it runs */
 	uint64_t written, write_errors, fsyncs, seq; /* copies of the store's, under mu */
+	uint64_t syslog_sent, syslog_dropped;
 	/* event ids: a random per-start prefix and a keyed permutation of a counter */
 	_Atomic uint64_t id_counter;
 	uint8_t id_key[crypto_shorthash_KEYBYTES];
@@ -288,6 +289,7 @@ static void *writer_main(void *arg)
 		j->write_errors = j->store.write_errors;
 		j->fsyncs = j->store.fsyncs;
 		j->seq = j->store.seq;
+		jsyslog_counts(j->store.syslog, &j->syslog_sent, &j->syslog_dropped);
 		pthread_cond_broadcast(&j->done);
 		if (stopping && j->count == 0)
 			break;
@@ -415,6 +417,8 @@ void journal_get_stats(struct journal *j, struct journal_stats *st)
 	st->write_errors = j->write_errors;
 	st->fsyncs = j->fsyncs;
 	st->seq = j->seq;
+	st->syslog_sent = j->syslog_sent;
+	st->syslog_dropped = j->syslog_dropped;
 	pthread_mutex_unlock(&j->mu);
 }
 

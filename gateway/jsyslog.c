@@ -18,6 +18,7 @@
 #define TCP_PENDING_MAX (256u << 10) /* bytes queued for a slow TCP collector */
 #define RECONNECT_NS 5000000000ull
 #define LOCAL_SOCKET "/dev/log"
+#define DROP_LOG_NS 60000000000ull
 
 enum js_kind { JS_LOCAL, JS_UDP, JS_TCP };
 
@@ -30,8 +31,10 @@ struct jsyslog {
 	char *school;
 	char hostname[256];
 	struct sbuf msg, pending;      /* one message; TCP bytes not yet sent */
+	uint64_t pending_msgs;         /* messages (wholly or partly) in pending */
 	uint64_t sent, dropped;
 	uint64_t last_connect_ns;
+	uint64_t last_drop_log_ns;
 };
 
 static int js_connect(struct jsyslog *js)
@@ -193,6 +196,18 @@ void jsyslog_format(struct sbuf *out, const struct journal_record *r, const char
 	}
 }
 
+/* Count a message not sent; say so in the log at most once a minute. */
+static void js_drop(struct jsyslog *js)
+{
+	js->dropped++;
+	uint64_t now = now_mono_ns();
+	if (js->last_drop_log_ns && now - js->last_drop_log_ns < DROP_LOG_NS)
+		return;
+	js->last_drop_log_ns = now;
+	log_warn("syslog: collector away or slow: message not sent (%llu dropped so far; the "
+		 "journal itself is unaffected)", (unsigned long long)js->dropped);
+}
+
 /* Send what is pending on a TCP connection; drop the connection on an error. */
 static void tcp_push(struct jsyslog *js)
 {
@@ -207,11 +222,16 @@ static void tcp_push(struct jsyslog *js)
 			js->fd = -1;
 			js->connected = false;
 			sbuf_reset(&js->pending); /* a new connection starts on a frame */
+			js->sent -= js->pending_msgs; /* they were never delivered */
+			js->dropped += js->pending_msgs;
+			js->pending_msgs = 0;
 			return;
 		}
 		js->connected = true;
 		memmove(js->pending.data, js->pending.data + w, js->pending.len - (size_t)w);
 		js->pending.len -= (size_t)w;
+		if (js->pending.len == 0)
+			js->pending_msgs = 0;
 	}
 }
 
@@ -222,15 +242,16 @@ void jsyslog_send(struct jsyslog *js, const struct journal_record *r)
 	if (js->fd < 0 && now_mono_ns() - js->last_connect_ns >= RECONNECT_NS)
 		js_connect(js);
 	if (js->fd < 0) {
-		js->dropped++;
+		js_drop(js);
 		return;
 	}
 	sbuf_reset(&js->msg);
 	jsyslog_format(&js->msg, r, js->hostname, js->school);
 	if (js->kind != JS_TCP) {
 		if (send(js->fd, js->msg.data, js->msg.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-			js->dropped++;
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+			int e = errno;
+			js_drop(js);
+			if (e != EAGAIN && e != EWOULDBLOCK && e != ENOBUFS) {
 				close(js->fd); /* e.g. the local syslogd restarted */
 				js->fd = -1;
 			}
@@ -240,12 +261,13 @@ void jsyslog_send(struct jsyslog *js, const struct journal_record *r)
 		return;
 	}
 	if (js->pending.len + js->msg.len + 24 > TCP_PENDING_MAX) {
-		js->dropped++;
+		js_drop(js);
 		tcp_push(js);
 		return;
 	}
 	sbuf_printf(&js->pending, "%zu ", js->msg.len);
 	sbuf_add(&js->pending, js->msg.data, js->msg.len);
+	js->pending_msgs++;
 	js->sent++;
 	tcp_push(js);
 }

@@ -22,7 +22,8 @@ void jsyslog_format(struct sbuf *out, const struct journal_record *r, const char
 /* Send r; drops it (counted) rather than wait when the peer is slow or away. */
 void jsyslog_send(struct jsyslog *js, const struct journal_record *r);
 
-/* Messages sent and dropped so far. */
+/* Messages sent and dropped so far (over TCP, a message still queued counts as sent
+ * until the connection is lost with it). */
 void jsyslog_counts(const struct jsyslog *js, uint64_t *sent, uint64_t *dropped);
 
 void jsyslog_close(struct jsyslog *js);

@@ -488,6 +488,10 @@ START_TEST(syslog_udp)
 	journal_flush(j);
 	char buf[4096];
 	ck_assert_int_gt(recv_wait(fd, buf, sizeof buf), 0);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.syslog_sent, 1);
+	ck_assert_uint_eq(st.syslog_dropped, 0);
 	journal_close(j);
 	close(fd);
 	/* <local0.warning>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
@@ -587,6 +591,8 @@ START_TEST(syslog_collector_away)
 	struct journal_stats st;
 	journal_get_stats(j, &st);
 	ck_assert_uint_eq(st.written, 5);
+	ck_assert_uint_ge(st.syslog_dropped, 1); /* counted, and logged */
+	ck_assert_uint_eq(st.syslog_sent + st.syslog_dropped, 5);
 	journal_close(j);
 	struct lines ls;
 	read_all(dir, &ls);
