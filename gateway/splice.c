@@ -1,6 +1,7 @@
 /* Socket-to-socket relay with splice(2): bytes go socket -> pipe -> socket in the kernel,
- * never through our buffers. Each direction drains its pipe before reading again, so an
- * EAGAIN on the read side always means "the socket is empty". */
+ * never through our buffers. A direction reads while its pipe has room; an EAGAIN on the
+ * read side means "the socket is empty" when the pipe is empty, else that the pipe is
+ * full (it can run out of buffer slots before bytes), and then we wait to write. */
 #include "splice.h"
 
 #include <errno.h>
@@ -14,14 +15,15 @@
 #include "util.h"
 
 #define SPLICE_PIPE (1 << 20) /* asked pipe size; the kernel may give less */
-#define SPLICE_ROUNDS 16      /* read/write rounds per callback, for fairness */
+#define SPLICE_ROUNDS 8       /* read/write rounds per callback, for fairness */
 
 struct splice_dir {
 	struct splice *sp;
 	int from, to;
 	int p[2];
 	size_t pending; /* bytes in the pipe */
-	bool eof, done;
+	size_t cap;     /* the pipe's size */
+	bool eof, done, rd_on, wr_on;
 	struct event *rd, *wr;
 };
 
@@ -60,59 +62,74 @@ static void finish(struct splice *sp)
 		done(arg);
 }
 
+/* Turn the read and write events on or off (epoll_ctl only when that changes). */
+static void arm(struct splice_dir *d, bool rd, bool wr)
+{
+	if (rd != d->rd_on) {
+		if (rd)
+			event_add(d->rd, NULL);
+		else
+			event_del(d->rd);
+		d->rd_on = rd;
+	}
+	if (wr != d->wr_on) {
+		if (wr)
+			event_add(d->wr, NULL);
+		else
+			event_del(d->wr);
+		d->wr_on = wr;
+	}
+}
+
+/* Move what can be moved now: pipe -> receiver, sender -> pipe (while the pipe has
+ * room, so that a slow receiver does not stop the sender at once). */
 static void pump(struct splice_dir *d)
 {
 	struct splice *sp = d->sp;
 	for (int round = 0; round < SPLICE_ROUNDS; round++) {
+		bool progress = false;
 		if (d->pending) {
 			ssize_t m = splice(d->p[0], NULL, d->to, NULL, d->pending,
 					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (m > 0) {
 				d->pending -= (size_t)m;
-				continue;
-			}
-			if (m < 0 && errno == EAGAIN) {
-				event_del(d->rd);
-				event_add(d->wr, NULL); /* the receiver is slow: wait for room */
+				progress = true;
+			} else if (m == 0 || errno != EAGAIN) {
+				finish(sp); /* EPIPE, ECONNRESET, ... */
 				return;
 			}
-			finish(sp); /* EPIPE, ECONNRESET, ... */
-			return;
 		}
-		if (d->eof) {
-			shutdown(d->to, SHUT_WR);
+		if (!d->eof && d->pending < d->cap) {
+			ssize_t n = splice(d->from, NULL, d->p[1], NULL, d->cap - d->pending,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->pending += (size_t)n;
+				progress = true;
+			} else if (n == 0) {
+				d->eof = true;
+				progress = true;
+			} else if (errno != EAGAIN) {
+				finish(sp);
+				return;
+			} else if (d->pending) {
+				/* The pipe ran out of slots before bytes (small segments): wait
+				 * for the receiver instead of polling a readable socket. */
+				arm(d, false, true);
+				return;
+			}
+		}
+		if (d->eof && d->pending == 0) {
+			shutdown(d->to, SHUT_WR); /* pass the half-close on */
 			d->done = true;
-			event_del(d->rd);
-			event_del(d->wr);
+			arm(d, false, false);
 			if (sp->d[0].done && sp->d[1].done)
 				finish(sp);
 			return;
 		}
-		ssize_t n = splice(d->from, NULL, d->p[1], NULL, SPLICE_PIPE,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			d->pending = (size_t)n;
-			continue;
-		}
-		if (n == 0) {
-			d->eof = true;
-			continue;
-		}
-		if (errno == EAGAIN) {
-			event_del(d->wr);
-			event_add(d->rd, NULL);
-			return;
-		}
-		finish(sp);
-		return;
+		if (!progress)
+			break;
 	}
-	/* Still busy: come back through the loop (the read event is level-triggered). */
-	if (d->pending) {
-		event_add(d->wr, NULL);
-	} else {
-		event_del(d->wr);
-		event_add(d->rd, NULL);
-	}
+	arm(d, !d->eof && d->pending < d->cap, d->pending > 0);
 }
 
 static void on_event(evutil_socket_t fd, short what, void *arg)
@@ -140,13 +157,15 @@ struct splice *splice_start(struct event_base *base, int a, int b, splice_done_c
 		if (pipe2(d->p, O_NONBLOCK | O_CLOEXEC) < 0)
 			goto fail;
 		fcntl(d->p[1], F_SETPIPE_SZ, SPLICE_PIPE); /* best effort */
+		int cap = fcntl(d->p[1], F_GETPIPE_SZ);
+		d->cap = cap > 0 ? (size_t)cap : 65536;
 		d->rd = event_new(base, d->from, EV_READ | EV_PERSIST, on_event, d);
 		d->wr = event_new(base, d->to, EV_WRITE | EV_PERSIST, on_event, d);
 		if (!d->rd || !d->wr)
 			goto fail;
 	}
-	event_add(sp->d[0].rd, NULL);
-	event_add(sp->d[1].rd, NULL);
+	arm(&sp->d[0], true, false);
+	arm(&sp->d[1], true, false);
 	return sp;
 fail:
 	splice_free(sp);

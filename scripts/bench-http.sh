@@ -38,12 +38,12 @@ bench_http() {
 }
 
 # The splice: client (10.77.9.2) -> router (REDIRECT 443 -> campusgated tls_listen) ->
-# sink (10.77.8.2:443), against client -> socat on the router -> sink:9000. The client
+# sink (10.77.8.2:443), against client -> router (REDIRECT 9000 -> socat) -> sink:9000. The client
 # sends a real ClientHello (SNI allowed.example) and then SIZE bytes; the sink counts
 # them and answers when all arrived; the client times the whole transfer.
 bench_splice() {
-	local id=$$ size=${SPLICE_BYTES:-2147483648} reps=${REPS:-3}
-	local c=cgsc$id g=cgsg$id o=cgso$id py=/usr/bin/python3 pids=()
+	local size=${SPLICE_BYTES:-2147483648} reps=${REPS:-3} py=/usr/bin/python3
+	id=$$ c=cgsc$$ g=cgsg$$ o=cgso$$ pids=() # globals: the EXIT trap needs them
 	cleanup() {
 		local p
 		for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -65,7 +65,8 @@ bench_splice() {
 	ip -n $c route add default via 10.77.9.1
 	ip -n $o route add default via 10.77.8.1
 	ip netns exec $g sysctl -qw net.ipv4.ip_forward=1
-	printf 'table ip t { chain p { type nat hook prerouting priority dstnat; iifname "sg0%s" tcp dport 443 redirect to :8443; } }\n' "$id" |
+	# Both paths are REDIRECTed the same way (the NAT costs the same on both).
+	printf 'table ip t {\n chain p {\n  type nat hook prerouting priority dstnat; policy accept;\n  iifname "sg0%s" tcp dport 443 redirect to :8443\n  iifname "sg0%s" tcp dport 9000 redirect to :9001\n }\n}\n' "$id" "$id" |
 		ip netns exec $g nft -f -
 	printf 'allowed.example.invalid\n' >"$out/splice-blocklist.txt"
 	cat >"$out/sink.py" <<'PY'
@@ -105,19 +106,48 @@ dt = time.time() - t0
 print("%.1f" % (size * 8 / dt / 1e6), reply.decode().strip())
 PY
 	ip netns exec $o $py "$out/sink.py" "$size" >"$out/sink.log" 2>&1 & pids+=($!)
-	ip netns exec $g "$bin" --tls-listen 0.0.0.0:8443 --blocklist "$out/splice-blocklist.txt" \
-		--journal-dir "$out/journal" >"$out/gateway.log" 2>&1 & pids+=($!)
-	ip netns exec $g socat -b 262144 TCP-LISTEN:9000,fork,reuseaddr TCP:10.77.8.2:9000 \
+	cat >"$out/splice.conf" <<EOF
+[general]
+allow_root = yes
+[http]
+tls_listen = 0.0.0.0:8443
+[journal]
+dir = $out/journal
+[category blocklist]
+kind = block
+list = $out/splice-blocklist.txt
+[group default]
+block = blocklist
+EOF
+	ip netns exec $g "$bin" -c "$out/splice.conf" >"$out/gateway.log" 2>&1 & pids+=($!)
+	ip netns exec $g socat -b 262144 TCP-LISTEN:9001,fork,reuseaddr TCP:10.77.8.2:9000 \
 		>"$out/socat.log" 2>&1 & pids+=($!)
 	sleep 2
+	# socat forks a child per connection: count the whole process group's children.
+	cpu_socat() { local t=0 p; for p in $(pgrep -P "${pids[2]}") "${pids[2]}"; do
+		t=$(echo "$t + $(awk '{printf "%.2f", ($14 + $15 + $16 + $17) / 100}' "/proc/$p/stat" 2>/dev/null || echo 0)" | bc); done; echo "$t"; }
 	echo "# TLS splice vs plain TCP relay (socat -b 262144), $((size >> 20)) MiB per run, Mbit/s"
 	echo "| run | campusgated splice | socat relay |"
 	echo "|---|---|---|"
-	local r a b
+	local r a b ga gb sa sb
+	# CPU seconds (user+system) a process has used, from /proc/PID/stat.
+	cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+	if [ -n "${SPLICE_STRACE:-}" ]; then
+		strace -c -f -p "${pids[1]}" -o "$out/strace.txt" & local st=$!
+		sleep 1
+		ip netns exec $c timeout 120 $py "$out/send.py" 10.77.8.2 443 "$size"
+		kill -INT $st; wait $st || true
+		head -20 "$out/strace.txt"
+		return
+	fi
 	for r in $(seq "$reps"); do
+		ga=$(cpu "${pids[1]}")
 		a=$(ip netns exec $c timeout 120 $py "$out/send.py" 10.77.8.2 443 "$size")
-		b=$(ip netns exec $c timeout 120 $py "$out/send.py" 10.77.9.1 9000 "$size")
-		echo "| $r | $a | $b |"
+		gb=$(cpu "${pids[1]}")
+		sa=$(cpu_socat)
+		b=$(ip netns exec $c timeout 120 $py "$out/send.py" 10.77.8.2 9000 "$size")
+		sb=$(cpu_socat)
+		echo "| $r | ${a%% *} (CPU $(echo "$gb - $ga" | bc) s) | ${b%% *} (CPU $(echo "$sb - $sa" | bc) s) |"
 	done
 }
 
