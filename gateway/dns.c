@@ -106,6 +106,18 @@ static void udp_flush(struct dns_worker *w, int fd)
 	w->n_out = 0;
 }
 
+/* Answers made outside a UDP read round (forwarded replies) go out together once the
+ * loop has run every callback that was ready. */
+static void flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_worker *w = arg;
+	(void)fd;
+	(void)what;
+	w->flush_pending = false;
+	if (w->n_out)
+		udp_flush(w, w->batch_fd);
+}
+
 void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
 		     size_t len)
 {
@@ -114,22 +126,29 @@ void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const 
 		dns_tcp_send(to->conn, msg, len);
 		return;
 	}
-	if (w->batching && w->batch_fd == to->fd && w->n_out < DNS_UDP_BATCH &&
-	    len <= DNS_UDP_BUF) {
-		unsigned i = w->n_out++;
-		memcpy(w->out_buf[i], msg, len);
-		memcpy(&w->out_ss[i], &to->ss, to->sslen);
-		w->out_iov[i].iov_base = w->out_buf[i];
-		w->out_iov[i].iov_len = len;
-		memset(&w->out_msgs[i], 0, sizeof w->out_msgs[i]);
-		w->out_msgs[i].msg_hdr.msg_name = &w->out_ss[i];
-		w->out_msgs[i].msg_hdr.msg_namelen = to->sslen;
-		w->out_msgs[i].msg_hdr.msg_iov = &w->out_iov[i];
-		w->out_msgs[i].msg_hdr.msg_iovlen = 1;
+	if (len > DNS_UDP_BUF) {
+		if (sendto(to->fd, msg, len, 0, (const struct sockaddr *)&to->ss, to->sslen) < 0)
+			w->st.send_errors++;
 		return;
 	}
-	if (sendto(to->fd, msg, len, 0, (const struct sockaddr *)&to->ss, to->sslen) < 0)
-		w->st.send_errors++;
+	/* One sendmmsg per socket: a batch for another socket, or a full one, goes first. */
+	if (w->n_out && (w->batch_fd != to->fd || w->n_out == DNS_UDP_BATCH))
+		udp_flush(w, w->batch_fd);
+	unsigned i = w->n_out++;
+	w->batch_fd = to->fd;
+	memcpy(w->out_buf[i], msg, len);
+	memcpy(&w->out_ss[i], &to->ss, to->sslen);
+	w->out_iov[i].iov_base = w->out_buf[i];
+	w->out_iov[i].iov_len = len;
+	memset(&w->out_msgs[i], 0, sizeof w->out_msgs[i]);
+	w->out_msgs[i].msg_hdr.msg_name = &w->out_ss[i];
+	w->out_msgs[i].msg_hdr.msg_namelen = to->sslen;
+	w->out_msgs[i].msg_hdr.msg_iov = &w->out_iov[i];
+	w->out_msgs[i].msg_hdr.msg_iovlen = 1;
+	if (!w->in_read && !w->flush_pending) {
+		w->flush_pending = true;
+		event_active(w->flush_ev, EV_TIMEOUT, 0);
+	}
 }
 
 static void udp_read(evutil_socket_t fd, short what, void *arg)
@@ -153,9 +172,7 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 		int n = recvmmsg(fd, msgs, DNS_UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			break;
-		w->batching = true;
-		w->batch_fd = fd;
-		w->n_out = 0;
+		w->in_read = true;
 		for (int i = 0; i < n; i++) {
 			struct dns_reply_to to = {.fd = fd, .sslen = msgs[i].msg_hdr.msg_namelen};
 			struct cg_addr client;
@@ -168,8 +185,9 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 			addr_from_sockaddr((struct sockaddr *)&from[i], &client);
 			dns_resolve(w, p, w->in_buf[i], msgs[i].msg_len, &client, &to);
 		}
-		udp_flush(w, fd);
-		w->batching = false;
+		if (w->n_out)
+			udp_flush(w, w->batch_fd);
+		w->in_read = false;
 		if (n < DNS_UDP_BATCH)
 			break;
 	}
@@ -243,10 +261,11 @@ static int worker_init(struct dns_server *s, struct dns_worker *w, const struct 
 		w->tcp_fds[i] = -1; /* the listener owns it now */
 	}
 	w->reload_ev = event_new(w->base, -1, 0, worker_reload, w);
+	w->flush_ev = event_new(w->base, -1, 0, flush_cb, w);
 	w->fwd = dns_forward_new(w->base, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
 	if (w->set.cache_entries)
 		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
-	return w->reload_ev ? 0 : -1;
+	return w->reload_ev && w->flush_ev ? 0 : -1;
 }
 
 static void worker_free(struct dns_worker *w)
@@ -267,6 +286,8 @@ static void worker_free(struct dns_worker *w)
 	}
 	if (w->reload_ev)
 		event_free(w->reload_ev);
+	if (w->flush_ev)
+		event_free(w->flush_ev);
 	dns_cache_free(w->cache);
 	free(w->udp_fds);
 	free(w->tcp_fds);

@@ -79,8 +79,10 @@ struct dns_worker {
 	struct dns_stats st;
 	size_t n_conns;
 	struct dns_tconn *conns;    /* every open TCP connection (for stop) */
-	/* A UDP read round: answers made during it are sent in one sendmmsg. */
-	bool batching;
+	/* UDP answers wait here and leave in one sendmmsg per socket: at the end of a read
+	 * round, or (answers to forwarded queries) at the end of the loop iteration. */
+	bool in_read, flush_pending;
+	struct event *flush_ev;
 	int batch_fd;
 	unsigned n_out;
 	struct mmsghdr out_msgs[DNS_UDP_BATCH];

@@ -32,7 +32,8 @@ chmod +x "$out/campusgated-bench"
 export DATA_DIR=$out/data RUN_DIR=$out/run RES_DIR=$out/results
 export NETNS=${NETNS:-gwbench-dns}   # our own namespace: other benchmarks may run at once
 export GATEWAY_BIN=$out/campusgated-bench
-export REPS=${REPS:-1} LISTS=${LISTS:-1m} HTTP_TARGETS=
+# HTTP_TARGETS must be non-empty to override run_all.sh's default list: one space = none.
+export REPS=${REPS:-1} LISTS=${LISTS:-1m} HTTP_TARGETS=" "
 export DNS_TARGETS=${DNS_TARGETS:-gateway unbound knot-resolver}
 [ -f "$DATA_DIR/MANIFEST.txt" ] || python3 "$bench/gen/gen_data.py"
 cd "$bench"
