@@ -300,7 +300,7 @@ static void *writer_main(void *arg)
 
 /* ---- API ------------------------------------------------------------------------ */
 
-struct journal *journal_open(const struct cfg_journal *cfg, const char *timezone,
+struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 			     const char **err)
 {
 	if (sodium_init() < 0) {
@@ -323,7 +323,7 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *timezone
 	}
 	j->id_prefix[6] = '\0';
 
-	if (jstore_open(&j->store, cfg, timezone, err) < 0)
+	if (jstore_open(&j->store, cfg, zone, err) < 0)
 		goto fail_store;
 	*err = NULL;
 	if (cfg->syslog && *cfg->syslog && strcmp(cfg->syslog, "off") != 0) {
