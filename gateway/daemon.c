@@ -127,9 +127,32 @@ static bool serves_network(const struct config *cfg)
 }
 
 /* The journal directory must belong to the service user, who rotates files in it. */
+/* mkdir -p: create dir and any missing parents with mode. 0 or -1 (errno set). */
+static int mkdir_parents(const char *dir, mode_t mode)
+{
+	char path[4096];
+	size_t len = strlen(dir);
+	if (len == 0 || len >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, len + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 static void journal_dir_prepare(const struct config *cfg)
 {
-	if (mkdir(cfg->journal.dir, 0750) < 0 && errno != EEXIST)
+	if (mkdir_parents(cfg->journal.dir, 0750) < 0)
 		fatal("%s: cannot create the journal directory: %s", cfg->journal.dir,
 		      strerror(errno));
 	if (cfg->user && getuid() == 0) {

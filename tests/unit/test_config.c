@@ -753,7 +753,7 @@ START_TEST(test_shipped_config)
 	ck_assert_uint_eq(cfg->http.blockpage_listen[0].port, 8081);
 	ck_assert_ptr_null(cfg->user);
 	ck_assert(!cfg->allow_root);
-	ck_assert_ptr_nonnull(strstr(cfg->journal.dir, "config/../var"));
+	ck_assert_ptr_nonnull(strstr(cfg->journal.dir, "config/../var/journal"));
 	ck_assert_int_ge(config_category_index(cfg, "pornography"), 0);
 	ck_assert_int_ge(config_category_index(cfg, "gambling"), 0);
 	ck_assert_int_ge(config_category_index(cfg, "superstition"), 0);
