@@ -104,29 +104,6 @@ static void id_make(struct journal *j, char out[JOURNAL_ID_LEN])
 	out[19] = '\0';
 }
 
-/* The names of request.h's enums, kept here so the journal does not depend on which
- * part defines proto_name() and action_name(). */
-static const char *jproto(enum proto p)
-{
-	switch (p) {
-	case PROTO_DNS: return "dns";
-	case PROTO_HTTP: return "http";
-	case PROTO_TLS: return "tls";
-	case PROTO_SENSOR: return "sensor";
-	}
-	return "unknown";
-}
-
-static const char *jaction(enum action a)
-{
-	switch (a) {
-	case ACTION_ALLOW: return "allow";
-	case ACTION_BLOCK: return "block";
-	case ACTION_OBSERVE: return "observe";
-	}
-	return "unknown";
-}
-
 /* ---- the queue ------------------------------------------------------------------ */
 
 /* Copy s (n bytes, or up to its NUL when n is 0) into the slot; NUL bytes inside a
@@ -203,7 +180,7 @@ static void slot_record(const struct qslot *q, struct journal_record *r, char *c
 	r->time_us = q->time_us;
 	r->id = q->id;
 	r->event = slot_str(q, S_EVENT);
-	r->proto = jproto(q->proto);
+	r->proto = proto_name(q->proto);
 	r->action = slot_str(q, S_ACTION);
 	r->client = q->client.family ? addr_str(&q->client, client) : NULL;
 	r->mac = slot_str(q, S_MAC);
@@ -456,7 +433,7 @@ void journal_event_from(struct journal_event *ev, const struct request *req,
 	ev->path_len = req->path ? req->path_len : 0;
 	ev->group = v->group;
 	ev->category = v->category;
-	ev->action = v->bypass && v->action == ACTION_BLOCK ? "bypass" : jaction(v->action);
+	ev->action = v->bypass && v->action == ACTION_BLOCK ? "bypass" : action_name(v->action);
 	ev->event = v->bypass ? "bypass" : "hit";
 	if (v->rule.kind != RULE_NONE) {
 		ev->rule_file = v->rule.file;
