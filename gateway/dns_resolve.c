@@ -237,9 +237,7 @@ static void answer_safesearch(struct dns_worker *w, const struct dns_reply_to *t
 	size_t n = dns_writer_finish(&wr);
 	if (!n || n > to->max_len) {
 		/* Too big for the client: TC with the question only. */
-		struct dns_query tq = *q;
-		tq.flags |= DNS_FLAG_TC;
-		dns_writer_start(&wr, answer_buf, sizeof answer_buf, qwire, &tq, 0);
+		dns_writer_start(&wr, answer_buf, sizeof answer_buf, qwire, q, 0);
 		answer_buf[2] |= DNS_FLAG_TC >> 8;
 		n = dns_writer_finish(&wr);
 	}
