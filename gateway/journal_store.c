@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -519,6 +520,14 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0) {
 		*err = "cannot open the journal directory";
+		goto fail;
+	}
+	/* One writer per journal: a second one would fork the chain. The lock goes with
+	 * dirfd (close, exit or kill -9). */
+	if (flock(s->dirfd, LOCK_EX | LOCK_NB) < 0) {
+		*err = errno == EWOULDBLOCK ? "the journal directory is in use by another "
+					     "campusgate process (one writer per journal)"
+					   : "cannot lock the journal directory";
 		goto fail;
 	}
 	struct stat st;

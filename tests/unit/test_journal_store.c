@@ -194,6 +194,24 @@ START_TEST(digest_of_a_day_that_ended_without_us)
 END_TEST
 
 /* With no events, the store still ends the day: digest, retention, the new day's file. */
+START_TEST(one_writer_per_directory)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	struct jstore a, b;
+	const char *err = NULL;
+	store_open(&a, &c, "Asia/Shanghai");
+	ck_assert_int_eq(jstore_open(&b, &c, "Asia/Shanghai", &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, "in use"));
+	jstore_close(&a);
+	store_open(&b, &c, "Asia/Shanghai"); /* free again once the first has closed */
+	jstore_close(&b);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(quiet_midnight_ends_the_day)
 {
 	char *dir = tu_tmpdir();
@@ -595,6 +613,7 @@ static Suite *journal_store_suite(void)
 	Suite *s = suite_create("journal_store");
 	TCase *tc = tcase_create("files");
 	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, one_writer_per_directory);
 	tcase_add_test(tc, rotation_by_size);
 	tcase_add_test(tc, rotation_by_day_and_digest);
 	tcase_add_test(tc, digest_of_a_day_that_ended_without_us);
