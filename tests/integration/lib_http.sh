@@ -19,6 +19,7 @@ class H(socketserver.StreamRequestHandler):
         l = self.rfile.readline(65537)
         return l
     def handle(self):
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         while True:
             line = self.read_line()
             if not line:
