@@ -95,4 +95,5 @@ cg_log "screenshot: red title bar ${red}‰ of the pixels (the allowed page: ${r
 [ "$red" -ge 30 ] || cg_fail "the block page's red bar is not in the screenshot (${red}‰)"
 [ "$red0" -lt 5 ] || cg_fail "the allowed page has red pixels (${red0}‰): the check does not tell them apart"
 [ -n "${CG_KEEP_SCREENSHOT:-}" ] && cp "$CG_TMP/blocked.png" "$CG_KEEP_SCREENSHOT"
+cg_http_clean_exit
 cg_pass

@@ -178,4 +178,5 @@ code=$(curl -s -o /dev/null -w '%{http_connect}' -x "http://127.0.0.1:$EP" https
 cg_journal_has '"host":"casino.test"' '"proto":"http"' || cg_fail "CONNECT block not journaled"
 cg_expect "unreachable origin" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:1/")" 502
 cg_log "ok: explicit direct, CONNECT allowed and blocked, 502"
+cg_http_clean_exit
 cg_pass

@@ -70,4 +70,5 @@ cg_expect "block-page server on the router" "$code" 403
 C "$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b"q"*1200, ("10.77.2.2", 443)) for _ in range(3)]'
 pk=$(ip netns exec "$NS_G" nft list chain inet campusgate_test forward | grep -o 'packets [0-9]*' | awk '{print $2}')
 cg_expect "QUIC datagrams dropped at the router" "$pk" 3
+cg_http_clean_exit
 cg_pass

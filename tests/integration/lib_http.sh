@@ -276,3 +276,13 @@ while time.time() < end:
 sys.stdout.buffer.write(out)
 PY
 }
+
+# cg_http_clean_exit: stop the daemon and fail if a sanitizer (ASan/UBSan/LSan build)
+# reported anything in its logs.
+cg_http_clean_exit() {
+	cg_stop_pid "$CG_DAEMON_PID"
+	if grep -a -l -E "Sanitizer|runtime error:" "$CG_TMP"/daemon*.log >/dev/null 2>&1; then
+		grep -a -E -A20 "Sanitizer|runtime error:" "$CG_TMP"/daemon*.log | head -n 60
+		cg_fail "the daemon's sanitizers reported errors"
+	fi
+}

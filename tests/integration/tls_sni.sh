@@ -143,4 +143,5 @@ print(repr(s.recv(100)))
 PY
 )
 cg_expect "plain text on 443" "$out" "b''"
+cg_http_clean_exit
 cg_pass
