@@ -49,6 +49,8 @@ dns_start_upstream "$UP_PORT" "$CG_TMP/zone.txt"
 
 printf 'bad.test\n' >"$CG_TMP/adult.list"
 printf 'bypass.test\n' >"$CG_TMP/doh.list"
+V6_LISTEN=""
+if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then V6_LISTEN="listen = [::1]:$DNS_PORT"; fi
 write_conf() { # write_conf RATE_QPS RATE_BURST
 	cat >"$CG_TMP/cg.conf" <<EOF
 [general]
@@ -56,6 +58,7 @@ allow_root = yes
 pid_file = $CG_TMP/cg.pid
 [dns]
 listen = 127.0.0.1:$DNS_PORT
+$V6_LISTEN
 # the first upstream is dead: every new query must move on to the second
 upstream = 127.0.0.1:$DEAD_PORT
 upstream = 127.0.0.1:$UP_PORT
@@ -111,6 +114,12 @@ dns_wait_daemon
 
 # --- allowed, blocked, subdomain, mixed case, types ---------------------------------
 cg_expect "allowed A" "$(dns_answer www.ok.test)" "192.0.2.10"
+if [ -n "$V6_LISTEN" ]; then
+	cg_expect "IPv6 listener, UDP" "$(dig -p "$DNS_PORT" @::1 +time=3 +tries=1 +short www.ok.test)" "192.0.2.10"
+	cg_expect "IPv6 listener, TCP" "$(dig -p "$DNS_PORT" @::1 +time=3 +tries=1 +tcp +noall +comments bad.test | grep -o 'status: [A-Z]*')" "status: NXDOMAIN"
+else
+	cg_log "SKIP part: no ::1 on lo, IPv6 listener not tested"
+fi
 cg_expect "allowed A is not authoritative" "$(dq +noall +comments www.ok.test | grep -c 'flags:.* aa')" 0
 cg_expect "allowed AAAA" "$(dns_answer www.ok.test AAAA)" "2001:db8::10"
 cg_expect "allowed MX" "$(dns_answer www.ok.test MX)" "10 mail.ok.test."
