@@ -63,7 +63,7 @@ $V6_LISTEN
 upstream = 127.0.0.1:$DEAD_PORT
 upstream = 127.0.0.1:$UP_PORT
 threads = 2
-timeout_ms = 300
+timeout_ms = 600
 cache_entries = 1000
 cache_max_mb = 4
 rate_limit_qps = $1
