@@ -103,6 +103,11 @@ static void server_free(struct http_server *s)
 		http_conn_free_all(&s->workers[k]);
 		if (s->workers[k].dns)
 			evdns_base_free(s->workers[k].dns, 1);
+		/* A connection freed while its origin's name was being looked up leaves the
+		 * cancelled lookup's callback queued (it holds the last reference to the
+		 * bufferevent): let the loop run what is queued once, without waiting. */
+		if (s->workers[k].base)
+			event_base_loop(s->workers[k].base, EVLOOP_NONBLOCK);
 	}
 	evloops_stop(&s->loops);
 	free(s->listeners);

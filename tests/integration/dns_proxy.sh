@@ -21,6 +21,7 @@ big=""
 for i in $(seq 12); do big+="\"$(printf 'x%.0s' $(seq 200))\" "; done
 cat >"$CG_TMP/zone.txt" <<EOF
 www.ok.test. 300 IN A 192.0.2.10
+cached.ok.test. 300 IN A 192.0.2.10
 www.ok.test. 300 IN AAAA 2001:db8::10
 www.ok.test. 300 IN MX 10 mail.ok.test.
 www.ok.test. 300 IN TXT "hello world"
@@ -190,9 +191,13 @@ cg_expect "youtube strict" "$(ss -b 127.0.0.5 m.youtube.com)" "216.239.38.120 re
 cg_expect "youtube moderate again (cache)" "$(ss youtubei.googleapis.com)" "216.239.38.119 restrictmoderate.youtube.com. "
 
 # --- upstream down, then back ---------------------------------------------------------
+# Caches are per worker and SO_REUSEPORT picks the worker by the 4-tuple: warm the cache
+# from one fixed source port and ask again from that same port once the upstream is gone.
+pin_port=$(cg_free_port)
+cg_expect "warm the cache from one port" "$(dns_answer -b "127.0.0.1#$pin_port" cached.ok.test)" 192.0.2.10
 cg_stop_pid "$DNS_UP_PID"
 cg_expect "upstream down: SERVFAIL" "$(dq +time=5 fresh1.ok.test +noall +comments | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" SERVFAIL
-cg_expect "cached names still answered" "$(dns_answer www.ok.test)" 192.0.2.10
+cg_expect "cached names still answered" "$(dns_answer -b "127.0.0.1#$pin_port" cached.ok.test)" 192.0.2.10
 dns_start_upstream "$UP_PORT" "$CG_TMP/zone.txt"
 cg_expect "upstream back" "$(dns_answer +time=5 fresh2.ok.test)" 192.0.2.12
 
