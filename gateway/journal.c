@@ -16,7 +16,6 @@
 #include "util.h"
 
 #define QUEUE_DEFAULT 65536
-#define FSYNC_DEFAULT_MS 1000
 #define DROP_LOG_INTERVAL_NS 10000000000ull
 #define TICK_NS 30000000000ull /* an idle writer looks at the day this often */
 #define SLOT_KEEP_BYTES 2048 /* a slot's arena above this is freed once written */
@@ -287,8 +286,9 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 	struct journal *j = xcalloc(1, sizeof *j);
 	j->cap = cfg->queue_events ? cfg->queue_events : QUEUE_DEFAULT;
 	j->slots = xcalloc(j->cap, sizeof *j->slots);
-	j->fsync_ns = (uint64_t)(cfg->fsync_interval_ms ? cfg->fsync_interval_ms
-							 : FSYNC_DEFAULT_MS) * 1000000ull;
+	/* 0: fdatasync after every batch the writer takes (each wake writes what is
+	 * queued, then syncs before it takes the next). */
+	j->fsync_ns = (uint64_t)cfg->fsync_interval_ms * 1000000ull;
 	randombytes_buf(j->id_key, sizeof j->id_key);
 	uint8_t pre[4];
 	randombytes_buf(pre, sizeof pre);
@@ -393,6 +393,7 @@ void journal_get_stats(struct journal *j, struct journal_stats *st)
 	st->dropped = j->dropped;
 	st->write_errors = j->write_errors;
 	st->fsyncs = j->fsyncs;
+	st->synced = j->synced;
 	st->seq = j->seq;
 	st->syslog_sent = j->syslog_sent;
 	st->syslog_dropped = j->syslog_dropped;

@@ -61,6 +61,7 @@ void journal_flush(struct journal *j);
 
 struct journal_stats {
 	uint64_t appended, written, dropped, write_errors, fsyncs;
+	uint64_t synced; /* events written and fdatasynced: these survive a power cut */
 	uint64_t seq; /* last sequence number written */
 	uint64_t syslog_sent, syslog_dropped; /* forwarding ([journal] syslog), if on */
 };

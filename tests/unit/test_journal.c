@@ -406,6 +406,58 @@ START_TEST(group_commit)
 }
 END_TEST
 
+/* fsync_interval_ms = 0: every batch the writer takes is fdatasynced before the next, so
+ * an event is on disk by the time the stats count it written, without a flush. */
+START_TEST(fsync_every_batch)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.fsync_interval_ms = 0;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "d.example");
+	for (uint64_t k = 1; k <= 5; k++) {
+		struct journal_stats st0, st;
+		journal_get_stats(j, &st0);
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		/* written and fsyncs are published together after the batch's sync */
+		for (int i = 0; i < 500; i++) {
+			journal_get_stats(j, &st);
+			if (st.written == st0.written + 1)
+				break;
+			usleep(2000);
+		}
+		ck_assert_uint_eq(st.written, st0.written + 1);
+		ck_assert_msg(st.fsyncs == st0.fsyncs + 1, "event %llu written, fsyncs %llu -> %llu",
+			      (unsigned long long)k, (unsigned long long)st0.fsyncs,
+			      (unsigned long long)st.fsyncs);
+		ck_assert_uint_eq(st.synced, st.written);
+	}
+	/* a burst: fewer syncs than events (group commit), all of them synced */
+	struct journal_stats st0, st;
+	journal_get_stats(j, &st0);
+	for (int i = 0; i < 2000; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	for (int i = 0; i < 1000; i++) {
+		journal_get_stats(j, &st);
+		if (st.synced == st0.synced + 2000)
+			break;
+		usleep(2000);
+	}
+	ck_assert_uint_eq(st.synced, st0.synced + 2000);
+	ck_assert_uint_gt(st.fsyncs, st0.fsyncs);
+	ck_assert_uint_le(st.fsyncs, st0.fsyncs + 2000);
+	journal_close(j);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 2005);
+	check_chain(&ls);
+	lines_free(&ls);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(full_queue_counted)
 {
 	char *dir = tu_tmpdir();
@@ -683,6 +735,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, event_ids_unique_and_short);
 	tcase_add_test(tc, event_from_request);
 	tcase_add_test(tc, group_commit);
+	tcase_add_test(tc, fsync_every_batch);
 	tcase_add_test(tc, full_queue_counted);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, files_0640_whatever_the_umask);
