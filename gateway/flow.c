@@ -1,5 +1,5 @@
 /* The sensor's TCP flow table: a hash of flows with a least-recently-used list, and a
- * small bounded in-order reassembly of each flow's client bytes. */
+ * small bounded in-order reassembly of each flow's streams. */
 #include "flow.h"
 
 #include <stdlib.h>
@@ -103,18 +103,24 @@ static void lru_push(struct flow_table *t, struct flow *f)
 		t->lru_tail = f;
 }
 
+void flow_stream_release(struct flow_table *t, struct flow_stream *s)
+{
+	t->st.buffered -= s->cap + s->ooo_bytes;
+	free(s->buf);
+	s->buf = NULL;
+	s->len = s->cap = 0;
+	for (unsigned i = 0; i < s->n_ooo; i++)
+		free(s->ooo[i].data);
+	free(s->ooo);
+	s->ooo = NULL;
+	s->n_ooo = 0;
+	s->ooo_bytes = 0;
+}
+
 void flow_release_data(struct flow_table *t, struct flow *f)
 {
-	t->st.buffered -= f->cap + f->ooo_bytes;
-	free(f->buf);
-	f->buf = NULL;
-	f->len = f->cap = 0;
-	for (unsigned i = 0; i < f->n_ooo; i++)
-		free(f->ooo[i].data);
-	free(f->ooo);
-	f->ooo = NULL;
-	f->n_ooo = 0;
-	f->ooo_bytes = 0;
+	flow_stream_release(t, &f->cs);
+	flow_stream_release(t, &f->ss);
 }
 
 static void flow_remove(struct flow_table *t, struct flow *f)
@@ -215,10 +221,10 @@ struct flow *flow_get(struct flow_table *t, const struct decoded *d, int64_t now
 	return f;
 }
 
-void flow_client_syn(struct flow *f, uint32_t seq)
+void flow_stream_syn(struct flow_stream *s, uint32_t seq)
 {
-	f->seq_known = true;
-	f->next_seq = seq + 1;
+	s->seq_known = true;
+	s->next_seq = seq + 1;
 }
 
 static void account(struct flow_table *t, ssize_t delta)
@@ -229,79 +235,80 @@ static void account(struct flow_table *t, ssize_t delta)
 }
 
 /* Append in-order bytes (the sequence already checked): skip, then buffer. */
-static size_t append(struct flow_table *t, struct flow *f, const uint8_t *data, size_t len)
+static size_t append(struct flow_table *t, struct flow_stream *s, const uint8_t *data,
+		     size_t len)
 {
-	f->next_seq += (uint32_t)len;
-	if (f->skip) {
-		size_t s = f->skip < len ? (size_t)f->skip : len;
-		f->skip -= s;
-		data += s;
-		len -= s;
+	s->next_seq += (uint32_t)len;
+	if (s->skip) {
+		size_t n = s->skip < len ? (size_t)s->skip : len;
+		s->skip -= n;
+		data += n;
+		len -= n;
 	}
 	if (len == 0)
 		return 0;
-	size_t room = t->lim.max_flow_bytes - f->len;
+	size_t room = t->lim.max_flow_bytes - s->len;
 	size_t take = len < room ? len : room;
-	if (f->len + take > f->cap) {
-		size_t ncap = f->cap ? f->cap : 2048;
-		while (ncap < f->len + take)
+	if (s->len + take > s->cap) {
+		size_t ncap = s->cap ? s->cap : 2048;
+		while (ncap < s->len + take)
 			ncap *= 2;
 		if (ncap > t->lim.max_flow_bytes)
 			ncap = t->lim.max_flow_bytes;
-		if (t->st.buffered + (ncap - f->cap) > t->lim.max_total_bytes) {
+		if (t->st.buffered + (ncap - s->cap) > t->lim.max_total_bytes) {
 			t->st.overflow += len;
 			return 0;
 		}
-		f->buf = xrealloc(f->buf, ncap);
-		account(t, (ssize_t)(ncap - f->cap));
-		f->cap = ncap;
+		s->buf = xrealloc(s->buf, ncap);
+		account(t, (ssize_t)(ncap - s->cap));
+		s->cap = ncap;
 	}
-	memcpy(f->buf + f->len, data, take);
-	f->len += take;
+	memcpy(s->buf + s->len, data, take);
+	s->len += take;
 	t->st.overflow += len - take;
 	return take;
 }
 
-static void ooo_queue(struct flow_table *t, struct flow *f, uint32_t seq,
+static void ooo_queue(struct flow_table *t, struct flow_stream *s, uint32_t seq,
 		      const uint8_t *data, size_t len)
 {
-	if (f->n_ooo >= FLOW_MAX_OOO || f->ooo_bytes + len > t->lim.max_flow_bytes ||
+	if (s->n_ooo >= FLOW_MAX_OOO || s->ooo_bytes + len > t->lim.max_flow_bytes ||
 	    t->st.buffered + len > t->lim.max_total_bytes) {
 		t->st.ooo_dropped++;
 		return;
 	}
-	for (unsigned i = 0; i < f->n_ooo; i++)
-		if (f->ooo[i].seq == seq && f->ooo[i].len >= len)
+	for (unsigned i = 0; i < s->n_ooo; i++)
+		if (s->ooo[i].seq == seq && s->ooo[i].len >= len)
 			return; /* a retransmission of a queued segment */
-	f->ooo = xrealloc(f->ooo, (f->n_ooo + 1) * sizeof(*f->ooo));
-	unsigned i = f->n_ooo;
-	while (i > 0 && (int32_t)(f->ooo[i - 1].seq - seq) > 0) {
-		f->ooo[i] = f->ooo[i - 1];
+	s->ooo = xrealloc(s->ooo, (s->n_ooo + 1) * sizeof(*s->ooo));
+	unsigned i = s->n_ooo;
+	while (i > 0 && (int32_t)(s->ooo[i - 1].seq - seq) > 0) {
+		s->ooo[i] = s->ooo[i - 1];
 		i--;
 	}
-	f->ooo[i].seq = seq;
-	f->ooo[i].len = len;
-	f->ooo[i].data = xmalloc(len);
-	memcpy(f->ooo[i].data, data, len);
-	f->n_ooo++;
-	f->ooo_bytes += len;
+	s->ooo[i].seq = seq;
+	s->ooo[i].len = len;
+	s->ooo[i].data = xmalloc(len);
+	memcpy(s->ooo[i].data, data, len);
+	s->n_ooo++;
+	s->ooo_bytes += len;
 	account(t, (ssize_t)len);
 	t->st.ooo_queued++;
 }
 
-size_t flow_client_data(struct flow_table *t, struct flow *f, uint32_t seq,
+size_t flow_stream_data(struct flow_table *t, struct flow_stream *s, uint32_t seq,
 			const uint8_t *data, size_t len)
 {
 	if (len == 0)
 		return 0;
-	if (!f->seq_known) {
-		f->seq_known = true;
-		f->next_seq = seq;
+	if (!s->seq_known) {
+		s->seq_known = true;
+		s->next_seq = seq;
 	}
-	int32_t rel = (int32_t)(seq - f->next_seq);
+	int32_t rel = (int32_t)(seq - s->next_seq);
 	if (rel > 0) {
 		if ((uint32_t)rel < FLOW_MAX_AHEAD)
-			ooo_queue(t, f, seq, data, len);
+			ooo_queue(t, s, seq, data, len);
 		else
 			t->st.ooo_dropped++;
 		return 0;
@@ -310,32 +317,32 @@ size_t flow_client_data(struct flow_table *t, struct flow *f, uint32_t seq,
 		return 0;       /* all seen before */
 	data += -(int64_t)rel;
 	len -= (size_t)-(int64_t)rel;
-	size_t added = append(t, f, data, len);
+	size_t added = append(t, s, data, len);
 	/* the gap may now be filled */
-	while (f->n_ooo) {
-		struct flow_seg *s = &f->ooo[0];
-		int32_t r = (int32_t)(s->seq - f->next_seq);
+	while (s->n_ooo) {
+		struct flow_seg *sg = &s->ooo[0];
+		int32_t r = (int32_t)(sg->seq - s->next_seq);
 		if (r > 0)
 			break;
-		if ((size_t)-(int64_t)r < s->len)
-			added += append(t, f, s->data + -(int64_t)r, s->len - (size_t)-(int64_t)r);
-		f->ooo_bytes -= s->len;
-		account(t, -(ssize_t)s->len);
-		free(s->data);
-		memmove(&f->ooo[0], &f->ooo[1], (f->n_ooo - 1) * sizeof(*f->ooo));
-		f->n_ooo--;
+		if ((size_t)-(int64_t)r < sg->len)
+			added += append(t, s, sg->data + -(int64_t)r, sg->len - (size_t)-(int64_t)r);
+		s->ooo_bytes -= sg->len;
+		account(t, -(ssize_t)sg->len);
+		free(sg->data);
+		memmove(&s->ooo[0], &s->ooo[1], (s->n_ooo - 1) * sizeof(*s->ooo));
+		s->n_ooo--;
 	}
 	return added;
 }
 
-void flow_consume(struct flow_table *t, struct flow *f, uint64_t n)
+void flow_stream_consume(struct flow_table *t, struct flow_stream *s, uint64_t n)
 {
 	(void)t;
-	if (n >= f->len) {
-		f->skip += n - f->len;
-		f->len = 0;
+	if (n >= s->len) {
+		s->skip += n - s->len;
+		s->len = 0;
 		return;
 	}
-	memmove(f->buf, f->buf + n, f->len - (size_t)n);
-	f->len -= (size_t)n;
+	memmove(s->buf, s->buf + n, s->len - (size_t)n);
+	s->len -= (size_t)n;
 }

@@ -1,5 +1,6 @@
 /* The sensor's bounded TCP flow table: flows keyed by their 5-tuple (client side first),
- * in-order reassembly of the first client bytes, eviction by age and least recent use. */
+ * bounded in-order reassembly of each direction's bytes (the server's only when the
+ * caller asks), eviction by age and least recent use. */
 #ifndef CG_FLOW_H
 #define CG_FLOW_H
 
@@ -13,7 +14,7 @@
 struct flow_limits {
 	size_t max_flows;        /* flows tracked at once (the least recently used go) */
 	unsigned timeout_s;      /* a flow idle this long (capture time) is dropped */
-	size_t max_flow_bytes;   /* unconsumed client bytes kept per flow (16 KiB) */
+	size_t max_flow_bytes;   /* unconsumed bytes kept per flow and direction (16 KiB) */
 	size_t max_total_bytes;  /* all flows' buffers together (64 MiB) */
 };
 
@@ -21,12 +22,24 @@ struct flow_stats {
 	uint64_t created, closed, expired, evicted; /* evicted: for room, while active */
 	uint64_t ooo_queued;     /* out-of-order segments kept until the gap filled */
 	uint64_t ooo_dropped;    /* out-of-order segments not kept (limits) */
-	uint64_t overflow;       /* client bytes not kept because a buffer was full */
+	uint64_t overflow;       /* bytes not kept because a buffer was full */
 	size_t active, peak_active;
 	size_t buffered, peak_buffered; /* bytes held in flow buffers */
 };
 
 struct flow_seg;
+
+/* The bytes of one direction of a connection, reassembled in order. */
+struct flow_stream {
+	bool seq_known;
+	uint32_t next_seq;       /* next sequence number expected */
+	uint8_t *buf;            /* unconsumed in-order bytes */
+	size_t len, cap;
+	uint64_t skip;           /* bytes to drop before buffering (bodies) */
+	struct flow_seg *ooo;    /* out-of-order segments, sorted by sequence */
+	unsigned n_ooo;
+	size_t ooo_bytes;
+};
 
 /* One TCP connection as seen from its client. The app fields belong to the caller. */
 struct flow {
@@ -35,14 +48,8 @@ struct flow {
 	int64_t last_us;
 	bool has_mac;
 	uint8_t client_mac[6];
-	bool seq_known;
-	uint32_t next_seq;       /* next client sequence number expected */
-	uint8_t *buf;            /* unconsumed in-order client bytes */
-	size_t len, cap;
-	uint64_t skip;           /* client bytes to drop before buffering (bodies) */
-	struct flow_seg *ooo;    /* out-of-order segments, sorted by sequence */
-	unsigned n_ooo;
-	size_t ooo_bytes;
+	struct flow_stream cs;   /* client -> server */
+	struct flow_stream ss;   /* server -> client (filled only if the caller adds to it) */
 	int app;                 /* the caller's protocol state; starts at 0 */
 	unsigned app_count;      /* the caller's message count */
 	/* table links */
@@ -66,20 +73,23 @@ void flow_table_free(struct flow_table *t);
 struct flow *flow_get(struct flow_table *t, const struct decoded *d, int64_t now_us,
 		      bool create, bool src_is_client, bool *from_client);
 
-/* Add client data at sequence number seq. In-order bytes are appended to f->buf (after
- * f->skip is used up), later ones are queued until the gap fills, earlier ones are
- * trimmed. Returns the number of bytes appended to f->buf. */
-size_t flow_client_data(struct flow_table *t, struct flow *f, uint32_t seq,
+/* Add data of stream s (&f->cs or &f->ss) at sequence number seq. In-order bytes are
+ * appended to s->buf (after s->skip is used up), later ones are queued until the gap
+ * fills, earlier ones are trimmed. Returns the number of bytes appended to s->buf. */
+size_t flow_stream_data(struct flow_table *t, struct flow_stream *s, uint32_t seq,
 			const uint8_t *data, size_t len);
 
-/* Note the client's SYN: the data sequence starts at seq + 1. */
-void flow_client_syn(struct flow *f, uint32_t seq);
+/* Note a SYN (or SYN-ACK) of stream s: its data sequence starts at seq + 1. */
+void flow_stream_syn(struct flow_stream *s, uint32_t seq);
 
-/* Drop n bytes from the front of f->buf; beyond what is buffered, they are skipped as
+/* Drop n bytes from the front of s->buf; beyond what is buffered, they are skipped as
  * they arrive. */
-void flow_consume(struct flow_table *t, struct flow *f, uint64_t n);
+void flow_stream_consume(struct flow_table *t, struct flow_stream *s, uint64_t n);
 
-/* Free the buffers of a flow whose bytes are of no more interest (kept in the table). */
+/* Free the buffers of one stream whose bytes are of no more interest. */
+void flow_stream_release(struct flow_table *t, struct flow_stream *s);
+
+/* Free both streams' buffers of a flow (the flow stays in the table). */
 void flow_release_data(struct flow_table *t, struct flow *f);
 
 /* Remove a flow (FIN, RST). */

@@ -25,6 +25,7 @@ enum app {
 #define APP_DOT_SEEN 0x100
 #define APP_FIN_CLIENT 0x200   /* the client sent FIN */
 #define APP_FIN_SERVER 0x400   /* the server sent FIN */
+#define APP_SRV_DONE 0x800     /* the server's stream is of no more interest (DNS) */
 
 struct inspect {
 	inspect_cb cb;
@@ -149,36 +150,44 @@ static void flow_observation(const struct flow *f, int64_t t, struct observation
 	memcpy(ob->client_mac, f->client_mac, 6);
 }
 
+/* The client's stream is of no more interest (a DNS flow still reads the server's). */
 static void app_done(struct inspect *in, struct flow *f)
 {
 	f->app = (f->app & ~APP_MASK) | APP_DONE;
-	flow_release_data(in->flows, f);
+	flow_stream_release(in->flows, &f->cs);
 }
 
-/* DNS over TCP: 2-byte length, then the message; several per segment, or split. */
-static void tcp_dns(struct inspect *in, struct flow *f, int64_t t)
+static void server_done(struct inspect *in, struct flow *f)
 {
-	while (f->len >= 2) {
-		size_t mlen = (size_t)(f->buf[0] << 8 | f->buf[1]);
+	f->app |= APP_SRV_DONE;
+	flow_stream_release(in->flows, &f->ss);
+}
+
+/* DNS over TCP in one direction: 2-byte length, then the message; several per segment,
+ * or split across segments. Returns -1 when the stream is no DNS (counted). */
+static int tcp_dns(struct inspect *in, struct flow *f, struct flow_stream *s, int64_t t)
+{
+	while (s->len >= 2) {
+		size_t mlen = (size_t)(s->buf[0] << 8 | s->buf[1]);
 		if (mlen < 12 || mlen + 2 > in->max_flow_bytes) {
 			in->st.bad[BAD_DNS_TCP]++;
-			app_done(in, f);
-			return;
+			return -1;
 		}
-		if (f->len < mlen + 2)
-			return;
-		dns_message(in, NULL, t, f->buf + 2, mlen, true, f);
-		flow_consume(in->flows, f, mlen + 2);
+		if (s->len < mlen + 2)
+			return 0;
+		dns_message(in, NULL, t, s->buf + 2, mlen, true, f);
+		flow_stream_consume(in->flows, s, mlen + 2);
 	}
+	return 0;
 }
 
 static void tcp_http(struct inspect *in, struct flow *f, int64_t t)
 {
-	while (f->len > 0) {
+	while (f->cs.len > 0) {
 		struct extract_http h;
-		long n = extract_http_head(f->buf, f->len, in->max_flow_bytes, &h);
+		long n = extract_http_head(f->cs.buf, f->cs.len, in->max_flow_bytes, &h);
 		if (n == 0) {
-			if (f->len >= in->max_flow_bytes) {
+			if (f->cs.len >= in->max_flow_bytes) {
 				in->st.bad[BAD_HTTP]++;
 				app_done(in, f);
 			}
@@ -209,7 +218,7 @@ static void tcp_http(struct inspect *in, struct flow *f, int64_t t)
 			app_done(in, f);        /* body length unknown, or a tunnel */
 			return;
 		}
-		flow_consume(in->flows, f, (uint64_t)n + h.body_len);
+		flow_stream_consume(in->flows, &f->cs, (uint64_t)n + h.body_len);
 	}
 }
 
@@ -217,9 +226,10 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 {
 	char sni[256];
 	size_t sni_len = 0;
-	enum extract_tls_result r = extract_tls_sni(f->buf, f->len, sni, sizeof(sni), &sni_len);
+	enum extract_tls_result r = extract_tls_sni(f->cs.buf, f->cs.len, sni, sizeof(sni),
+						    &sni_len);
 	if (r == TLS_MORE) {
-		if (f->len >= in->max_flow_bytes) {
+		if (f->cs.len >= in->max_flow_bytes) {
 			in->st.bad[BAD_TLS]++;
 			app_done(in, f);
 		}
@@ -248,13 +258,13 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 
 static void tcp_app(struct inspect *in, struct flow *f, int64_t t)
 {
-	if ((f->app & APP_MASK) == APP_NEW && f->len > 0) {
+	if ((f->app & APP_MASK) == APP_NEW && f->cs.len > 0) {
 		int app;
 		if (f->sport == PORT_DNS)
 			app = APP_DNS;
-		else if (extract_is_tls(f->buf, f->len))
+		else if (extract_is_tls(f->cs.buf, f->cs.len))
 			app = APP_TLS;
-		else if (extract_is_http(f->buf, f->len))
+		else if (extract_is_http(f->cs.buf, f->cs.len))
 			app = APP_HTTP;
 		else
 			app = APP_DONE;
@@ -267,7 +277,8 @@ static void tcp_app(struct inspect *in, struct flow *f, int64_t t)
 	}
 	switch (f->app & APP_MASK) {
 	case APP_DNS:
-		tcp_dns(in, f, t);
+		if (tcp_dns(in, f, &f->cs, t) < 0)
+			app_done(in, f);
 		break;
 	case APP_HTTP:
 		tcp_http(in, f, t);
@@ -314,10 +325,20 @@ static void tcp_segment(struct inspect *in, const struct decoded *d, int64_t t)
 	}
 	if (from_client) {
 		if (syn)
-			flow_client_syn(f, d->tcp_seq);
+			flow_stream_syn(&f->cs, d->tcp_seq);
 		else if (d->payload_len && (f->app & APP_MASK) != APP_DONE &&
-			 flow_client_data(in->flows, f, d->tcp_seq, d->payload, d->payload_len))
+			 flow_stream_data(in->flows, &f->cs, d->tcp_seq, d->payload,
+					  d->payload_len))
 			tcp_app(in, f, t);
+	} else if (f->sport == PORT_DNS && !(f->app & APP_SRV_DONE)) {
+		/* DNS over TCP: the server's answers are read too (the only server bytes kept) */
+		if (syn)
+			flow_stream_syn(&f->ss, d->tcp_seq);
+		else if (d->payload_len &&
+			 flow_stream_data(in->flows, &f->ss, d->tcp_seq, d->payload,
+					  d->payload_len) &&
+			 tcp_dns(in, f, &f->ss, t) < 0)
+			server_done(in, f);
 	}
 	/* a flow ends with a reset or once both sides have sent FIN; packets after a
 	   one-sided FIN still belong to it */

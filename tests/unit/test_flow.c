@@ -75,22 +75,22 @@ START_TEST(in_order_and_retransmissions)
 	bool fc;
 	seg(&d, 1, true);
 	struct flow *f = flow_get(t, &d, 0, true, true, &fc);
-	flow_client_syn(f, 999);
-	ck_assert_uint_eq(flow_client_data(t, f, 1000, (const uint8_t *)"GET ", 4), 4);
-	ck_assert_uint_eq(flow_client_data(t, f, 1004, (const uint8_t *)"/ HTTP", 6), 6);
+	flow_stream_syn(&f->cs, 999);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1000, (const uint8_t *)"GET ", 4), 4);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1004, (const uint8_t *)"/ HTTP", 6), 6);
 	/* a full retransmission adds nothing, a partial one only what is new */
-	ck_assert_uint_eq(flow_client_data(t, f, 1000, (const uint8_t *)"GET ", 4), 0);
-	ck_assert_uint_eq(flow_client_data(t, f, 1008, (const uint8_t *)"TP/1", 4), 2);
-	ck_assert_uint_eq(f->len, 12);
-	ck_assert_int_eq(memcmp(f->buf, "GET / HTTP/1", 12), 0);
-	flow_consume(t, f, 4);
-	ck_assert_uint_eq(f->len, 8);
-	ck_assert_int_eq(memcmp(f->buf, "/ HTTP/1", 8), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1000, (const uint8_t *)"GET ", 4), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1008, (const uint8_t *)"TP/1", 4), 2);
+	ck_assert_uint_eq(f->cs.len, 12);
+	ck_assert_int_eq(memcmp(f->cs.buf, "GET / HTTP/1", 12), 0);
+	flow_stream_consume(t, &f->cs, 4);
+	ck_assert_uint_eq(f->cs.len, 8);
+	ck_assert_int_eq(memcmp(f->cs.buf, "/ HTTP/1", 8), 0);
 	/* consuming more than is buffered skips the rest as it arrives */
-	flow_consume(t, f, 8 + 3);
-	ck_assert_uint_eq(f->len, 0);
-	ck_assert_uint_eq(flow_client_data(t, f, 1012, (const uint8_t *)"xyzGET", 6), 3);
-	ck_assert_int_eq(memcmp(f->buf, "GET", 3), 0);
+	flow_stream_consume(t, &f->cs, 8 + 3);
+	ck_assert_uint_eq(f->cs.len, 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1012, (const uint8_t *)"xyzGET", 6), 3);
+	ck_assert_int_eq(memcmp(f->cs.buf, "GET", 3), 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -102,10 +102,10 @@ START_TEST(sequence_wraps)
 	bool fc;
 	seg(&d, 1, true);
 	struct flow *f = flow_get(t, &d, 0, true, true, &fc);
-	flow_client_syn(f, 0xfffffffd);
-	ck_assert_uint_eq(flow_client_data(t, f, 0xfffffffe, (const uint8_t *)"abcd", 4), 4);
-	ck_assert_uint_eq(flow_client_data(t, f, 2, (const uint8_t *)"ef", 2), 2);
-	ck_assert_int_eq(memcmp(f->buf, "abcdef", 6), 0);
+	flow_stream_syn(&f->cs, 0xfffffffd);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 0xfffffffe, (const uint8_t *)"abcd", 4), 4);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 2, (const uint8_t *)"ef", 2), 2);
+	ck_assert_int_eq(memcmp(f->cs.buf, "abcdef", 6), 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -117,27 +117,27 @@ START_TEST(out_of_order)
 	bool fc;
 	seg(&d, 1, true);
 	struct flow *f = flow_get(t, &d, 0, true, true, &fc);
-	flow_client_syn(f, 99);
+	flow_stream_syn(&f->cs, 99);
 	/* the third and second pieces come before the first */
-	ck_assert_uint_eq(flow_client_data(t, f, 108, (const uint8_t *)"89", 2), 0);
-	ck_assert_uint_eq(flow_client_data(t, f, 104, (const uint8_t *)"4567", 4), 0);
-	ck_assert_uint_eq(flow_client_data(t, f, 104, (const uint8_t *)"4567", 4), 0);
-	ck_assert_uint_eq(f->n_ooo, 2);
-	ck_assert_uint_eq(flow_client_data(t, f, 100, (const uint8_t *)"0123", 4), 10);
-	ck_assert_uint_eq(f->len, 10);
-	ck_assert_int_eq(memcmp(f->buf, "0123456789", 10), 0);
-	ck_assert_uint_eq(f->n_ooo, 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 108, (const uint8_t *)"89", 2), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 104, (const uint8_t *)"4567", 4), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 104, (const uint8_t *)"4567", 4), 0);
+	ck_assert_uint_eq(f->cs.n_ooo, 2);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 100, (const uint8_t *)"0123", 4), 10);
+	ck_assert_uint_eq(f->cs.len, 10);
+	ck_assert_int_eq(memcmp(f->cs.buf, "0123456789", 10), 0);
+	ck_assert_uint_eq(f->cs.n_ooo, 0);
 	struct flow_stats st;
 	flow_get_stats(t, &st);
 	ck_assert_uint_eq(st.ooo_queued, 2);
 	/* far ahead of the window: not kept */
-	ck_assert_uint_eq(flow_client_data(t, f, 110 + (2u << 20), (const uint8_t *)"z", 1), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 110 + (2u << 20), (const uint8_t *)"z", 1), 0);
 	/* more queued pieces than allowed */
 	for (uint32_t i = 0; i < 12; i++)
-		flow_client_data(t, f, 120 + 10 * i, (const uint8_t *)"q", 1);
+		flow_stream_data(t, &f->cs, 120 + 10 * i, (const uint8_t *)"q", 1);
 	flow_get_stats(t, &st);
 	ck_assert_uint_ge(st.ooo_dropped, 1 + 4);
-	ck_assert_uint_eq(f->n_ooo, 8);
+	ck_assert_uint_eq(f->cs.n_ooo, 8);
 	/* releasing the flow's data gives back its bytes */
 	flow_release_data(t, f);
 	flow_get_stats(t, &st);
@@ -156,9 +156,9 @@ START_TEST(per_flow_and_total_limits)
 	memset(data, 'a', sizeof(data));
 	seg(&d, 1, true);
 	struct flow *f = flow_get(t, &d, 0, true, true, &fc);
-	flow_client_syn(f, 0);
-	ck_assert_uint_eq(flow_client_data(t, f, 1, data, 300), 100);
-	ck_assert_uint_eq(f->len, 100);
+	flow_stream_syn(&f->cs, 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 1, data, 300), 100);
+	ck_assert_uint_eq(f->cs.len, 100);
 	struct flow_stats st;
 	flow_get_stats(t, &st);
 	ck_assert_uint_eq(st.overflow, 200);
@@ -166,15 +166,50 @@ START_TEST(per_flow_and_total_limits)
 	/* a second flow cannot take more than what is left in total */
 	seg(&d, 2, true);
 	struct flow *g = flow_get(t, &d, 0, true, true, &fc);
-	flow_client_syn(g, 0);
-	ck_assert_uint_eq(flow_client_data(t, g, 1, data, 100), 0);
+	flow_stream_syn(&g->cs, 0);
+	ck_assert_uint_eq(flow_stream_data(t, &g->cs, 1, data, 100), 0);
 	flow_get_stats(t, &st);
 	ck_assert_uint_le(st.buffered, 150);
 	ck_assert_uint_le(st.peak_buffered, 150);
 	/* nor queue out-of-order bytes beyond it */
-	ck_assert_uint_eq(flow_client_data(t, g, 1000, data, 100), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &g->cs, 1000, data, 100), 0);
 	flow_get_stats(t, &st);
 	ck_assert_uint_ge(st.ooo_dropped, 1);
+	flow_table_free(t);
+}
+END_TEST
+
+/* The server's stream is reassembled on its own sequence, apart from the client's, and
+ * counts against the same limits. */
+START_TEST(server_stream_apart)
+{
+	struct flow_limits lim = { .max_flow_bytes = 100, .max_total_bytes = 1000 };
+	struct flow_table *t = flow_table_new(&lim);
+	struct decoded d;
+	bool fc;
+	seg(&d, 1, true);
+	struct flow *f = flow_get(t, &d, 0, true, true, &fc);
+	flow_stream_syn(&f->cs, 10);
+	flow_stream_syn(&f->ss, 5000);
+	ck_assert_uint_eq(flow_stream_data(t, &f->cs, 11, (const uint8_t *)"ask", 3), 3);
+	ck_assert_uint_eq(flow_stream_data(t, &f->ss, 5004, (const uint8_t *)"wer", 3), 0);
+	ck_assert_uint_eq(flow_stream_data(t, &f->ss, 5001, (const uint8_t *)"ans", 3), 6);
+	ck_assert_uint_eq(f->ss.len, 6);
+	ck_assert_int_eq(memcmp(f->ss.buf, "answer", 6), 0);
+	ck_assert_uint_eq(f->cs.len, 3);
+	ck_assert_int_eq(memcmp(f->cs.buf, "ask", 3), 0);
+	uint8_t big[300];
+	memset(big, 'b', sizeof(big));
+	ck_assert_uint_eq(flow_stream_data(t, &f->ss, 5007, big, sizeof(big)), 94);
+	struct flow_stats st;
+	flow_get_stats(t, &st);
+	ck_assert_uint_eq(st.overflow, 206);
+	flow_stream_release(t, &f->ss);
+	ck_assert_uint_eq(f->ss.len, 0);
+	ck_assert_uint_eq(f->cs.len, 3);
+	flow_release_data(t, f);
+	flow_get_stats(t, &st);
+	ck_assert_uint_eq(st.buffered, 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -233,9 +268,9 @@ START_TEST(memory_stays_flat)
 		int64_t now = (int64_t)n * 1000; /* 1000 flows per second */
 		seg(&d, n, true);
 		struct flow *f = flow_get(t, &d, now, true, true, &fc);
-		flow_client_syn(f, n);
-		flow_client_data(t, f, n + 1, data, sizeof(data));
-		flow_client_data(t, f, n + 1 + 3000, data, sizeof(data)); /* a gap */
+		flow_stream_syn(&f->cs, n);
+		flow_stream_data(t, &f->cs, n + 1, data, sizeof(data));
+		flow_stream_data(t, &f->cs, n + 1 + 3000, data, sizeof(data)); /* a gap */
 		if (n % 3 == 0)
 			flow_close(t, f);
 		if (n % 997 == 0) {
@@ -264,6 +299,7 @@ static Suite *flow_suite(void)
 	tcase_add_test(tc, sequence_wraps);
 	tcase_add_test(tc, out_of_order);
 	tcase_add_test(tc, per_flow_and_total_limits);
+	tcase_add_test(tc, server_stream_apart);
 	tcase_add_test(tc, lru_eviction_and_expiry);
 	tcase_add_test(tc, memory_stays_flat);
 	suite_add_tcase(s, tc);

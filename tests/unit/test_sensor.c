@@ -118,6 +118,8 @@ START_TEST(dns_tcp)
 	struct run r;
 	run_shared("pcaps/tcpdump/dns_tcp.pcap", &r);
 	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "www.tcpdump.org"), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, "www.tcpdump.org"), 1);
+	ck_assert_uint_eq(r.st.observed[OBS_DNS_RESPONSE], 1);
 	ck_assert(r.s[0].tcp);
 	ck_assert_uint_eq(malformed_total(&r), 0);
 	ck_assert_uint_ge(r.st.flow.created, 1);
@@ -136,6 +138,14 @@ START_TEST(dns_tcp_multirequest)
 			      count(&r, OBS_DNS_QUERY, name));
 	}
 	ck_assert_uint_eq(r.st.observed[OBS_DNS_QUERY], 20);
+	/* and the 20 answers, one per segment after the client's FIN */
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "%d.google.com", i);
+		ck_assert_msg(count(&r, OBS_DNS_RESPONSE, name) == 1, "answer %s seen %zu times",
+			      name, count(&r, OBS_DNS_RESPONSE, name));
+	}
+	ck_assert_uint_eq(r.st.observed[OBS_DNS_RESPONSE], 20);
 	ck_assert_uint_eq(r.st.bad[BAD_DNS_TCP], 0);
 }
 END_TEST
@@ -667,21 +677,102 @@ START_TEST(long_capture_memory_flat)
 }
 END_TEST
 
-/* A raw IPv4/TCP client segment from 10.0.0.9:40000 to 192.0.2.1:dport. */
-static void raw_tcp(struct inspect *in, uint16_t dport, uint8_t flags, uint32_t seq,
-		    const void *data, size_t dl)
+/* A raw IPv4/TCP segment between 10.0.0.9:40000 (the client) and 192.0.2.1:port, sent
+ * by the server when from_server. */
+static void raw_tcp_dir(struct inspect *in, bool from_server, uint16_t port, uint8_t flags,
+			uint32_t seq, const void *data, size_t dl)
 {
 	uint8_t b[1500];
 	size_t tot = 40 + dl;
 	uint8_t h[40] = { 0x45, 0, (uint8_t)(tot >> 8), (uint8_t)tot, 0, 1, 0, 0, 64, 6, 0, 0,
-			  10, 0, 0, 9, 192, 0, 2, 1, 0x9c, 0x40, (uint8_t)(dport >> 8),
-			  (uint8_t)dport, (uint8_t)(seq >> 24), (uint8_t)(seq >> 16),
+			  10, 0, 0, 9, 192, 0, 2, 1, 0x9c, 0x40, (uint8_t)(port >> 8),
+			  (uint8_t)port, (uint8_t)(seq >> 24), (uint8_t)(seq >> 16),
 			  (uint8_t)(seq >> 8), (uint8_t)seq, 0, 0, 0, 0, 5 << 4, flags, 0xff, 0xff,
 			  0, 0, 0, 0 };
+	if (from_server) {
+		uint8_t tmp[4];
+		memcpy(tmp, h + 12, 4);
+		memcpy(h + 12, h + 16, 4);
+		memcpy(h + 16, tmp, 4);
+		memcpy(tmp, h + 20, 2);
+		memcpy(h + 20, h + 22, 2);
+		memcpy(h + 22, tmp, 2);
+	}
 	memcpy(b, h, 40);
 	memcpy(b + 40, data, dl);
 	inspect_packet(in, DLT_RAW, 1800000000LL * 1000000, b, tot, tot);
 }
+
+static void raw_tcp(struct inspect *in, uint16_t dport, uint8_t flags, uint32_t seq,
+		    const void *data, size_t dl)
+{
+	raw_tcp_dir(in, false, dport, flags, seq, data, dl);
+}
+
+/* A DNS/TCP message (2-byte length first) for name (one label plus "example"), a
+ * response when resp, at out; returns its length. */
+static size_t dns_tcp_msg(uint8_t *out, uint16_t id, const char *label, bool resp)
+{
+	size_t n = 2, ll = strlen(label);
+	uint8_t hdr[12] = { (uint8_t)(id >> 8), (uint8_t)id, resp ? 0x81 : 0x01,
+			    resp ? 0x83 : 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+	memcpy(out + n, hdr, 12);
+	n += 12;
+	out[n++] = (uint8_t)ll;
+	memcpy(out + n, label, ll);
+	n += ll;
+	memcpy(out + n, "\x07" "example" "\x00\x00\x01\x00\x01", 13);
+	n += 13;
+	out[0] = (uint8_t)((n - 2) >> 8);
+	out[1] = (uint8_t)(n - 2);
+	return n;
+}
+
+/* DNS over TCP, the server's side: answers split across segments, and several in one. */
+START_TEST(dns_tcp_responses_split)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	struct inspect *in = inspect_new(NULL, collect, &r);
+	uint8_t q[64], a[3][64], srv[192];
+	size_t ql = dns_tcp_msg(q, 1, "split", false);
+	size_t al[3], sl = 0;
+	static const char *const names[3] = { "split", "second", "third" };
+	for (int i = 0; i < 3; i++) {
+		al[i] = dns_tcp_msg(a[i], (uint16_t)(1 + i), names[i], true);
+		memcpy(srv + sl, a[i], al[i]);
+		sl += al[i];
+	}
+	raw_tcp_dir(in, false, 53, 0x02, 99, "", 0);
+	raw_tcp_dir(in, true, 53, 0x12, 6999, "", 0);
+	raw_tcp_dir(in, false, 53, 0x18, 100, q, ql);
+	/* cut inside the first answer's length prefix, then inside the second's body; the
+	   last segment carries the end of the second answer and the whole third */
+	size_t cut1 = 1, cut2 = al[0] + 9;
+	raw_tcp_dir(in, true, 53, 0x18, 7000, srv, cut1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, NULL), 0);
+	raw_tcp_dir(in, true, 53, 0x18, 7000 + (uint32_t)cut1, srv + cut1, cut2 - cut1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, "split.example"), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, NULL), 1);
+	raw_tcp_dir(in, true, 53, 0x18, 7000 + (uint32_t)cut2, srv + cut2, sl - cut2);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, "second.example"), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_RESPONSE, "third.example"), 1);
+	ck_assert_uint_eq(count(&r, OBS_DNS_QUERY, "split.example"), 1);
+	inspect_get_stats(in, &r.st);
+	ck_assert_uint_eq(r.st.observed[OBS_DNS_RESPONSE], 3);
+	ck_assert_uint_eq(r.st.bad[BAD_DNS_TCP], 0);
+	/* the client of every answer is the querier, not the server */
+	for (size_t i = 0; i < r.n; i++) {
+		ck_assert_uint_eq(r.s[i].client.a[0], 10);
+		ck_assert_uint_eq(r.s[i].server.a[0], 192);
+	}
+	/* a server length prefix below a DNS header is counted as bad DNS/TCP */
+	raw_tcp_dir(in, true, 53, 0x18, 7000 + (uint32_t)sl, "\x00\x03" "abc", 5);
+	inspect_get_stats(in, &r.st);
+	ck_assert_uint_eq(r.st.bad[BAD_DNS_TCP], 1);
+	inspect_free(in);
+}
+END_TEST
 
 /* Application bytes that are not what the port promises are counted, by kind. */
 START_TEST(application_rejections)
@@ -779,6 +870,7 @@ int main(void)
 	tcase_add_test(tc, filter_compiles);
 	tcase_add_test(tc, long_capture_memory_flat);
 	tcase_add_test(tc, application_rejections);
+	tcase_add_test(tc, dns_tcp_responses_split);
 	suite_add_tcase(s, tc);
 	const char *base = getenv("CG_SHARED");
 	char probe[4096];
