@@ -10,12 +10,22 @@
 
 #include "util.h"
 
+/* What the sensor reads: DNS, HTTP, TLS, DoT, every IPv4 fragment, and IPv6 packets
+ * whose first header after the fixed one is an extension header (hop-by-hop 0, routing
+ * 43, fragment 44, destination options 60). BPF cannot walk IPv6 extension headers to
+ * the ports (`ip6 protochain` finds the protocol, not the port offset), so those go to
+ * user space, where decode.c walks them and drops what is not ours. */
 #define FILTER_CORE \
 	"udp port 53 or tcp port 53 or tcp port 80 or tcp port 443 or tcp port 853" \
 	" or (ip and ip[6:2] & 0x1fff != 0) or (ip and ip[6] & 0x20 != 0)" \
-	" or (ip6 and ip6[6] == 44)"
+	" or (ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 44 or ip6[6] == 60))"
 
-static const char filter[] = FILTER_CORE " or (vlan and (" FILTER_CORE "))";
+/* Ethernet: untagged, one 802.1Q tag, or two (QinQ). Each `vlan` moves the offsets of
+ * what follows it, so the QinQ clause nests inside the single-tag one. libpcap refuses
+ * `vlan` on other link types (raw IP, loopback, Linux cooked). */
+static const char filter_ether[] =
+	FILTER_CORE " or (vlan and (" FILTER_CORE " or (vlan and (" FILTER_CORE "))))";
+static const char filter_plain[] = FILTER_CORE;
 
 struct capture {
 	pcap_t *p;
@@ -29,9 +39,9 @@ struct run_ctx {
 	int dlt;
 };
 
-const char *capture_filter(void)
+const char *capture_filter(int dlt)
 {
-	return filter;
+	return dlt == DLT_EN10MB ? filter_ether : filter_plain;
 }
 
 static bool linktype_ok(struct capture *c, char err[CAPTURE_ERRLEN], const char *what)
@@ -92,7 +102,7 @@ struct capture *capture_open_live(const char *ifname, bool promisc,
 		log_warn("sensor: %s: %s", ifname, pcap_statustostr(rc));
 	if (!linktype_ok(c, err, ifname))
 		goto fail;
-	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (pcap_compile(c->p, &prog, capture_filter(c->dlt), 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, CAPTURE_ERRLEN, "%s: filter: %s", ifname, pcap_geterr(c->p));
 		goto fail;
 	}

@@ -14,17 +14,19 @@
 
 struct capture;
 
-/* The BPF filter for live capture: DNS (udp/tcp 53), HTTP (80), TLS (443), DoT (853),
- * and every IPv4/IPv6 fragment so that the reassembler sees them; with and without a
- * VLAN tag. A static string. */
-const char *capture_filter(void);
+/* The BPF filter for live capture on link type dlt: DNS (udp/tcp 53), HTTP (80), TLS
+ * (443), DoT (853), every IPv4 fragment and every IPv6 packet with extension headers
+ * (fragments among them) so that the reassembler and decoder see them; on Ethernet also
+ * behind one or two VLAN tags (802.1Q, QinQ). A static string. */
+const char *capture_filter(int dlt);
 
 /* Open a capture file (pcap or pcapng, µs time stamps). NULL with a message in err when
  * libpcap cannot read it or its link type is not one we decode. */
 struct capture *capture_open_file(const char *path, char err[CAPTURE_ERRLEN]);
 
 /* Open interface ifname for live capture (needs root or CAP_NET_RAW), non-blocking,
- * with capture_filter() applied. NULL with a message in err on failure. */
+ * with capture_filter() for its link type applied. NULL with a message in err on
+ * failure. */
 struct capture *capture_open_live(const char *ifname, bool promisc,
 				  char err[CAPTURE_ERRLEN]);
 

@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "decode.h"
 #include "inspect.h"
 #include "journal.h"
 #include "observe.h"
@@ -362,20 +363,110 @@ START_TEST(crafted_sll_capture)
 }
 END_TEST
 
+/* The live filter compiles for every link type the decoder supports that libpcap
+ * knows here (capture_open_live fails otherwise), with VLAN clauses on Ethernet only. */
 START_TEST(filter_compiles)
 {
-	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW };
-	for (size_t i = 0; i < CG_ARRAY_LEN(dlts); i++) {
-		pcap_t *dead = pcap_open_dead(dlts[i], 65535);
+	size_t tried = 0;
+	for (int dlt = 0; dlt < 300; dlt++) {
+		if (!decode_linktype_supported(dlt) || !pcap_datalink_val_to_name(dlt))
+			continue;   /* file link types (e.g. 101) that are no DLT on this platform */
+		tried++;
+		pcap_t *dead = pcap_open_dead(dlt, 65535);
+		ck_assert_ptr_nonnull(dead);
 		struct bpf_program prog;
-		int rc = pcap_compile(dead, &prog, capture_filter(), 1, PCAP_NETMASK_UNKNOWN);
-		ck_assert_msg(rc == 0 || dlts[i] != DLT_EN10MB, "%s", pcap_geterr(dead));
-		if (rc == 0)
-			pcap_freecode(&prog);
+		const char *f = capture_filter(dlt);
+		int rc = pcap_compile(dead, &prog, f, 1, PCAP_NETMASK_UNKNOWN);
+		ck_assert_msg(rc == 0, "DLT %s: %s", pcap_datalink_val_to_name(dlt),
+			      pcap_geterr(dead));
+		pcap_freecode(&prog);
 		pcap_close(dead);
+		ck_assert(strstr(f, "tcp port 853") != NULL);
+		ck_assert(strstr(f, "ip6[6] == 44") != NULL);
+		ck_assert_int_eq(strstr(f, "vlan") != NULL, dlt == DLT_EN10MB);
 	}
-	ck_assert(strstr(capture_filter(), "tcp port 853") != NULL);
-	ck_assert(strstr(capture_filter(), "ip6[6] == 44") != NULL);
+	/* Ethernet, raw IP, loopback, SLL, SLL2 at least */
+	ck_assert_uint_ge(tried, 8);
+}
+END_TEST
+
+/* An Ethernet frame with `tags` VLAN tags carrying IPv4 UDP to dport, or IPv6 UDP
+ * behind a hop-by-hop header when v6_hbh. */
+static size_t ether_udp(uint8_t *b, int tags, uint16_t dport, bool v6_hbh)
+{
+	size_t n = 12;
+	memset(b, 0, 256);
+	b[0] = 2;
+	b[6] = 2;
+	for (int i = 0; i < tags; i++) {
+		b[n] = i == 0 && tags == 2 ? 0x88 : 0x81;
+		b[n + 1] = i == 0 && tags == 2 ? 0xa8 : 0x00;
+		b[n + 3] = (uint8_t)(5 + i);
+		n += 4;
+	}
+	if (v6_hbh) {
+		b[n] = 0x86;
+		b[n + 1] = 0xdd;
+		n += 2;
+		b[n] = 0x60;
+		b[n + 5] = 16;   /* payload: 8 hop-by-hop + 8 UDP */
+		b[n + 6] = 0;    /* next: hop-by-hop */
+		b[n + 7] = 64;
+		n += 40;
+		b[n] = 17;       /* then UDP, 8 bytes of options (PadN) */
+		b[n + 2] = 1;
+		b[n + 3] = 4;
+		n += 8;
+	} else {
+		b[n] = 0x08;
+		n += 2;
+		static const uint8_t ip[20] = { 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0,
+						10, 0, 0, 1, 10, 0, 0, 2 };
+		memcpy(b + n, ip, 20);
+		n += 20;
+	}
+	b[n] = 0xc3;
+	b[n + 1] = 0x50;
+	b[n + 2] = (uint8_t)(dport >> 8);
+	b[n + 3] = (uint8_t)dport;
+	b[n + 5] = 8;
+	return n + 8;
+}
+
+/* The Ethernet filter keeps DNS untagged, behind 802.1Q and behind QinQ, and IPv6 with
+ * extension headers; it drops other UDP. */
+START_TEST(filter_matches_vlan_and_qinq)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	struct bpf_program prog;
+	ck_assert_int_eq(pcap_compile(dead, &prog, capture_filter(DLT_EN10MB), 1,
+				      PCAP_NETMASK_UNKNOWN), 0);
+	uint8_t b[256];
+	for (int tags = 0; tags <= 2; tags++) {
+		size_t n = ether_udp(b, tags, 53, false);
+		struct pcap_pkthdr h = { .caplen = (bpf_u_int32)n, .len = (bpf_u_int32)n };
+		ck_assert_msg(pcap_offline_filter(&prog, &h, b) != 0, "DNS with %d tags", tags);
+		n = ether_udp(b, tags, 9999, false);
+		h.caplen = h.len = (bpf_u_int32)n;
+		ck_assert_msg(pcap_offline_filter(&prog, &h, b) == 0, "udp/9999 with %d tags", tags);
+		n = ether_udp(b, tags, 9999, true);
+		h.caplen = h.len = (bpf_u_int32)n;
+		ck_assert_msg(pcap_offline_filter(&prog, &h, b) != 0, "IPv6 hop-by-hop, %d tags",
+			      tags);
+	}
+	pcap_freecode(&prog);
+	pcap_close(dead);
+	/* raw IP: the same packets without the Ethernet header */
+	dead = pcap_open_dead(DLT_RAW, 65535);
+	ck_assert_int_eq(pcap_compile(dead, &prog, capture_filter(DLT_RAW), 1,
+				      PCAP_NETMASK_UNKNOWN), 0);
+	size_t n = ether_udp(b, 0, 53, false);
+	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)(n - 14), .len = (bpf_u_int32)(n - 14) };
+	ck_assert(pcap_offline_filter(&prog, &h, b + 14) != 0);
+	ether_udp(b, 0, 9999, false);
+	ck_assert(pcap_offline_filter(&prog, &h, b + 14) == 0);
+	pcap_freecode(&prog);
+	pcap_close(dead);
 }
 END_TEST
 
@@ -868,6 +959,7 @@ int main(void)
 	tcase_set_timeout(tc, 120); /* the long capture under ASan */
 	tcase_add_test(tc, crafted_sll_capture);
 	tcase_add_test(tc, filter_compiles);
+	tcase_add_test(tc, filter_matches_vlan_and_qinq);
 	tcase_add_test(tc, long_capture_memory_flat);
 	tcase_add_test(tc, application_rejections);
 	tcase_add_test(tc, dns_tcp_responses_split);
