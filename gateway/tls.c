@@ -21,6 +21,7 @@
 #include "http_conn.h"
 #include "policy.h"
 #include "splice.h"
+#include "tls_decide.h"
 #include "tls_parse.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ struct tls_server {
 	struct tls_settings set;
 	struct journal *journal;
 	struct connlimit *limits;
+	struct tls_stats stats; /* updated with atomics from every worker */
 	struct evloops loops;
 	struct tls_worker *workers;
 	struct evconnlistener **listeners;
@@ -60,6 +62,11 @@ struct tls_worker {
 	struct event_base *base;
 	struct tls_conn *conns;
 };
+
+static void stat_add(unsigned long long *n)
+{
+	__atomic_fetch_add(n, 1, __ATOMIC_RELAXED);
+}
 
 static void conn_free(struct tls_conn *c)
 {
@@ -192,56 +199,44 @@ static void cli_event(struct bufferevent *bev, short what, void *arg)
 	conn_free(c);
 }
 
-/* The hello is complete: decide and act. */
+/* The hello is complete: decide and act. Only real hits are journaled; the ECH and
+ * no-SNI cases are counted (tls_server_get_stats). */
 static void hello_done(struct tls_conn *c, const struct tls_hello *h)
 {
-	char ipbuf[CG_ADDR_STRLEN], why[NAME_MAX_LEN + 128];
-	struct request r;
-	struct verdict v;
-	const char *reason = NULL;
+	struct tls_stats *st = &c->w->s->stats;
+	struct tls_decision d;
 
 	evtimer_del(c->timer);
-	memset(&r, 0, sizeof(r));
-	r.proto = PROTO_TLS;
-	r.client = c->client;
-	r.when = time(NULL);
-	if (h->has_sni && !h->ech) {
-		r.host = h->sni;
-		r.host_len = h->sni_len;
-	} else {
-		struct cg_addr a;
-		if (!c->orig_len) {
-			log_debug("tls: %s: no SNI and no original destination", c->client_str);
-			close_after_write(c);
-			return;
-		}
-		addr_from_sockaddr((struct sockaddr *)&c->orig, &a);
-		r.host = addr_str(&a, ipbuf);
-		r.host_len = strlen(r.host);
-		if (h->ech)
-			snprintf(why, sizeof(why),
-				 "ECH: outer SNI %s is a cover name; decided on the destination address",
-				 h->has_sni ? h->sni : "(none)");
-		else
-			snprintf(why, sizeof(why), "no SNI: decided on the destination address");
-		reason = why;
-	}
+	stat_add(&st->hellos);
+	if (!h->has_sni)
+		stat_add(&st->no_sni);
+	else if (h->ech)
+		stat_add(&st->ech);
 	struct policy *p = policy_acquire();
 	if (!p) {
 		send_alert(c); /* no policy: fail safe */
 		return;
 	}
-	policy_decide(p, &r, &v);
-	if (v.action == ACTION_BLOCK || v.action == ACTION_OBSERVE || reason)
-		journal_case(c, &r, &v, reason);
+	if (tls_decide(p, h, &c->client, c->orig_len ? (struct sockaddr *)&c->orig : NULL,
+		       time(NULL), &d) < 0) {
+		policy_unref(p);
+		log_debug("tls: %s: no SNI and no original destination", c->client_str);
+		close_after_write(c);
+		return;
+	}
+	if (d.journal)
+		journal_case(c, &d.r, &d.v, d.reason);
 	policy_unref(p);
-	if (v.action == ACTION_BLOCK) {
+	if (d.v.action == ACTION_BLOCK) {
+		stat_add(&st->blocked);
+		if (d.by_address)
+			stat_add(&st->blocked_by_address);
 		send_alert(c);
 		return;
 	}
 	if (!c->orig_len) {
 		log_debug("tls: %s: %s allowed but not redirected: nowhere to send it", c->client_str,
-			  r.host);
+			  d.r.host);
 		close_after_write(c);
 		return;
 	}
@@ -278,6 +273,7 @@ static void cli_read(struct bufferevent *bev, void *arg)
 	if (r == 0 && look < TLS_STREAM_MAX)
 		return;
 	if (r <= 0) {
+		stat_add(&c->w->s->stats.bad_hellos);
 		log_debug("tls: %s: %s", c->client_str, r < 0 ? h.error : "hello too large");
 		close_after_write(c);
 		return;
@@ -427,8 +423,29 @@ void tls_server_reload(struct tls_server *s, const struct config *cfg)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void tls_server_get_stats(struct tls_server *s, struct tls_stats *out)
+{
+	out->hellos = __atomic_load_n(&s->stats.hellos, __ATOMIC_RELAXED);
+	out->ech = __atomic_load_n(&s->stats.ech, __ATOMIC_RELAXED);
+	out->no_sni = __atomic_load_n(&s->stats.no_sni, __ATOMIC_RELAXED);
+	out->blocked = __atomic_load_n(&s->stats.blocked, __ATOMIC_RELAXED);
+	out->blocked_by_address = __atomic_load_n(&s->stats.blocked_by_address, __ATOMIC_RELAXED);
+	out->bad_hellos = __atomic_load_n(&s->stats.bad_hellos, __ATOMIC_RELAXED);
+}
+
+void tls_server_log_stats(struct tls_server *s)
+{
+	struct tls_stats st;
+	tls_server_get_stats(s, &st);
+	log_info("tls: %llu hellos (%llu with ECH, %llu without SNI), %llu blocked (%llu on the "
+		 "destination address), %llu not a valid hello",
+		 st.hellos, st.ech, st.no_sni, st.blocked, st.blocked_by_address, st.bad_hellos);
+}
+
 void tls_server_stop(struct tls_server *s)
 {
-	if (s)
-		server_free(s);
+	if (!s)
+		return;
+	tls_server_log_stats(s);
+	server_free(s);
 }

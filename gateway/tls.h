@@ -20,6 +20,23 @@ int tls_server_run(struct tls_server *s);
  * modes, upstreams, ...). The policy itself is swapped globally (policy_publish). */
 void tls_server_reload(struct tls_server *s, const struct config *cfg);
 
+/* What the front end has seen since it started. ECH and no-SNI hellos are counted here,
+ * not journaled one by one (Chrome sends ECH GREASE in every hello); blocks are both. */
+struct tls_stats {
+	unsigned long long hellos;             /* complete ClientHellos decided */
+	unsigned long long ech;                /* ... with encrypted_client_hello (and an SNI) */
+	unsigned long long no_sni;             /* ... without a server name */
+	unsigned long long blocked;            /* answered with access_denied */
+	unsigned long long blocked_by_address; /* ... on the original destination address */
+	unsigned long long bad_hellos;         /* streams that were not a valid ClientHello */
+};
+
+/* Copy the counters (any thread). */
+void tls_server_get_stats(struct tls_server *s, struct tls_stats *out);
+
+/* Log the counters as one info line (also done at stop). */
+void tls_server_log_stats(struct tls_server *s);
+
 /* Stop serving, join threads, close sockets, free. */
 void tls_server_stop(struct tls_server *s);
 

@@ -3,7 +3,8 @@
 # traffic is REDIRECTed by nftables to campusgated, which reads the ClientHello, decides
 # on the SNI (or, without SNI or behind ECH, on the original destination address), then
 # splices to the origin byte for byte or answers with a fatal access_denied alert.
-# Clients: openssl s_client -servername, curl --resolve, and a hand-made ECH hello.
+# Clients: openssl s_client -servername, curl --resolve, Chrome's captured ECH hello and a
+# hand-made one.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 cg_need_root
@@ -45,50 +46,94 @@ out=$(printf 'GET /s HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -c
 	-servername good.example.org -CAfile "$CG_TMP/cert.pem" 2>&1)
 echo "$out" | grep -q "^target: /s" || cg_fail "openssl through the splice: $out"
 
-# --- no SNI: decided on the original destination, journaled -------------------------------
+# --- no SNI: decided on the original destination; only the block is journaled ---------------
 out=$(printf 'GET /nosni HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -connect 10.77.2.2:443 \
 	-noservername 2>&1)
 echo "$out" | grep -q "^target: /nosni" || cg_fail "no SNI to an allowed address: $out"
-cg_journal_has '"proto":"tls"' '"host":"10.77.2.2"' '"action":"allow"' 'no SNI' ||
-	cg_fail "no-SNI case not journaled"
 out=$(C timeout 10 openssl s_client -connect 10.77.2.3:443 -noservername </dev/null 2>&1)
 echo "$out" | grep -qi "alert access denied" || cg_fail "no SNI to a blocked address: $out"
 cg_journal_has '"host":"10.77.2.3"' '"action":"block"' 'no SNI' || cg_fail "blocked address not journaled"
-cg_log "ok: no SNI: allowed and blocked by destination address, both journaled"
+! grep -h '"host":"10.77.2.2"' "$CG_TMP"/journal/*.jsonl | grep -q '"proto":"tls"' ||
+	cg_fail "an allowed no-SNI connection was journaled: $(grep -h 10.77.2.2 "$CG_TMP"/journal/*.jsonl)"
+cg_log "ok: no SNI: allowed and blocked by destination address, only the block journaled"
 
-# --- ECH: the outer SNI is a cover name; decide on the address -------------------------------
-"$PY" - >"$CG_TMP/ech.bin" <<'PY'
+# --- ECH -------------------------------------------------------------------------------------
+# hello.py: the Chrome ClientHello of tests/fuzz/tls-hellos/chrome-ech-grease (ECH GREASE,
+# SNI lh3.google.com) with its SNI replaced, or a hand-made ECH hello; written to stdout.
+cat >"$CG_TMP/hello.py" <<'PY'
 import os, struct, sys
 def ext(t, d): return struct.pack("!HH", t, len(d)) + d
-name = b"cover.example.org"
-sni = ext(0, struct.pack("!HBH", len(name) + 3, 0, len(name)) + name)
-ech = ext(0xfe0d, b"\x00\x00\x01\x00\x01\x42\x00\x20" + os.urandom(32) + b"\x00\x10" + os.urandom(16))
-exts = sni + ech + ext(0x000a, b"\x00\x02\x00\x1d")
-body = b"\x03\x03" + os.urandom(32) + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00" + struct.pack("!H", len(exts)) + exts
-hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
-sys.stdout.buffer.write(b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs)
+def sni_ext(name): return struct.pack("!HBH", len(name) + 3, 0, len(name)) + name
+def record(hs): return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+def with_sni(rec, name):
+    hs = rec[5:]
+    body = hs[4:4 + int.from_bytes(hs[1:4], "big")]
+    i = 2 + 32
+    i += 1 + body[i]
+    i += 2 + int.from_bytes(body[i:i + 2], "big")
+    i += 1 + body[i]
+    exts, out, j = body[i + 2:], b"", 0
+    while j < len(exts):
+        t, l = struct.unpack("!HH", exts[j:j + 4])
+        d = exts[j + 4:j + 4 + l]
+        out += ext(t, sni_ext(name) if t == 0 else d)
+        j += 4 + l
+    body = body[:i] + struct.pack("!H", len(out)) + out
+    return record(b"\x01" + len(body).to_bytes(3, "big") + body)
+if sys.argv[1] == "chrome":
+    rec = open(sys.argv[2], "rb").read()
+    sys.stdout.buffer.write(with_sni(rec, sys.argv[3].encode()) if len(sys.argv) > 3 else rec)
+else:
+    name = sys.argv[2].encode()
+    ech = ext(0xfe0d, b"\x00\x00\x01\x00\x01\x42\x00\x20" + os.urandom(32) + b"\x00\x10" + os.urandom(16))
+    exts = ext(0, sni_ext(name)) + ech + ext(0x000a, b"\x00\x02\x00\x1d")
+    body = b"\x03\x03" + os.urandom(32) + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00" + struct.pack("!H", len(exts)) + exts
+    sys.stdout.buffer.write(record(b"\x01" + struct.pack("!I", len(body))[1:] + body))
 PY
-C "$PY" - 10.77.2.3 "$CG_TMP/ech.bin" >"$CG_TMP/ech.out" <<'PY'
+# send.py ADDR FILE: send the file on port 443, print the first bytes of the answer in hex.
+cat >"$CG_TMP/send.py" <<'PY'
 import socket, sys
 s = socket.create_connection((sys.argv[1], 443), timeout=5)
 s.sendall(open(sys.argv[2], "rb").read())
 try:
-    print(s.recv(100).hex())
+    print(s.recv(7).hex())
 except Exception as e:
     print("error", e)
 PY
-cg_expect "ECH hello to a blocked address" "$(cat "$CG_TMP/ech.out")" "15030300020231"
-cg_journal_has '"proto":"tls"' '"host":"10.77.2.3"' 'ECH: outer SNI cover.example.org' ||
-	cg_fail "ECH case not journaled"
-cg_log "ok: ECH decided on the destination address and journaled"
+chrome=$CG_SOURCE_ROOT/tests/fuzz/tls-hellos/chrome-ech-grease
+# Chrome's hello (ECH GREASE) with a blocked SNI to an allowed address: blocked on the name.
+"$PY" "$CG_TMP/hello.py" chrome "$chrome" www.casino.test >"$CG_TMP/chrome-blocked.bin"
+cg_expect "Chrome ECH hello, blocked SNI, allowed address" \
+	"$(C "$PY" "$CG_TMP/send.py" 10.77.2.2 "$CG_TMP/chrome-blocked.bin")" "15030300020231"
+cg_journal_has '"proto":"tls"' '"host":"www.casino.test"' '"action":"block"' '"category":"gambling"' ||
+	cg_fail "the blocked SNI behind ECH was not journaled"
+# Chrome's own hello (lh3.google.com, allowed) to an allowed address: spliced to the origin,
+# which answers with its own handshake or alert, never our access_denied; not journaled.
+"$PY" "$CG_TMP/hello.py" chrome "$chrome" >"$CG_TMP/chrome.bin"
+out=$(C "$PY" "$CG_TMP/send.py" 10.77.2.2 "$CG_TMP/chrome.bin")
+case "$out" in 16030*|15030*) [ "$out" != 15030300020231 ] ;; *) false ;; esac ||
+	cg_fail "Chrome's allowed hello was not spliced to the origin: $out"
+# An allowed SNI behind ECH to a blocked address: blocked on the address, with the reason.
+"$PY" "$CG_TMP/hello.py" ech cover.example.org >"$CG_TMP/ech.bin"
+cg_expect "ECH hello, allowed SNI, blocked address" \
+	"$(C "$PY" "$CG_TMP/send.py" 10.77.2.3 "$CG_TMP/ech.bin")" "15030300020231"
+cg_journal_has '"proto":"tls"' '"host":"10.77.2.3"' 'ECH: outer SNI cover.example.org allowed' ||
+	cg_fail "ECH block on the address not journaled"
+# Chrome's allowed hello leaves no journal line (every Chrome connection would otherwise).
+sleep 0.3
+! grep -hq 'lh3.google.com' "$CG_TMP"/journal/*.jsonl ||
+	cg_fail "an allowed ECH connection was journaled: $(grep -h lh3.google.com "$CG_TMP"/journal/*.jsonl)"
+cg_log "ok: ECH: a blocked SNI is blocked on any address, an allowed one is checked on the address; allowed ones not journaled"
 
 # --- a ClientHello split over TCP segments and records -------------------------------------
 cat >"$CG_TMP/frag.py" <<'PY'
-import socket, ssl, sys, time
-# Let Python's TLS stack build a real hello, then send it in small pieces.
+import socket, ssl, struct, sys, time
+# frag.py ADDR CAFILE NAME segments|records: let Python's TLS stack build a real hello,
+# then send it in 50-byte TCP segments, or re-framed as two TLS records (the SNI in the
+# second) in one write; finish the handshake through the splice.
 ctx = ssl.create_default_context(cafile=sys.argv[2])
 inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-obj = ctx.wrap_bio(inc, out, server_hostname="www.example.org")
+obj = ctx.wrap_bio(inc, out, server_hostname=sys.argv[3])
 try:
     obj.do_handshake()
 except ssl.SSLWantReadError:
@@ -96,8 +141,14 @@ except ssl.SSLWantReadError:
 hello = out.read()
 s = socket.create_connection((sys.argv[1], 443), timeout=5)
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-for i in range(0, len(hello), 50):
-    s.sendall(hello[i:i + 50]); time.sleep(0.02)
+if sys.argv[4] == "records":
+    assert hello[0] == 22 and struct.unpack("!H", hello[3:5])[0] == len(hello) - 5
+    hs = hello[5:]
+    cut = 60  # inside the hello body, before the extensions
+    s.sendall(b"".join(hello[:3] + struct.pack("!H", len(p)) + p for p in (hs[:cut], hs[cut:])))
+else:
+    for i in range(0, len(hello), 50):
+        s.sendall(hello[i:i + 50]); time.sleep(0.02)
 while True:
     try:
         d = s.recv(65536)
@@ -115,9 +166,14 @@ while True:
         if x: s.sendall(x)
 print("handshake", obj.version())
 PY
-out=$(C "$PY" "$CG_TMP/frag.py" 10.77.2.2 "$CG_TMP/cert.pem" 2>&1)
+out=$(C "$PY" "$CG_TMP/frag.py" 10.77.2.2 "$CG_TMP/cert.pem" www.example.org segments 2>&1)
 echo "$out" | grep -q "^handshake TLSv1" || cg_fail "hello in 50-byte segments: $out"
 cg_log "ok: ClientHello in 50-byte TCP segments reassembled, handshake completed through the splice"
+out=$(C "$PY" "$CG_TMP/frag.py" 10.77.2.2 "$CG_TMP/cert.pem" www.example.org records 2>&1)
+echo "$out" | grep -q "^handshake TLSv1" || cg_fail "hello in two TLS records: $out"
+out=$(C "$PY" "$CG_TMP/frag.py" 10.77.2.2 "$CG_TMP/cert.pem" casino.test records 2>&1)
+echo "$out" | grep -qi "ACCESS_DENIED" || cg_fail "blocked SNI in the second of two records: $out"
+cg_log "ok: ClientHello across two TLS records: allowed one spliced, blocked one denied"
 
 # --- a client that never finishes its hello is dropped after head_timeout_ms ----------------
 t0=$(date +%s%N)
@@ -144,4 +200,11 @@ PY
 )
 cg_expect "plain text on 443" "$out" "b''"
 cg_http_clean_exit
+# The ECH and no-SNI cases are counted (logged at stop) instead of journaled one by one.
+st=$(grep -a 'tls: [0-9]* hellos' "$CG_TMP/daemon.log") || cg_fail "no TLS counters logged at stop"
+ech=$(echo "$st" | sed -n 's/.*(\([0-9]*\) with ECH, \([0-9]*\) without SNI), \([0-9]*\) blocked (\([0-9]*\) on.*/\1 \2 \3 \4/p')
+set -- $ech
+[ "${1:-0}" -ge 3 ] && [ "${2:-0}" -ge 2 ] && [ "${3:-0}" -ge 5 ] && [ "${4:-0}" -ge 2 ] ||
+	cg_fail "TLS counters: $st"
+cg_log "ok: counters: $st"
 cg_pass

@@ -1,0 +1,40 @@
+/* The decision on a TLS connection from its ClientHello and original destination. */
+#ifndef CG_TLS_DECIDE_H
+#define CG_TLS_DECIDE_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "addr.h"
+#include "policy.h"
+#include "tls_parse.h"
+
+/* Which case a hello was, for the front end's counters. */
+enum tls_case {
+	TLS_CASE_SNI,    /* a server name and no ECH: decided on the name */
+	TLS_CASE_ECH,    /* ECH (real or GREASE): the name, then the destination address */
+	TLS_CASE_NO_SNI, /* no server name: the destination address only */
+};
+
+struct tls_decision {
+	enum tls_case kase;
+	bool by_address;    /* the verdict came from the original destination address */
+	bool journal;       /* a real hit (block or observe): journal r and v */
+	struct request r;   /* what the verdict is about (host = SNI or address text) */
+	struct verdict v;
+	const char *reason; /* points into reason_buf, or NULL */
+	char addr_buf[CG_ADDR_STRLEN];
+	char reason_buf[NAME_MAX_LEN + 128];
+};
+
+/* Decide a parsed hello h from client, sent to orig (NULL when the connection was not
+ * redirected), at when, under policy p. The SNI always counts when present: a blocked
+ * name is blocked even behind ECH. With ECH and an allowed name the original destination
+ * is checked as well (the name may be a cover name); without a name only the address is.
+ * 0 with *out filled (it points into h and into itself; keep both while using it), or
+ * -1 when there is nothing to decide on (no SNI and no original destination). */
+int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,
+	       const struct sockaddr *orig, time_t when, struct tls_decision *out);
+
+#endif

@@ -1,0 +1,192 @@
+/* Tests for tls_decide.c on real hellos (tests/fuzz/tls-hellos): Chrome's ECH GREASE
+ * hello with a blocked name is blocked whatever the address, with an allowed name it is
+ * decided on the address as well; no SNI decides on the address; only hits journal. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+#include "tls_decide.h"
+#include "util.h"
+
+static char *dir;
+
+static struct policy *policy_with(const char *list)
+{
+	char conf[2048];
+	char *lp = tu_write_file(dir, "block.list", list);
+	snprintf(conf, sizeof(conf),
+		 "[category gambling]\nkind = block\nlist = %s\n"
+		 "[group default]\nblock = gambling\n", lp);
+	char *cp = tu_write_file(dir, "c.conf", conf);
+	struct diag d;
+	diag_init(&d);
+	struct config *cfg = config_load(cp, &d);
+	if (!cfg)
+		diag_print(&d, stderr);
+	ck_assert_ptr_nonnull(cfg);
+	struct policy *p = policy_build(cfg, &d);
+	ck_assert_ptr_nonnull(p);
+	diag_free(&d);
+	config_free(cfg);
+	free(lp);
+	free(cp);
+	return p;
+}
+
+static void hello_from(const char *seed, struct tls_hello *h)
+{
+	char rel[128];
+	size_t len;
+	snprintf(rel, sizeof(rel), "tests/fuzz/tls-hellos/%s", seed);
+	char *path = tu_source_path(rel);
+	char *buf = tu_read_file(path, &len);
+	ck_assert_msg(buf != NULL, "%s missing", path);
+	ck_assert_int_eq(tls_parse_client_hello((const uint8_t *)buf, len, h), 1);
+	free(buf);
+	free(path);
+}
+
+static struct sockaddr_in dst(const char *ip)
+{
+	struct sockaddr_in sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(443);
+	ck_assert_int_eq(inet_pton(AF_INET, ip, &sa.sin_addr), 1);
+	return sa;
+}
+
+static struct cg_addr client;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+	ck_assert_int_eq(addr_parse("10.0.0.7", &client), 0);
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* The capture's hello is Chrome's: SNI lh3.google.com with ECH GREASE. */
+START_TEST(ech_blocked_name_to_allowed_address)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	hello_from("chrome-ech-grease", &h);
+	ck_assert(h.ech);
+	ck_assert(h.has_sni);
+	ck_assert_str_eq(h.sni, "lh3.google.com");
+	struct policy *p = policy_with("google.com\n192.0.2.66\n");
+	struct sockaddr_in a = dst("192.0.2.10");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.kase, TLS_CASE_ECH);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert(!d.by_address);
+	ck_assert(d.journal);
+	ck_assert_str_eq(d.r.host, "lh3.google.com");
+	ck_assert_str_eq(d.v.category, "gambling");
+	/* The same without an original destination: still blocked on the name. */
+	ck_assert_int_eq(tls_decide(p, &h, &client, NULL, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	policy_unref(p);
+}
+END_TEST
+
+START_TEST(ech_allowed_name_decides_on_the_address)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	hello_from("chrome-ech-grease", &h);
+	struct policy *p = policy_with("casino.test\n192.0.2.66\n");
+	/* Allowed name to an allowed address: allowed, not journaled (no flood). */
+	struct sockaddr_in a = dst("192.0.2.10");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.kase, TLS_CASE_ECH);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	ck_assert(!d.journal);
+	ck_assert(!d.by_address);
+	ck_assert_str_eq(d.r.host, "lh3.google.com");
+	ck_assert_ptr_null(d.reason);
+	/* Allowed (cover) name to a blocked address: blocked on the address, with a reason. */
+	a = dst("192.0.2.66");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert(d.by_address);
+	ck_assert(d.journal);
+	ck_assert_str_eq(d.r.host, "192.0.2.66");
+	ck_assert_ptr_nonnull(d.reason);
+	ck_assert_ptr_nonnull(strstr(d.reason, "ECH: outer SNI lh3.google.com allowed"));
+	policy_unref(p);
+}
+END_TEST
+
+/* Without ECH the name decides: a blocked name is blocked, an allowed one passes even to
+ * an address in the lists (the name is what the client asked for). */
+START_TEST(plain_sni)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	hello_from("openssl-sni", &h);
+	ck_assert(h.has_sni);
+	ck_assert(!h.ech);
+	char blocked[600];
+	snprintf(blocked, sizeof(blocked), "%s\n", h.sni);
+	struct policy *p = policy_with(blocked);
+	struct sockaddr_in a = dst("192.0.2.10");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.kase, TLS_CASE_SNI);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert(d.journal && !d.by_address);
+	policy_unref(p);
+	p = policy_with("casino.test\n192.0.2.66\n");
+	a = dst("192.0.2.66");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	ck_assert(!d.journal);
+	policy_unref(p);
+}
+END_TEST
+
+START_TEST(no_sni_decides_on_the_address)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	hello_from("curl-tls12-ip", &h);
+	ck_assert(!h.has_sni);
+	struct policy *p = policy_with("casino.test\n192.0.2.66\n");
+	struct sockaddr_in a = dst("192.0.2.10");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.kase, TLS_CASE_NO_SNI);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	ck_assert(!d.journal); /* counted by the front end, not journaled */
+	ck_assert_str_eq(d.r.host, "192.0.2.10");
+	a = dst("192.0.2.66");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert(d.journal && d.by_address);
+	ck_assert_str_eq(d.reason, "no SNI: decided on the destination address");
+	/* Nothing to decide on. */
+	ck_assert_int_eq(tls_decide(p, &h, &client, NULL, 0, &d), -1);
+	policy_unref(p);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tls_decide");
+	TCase *tc = tcase_create("tls_decide");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ech_blocked_name_to_allowed_address);
+	tcase_add_test(tc, ech_allowed_name_decides_on_the_address);
+	tcase_add_test(tc, plain_sni);
+	tcase_add_test(tc, no_sni_decides_on_the_address);
+	suite_add_tcase(s, tc);
+	return tu_run(s, NULL);
+}
