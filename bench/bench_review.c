@@ -3,8 +3,9 @@
  * "--since 24h" query in-process and, with --cli, through the real campusgate.
  *
  *   bench_review [--dir DIR] [--events N] [--days D] [--cli PATH-TO-campusgate]
- *   bench_review --write-api DIR N [MAXBYTES]   (N events through the writer API, with
- *       hostile hosts, files rotated at MAXBYTES; prints the first event id; for tests)
+ *   bench_review --write-api DIR N [MAXBYTES [AGE_S]]   (N events through the writer
+ *       API, with hostile hosts, files rotated at MAXBYTES, dated AGE_S seconds ago (late
+ *       events, as `sensor --read old.pcap` writes); prints the first event id; for tests)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,7 +160,7 @@ static int q_cb(const struct journal_record *r, const char *line, size_t len, vo
 }
 
 /* N events through the real writer, hostile hosts among them. */
-static int write_api(const char *dir, unsigned long n, size_t max_file_bytes)
+static int write_api(const char *dir, unsigned long n, size_t max_file_bytes, uint64_t age_s)
 {
 	static const char *const hostile[] = {
 		"evil\"quote.example", "comma,host.example", "new\nline.example",
@@ -182,6 +183,8 @@ static int write_api(const char *dir, unsigned long n, size_t max_file_bytes)
 		struct journal_event ev;
 		char id[JOURNAL_ID_LEN], host[64];
 		memset(&ev, 0, sizeof ev);
+		if (age_s)
+			ev.time_us = now_wall_us() - (int64_t)age_s * US;
 		ev.proto = i % 3 == 0 ? PROTO_HTTP : PROTO_DNS;
 		addr_parse(i % 2 ? "10.1.2.3" : "10.9.0.7", &ev.client);
 		ev.group = i % 2 ? "students" : "teachers";
@@ -213,11 +216,12 @@ int main(int argc, char **argv)
 	unsigned long long n = 10000000, days = 30;
 	for (int i = 1; i < argc; i++) {
 		unsigned long long v;
-		unsigned long long maxb = 0;
+		unsigned long long maxb = 0, age = 0;
 		if (strcmp(argv[i], "--write-api") == 0 && i + 2 < argc &&
 		    parse_uint(argv[i + 2], 1, 100000000, &v) == 0 &&
-		    (i + 3 >= argc || parse_uint(argv[i + 3], 0, 1ULL << 40, &maxb) == 0))
-			return write_api(argv[i + 1], (unsigned long)v, (size_t)maxb);
+		    (i + 3 >= argc || parse_uint(argv[i + 3], 0, 1ULL << 40, &maxb) == 0) &&
+		    (i + 4 >= argc || parse_uint(argv[i + 4], 0, 100ULL * 366 * 86400, &age) == 0))
+			return write_api(argv[i + 1], (unsigned long)v, (size_t)maxb, age);
 		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			dir = argv[++i];
 		else if (strcmp(argv[i], "--events") == 0 && i + 1 < argc &&
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
 			cli = argv[++i];
 		else {
 			fprintf(stderr, "usage: bench_review [--dir DIR] [--events N] [--days D] "
-					"[--cli campusgate]\n       bench_review --write-api DIR N [MAXBYTES]\n");
+					"[--cli campusgate]\n       bench_review --write-api DIR N [MAXBYTES [AGE_S]]\n");
 			return 2;
 		}
 	}

@@ -659,13 +659,16 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 		*err = "cannot read the journal directory";
 		return -1;
 	}
-	/* File days are local days in the school's zone: allow a day either side. */
-	int32_t from_day = journal_day(from_us, 0) - 1;
-	int32_t to_day = journal_day(to_us, 0) + 1;
+	/* File days are local days in the school's zone: allow a day for the zone. A file
+	 * never holds an event dated after its day (the writer files it there or later),
+	 * but a later file may hold a late event (a capture read with `sensor --read`, a
+	 * clock set back), so only files before the range are skipped. A range that ends
+	 * now (--since) has no later files to read. */
+	int32_t from_day = from_us == INT64_MIN ? INT32_MIN : journal_day(from_us, 0) - 1;
 	arena = xmalloc(JOURNAL_LINE_MAX + 1);
 	int stop = 0;
 	for (size_t i = 0; i < n && !stop; i++) {
-		if (files[i].day < from_day || files[i].day > to_day)
+		if (files[i].day < from_day)
 			continue;
 		struct journal_reader rd;
 		if (journal_reader_open(&rd, files[i].path) < 0)

@@ -227,6 +227,21 @@ echo "$OUT" | grep -q "^SYNOPSIS" && echo "$OUT" | grep -q "^EXIT STATUS" || cg_
 OUT=$(LC_ALL=zh_CN.UTF-8 "$CG" journal --help)
 echo "$OUT" | grep -q "^用法" || cg_fail "zh help: $OUT"
 
+# Late events (dated 40 days back, as `campusgate sensor --read old.pcap` journals a
+# capture's own times): the writer files them in today's file; a query and a report for
+# their day find every one.
+L=$CG_TMP/late
+"$GEN" --write-api "$L" 20 0 $((40 * 86400)) >/dev/null 2>&1 || cg_fail "the writer could not write late events"
+LATEFILE=$(cd "$L" && ls *.jsonl)
+OLD=$(head -c 200 "$L/$LATEFILE" | sed 's/.*"time":"\([0-9-]*\)T.*/\1/')
+[ "$LATEFILE" != "$OLD.jsonl" ] || cg_fail "the late events got a file of their own day ($LATEFILE)"
+got=$("$CG" journal --dir "$L" --format json --from "$OLD" --to "$OLD" | wc -l)
+[ "$got" = 20 ] || cg_fail "journal --from $OLD --to $OLD found $got of 20 late events"
+got=$("$CG" journal --dir "$L" --format json --from "$OLD" --category gambling | wc -l)
+[ "$got" = 5 ] || cg_fail "journal --from $OLD --category gambling found $got of 5 late events"
+expect_rc 0 "$CG" report --dir "$L" --from "$OLD" --to "$OLD"
+echo "$OUT" | grep -q "事件总数：20" || cg_fail "report for $OLD missed late events: $OUT"
+
 # ---- escaping in every output ---------------------------------------------------------
 "$CG" journal --dir "$J" --format json > "$CG_TMP/out.jsonl" || cg_fail "json output"
 "$CG" journal --dir "$J" --format csv > "$CG_TMP/out.csv" || cg_fail "csv output"
