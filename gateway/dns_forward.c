@@ -1,6 +1,7 @@
-/* Forwarding to upstream resolvers: a pool of UDP sockets with kernel-chosen random
- * ports (each retired after a few thousand queries), random IDs from libsodium, replies
- * checked for source, ID and question, timeout -> next upstream, TC=1 -> TCP. */
+/* Forwarding to upstream resolvers: every UDP try on a fresh connected socket whose
+ * port the kernel picks at random (so no port is used twice in a row and an off-path
+ * attacker must guess port and ID), random IDs from libsodium, replies checked for ID
+ * and question, a cap on queries in flight, timeout -> next upstream, TC=1 -> TCP. */
 #include "dns_forward.h"
 
 #include <errno.h>
@@ -17,27 +18,15 @@
 
 #include "util.h"
 
-#define FWD_SOCKS 16          /* UDP sockets per address family and worker */
-#define FWD_SOCK_USES 4096    /* queries before a socket is replaced (new random port) */
-#define FWD_BUCKETS 8192      /* pending-query hash buckets (power of two) */
-#define FWD_BATCH 32          /* datagrams read per recvmmsg */
 #define FWD_RBUF 4096         /* we advertise 1232; anything larger is refused */
-
-struct fwd_sock {
-	struct dns_forward *f;
-	int fd;
-	int family;
-	unsigned idx;
-	unsigned uses, pending;
-	bool busy;                /* its read callback is running */
-	struct event *ev;
-};
+#define FWD_READS 4           /* datagrams read per readiness (noise before the reply) */
+#define FWD_DEFAULT_MAX 4096  /* queries in flight per forwarder unless set */
 
 struct fwd_tx {
 	struct dns_forward *f;
-	struct fwd_tx *hnext;         /* pending table */
 	struct fwd_tx *prev, *next;   /* every live query (for cancel) */
-	struct fwd_sock *sock;        /* while waiting for a UDP reply */
+	int fd;                       /* this try's UDP socket, or -1 */
+	struct event rev;             /* its read event */
 	uint16_t id;
 	struct event timer;
 	struct bufferevent *bev;      /* TCP retry */
@@ -60,14 +49,13 @@ struct dns_forward {
 	unsigned cur;                 /* the upstream tried first */
 	unsigned timeout_ms;
 	const struct timeval *tv;     /* libevent common timeout */
-	struct fwd_sock socks[2][FWD_SOCKS];
-	struct fwd_tx *buckets[FWD_BUCKETS];
+	size_t n_live, max_live;
 	struct fwd_tx *live;
 	struct dns_forward_stats st;
 	uint8_t rnd[256];
 	size_t rnd_pos;
 	struct dns_reply_info ri;
-	uint8_t rbuf[FWD_BATCH][FWD_RBUF];
+	uint8_t rbuf[FWD_RBUF];
 };
 
 static uint16_t rnd16(struct dns_forward *f)
@@ -81,94 +69,47 @@ static uint16_t rnd16(struct dns_forward *f)
 	return v;
 }
 
-static size_t bucket(const struct fwd_sock *s, uint16_t id)
+/* Close this try's socket: a late reply to it is dropped by the kernel. */
+static void udp_close(struct fwd_tx *tx)
 {
-	uint32_t k = (uint32_t)s->family << 24 ^ s->idx << 16 ^ id;
-	return (k * 2654435761u) >> 19 & (FWD_BUCKETS - 1);
-}
-
-static struct fwd_tx *table_find(struct dns_forward *f, const struct fwd_sock *s, uint16_t id)
-{
-	for (struct fwd_tx *t = f->buckets[bucket(s, id)]; t; t = t->hnext)
-		if (t->sock == s && t->id == id)
-			return t;
-	return NULL;
-}
-
-static void table_remove(struct fwd_tx *tx)
-{
-	if (!tx->sock)
+	if (tx->fd < 0)
 		return;
-	struct fwd_tx **pp = &tx->f->buckets[bucket(tx->sock, tx->id)];
-	while (*pp && *pp != tx)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = tx->hnext;
-	tx->sock->pending--;
-	tx->sock = NULL;
+	event_del(&tx->rev);
+	close(tx->fd);
+	tx->fd = -1;
 	tx->f->st.pending--;
 }
 
-static void sock_read(evutil_socket_t fd, short what, void *arg);
+static void udp_read(evutil_socket_t fd, short what, void *arg);
 
-static int sock_open(struct dns_forward *f, struct fwd_sock *s, int family, unsigned idx)
+/* A fresh socket connected to the upstream: connect() binds it to a port the kernel
+ * picks at random from the ephemeral range, and from then on the kernel delivers only
+ * datagrams from that address and port. */
+static int udp_open(struct fwd_tx *tx)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct dns_forward *f = tx->f;
+	int fd = socket(tx->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof ss);
-	ss.ss_family = (sa_family_t)family;
-	/* Port 0: the kernel picks a random ephemeral port (net.ipv4.ip_local_port_range). */
-	if (bind(fd, (struct sockaddr *)&ss,
-		 family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0) {
+	if (connect(fd, (struct sockaddr *)&tx->ss, tx->sslen) < 0) {
 		close(fd);
 		return -1;
 	}
-	s->f = f;
-	s->fd = fd;
-	s->family = family;
-	s->idx = idx;
-	s->uses = s->pending = 0;
-	s->ev = event_new(f->base, fd, EV_READ | EV_PERSIST, sock_read, s);
-	if (!s->ev || event_add(s->ev, NULL) < 0) {
-		if (s->ev)
-			event_free(s->ev);
-		s->ev = NULL;
+	event_assign(&tx->rev, f->base, fd, EV_READ | EV_PERSIST, udp_read, tx);
+	if (event_add(&tx->rev, NULL) < 0) {
 		close(fd);
-		s->fd = -1;
 		return -1;
 	}
+	tx->fd = fd;
+	f->st.pending++;
 	return 0;
-}
-
-static void sock_close(struct fwd_sock *s)
-{
-	if (s->ev)
-		event_free(s->ev);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->ev = NULL;
-	s->fd = -1;
-}
-
-static struct fwd_sock *sock_pick(struct dns_forward *f, int family)
-{
-	int fi = family == AF_INET ? 0 : 1;
-	unsigned idx = rnd16(f) % FWD_SOCKS;
-	struct fwd_sock *s = &f->socks[fi][idx];
-	if (s->fd >= 0 && s->uses >= FWD_SOCK_USES && s->pending == 0 && !s->busy)
-		sock_close(s);
-	if (s->fd < 0 && sock_open(f, s, family, idx) < 0)
-		return NULL;
-	return s;
 }
 
 static void tx_finish(struct fwd_tx *tx, enum dns_forward_status st, uint8_t *reply,
 		      size_t len, struct dns_reply_info *ri)
 {
 	struct dns_forward *f = tx->f;
-	table_remove(tx);
+	udp_close(tx);
 	evtimer_del(&tx->timer);
 	if (tx->bev)
 		bufferevent_free(tx->bev);
@@ -178,6 +119,7 @@ static void tx_finish(struct fwd_tx *tx, enum dns_forward_status st, uint8_t *re
 		f->live = tx->next;
 	if (tx->next)
 		tx->next->prev = tx->prev;
+	f->n_live--;
 	if (st == DNS_FWD_FAILED)
 		f->st.failures++;
 	tx->cb(tx->arg, st, reply, len, ri);
@@ -191,31 +133,22 @@ static int try_udp(struct fwd_tx *tx)
 		return -1;
 	const struct cg_endpoint *ep = &f->ups[tx->up_idx % f->n_ups];
 	tx->sslen = endpoint_to_sockaddr(ep, &tx->ss);
-	struct fwd_sock *s = sock_pick(f, tx->ss.ss_family);
-	if (!s)
-		return -1;
 	uint16_t id = rnd16(f);
-	for (int i = 0; i < 8 && table_find(f, s, id); i++)
-		id = rnd16(f);
-	if (table_find(f, s, id))
-		return -1;
 	tx->qlen = dns_build_query(tx->q, sizeof tx->q, id, tx->flags, tx->name, tx->name_len,
 				   tx->qtype, tx->qclass, tx->do_bit);
 	if (!tx->qlen)
 		return -1;
-	if (sendto(s->fd, tx->q, tx->qlen, 0, (struct sockaddr *)&tx->ss, tx->sslen) < 0) {
+	if (udp_open(tx) < 0) {
+		f->st.socket_errors++;
+		return -1;
+	}
+	if (send(tx->fd, tx->q, tx->qlen, 0) < 0) {
 		f->st.send_errors++;
+		udp_close(tx);
 		return -1;
 	}
 	f->st.udp_sent++;
 	tx->id = id;
-	tx->sock = s;
-	s->pending++;
-	s->uses++;
-	size_t b = bucket(s, id);
-	tx->hnext = f->buckets[b];
-	f->buckets[b] = tx;
-	f->st.pending++;
 	evtimer_add(&tx->timer, f->tv);
 	return 0;
 }
@@ -224,7 +157,7 @@ static int try_udp(struct fwd_tx *tx)
 static void next_try(struct fwd_tx *tx)
 {
 	struct dns_forward *f = tx->f;
-	table_remove(tx);
+	udp_close(tx);
 	evtimer_del(&tx->timer);
 	if (tx->bev) {
 		bufferevent_free(tx->bev);
@@ -301,82 +234,60 @@ fail:
 	next_try(tx);
 }
 
-static bool same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+/* One datagram on tx's socket (from the upstream: the socket is connected). True when
+ * the try is over (tx may be gone), false to keep reading. */
+static bool handle_datagram(struct fwd_tx *tx, uint8_t *m, size_t n, bool truncated)
 {
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-	return x->sin6_port == y->sin6_port &&
-	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
-}
-
-static void handle_datagram(struct dns_forward *f, struct fwd_sock *s, uint8_t *m, size_t n,
-			    const struct sockaddr_storage *from, bool truncated)
-{
+	struct dns_forward *f = tx->f;
 	if (n < DNS_HDR_LEN || truncated) {
 		f->st.bad_replies++;
-		return;
+		return false;
 	}
-	struct fwd_tx *tx = table_find(f, s, (uint16_t)(m[0] << 8 | m[1]));
-	if (!tx) {
+	if ((uint16_t)(m[0] << 8 | m[1]) != tx->id) {
 		f->st.unmatched++;
-		return;
+		return false;
 	}
-	/* A spoofed or stray datagram is ignored; the real reply may still come. */
-	if (!same_source(from, &tx->ss) ||
-	    dns_reply_scan(m, n, tx->id, tx->name, tx->qtype, tx->qclass, &f->ri) < 0) {
+	/* A stray or forged datagram is ignored; the real reply may still come. */
+	if (dns_reply_scan(m, n, tx->id, tx->name, tx->qtype, tx->qclass, &f->ri) < 0) {
 		f->st.bad_replies++;
-		return;
+		return false;
 	}
-	table_remove(tx);
+	udp_close(tx);
 	if (f->ri.flags & DNS_FLAG_TC) {
 		start_tcp(tx);
-		return;
+		return true;
 	}
 	uint8_t rc = f->ri.rcode;
 	if ((rc == DNS_RCODE_SERVFAIL || rc == DNS_RCODE_REFUSED || rc == DNS_RCODE_NOTIMP ||
 	     rc == DNS_RCODE_FORMERR) && tx->tries_left > 0) {
 		f->st.upstream_errors++;
 		next_try(tx);
-		return;
+		return true;
 	}
 	f->st.replies++;
 	tx_finish(tx, DNS_FWD_REPLY, m, n, &f->ri);
+	return true;
 }
 
-static void sock_read(evutil_socket_t fd, short what, void *arg)
+static void udp_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct fwd_sock *s = arg;
-	struct dns_forward *f = s->f;
-	struct mmsghdr msgs[FWD_BATCH];
-	struct iovec iov[FWD_BATCH];
-	struct sockaddr_storage from[FWD_BATCH];
+	struct fwd_tx *tx = arg;
+	struct dns_forward *f = tx->f;
 	(void)what;
-	s->busy = true;
-	for (int round = 0; round < 8; round++) {
-		for (int i = 0; i < FWD_BATCH; i++) {
-			iov[i].iov_base = f->rbuf[i];
-			iov[i].iov_len = FWD_RBUF;
-			memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
-			msgs[i].msg_hdr.msg_iov = &iov[i];
-			msgs[i].msg_hdr.msg_iovlen = 1;
-			msgs[i].msg_hdr.msg_name = &from[i];
-			msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+	for (int i = 0; i < FWD_READS; i++) {
+		ssize_t n = recv(fd, f->rbuf, sizeof f->rbuf, MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			/* ICMP port/host unreachable: nobody listens there; move on now. */
+			f->st.unreachable++;
+			next_try(tx);
+			return;
 		}
-		int n = recvmmsg(fd, msgs, FWD_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			break;
-		for (int i = 0; i < n; i++)
-			handle_datagram(f, s, f->rbuf[i], msgs[i].msg_len, &from[i],
-					(msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0);
-		if (n < FWD_BATCH)
-			break;
+		bool trunc = (size_t)n > sizeof f->rbuf;
+		if (handle_datagram(tx, f->rbuf, trunc ? sizeof f->rbuf : (size_t)n, trunc))
+			return;
 	}
-	s->busy = false;
 }
 
 struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_endpoint *ups,
@@ -385,9 +296,7 @@ struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_end
 	struct dns_forward *f = xcalloc(1, sizeof *f);
 	f->base = base;
 	f->rnd_pos = sizeof f->rnd;
-	for (int fi = 0; fi < 2; fi++)
-		for (int i = 0; i < FWD_SOCKS; i++)
-			f->socks[fi][i].fd = -1;
+	f->max_live = FWD_DEFAULT_MAX;
 	dns_forward_set_upstreams(f, ups, n_ups, timeout_ms);
 	return f;
 }
@@ -412,8 +321,13 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 {
 	if (f->n_ups == 0 || len >= DNS_NAME_TEXT_MAX)
 		return -1;
+	if (f->n_live >= f->max_live) {
+		f->st.overflows++;
+		return -1;
+	}
 	struct fwd_tx *tx = xcalloc(1, sizeof *tx);
 	tx->f = f;
+	tx->fd = -1;
 	memcpy(tx->name, name, len);
 	tx->name[len] = '\0';
 	tx->name_len = len;
@@ -427,6 +341,7 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 	tx->tries_left = f->n_ups > 1 ? (unsigned)f->n_ups - 1 : 1;
 	evtimer_assign(&tx->timer, f->base, tx_timeout, tx);
 	f->st.queries++;
+	f->n_live++;
 	tx->next = f->live;
 	if (f->live)
 		f->live->prev = tx;
@@ -434,6 +349,11 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 	if (try_udp(tx) < 0)
 		next_try(tx); /* calls back with DNS_FWD_FAILED when nothing works */
 	return 0;
+}
+
+void dns_forward_set_max_pending(struct dns_forward *f, size_t max)
+{
+	f->max_live = max ? max : FWD_DEFAULT_MAX;
 }
 
 void dns_forward_get_stats(const struct dns_forward *f, struct dns_forward_stats *st)
@@ -447,9 +367,6 @@ void dns_forward_free(struct dns_forward *f)
 		return;
 	while (f->live)
 		tx_finish(f->live, DNS_FWD_CANCELLED, NULL, 0, NULL);
-	for (int fi = 0; fi < 2; fi++)
-		for (int i = 0; i < FWD_SOCKS; i++)
-			sock_close(&f->socks[fi][i]);
 	free(f->ups);
 	free(f);
 }

@@ -13,6 +13,7 @@
 
 #include "dns_forward.h"
 #include "testutil.h"
+#include "util.h"
 
 enum fake_mode { FAKE_OK, FAKE_SILENT, FAKE_SERVFAIL, FAKE_TC, FAKE_NOISE };
 
@@ -21,8 +22,8 @@ struct fake {
 	uint16_t port;
 	enum fake_mode mode;
 	unsigned seen;
-	uint16_t ids[64];
-	uint16_t src_ports[64];
+	uint16_t ids[512];
+	uint16_t src_ports[512];
 	struct event *ev, *tev;
 	bool saw_rd, saw_opt;
 };
@@ -56,7 +57,7 @@ static void fake_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from, &fl);
 	if (n < 12)
 		return;
-	if (f->seen < 64) {
+	if (f->seen < 512) {
 		f->ids[f->seen] = (uint16_t)(q[0] << 8 | q[1]);
 		f->src_ports[f->seen] = ntohs(from.sin_port);
 	}
@@ -234,31 +235,108 @@ START_TEST(reply_random_ids_and_ports)
 	struct cg_endpoint e = ep_of(&up);
 	struct dns_forward *f = dns_forward_new(base, &e, 1, 1000);
 	struct result r = {0};
-	for (int i = 0; i < 32; i++)
-		ck_assert_int_eq(dns_forward_query(f, "www.example.com", 15, DNS_TYPE_A, 1,
-						   DNS_FLAG_RD, false, on_done, &r), 0);
-	run_until(base, &r, 32);
-	ck_assert_int_eq(r.calls, 32);
+	/* 256 queries, 8 at a time: a port pool reused across queries would show up as
+	 * repeats; a fresh random port per query collides only by chance (birthday: about
+	 * one pair among 256 draws from the ~28,000 ephemeral ports). */
+	for (int round = 0; round < 32; round++) {
+		for (int i = 0; i < 8; i++)
+			ck_assert_int_eq(dns_forward_query(f, "www.example.com", 15, DNS_TYPE_A, 1,
+							   DNS_FLAG_RD, false, on_done, &r), 0);
+		run_until(base, &r, 8 * (round + 1));
+	}
+	ck_assert_int_eq(r.calls, 256);
 	ck_assert_int_eq(r.st, DNS_FWD_REPLY);
 	ck_assert_uint_eq(r.ancount, 1);
 	ck_assert(up.saw_rd);
 	ck_assert(up.saw_opt);
-	int same_id = 0, ports = 1;
-	for (int i = 1; i < 32; i++) {
+	ck_assert_uint_eq(up.seen, 256);
+	int same_id = 0, ports = 1, sequential = 0;
+	for (int i = 1; i < 256; i++) {
 		same_id += up.ids[i] == up.ids[0];
+		sequential += up.src_ports[i] == (uint16_t)(up.src_ports[i - 1] + 1);
 		bool seen = false;
 		for (int k = 0; k < i; k++)
 			seen |= up.src_ports[k] == up.src_ports[i];
 		ports += !seen;
 	}
 	ck_assert_int_lt(same_id, 3);
-	ck_assert_int_ge(ports, 4); /* spread over the socket pool */
+	ck_assert_int_ge(ports, 248); /* nearly every query on its own port */
+	ck_assert_int_lt(sequential, 8); /* and not handed out in order */
 	struct dns_forward_stats st;
 	dns_forward_get_stats(f, &st);
-	ck_assert_uint_eq(st.replies, 32);
+	ck_assert_uint_eq(st.replies, 256);
 	ck_assert_uint_eq(st.pending, 0);
 	dns_forward_free(f);
 	fake_stop(&up);
+	event_base_free(base);
+}
+END_TEST
+
+/* A flood while the upstream is silent: at most max_pending in flight, the rest refused
+ * at once and counted; after the timeouts there is room again. */
+START_TEST(pending_is_capped)
+{
+	struct event_base *base = event_base_new();
+	struct fake dead, good;
+	fake_start(&dead, base, FAKE_SILENT);
+	fake_start(&good, base, FAKE_OK);
+	struct cg_endpoint e = ep_of(&dead);
+	struct dns_forward *f = dns_forward_new(base, &e, 1, 100);
+	dns_forward_set_max_pending(f, 4);
+	struct result r = {0};
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(dns_forward_query(f, "a.example", 9, 1, 1, 0, false, on_done, &r),
+				 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(dns_forward_query(f, "b.example", 9, 1, 1, 0, false, on_done, &r),
+				 -1);
+	struct dns_forward_stats st;
+	dns_forward_get_stats(f, &st);
+	ck_assert_uint_eq(st.overflows, 3);
+	ck_assert_uint_eq(st.pending, 4);
+	run_until(base, &r, 4);
+	ck_assert_int_eq(r.calls, 4);
+	ck_assert_int_eq(r.st, DNS_FWD_FAILED);
+	/* Room again once they are answered (here: failed). */
+	struct cg_endpoint e2 = ep_of(&good);
+	dns_forward_set_upstreams(f, &e2, 1, 800);
+	ck_assert_int_eq(dns_forward_query(f, "c.example", 9, 1, 1, 0, false, on_done, &r), 0);
+	run_until(base, &r, 5);
+	ck_assert_int_eq(r.st, DNS_FWD_REPLY);
+	dns_forward_get_stats(f, &st);
+	ck_assert_uint_eq(st.overflows, 3);
+	ck_assert_uint_eq(st.pending, 0);
+	dns_forward_free(f);
+	fake_stop(&dead);
+	fake_stop(&good);
+	event_base_free(base);
+}
+END_TEST
+
+/* Nobody listens on the upstream port: the ICMP error moves on at once, no timeout. */
+START_TEST(unreachable_fails_fast)
+{
+	struct event_base *base = event_base_new();
+	int fd = bind_lo(SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	close(fd); /* the port is free now: datagrams to it get port unreachable */
+	struct cg_endpoint e = {.addr = {.family = AF_INET, .a = {127, 0, 0, 1}},
+				.port = ntohs(sa.sin_port)};
+	struct dns_forward *f = dns_forward_new(base, &e, 1, 5000);
+	struct result r = {0};
+	uint64_t t0 = now_mono_ns();
+	dns_forward_query(f, "a.example", 9, 1, 1, 0, false, on_done, &r);
+	run_until(base, &r, 1);
+	ck_assert_int_eq(r.st, DNS_FWD_FAILED);
+	ck_assert_uint_lt(now_mono_ns() - t0, 2500000000ull); /* well under one timeout */
+	struct dns_forward_stats st;
+	dns_forward_get_stats(f, &st);
+	ck_assert_uint_eq(st.unreachable, 2);
+	ck_assert_uint_eq(st.timeouts, 0);
+	dns_forward_free(f);
 	event_base_free(base);
 }
 END_TEST
@@ -277,7 +355,8 @@ START_TEST(noise_is_ignored)
 	ck_assert_int_eq(r.st, DNS_FWD_REPLY);
 	struct dns_forward_stats st;
 	dns_forward_get_stats(f, &st);
-	ck_assert_uint_eq(st.bad_replies, 2);   /* wrong source, wrong question */
+	/* The socket is connected: the kernel drops the datagram from the wrong port. */
+	ck_assert_uint_eq(st.bad_replies, 1);   /* wrong question */
 	ck_assert_uint_eq(st.unmatched, 1);     /* wrong ID */
 	ck_assert_uint_eq(st.replies, 1);
 	dns_forward_free(f);
@@ -398,6 +477,8 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, reply_random_ids_and_ports);
+	tcase_add_test(tc, pending_is_capped);
+	tcase_add_test(tc, unreachable_fails_fast);
 	tcase_add_test(tc, noise_is_ignored);
 	tcase_add_test(tc, timeout_then_next_upstream);
 	tcase_add_test(tc, all_fail_and_servfail_passes_when_last);
