@@ -1,4 +1,5 @@
-/* campusgate config check: load the configuration and print its errors or "configuration OK". */
+/* campusgate config check: load the configuration, compile its lists as the daemon does,
+ * and print the errors and bad list lines, or "configuration OK". */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,17 +9,13 @@
 #include "cg_config.h"
 #include "cli.h"
 #include "config.h"
+#include "config_check.h"
 #include "i18n.h"
 #include "util.h"
 
 const char *cli_default_config(void)
 {
-	const char *env = getenv("CAMPUSGATE_CONF");
-	if (env && *env)
-		return env;
-	if (access("config/campusgate.conf", R_OK) == 0)
-		return "config/campusgate.conf";
-	return CG_SYSCONFDIR "/campusgate.conf";
+	return config_default_path(); /* the daemon looks in the same places */
 }
 
 static void config_usage(FILE *f)
@@ -31,9 +28,11 @@ static void config_usage(FILE *f)
 		"addresses and ports, numbers and their ranges, time zones, timetables\n"
 		"(weekdays, times, holiday and exam dates), the categories and timetable each\n"
 		"group names, and that every list file it names exists and is readable (lists\n"
-		"marked '?' may be missing: that is a warning). Each problem is printed as\n"
-		"FILE:LINE: what is wrong. Nothing is changed and no daemon is contacted.\n"
-		"The lines inside the list files are checked by 'campusgate lists check'.\n"
+		"marked '?' may be missing: that is a warning). Then every list is compiled as\n"
+		"campusgated compiles it at start-up; a bad list line is a warning (the daemon\n"
+		"skips it), a list that cannot be read at all is an error. Each problem is\n"
+		"printed as FILE:LINE: what is wrong. Nothing is changed and no daemon is\n"
+		"contacted. 'campusgated -n' runs the same check.\n"
 		"\n"
 		"Options:\n"
 		"  -c FILE    the configuration file; without it: $CAMPUSGATE_CONF,\n"
@@ -49,8 +48,10 @@ static void config_usage(FILE *f)
 		"\n"
 		"读取配置文件并逐项检查：节和键名、地址和端口、数值及其范围、时区、时间表（星期、\n"
 		"时段、假期和考试日期）、各组引用的类别和时间表，以及引用的每个名单文件是否存在且\n"
-		"可读（标记 '?' 的名单可以不存在，只给出警告）。每个问题按“文件:行号: 问题”输出。\n"
-		"不修改任何东西，也不联系守护进程。名单文件内容请用 'campusgate lists check' 检查。\n"
+		"可读（标记 '?' 的名单可以不存在，只给出警告）。然后按 campusgated 启动时的方式编译\n"
+		"每个名单：名单中的错误行是警告（守护进程跳过该行），完全无法读取的名单是错误。\n"
+		"每个问题按“文件:行号: 问题”输出。不修改任何东西，也不联系守护进程。\n"
+		"'campusgated -n' 做同样的检查。\n"
 		"\n"
 		"选项:\n"
 		"  -c 文件    配置文件；不指定时依次使用 $CAMPUSGATE_CONF、\n"
@@ -98,17 +99,22 @@ static int config_check(int argc, char **argv)
 	diag_print(&d, stderr);
 	int rc = 0;
 	if (!cfg) {
-		fprintf(stderr, T(l, "%s: configuration has %zu error(s)\n", "%s: 配置有 %zu 处错误\n"),
-			path, d.errors);
+		config_check_failed(l, path, d.errors, stderr);
 		rc = 1;
-	} else if (!quiet) {
-		size_t lists = cfg->n_allow;
-		for (size_t i = 0; i < cfg->n_categories; i++)
-			lists += cfg->categories[i].n_lists;
-		printf(T(l, "%s: %zu categories, %zu list files, %zu groups, %zu timetables\n",
-			 "%s: %zu 个类别，%zu 个名单文件，%zu 个分组，%zu 个时间表\n"),
-		       path, cfg->n_categories, lists, cfg->n_groups, cfg->n_timetables);
-		puts(T(l, "configuration OK", "配置正确"));
+	} else {
+		if (!quiet) {
+			size_t lists = cfg->n_allow;
+			for (size_t i = 0; i < cfg->n_categories; i++)
+				lists += cfg->categories[i].n_lists;
+			printf(T(l, "%s: %zu categories, %zu list files, %zu groups, %zu timetables\n",
+				 "%s: %zu 个类别，%zu 个名单文件，%zu 个分组，%zu 个时间表\n"),
+			       path, cfg->n_categories, lists, cfg->n_groups, cfg->n_timetables);
+		}
+		/* The lists too, as the daemon compiles them: bad lines are warnings. */
+		if (config_check_lists(cfg, l, quiet, stdout, stderr) < 0)
+			rc = 1;
+		else if (!quiet)
+			config_check_ok(l, stdout);
 	}
 	config_free(cfg);
 	diag_free(&d);

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "cg_config.h"
 
 static void endpoint_add(struct cg_endpoint **list, size_t *n, const char *text,
 			 uint16_t port)
@@ -33,6 +36,7 @@ struct config *config_default(void)
 	cfg->dns.strip_ech = true;
 	cfg->dns.tcp_idle_ms = 10000;
 	cfg->dns.block_ttl = 60;
+	cfg->dns.max_pending = 4096;
 
 	cfg->http.max_conns = 4096;
 	cfg->http.max_conns_per_client = 64;
@@ -52,6 +56,16 @@ struct config *config_default(void)
 	cfg->journal.max_file_bytes = (size_t)64 << 20;
 	cfg->journal.queue_events = 65536;
 	return cfg;
+}
+
+const char *config_default_path(void)
+{
+	const char *env = getenv("CAMPUSGATE_CONF");
+	if (env && *env)
+		return env;
+	if (access("config/campusgate.conf", R_OK) == 0)
+		return "config/campusgate.conf";
+	return CG_SYSCONFDIR "/campusgate.conf";
 }
 
 int config_add_blocklist(struct config *cfg, const char *path, struct diag *diag)

@@ -87,6 +87,7 @@ struct cfg_dns {
 	struct cg_addr block_page_v4, block_page_v6; /* for BLOCK_PAGE */
 	unsigned tcp_idle_ms;
 	unsigned block_ttl;          /* TTL of synthesised answers */
+	unsigned max_pending;        /* upstream queries in flight per worker */
 };
 
 struct cfg_http {
@@ -161,6 +162,11 @@ struct config *config_parse(const char *buf, size_t len, const char *path, struc
 /* A config with no file: the built-in defaults plus what overrides add (used by
  * campusgated's --dns-listen/--blocklist/--upstream flags without -c). */
 struct config *config_default(void);
+
+/* Where both programs look for the config when -c is not given: $CAMPUSGATE_CONF, then
+ * ./config/campusgate.conf when it is readable (run from a checkout), else
+ * CG_SYSCONFDIR/campusgate.conf. Returns a static or environment string; never NULL. */
+const char *config_default_path(void);
 
 /* Add a plain list file (one domain per line) as category "blocklist". 0 or -1. */
 int config_add_blocklist(struct config *cfg, const char *path, struct diag *diag);

@@ -13,8 +13,10 @@
 
 #include "cg_config.h"
 #include "config.h"
+#include "config_check.h"
 #include "dns.h"
 #include "http.h"
+#include "i18n.h"
 #include "journal.h"
 #include "policy.h"
 #include "priv.h"
@@ -282,22 +284,56 @@ static void write_pid_file(const char *path)
 	fclose(f);
 }
 
-int daemon_main(const struct daemon_opts *o)
+/* Without -c and without a listener named on the command line, the config is found
+ * where `campusgate` finds it; with a listener override only, the built-in defaults. */
+static bool daemon_overrides_only(const struct daemon_opts *o)
 {
+	return o->dns_listen || o->http_listen || o->tls_listen;
+}
+
+/* -n: the config as the daemon would run it, then its lists compiled. Exit status. */
+static int daemon_check(const struct daemon_opts *o)
+{
+	enum lang l = lang_from_env();
 	struct diag diag;
 	diag_init(&diag);
 	struct config *cfg = daemon_load(o, &diag);
-	if (o->check_only || !cfg) {
-		diag_print(&diag, stderr);
+	diag_print(&diag, stderr);
+	if (!cfg) {
+		config_check_failed(l, o->config_path ? o->config_path : "campusgated",
+				    diag.errors, stderr);
 		diag_free(&diag);
-		if (!cfg) {
-			fprintf(stderr, "configuration has errors / 配置有错误\n");
-			return 1;
-		}
-		config_free(cfg);
-		printf("configuration OK / 配置正确\n");
-		return 0;
+		return 1;
 	}
+	diag_free(&diag);
+	int rc = config_check_lists(cfg, l, false, stdout, stderr) < 0 ? 1 : 0;
+	if (rc == 0)
+		config_check_ok(l, stdout);
+	config_free(cfg);
+	return rc;
+}
+
+int daemon_main(const struct daemon_opts *given)
+{
+	struct daemon_opts opts = *given;
+	const struct daemon_opts *o = &opts;
+	if (!opts.config_path && !daemon_overrides_only(&opts))
+		opts.config_path = config_default_path();
+	if (o->check_only)
+		return daemon_check(o);
+
+	struct diag diag;
+	diag_init(&diag);
+	struct config *cfg = daemon_load(o, &diag);
+	if (!cfg) {
+		diag_print(&diag, stderr);
+		config_check_failed(lang_from_env(), o->config_path ? o->config_path : "campusgated",
+				    diag.errors, stderr);
+		diag_free(&diag);
+		return 1;
+	}
+	if (o->config_path && !given->config_path)
+		log_info("configuration %s (no -c given)", o->config_path);
 	diag_print(&diag, stderr); /* warnings */
 	diag_free(&diag);
 

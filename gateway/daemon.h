@@ -5,10 +5,11 @@
 
 #include <stdbool.h>
 
-/* Command-line settings; the overrides replace what the config says (or, without a
- * config file, are the only front ends that run). */
+/* Command-line settings; the overrides replace what the config says. Without -c the
+ * config is found by config_default_path(), unless a listener is named on the command
+ * line: then the named front ends are the only ones that run, on the built-in defaults. */
 struct daemon_opts {
-	const char *config_path;  /* NULL: built-in defaults + overrides */
+	const char *config_path;  /* NULL: see above */
 	bool check_only;          /* -n */
 	const char *dns_listen;
 	const char *upstream;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # campusgate config check and campusgated -n on the shipped config and on broken ones:
-# "configuration OK" / "配置正确", FILE:LINE messages, exit codes, the default config
-# search ($CAMPUSGATE_CONF, ./config/campusgate.conf) and every usage error.
+# "configuration OK" / "配置正确", FILE:LINE messages (bad list lines too), exit codes, the
+# default config search ($CAMPUSGATE_CONF, ./config/campusgate.conf, sysconfdir) shared by
+# both programs, and every usage error.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$CAMPUSGATE" ] || cg_fail "campusgate not built at $CAMPUSGATE"
@@ -40,13 +41,21 @@ run "$CAMPUSGATE" config check
 expect_rc 0 "default config"
 expect_out "config/campusgate.conf: " "default config is ./config/campusgate.conf"
 
-# from a folder without config/: the installed sysconfdir path (absent in a build tree)
+# from a folder without config/: the installed sysconfdir path, which --help names.
+# In a build tree it is absent: then "cannot open" and exit 1; when it is installed, the
+# check runs on it (exit 0 or 1, but the file is named either way).
+sysconf=$("$CAMPUSGATE" config check --help | grep -o '/[^ ]*/campusgate\.conf' | tail -n 1)
+[ -n "$sysconf" ] || cg_fail "config check --help names no sysconfdir path"
 (cd "$T" && run "$CAMPUSGATE" config check; echo "$rc" >"$T/rc")
 rc=$(cat "$T/rc")
-grep -qE "/campusgate/campusgate.conf: " "$T/out" "$T/err" ||
-	cg_fail "no ./config: the sysconfdir path is not used: $(cat "$T/out" "$T/err")"
-if grep -q "cannot open" "$T/err"; then
-	[ "$rc" = 1 ] || cg_fail "no config anywhere: exit $rc, want 1"
+grep -qF "$sysconf: " "$T/out" "$T/err" ||
+	cg_fail "no ./config: $sysconf is not used: $(cat "$T/out" "$T/err")"
+if [ -e "$sysconf" ]; then
+	case $rc in 0|1) ;; *) cg_fail "installed $sysconf: exit $rc, want 0 or 1" ;; esac
+else
+	expect_err "$sysconf: cannot open" "no config anywhere"
+	expect_rc 1 "no config anywhere"
+	if grep -qF "configuration OK" "$T/out"; then cg_fail "no config anywhere said OK"; fi
 fi
 
 mkdir -p "$T/etc/lists"
@@ -103,14 +112,76 @@ run env LC_ALL=zh_CN.UTF-8 "$CAMPUSGATE" config --help
 expect_rc 0 "--help (zh)"
 expect_out "用法: campusgate config check" "--help (zh)"
 
-# campusgated -n reads the same config the same way
-if [ -x "$CAMPUSGATED" ]; then
-	run "$CAMPUSGATED" -n -c config/campusgate.conf
-	expect_rc 0 "campusgated -n shipped config"
-	expect_out "configuration OK" "campusgated -n"
-	run "$CAMPUSGATED" -n -c "$T/etc/bad.conf"
-	[ "$rc" != 0 ] || cg_fail "campusgated -n accepted the bad config"
-	grep -qF "$T/etc/bad.conf:2: threads" "$T/err" "$T/out" ||
-		cg_fail "campusgated -n did not name bad.conf:2: $out $err"
+# Both checks compile the lists too: a bad list line is named FILE:LINE and is a
+# warning (exit 0, "configuration OK"); a list that cannot be read at all is an error.
+printf 'good.example\nbad!.example\n/unclosed(/\n' >"$T/etc/lists/bad.list"
+mkdir -p "$T/etc/lists/empty-ut1"
+cat >"$T/etc/badlist.conf" <<'CONF'
+[category p]
+list = lists/a.list
+list = lists/bad.list
+CONF
+cat >"$T/etc/nolist.conf" <<'CONF'
+[category p]
+list = ut1:lists/empty-ut1
+CONF
+check_badlist() { # check_badlist NAME: $out/$err of a run on badlist.conf
+	expect_rc 0 "$1 on a bad list line"
+	expect_err "lists/bad.list:2: bad character in name: bad!.example" "$1 bad name"
+	expect_err "lists/bad.list:3: bad pattern (" "$1 bad pattern"
+	expect_err "2 bad list line(s) skipped" "$1 bad line count"
+	expect_out "lists: 2 domains" "$1 list counts"
+	expect_out "configuration OK" "$1 OK after list warnings"
+}
+run "$CAMPUSGATE" config check -c "$T/etc/badlist.conf"
+check_badlist "config check"
+run "$CAMPUSGATE" config check -c "$T/etc/nolist.conf"
+expect_rc 1 "config check, unreadable list"
+expect_err "lists/empty-ut1: UT1 folder has none of" "config check, unreadable list"
+expect_err "the lists cannot be loaded" "config check, unreadable list"
+if grep -qF "configuration OK" "$T/out"; then cg_fail "unreadable list said OK"; fi
+
+# campusgated -n reads the same config the same way, lists included, by locale
+[ -x "$CAMPUSGATED" ] || cg_fail "campusgated not built at $CAMPUSGATED"
+run "$CAMPUSGATED" -n -c config/campusgate.conf
+expect_rc 0 "campusgated -n shipped config"
+expect_out "configuration OK" "campusgated -n"
+expect_out "config/campusgate.conf: lists: " "campusgated -n compiles the lists"
+if grep -qF "配置正确" "$T/out"; then cg_fail "campusgated -n in English printed Chinese: $out"; fi
+run "$CAMPUSGATED" -n -c "$T/etc/bad.conf"
+expect_rc 1 "campusgated -n bad config"
+expect_err "$T/etc/bad.conf:2: threads" "campusgated -n names bad.conf:2"
+expect_err "configuration has 6 error(s)" "campusgated -n error count"
+run "$CAMPUSGATED" -n -c "$T/etc/badlist.conf"
+check_badlist "campusgated -n"
+run env LC_ALL=zh_CN.UTF-8 "$CAMPUSGATED" -n -c "$T/etc/badlist.conf"
+expect_rc 0 "campusgated -n (zh)"
+expect_out "配置正确" "campusgated -n (zh)"
+expect_err "跳过了 2 行有误的名单条目" "campusgated -n (zh) bad line count"
+if grep -qF "configuration OK" "$T/out"; then cg_fail "campusgated -n in Chinese printed English: $out"; fi
+run env LC_ALL=zh_CN.UTF-8 "$CAMPUSGATED" -n -c "$T/etc/bad.conf"
+expect_rc 1 "campusgated -n bad config (zh)"
+expect_err "配置有 6 处错误" "campusgated -n bad config (zh)"
+run "$CAMPUSGATED" -n -c "$T/etc/nolist.conf"
+expect_rc 1 "campusgated -n, unreadable list"
+expect_err "the lists cannot be loaded" "campusgated -n, unreadable list"
+
+# Without -c, campusgated looks where campusgate looks: ./config/campusgate.conf from the
+# project root, $CAMPUSGATE_CONF, else the sysconfdir file; finding none is exit 1.
+run "$CAMPUSGATED" -n
+expect_rc 0 "campusgated -n without -c"
+expect_out "config/campusgate.conf: lists: " "campusgated -n without -c uses ./config"
+CAMPUSGATE_CONF=$T/etc/badlist.conf run "$CAMPUSGATED" -n
+check_badlist "campusgated -n via \$CAMPUSGATE_CONF"
+"$CAMPUSGATED" --help | grep -qF "./config/campusgate.conf" ||
+	cg_fail "campusgated --help does not say where the config is found"
+if [ ! -e "$sysconf" ]; then
+	(cd "$T" && run timeout 20 "$CAMPUSGATED"; echo "$rc" >"$T/rc")
+	rc=$(cat "$T/rc")
+	expect_rc 1 "plain campusgated with no config anywhere"
+	expect_err "$sysconf: cannot open" "plain campusgated names the sysconfdir path"
+	(cd "$T" && run timeout 20 "$CAMPUSGATED" -n; echo "$rc" >"$T/rc")
+	rc=$(cat "$T/rc")
+	expect_rc 1 "campusgated -n with no config anywhere"
 fi
 cg_pass
