@@ -38,7 +38,7 @@ struct inspect {
 };
 
 static const char *const kind_names[OBS_KIND_COUNT] = {
-	"dns-query", "dns-response", "http", "tls", "dot",
+	"dns-query", "dns-response", "http", "tls", "dot", "conn",
 };
 static const char *const bad_names[BAD_COUNT] = { "dns", "dns-tcp", "http", "tls" };
 
@@ -151,6 +151,20 @@ static void flow_observation(const struct flow *f, int64_t t, struct observation
 }
 
 /* The client's stream is of no more interest (a DNS flow still reads the server's). */
+/* A connection to 80/443 that yields no request or name: the observer can still judge
+ * the server's address (DoH resolvers by IP). */
+static void web_conn(struct inspect *in, const struct flow *f, int64_t t, const char *app)
+{
+	if (f->sport != PORT_HTTP && f->sport != PORT_HTTPS)
+		return;
+	struct observation ob;
+	flow_observation(f, t, &ob);
+	ob.kind = OBS_CONN;
+	ob.host = "";
+	ob.app = app;
+	emit(in, &ob);
+}
+
 static void app_done(struct inspect *in, struct flow *f)
 {
 	f->app = (f->app & ~APP_MASK) | APP_DONE;
@@ -189,19 +203,27 @@ static void tcp_http(struct inspect *in, struct flow *f, int64_t t)
 		if (n == 0) {
 			if (f->cs.len >= in->max_flow_bytes) {
 				in->st.bad[BAD_HTTP]++;
+				if (f->app_count == 0)
+					web_conn(in, f, t, "http");
 				app_done(in, f);
 			}
 			return;
 		}
 		if (n < 0) {
-			if (f->app_count == 0)
+			if (f->app_count == 0) {
 				in->st.bad[BAD_HTTP]++;
+				web_conn(in, f, t, "http");
+			}
 			app_done(in, f);
 			return;
 		}
 		f->app_count++;
 		if (h.method_len == 3 && memcmp(h.method, "PRI", 3) == 0) {
-			app_done(in, f);        /* HTTP/2 with prior knowledge: not read */
+			/* HTTP/2 with prior knowledge: frames are not read, the address counts */
+			in->st.http2++;
+			if (f->app_count == 1)
+				web_conn(in, f, t, "http2");
+			app_done(in, f);
 			return;
 		}
 		struct observation ob;
@@ -213,6 +235,7 @@ static void tcp_http(struct inspect *in, struct flow *f, int64_t t)
 		ob.path_len = h.path_len;
 		ob.method = h.method;
 		ob.method_len = h.method_len;
+		ob.first = f->app_count == 1;
 		emit(in, &ob);
 		if (h.chunked || h.connect) {
 			app_done(in, f);        /* body length unknown, or a tunnel */
@@ -231,6 +254,7 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 	if (r == TLS_MORE) {
 		if (f->cs.len >= in->max_flow_bytes) {
 			in->st.bad[BAD_TLS]++;
+			web_conn(in, f, t, "tls");
 			app_done(in, f);
 		}
 		return;
@@ -252,6 +276,7 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 		emit(in, &ob);
 	} else {
 		in->st.bad[BAD_TLS]++;
+		web_conn(in, f, t, "tls");
 	}
 	app_done(in, f);
 }
@@ -270,6 +295,7 @@ static void tcp_app(struct inspect *in, struct flow *f, int64_t t)
 			app = APP_DONE;
 		if (app == APP_DONE) {
 			in->st.tcp_unknown++;
+			web_conn(in, f, t, "unknown");
 			app_done(in, f);
 			return;
 		}

@@ -20,10 +20,13 @@ enum obs_kind {
 	OBS_HTTP,          /* host (may be empty), path, method */
 	OBS_TLS,           /* host = the ClientHello's server name */
 	OBS_DOT,           /* a TCP connection to port 853 began (DNS over TLS) */
+	OBS_CONN,          /* a TCP connection to port 80 or 443 that gives no HTTP/1.x
+			      request or TLS name (HTTP/2 prior knowledge, unknown or bad
+			      bytes); app says which. Only the addresses count. */
 	OBS_KIND_COUNT
 };
 
-const char *obs_kind_name(enum obs_kind k); /* "dns-query", "dns-response", ... */
+const char *obs_kind_name(enum obs_kind k); /* "dns-query", "dns-response", ..., "conn" */
 
 /* One thing seen on the wire. Strings are not NUL-terminated and live only during the
  * callback. The client is the side that asked (the DNS querier, the TCP initiator). */
@@ -41,6 +44,8 @@ struct observation {
 	size_t path_len;
 	const char *method;      /* HTTP only */
 	size_t method_len;
+	bool first;              /* HTTP: the connection's first request */
+	const char *app;         /* OBS_CONN: "http2", "http", "tls" or "unknown" */
 	const struct extract_dns *dns; /* DNS only */
 };
 
@@ -65,6 +70,7 @@ struct inspect_stats {
 	uint64_t observed[OBS_KIND_COUNT];
 	uint64_t tls_no_sni;         /* complete ClientHellos without a server name */
 	uint64_t tcp_unknown;        /* client streams that were none of DNS, HTTP, TLS */
+	uint64_t http2;              /* HTTP/2 prior-knowledge connections (not read) */
 	struct {
 		int dlt;
 		uint64_t packets;

@@ -108,6 +108,7 @@ static const char *what_seen(enum obs_kind k)
 	case OBS_HTTP: return "http request";
 	case OBS_TLS: return "tls server name";
 	case OBS_DOT: return "dns over tls";
+	case OBS_CONN: return "connection";
 	default: return "seen";
 	}
 }
@@ -170,10 +171,27 @@ static bool category_is_bypass(const struct observer *o, const struct verdict *v
 	return c && c->kind == CATEGORY_BYPASS;
 }
 
-/* TLS to an address listed in a bypass category (DoH resolvers by IP, e.g. 1.1.1.1):
- * journaled as a bypass attempt, with the server name when there is one. */
-static bool tls_to_bypass_address(struct observer *o, const struct observation *ob,
-				  const struct request *base)
+/* What a connection to the server's address carried, for the journal's reason. */
+static const char *conn_what(const struct observation *ob)
+{
+	if (ob->kind == OBS_TLS)
+		return "TLS";
+	if (ob->kind == OBS_HTTP)
+		return "HTTP";
+	if (ob->app && strcmp(ob->app, "http2") == 0)
+		return "HTTP/2";
+	if (ob->app && strcmp(ob->app, "tls") == 0)
+		return "TLS";
+	if (ob->app && strcmp(ob->app, "http") == 0)
+		return "HTTP";
+	return "TCP";
+}
+
+/* A connection (TLS, HTTP, HTTP/2, other bytes on 80/443) to an address listed in a
+ * bypass category (DoH resolvers by IP, e.g. 1.1.1.1 or 8.8.4.4): journaled as a bypass
+ * attempt, with the name asked for when there is one. */
+static bool conn_to_bypass_address(struct observer *o, const struct observation *ob,
+				   const struct request *base)
 {
 	if (!o->policy)
 		return false;
@@ -188,7 +206,7 @@ static bool tls_to_bypass_address(struct observer *o, const struct observation *
 	const char *why = NULL;
 	int n = ob->host_len ? name_normalise(ob->host, ob->host_len, host, &why) : -1;
 	char reason[CG_ADDR_STRLEN + 48];
-	snprintf(reason, sizeof(reason), "TLS to %s, a listed bypass address", ip);
+	snprintf(reason, sizeof(reason), "%s to %s, a listed bypass address", conn_what(ob), ip);
 	if (n > 0) {
 		req.host = host;   /* journal the name asked for; the rule shows the address */
 		req.host_len = (size_t)n;
@@ -233,10 +251,17 @@ void observer_handle(void *arg, const struct observation *ob)
 			       "DNS over TLS (tcp/853)");
 		}
 		return;
+	case OBS_CONN:
+		/* no request and no name: only the server's address can tell */
+		o->st.connections++;
+		conn_to_bypass_address(o, ob, &req);
+		return;
 	default:
 		return;
 	}
-	bool addr_bypass = ob->kind == OBS_TLS && tls_to_bypass_address(o, ob, &req);
+	/* once per connection: TLS has one name, HTTP is judged at its first request */
+	bool addr_bypass = (ob->kind == OBS_TLS || (ob->kind == OBS_HTTP && ob->first)) &&
+			   conn_to_bypass_address(o, ob, &req);
 	if (ob->host_len == 0) {
 		o->st.no_host++;
 		return;

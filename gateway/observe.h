@@ -29,6 +29,7 @@ enum obs_proto { OBS_PROTO_DNS, OBS_PROTO_HTTP, OBS_PROTO_TLS, OBS_PROTO_COUNT }
 struct observer_stats {
 	uint64_t requests[OBS_PROTO_COUNT]; /* DNS queries, HTTP requests, TLS names decided */
 	uint64_t dns_responses;
+	uint64_t connections;    /* 80/443 connections with neither request nor name */
 	uint64_t no_host;        /* HTTP requests without a host */
 	uint64_t bad_names;      /* hosts that do not normalise */
 	uint64_t hits;           /* requests the policy would block (bypass categories too) */

@@ -595,6 +595,93 @@ START_TEST(dot_and_doh_path)
 }
 END_TEST
 
+/* A config and policy whose bypass category lists the lines in list (one per line). */
+static struct policy *bypass_policy(const char *dir, const char *list, struct config **cfg)
+{
+	char *lp = tu_write_file(dir, "byaddr.list", list);
+	char conf[1024];
+	snprintf(conf, sizeof(conf), "[category bypass]\nkind = bypass\nlist = %s\n"
+		 "[group default]\nblock = bypass\n", lp);
+	char *cp = tu_write_file(dir, "byaddr.conf", conf);
+	struct diag d;
+	diag_init(&d);
+	*cfg = config_load(cp, &d);
+	if (!*cfg)
+		diag_print(&d, stderr);
+	ck_assert_ptr_nonnull(*cfg);
+	struct policy *pol = policy_build(*cfg, &d);
+	ck_assert_ptr_nonnull(pol);
+	diag_free(&d);
+	free(cp);
+	free(lp);
+	return pol;
+}
+
+/* DoH by address without TLS: cleartext HTTP/2 (prior knowledge) to 8.8.4.4:80, as in
+ * the suricata capture, is one bypass attempt when 8.8.4.4 is listed, none otherwise. */
+START_TEST(doh_address_over_http2)
+{
+	char *dir = tu_tmpdir();
+	char *p = tu_shared_path("pcaps/suricata-verify/dns-over-http2__dns_over_https.pcap");
+	ck_assert_ptr_nonnull(p);
+	struct config *cfg;
+	struct policy *pol = bypass_policy(dir, "8.8.4.4\n", &cfg);
+	struct sensor_report rep;
+	char e[CAPTURE_ERRLEN];
+	ck_assert_int_eq(sensor_read_file(p, cfg, pol, NULL, NULL, NULL, &rep, e), 0);
+	ck_assert_uint_eq(rep.obs.bypass[BYPASS_CATEGORY], 1);
+	ck_assert_uint_eq(rep.obs.hits, 1);
+	ck_assert_uint_eq(rep.obs.connections, 1);
+	ck_assert_uint_eq(rep.in.http2, 1);
+	ck_assert_uint_eq(rep.in.observed[OBS_CONN], 1);
+	policy_unref(pol);
+	config_free(cfg);
+	pol = bypass_policy(dir, "8.8.8.8\n", &cfg);
+	ck_assert_int_eq(sensor_read_file(p, cfg, pol, NULL, NULL, NULL, &rep, e), 0);
+	ck_assert_uint_eq(rep.obs.bypass[BYPASS_CATEGORY], 0);
+	ck_assert_uint_eq(rep.obs.connections, 1);
+	policy_unref(pol);
+	config_free(cfg);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* HTTP/1 to a listed address is one attempt per connection (not per request), and so
+ * are bytes that are neither HTTP nor TLS on 443. */
+START_TEST(doh_address_over_http1_and_unknown)
+{
+	char *dir = tu_tmpdir();
+	static uint8_t pk[5][256];
+	size_t lens[5];
+	static const uint8_t g4[4] = { 8, 8, 4, 4 }, g8[4] = { 8, 8, 8, 8 };
+	static const char req[] = "GET /resolve?name=x HTTP/1.1\r\nHost: dns.example\r\n\r\n";
+	lens[0] = tcp_packet(pk[0], g4, 80, 0x02, 100, "");
+	lens[1] = tcp_packet(pk[1], g4, 80, 0x18, 101, req);
+	lens[2] = tcp_packet(pk[2], g4, 80, 0x18, 101 + (uint32_t)strlen(req), req);
+	lens[3] = tcp_packet(pk[3], g8, 443, 0x02, 700, "");
+	lens[4] = tcp_packet(pk[4], g8, 443, 0x18, 701, "\x05\x01\x00 not tls");
+	char *path = write_capture(dir, "byaddr.pcap", pk, lens, 5);
+	struct config *cfg;
+	struct policy *pol = bypass_policy(dir, "8.8.4.4\n8.8.8.8\n", &cfg);
+	struct observer *o = observer_new(NULL, NULL);
+	observer_set_policy(o, pol);
+	run_observer(path, o, NULL);
+	struct observer_stats os;
+	observer_get_stats(o, &os);
+	ck_assert_uint_eq(os.requests[OBS_PROTO_HTTP], 2);
+	ck_assert_uint_eq(os.connections, 1);
+	ck_assert_uint_eq(os.bypass[BYPASS_CATEGORY], 2);
+	observer_free(o);
+	policy_unref(pol);
+	config_free(cfg);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* The whole thing with a real config, policy and journal: hits and bypass attempts
  * are journaled with action "observe", the packet's time and the client's MAC. */
 START_TEST(policy_hits_are_journaled)
@@ -948,6 +1035,8 @@ static Suite *sensor_suite(void)
 	tcase_add_test(tc, resolver_bypass_without_policy);
 	tcase_add_test(tc, dot_and_doh_path);
 	tcase_add_test(tc, policy_hits_are_journaled);
+	tcase_add_test(tc, doh_address_over_http2);
+	tcase_add_test(tc, doh_address_over_http1_and_unknown);
 	suite_add_tcase(s, tc);
 	return s;
 }
