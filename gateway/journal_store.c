@@ -369,25 +369,32 @@ fail:
 
 #define TAIL_BYTES (4u * JOURNAL_LINE_MAX) /* read first at start-up: holds many lines */
 
-/* Whether line (len bytes, no newline) is a whole journal line with a good hash; takes
- * its seq and hash for the chain when it is. */
-static bool good_line(struct jstore *s, const char *line, size_t len, char *arena)
+/* What a complete line at the end of the chain is. */
+enum line_kind {
+	LINE_TORN,   /* does not parse: half written (a power cut's NUL bytes, a cut line) */
+	LINE_GOOD,   /* parses, and its hash matches */
+	LINE_EDITED, /* parses, but its hash does not match: tampering, not a torn write */
+};
+
+/* Classify line (len bytes, no newline); takes its seq and stored hash for the chain
+ * when it parses, so that the chain goes on from an edited line as it was written. */
+static enum line_kind classify_line(struct jstore *s, const char *line, size_t len,
+				    char *arena)
 {
 	struct journal_record r;
 	const char *perr;
-	if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) < 0 ||
-	    !journal_line_hash_ok(line, &r))
-		return false;
+	if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) < 0)
+		return LINE_TORN;
 	s->seq = r.seq;
 	memcpy(s->last_hash, r.hash, JOURNAL_HASH_LEN);
-	return true;
+	return journal_line_hash_ok(line, &r) ? LINE_GOOD : LINE_EDITED;
 }
 
-/* The last good line in the final TAIL_BYTES of a file, walking back from the end, so
- * that a restart does not read a whole day. 1 found (*good_end set), 0 not in the
- * tail, -1 read error. */
+/* The last line that parses in the final TAIL_BYTES of a file, walking back from the
+ * end, so that a restart does not read a whole day. 1 found (*good_end, *kind set), 0
+ * not in the tail, -1 read error. */
 static int scan_tail(struct jstore *s, const char *path, uint64_t size, char *arena,
-		     uint64_t *good_end)
+		     uint64_t *good_end, enum line_kind *kind)
 {
 	uint64_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
 	size_t n = (size_t)(size - from);
@@ -403,15 +410,17 @@ static int scan_tail(struct jstore *s, const char *path, uint64_t size, char *ar
 	/* Lines end at a newline; the first one in the buffer may be cut (from > 0). */
 	size_t end = n;
 	while (end > 0 && buf[end - 1] != '\n')
-		end--; /* a torn tail with no newline is never good */
+		end--; /* a torn tail with no newline never ends the chain */
 	while (end > 0) {
 		size_t start = end - 1; /* at the newline ending this line */
 		while (start > 0 && buf[start - 1] != '\n')
 			start--;
 		if (start == 0 && from > 0)
 			break; /* this line may begin before the buffer */
-		if (good_line(s, buf + start, end - 1 - start, arena)) {
+		enum line_kind k = classify_line(s, buf + start, end - 1 - start, arena);
+		if (k != LINE_TORN) {
 			*good_end = from + end;
+			*kind = k;
 			rc = 1;
 			break;
 		}
@@ -423,9 +432,9 @@ out:
 	return rc;
 }
 
-/* The last good line of a file by reading it all (the tail held none). */
+/* The last line that parses of a file by reading it all (the tail held none). */
 static int scan_full(struct jstore *s, const char *path, char *arena, bool *found,
-		     uint64_t *good_end)
+		     uint64_t *good_end, enum line_kind *kind)
 {
 	struct journal_reader rd;
 	const char *line;
@@ -439,20 +448,50 @@ static int scan_full(struct jstore *s, const char *path, char *arena, bool *foun
 			journal_reader_close(&rd);
 			return -1;
 		}
-		if (got > 0 && complete && good_line(s, line, len, arena)) {
+		if (got <= 0 || !complete)
+			continue;
+		enum line_kind k = classify_line(s, line, len, arena);
+		if (k != LINE_TORN) {
 			*found = true;
 			*good_end = rd.offset + len + 1;
+			*kind = k;
 		}
 	}
 	journal_reader_close(&rd);
 	return 0;
 }
 
-/* Find the chain's last good line: look in the newest non-empty file (its tail first),
- * move whatever follows its last valid line aside. Fills seq/last_hash; notes what was
- * recovered. */
+/* The number of newlines in the first upto bytes of path (the 1-based number of the
+ * line that ends at upto), or 0 when it cannot be read. */
+static unsigned long count_lines(const char *path, uint64_t upto)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned long lines = 0;
+	if (fd < 0)
+		return 0;
+	char *buf = xmalloc(COPY_CHUNK);
+	for (uint64_t at = 0; at < upto;) {
+		size_t want = upto - at < COPY_CHUNK ? (size_t)(upto - at) : COPY_CHUNK;
+		ssize_t got = pread(fd, buf, want, (off_t)at);
+		if (got <= 0) {
+			lines = 0;
+			break;
+		}
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[i] == '\n';
+		at += (uint64_t)got;
+	}
+	free(buf);
+	close(fd);
+	return lines;
+}
+
+/* Find the chain's last line: the last complete line that parses in the newest
+ * non-empty file (its tail first). Whatever follows it is torn and moved aside; when
+ * that line's hash does not match, it was edited: it stays (evidence for verify), the
+ * chain goes on from it, and *tampered says where. Fills seq/last_hash. */
 static int recover(struct jstore *s, struct journal_file *files, size_t n, struct sbuf *note,
-		   const char **err)
+		   struct sbuf *tampered, const char **err)
 {
 	char *arena = xmalloc(JOURNAL_LINE_MAX + 1);
 	int rc = 0;
@@ -460,21 +499,26 @@ static int recover(struct jstore *s, struct journal_file *files, size_t n, struc
 		struct stat st;
 		uint64_t good_end = 0, end;
 		bool found = false;
+		enum line_kind kind = LINE_TORN;
 		if (stat(files[i].path, &st) < 0) {
 			*err = "cannot read a journal file";
 			rc = -1;
 			break;
 		}
 		end = (uint64_t)st.st_size;
-		int t = scan_tail(s, files[i].path, end, arena, &good_end);
+		int t = scan_tail(s, files[i].path, end, arena, &good_end, &kind);
 		if (t == 1)
 			found = true;
 		else if (t < 0 || (end > TAIL_BYTES &&
-				   scan_full(s, files[i].path, arena, &found, &good_end) < 0)) {
+				   scan_full(s, files[i].path, arena, &found, &good_end, &kind) < 0)) {
 			*err = "cannot read a journal file";
 			rc = -1;
 			break;
 		}
+		if (found && kind == LINE_EDITED)
+			sbuf_printf(tampered, "%s:%lu: the last line does not match its hash "
+				    "(edited after it was written); kept, the chain goes on from it",
+				    files[i].name, count_lines(files[i].path, good_end));
 		if (end > good_end) {
 			if (note->len)
 				sbuf_adds(note, "; ");
@@ -496,13 +540,14 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 {
 	struct journal_file *files = NULL;
 	size_t n = 0;
-	struct sbuf note;
+	struct sbuf note, tampered;
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
 	s->dirfd = -1;
 	sbuf_init(&s->out);
 	sbuf_init(&s->line);
 	sbuf_init(&note);
+	sbuf_init(&tampered);
 	if (!cfg->dir || !*cfg->dir) {
 		*err = "no journal directory configured ([journal] dir)";
 		return -1;
@@ -540,7 +585,7 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 		*err = "cannot list the journal directory";
 		goto fail;
 	}
-	if (recover(s, files, n, &note, err) < 0)
+	if (recover(s, files, n, &note, &tampered, err) < 0)
 		goto fail;
 
 	s->now_us = now_wall_us();
@@ -576,13 +621,20 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 		log_warn("journal %s: recovered: %s", s->dir, note.data);
 		internal_event(s, "recovered", note.data, 0, NULL);
 	}
+	if (tampered.len) {
+		log_err("journal %s: TAMPERING found: %s; run campusgate journal verify", s->dir,
+			tampered.data);
+		internal_event(s, "tampered", tampered.data, 0, NULL);
+	}
 	retention(s, today);
 	jstore_sync(s);
 	sbuf_free(&note);
+	sbuf_free(&tampered);
 	journal_files_free(files, n);
 	return 0;
 fail:
 	sbuf_free(&note);
+	sbuf_free(&tampered);
 	journal_files_free(files, n);
 	jstore_close(s);
 	return -1;

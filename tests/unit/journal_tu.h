@@ -173,4 +173,35 @@ static inline size_t count_events(const struct lines *ls, const char *event)
 	return n;
 }
 
+/* Capture what this process writes to stderr (the operational log) from here to
+ * stderr_end, which returns it (the caller frees). Tests run forked, one at a time. */
+struct stderr_cap {
+	int saved;
+	char path[64];
+};
+
+static inline void stderr_begin(struct stderr_cap *c)
+{
+	snprintf(c->path, sizeof c->path, "/tmp/cg-journal-log.XXXXXX");
+	int fd = mkstemp(c->path);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	c->saved = dup(2);
+	ck_assert_int_ge(c->saved, 0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+}
+
+static inline char *stderr_end(struct stderr_cap *c)
+{
+	fflush(stderr);
+	ck_assert_int_eq(dup2(c->saved, 2), 2);
+	close(c->saved);
+	size_t len;
+	char *text = tu_read_file(c->path, &len);
+	ck_assert_ptr_nonnull(text);
+	unlink(c->path);
+	return text;
+}
+
 #endif

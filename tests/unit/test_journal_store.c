@@ -391,6 +391,20 @@ static void append_raw(const char *dir, const char *bytes)
 	journal_files_free(files, n);
 }
 
+/* Append len raw bytes (NULs too) to the newest journal file. */
+static void append_bytes(const char *dir, const char *bytes, size_t len)
+{
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	int fd = open(files[n - 1].path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, len), (ssize_t)len);
+	close(fd);
+	journal_files_free(files, n);
+}
+
 static size_t count_torn(const char *dir)
 {
 	char *cmd = NULL;
@@ -428,14 +442,10 @@ START_TEST(torn_line_recovered)
 	ck_assert_uint_eq(count_torn(dir), 1);
 	lines_free(&ls);
 
-	/* a complete line whose hash is wrong is torn too (a half-written sector) */
-	read_all(dir, &ls);
-	char *bad = strdup(ls.v[4].text);
-	bad[strlen(bad) - 3] = bad[strlen(bad) - 3] == '0' ? '1' : '0';
-	lines_free(&ls);
-	char *withnl = NULL;
-	ck_assert_int_ge(asprintf(&withnl, "%s\n", bad), 0);
-	append_raw(dir, withnl);
+	/* a complete line that does not parse (NUL bytes, as a power cut leaves) is torn,
+	 * and so are NUL bytes with no newline after it */
+	static const char nul_line[] = "{\"seq\":6,\"ti\0\0\0\0\n\0\0\0";
+	append_bytes(dir, nul_line, sizeof nul_line - 1);
 	j = open_ok(&c, "UTC");
 	journal_close(j);
 	read_all(dir, &ls);
@@ -444,20 +454,66 @@ START_TEST(torn_line_recovered)
 	ck_assert_str_eq(ls.v[5].r.event, "recovered");
 	ck_assert_uint_eq(count_torn(dir), 2);
 	lines_free(&ls);
-	free(bad);
-	free(withnl);
+	verify_ok(dir);
 
-	/* a clean reopen records nothing */
+	/* a complete line that parses but does not match its hash was edited: tampering,
+	 * not a torn write. It stays where it is, the chain goes on from it, a "tampered"
+	 * event and the log say where, and verify still names it. */
+	struct journal_file *files;
+	size_t nf;
+	ck_assert_int_eq(journal_list_files(dir, &files, &nf), 0);
+	ck_assert_uint_eq(nf, 1);
+	size_t flen;
+	char *text = tu_read_file(files[0].path, &flen);
+	char *last = text + flen - 1;
+	while (last > text && last[-1] != '\n')
+		last--;
+	char *host = strstr(last, "\"action\":\"recovered\"");
+	ck_assert_ptr_nonnull(host);
+	memcpy(host + 10, "RECOVERED", 9); /* same length, still a complete line */
+	FILE *f = fopen(files[0].path, "w");
+	ck_assert_int_eq(fwrite(text, 1, flen, f), flen);
+	fclose(f);
+	free(text);
+	struct stderr_cap cap;
+	stderr_begin(&cap);
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	char *log = stderr_end(&cap);
+	char where[96];
+	snprintf(where, sizeof where, "%s:6: ", files[0].name);
+	ck_assert_msg(strstr(log, "TAMPERING found") && strstr(log, where), "log: %s", log);
+	free(log);
+	ck_assert_uint_eq(count_torn(dir), 2); /* nothing moved aside */
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 7);
+	ck_assert_str_eq(ls.v[5].r.action, "RECOVERED"); /* the edited line is kept */
+	ck_assert(!journal_line_hash_ok(ls.v[5].text, &ls.v[5].r));
+	ck_assert_str_eq(ls.v[6].r.event, "tampered");
+	ck_assert_ptr_nonnull(strstr(ls.v[6].r.reason, where));
+	ck_assert_uint_eq(ls.v[6].r.seq, ls.v[5].r.seq + 1);
+	ck_assert_mem_eq(ls.v[6].r.prev, ls.v[5].r.hash, 32);
+	ck_assert(journal_line_hash_ok(ls.v[6].text, &ls.v[6].r));
+	lines_free(&ls);
+	struct journal_verify_result res;
+	journal_verify(dir, INT32_MIN, &res);
+	ck_assert_int_ne(res.status, 0);
+	ck_assert_str_eq(res.file, files[0].name);
+	ck_assert_uint_eq(res.line, 6);
+	ck_assert_msg(strncmp(res.what, "edited", 6) == 0, "%s", res.what);
+	journal_files_free(files, nf);
+
+	/* once recorded, a reopen records it no more */
 	j = open_ok(&c, "UTC");
 	journal_close(j);
 	read_all(dir, &ls);
-	ck_assert_uint_eq(ls.n, 6);
+	ck_assert_uint_eq(ls.n, 7);
 	lines_free(&ls);
-	verify_ok(dir);
 	tu_rmtree(dir);
 	free(dir);
 }
 END_TEST
+
 
 /* A write that fails half way (here: the file size limit, as a full disk would) leaves
  * no half line in the file: every line there is whole, and the failure is counted. */
