@@ -95,7 +95,7 @@ static void print_obs(void *arg, const struct observation *ob, const char *host,
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	printf("%s.%06dZ %s %s %s", ts, (int)(ob->time_us % 1000000), addr_str(&ob->client, ip),
-	       obs_kind_name(ob->kind), host);
+	       obs_kind_name(ob->kind), host ? host : "-");
 	if (ob->path)
 		printf(" %.*s", (int)(ob->path_len > 200 ? 200 : ob->path_len), ob->path);
 	if (v)

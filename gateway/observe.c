@@ -217,6 +217,16 @@ static bool conn_to_bypass_address(struct observer *o, const struct observation 
 	return true;
 }
 
+/* DNS sent to a resolver that is not one of the school's. */
+static void resolver_bypass(struct observer *o, const struct observation *ob,
+			    const struct request *req, const struct verdict *v)
+{
+	char reason[96], ip[CG_ADDR_STRLEN];
+	snprintf(reason, sizeof(reason), "DNS to %s, not a school resolver",
+		 addr_str(&ob->server, ip));
+	bypass(o, ob, req, v, BYPASS_RESOLVER, reason);
+}
+
 void observer_handle(void *arg, const struct observation *ob)
 {
 	struct observer *o = arg;
@@ -262,13 +272,23 @@ void observer_handle(void *arg, const struct observation *ob)
 	/* once per connection: TLS has one name, HTTP is judged at its first request */
 	bool addr_bypass = (ob->kind == OBS_TLS || (ob->kind == OBS_HTTP && ob->first)) &&
 			   conn_to_bypass_address(o, ob, &req);
+	/* DNS to another resolver is a bypass whatever it asks: checked before the name */
+	bool other_resolver = ob->kind == OBS_DNS_QUERY && ob->sport == PORT_DNS &&
+			      o->n_resolvers && !is_resolver(o, &ob->server);
 	if (ob->host_len == 0) {
 		o->st.no_host++;
+		if (other_resolver) {
+			req.host = ".";   /* the root (the only empty DNS name) */
+			req.host_len = 1;
+			resolver_bypass(o, ob, &req, NULL);
+		}
 		return;
 	}
 	int n = name_normalise(ob->host, ob->host_len, host, &why);
 	if (n < 0) {
 		o->st.bad_names++;
+		if (other_resolver)
+			resolver_bypass(o, ob, &req, NULL);   /* no host: the name is not kept */
 		return;
 	}
 	o->st.requests[proto]++;
@@ -300,12 +320,8 @@ void observer_handle(void *arg, const struct observation *ob)
 	} else if (vp && v.category_listed) {
 		o->st.listed++;
 	}
-	if (ob->kind == OBS_DNS_QUERY && ob->sport == PORT_DNS && o->n_resolvers &&
-	    !is_resolver(o, &ob->server)) {
-		char reason[96];
-		snprintf(reason, sizeof(reason), "DNS to %s, not a school resolver",
-			 addr_str(&ob->server, ipbuf));
-		bypass(o, ob, &req, vp, BYPASS_RESOLVER, reason);
+	if (other_resolver) {
+		resolver_bypass(o, ob, &req, vp);
 		event = "bypass";
 	}
 	if (ob->kind == OBS_HTTP && ob->path_len >= 10 && memcmp(ob->path, "/dns-query", 10) == 0 &&

@@ -1013,6 +1013,52 @@ START_TEST(application_rejections)
 }
 END_TEST
 
+/* DNS to another resolver is a bypass whatever it asks: the root (dns-badcookie: two
+ * SOA queries for "." to 127.0.0.1), and a name that does not normalise. */
+START_TEST(resolver_bypass_before_name_checks)
+{
+	char *p = tu_shared_path("pcaps/tcpdump/dns-badcookie.pcap");
+	ck_assert_ptr_nonnull(p);
+	struct cfg_sensor sc = { 0 };
+	struct cg_addr school;
+	ck_assert_int_eq(addr_parse("192.0.2.53", &school), 0);
+	sc.resolvers = &school;
+	sc.n_resolvers = 1;
+	struct observer *o = observer_new(&sc, NULL);
+	run_observer(p, o, NULL);
+	struct observer_stats os;
+	observer_get_stats(o, &os);
+	ck_assert_uint_eq(os.no_host, 2);
+	ck_assert_uint_eq(os.bypass[BYPASS_RESOLVER], 2);
+	observer_free(o);
+	free(p);
+	/* over TCP, a question whose name has a byte no host name has */
+	o = observer_new(&sc, NULL);
+	struct inspect *in = inspect_new(NULL, observer_handle, o);
+	uint8_t q[64];
+	size_t ql = dns_tcp_msg(q, 7, "bad name", false);
+	raw_tcp_dir(in, false, 53, 0x02, 99, "", 0);
+	raw_tcp_dir(in, false, 53, 0x18, 100, q, ql);
+	observer_get_stats(o, &os);
+	ck_assert_uint_eq(os.bad_names, 1);
+	ck_assert_uint_eq(os.requests[OBS_PROTO_DNS], 0);
+	ck_assert_uint_eq(os.bypass[BYPASS_RESOLVER], 1);
+	inspect_free(in);
+	observer_free(o);
+	/* the same to the school's resolver is no bypass */
+	ck_assert_int_eq(addr_parse("192.0.2.1", &school), 0);
+	o = observer_new(&sc, NULL);
+	in = inspect_new(NULL, observer_handle, o);
+	raw_tcp_dir(in, false, 53, 0x02, 99, "", 0);
+	raw_tcp_dir(in, false, 53, 0x18, 100, q, ql);
+	observer_get_stats(o, &os);
+	ck_assert_uint_eq(os.bad_names, 1);
+	ck_assert_uint_eq(os.bypass[BYPASS_RESOLVER], 0);
+	inspect_free(in);
+	observer_free(o);
+}
+END_TEST
+
 static Suite *sensor_suite(void)
 {
 	Suite *s = suite_create("sensor");
@@ -1052,6 +1098,7 @@ int main(void)
 	tcase_add_test(tc, long_capture_memory_flat);
 	tcase_add_test(tc, application_rejections);
 	tcase_add_test(tc, dns_tcp_responses_split);
+	tcase_add_test(tc, resolver_bypass_before_name_checks);
 	suite_add_tcase(s, tc);
 	const char *base = getenv("CG_SHARED");
 	char probe[4096];
