@@ -27,6 +27,9 @@
 
 #define RELAY_HIGH (256 * 1024) /* stop reading a side while the other holds this much */
 #define RELAY_IO (128 * 1024)   /* bytes per read/write on a relay (libevent: 16 KiB) */
+/* Answers queued for a client (block pages for pipelined requests, a relayed response)
+ * above which no further head is read until it has taken half of them. */
+#define ANSWER_HIGH RELAY_HIGH
 
 enum conn_state {
 	ST_HEAD,    /* waiting for a request head */
@@ -59,6 +62,7 @@ struct http_conn {
 	struct http_body resp_body;
 	bool up_keep;
 	bool cli_eof;
+	bool out_paused; /* ST_HEAD: not reading heads until the client takes its answers */
 };
 
 static void conn_free(struct http_conn *c);
@@ -121,10 +125,14 @@ static void conn_close_after_write(struct http_conn *c)
 	}
 	evtimer_del(c->head_timer);
 	bufferevent_disable(c->cli, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0)
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0) {
 		conn_free(c);
-	else
-		bufferevent_enable(c->cli, EV_WRITE);
+		return;
+	}
+	/* A client that does not take its last answer is dropped after the idle time. */
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	bufferevent_set_timeouts(c->cli, NULL, &tv);
+	bufferevent_enable(c->cli, EV_WRITE);
 }
 
 static void send_error(struct http_conn *c, int status)
@@ -150,8 +158,8 @@ static void head_timeout(evutil_socket_t fd, short what, void *arg)
 	struct http_conn *c = arg;
 	(void)fd;
 	(void)what;
-	if (c->state != ST_HEAD)
-		return;
+	if (c->state != ST_HEAD || c->out_paused)
+		return; /* paused: the write timeout runs instead, head_wait again on resume */
 	if (evbuffer_get_length(bufferevent_get_input(c->cli)) > 0)
 		send_error(c, 408); /* slow or incomplete head */
 	else
@@ -211,7 +219,7 @@ static void send_blockpage(struct http_conn *c, const struct policy *p, const st
 	bi.request_id = id[0] ? id : NULL;
 	bi.bypass = v->bypass;
 	sbuf_init(&b);
-	blockpage_response(&b, &bi, keep);
+	blockpage_response(&b, &bi, keep, c->req->is_head);
 	bufferevent_write(c->cli, b.data, b.len);
 	sbuf_free(&b);
 }
@@ -373,14 +381,32 @@ static void handle_request(struct http_conn *c, int n)
 		cli_read(c->cli, c);
 }
 
+/* Backpressure on answers: while the client holds ANSWER_HIGH bytes of them unread, stop
+ * reading (and parsing) its requests; cli_write resumes at half. The client must take
+ * some within the idle time or it is dropped. true when paused. */
+static bool answers_pause(struct http_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) < ANSWER_HIGH)
+		return false;
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	c->out_paused = true;
+	bufferevent_disable(c->cli, EV_READ);
+	bufferevent_setwatermark(c->cli, EV_WRITE, ANSWER_HIGH / 2, 0);
+	bufferevent_set_timeouts(c->cli, NULL, &tv);
+	return true;
+}
+
 /* Parse and handle the heads in the client input, one after another while each is
- * answered here (block pages on a keep-alive connection); stop at one that is relayed. */
+ * answered here (block pages on a keep-alive connection); stop at one that is relayed,
+ * or while the client has too many answers unread. */
 static void try_head(struct http_conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->cli);
 	struct http_limits lim = { c->set.max_head_bytes, c->set.max_line_bytes,
 				   c->set.max_headers };
 	while (c->state == ST_HEAD) {
+		if (c->out_paused || answers_pause(c))
+			return;
 		size_t len = evbuffer_get_length(in);
 		if (len == 0) {
 			if (c->cli_eof)
@@ -603,6 +629,15 @@ static void cli_write(struct bufferevent *bev, void *arg)
 		return;
 	}
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	if (c->state == ST_HEAD && c->out_paused) {
+		/* The client took half of its answers: read and answer heads again. */
+		c->out_paused = false;
+		head_wait(c);
+		if (!c->cli_eof)
+			bufferevent_enable(c->cli, EV_READ);
+		try_head(c);
+		return;
+	}
 	if (c->up && (c->state == ST_TUNNEL || c->state == ST_RELAY))
 		bufferevent_enable(c->up, EV_READ);
 }

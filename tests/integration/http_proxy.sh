@@ -76,6 +76,75 @@ echo "$out" | grep -a -q "^target: /p1" && echo "$out" | grep -a -q "^target: /p
 	cg_fail "pipelined order"
 cg_log "ok: pipelining (allowed, blocked, allowed) in order"
 
+# --- a blocked HEAD: the page's headers (its Content-Length), no page; keep-alive in step ----
+out=$(curl -sS -I -H "Host: casino.test" "http://127.0.0.1:$TP/head" | tr -d '\r')
+echo "$out" | grep -q "^HTTP/1.1 403" || cg_fail "blocked HEAD: $out"
+hl=$(echo "$out" | sed -n 's/^Content-Length: //p')
+gl=$(curl -s -H "Host: casino.test" "http://127.0.0.1:$TP/head" | wc -c)
+cg_expect "blocked HEAD Content-Length is the GET page's" "$hl" "$gl"
+"$PY" - 127.0.0.1 "$TP" >"$CG_TMP/head.txt" <<'PY' || cg_fail "blocked HEAD then GET: $(cat "$CG_TMP/head.txt")"
+import socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+s.sendall(b"HEAD /h1 HTTP/1.1\r\nHost: casino.test\r\n\r\n"
+          b"GET /h2 HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+first, sep, rest = data.partition(b"\r\n\r\n")
+print(first.split(b"\r\n")[0].decode(), "|", rest[:15].decode("latin-1"))
+sys.exit(0 if first.startswith(b"HTTP/1.1 403") and rest.startswith(b"HTTP/1.1 200 OK") and
+         b"target: /h2" in rest else 1)
+PY
+cg_log "ok: blocked HEAD answered with headers only, the next request on the connection in step"
+
+# --- pipelined blocked requests from a client that never reads: memory stays bounded ------
+# 1 MB of requests would queue ~45 MB of block pages; the proxy must stop reading instead.
+"$PY" - 127.0.0.1 "$TP" "$CG_DAEMON_PID" >"$CG_TMP/pressure.txt" <<'PY' || cg_fail "block-page backpressure: $(cat "$CG_TMP/pressure.txt")"
+import socket, sys, time
+def rss(pid):
+    for l in open("/proc/%s/status" % pid):
+        if l.startswith("VmRSS:"):
+            return int(l.split()[1])
+pid = sys.argv[3]
+before = rss(pid)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: little in flight
+s.connect((sys.argv[1], int(sys.argv[2])))
+req = b"GET /pressure HTTP/1.1\r\nHost: casino.test\r\n\r\n"
+batch = req * 256
+s.setblocking(False)
+sent, end = 0, time.time() + 3
+while sent < (1 << 20) and time.time() < end:
+    try:
+        sent += s.send(batch[sent % len(batch):])
+    except BlockingIOError:
+        time.sleep(0.01)
+time.sleep(1.5)
+grew = rss(pid) - before
+n = sent // len(req)
+print("sent %d requests, daemon RSS grew %d KiB" % (n, grew))
+# Now read everything: the proxy resumes and answers every complete request in order.
+s.setblocking(True)
+s.settimeout(5)
+pat, got, tail = b"HTTP/1.1 403 ", 0, b""
+while got < n:
+    try:
+        b = s.recv(1 << 20)
+    except socket.timeout:
+        break
+    if not b:
+        break
+    data = tail + b
+    got += data.count(pat)
+    tail = data[-(len(pat) - 1):]
+print("answers read %d" % got)
+sys.exit(0 if grew < 20 * 1024 and got == n and n > 1000 else 1)
+PY
+cg_log "ok: $(tr '\n' ' ' <"$CG_TMP/pressure.txt")"
+
 # --- request bodies: Content-Length and chunked, 1 MB -----------------------------------
 head -c 1048576 /dev/urandom >"$CG_TMP/body.bin"
 sum=$(sha256sum "$CG_TMP/body.bin" | cut -d' ' -f1)
