@@ -100,7 +100,8 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 	sbuf_adds(out, "</p></div></body></html>\n");
 }
 
-void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive)
+void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive,
+			bool head_only)
 {
 	struct sbuf body;
 	sbuf_init(&body);
@@ -115,7 +116,8 @@ void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool 
 		    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
 		    "Connection: %s\r\n\r\n",
 		    body.len, T(bi->lang, "en", "zh-CN"), keep_alive ? "keep-alive" : "close");
-	sbuf_add(out, body.data, body.len);
+	if (!head_only)
+		sbuf_add(out, body.data, body.len);
 	sbuf_free(&body);
 }
 

@@ -26,8 +26,10 @@ struct blockpage_info {
 void blockpage_render(struct sbuf *out, const struct blockpage_info *bi);
 
 /* Append a whole HTTP/1.1 403 response (headers + the page) to out; keep_alive picks
- * the Connection header. */
-void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive);
+ * the Connection header. head_only (a HEAD request): the same headers, Content-Length
+ * included, without the page (RFC 9110 9.3.2), so that keep-alive stays in step. */
+void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive,
+			bool head_only);
 
 /* Append a small plain error response ("400 Bad Request", ...) in lang; always closes. */
 void blockpage_error(struct sbuf *out, int status, enum lang lang);

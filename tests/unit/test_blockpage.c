@@ -94,7 +94,7 @@ START_TEST(response_framing)
 	struct sbuf b;
 	sbuf_init(&b);
 	struct blockpage_info bi = info(LANG_ZH);
-	blockpage_response(&b, &bi, true);
+	blockpage_response(&b, &bi, true, false);
 	ck_assert(strncmp(b.data, "HTTP/1.1 403 Forbidden\r\n", 24) == 0);
 	ck_assert_ptr_nonnull(strstr(b.data, "Connection: keep-alive\r\n"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Content-Language: zh-CN\r\n"));
@@ -105,9 +105,20 @@ START_TEST(response_framing)
 	const char *cl = strstr(b.data, "Content-Length: ");
 	ck_assert_ptr_nonnull(cl);
 	ck_assert_uint_eq(strtoul(cl + 16, NULL, 10), b.len - (size_t)(body - b.data));
+	size_t page_len = b.len - (size_t)(body - b.data);
 	sbuf_reset(&b);
-	blockpage_response(&b, &bi, false);
+	blockpage_response(&b, &bi, false, false);
 	ck_assert_ptr_nonnull(strstr(b.data, "Connection: close\r\n"));
+	/* HEAD: the GET's headers (Content-Length of the page), nothing after them. */
+	sbuf_reset(&b);
+	blockpage_response(&b, &bi, true, true);
+	body = strstr(b.data, "\r\n\r\n");
+	ck_assert_ptr_nonnull(body);
+	ck_assert_uint_eq((size_t)(body + 4 - b.data), b.len);
+	cl = strstr(b.data, "Content-Length: ");
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_uint_eq(strtoul(cl + 16, NULL, 10), page_len);
+	ck_assert_ptr_nonnull(strstr(b.data, "Connection: keep-alive\r\n"));
 	sbuf_free(&b);
 }
 END_TEST
