@@ -245,8 +245,8 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 	tz_localtime(school, when, &lt);
 	strftime(tbuf, sizeof(tbuf), "%Y-%m-%d %H:%M", &lt);
 	printf("%s %s\n", T(l, "request:  ", "请求：    "), target);
-	printf("%s %s%s%s\n", T(l, "host:     ", "主机：    "), host, path ? "  path " : "",
-	       path ? path : "");
+	printf("%s %s%s%s\n", T(l, "host:     ", "主机：    "), host,
+	       path ? T(l, "  path ", "  路径 ") : "", path ? path : "");
 	printf("%s %s (%s)\n", T(l, "time:     ", "时间：    "), tbuf, tz_name(school));
 
 	printf("%s %s", T(l, "group:    ", "分组：    "), v->group);
@@ -280,8 +280,9 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 		       v->bypass ? T(l, "  [bypass category]", "  [绕过类类别]") : "");
 	}
 	if (v->rule.kind != RULE_NONE)
-		printf("%s %s:%u: %.*s  (%s)\n", T(l, "rule:     ", "规则：    "), v->rule.file,
-		       v->rule.line, (int)v->rule.text_len, v->rule.text, check_kind(l, v->rule.kind));
+		printf(T(l, "%s %s:%u: %.*s  (%s)\n", "%s %s:%u: %.*s  （%s）\n"),
+		       T(l, "rule:     ", "规则：    "), v->rule.file, v->rule.line,
+		       (int)v->rule.text_len, v->rule.text, check_kind(l, v->rule.kind));
 	else
 		printf("%s %s\n", T(l, "rule:     ", "规则：    "),
 		       T(l, "none matched", "没有匹配的规则"));
@@ -360,7 +361,7 @@ int cmd_check(int argc, char **argv)
 	path = xmalloc(CHECK_MAX_PATH + 1);
 	n = check_split_target(argv[optind], host, path, &has_path, &why);
 	if (n < 0) {
-		fprintf(stderr, "campusgate check: %s: %s\n", argv[optind], why);
+		fprintf(stderr, "campusgate check: %s: %s\n", argv[optind], lang_reason(l, why));
 		goto out;
 	}
 
@@ -369,7 +370,7 @@ int cmd_check(int argc, char **argv)
 		conf = cli_default_config();
 	cfg = config_load(conf, &d);
 	if (!cfg) {
-		diag_print(&d, stderr);
+		lang_diag_print(l, &d, stderr);
 		fprintf(stderr, T(l, "campusgate check: %s: configuration has errors\n",
 				  "campusgate check: %s: 配置有错误\n"), conf);
 		diag_free(&d);
@@ -377,7 +378,7 @@ int cmd_check(int argc, char **argv)
 	}
 	school = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &why);
 	if (!school) {
-		fprintf(stderr, "campusgate check: %s: %s\n", cfg->timezone, why);
+		fprintf(stderr, "campusgate check: %s: %s\n", cfg->timezone, lang_reason(l, why));
 		diag_free(&d);
 		goto out;
 	}
@@ -390,7 +391,7 @@ int cmd_check(int argc, char **argv)
 	}
 	p = policy_build(cfg, &d);
 	if (!p) {
-		diag_print(&d, stderr);
+		lang_diag_print(l, &d, stderr);
 		fputs(T(l, "campusgate check: the lists cannot be loaded\n",
 			"campusgate check: 无法加载名单\n"), stderr);
 	} else if (d.errors > 0) {

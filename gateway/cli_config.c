@@ -96,7 +96,7 @@ static int config_check(int argc, char **argv)
 	struct diag d;
 	diag_init(&d);
 	struct config *cfg = config_load(path, &d);
-	diag_print(&d, stderr);
+	lang_diag_print(l, &d, stderr);
 	int rc = 0;
 	if (!cfg) {
 		config_check_failed(l, path, d.errors, stderr);

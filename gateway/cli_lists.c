@@ -95,7 +95,7 @@ static int lists_check_one(enum lang l, enum list_format fmt, const char *path,
 	diag_init(&d);
 	rc = lists_read(fmt, path, name, lists_check_rule, pb, &d, &c);
 	patset_builder_free(pb);
-	diag_print(&d, stdout);
+	lang_diag_print(l, &d, stdout);
 	if (rc < 0) {
 		diag_free(&d);
 		return 2;
@@ -121,7 +121,7 @@ static struct config *lists_load_config(enum lang l, const char *conf)
 
 	diag_init(&d);
 	cfg = config_load(conf, &d);
-	diag_print(&d, stderr);
+	lang_diag_print(l, &d, stderr);
 	if (!cfg)
 		fprintf(stderr, T(l, "campusgate lists: %s: configuration has errors\n",
 				  "campusgate lists: %s: 配置有错误\n"), conf);
@@ -191,7 +191,7 @@ static int lists_stats(enum lang l, const char *conf)
 	double ms = (double)(now_mono_ns() - t0) / 1e6;
 	config_free(cfg);
 	if (!p) {
-		diag_print(&d, stderr);
+		lang_diag_print(l, &d, stderr);
 		diag_free(&d);
 		return 2;
 	}

@@ -18,7 +18,7 @@ int config_check_lists(const struct config *cfg, enum lang l, bool quiet, FILE *
 
 	diag_init(&d);
 	p = policy_build(cfg, &d);
-	diag_print(&d, err);
+	lang_diag_print(l, &d, err);
 	if (!p) {
 		fprintf(err, T(l, "%s: the lists cannot be loaded, so the daemon would not start\n",
 			       "%s: 无法加载名单，守护进程将无法启动\n"),

@@ -298,7 +298,7 @@ static int daemon_check(const struct daemon_opts *o)
 	struct diag diag;
 	diag_init(&diag);
 	struct config *cfg = daemon_load(o, &diag);
-	diag_print(&diag, stderr);
+	lang_diag_print(l, &diag, stderr);
 	if (!cfg) {
 		config_check_failed(l, o->config_path ? o->config_path : "campusgated",
 				    diag.errors, stderr);

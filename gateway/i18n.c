@@ -1,10 +1,14 @@
-/* i18n: choose zh-CN or English from the environment or an Accept-Language header. */
+/* i18n: choose zh-CN or English from the environment or an Accept-Language header, and
+ * put the parsers' English reasons into zh-CN for the people who read them. */
 #include "i18n.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "util.h"
 
 /* Whether s (n bytes) names the language tag lang ("zh", "en"): the tag itself, or the
  * tag followed by a region, codeset or modifier ("zh-CN", "zh_CN.UTF-8", "en@x"). */
@@ -115,4 +119,101 @@ enum lang lang_from_accept(const char *h, size_t len)
 		}
 	}
 	return best;
+}
+
+/* Parser reasons, English -> zh-CN. Longer phrases first where one starts another. */
+static const struct {
+	const char *en, *zh;
+} reasons[] = {
+	/* name.c and cli_check.c */
+	{"empty name", "域名为空"},
+	{"name longer than 253 bytes", "域名超过 253 字节"},
+	{"empty label", "域名中有空标签"},
+	{"bad character in name", "域名中有非法字符"},
+	{"label longer than 63 bytes", "标签超过 63 字节"},
+	{"bad IPv6 literal", "IPv6 地址格式有误"},
+	{"bad international name", "国际化域名有误"},
+	{"control character in name", "域名中有控制字符"},
+	{"path too long", "路径过长"},
+	{"bad name", "域名有误"},
+	/* lists.c and the pattern check */
+	{"white space inside a rule", "规则中间有空白"},
+	{"empty pattern", "正则表达式为空"},
+	{"pattern without a closing '/'", "正则表达式缺少结尾的 '/'"},
+	{"hosts line without a name", "hosts 行中没有域名"},
+	{"not a blocking address (0.0.0.0, 127.0.0.1, ::, ::1)",
+	 "不是拦截地址（0.0.0.0、127.0.0.1、::、::1）"},
+	{"single-label name in a hosts file", "hosts 文件中的单标签域名"},
+	{"bad header line", "文件头行有误"},
+	{"exception rule skipped", "已跳过例外规则"},
+	{"unsupported adblock rule skipped", "已跳过不支持的 adblock 规则"},
+	{"rule with $options skipped", "已跳过带 $选项 的规则"},
+	{"not a ||domain^ rule", "不是 ||domain^ 规则"},
+	{"bad pattern", "正则表达式有误"},
+	{"not a regular file", "不是普通文件"},
+	{"cannot read", "无法读取"},
+	{"cannot open", "无法打开"},
+	/* tz.c */
+	{"not a time zone name", "不是时区名"},
+	{"time zone path too long", "时区路径过长"},
+	{"not a time zone file", "不是时区文件"},
+	{"time zone file unreadable or too large", "时区文件无法读取或过大"},
+	{"truncated version 2 data", "第 2 版数据不完整"},
+	{"truncated data", "数据不完整"},
+	{"missing footer", "缺少结尾的 TZ 规则"},
+	{"unterminated footer", "结尾的 TZ 规则没有结束"},
+	{"bad TZ rule in footer", "结尾的 TZ 规则有误"},
+};
+
+const char *lang_reason(enum lang l, const char *en)
+{
+	if (l != LANG_ZH || !en)
+		return en;
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strcmp(en, reasons[i].en) == 0)
+			return reasons[i].zh;
+	return en;
+}
+
+/* The table entry that s starts with, ending at a word boundary; -1 when none. */
+static int reason_at(const char *s)
+{
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+		size_t n = strlen(reasons[i].en);
+		if (strncmp(s, reasons[i].en, n) == 0 &&
+		    (s[n] == '\0' || s[n] == ':' || s[n] == ' ' || s[n] == '('))
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n)
+{
+	static const char warn_en[] = "warning: ", warn_zh[] = "警告：";
+	if (l != LANG_ZH || n == 0)
+		return msg;
+	for (const char *p = strstr(msg, ": "); p; p = strstr(p + 1, ": ")) {
+		const char *r = p + 2;
+		bool warn = strncmp(r, warn_en, sizeof warn_en - 1) == 0;
+		if (warn)
+			r += sizeof warn_en - 1;
+		int i = reason_at(r);
+		if (i < 0)
+			continue;
+		snprintf(buf, n, "%.*s: %s%s%s", (int)(p - msg), msg, warn ? warn_zh : "",
+			 reasons[i].zh, r + strlen(reasons[i].en));
+		return buf;
+	}
+	return msg;
+}
+
+void lang_diag_print(enum lang l, const struct diag *d, FILE *f)
+{
+	char buf[2048];
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(f, "%s\n", lang_diag(l, d->msgs[i], buf, sizeof buf));
+	size_t total = d->errors + d->warnings;
+	if (total > d->n)
+		fprintf(f, T(l, "(%zu more messages not shown)\n", "（另有 %zu 条消息未显示）\n"),
+			total - d->n);
 }

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+struct diag;
 
 enum lang { LANG_EN, LANG_ZH };
 
@@ -19,5 +22,20 @@ static inline const char *T(enum lang l, const char *en, const char *zh)
 {
 	return l == LANG_ZH ? zh : en;
 }
+
+/* The reasons the parsers give in English (name.c, lists.c, tz.c: "bad character in
+ * name", "hosts line without a name", ...) in language l. For LANG_EN, or a reason not
+ * in the table, en itself. The result is a static string or en. */
+const char *lang_reason(enum lang l, const char *en);
+
+/* A diagnostic line "FILE:LINE: [warning: ]REASON[: TEXT]" in language l: the first
+ * known reason after a ": " (and the "warning: " mark) translated, the rest (file names,
+ * the offending text) as it was. Writes at most n bytes to buf (n > 0) and returns buf,
+ * or returns msg untranslated for LANG_EN or when no known reason is in it. */
+const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n);
+
+/* diag_print() in language l: every kept message through lang_diag, then the count of
+ * the ones not kept. */
+void lang_diag_print(enum lang l, const struct diag *d, FILE *f);
 
 #endif

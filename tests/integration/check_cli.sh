@@ -136,9 +136,22 @@ has "2026-11-25 10:00 (Asia/Shanghai)"
 run 0 check "${C[@]}" --at "2026-11-25T10:00+00:00" --client 10.9.9.9 games.example
 run 1 check "${C[@]}" --at "2026-11-25T03:30:00+0100" --client 10.9.9.9 games.example
 
-# zh-CN by locale.
+# zh-CN by locale: every label and reason a person reads, none left in English.
 CG_LOCALE=zh_CN.UTF-8 run 1 check "${C[@]}" "${SCHOOL[@]}" casino.example
 has "判定：     拦截"; has "类别：     gambling (赌博)"
+CG_LOCALE=zh_CN.UTF-8 run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 news.example/casino/x
+has "主机：     news.example  路径 /casino/x"; has "（网址前缀）"; hasnt "path"
+has "分组：     students"; has "最长匹配子网"
+CG_LOCALE=zh_CN.UTF-8 run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 homework.casino.example
+has "原因：     匹配白名单规则"; hasnt "allowlist"
+CG_LOCALE=zh_CN.UTF-8 run 1 check "${C[@]}" --at "2026-11-25 10:00" --client 10.9.9.9 games.example
+has "时间表：   school-hours: 该时间生效"; hasnt "in force"
+CG_LOCALE=zh_CN.UTF-8 run 2 check "${C[@]}" "bad!name.example"
+has "域名中有非法字符"; hasnt "bad character"
+CG_LOCALE=zh_CN.UTF-8 run 2 check "${C[@]}" "http://[2001:db8::1/"
+has "IPv6 地址格式有误"
+CG_LOCALE=zh_CN.UTF-8 run 2 check "${C[@]}" --client 10.0.0.300 a.example
+has "不是 IP 地址"
 
 # Usage errors and bad input: exit 2 and a message.
 run 2 check "${C[@]}"
@@ -185,6 +198,18 @@ run 2 lists
 run 2 lists frobnicate
 run 0 lists --help
 has "Usage: campusgate lists check"
+# lists check and stats in zh-CN: the reasons, the counts and the labels.
+CG_LOCALE=zh_CN.UTF-8 run 1 lists check "$T/bad.list"
+has "$T/bad.list:2: 域名中有非法字符: bad!.example"; has "$T/bad.list:3: 正则表达式有误"
+has "3 行，1 条规则，2 行错误"; hasnt "bad character"; hasnt "lines,"
+CG_LOCALE=zh_CN.UTF-8 run 1 lists check --format hosts "$T/lists/games.list"
+has "hosts 行中没有域名: games.example"
+CG_LOCALE=zh_CN.UTF-8 run 0 lists check "${C[@]}"
+has "名单正确"; hasnt "lists OK"
+CG_LOCALE=zh_CN.UTF-8 run 0 lists stats "${C[@]}"
+has "域名：              4"; has "白名单规则：        1"; has "编译耗时："; hasnt "domains:"
+CG_LOCALE=zh_CN.UTF-8 run 2 lists check -c "$T/missing.conf"
+has "$T/missing.conf: 无法打开"; has "配置有错误"
 
 # The shipped configuration builds and blocks a listed site for students.
 if [ -d "$CG_SHARED/data/blocklists" ]; then

@@ -1,8 +1,10 @@
-/* Unit tests for i18n: language from the locale, from a tag, from Accept-Language. */
+/* Unit tests for i18n: language from the locale, from a tag, from Accept-Language; the
+ * zh-CN texts of parser reasons and diagnostic lines. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "name.h"
 #include "testutil.h"
 
 static enum lang accept(const char *h)
@@ -79,6 +81,55 @@ START_TEST(test_accept_language)
 }
 END_TEST
 
+START_TEST(test_reasons)
+{
+	/* every reason name_normalise gives has a zh-CN text; English stays English */
+	static const char *names[] = {"", "a..b", "bad!name", "x.\x01", "[::1"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char out[NAME_MAX_LEN + 1];
+		const char *why = NULL;
+		ck_assert_int_lt(name_normalise(names[i], strlen(names[i]), out, &why), 0);
+		ck_assert_ptr_nonnull(why);
+		ck_assert_str_eq(lang_reason(LANG_EN, why), why);
+		ck_assert_msg(strcmp(lang_reason(LANG_ZH, why), why) != 0,
+			      "no zh-CN text for '%s'", why);
+	}
+	ck_assert_str_eq(lang_reason(LANG_ZH, "bad character in name"), "域名中有非法字符");
+	ck_assert_str_eq(lang_reason(LANG_ZH, "no such reason"), "no such reason");
+	ck_assert_ptr_null(lang_reason(LANG_ZH, NULL));
+}
+END_TEST
+
+START_TEST(test_diag_lines)
+{
+	char buf[256];
+	const char *m = "lists/a.list:2: bad character in name: bad!.example";
+	/* English: the message itself, not a copy */
+	ck_assert_ptr_eq(lang_diag(LANG_EN, m, buf, sizeof buf), m);
+	ck_assert_str_eq(lang_diag(LANG_ZH, m, buf, sizeof buf),
+			 "lists/a.list:2: 域名中有非法字符: bad!.example");
+	/* the warning mark, a reason followed by " (", and one at the end of the line */
+	ck_assert_str_eq(lang_diag(LANG_ZH, "f:3: warning: exception rule skipped: @@||a^", buf,
+				   sizeof buf),
+			 "f:3: 警告：已跳过例外规则: @@||a^");
+	ck_assert_str_eq(lang_diag(LANG_ZH, "f:4: bad pattern (offset 1: x): (", buf, sizeof buf),
+			 "f:4: 正则表达式有误 (offset 1: x): (");
+	ck_assert_str_eq(lang_diag(LANG_ZH, "c.conf: cannot open: No such file", buf,
+				   sizeof buf), "c.conf: 无法打开: No such file");
+	/* a phrase must end at a word boundary: "bad names" is not "bad name" */
+	const char *u = "f:5: bad names here";
+	ck_assert_ptr_eq(lang_diag(LANG_ZH, u, buf, sizeof buf), u);
+	/* a file name that looks like a reason is left alone; the reason after it is not */
+	ck_assert_str_eq(lang_diag(LANG_ZH, "bad name:6: empty name: x", buf, sizeof buf),
+			 "bad name:6: 域名为空: x");
+	/* a small buffer truncates, NUL-terminated */
+	char small[8];
+	const char *r = lang_diag(LANG_ZH, m, small, sizeof small);
+	ck_assert_ptr_eq(r, small);
+	ck_assert_uint_eq(strlen(small), 7);
+}
+END_TEST
+
 static Suite *i18n_suite(void)
 {
 	Suite *s = suite_create("i18n");
@@ -86,6 +137,8 @@ static Suite *i18n_suite(void)
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_env);
 	tcase_add_test(tc, test_accept_language);
+	tcase_add_test(tc, test_reasons);
+	tcase_add_test(tc, test_diag_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
