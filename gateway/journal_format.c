@@ -89,8 +89,14 @@ void journal_json_escape(struct sbuf *out, const char *s, size_t max)
 			if (len == 0) {
 				sbuf_add(out, "\xef\xbf\xbd", 3); /* U+FFFD */
 				i++;
-			} else if (cp == 0x2028 || cp == 0x2029) {
-				sbuf_adds(out, cp == 0x2028 ? "\\u2028" : "\\u2029");
+			} else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x80 && cp <= 0x9f) ||
+				   cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+				   (cp >= 0x2066 && cp <= 0x2069)) {
+				/* line breaks for JavaScript; C1 and bidirectional controls, so
+				 * that a terminal showing the file does not act on them */
+				char e[6] = { '\\', 'u', hex[cp >> 12], hex[cp >> 8 & 15],
+					      hex[cp >> 4 & 15], hex[cp & 15] };
+				sbuf_add(out, e, 6);
 				i += len;
 			} else {
 				sbuf_add(out, p + i, len);

@@ -405,19 +405,22 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 
 void report_html_escape(struct sbuf *out, const char *s)
 {
-	for (; s && *s; s++) {
+	while (s && *s) {
+		size_t u = review_unsafe_len(s);
+		if (u && *s != '\t') {
+			sbuf_adds(out, "&#xfffd;"); /* controls, C1, bidi overrides */
+			s += u;
+			continue;
+		}
 		switch (*s) {
 		case '&': sbuf_adds(out, "&amp;"); break;
 		case '<': sbuf_adds(out, "&lt;"); break;
 		case '>': sbuf_adds(out, "&gt;"); break;
 		case '"': sbuf_adds(out, "&quot;"); break;
 		case '\'': sbuf_adds(out, "&#39;"); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\t')
-				sbuf_adds(out, "&#xfffd;");
-			else
-				sbuf_addc(out, *s);
+		default: sbuf_addc(out, *s); break;
 		}
+		s++;
 	}
 }
 

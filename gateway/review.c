@@ -122,6 +122,15 @@ static bool json_plain(const char *s)
 	return true;
 }
 
+/* "observe" and "observed" are one action: the sensor journals "observed", older
+ * journals and observe-mode groups "observe"; a filter with either finds both. */
+static bool action_eq(const char *want, const char *have)
+{
+	if (want && (strcmp(want, "observe") == 0 || strcmp(want, "observed") == 0))
+		return have && (strcmp(have, "observe") == 0 || strcmp(have, "observed") == 0);
+	return !want || (have && strcmp(want, have) == 0);
+}
+
 void review_needles(const struct review_filter *f, char **out, size_t max)
 {
 	const struct { const char *key, *val; } exact[] = {
@@ -134,7 +143,10 @@ void review_needles(const struct review_filter *f, char **out, size_t max)
 		if (!exact[i].val || !json_plain(exact[i].val))
 			continue;
 		sbuf_init(&b);
-		sbuf_printf(&b, "\"%s\":\"%s\"", exact[i].key, exact[i].val);
+		if (exact[i].val == f->action && action_eq(f->action, "observe"))
+			sbuf_printf(&b, "\"action\":\"observe");   /* both spellings */
+		else
+			sbuf_printf(&b, "\"%s\":\"%s\"", exact[i].key, exact[i].val);
 		out[n++] = sbuf_take(&b);
 	}
 	if (max)
@@ -183,7 +195,7 @@ bool review_match(const struct review_filter *f, const struct journal_record *r)
 	if (r->time_us < f->from_us || r->time_us > f->to_us)
 		return false;
 	if (!eq(f->category, r->category) || !eq(f->group, r->group) ||
-	    !eq(f->action, r->action) || !eq(f->proto, r->proto) || !eq(f->event, r->event) ||
+	    !action_eq(f->action, r->action) || !eq(f->proto, r->proto) || !eq(f->event, r->event) ||
 	    !eq(f->id, r->id))
 		return false;
 	if (f->host && !(r->host && contains_ci(r->host, f->host)))
@@ -262,6 +274,13 @@ static bool cp_unsafe(uint32_t c)
 	       (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f;
 }
 
+size_t review_unsafe_len(const char *s)
+{
+	uint32_t c;
+	size_t l = utf8_next((const unsigned char *)s, &c);
+	return *s && cp_unsafe(c) ? l : 0;
+}
+
 size_t review_text_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -306,15 +325,22 @@ void review_csv_field(struct sbuf *out, const char *s)
 		return;
 	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
 		       s[0] == '\t' || s[0] == '\r';
-	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	bool quote = formula || strpbrk(s, ",\"") != NULL;
 	if (quote)
 		sbuf_addc(out, '"');
 	if (formula)
 		sbuf_addc(out, '\'');
-	for (; *s; s++) {
+	while (*s) {
+		size_t u = review_unsafe_len(s);
+		if (u) {
+			/* control bytes (newlines too), C1 and bidi controls: U+FFFD */
+			sbuf_add(out, "\xef\xbf\xbd", 3);
+			s += u;
+			continue;
+		}
 		if (*s == '"')
 			sbuf_addc(out, '"');
-		sbuf_addc(out, *s);
+		sbuf_addc(out, *s++);
 	}
 	if (quote)
 		sbuf_addc(out, '"');
@@ -516,14 +542,47 @@ static void table_row(struct review_out *o, const struct journal_record *r)
 	table_stream_row(o, r);
 }
 
+/* The journal line as it is, but for a raw control character (DEL, C1, bidi; from an
+ * older writer or an edited file), which becomes its \uXXXX escape: the same JSON, and
+ * nothing a terminal acts on. */
+static void json_row(struct review_out *o, const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t run = i;
+		while (run < len && (((unsigned char)line[run] >= 0x20 &&
+					(unsigned char)line[run] < 0x7f) || line[run] == '\t'))
+			run++;
+		fwrite(line + i, 1, run - i, o->f);
+		i = run;
+		if (i >= len)
+			break;
+		/* line is valid UTF-8 (it parsed) but not NUL-terminated: decode in a copy */
+		char c[5] = { 0 };
+		memcpy(c, line + i, len - i < 4 ? len - i : 4);
+		size_t u = review_unsafe_len(c);
+		if (!u) {
+			u = 1;
+			while (u < 4 && i + u < len && ((unsigned char)line[i + u] & 0xc0) == 0x80)
+				u++;
+			fwrite(line + i, 1, u, o->f);
+		} else {
+			uint32_t cp;
+			utf8_next((const unsigned char *)c, &cp);
+			fprintf(o->f, "\\u%04x", (unsigned)cp);
+		}
+		i += u;
+	}
+	fputc('\n', o->f);
+}
+
 void review_out_row(struct review_out *o, const struct journal_record *r, const char *line,
 		    size_t len)
 {
 	o->rows++;
 	switch (o->fmt) {
 	case REVIEW_JSON:
-		fwrite(line, 1, len, o->f);
-		fputc('\n', o->f);
+		json_row(o, line, len);
 		break;
 	case REVIEW_CSV:
 		csv_row(o, r);

@@ -76,8 +76,12 @@ size_t review_text_width(const char *s);
  * overrides become '?', and at most max_cols columns are used (a cut ends with "…").
  * Returns the columns used. */
 size_t review_text_clean(struct sbuf *out, const char *s, size_t max_cols);
+/* The length in bytes of the character at s when a terminal, spreadsheet or browser
+ * must not get it raw (C0 controls, DEL, C1 controls, bidirectional controls), else 0. */
+size_t review_unsafe_len(const char *s);
 /* Append s as one CSV field (RFC 4180 quoting; a leading = + - @ TAB or CR gets a ' so
- * that a spreadsheet does not run it as a formula). */
+ * that a spreadsheet does not run it as a formula; control characters, newlines
+ * included, and bidi controls become U+FFFD). */
 void review_csv_field(struct sbuf *out, const char *s);
 /* "2025-11-25 09:30:00" (the time as written, in the offset it was written with). */
 void review_local_time(const struct journal_record *r, char out[20]);

@@ -257,8 +257,17 @@ raw = open(sys.argv[2], 'rb').read()
 assert raw.count(b'\r\n') >= 301
 rows = list(csv.DictReader(open(sys.argv[2], newline='', encoding='utf-8')))
 assert len(rows) == 300, len(rows)
+# control characters (newlines too) become U+FFFD; formulas get a leading '
 want = [("'" + h if h[0] in '=+-@' else h) for h in hostile]
+want = [''.join('\ufffd' if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f else c for c in h)
+        for h in want]
 assert [r['host'] for r in rows[:10]] == want, [r['host'] for r in rows[:10]]
+body = raw.replace(b'\r\n', b'')
+bad = [b for b in body if b < 0x20 or b == 0x7f]
+assert not bad, ('raw control bytes in the CSV', bad[:5])
+assert b'\xc2\x80' not in body and b'\x1b' not in body
+jraw = open(sys.argv[1], 'rb').read().replace(b'\n', b'')
+assert not [b for b in jraw if b < 0x20 or b == 0x7f], 'raw control bytes in JSON Lines'
 assert all(r['rule_text'] == "'=rule" for r in rows)
 assert rows[0]['path'] == '/p?a=1,b="2"'
 for r in rows:

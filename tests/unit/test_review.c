@@ -219,13 +219,20 @@ START_TEST(csv_fields)
 		{ "plain.example", "plain.example" },
 		{ "a,b", "\"a,b\"" },
 		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
-		{ "line\nbreak", "\"line\nbreak\"" },
-		{ "cr\rhere", "\"cr\rhere\"" },
+		/* control characters, newlines too, C1 and bidi controls: U+FFFD */
+		{ "line\nbreak", "line\xef\xbf\xbd" "break" },
+		{ "cr\rhere, x", "\"cr\xef\xbf\xbdhere, x\"" },
+		{ "ctl\x01\x1b[31mred", "ctl\xef\xbf\xbd\xef\xbf\xbd[31mred" },
+		{ "del\x7f", "del\xef\xbf\xbd" },
+		{ "c1\xc2\x9b" "2J", "c1\xef\xbf\xbd" "2J" },
+		{ "bidi\xe2\x80\xae" "gpj.exe", "bidi\xef\xbf\xbd" "gpj.exe" },
+		{ "中文\xc3\xa9", "中文\xc3\xa9" },
 		{ "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
 		{ "+1", "\"'+1\"" },
 		{ "-2+3", "\"'-2+3\"" },
 		{ "@SUM(A1)", "\"'@SUM(A1)\"" },
-		{ "\tx", "\"'\tx\"" },
+		{ "\tx", "\"'\xef\xbf\xbdx\"" },
+		{ "\r=1", "\"'\xef\xbf\xbd=1\"" },
 		{ "a=b", "a=b" },
 		{ "", "" },
 	};
@@ -349,9 +356,50 @@ START_TEST(json_and_csv_outputs)
 	ck_assert_ptr_nonnull(nl);
 	ck_assert(strncmp(out, "time,seq,id,event,proto,action,client,", 38) == 0);
 	ck_assert_str_eq(nl + 2, "2025-11-25T09:00:00.000000+08:00,1,abc123,hit,dns,block,"
-				 "10.1.2.3,,,g,\"'=cmd|' /C calc'!A0,\"\"x\"\"\n\",,,gambling,"
+				 "10.1.2.3,,,g,\"'=cmd|' /C calc'!A0,\"\"x\"\"\xef\xbf\xbd\",,,gambling,"
 				 "lists/g.list,12,\"'@bad\",,\"'-why\"\r\n");
 	free(out);
+}
+END_TEST
+
+/* JSON Lines copies the journal line, but a raw DEL, C1 or bidi control in it (an older
+ * writer, an edited file) goes out as its \uXXXX escape: the same JSON, nothing raw. */
+START_TEST(json_escapes_raw_controls)
+{
+	static const char line[] = "{\"seq\":1,\"host\":\"a\x7f" "b\xc2\x9b" "c\xe2\x80\xae"
+				   "d\xe4\xb8\xad\xc3\xa9\",\"x\":\t1}";
+	static const char want[] = "{\"seq\":1,\"host\":\"a\\u007fb\\u009bc\\u202ed"
+				   "\xe4\xb8\xad\xc3\xa9\",\"x\":\t1}\n";
+	struct journal_record r = rec(T0, "10.1.2.3", "g", "c", "block", "h");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct review_out *o = review_out_new(f, REVIEW_JSON, LANG_EN);
+	review_out_row(o, &r, line, sizeof line - 1);
+	review_out_row(o, &r, line, 12); /* cut in the middle: only what was given */
+	ck_assert_uint_eq(review_out_end(o), 2);
+	fclose(f);
+	ck_assert_uint_eq(len, strlen(want) + 13);
+	ck_assert_mem_eq(buf, want, strlen(want));
+	ck_assert_mem_eq(buf + strlen(want), "{\"seq\":1,\"ho\n", 13);
+	free(buf);
+	/* and the writer escapes them in the first place */
+	struct sbuf b;
+	sbuf_init(&b);
+	journal_json_escape(&b, "a\x7f" "b\xc2\x9b" "c\xe2\x80\xae" "d\xe2\x81\xa6" "e\xc2\xa0", 100);
+	ck_assert_str_eq(b.data, "a\\u007fb\\u009bc\\u202ed\\u2066e\xc2\xa0");
+	sbuf_free(&b);
+}
+END_TEST
+
+START_TEST(html_escapes_controls)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	report_html_escape(&b, "<a href=\"x\">'&\x01\x1b\x7f\xc2\x85\xe2\x80\xaeok\t中");
+	ck_assert_str_eq(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#xfffd;&#xfffd;&#xfffd;"
+				 "&#xfffd;&#xfffd;ok\t中");
+	sbuf_free(&b);
 }
 END_TEST
 
@@ -469,6 +517,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, table_aligned_zh);
 	tcase_add_test(tc, table_streams_past_window);
 	tcase_add_test(tc, json_and_csv_outputs);
+	tcase_add_test(tc, json_escapes_raw_controls);
+	tcase_add_test(tc, html_escapes_controls);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("report");
 	tcase_add_test(tc, report_counts_text_and_html);
