@@ -133,7 +133,7 @@ static void journal_obs(struct observer *o, const struct observation *ob,
 	char *path = req->path ? xstrndup(req->path, req->path_len) : NULL;
 	ev.path = path;
 	ev.time_us = ob->time_us;
-	ev.action = "observe";
+	ev.action = "observed";   /* the sensor saw it; nothing was blocked */
 	ev.event = event;
 	ev.reason = reason;
 	if (ob->dns)

@@ -1,5 +1,5 @@
 /* What the sensor makes of an observation: the policy's verdict, bypass detection,
- * journal events (action "observe", the packet's own time) and the counts that the
+ * journal events (action "observed", the packet's own time) and the counts that the
  * summary prints. One observer per capture thread; the journal may be shared. */
 #ifndef CG_OBSERVE_H
 #define CG_OBSERVE_H

@@ -2,7 +2,7 @@
 # The sensor on a live interface: a veth pair whose far end sits in a network namespace
 # this test creates; campusgated captures on the near end while dig, curl and openssl
 # in the namespace send DNS, HTTP, TLS and DoT towards it. The journal must hold the
-# observed hits (action observe, the client's MAC) and the bypass attempts; the
+# observed hits (action observed, the client's MAC) and the bypass attempts; the
 # namespace and the veth pair are removed at the end.
 . "$(dirname "$0")/lib.sh"
 cg_need_root
@@ -108,7 +108,7 @@ check_journal() {
 	cg_expect "HTTP hit journaled with its path" \
 		"$(jj '"host":"http-hit.example"' '"path":"/some/page?x=1"')" 1
 	cg_expect "TLS hit journaled" "$(jj '"host":"tls-hit.example"' '"event":"hit"')" 1
-	cg_expect "every event has action observe" "$(j '"action":"observe"')" \
+	cg_expect "every event has action observed" "$(j '"action":"observed"')" \
 		"$(wc -l <"$CG_TMP/all.jsonl")"
 	cg_expect "every event carries the client's MAC" "$(j "\"mac\":\"$ns_mac\"")" \
 		"$(wc -l <"$CG_TMP/all.jsonl")"

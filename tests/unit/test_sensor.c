@@ -683,7 +683,7 @@ START_TEST(doh_address_over_http1_and_unknown)
 END_TEST
 
 /* The whole thing with a real config, policy and journal: hits and bypass attempts
- * are journaled with action "observe", the packet's time and the client's MAC. */
+ * are journaled with action "observed", the packet's time and the client's MAC. */
 START_TEST(policy_hits_are_journaled)
 {
 	char *dir = tu_tmpdir();
@@ -771,7 +771,7 @@ START_TEST(policy_hits_are_journaled)
 	size_t n = 0, tcpdump = 0, mozilla = 0, bypass = 0;
 	while (fgets(line, sizeof(line), f)) {
 		n++;
-		ck_assert_msg(strstr(line, "\"observe\"") != NULL, "%s", line);
+		ck_assert_msg(strstr(line, "\"action\":\"observed\"") != NULL, "%s", line);
 		if (strstr(line, "www.tcpdump.org")) {
 			tcpdump++;
 			/* the packet's own time (2020, in the school's zone), not now */
