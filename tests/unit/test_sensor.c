@@ -363,6 +363,112 @@ START_TEST(crafted_sll_capture)
 }
 END_TEST
 
+/* ---- a small pcapng writer: SHB, IDB, EPB (host byte order) ---------------------- */
+
+static void put32(FILE *f, uint32_t v)
+{
+	ck_assert_uint_eq(fwrite(&v, 4, 1, f), 1);
+}
+
+/* Copy every packet of the pcap file src into a pcapng file dst, with time stamps in
+ * units of 10^-tsresol s (6: the default, no option written). */
+static void pcap_to_pcapng(const char *src, const char *dst, int tsresol)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_t *in = pcap_open_offline_with_tstamp_precision(src, PCAP_TSTAMP_PRECISION_NANO,
+							     perr);
+	ck_assert_msg(in != NULL, "%s", perr);
+	FILE *f = fopen(dst, "wb");
+	ck_assert_ptr_nonnull(f);
+	/* section header: type, length, byte-order magic, version 1.0, length unknown */
+	put32(f, 0x0a0d0d0a);
+	put32(f, 28);
+	put32(f, 0x1a2b3c4d);
+	put32(f, 1);            /* major 1, minor 0 (little-endian u16 pair) */
+	put32(f, 0xffffffff);
+	put32(f, 0xffffffff);
+	put32(f, 28);
+	/* interface: link type, snap length, if_tsresol when not µs, end of options */
+	uint32_t idb_len = tsresol == 6 ? 20 : 32;
+	put32(f, 1);
+	put32(f, idb_len);
+	put32(f, (uint32_t)pcap_datalink(in));   /* link type u16, reserved u16 = 0 */
+	put32(f, 65535);
+	if (tsresol != 6) {
+		put32(f, 9 | 1u << 16);              /* if_tsresol, 1 byte */
+		put32(f, (uint32_t)tsresol);         /* the byte, 3 bytes padding */
+		put32(f, 0);                         /* opt_endofopt */
+	}
+	put32(f, idb_len);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+	while ((rc = pcap_next_ex(in, &h, &data)) == 1) {
+		uint64_t ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+		uint64_t ts = tsresol == 9 ? ns : ns / 1000;
+		uint32_t pad = (4 - h->caplen % 4) % 4;
+		uint32_t len = 32 + h->caplen + pad;
+		put32(f, 6);
+		put32(f, len);
+		put32(f, 0);
+		put32(f, (uint32_t)(ts >> 32));
+		put32(f, (uint32_t)ts);
+		put32(f, h->caplen);
+		put32(f, h->len);
+		ck_assert_uint_eq(fwrite(data, 1, h->caplen, f), h->caplen);
+		static const uint8_t zero[4];
+		ck_assert_uint_eq(fwrite(zero, 1, pad, f), pad);
+		put32(f, len);
+	}
+	ck_assert_int_eq(rc, PCAP_ERROR_BREAK);
+	pcap_close(in);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void same_runs(const struct run *a, const struct run *b)
+{
+	ck_assert_uint_eq(a->n, b->n);
+	ck_assert_uint_eq(a->st.packets, b->st.packets);
+	ck_assert_uint_eq(a->st.bytes, b->st.bytes);
+	for (size_t i = 0; i < a->n; i++) {
+		ck_assert_int_eq(a->s[i].kind, b->s[i].kind);
+		ck_assert_str_eq(a->s[i].host, b->s[i].host);
+		ck_assert_str_eq(a->s[i].path, b->s[i].path);
+		ck_assert_int_eq(a->s[i].time_us, b->s[i].time_us);
+		ck_assert_int_eq(a->s[i].has_mac, b->s[i].has_mac);
+		ck_assert_int_eq(memcmp(a->s[i].client_mac, b->s[i].client_mac, 6), 0);
+	}
+}
+
+/* A pcapng file (written here from the pcap captures) gives the same extraction as the
+ * pcap file, with µs and with ns time stamps. */
+START_TEST(pcapng_same_as_pcap)
+{
+	static const char *caps[] = { "pcaps/tcpdump/dns_udp.pcap",
+				      "pcaps/zeek/http_pipelined-requests.pcap",
+				      "pcaps/suricata-verify/tls__tls-client-hello-frag-01__dump_mtu300.pcap" };
+	char *dir = tu_tmpdir();
+	static struct run a, b;
+	for (size_t i = 0; i < CG_ARRAY_LEN(caps); i++) {
+		char *p = tu_shared_path(caps[i]);
+		ck_assert_ptr_nonnull(p);
+		run_path(p, &a);
+		ck_assert_uint_gt(a.n, 0);
+		for (int res = 6; res <= 9; res += 3) {
+			char ng[512];
+			snprintf(ng, sizeof(ng), "%s/c%zu-%d.pcapng", dir, i, res);
+			pcap_to_pcapng(p, ng, res);
+			run_path(ng, &b);
+			same_runs(&a, &b);
+		}
+		free(p);
+	}
+	ck_assert_uint_eq(count(&b, OBS_TLS, "www.google.com"), 1);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* The live filter compiles for every link type the decoder supports that libpcap
  * knows here (capture_open_live fails otherwise), with VLAN clauses on Ethernet only. */
 START_TEST(filter_compiles)
@@ -1093,6 +1199,7 @@ int main(void)
 	TCase *tc = tcase_create("crafted");
 	tcase_set_timeout(tc, 120); /* the long capture under ASan */
 	tcase_add_test(tc, crafted_sll_capture);
+	tcase_add_test(tc, pcapng_same_as_pcap);
 	tcase_add_test(tc, filter_compiles);
 	tcase_add_test(tc, filter_matches_vlan_and_qinq);
 	tcase_add_test(tc, long_capture_memory_flat);
