@@ -597,8 +597,11 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	return (int)resp->head_len;
 }
 
+/* Trailer is not among them: it describes the message's trailer section and goes end to
+ * end (RFC 9110 6.6.2; 7.6.1 lists only Connection and what it names, plus the old
+ * Keep-Alive, Proxy-Connection, TE and Upgrade). */
 static const char *const hop_headers[] = {
-	"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
+	"connection", "keep-alive", "proxy-connection", "te", "upgrade",
 	"proxy-authorization", "proxy-authenticate",
 };
 

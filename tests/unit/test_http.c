@@ -56,7 +56,7 @@ START_TEST(request_heads)
 				 "Keep-Alive: 5\r\nX-Hop: 1\r\nProxy-Connection: keep-alive\r\n"
 				 "TE: trailers\r\nTrailer: X\r\nProxy-Authorization: Basic eA==\r\n"
 				 "Cookie: c=1\r\n\r\n", true),
-			 "GET / HTTP/1.1\r\nHost: h\r\nCookie: c=1\r\n\r\n");
+			 "GET / HTTP/1.1\r\nHost: h\r\nTrailer: X\r\nCookie: c=1\r\n\r\n");
 	/* Absolute-form: origin-form to an origin, Host from the target. */
 	ck_assert_str_eq(fwd_req("GET http://Ex.org:81/p HTTP/1.1\r\nHost: other\r\nA: b\r\n\r\n", true),
 			 "GET /p HTTP/1.1\r\nHost: Ex.org:81\r\nA: b\r\n\r\n");
