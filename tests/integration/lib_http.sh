@@ -128,12 +128,14 @@ cg_http_cert() {
 }
 
 # cg_http_config FILE [extra [http] lines...]: a config whose lists block gambling names
-# (casino.test, *.bet.test, and the URL prefix allowed.test/forbidden) and bypass names
+# (casino.test, *.bet.test, the URL prefix allowed.test/forbidden, the address 10.77.2.3
+# and the pattern /caipiao\d{2,}/ on host+path) and bypass names
 # (vpn.test), journal in $CG_TMP/journal. Listen addresses go in the extra lines.
 cg_http_config() {
 	local f=$1; shift
 	mkdir -p "$CG_TMP/lists"
-	printf 'casino.test\nbet.test\n10.77.2.3\nallowed.test/forbidden\n' >"$CG_TMP/lists/gambling.list"
+	printf 'casino.test\nbet.test\n10.77.2.3\nallowed.test/forbidden\n/caipiao\\d{2,}/\n' \
+		>"$CG_TMP/lists/gambling.list"
 	printf 'vpn.test\n' >"$CG_TMP/lists/vpn.list"
 	{
 		echo "[general]"
