@@ -12,6 +12,7 @@
 #include "bigbuf.h"
 #include "config.h"
 #include "domainset.h"
+#include "lists.h"
 #include "name.h"
 #include "patset.h"
 #include "policy.h"
@@ -657,11 +658,94 @@ static void remove_lists(char *names, char *patfile)
 	free(patfile);
 }
 
-/* The same through config_default() + config_add_blocklist() + policy_decide(); with
- * patterns when o->patterns > 0. One build per process, so that RSS is its own. */
+/* Append a list in fmt to cfg's "blocklist" category (config_add_blocklist made it). */
+static void blocklist_append(struct config *cfg, const char *path, enum list_format fmt)
+{
+	struct cfg_category *c = &cfg->categories[config_category_index(cfg, "blocklist")];
+	c->lists = xrealloc(c->lists, (c->n_lists + 1) * sizeof *c->lists);
+	struct cfg_list *l = &c->lists[c->n_lists++];
+	memset(l, 0, sizeof *l);
+	l->format = fmt;
+	l->path = xstrdup(path);
+	l->name = xstrdup(path);
+}
+
+/* Add one shared list, read by the real list reader for fmt; an absent one is left out
+ * with a note. */
+static void add_real_list(struct config *cfg, const char *rel, enum list_format fmt)
+{
+	char *path = shared_path(rel);
+
+	if (access(path, R_OK) != 0)
+		fprintf(stderr, "bench_policy: %s absent, left out\n", path);
+	else
+		blocklist_append(cfg, path, fmt);
+	free(path);
+}
+
+/* The UT1 expressions file is read as the UT1 reader reads it inside a category folder:
+ * a temporary folder whose very_restrictive_expression links to it. Returns the folder
+ * (caller removes it with remove_expr_dir), or NULL when the file is absent. */
+static char *expr_dir(const char *rel)
+{
+	char *target = shared_path(rel), *dir = NULL;
+	char tmpl[] = "/tmp/bench_policy_ut1.XXXXXX";
+	struct sbuf link;
+
+	sbuf_init(&link);
+	if (access(target, R_OK) != 0 || !mkdtemp(tmpl))
+		goto out;
+	sbuf_printf(&link, "%s/very_restrictive_expression", tmpl);
+	char *abs = realpath(target, NULL);
+	if (!abs || symlink(abs, link.data) < 0) {
+		free(abs);
+		rmdir(tmpl);
+		goto out;
+	}
+	free(abs);
+	dir = strdup(tmpl);
+out:
+	sbuf_free(&link);
+	free(target);
+	return dir;
+}
+
+static void remove_expr_dir(char *dir)
+{
+	if (!dir)
+		return;
+	struct sbuf link;
+	sbuf_init(&link);
+	sbuf_printf(&link, "%s/very_restrictive_expression", dir);
+	unlink(link.data);
+	rmdir(dir);
+	sbuf_free(&link);
+	free(dir);
+}
+
+/* The real lists of ../shared/data/blocklists through the real readers, as the sets-only
+ * mode loads them: hosts files as hosts, UT1 flat files as native (domains and
+ * host/path prefixes), the UT1 expressions through the UT1 folder reader. Needs the
+ * "blocklist" category to exist. */
+static void add_real_lists(struct config *cfg, const char *exprdir)
+{
+	for (size_t i = 0; i < CG_ARRAY_LEN(hosts_lists); i++)
+		add_real_list(cfg, hosts_lists[i], LIST_HOSTS);
+	for (size_t i = 0; i < CG_ARRAY_LEN(plain_lists); i++)
+		add_real_list(cfg, plain_lists[i], LIST_NATIVE);
+	for (size_t i = 0; i < CG_ARRAY_LEN(url_lists); i++)
+		add_real_list(cfg, url_lists[i], LIST_NATIVE);
+	if (exprdir)
+		blocklist_append(cfg, exprdir, LIST_UT1);
+}
+
+/* The same through config_default() + config_add_blocklist() + policy_decide(): the
+ * generated names, the real shared lists (add_real_lists), and the generated patterns
+ * when o->patterns > 0. One build per process, so that RSS is its own. */
 static int bench_policy(const struct bench_opts *o)
 {
 	char *patfile, *names = write_lists(o, &patfile);
+	char *exprdir = NULL;
 	struct names q = { 0 };
 	struct diag d;
 	struct rate r;
@@ -669,11 +753,15 @@ static int bench_policy(const struct bench_opts *o)
 	int rc = 1;
 
 	diag_init(&d);
+	d.max_kept = 20;
+	if (o->patterns)
+		exprdir = expr_dir(expr_lists[0]);
 	if (config_add_blocklist(cfg, names, &d) < 0 ||
 	    (o->patterns && config_add_blocklist(cfg, patfile, &d) < 0)) {
 		config_free(cfg);
 		goto out;
 	}
+	add_real_lists(cfg, exprdir);
 	long rss0 = rss_kb();
 	uint64_t t0 = now_mono_ns(), c0 = cpu_ns();
 	struct policy *p = policy_build(cfg, &d);
@@ -684,14 +772,19 @@ static int bench_policy(const struct bench_opts *o)
 		goto out;
 	struct policy_stats st;
 	policy_get_stats(p, &st);
-	printf("policy: %zu names listed, %zu patterns (%zu always run), %zu bytes in sets\n",
-	       st.domains, st.patterns, st.patterns_always_run, st.bytes);
+	size_t listed = st.domains + st.exact;
+	printf("policy: %zu list files (%zu generated names + the shared lists%s), "
+	       "%zu bad lines skipped\n",
+	       st.lists, o->names, o->patterns ? " + generated patterns" : "", st.bad_lines);
+	printf("policy: %zu names listed (%zu exact), %zu URL prefixes, %zu patterns "
+	       "(%zu always run), %zu bytes in sets\n",
+	       listed, st.exact, st.urls, st.patterns, st.patterns_always_run, st.bytes);
 	printf("policy_build (read + parse + normalise + build): %.3f s CPU (%.3f s wall)\n",
 	       secs(c0, c1), secs(t0, t1));
 	printf("RSS after-before build %.1f bytes/name; total process RSS %ld KiB = %.1f "
 	       "bytes/name\n",
-	       (double)(rss1 - rss0) * 1024.0 / (double)st.domains, rss1,
-	       (double)rss1 * 1024.0 / (double)st.domains);
+	       (double)(rss1 - rss0) * 1024.0 / (double)listed, rss1,
+	       (double)rss1 * 1024.0 / (double)listed);
 	make_queries(&q, 1000000, o->seed, o->names);
 	struct policy_ctx ctx = { .p = p };
 	addr_parse("10.1.2.3", &ctx.client);
@@ -707,6 +800,7 @@ out:
 	diag_free(&d);
 	names_free(&q);
 	remove_lists(names, patfile);
+	remove_expr_dir(exprdir);
 	return rc;
 }
 
@@ -732,8 +826,9 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-n names] [-p patterns] [-t seconds] [-P]\n"
-					"  -P: through policy_build/policy_decide instead of the sets\n"
-					"  (with -P, -p 0 leaves the patterns out)\n",
+					"  -P: through policy_build/policy_decide instead of the sets,\n"
+					"      the real lists read by the real list readers\n"
+					"  (with -P, -p 0 leaves the patterns, generated and UT1, out)\n",
 				argv[0]);
 			return 2;
 		}

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the matcher/policy benchmark in release mode and run it: the sets on their own
-# (1M generated names + the shared lists, 1,000 patterns), then through policy_decide
-# without and with the patterns, each in its own process so RSS figures stay apart.
+# (1M generated names + the shared lists, 1,000 patterns), then through policy_build and
+# policy_decide (the same names and shared lists, read by the real list readers) without
+# and with the patterns, each in its own process so RSS figures stay apart.
 #   scripts/bench-policy.sh [BUILDDIR] [SECONDS_PER_RUN]
 # Figures are printed per second of thread CPU time and of wall time: on a loaded
 # machine the CPU-time rate is the one that says what one core does.
