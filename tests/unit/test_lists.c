@@ -520,6 +520,99 @@ START_TEST(shared_ut1_lists)
 }
 END_TEST
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The collected rules without their "@file:line", sorted: what a list blocks. */
+static void seen_rules_only(struct seen *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char *at = strrchr(s->rules[i], '@');
+		if (at)
+			*at = '\0';
+	}
+	qsort(s->rules, s->n, sizeof(*s->rules), str_cmp);
+}
+
+/* There is no ||domain^ list in the shared data: a shared hosts list is turned into
+ * one here (an adblock header, a "!" comment, then "||name^" for every name of every
+ * hosts line) and the adblock importer must give exactly what the hosts importer gives. */
+START_TEST(shared_adblock_from_hosts)
+{
+	static const char *const rels[] = {
+		"blocklists/blocklistproject/gambling.txt",
+		"blocklists/sinfonietta/gambling-hosts",
+	};
+	for (size_t r = 0; r < CG_ARRAY_LEN(rels); r++) {
+		char *hosts = tu_shared_path(rels[r]);
+		char *dir = tu_tmpdir();
+		struct sbuf ab;
+		size_t len;
+		char *text = tu_read_file(hosts, &len);
+
+		ck_assert_msg(text != NULL, "%s unreadable", hosts);
+		sbuf_init(&ab);
+		sbuf_adds(&ab, "[Adblock Plus 2.0]\n! converted from a hosts list by the test\n");
+		size_t converted = 0;
+		char *save_line = NULL;
+		for (char *line = strtok_r(text, "\n", &save_line); line;
+		     line = strtok_r(NULL, "\n", &save_line)) {
+			char *hash = strchr(line, '#');
+			if (hash)
+				*hash = '\0';
+			char *save = NULL, *tok = strtok_r(line, " \t\r", &save);
+			if (!tok)
+				continue;
+			while ((tok = strtok_r(NULL, " \t\r", &save)) != NULL) {
+				sbuf_printf(&ab, "||%s^\n", tok);
+				converted++;
+			}
+		}
+		char *abpath = tu_write_file(dir, "converted.txt", ab.data);
+
+		struct seen sh = { 0 }, sa = { 0 };
+		struct list_counts ch = { 0 }, ca = { 0 };
+		struct diag dh, da;
+		diag_init(&dh);
+		diag_init(&da);
+		ck_assert_int_eq(lists_read(LIST_HOSTS, hosts, "h", collect, &sh, &dh, &ch), 0);
+		ck_assert_int_eq(lists_read(LIST_ADBLOCK, abpath, "a", collect, &sa, &da, &ca), 0);
+		/* both lists are clean: every name converted is a rule of each reader */
+		ck_assert_uint_eq(ch.bad + ch.skipped, 0);
+		ck_assert_uint_eq(ca.bad + ca.skipped, 0);
+		ck_assert_uint_eq(da.errors + da.warnings, 0);
+		ck_assert_uint_gt(converted, 1000);
+		ck_assert_uint_eq(ch.rules, converted);
+		ck_assert_uint_eq(ca.rules, ch.rules);
+		/* the adblock rules carry the converted file's own line numbers */
+		ck_assert_msg(strstr(sa.rules[0], "@a:3") != NULL, "first rule: %s", sa.rules[0]);
+		/* and block exactly the same names, with the same kind of rule */
+		seen_rules_only(&sh);
+		seen_rules_only(&sa);
+		ck_assert_uint_eq(sa.n, sh.n);
+		for (size_t i = 0; i < sh.n; i++)
+			ck_assert_str_eq(sa.rules[i], sh.rules[i]);
+		const char *want = r == 0 ? "D 0.0.0.0.beeglivesex.com" : "D 1xbet.com";
+		ck_assert_ptr_nonnull(bsearch(&want, sa.rules, sa.n, sizeof(*sa.rules), str_cmp));
+		const char *absent = "D notlisted.example";
+		ck_assert_ptr_null(bsearch(&absent, sa.rules, sa.n, sizeof(*sa.rules), str_cmp));
+
+		seen_free(&sh);
+		seen_free(&sa);
+		diag_free(&dh);
+		diag_free(&da);
+		sbuf_free(&ab);
+		free(text);
+		free(abpath);
+		free(hosts);
+		tu_rmtree(dir);
+		free(dir);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lists");
@@ -547,13 +640,15 @@ int main(void)
 		tcase_set_timeout(sh, 300);
 		tcase_add_test(sh, shared_hosts_lists);
 		tcase_add_test(sh, shared_ut1_lists);
+		tcase_add_test(sh, shared_adblock_from_hosts);
 		suite_add_tcase(s, sh);
 	}
 	rc = tu_run(s, NULL);
 	if (!probe && rc == 0) {
 		/* The parser tests passed, but the real-list counts could not be checked. */
 		printf("SKIP: ../shared/data/blocklists absent (set CG_SHARED): "
-		       "real-list counts not checked\n");
+		       "real-list counts and the adblock importer on a converted real "
+		       "hosts list not checked\n");
 		rc = 77;
 	}
 	return rc;
