@@ -42,6 +42,7 @@ struct config *config_default(void)
 	cfg->http.max_conns_per_client = 64;
 	cfg->http.head_timeout_ms = 10000;
 	cfg->http.idle_timeout_ms = 60000;
+	cfg->http.tls_idle_timeout_ms = 600000;
 	cfg->http.max_head_bytes = 65536;
 	cfg->http.max_line_bytes = 8192;
 	cfg->http.max_headers = 100;

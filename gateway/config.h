@@ -104,6 +104,7 @@ struct cfg_http {
 	unsigned max_conns_per_client;
 	unsigned head_timeout_ms;
 	unsigned idle_timeout_ms;
+	unsigned tls_idle_timeout_ms;        /* a spliced TLS connection silent both ways */
 	size_t max_head_bytes;
 	size_t max_line_bytes;
 	unsigned max_headers;

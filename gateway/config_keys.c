@@ -256,6 +256,11 @@ static void k_block_ttl(struct cload *st, const char *v)
 	set_uns(st, v, 0, 604800, &CFG->dns.block_ttl);
 }
 
+static void k_max_pending(struct cload *st, const char *v)
+{
+	set_uns(st, v, 16, 1000000, &CFG->dns.max_pending);
+}
+
 static const struct cload_key dns_keys[] = {
 	{"listen", true, false, k_dns_listen},
 	{"upstream", true, false, k_upstream},
@@ -270,6 +275,7 @@ static const struct cload_key dns_keys[] = {
 	{"block_page_v6", false, false, k_page_v6},
 	{"tcp_idle_ms", false, false, k_tcp_idle},
 	{"block_ttl", false, false, k_block_ttl},
+	{"max_pending", false, false, k_max_pending},
 	{NULL, false, false, NULL},
 };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "util.h"
 
 #define DNS_RL_CLIENTS 65536
+#define DNS_FD_RESERVE 256  /* descriptors kept for listeners, TCP clients, journal, ... */
 
 static char dns_err[256]; /* start-up error text handed to the daemon */
 
@@ -37,13 +39,26 @@ static void settings_copy(struct dns_settings *dst, const struct dns_settings *s
 		memcpy(dst->upstream, src->upstream, src->n_upstream * sizeof *src->upstream);
 }
 
-static void settings_from(struct dns_settings *s, const struct config *cfg)
+/* The settings each of n workers gets: the cache limits are the daemon's, divided
+ * among the workers (each has its own cache); every upstream try holds a socket, so the
+ * queries in flight are capped by the descriptors there are (fd_room for all workers). */
+static void settings_from(struct dns_settings *s, const struct config *cfg, size_t n,
+			  size_t fd_room)
 {
+	size_t bytes = cfg->dns.cache_max_bytes ? cfg->dns.cache_max_bytes : (size_t)16 << 20;
+	size_t entries = cfg->dns.cache_entries ? (cfg->dns.cache_entries + n - 1) / n : 0;
+	size_t pending = cfg->dns.max_pending ? cfg->dns.max_pending : 4096;
+	if (pending > fd_room / n) {
+		log_warn("dns: max_pending = %zu per worker needs more file descriptors than the "
+			 "limit allows; using %zu (raise RLIMIT_NOFILE)", pending, fd_room / n);
+		pending = fd_room / n ? fd_room / n : 1;
+	}
 	struct dns_settings t = {
 		.upstream = cfg->dns.upstream, .n_upstream = cfg->dns.n_upstream,
 		.timeout_ms = cfg->dns.timeout_ms ? cfg->dns.timeout_ms : 1500,
-		.cache_entries = cfg->dns.cache_entries,
-		.cache_max_bytes = cfg->dns.cache_max_bytes ? cfg->dns.cache_max_bytes : 16 << 20,
+		.cache_entries = entries,
+		.cache_max_bytes = bytes / n > 65536 ? bytes / n : 65536,
+		.max_pending = pending,
 		.strip_ech = cfg->dns.strip_ech,
 		.block_page_v4 = cfg->dns.block_page_v4, .block_page_v6 = cfg->dns.block_page_v6,
 		.tcp_idle_ms = cfg->dns.tcp_idle_ms ? cfg->dns.tcp_idle_ms : 10000,
@@ -157,7 +172,7 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 	struct mmsghdr msgs[DNS_UDP_BATCH];
 	struct iovec iov[DNS_UDP_BATCH];
 	struct sockaddr_storage from[DNS_UDP_BATCH];
-	struct policy *p = policy_acquire();
+	struct policy *p = dns_worker_policy(w);
 	(void)what;
 	for (int round = 0; round < 8; round++) {
 		for (int i = 0; i < DNS_UDP_BATCH; i++) {
@@ -191,8 +206,26 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 		if (n < DNS_UDP_BATCH)
 			break;
 	}
-	if (p)
-		policy_unref(p);
+}
+
+struct policy *dns_worker_policy(struct dns_worker *w)
+{
+	unsigned long g = policy_generation();
+	if (g != w->policy_gen) {
+		struct policy *old = w->policy;
+		w->policy = policy_acquire(); /* a mutex, once per worker and reload */
+		w->policy_gen = g;
+		policy_unref(old); /* if the last: freed on the main thread (policy_publish) */
+	}
+	return w->policy;
+}
+
+/* An idle worker lets go of a replaced snapshot too (so the publisher can free it). */
+static void policy_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dns_worker_policy(arg);
 }
 
 /* Apply the settings of the last reload (runs on the worker's thread). */
@@ -211,6 +244,7 @@ static void worker_reload(evutil_socket_t fd, short what, void *arg)
 	w->gen = s->next_gen;
 	pthread_mutex_unlock(&s->lock);
 	dns_forward_set_upstreams(w->fwd, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
+	dns_forward_set_max_pending(w->fwd, w->set.max_pending);
 	if (w->set.cache_entries == 0) {
 		dns_cache_free(w->cache);
 		w->cache = NULL;
@@ -262,7 +296,12 @@ static int worker_init(struct dns_server *s, struct dns_worker *w, const struct 
 	}
 	w->reload_ev = event_new(w->base, -1, 0, worker_reload, w);
 	w->flush_ev = event_new(w->base, -1, 0, flush_cb, w);
+	w->policy_ev = event_new(w->base, -1, EV_PERSIST, policy_tick, w);
+	struct timeval tick = {0, 100000};
+	if (!w->policy_ev || event_add(w->policy_ev, &tick) < 0)
+		return -1;
 	w->fwd = dns_forward_new(w->base, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
+	dns_forward_set_max_pending(w->fwd, w->set.max_pending);
 	if (w->set.cache_entries)
 		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
 	return w->reload_ev && w->flush_ev ? 0 : -1;
@@ -288,6 +327,10 @@ static void worker_free(struct dns_worker *w)
 		event_free(w->reload_ev);
 	if (w->flush_ev)
 		event_free(w->flush_ev);
+	if (w->policy_ev)
+		event_free(w->policy_ev);
+	policy_unref(w->policy); /* on the main thread: freed here when the last */
+	w->policy = NULL;
 	dns_cache_free(w->cache);
 	free(w->udp_fds);
 	free(w->tcp_fds);
@@ -296,6 +339,37 @@ static void worker_free(struct dns_worker *w)
 	settings_free(&w->set);
 	event_base_free(w->base);
 	w->base = NULL;
+}
+
+/* Descriptors the forwarders may hold in all (one per upstream try in flight): the soft
+ * RLIMIT_NOFILE is raised to the hard one first (we may still be root here). */
+static size_t fd_room(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024 - DNS_FD_RESERVE;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = {rl.rlim_max, rl.rlim_max};
+		if (up.rlim_cur == RLIM_INFINITY || up.rlim_cur > (1u << 20))
+			up.rlim_cur = 1u << 20;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl.rlim_cur = up.rlim_cur;
+	}
+	size_t n = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : (size_t)rl.rlim_cur;
+	return n > 2 * DNS_FD_RESERVE ? n - DNS_FD_RESERVE : n / 2;
+}
+
+static bool same_listen(const struct dns_server *s, const struct config *cfg)
+{
+	if (s->n_listen != cfg->dns.n_listen)
+		return false;
+	for (size_t i = 0; i < s->n_listen; i++) {
+		const struct cg_endpoint *a = &s->listen[i], *b = &cfg->dns.listen[i];
+		if (a->port != b->port || a->addr.family != b->addr.family ||
+		    memcmp(a->addr.a, b->addr.a, sizeof a->addr.a) != 0)
+			return false;
+	}
+	return true;
 }
 
 /* libevent locking, so that reloads and stop can poke the workers' loops. */
@@ -316,14 +390,19 @@ struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
 	struct dns_server *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
 	s->journal = j;
-	settings_from(&s->next, cfg);
+	s->n_workers = worker_count(cfg);
+	s->fd_room = fd_room();
+	settings_from(&s->next, cfg, s->n_workers, s->fd_room);
+	s->n_listen = cfg->dns.n_listen;
+	s->listen = xmalloc(s->n_listen * sizeof *s->listen);
+	memcpy(s->listen, cfg->dns.listen, s->n_listen * sizeof *s->listen);
+	s->threads_cfg = cfg->dns.threads;
 	s->rl_qps = cfg->dns.rate_limit_qps;
 	if (cfg->dns.rate_limit_qps)
 		s->rl = ratelimit_new(cfg->dns.rate_limit_qps, cfg->dns.rate_limit_burst,
 				      DNS_RL_CLIENTS);
 	if (cfg->dns.n_upstream == 0)
 		log_warn("dns: no upstream resolver configured: allowed names get SERVFAIL");
-	s->n_workers = worker_count(cfg);
 	s->workers = xcalloc(s->n_workers, sizeof *s->workers);
 	for (size_t i = 0; i < s->n_workers; i++) {
 		s->workers[i].idx = (unsigned)i;
@@ -339,6 +418,7 @@ fail:
 	free(s->workers);
 	ratelimit_free(s->rl);
 	settings_free(&s->next);
+	free(s->listen);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	return NULL;
@@ -347,6 +427,7 @@ fail:
 static void *worker_main(void *arg)
 {
 	struct dns_worker *w = arg;
+	policy_thread_serving();
 	event_base_dispatch(w->base);
 	return NULL;
 }
@@ -371,8 +452,15 @@ int dns_server_run(struct dns_server *s)
 
 void dns_server_reload(struct dns_server *s, const struct config *cfg)
 {
+	if (!same_listen(s, cfg))
+		log_warn("dns: reload: the [dns] listen addresses changed; the old ones are still "
+			 "served: new sockets take a restart");
+	if (cfg->dns.threads != s->threads_cfg)
+		log_warn("dns: reload: [dns] threads changed from %u to %u; still %zu worker "
+			 "thread(s): that takes a restart", s->threads_cfg, cfg->dns.threads,
+			 s->n_workers);
 	pthread_mutex_lock(&s->lock);
-	settings_from(&s->next, cfg);
+	settings_from(&s->next, cfg, s->n_workers, s->fd_room);
 	s->next_gen++;
 	pthread_mutex_unlock(&s->lock);
 	s->rl_qps = cfg->dns.rate_limit_qps;
@@ -405,13 +493,18 @@ static void stats_log(const struct dns_server *s)
 		f.unmatched += x.unmatched;
 		f.upstream_errors += x.upstream_errors;
 		f.failures += x.failures;
+		f.socket_errors += x.socket_errors;
+		f.unreachable += x.unreachable;
+		f.overflows += x.overflows;
 	}
 	log_info("dns: upstream queries %llu, upstream timeouts %llu, tcp retries %llu, bad "
-		 "replies %llu, unmatched %llu, upstream errors %llu, failed %llu",
+		 "replies %llu, unmatched %llu, upstream errors %llu, failed %llu, unreachable "
+		 "%llu, socket errors %llu, over max_pending %llu",
 		 (unsigned long long)f.udp_sent, (unsigned long long)f.timeouts,
 		 (unsigned long long)f.tcp_retries, (unsigned long long)f.bad_replies,
 		 (unsigned long long)f.unmatched, (unsigned long long)f.upstream_errors,
-		 (unsigned long long)f.failures);
+		 (unsigned long long)f.failures, (unsigned long long)f.unreachable,
+		 (unsigned long long)f.socket_errors, (unsigned long long)f.overflows);
 	uint64_t rej = 0;
 	for (int r = 1; r < DNS_REJ_COUNT; r++)
 		rej += t.rejects[r];
@@ -458,6 +551,7 @@ void dns_server_stop(struct dns_server *s)
 	free(s->workers);
 	ratelimit_free(s->rl);
 	settings_free(&s->next);
+	free(s->listen);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

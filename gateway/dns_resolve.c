@@ -283,13 +283,11 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 			      ri->ttl_offs, ri->n_ttls, ttl < cap ? ttl : cap, ri->chain,
 			      mono_s());
 	}
-	struct policy *p = policy_acquire();
+	struct policy *p = w->policy; /* no refresh: we may be inside a read callback */
 	if (c->ss_target)
 		answer_safesearch(w, &c->to, c->qwire, q, c->ss_target, m, n, 0);
 	else if (!(ri->chain && p && inspect_chain(w, p, &c->client, &c->to, c->qwire, q, m, n)))
 		answer_from(w, &c->to, c->qwire, q, m, n, ri->ttl_offs, ri->n_ttls, 0);
-	if (p)
-		policy_unref(p);
 out:
 	if (c->to.conn)
 		dns_tcp_unref(c->to.conn);
@@ -312,8 +310,23 @@ static void forward(struct dns_worker *w, const struct dns_reply_to *to, const u
 	const char *name = target ? target : q->name;
 	size_t len = target ? strlen(target) : q->name_len;
 	if (dns_forward_query(w->fwd, name, len, q->qtype, q->qclass, q->flags, q->do_bit,
-			      fwd_done, c) < 0)
+			      fwd_done, c) < 0) {
+		struct dns_forward_stats fs;
+		dns_forward_get_stats(w->fwd, &fs);
+		if (fs.overflows != w->overflows_seen) {
+			w->overflows_seen = fs.overflows;
+			w->st.overflow++;
+			uint32_t now = mono_s();
+			if (!w->overflow_logged || now - w->overflow_logged_s >= 60) {
+				log_warn("dns: worker %u has max_pending = %zu upstream queries in "
+					 "flight; answering SERVFAIL (logged once a minute)", w->idx,
+					 w->set.max_pending);
+				w->overflow_logged = true;
+				w->overflow_logged_s = now;
+			}
+		}
 		fwd_done(c, DNS_FWD_FAILED, NULL, 0, NULL);
+	}
 }
 
 static bool is_ddr(const struct dns_query *q)

@@ -54,7 +54,7 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	struct dns_tconn *c = arg;
 	struct dns_worker *w = c->w;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct policy *p = policy_acquire();
+	struct policy *p = dns_worker_policy(w);
 	bool bad = false;
 	struct dns_reply_to to = {.conn = c, .fd = -1, .max_len = 65535};
 
@@ -79,8 +79,6 @@ static void conn_read(struct bufferevent *bev, void *arg)
 		dns_resolve(w, p, m + 2, l, &c->client, &to);
 		evbuffer_drain(in, 2 + l);
 	}
-	if (p)
-		policy_unref(p);
 	if (bad) {
 		conn_close(c);
 		return;

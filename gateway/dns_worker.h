@@ -38,6 +38,7 @@ struct dns_settings {
 	struct cg_addr block_page_v4, block_page_v6;
 	unsigned tcp_idle_ms;
 	unsigned block_ttl;
+	size_t max_pending;         /* upstream queries in flight on this worker */
 };
 
 /* Counters; each worker writes its own, dns_server_stop logs the sum. */
@@ -46,6 +47,7 @@ struct dns_stats {
 	uint64_t blocked, bypass, chain_blocked, safesearch, canary, ddr, rate_limited;
 	uint64_t cache_hits, forwarded, servfail, answers, send_errors, journal_errors;
 	uint64_t tcp_conns, tcp_refused, tcp_idle_closed, tcp_bad_frames;
+	uint64_t overflow;          /* SERVFAIL: max_pending upstream queries in flight */
 };
 
 struct dns_tconn;
@@ -72,11 +74,17 @@ struct dns_worker {
 	struct event **udp_evs;
 	struct evconnlistener **tcp_ls;
 	struct event *reload_ev;
+	struct event *policy_ev;    /* looks for a new policy now and then (idle workers) */
+	struct policy *policy;      /* this worker's reference to the current snapshot */
+	unsigned long policy_gen;   /* policy_generation() when it was taken */
 	unsigned gen;               /* settings generation applied */
 	struct dns_settings set;
 	struct dns_forward *fwd;
 	struct dns_cache *cache;
 	struct dns_stats st;
+	uint64_t overflows_seen;    /* the forwarder's overflow count last looked at */
+	bool overflow_logged;
+	uint32_t overflow_logged_s;
 	size_t n_conns;
 	struct dns_tconn *conns;    /* every open TCP connection (for stop) */
 	/* UDP answers wait here and leave in one sendmmsg per socket: at the end of a read
@@ -103,7 +111,17 @@ struct dns_server {
 	struct dns_settings next;
 	unsigned next_gen;
 	bool running;
+	/* What the sockets and threads were made from: a reload cannot change them. */
+	struct cg_endpoint *listen;
+	size_t n_listen;
+	unsigned threads_cfg;
+	size_t fd_room;             /* descriptors the forwarders may use in all */
 };
+
+/* The policy snapshot to use in this callback (NULL: none yet), refreshed first when a
+ * new one was published: one atomic load, no lock. Call only at the start of a
+ * top-level callback: the previous snapshot may go away. The worker keeps the reference. */
+struct policy *dns_worker_policy(struct dns_worker *w);
 
 /* Answer one client message (UDP datagram or TCP frame) on worker w: parse, rate limit,
  * decide, then answer at once or start forwarding. p may be NULL (no policy yet). */

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domainset.h"
 #include "lists.h"
@@ -38,6 +39,7 @@ struct policy_sets {
 
 struct policy {
 	atomic_uint refs;
+	struct policy *retired_next;  /* on the retired list (released on a serving thread) */
 	struct cfg_category *cats;
 	size_t n_cats;
 	uint32_t all_mask;
@@ -550,14 +552,33 @@ void policy_ref(struct policy *p)
 		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
 }
 
-void policy_unref(struct policy *p)
+static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t policy_retired_cond = PTHREAD_COND_INITIALIZER;
+static struct policy *policy_current;
+static struct policy *policy_retired;     /* last released on serving threads: to free */
+static atomic_ulong policy_gen;
+static __thread bool policy_serving;
+
+void policy_thread_serving(void)
 {
-	if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
-		policy_free(p);
+	policy_serving = true;
 }
 
-static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct policy *policy_current;
+void policy_unref(struct policy *p)
+{
+	if (!p || atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	if (!policy_serving) {
+		policy_free(p);
+		return;
+	}
+	/* Freeing a large snapshot takes long: not on a thread that answers clients. */
+	pthread_mutex_lock(&policy_lock);
+	p->retired_next = policy_retired;
+	policy_retired = p;
+	pthread_cond_broadcast(&policy_retired_cond);
+	pthread_mutex_unlock(&policy_lock);
+}
 
 struct policy *policy_acquire(void)
 {
@@ -570,6 +591,19 @@ struct policy *policy_acquire(void)
 	return p;
 }
 
+unsigned long policy_generation(void)
+{
+	return atomic_load_explicit(&policy_gen, memory_order_acquire);
+}
+
+static bool policy_is_retired(const struct policy *p)
+{
+	for (const struct policy *r = policy_retired; r; r = r->retired_next)
+		if (r == p)
+			return true;
+	return false;
+}
+
 void policy_publish(struct policy *p)
 {
 	struct policy *old;
@@ -577,8 +611,28 @@ void policy_publish(struct policy *p)
 	pthread_mutex_lock(&policy_lock);
 	old = policy_current;
 	policy_current = p;
+	atomic_fetch_add_explicit(&policy_gen, 1, memory_order_release);
 	pthread_mutex_unlock(&policy_lock);
-	policy_unref(old);
+	/* Our reference first; then give the serving threads a moment to let go of old
+	 * (they look at the generation once per batch), so that it is freed here. */
+	bool last = old && atomic_fetch_sub_explicit(&old->refs, 1, memory_order_acq_rel) == 1;
+	if (last)
+		policy_free(old);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&policy_lock);
+	while (old && !last && !policy_is_retired(old) &&
+	       pthread_cond_timedwait(&policy_retired_cond, &policy_lock, &until) == 0)
+		;
+	struct policy *r = policy_retired;
+	policy_retired = NULL;
+	pthread_mutex_unlock(&policy_lock);
+	while (r) {
+		struct policy *next = r->retired_next;
+		policy_free(r);
+		r = next;
+	}
 }
 
 void policy_get_stats(const struct policy *p, struct policy_stats *st)

@@ -39,6 +39,13 @@ void policy_unref(struct policy *p);
  * reference) and drops the old one, which is freed when its last user lets go. */
 struct policy *policy_acquire(void);
 void policy_publish(struct policy *p);
+/* Bumped by every publish: a thread that keeps a snapshot (with its reference) across
+ * requests re-acquires only when this changed, so its hot path takes no lock. */
+unsigned long policy_generation(void);
+/* Mark the calling thread as one that answers clients: a snapshot whose last reference
+ * it drops is not freed there but handed to the next policy_publish (waits up to 1 s for
+ * it), which frees it on the publishing (main) thread. */
+void policy_thread_serving(void);
 
 /* Facts about a snapshot (for logs, `campusgate lists stats` and the benchmark). */
 struct policy_stats {
