@@ -331,6 +331,11 @@ static void k_idle_timeout(struct cload *st, const char *v)
 	set_uns(st, v, 100, 86400000, &CFG->http.idle_timeout_ms);
 }
 
+static void k_tls_idle_timeout(struct cload *st, const char *v)
+{
+	set_uns(st, v, 1000, 86400000, &CFG->http.tls_idle_timeout_ms);
+}
+
 static void k_head_bytes(struct cload *st, const char *v)
 {
 	set_size(st, v, 1024, 16777216, 1, &CFG->http.max_head_bytes);
@@ -356,6 +361,7 @@ static const struct cload_key http_keys[] = {
 	{"max_conns_per_client", false, false, k_per_client},
 	{"head_timeout_ms", false, false, k_head_timeout},
 	{"idle_timeout_ms", false, false, k_idle_timeout},
+	{"tls_idle_timeout_ms", false, false, k_tls_idle_timeout},
 	{"max_head_bytes", false, false, k_head_bytes},
 	{"max_line_bytes", false, false, k_line_bytes},
 	{"max_headers", false, false, k_headers},

@@ -1,4 +1,5 @@
-/* Connection counting overall and per client, behind one mutex (taken at accept and close). */
+/* Connection counting overall and per client, behind one mutex (taken at accept and close);
+ * one process-wide counter shared by the HTTP and TLS front ends. */
 #include "connlimit.h"
 
 #include <pthread.h>
@@ -103,6 +104,33 @@ void connlimit_release(struct connlimit *cl, const struct cg_addr *a)
 		cl->total--;
 	}
 	pthread_mutex_unlock(&cl->lock);
+}
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct connlimit *shared; /* guarded by shared_lock */
+static unsigned shared_users;
+
+struct connlimit *connlimit_shared(void)
+{
+	pthread_mutex_lock(&shared_lock);
+	if (!shared)
+		shared = connlimit_new();
+	shared_users++;
+	struct connlimit *cl = shared;
+	pthread_mutex_unlock(&shared_lock);
+	return cl;
+}
+
+void connlimit_shared_put(struct connlimit *cl)
+{
+	if (!cl)
+		return;
+	pthread_mutex_lock(&shared_lock);
+	if (cl == shared && --shared_users == 0) {
+		connlimit_free(shared);
+		shared = NULL;
+	}
+	pthread_mutex_unlock(&shared_lock);
 }
 
 unsigned connlimit_total(struct connlimit *cl)

@@ -17,6 +17,12 @@ bool connlimit_acquire(struct connlimit *cl, const struct cg_addr *a, unsigned m
 		       unsigned max_per_client);
 void connlimit_release(struct connlimit *cl, const struct cg_addr *a);
 
+/* The process's one counter, so that the caps hold for the HTTP and TLS front ends
+ * together (per client and overall), not for each on its own. Created by the first
+ * caller; every caller gives it back with connlimit_shared_put, the last one frees it. */
+struct connlimit *connlimit_shared(void);
+void connlimit_shared_put(struct connlimit *cl);
+
 /* Connections counted now (for tests and stats). */
 unsigned connlimit_total(struct connlimit *cl);
 

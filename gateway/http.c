@@ -112,7 +112,7 @@ static void server_free(struct http_server *s)
 	evloops_stop(&s->loops);
 	free(s->listeners);
 	free(s->workers);
-	connlimit_free(s->sh.limits);
+	connlimit_shared_put(s->sh.limits);
 	if (s->sh.tz)
 		tz_free(s->sh.tz);
 	pthread_mutex_destroy(&s->sh.lock);
@@ -131,7 +131,7 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 	pthread_mutex_init(&s->sh.lock, NULL);
 	settings_from(cfg, &s->sh.set);
 	s->sh.journal = j;
-	s->sh.limits = connlimit_new();
+	s->sh.limits = connlimit_shared(); /* the caps count TLS connections too */
 	const char *tzerr = NULL;
 	s->sh.tz = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &tzerr);
 	if (!s->sh.tz)

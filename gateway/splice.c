@@ -31,12 +31,17 @@ struct splice {
 	struct splice_dir d[2];
 	splice_done_cb done;
 	void *arg;
+	struct event *idle;   /* every quarter of the idle time */
+	bool moved;           /* bytes moved since the last quarter */
+	unsigned idle_quarters;
 };
 
 void splice_free(struct splice *sp)
 {
 	if (!sp)
 		return;
+	if (sp->idle)
+		event_free(sp->idle);
 	for (int i = 0; i < 2; i++) {
 		struct splice_dir *d = &sp->d[i];
 		if (d->rd)
@@ -94,6 +99,7 @@ static void pump(struct splice_dir *d)
 			if (m > 0) {
 				d->pending -= (size_t)m;
 				progress = true;
+				sp->moved = true;
 			} else if (m == 0 || errno != EAGAIN) {
 				finish(sp); /* EPIPE, ECONNRESET, ... */
 				return;
@@ -139,8 +145,21 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
 	pump(arg);
 }
 
-struct splice *splice_start(struct event_base *base, int a, int b, splice_done_cb done,
-			    void *arg)
+static void on_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct splice *sp = arg;
+	(void)fd;
+	(void)what;
+	if (sp->moved) {
+		sp->moved = false;
+		sp->idle_quarters = 0;
+	} else if (++sp->idle_quarters >= 4) {
+		finish(sp); /* silent both ways for the idle time */
+	}
+}
+
+struct splice *splice_start(struct event_base *base, int a, int b, unsigned idle_ms,
+			    splice_done_cb done, void *arg)
 {
 	struct splice *sp = xcalloc(1, sizeof(*sp));
 	sp->done = done;
@@ -162,6 +181,13 @@ struct splice *splice_start(struct event_base *base, int a, int b, splice_done_c
 		d->rd = event_new(base, d->from, EV_READ | EV_PERSIST, on_event, d);
 		d->wr = event_new(base, d->to, EV_WRITE | EV_PERSIST, on_event, d);
 		if (!d->rd || !d->wr)
+			goto fail;
+	}
+	if (idle_ms) {
+		unsigned q = idle_ms / 4 ? idle_ms / 4 : 1;
+		struct timeval tv = { q / 1000, (q % 1000) * 1000 };
+		sp->idle = event_new(base, -1, EV_PERSIST, on_idle, sp);
+		if (!sp->idle || event_add(sp->idle, &tv) < 0)
 			goto fail;
 	}
 	arm(&sp->d[0], true, false);

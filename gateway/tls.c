@@ -27,7 +27,7 @@
 
 
 struct tls_settings {
-	unsigned max_conns, max_conns_per_client, hello_timeout_ms;
+	unsigned max_conns, max_conns_per_client, hello_timeout_ms, idle_timeout_ms;
 };
 
 struct tls_worker;
@@ -42,6 +42,7 @@ struct tls_conn {
 	struct bufferevent *cli, *up; /* until the splice takes the sockets over */
 	struct splice *sp;
 	struct event *timer;
+	unsigned idle_ms; /* the splice's idle timeout, from the settings at accept */
 	bool flushing, closing;
 };
 
@@ -146,7 +147,7 @@ static void start_splice(struct tls_conn *c)
 		conn_free(c);
 		return;
 	}
-	c->sp = splice_start(c->w->base, a, b, splice_done, c);
+	c->sp = splice_start(c->w->base, a, b, c->idle_ms, splice_done, c);
 	if (!c->sp)
 		conn_free(c);
 }
@@ -310,6 +311,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	struct tls_conn *c = xcalloc(1, sizeof(*c));
 	c->w = w;
 	c->client = a;
+	c->idle_ms = set.idle_timeout_ms;
 	addr_str(&a, c->client_str);
 	if (http_original_dst(fd, &c->orig, &c->orig_len) < 0)
 		c->orig_len = 0;
@@ -343,6 +345,7 @@ static void settings_from(const struct config *cfg, struct tls_settings *s)
 	s->max_conns = cfg->http.max_conns;
 	s->max_conns_per_client = cfg->http.max_conns_per_client;
 	s->hello_timeout_ms = cfg->http.head_timeout_ms ? cfg->http.head_timeout_ms : 10000;
+	s->idle_timeout_ms = cfg->http.tls_idle_timeout_ms ? cfg->http.tls_idle_timeout_ms : 600000;
 }
 
 static void server_free(struct tls_server *s)
@@ -356,7 +359,7 @@ static void server_free(struct tls_server *s)
 	evloops_stop(&s->loops);
 	free(s->listeners);
 	free(s->workers);
-	connlimit_free(s->limits);
+	connlimit_shared_put(s->limits);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -372,7 +375,7 @@ struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
 	pthread_mutex_init(&s->lock, NULL);
 	settings_from(cfg, &s->set);
 	s->journal = j;
-	s->limits = connlimit_new();
+	s->limits = connlimit_shared(); /* the caps count HTTP connections too */
 	if (evloops_init(&s->loops, evloop_default_count(), err) < 0)
 		goto fail;
 	s->workers = xcalloc(s->loops.n, sizeof(*s->workers));

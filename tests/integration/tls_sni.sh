@@ -207,4 +207,59 @@ set -- $ech
 [ "${1:-0}" -ge 3 ] && [ "${2:-0}" -ge 2 ] && [ "${3:-0}" -ge 5 ] && [ "${4:-0}" -ge 2 ] ||
 	cg_fail "TLS counters: $st"
 cg_log "ok: counters: $st"
+cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
+
+# --- one set of connection caps for HTTP and TLS together; the splice's idle timeout -------
+cg_http_config "$CG_TMP/d.conf" "tls_listen = 0.0.0.0:$GW_TLS_PORT" "tls_listen = [::]:$GW_TLS_PORT" \
+	"listen = 0.0.0.0:$GW_HTTP_PORT" "listen = [::]:$GW_HTTP_PORT" "head_timeout_ms = 3000" \
+	"max_conns_per_client = 4" "max_conns = 6" "tls_idle_timeout_ms = 1000"
+cg_start_daemon_ns "$NS_G" "$CG_TMP/d.conf"
+out=$(C "$PY" - <<'PY'
+import socket, time
+def hold(addr, port):
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.connect((addr, port))
+    return s
+def refused(s):
+    s.settimeout(0.7)
+    try:
+        d = s.recv(200)
+    except socket.timeout:
+        return "held"
+    except ConnectionResetError:
+        return "refused"
+    return "refused" if d == b"" or d.startswith(b"HTTP/1.1 503") else "odd:%r" % d[:40]
+v4 = [hold("10.77.2.2", 80), hold("10.77.2.2", 80), hold("10.77.2.2", 443), hold("10.77.2.2", 443)]
+time.sleep(0.2)
+r = [refused(hold("10.77.2.2", 443)), refused(hold("10.77.2.2", 80))]  # 5th of this client
+v6 = [hold("fd77:2::2", 443), hold("fd77:2::2", 80)]                    # 5th and 6th overall
+time.sleep(0.2)
+r.append(refused(v6[0]))
+r.append(refused(hold("fd77:2::2", 443)))                                # 7th overall
+print(" ".join(r))
+PY
+)
+cg_expect "per-client cap over HTTP+TLS, then the overall cap" "$out" "refused refused held refused"
+sleep 0.3
+# An allowed TLS connection that goes silent after the handshake: closed after ~1 s.
+out=$(C "$PY" - "$CG_TMP/cert.pem" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+s = ctx.wrap_socket(socket.create_connection(("10.77.2.2", 443), timeout=6),
+                    server_hostname="www.example.org")
+t0 = time.time()
+try:
+    d = s.recv(10)
+except (socket.timeout, TimeoutError):
+    d = "timeout"
+except (ssl.SSLError, OSError) as e:
+    d = type(e).__name__
+print("%s %d" % (d if isinstance(d, str) else "eof", int((time.time() - t0) * 1000)))
+PY
+)
+set -- $out
+[ "${1:-}" != timeout ] && [ "${2:-0}" -ge 900 ] && [ "${2:-0}" -le 3000 ] ||
+	cg_fail "idle splice: $out (want closed after 1000-1250 ms)"
+cg_log "ok: a silent splice closed after $2 ms (tls_idle_timeout_ms = 1000)"
+cg_http_clean_exit
 cg_pass
