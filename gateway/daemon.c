@@ -369,6 +369,13 @@ int daemon_main(const struct daemon_opts *given)
 		if (priv_drop(cfg->user, &err) < 0)
 			fatal("cannot switch to user %s: %s", cfg->user, err);
 		log_info("running as user %s", cfg->user);
+	} else if (getuid() == 0) {
+		if (serves_network(cfg))
+			log_warn("running as root and serving beyond loopback because allow_root = "
+				 "yes; set [general] user to drop privileges");
+		else
+			log_warn("running as root: allowed only because every listener is on "
+				 "loopback; set [general] user before serving the network");
 	}
 	frontends_run(&fe);
 	fprintf(stderr, "campusgated: ready\n");
