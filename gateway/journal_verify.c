@@ -39,6 +39,13 @@ struct vstate {
 	uint64_t pend_looked;            /* lines read since, looking for the missing one */
 	struct journal_digest *dg;
 	size_t ndg, dgi;
+	/* The day of the file being read, and the seq of its first line: a digest's
+	 * first_seq and count are checked against them. */
+	bool in_day;
+	int32_t day;
+	uint64_t day_first_seq;
+	const char *day_file;
+	unsigned long day_line;
 };
 
 static void bad(struct vstate *v, int status, const char *file, unsigned long line,
@@ -192,10 +199,13 @@ static int digest_load(struct vstate *v, const char *dir)
 	return rc;
 }
 
-/* Compare the line with seq (hash h) against the digests that end at it. */
+/* Compare the line with seq (hash h) against the digests that end at it: its hash, and
+ * the digest's day, first_seq and count against the day's lines. */
 static void digest_check(struct vstate *v, uint64_t seq, const uint8_t *h, const char *file,
 			 unsigned long line)
 {
+	char day[11];
+	journal_day_str(v->day, day);
 	while (v->dgi < v->ndg && v->dg[v->dgi].last_seq < seq)
 		v->dgi++; /* before the checked range; gaps are caught by the sequence */
 	for (; v->dgi < v->ndg && v->dg[v->dgi].last_seq == seq; v->dgi++) {
@@ -205,6 +215,30 @@ static void digest_check(struct vstate *v, uint64_t seq, const uint8_t *h, const
 			    JV_REWRITTEN ": the hash of seq %llu differs from the daily digest of "
 			    "%s (digest.log line %lu): the chain was rewritten after the digest",
 			    (unsigned long long)seq, d->day, d->line);
+			return;
+		}
+		if (d->first_seq > d->last_seq || d->count != d->last_seq - d->first_seq + 1) {
+			bad(v, 1, "digest.log", d->line,
+			    JV_EDITED ": the digest of %s counts %llu events, but seq %llu..%llu "
+			    "is %llu: the digest or the lines were changed", d->day,
+			    (unsigned long long)d->count, (unsigned long long)d->first_seq,
+			    (unsigned long long)d->last_seq,
+			    (unsigned long long)(d->first_seq > d->last_seq ? 0 :
+						 d->last_seq - d->first_seq + 1));
+			return;
+		}
+		if (strcmp(d->day, day) != 0) {
+			bad(v, 1, "digest.log", d->line,
+			    JV_EDITED ": the digest of %s ends at seq %llu, which is in %s:%lu, a "
+			    "file of %s", d->day, (unsigned long long)seq, file, line, day);
+			return;
+		}
+		if (d->first_seq != v->day_first_seq) {
+			bad(v, 1, "digest.log", d->line,
+			    JV_EDITED ": the digest of %s says the day starts at seq %llu, but its "
+			    "first line (%s:%lu) is seq %llu: lines were added or removed, or the "
+			    "digest was changed", d->day, (unsigned long long)d->first_seq,
+			    v->day_file, v->day_line, (unsigned long long)v->day_first_seq);
 			return;
 		}
 		v->res->digests++;
@@ -229,7 +263,7 @@ static void report_jump(struct vstate *v)
 
 /* One parsed, hash-checked line. Returns -1 to stop. */
 static int chain_line(struct vstate *v, const struct journal_record *r, const char *file,
-		      unsigned long lineno, bool first_in_file)
+		      int32_t day, unsigned long lineno, bool first_in_file)
 {
 	static const uint8_t zero[JOURNAL_HASH_LEN];
 	if (v->pending) {
@@ -280,6 +314,13 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 			v->res->start_moved = true;
 		}
 	}
+	if (!v->in_day || day != v->day) {
+		v->in_day = true;
+		v->day = day;
+		v->day_first_seq = r->seq;
+		v->day_file = file;
+		v->day_line = lineno;
+	}
 	digest_check(v, r->seq, r->hash, file, lineno);
 	if (v->res->status)
 		return -1;
@@ -316,7 +357,7 @@ static int verify_file(struct vstate *v, const struct journal_file *f, char *are
 		bool parsed = got > 0 && complete &&
 			journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) == 0;
 		if (parsed && journal_line_hash_ok(line, &r)) {
-			if (chain_line(v, &r, f->name, rd.lineno, rd.lineno == 1) == 0)
+			if (chain_line(v, &r, f->name, f->day, rd.lineno, rd.lineno == 1) == 0)
 				continue;
 			rc = -1;
 			break;

@@ -27,6 +27,8 @@ struct chain {
 	char *dir;
 	uint64_t seq;
 	uint8_t last[JOURNAL_HASH_LEN];
+	int32_t day;          /* of the last chain_add, and its first seq (for digests) */
+	uint64_t day_first;
 };
 
 static void chain_init(struct chain *c)
@@ -64,6 +66,10 @@ static void chain_add(struct chain *c, int32_t day, const char *name, int n,
 	char fname[32];
 	struct sbuf out;
 	sbuf_init(&out);
+	if (c->day_first == 0 || day != c->day) {
+		c->day = day;
+		c->day_first = c->seq + 1;
+	}
 	if (!name) {
 		journal_day_str(day, fname);
 		strcat(fname, ".jsonl");
@@ -101,9 +107,9 @@ static void chain_digest(struct chain *c, const char *day)
 	char hex[JOURNAL_HEX_LEN], line[256];
 	journal_hex(c->last, hex);
 	snprintf(line, sizeof line,
-		 "{\"day\":\"%s\",\"count\":%llu,\"first_seq\":1,\"last_seq\":%llu,"
-		 "\"last_hash\":\"%s\"}\n", day, (unsigned long long)c->seq,
-		 (unsigned long long)c->seq, hex);
+		 "{\"day\":\"%s\",\"count\":%llu,\"first_seq\":%llu,\"last_seq\":%llu,"
+		 "\"last_hash\":\"%s\"}\n", day, (unsigned long long)(c->seq - c->day_first + 1),
+		 (unsigned long long)c->day_first, (unsigned long long)c->seq, hex);
 	char *p = path_in(c->dir, "digest.log");
 	append_file(p, line, strlen(line));
 	free(p);
@@ -945,6 +951,52 @@ START_TEST(verify_rewritten_chain_and_digest)
 }
 END_TEST
 
+/* The digest's count and first_seq are checked against the lines: an edited count (a
+ * report shows it), a first_seq moved with it, or a digest filed under another day. */
+START_TEST(verify_digest_count_and_first_seq)
+{
+	struct chain c;
+	make_journal(&c);
+	verify_expect(c.dir, INT32_MIN, 0, NULL, 0, "");
+	size_t len;
+	char *orig = read_in(c.dir, "digest.log", &len);
+	char *s = xstrdup(orig);
+	char *p = strstr(s, "\"count\":5,");
+	ck_assert_ptr_nonnull(p);
+	p[8] = '4'; /* 2025-11-25 had 5 events: say 4 */
+	write_in(c.dir, "digest.log", s, strlen(s));
+	verify_expect(c.dir, INT32_MIN, 1, "digest.log", 1,
+		      "edited: the digest of 2025-11-25 counts 4 events, but seq 1..5 is 5");
+	/* count and first_seq changed together: the day's first line tells */
+	free(s);
+	s = xstrdup(orig);
+	p = strstr(s, "\"count\":5,\"first_seq\":1,");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "\"count\":4,\"first_seq\":2,", 24);
+	write_in(c.dir, "digest.log", s, strlen(s));
+	verify_expect(c.dir, INT32_MIN, 1, "digest.log", 1,
+		      "edited: the digest of 2025-11-25 says the day starts at seq 2, but its "
+		      "first line (2025-11-25.jsonl:1) is seq 1");
+	/* the second day's digest: its first_seq is 6, the start of 2025-11-26 */
+	free(s);
+	s = xstrdup(orig);
+	p = strstr(s, "\"count\":10,\"first_seq\":6,");
+	ck_assert_ptr_nonnull(p);
+	verify_expect(c.dir, 20418, 0, NULL, 0, ""); /* --from 2025-11-26 */
+	/* a digest filed under another day */
+	p = strstr(s, "\"day\":\"2025-11-26\"");
+	ck_assert_ptr_nonnull(p);
+	p[16] = '7';
+	write_in(c.dir, "digest.log", s, strlen(s));
+	verify_expect(c.dir, INT32_MIN, 1, "digest.log", 2,
+		      "edited: the digest of 2025-11-27 ends at seq 15, which is in "
+		      "2025-11-26.1.jsonl:5, a file of 2025-11-26");
+	free(s);
+	free(orig);
+	chain_free(&c);
+}
+END_TEST
+
 START_TEST(verify_over_long_line)
 {
 	struct chain c;
@@ -1031,6 +1083,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, verify_file_removed);
 	tcase_add_test(tc, verify_retention_moves_start);
 	tcase_add_test(tc, verify_rewritten_chain_and_digest);
+	tcase_add_test(tc, verify_digest_count_and_first_seq);
 	tcase_add_test(tc, verify_over_long_line);
 	tcase_add_test(tc, digest_lines);
 	suite_add_tcase(s, tc);
