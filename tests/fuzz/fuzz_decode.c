@@ -2,20 +2,80 @@
  * capture file (the seeds are the shared pcaps) goes packet by packet through decode,
  * fragment reassembly, flows and extraction to the observer; any other input is one
  * packet of the link type its first byte picks, decoded alone and then through the
- * path. Every packet is a copy of exactly its captured length, so ASan sees overreads. */
+ * path. Every packet is a copy of exactly its captured length, so ASan sees overreads.
+ * A small policy (names and addresses from the seed captures in a block and a bypass
+ * category) is built once, so that the observer decides, journals nothing, and finds
+ * bypass attempts by name and by address. */
 #include <pcap/pcap.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "decode.h"
 #include "extract.h"
 #include "inspect.h"
 #include "observe.h"
+#include "policy.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct config *fuzz_cfg;
+static struct policy *fuzz_policy;
+
+static char *write_list(const char *dir, const char *name, const char *text)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	if (!path)
+		abort();
+	snprintf(path, n, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		abort();
+	return path;
+}
+
+/* The policy every input is decided with: built once, its list files removed after. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	char dir[] = "/tmp/fuzz_decode.XXXXXX";
+	if (!mkdtemp(dir))
+		abort();
+	char *block = write_list(dir, "block.list",
+				 "www.tcpdump.org\nmozilla.org\nbro.org\nexample.com\n");
+	char *byp = write_list(dir, "bypass.list",
+			       "dns.google\nlh3.google.com\n8.8.4.4\n1.1.1.1\n"
+			       "142.250.200.14\n");
+	char conf[1024];
+	int n = snprintf(conf, sizeof(conf),
+			 "[category adult]\nkind = block\nlist = %s\n"
+			 "[category bypass]\nkind = bypass\nlist = %s\n"
+			 "[group default]\nblock = adult bypass\n", block, byp);
+	if (n < 0 || (size_t)n >= sizeof(conf))
+		abort();
+	struct diag d;
+	diag_init(&d);
+	fuzz_cfg = config_parse(conf, (size_t)n, "fuzz.conf", &d);
+	fuzz_policy = fuzz_cfg ? policy_build(fuzz_cfg, &d) : NULL;
+	if (!fuzz_policy) {
+		diag_print(&d, stderr);
+		abort();
+	}
+	diag_free(&d);
+	unlink(block);
+	unlink(byp);
+	rmdir(dir);
+	free(block);
+	free(byp);
+	return 0;
+}
 
 static const int dlts[] = {
 	DECODE_DLT_EN10MB, DECODE_DLT_RAW, DECODE_DLT_LINUX_SLL, DECODE_DLT_LINUX_SLL2,
@@ -45,6 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sc.resolvers = &r;
 	sc.n_resolvers = 1;
 	struct observer *o = observer_new(&sc, NULL);
+	if (!fuzz_policy)
+		LLVMFuzzerInitialize(NULL, NULL);
+	observer_set_policy(o, fuzz_policy);
 	struct inspect_limits lim = { .flow = { .max_flows = 64, .max_flow_bytes = 4096 },
 				      .frag = { .max_datagrams = 8 } };
 	struct inspect *in = inspect_new(&lim, observer_handle, o);
