@@ -656,11 +656,66 @@ START_TEST(pdns_samples)
 }
 END_TEST
 
-/* Classic pcap walk: call fn with every TCP payload (Ethernet, IPv4/IPv6). */
+/* Classic pcap walk: call fn with every TCP payload over IPv4/IPv6, from Ethernet,
+ * BSD loopback (DLT_NULL, DLT_LOOP), raw IP and Linux cooked (SLL, SLL2) captures.
+ * Returns the payloads seen, or -1 for a link type it does not decode. */
 static uint32_t rd32le(const unsigned char *p, bool swap)
 {
 	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	return swap ? __builtin_bswap32(v) : v;
+}
+
+/* Skip the link header of one frame: 4 for IPv4, 6 for IPv6, 0 for anything else. */
+static int link_skip(uint32_t link, bool swap, const unsigned char **p, size_t *plen)
+{
+	const unsigned char *f = *p;
+	size_t hl;
+	unsigned et;
+	switch (link) {
+	case 1: /* Ethernet */
+		if (*plen < 14)
+			return 0;
+		et = (unsigned)(f[12] << 8 | f[13]);
+		hl = 14;
+		break;
+	case 0:   /* DLT_NULL: the family in the capturing host's byte order */
+	case 108: /* DLT_LOOP: in network byte order */
+		if (*plen < 4)
+			return 0;
+		{
+			uint32_t fam = link == 0 ? rd32le(f, swap)
+						 : (uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 |
+							   (uint32_t)f[2] << 8 | f[3];
+			et = fam == 2 ? 0x0800 : (fam == 10 || fam == 24 || fam == 28 || fam == 30)
+							 ? 0x86dd
+							 : 0;
+		}
+		hl = 4;
+		break;
+	case 101: /* raw IP: the version nibble says which */
+		if (*plen < 1)
+			return 0;
+		et = (f[0] >> 4) == 4 ? 0x0800 : (f[0] >> 4) == 6 ? 0x86dd : 0;
+		hl = 0;
+		break;
+	case 113: /* Linux cooked v1: protocol at 14 */
+		if (*plen < 16)
+			return 0;
+		et = (unsigned)(f[14] << 8 | f[15]);
+		hl = 16;
+		break;
+	case 276: /* Linux cooked v2: protocol at 0 */
+		if (*plen < 20)
+			return 0;
+		et = (unsigned)(f[0] << 8 | f[1]);
+		hl = 20;
+		break;
+	default:
+		return 0;
+	}
+	*p += hl;
+	*plen -= hl;
+	return et == 0x0800 ? 4 : et == 0x86dd ? 6 : 0;
 }
 
 static int pcap_payloads(const char *path, void (*fn)(const unsigned char *, size_t, void *),
@@ -675,8 +730,11 @@ static int pcap_payloads(const char *path, void (*fn)(const unsigned char *, siz
 	bool swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
 	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && !swap)
 		goto out;
-	if (rd32le(d + 20, swap) != 1) /* Ethernet only */
+	uint32_t link = rd32le(d + 20, swap);
+	if (link != 0 && link != 1 && link != 101 && link != 108 && link != 113 && link != 276) {
+		n = -1;
 		goto out;
+	}
 	size_t pos = 24;
 	while (len - pos >= 16) {
 		size_t cap = rd32le(d + pos + 8, swap);
@@ -686,15 +744,11 @@ static int pcap_payloads(const char *path, void (*fn)(const unsigned char *, siz
 		const unsigned char *p = d + pos;
 		size_t plen = cap;
 		pos += cap;
-		if (plen < 14)
-			continue;
-		unsigned et = (unsigned)(p[12] << 8 | p[13]);
-		p += 14;
-		plen -= 14;
+		int ipv = link_skip(link, swap, &p, &plen);
 		size_t ihl;
-		if (et == 0x0800 && plen >= 20 && p[9] == 6) {
+		if (ipv == 4 && plen >= 20 && p[9] == 6) {
 			ihl = (size_t)(p[0] & 15) * 4;
-		} else if (et == 0x86dd && plen >= 40 && p[6] == 6) {
+		} else if (ipv == 6 && plen >= 40 && p[6] == 6) {
 			ihl = 40;
 		} else {
 			continue;
@@ -747,6 +801,51 @@ START_TEST(pcap_payloads_parse)
 }
 END_TEST
 
+/* What the parsers made of each payload of one capture. */
+struct payload_results {
+	int n, req_400, resp_status[4];
+	size_t n_resp;
+};
+
+static void classify_payload(const unsigned char *p, size_t n, void *arg)
+{
+	struct payload_results *pr = arg;
+	struct http_response *rsp = xmalloc(sizeof(*rsp));
+	pr->n++;
+	if (n >= 4 && memcmp(p, "GET ", 4) == 0 &&
+	    http_parse_request((const char *)p, n, NULL, &req) == -400)
+		pr->req_400++;
+	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0 &&
+	    http_parse_response((const char *)p, n, NULL, rsp) > 0 &&
+	    pr->n_resp < CG_ARRAY_LEN(pr->resp_status))
+		pr->resp_status[pr->n_resp++] = rsp->status;
+	free(rsp);
+}
+
+/* A BSD loopback (DLT_NULL) capture: "GET /uri afterspace HTTP/1.1" is a bad request
+ * line for us as for the origin that answered 400. */
+START_TEST(pcap_loopback_uri_spaces)
+{
+	struct payload_results pr;
+	memset(&pr, 0, sizeof(pr));
+	char *p = tu_shared_path("pcaps/suricata-verify/http-uri-spaces__input.pcap");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(pcap_payloads(p, classify_payload, &pr), 3);
+	free(p);
+	ck_assert_int_eq(pr.req_400, 1);
+	ck_assert_uint_eq(pr.n_resp, 1);
+	ck_assert_int_eq(pr.resp_status[0], 400);
+	/* Raw IP (LINKTYPE_RAW) is decoded, not refused: its one packet is UDP over IPv6. */
+	p = tu_shared_path("pcaps/tcpdump/LINKTYPE_RAW_ipv6.pcap");
+	ck_assert_int_eq(pcap_payloads(p, classify_payload, &pr), 0);
+	free(p);
+	/* A link type the walker does not know is an error, not "no payloads". */
+	p = tu_shared_path("pcaps/libpcap/http_PPI.pcap");
+	ck_assert_int_eq(pcap_payloads(p, classify_payload, &pr), -1);
+	free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http_parse");
@@ -776,6 +875,7 @@ int main(void)
 		tcase_add_test(tc, libhtp_samples);
 		tcase_add_test(tc, pdns_samples);
 		tcase_add_test(tc, pcap_payloads_parse);
+		tcase_add_test(tc, pcap_loopback_uri_spaces);
 	}
 	suite_add_tcase(s, tc);
 	int rc = tu_run(s, NULL);
