@@ -2,6 +2,7 @@
  * of a torn last line after a crash, and the daily digest (digest.log + the log). */
 #include "journal_store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -175,7 +176,47 @@ static void internal_event(struct jstore *s, const char *event, const char *reas
 	jstore_write(s, &r, s->now_us);
 }
 
-/* Remove day files older than the retention period and record what went. */
+/* Remove the pieces in torn/ that came from a day file older than limit (their names
+ * start with that file's name); names that do not are left alone. Returns how many. */
+static size_t retention_torn(struct jstore *s, int32_t limit)
+{
+	int tfd = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return 0;
+	DIR *d = fdopendir(tfd);
+	if (!d) {
+		close(tfd);
+		return 0;
+	}
+	size_t removed = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *ext = strstr(de->d_name, ".jsonl.");
+		size_t n = strlen(de->d_name);
+		char src[64];
+		int32_t day;
+		unsigned part;
+		if (!ext || n < 5 || strcmp(de->d_name + n - 5, ".torn") != 0 ||
+		    (size_t)(ext - de->d_name) + 6 >= sizeof src)
+			continue;
+		memcpy(src, de->d_name, (size_t)(ext - de->d_name) + 6);
+		src[ext - de->d_name + 6] = '\0';
+		if (!journal_file_name_parse(src, &day, &part) || day >= limit)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+			store_error(s, "retention: cannot remove a torn piece");
+			break;
+		}
+		removed++;
+	}
+	if (removed)
+		fsync(dirfd(d));
+	closedir(d);
+	return removed;
+}
+
+/* Remove day files older than the retention period, and the torn pieces cut from them,
+ * and record what went. digest.log is kept: it is small, and it is the proof. */
 static void retention(struct jstore *s, int32_t today)
 {
 	struct journal_file *files;
@@ -196,6 +237,7 @@ static void retention(struct jstore *s, int32_t today)
 		sbuf_printf(&why, "%s%s", removed ? " " : "", files[i].name);
 		removed++;
 	}
+	size_t torn = retention_torn(s, limit);
 	if (removed) {
 		fsync(s->dirfd);
 		uint64_t start_seq = s->seq + 1;
@@ -209,9 +251,17 @@ static void retention(struct jstore *s, int32_t today)
 		char *list = sbuf_take(&why);
 		sbuf_printf(&why, "retention %u days: removed %zu file(s): %s", s->retention_days,
 			    removed, list);
+		if (torn)
+			sbuf_printf(&why, "; and %zu torn piece(s) from torn/", torn);
 		free(list);
 		log_info("journal %s: %s", s->dir, why.data);
 		internal_event(s, "retention", why.data, start_seq, hex);
+	} else if (torn) {
+		/* the chain's start did not move: no start_seq/start_prev */
+		sbuf_printf(&why, "retention %u days: removed %zu torn piece(s) from torn/",
+			    s->retention_days, torn);
+		log_info("journal %s: %s", s->dir, why.data);
+		internal_event(s, "retention", why.data, 0, NULL);
 	}
 	sbuf_free(&why);
 	journal_files_free(files, n);

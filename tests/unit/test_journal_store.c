@@ -417,6 +417,167 @@ static size_t count_torn(const char *dir)
 	return n;
 }
 
+static void touch_in(const char *dir, const char *name)
+{
+	char *p = NULL;
+	ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "{\"seq\":9,\"ti", 12), 12);
+	close(fd);
+	free(p);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	char *p = NULL;
+	struct stat sb;
+	ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
+	bool ok = stat(p, &sb) == 0;
+	free(p);
+	return ok;
+}
+
+/* Retention also removes the torn pieces cut from files older than the period (and no
+ * other file in torn/), records it, and keeps digest.log (the proof of removed days). */
+START_TEST(retention_prunes_torn_keeps_digest)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.retention_days = 2;
+	struct jstore st;
+	store_open(&st, &c, "UTC");
+	int64_t now = now_wall_us();
+	int32_t today = journal_day(now, 0);
+	store_event(&st, now, now); /* today's file: old once the clock is 5 days on */
+	char old[11], cur[11], name[128];
+	journal_day_str(today, old);
+	journal_day_str(today + 5, cur);
+	char *tdir = NULL;
+	ck_assert_int_ge(asprintf(&tdir, "%s/torn", dir), 0);
+	ck_assert_int_eq(mkdir(tdir, 0750), 0);
+	static const char *const keep[] = { "notes.txt", "garbage.torn", "x.jsonl.1.0.torn" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(keep); i++)
+		touch_in(tdir, keep[i]);
+	snprintf(name, sizeof name, "%s.jsonl.1700000000.0.torn", old);
+	touch_in(tdir, name);
+	snprintf(name, sizeof name, "%s.3.jsonl.1700000000.1.torn", old);
+	touch_in(tdir, name);
+	snprintf(name, sizeof name, "%s.jsonl.1700000000.0.torn", cur);
+	touch_in(tdir, name);
+	store_event(&st, now + 5 * DAY_US, now + 5 * DAY_US); /* a new day: retention runs */
+	jstore_close(&st);
+	for (size_t i = 0; i < CG_ARRAY_LEN(keep); i++)
+		ck_assert_msg(exists_in(tdir, keep[i]), "%s was removed", keep[i]);
+	ck_assert(exists_in(tdir, name)); /* the new day's piece */
+	snprintf(name, sizeof name, "%s.jsonl.1700000000.0.torn", old);
+	ck_assert(!exists_in(tdir, name));
+	snprintf(name, sizeof name, "%s.3.jsonl.1700000000.1.torn", old);
+	ck_assert(!exists_in(tdir, name));
+	snprintf(name, sizeof name, "%s.jsonl", old);
+	ck_assert(!exists_in(dir, name)); /* the old day file went too */
+	/* digest.log still holds the removed day's digest */
+	char *dpath = NULL;
+	ck_assert_int_ge(asprintf(&dpath, "%s/digest.log", dir), 0);
+	char *digest = tu_read_file(dpath, NULL);
+	ck_assert_ptr_nonnull(digest);
+	char want[32];
+	snprintf(want, sizeof want, "{\"day\":\"%s\"", old);
+	ck_assert_msg(strstr(digest, want), "digest.log: %s", digest);
+	free(digest);
+	free(dpath);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 2);
+	ck_assert_str_eq(ls.v[0].r.event, "retention");
+	ck_assert_msg(strstr(ls.v[0].r.reason, "and 2 torn piece(s) from torn/"), "%s",
+		      ls.v[0].r.reason);
+	ck_assert_ptr_nonnull(ls.v[0].r.start_prev);
+	lines_free(&ls);
+	verify_ok(dir);
+
+	/* torn pieces alone: recorded, and the chain's start is not said to move */
+	snprintf(name, sizeof name, "%s.jsonl.1700000001.0.torn", old);
+	touch_in(tdir, name);
+	store_open(&st, &c, "UTC");
+	store_event(&st, now + 6 * DAY_US, now + 6 * DAY_US); /* the day-5 file stays */
+	jstore_close(&st);
+	ck_assert(!exists_in(tdir, name));
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 4);
+	bool seen = false;
+	for (size_t i = 2; i < ls.n; i++) {
+		const struct journal_record *r = &ls.v[i].r;
+		if (r->reason && strstr(r->reason, "removed 1 torn piece(s)")) {
+			ck_assert_str_eq(r->event, "retention");
+			ck_assert_ptr_null(r->start_prev);
+			seen = true;
+		}
+	}
+	ck_assert(seen);
+	lines_free(&ls);
+	verify_ok(dir);
+	free(tdir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Started as root, the writer gives every new file (day files, digest.log, torn/ and its
+ * pieces) to the owner of the journal folder: the service user. */
+START_TEST(new_files_go_to_the_folder_owner)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "new_files_go_to_the_folder_owner: not run: needs root\n");
+		return;
+	}
+	char *dir = tu_tmpdir();
+	const uid_t uid = 65534;
+	const gid_t gid = 65534; /* nobody/nogroup */
+	ck_assert_int_eq(chown(dir, uid, gid), 0);
+	struct cfg_journal c = test_cfg(dir);
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "own.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	append_raw(dir, "{\"seq\":3,\"ti"); /* a torn end: torn/ and a piece next start */
+	j = open_ok(&c, "UTC");
+	journal_close(j);
+	struct journal_file *files;
+	size_t n;
+	struct stat sb;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(stat(files[0].path, &sb), 0);
+	ck_assert_msg(sb.st_uid == uid && sb.st_gid == gid, "%s: %u:%u", files[0].name,
+		      (unsigned)sb.st_uid, (unsigned)sb.st_gid);
+	ck_assert_int_eq(sb.st_mode & 0777, 0640);
+	journal_files_free(files, n);
+	static const char *const others[] = { "digest.log", "torn" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(others); i++) {
+		char *p = NULL;
+		ck_assert_int_ge(asprintf(&p, "%s/%s", dir, others[i]), 0);
+		ck_assert_int_eq(stat(p, &sb), 0);
+		ck_assert_msg(sb.st_uid == uid && sb.st_gid == gid, "%s: %u:%u", others[i],
+			      (unsigned)sb.st_uid, (unsigned)sb.st_gid);
+		free(p);
+	}
+	char *cmd = NULL;
+	ck_assert_int_ge(asprintf(&cmd, "find %s/torn -type f ! -user %u | wc -l; "
+				  "find %s/torn -type f | wc -l", dir, (unsigned)uid, dir), 0);
+	FILE *p = popen(cmd, "r");
+	unsigned wrong = 9, all = 0;
+	ck_assert_int_eq(fscanf(p, "%u %u", &wrong, &all), 2);
+	pclose(p);
+	free(cmd);
+	ck_assert_uint_eq(all, 1);
+	ck_assert_uint_eq(wrong, 0);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(torn_line_recovered)
 {
 	char *dir = tu_tmpdir();
@@ -677,6 +838,8 @@ static Suite *journal_store_suite(void)
 	tcase_add_test(tc, retention_removes_and_records);
 	tcase_add_test(tc, future_time_filed_today);
 	tcase_add_test(tc, retention_at_open);
+	tcase_add_test(tc, retention_prunes_torn_keeps_digest);
+	tcase_add_test(tc, new_files_go_to_the_folder_owner);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("crash");
 	tcase_set_timeout(tc, 180);
