@@ -211,8 +211,8 @@ static void summary_json(const char *path, const struct sensor_report *r, bool j
 	printf(",\"requests\":{\"dns\":%" PRIu64 ",\"http\":%" PRIu64 ",\"tls\":%" PRIu64 "}",
 	       o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
 	       o->requests[OBS_PROTO_TLS]);
-	printf(",\"dns_responses\":%" PRIu64 ",\"hits\":%" PRIu64 ",\"categories\":{",
-	       o->dns_responses, o->hits);
+	printf(",\"dns_responses\":%" PRIu64 ",\"http2\":%" PRIu64 ",\"hits\":%" PRIu64
+	       ",\"categories\":{", o->dns_responses, in->http2, o->hits);
 	for (size_t i = 0; i < o->n_categories; i++) {
 		printf(i ? "," : "");
 		json_str(o->categories[i].name);

@@ -66,6 +66,18 @@ cg_expect "zlip-1 malformed dns" "$(get 'd["malformed"]["dns"]')" 1
 out=$(S --read "$P/zeek/ipv6-fragmented-dns.pcap" --no-journal -c "$CG_TMP/c.conf" --format json 2>/dev/null)
 cg_expect "IPv6 datagram reassembled" "$(get 'd["reassembled"]')" 1
 
+# DNS answers over TCP; cleartext HTTP/2 to a DoH resolver listed by address.
+out=$(S --read "$P/suricata-verify/dns__dns-tcp-multirequest-buffer__dns-tcp-multirequest-buffer.pcap" \
+	--no-journal -c "$CG_TMP/c.conf" --format json 2>/dev/null)
+cg_expect "DNS/TCP queries" "$(get 'd["requests"]["dns"]')" 20
+cg_expect "DNS/TCP answers" "$(get 'd["dns_responses"]')" 20
+printf '8.8.4.4\n' >"$CG_TMP/doh-ip.list"
+sed "s|^list = $CG_TMP/bypass.list|&\nlist = $CG_TMP/doh-ip.list|" "$CG_TMP/c.conf" >"$CG_TMP/doh.conf"
+out=$(S --read "$P/suricata-verify/dns-over-http2__dns_over_https.pcap" --no-journal \
+	-c "$CG_TMP/doh.conf" --format json 2>/dev/null)
+cg_expect "HTTP/2 connections" "$(get 'd["http2"]')" 1
+cg_expect "DoH by address over HTTP/2" "$(get 'd["bypass"]["category"]')" 1
+
 # 4. libpcap's broken files: a message naming the file and the problem, status 2.
 for f in pcap-invalid-version-1.pcap pcapng-invalid-vers-1.pcapng shb-option-too-long.pcapng \
 	linktype-reserved-field-not-zero.pcap; do
