@@ -477,6 +477,8 @@ START_TEST(full_queue_counted)
 	struct journal_event ev;
 	ev_basic(&ev, "c.example");
 	unsigned ok = 0, full = 0;
+	struct stderr_cap cap;
+	stderr_begin(&cap);
 	for (int i = 0; i < 200000 && full < 100; i++) {
 		char id[JOURNAL_ID_LEN];
 		if (journal_append(j, &ev, id) == 0) {
@@ -486,11 +488,20 @@ START_TEST(full_queue_counted)
 			ck_assert_str_eq(id, ""); /* no id for an event that was not kept */
 		}
 	}
+	char *log = stderr_end(&cap);
 	journal_flush(j);
 	struct journal_stats st;
 	journal_get_stats(j, &st);
 	ck_assert_uint_gt(full, 0);
 	ck_assert_uint_eq(st.dropped, full);
+	/* logged loudly: an error naming the queue and the count, once (rate-limited to
+	 * one line per 10 s however many are dropped) */
+	ck_assert_msg(strstr(log, "campusgate: error: journal: queue full (1 events): event "
+				  "DROPPED, 1 dropped so far"),
+		      "log: %s", log);
+	const char *again = strstr(log, "queue full");
+	ck_assert_ptr_null(strstr(again + 1, "queue full"));
+	free(log);
 	ck_assert_uint_eq(st.appended, ok);
 	ck_assert_uint_eq(st.written, ok);
 	journal_close(j);

@@ -643,7 +643,8 @@ START_TEST(torn_line_recovered)
 	char *log = stderr_end(&cap);
 	char where[96];
 	snprintf(where, sizeof where, "%s:6: ", files[0].name);
-	ck_assert_msg(strstr(log, "TAMPERING found") && strstr(log, where), "log: %s", log);
+	ck_assert_msg(strstr(log, "campusgate: error: journal ") &&
+		      strstr(log, ": TAMPERING found: ") && strstr(log, where), "log: %s", log);
 	free(log);
 	ck_assert_uint_eq(count_torn(dir), 2); /* nothing moved aside */
 	read_all(dir, &ls);
