@@ -1,6 +1,7 @@
 /* Tests for the proxy's pieces that need no network: heads rewritten for the next hop
- * (http_head.c), connection caps (connlimit.c), the original-destination lookup on a
- * socket that was not redirected, and the refusal answer. */
+ * (http_head.c), connection caps (connlimit.c, also the counter HTTP and TLS share), the
+ * original-destination lookup on a socket that was not redirected, and the refusal
+ * answer. */
 #include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <netinet/in.h>
@@ -145,6 +146,34 @@ START_TEST(not_redirected_and_refusal)
 }
 END_TEST
 
+/* The HTTP and TLS front ends take the same counter: the caps hold for their sum. */
+START_TEST(shared_limits)
+{
+	struct cg_addr a, b;
+	ck_assert_int_eq(addr_parse("10.0.0.1", &a), 0);
+	ck_assert_int_eq(addr_parse("10.0.0.2", &b), 0);
+	struct connlimit *http = connlimit_shared(), *tls = connlimit_shared();
+	ck_assert_ptr_eq(http, tls);
+	ck_assert(connlimit_acquire(http, &a, 3, 2));
+	ck_assert(connlimit_acquire(tls, &a, 3, 2));
+	ck_assert(!connlimit_acquire(tls, &a, 3, 2)); /* per client, across front ends */
+	ck_assert(!connlimit_acquire(http, &a, 3, 2));
+	ck_assert(connlimit_acquire(tls, &b, 3, 2));
+	ck_assert(!connlimit_acquire(http, &b, 3, 2)); /* overall */
+	ck_assert_uint_eq(connlimit_total(http), 3);
+	connlimit_release(tls, &a);
+	connlimit_release(http, &a);
+	connlimit_release(http, &b);
+	connlimit_shared_put(http);
+	ck_assert_uint_eq(connlimit_total(tls), 0); /* still there for the other user */
+	connlimit_shared_put(tls);
+	/* The last put freed it: the next user starts from zero. */
+	struct connlimit *again = connlimit_shared();
+	ck_assert_uint_eq(connlimit_total(again), 0);
+	connlimit_shared_put(again);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http");
@@ -153,6 +182,7 @@ int main(void)
 	tcase_add_test(tc, response_heads);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, not_redirected_and_refusal);
+	tcase_add_test(tc, shared_limits);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
