@@ -214,7 +214,7 @@ START_TEST(must_block_entries_are_blocked)
 }
 END_TEST
 
-START_TEST(allowlist_wins_for_government_portal)
+START_TEST(government_portal_is_allowlisted)
 {
 	struct entry e;
 	memset(&e, 0, sizeof(e));
@@ -225,6 +225,123 @@ START_TEST(allowlist_wins_for_government_portal)
 	ck_assert(v.allowlisted);
 	ck_assert_ptr_nonnull(v.rule.file);
 	ck_assert_ptr_nonnull(strstr(v.rule.file, "allow"));
+}
+END_TEST
+
+/* Decide host (DNS) with policy p. */
+static void decide_host(const struct policy *p, const char *host, struct verdict *v)
+{
+	struct request req;
+	memset(&req, 0, sizeof(req));
+	req.proto = PROTO_DNS;
+	ck_assert_int_eq(addr_parse(STUDENT_ADDR, &req.client), 0);
+	req.host = host;
+	req.host_len = strlen(host);
+	req.when = SCHOOL_HOURS;
+	policy_decide(p, &req, v);
+}
+
+static void expect_allowlisted(const struct policy *p, const char *host, const char *file)
+{
+	struct verdict v;
+	decide_host(p, host, &v);
+	ck_assert_msg(v.action == ACTION_ALLOW && v.allowlisted, "%s: %s, allowlisted %d", host,
+		      action_name(v.action), v.allowlisted);
+	ck_assert_msg(v.rule.file && strstr(v.rule.file, file), "%s: rule from %s, want %s",
+		      host, v.rule.file ? v.rule.file : "(none)", file);
+}
+
+/* file NULL: any list (the optional shared lists may hold a more specific rule). */
+static void expect_blocked(const struct policy *p, const char *host, const char *category,
+			   const char *file)
+{
+	struct verdict v;
+	decide_host(p, host, &v);
+	ck_assert_msg(v.action == ACTION_BLOCK && !v.allowlisted, "%s: %s, want block", host,
+		      action_name(v.action));
+	ck_assert_str_eq(v.category, category);
+	ck_assert_msg(!file || (v.rule.file && strstr(v.rule.file, file)),
+		      "%s: rule from %s, want %s", host, v.rule.file ? v.rule.file : "(none)",
+		      file ? file : "");
+}
+
+/* The shipped allowlist against a block list that matches the same name: the optional
+ * blocklistproject gambling list carries mail.tsinghua.edu.cn, the allowlist has
+ * =mail.tsinghua.edu.cn. Without the allowlist the same snapshot build blocks it, so both
+ * really match; with it the allowlist wins, for that exact name only. */
+START_TEST(shipped_allowlist_wins_over_a_block_list)
+{
+	char *list = tu_shared_path("blocklists/blocklistproject/gambling.txt");
+	if (!list) {
+		fprintf(stderr, "NOTE: ../shared/data/blocklists/blocklistproject/gambling.txt "
+				"absent: the shipped-allowlist precedence case is not checked (the "
+				"constructed one below still is)\n");
+		return;
+	}
+	free(list);
+	expect_allowlisted(pol, "mail.tsinghua.edu.cn", "allow/allow.list");
+	expect_allowlisted(pol, "mail.zzu.edu.cn", "allow/allow.list");
+	/* =name is exact: a name below it is still decided by the block list */
+	expect_blocked(pol, "x.mail.tsinghua.edu.cn", "gambling", "blocklistproject/gambling.txt");
+
+	size_t n_allow = cfg->n_allow;
+	struct diag d;
+	diag_init(&d);
+	cfg->n_allow = 0;
+	struct policy *bare = policy_build(cfg, &d);
+	cfg->n_allow = n_allow;
+	ck_assert_ptr_nonnull(bare);
+	expect_blocked(bare, "mail.tsinghua.edu.cn", "gambling", "blocklistproject/gambling.txt");
+	expect_blocked(bare, "mail.zzu.edu.cn", "gambling", "blocklistproject/gambling.txt");
+	policy_unref(bare);
+	diag_free(&d);
+}
+END_TEST
+
+/* Precedence over each kind of shipped block rule, independent of the shared data: an
+ * extra allowlist beside the shipped one names a shipped domain rule's subdomain
+ * exactly (www.bet365.com under bet365.com), a name a shipped pattern blocks
+ * (suanming.example.com, /^[^/]*(suanming...)/) and a shipped DoH name (dns.google).
+ * Each is blocked by the shipped snapshot and allowed, by the extra list, in the new one;
+ * their neighbours stay blocked. */
+START_TEST(allowlist_wins_over_each_kind_of_rule)
+{
+	expect_blocked(pol, "www.bet365.com", "gambling", NULL);
+	expect_blocked(pol, "suanming.example.com", "superstition", "superstition/keywords.list");
+	expect_blocked(pol, "dns.google", "bypass", NULL);
+
+	char *dir = tu_tmpdir();
+	char *extra = tu_write_file(dir, "extra-allow.list",
+				    "=www.bet365.com\nsuanming.example.com\n=dns.google\n");
+	cfg->allow = xrealloc(cfg->allow, (cfg->n_allow + 1) * sizeof(*cfg->allow));
+	struct cfg_list *l = &cfg->allow[cfg->n_allow++];
+	memset(l, 0, sizeof(*l));
+	l->format = LIST_NATIVE;
+	l->path = xstrdup(extra);
+	l->name = xstrdup("extra-allow.list");
+	struct diag d;
+	diag_init(&d);
+	struct policy *p = policy_build(cfg, &d);
+	cfg->n_allow--;
+	free(l->path);
+	free(l->name);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(d.errors, build_diag.errors);
+
+	expect_allowlisted(p, "www.bet365.com", "extra-allow.list");
+	expect_allowlisted(p, "suanming.example.com", "extra-allow.list");
+	expect_allowlisted(p, "a.suanming.example.com", "extra-allow.list");
+	expect_allowlisted(p, "dns.google", "extra-allow.list");
+	expect_blocked(p, "bet365.com", "gambling", NULL);
+	expect_blocked(p, "sports.bet365.com", "gambling", NULL);
+	expect_blocked(p, "suanming.example.org", "superstition", "superstition/keywords.list");
+	expect_blocked(p, "x.dns.google", "bypass", NULL);
+
+	policy_unref(p);
+	diag_free(&d);
+	free(extra);
+	tu_rmtree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -239,7 +356,9 @@ int main(void)
 	tcase_add_test(tc, shipped_lists_have_no_bad_lines);
 	tcase_add_test(tc, popular_sites_are_not_blocked);
 	tcase_add_test(tc, must_block_entries_are_blocked);
-	tcase_add_test(tc, allowlist_wins_for_government_portal);
+	tcase_add_test(tc, government_portal_is_allowlisted);
+	tcase_add_test(tc, shipped_allowlist_wins_over_a_block_list);
+	tcase_add_test(tc, allowlist_wins_over_each_kind_of_rule);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
