@@ -339,6 +339,62 @@ static bool is_ddr(const struct dns_query *q)
 	       memcmp(q->name + q->name_len - n, ra, n) == 0;
 }
 
+enum { BYPASS_CANARY = 1, BYPASS_DDR = 2 };
+
+/* Whether this client's canary/DDR query is to be journaled: once a minute per client
+ * and kind across the workers (a browser asks on every network change). A slot per key
+ * hash; a collision only journals more often. */
+static bool bypass_due(struct dns_worker *w, const struct cg_addr *client, uint8_t kind)
+{
+	uint32_t h = 2166136261u ^ kind ^ (uint32_t)client->family << 8;
+	for (size_t i = 0; i < sizeof client->a; i++)
+		h = (h ^ client->a[i]) * 16777619u;
+	_Atomic uint64_t *slot = &w->srv->bypass_seen[h % DNS_BYPASS_SLOTS];
+	uint32_t now = mono_s() + 1; /* never 0 */
+	uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
+	if (old && (uint32_t)(old >> 32) == h && now - (uint32_t)old < 60)
+		goto skip;
+	if (atomic_compare_exchange_strong(slot, &old, (uint64_t)h << 32 | now))
+		return true;
+skip: /* journaled lately, here or by another worker just now */
+	w->st.bypass_unjournaled++;
+	return false;
+}
+
+/* Journal a DoH canary or DDR query (answered by us, not forwarded) as a bypass event,
+ * with the client's group. */
+static void journal_bypass(struct dns_worker *w, struct policy *p, const struct cg_addr *client,
+			   const struct dns_query *q, uint8_t kind)
+{
+	struct journal *j = w->srv->journal;
+	if (!j || !bypass_due(w, client, kind))
+		return;
+	struct request req = {.proto = PROTO_DNS, .client = *client, .host = q->name,
+			      .host_len = q->name_len, .when = time(NULL)};
+	struct verdict v;
+	struct journal_event ev;
+	char tbuf[16];
+	memset(&ev, 0, sizeof ev);
+	if (p) {
+		policy_decide(p, &req, &v);
+		ev.group = v.group;
+	}
+	ev.proto = PROTO_DNS;
+	ev.client = *client;
+	ev.host = q->name;
+	ev.host_len = q->name_len;
+	ev.qtype = dns_type_name(q->qtype, tbuf);
+	ev.category = "bypass";
+	ev.action = "block";
+	ev.event = "bypass";
+	ev.block_mode = kind == BYPASS_CANARY ? "nxdomain" : "nodata";
+	ev.reason = kind == BYPASS_CANARY
+		? "DoH canary: answered NXDOMAIN so the browser keeps this resolver"
+		: "DDR (resolver.arpa): answered NODATA so no encrypted resolver is discovered";
+	if (journal_append(j, &ev, NULL) < 0)
+		w->st.journal_errors++;
+}
+
 static void rate_report(struct dns_worker *w, const struct cg_addr *client,
 			const struct dns_query *q)
 {
@@ -384,11 +440,13 @@ void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, siz
 	if (q.name_len == 23 && memcmp(q.name, "use-application-dns.net", 23) == 0) {
 		w->st.canary++;
 		answer_negative(w, &to, msg, &q, DNS_RCODE_NXDOMAIN, DNS_EDE_BLOCKED, "bypass");
+		journal_bypass(w, p, client, &q, BYPASS_CANARY);
 		return;
 	}
 	if (is_ddr(&q)) {
 		w->st.ddr++;
 		answer_negative(w, &to, msg, &q, DNS_RCODE_NOERROR, -1, NULL);
+		journal_bypass(w, p, client, &q, BYPASS_DDR);
 		return;
 	}
 	const char *target = NULL;

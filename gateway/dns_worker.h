@@ -27,6 +27,7 @@
 #define DNS_TCP_MAX_PENDING 64 /* queries in flight per TCP connection */
 #define DNS_TCP_MAX_OUT (256 * 1024) /* unsent answers per connection before we stop reading */
 #define DNS_TCP_MAX_CONNS 512 /* per worker */
+#define DNS_BYPASS_SLOTS 1024 /* clients remembered for journaling canary/DDR */
 
 /* What a worker keeps from the config (copied: the config may go away). */
 struct dns_settings {
@@ -48,7 +49,9 @@ struct dns_stats {
 	uint64_t cache_hits, forwarded, servfail, answers, send_errors, journal_errors;
 	uint64_t tcp_conns, tcp_refused, tcp_idle_closed, tcp_bad_frames;
 	uint64_t overflow;          /* SERVFAIL: max_pending upstream queries in flight */
+	uint64_t bypass_unjournaled; /* canary/DDR queries not journaled (once a minute) */
 };
+
 
 struct dns_tconn;
 
@@ -116,6 +119,9 @@ struct dns_server {
 	size_t n_listen;
 	unsigned threads_cfg;
 	size_t fd_room;             /* descriptors the forwarders may use in all */
+	/* When a (client, canary/DDR) was last journaled, shared by the workers: the key's
+	 * 32-bit hash << 32 | monotonic seconds. */
+	_Atomic uint64_t bypass_seen[DNS_BYPASS_SLOTS];
 };
 
 /* The policy snapshot to use in this callback (NULL: none yet), refreshed first when a

@@ -172,6 +172,12 @@ echo "$tc" | grep -q 'flags:.* tc' || cg_fail "big answer over UDP/1232 not trun
 full=$(dq +bufsize=1232 big.ok.test TXT +short | wc -c)
 [ "$full" -gt 2400 ] || cg_fail "big TXT via TCP fallback: only $full bytes"
 cg_log "ok: big TXT truncated over UDP, $full bytes over TCP (upstream retried over TCP)"
+# Idle timeout (tcp_idle_ms = 2000): a silent connection is closed after about 2 s, one
+# that keeps asking every 0.8 s stays open past it.
+idle=$(dns_py idle "$DNS_PORT" www.ok.test) || cg_fail "idle TCP connection not closed within 15 s"
+awk -v t="$idle" 'BEGIN { exit !(t >= 1.5 && t <= 5) }' || cg_fail "idle TCP connection closed after $idle s, want ~2 s"
+cg_expect "a busy TCP connection outlives tcp_idle_ms" "$(dns_py keepalive "$DNS_PORT" www.ok.test 5 0.8)" 5
+cg_log "ok: idle TCP connection closed after $idle s"
 
 # --- bypass names ---------------------------------------------------------------------
 cg_expect "DoH canary" "$(dns_status use-application-dns.net)" NXDOMAIN
@@ -206,6 +212,9 @@ if [ -d "$CG_SHARED/data/dns-wire" ]; then
 	n=$(dns_py raw "$DNS_PORT" "$CG_SHARED"/data/dns-wire/*/* "$CG_SHARED"/data/pcaps/*/dns*.pcap \
 		"$CG_SHARED"/data/pcaps/*/*dns*.pcap 2>/dev/null) || cg_fail "raw sender failed"
 	cg_log "sent $n hostile/odd messages raw (UDP, and the first 200 over TCP)"
+	# Per message, what its header dictates: dropped, NOTIMP, FORMERR, or answered.
+	ex=$(dns_py expect "$DNS_PORT" "$CG_SHARED"/data/dns-wire/*/*) || cg_fail "hostile corpus outcomes: $ex"
+	cg_log "ok: corpus outcomes per message: $ex"
 	kill -0 "$CG_DAEMON_PID" || cg_fail "daemon died on the corpus"
 	cg_expect "still answers after the corpus" "$(dns_answer www.ok.test)" 192.0.2.10
 else
@@ -230,9 +239,22 @@ cg_expect "the reloaded list is in force" "$(dns_status reload5.test)" NXDOMAIN
 # --- journal ------------------------------------------------------------------------------
 sleep 1.5 # fsync interval
 J=$(cat "$CG_TMP"/journal/*.jsonl 2>/dev/null)
-echo "$J" | grep '"host":"bad.test"' | grep '"qtype":"A"' | grep '"category":"adult"' |
-	grep '"action":"block"' | grep '"block_mode":"nxdomain"' | grep -q '"line":1' ||
-	cg_fail "no journal line for the bad.test block: $(echo "$J" | head -3)"
+line=$(echo "$J" | grep '"host":"bad.test"' | grep '"qtype":"A"' | grep '"category":"adult"' |
+	grep '"action":"block"' | grep '"block_mode":"nxdomain"' | grep '"group":"default"' |
+	grep '"client":"127.0.0.1"' | grep -F "\"rule\":{\"file\":\"$CG_TMP/adult.list\",\"line\":1" | head -1)
+[ -n "$line" ] || cg_fail "no journal line for the bad.test block (group, client, rule file:line): $(echo "$J" | head -3)"
+jt=$(echo "$line" | sed -n 's/.*"time":"\([^"]*\)".*/\1/p')
+jts=$(date -d "$jt" +%s 2>/dev/null) || cg_fail "journal time '$jt' is not a date"
+[ $(( $(date +%s) - jts )) -ge 0 ] && [ $(( $(date +%s) - jts )) -le 600 ] ||
+	cg_fail "journal time $jt is not within the last 10 minutes"
+echo "$J" | grep '"client":"127.0.0.2"' | grep '"host":"bad.test"' | grep -q '"group":"nullg"' ||
+	cg_fail "null-mode block not journaled with its group"
+# The DoH canary and DDR: journaled as bypass events, once a minute per client (the
+# canary was asked many times from 127.0.0.1 while waiting for the daemon).
+cg_expect "canary journaled once as bypass" "$(echo "$J" | grep '"host":"use-application-dns.net"' |
+	grep '"event":"bypass"' | grep '"client":"127.0.0.1"' | grep -c '"category":"bypass"')" 1
+cg_expect "DDR journaled as bypass" "$(echo "$J" | grep '"host":"_dns.resolver.arpa"' |
+	grep '"event":"bypass"' | grep -c '"block_mode":"nodata"')" 1
 echo "$J" | grep '"host":"alias.ok.test"' | grep -q '"reason":"CNAME chain alias.ok.test -> bad.test"' ||
 	cg_fail "no journal line with the CNAME chain"
 echo "$J" | grep '"host":"c1.ok.test"' | grep -q 'c1.ok.test -> c2.ok.test -> deep.bad.test' ||
@@ -252,6 +274,7 @@ echo "$stats" | grep -Eq 'tcp retries [1-9]' || cg_fail "no TCP retry counted: $
 # once (a connected socket per try sees the error) instead of waiting out timeout_ms.
 echo "$stats" | grep -Eq 'unreachable [1-9]' || cg_fail "dead upstream's port unreachable not seen: $stats"
 echo "$stats" | grep -Eq 'over max_pending 0' || cg_fail "queries refused over max_pending: $stats"
+echo "$stats" | grep -Eq 'idle-closed [1-9]' || cg_fail "idle TCP close not counted: $stats"
 cg_log "$stats"
 
 # --- rate limiting (a second run with a low limit) -----------------------------------------

@@ -177,6 +177,103 @@ elif what == "raw":
         except OSError:
             pass
     print(len(msgs))
+elif what == "idle":
+    # idle PORT NAME: one query over TCP, then silence; print the seconds from the answer
+    # until the daemon closes the connection (fail when it is not closed within 15 s).
+    port, name = int(args[0]), args[1]
+    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    q = qmsg(7, name)
+    s.sendall(struct.pack(">H", len(q)) + q)
+    data = b""
+    while len(data) < 2 or len(data) < 2 + struct.unpack(">H", data[:2])[0]:
+        chunk = s.recv(65536)
+        if not chunk:
+            sys.exit(1)
+        data += chunk
+    t0 = time.time()
+    try:
+        while s.recv(65536):
+            pass
+    except socket.timeout:
+        sys.exit(1)
+    print("%.2f" % (time.time() - t0))
+elif what == "keepalive":
+    # keepalive PORT NAME N GAP: N queries on one TCP connection, GAP seconds apart;
+    # print how many were answered (the connection must stay open throughout).
+    port, name, n, gap = int(args[0]), args[1], int(args[2]), float(args[3])
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    got = 0
+    for i in range(n):
+        q = qmsg(100 + i, name)
+        try:
+            s.sendall(struct.pack(">H", len(q)) + q)
+            data = b""
+            while len(data) < 2 or len(data) < 2 + struct.unpack(">H", data[:2])[0]:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise OSError("closed")
+                data += chunk
+            got += 1
+        except OSError:
+            break
+        time.sleep(gap)
+    print(got)
+elif what == "expect":
+    # expect PORT FILE...: each file as one UDP datagram from its own socket; what the
+    # header dictates is checked per message: no header (< 12 bytes), over 4096 bytes or
+    # QR=1 -> no answer; another opcode -> NOTIMP; QDCOUNT != 1 -> FORMERR; else some
+    # answer with the same ID. Print "checked N" or the mismatches (exit 1).
+    port, files = int(args[0]), args[1:]
+    socks, bad = [], []
+    for f in files:
+        m = open(f, "rb").read()
+        if len(m) > 65000:
+            continue
+        if len(m) < 12 or len(m) > 4096 or m[2] & 0x80:
+            want = None
+        elif (m[2] >> 3) & 15:
+            want = 4
+        elif m[4:6] != b"\0\1":
+            want = 1
+        else:
+            want = "any"
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.setblocking(False)
+        u.sendto(m, ("127.0.0.1", port))
+        socks.append((u, f, m, want))
+        time.sleep(0.002)
+    end = time.time() + 3
+    got = {}
+    while time.time() < end and len(got) < len(socks):
+        r, _, _ = select.select([x[0] for x in socks if x[0] not in got], [], [], 0.2)
+        for u in r:
+            try:
+                got[u] = u.recv(65536)
+            except OSError:
+                got[u] = b""
+    time.sleep(0.3)
+    for u, f, m, want in socks:
+        a = got.get(u)
+        if a is None:
+            try:
+                a = u.recv(65536)
+            except OSError:
+                a = None
+        name = os.path.basename(f)
+        if want is None:
+            if a:
+                bad.append("%s: answered (rcode %d), must be dropped" % (name, rcode(a)))
+        elif not a or len(a) < 12:
+            bad.append("%s: no answer, want %s" % (name, want))
+        elif a[:2] != m[:2] or not a[2] & 0x80:
+            bad.append("%s: answer with another ID or QR=0" % name)
+        elif want != "any" and rcode(a) != want:
+            bad.append("%s: rcode %d, want %d" % (name, rcode(a), want))
+        u.close()
+    if bad:
+        print("\n".join(bad))
+        sys.exit(1)
+    print("checked %d" % len(socks))
 elif what == "burst":
     # burst PORT SRCADDR N NAME: N queries at once from SRCADDR; print "rcode count" lines.
     port, src, n, name = int(args[0]), args[1], int(args[2]), args[3]
