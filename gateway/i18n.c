@@ -198,10 +198,11 @@ const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n)
 		if (warn)
 			r += sizeof warn_en - 1;
 		int i = reason_at(r);
-		if (i < 0)
+		if (i < 0 && !warn)
 			continue;
+		/* an unknown reason after the warning mark: the mark alone is translated */
 		snprintf(buf, n, "%.*s: %s%s%s", (int)(p - msg), msg, warn ? warn_zh : "",
-			 reasons[i].zh, r + strlen(reasons[i].en));
+			 i >= 0 ? reasons[i].zh : "", i >= 0 ? r + strlen(reasons[i].en) : r);
 		return buf;
 	}
 	return msg;

@@ -29,8 +29,8 @@ static inline const char *T(enum lang l, const char *en, const char *zh)
 const char *lang_reason(enum lang l, const char *en);
 
 /* A diagnostic line "FILE:LINE: [warning: ]REASON[: TEXT]" in language l: the first
- * known reason after a ": " (and the "warning: " mark) translated, the rest (file names,
- * the offending text) as it was. Writes at most n bytes to buf (n > 0) and returns buf,
+ * known reason after a ": " and the "warning: " mark (also before a reason the table does
+ * not know) translated, the rest (file names, the offending text) as it was. Writes at most n bytes to buf (n > 0) and returns buf,
  * or returns msg untranslated for LANG_EN or when no known reason is in it. */
 const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n);
 

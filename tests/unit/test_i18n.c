@@ -116,6 +116,9 @@ START_TEST(test_diag_lines)
 			 "f:4: 正则表达式有误 (offset 1: x): (");
 	ck_assert_str_eq(lang_diag(LANG_ZH, "c.conf: cannot open: No such file", buf,
 				   sizeof buf), "c.conf: 无法打开: No such file");
+	/* the warning mark before a reason the table does not know: the mark alone */
+	ck_assert_str_eq(lang_diag(LANG_ZH, "c.conf:6: warning: optional list x not found", buf,
+				   sizeof buf), "c.conf:6: 警告：optional list x not found");
 	/* a phrase must end at a word boundary: "bad names" is not "bad name" */
 	const char *u = "f:5: bad names here";
 	ck_assert_ptr_eq(lang_diag(LANG_ZH, u, buf, sizeof buf), u);
