@@ -181,7 +181,7 @@ static void grow(struct dns_cache *c)
 }
 
 int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16_t qtype,
-		  uint16_t qclass, bool do_bit, const uint8_t *msg, size_t len,
+		  uint16_t qclass, bool do_bit, const uint8_t *msg, size_t len, size_t opt_off,
 		  const uint16_t *ttl_offs, size_t n_ttls, uint32_t ttl, bool chain,
 		  uint32_t now)
 {
@@ -215,6 +215,7 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	memcpy(m, msg, len);
 	e->pub.msg = m;
 	e->pub.len = len;
+	e->pub.opt_off = opt_off < len ? opt_off : 0;
 	e->pub.ttl_offs = offs;
 	e->pub.n_ttls = n_ttls;
 	e->pub.stored_s = now;

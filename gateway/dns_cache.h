@@ -12,6 +12,7 @@
 struct dns_cache_entry {
 	const uint8_t *msg;
 	size_t len;
+	size_t opt_off;     /* the reduced OPT with the upstream's EDE options, 0 = none */
 	const uint16_t *ttl_offs;
 	size_t n_ttls;
 	uint32_t stored_s;  /* monotonic seconds when stored */
@@ -42,7 +43,7 @@ const struct dns_cache_entry *dns_cache_get(struct dns_cache *c, const char *nam
  * for the key, evicts the least recently used ones to stay within limits. 0 or -1
  * (the entry alone is larger than the byte limit). */
 int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16_t qtype,
-		  uint16_t qclass, bool do_bit, const uint8_t *msg, size_t len,
+		  uint16_t qclass, bool do_bit, const uint8_t *msg, size_t len, size_t opt_off,
 		  const uint16_t *ttl_offs, size_t n_ttls, uint32_t ttl, bool chain,
 		  uint32_t now);
 

@@ -257,6 +257,16 @@ static bool handle_datagram(struct fwd_tx *tx, uint8_t *m, size_t n, bool trunca
 		start_tcp(tx);
 		return true;
 	}
+	/* An extended RCODE (BADVERS, BADCOOKIE, TSIG errors) is about our query to that
+	 * upstream, never news for the client: a failed try. */
+	if (f->ri.ext_rcode) {
+		f->st.upstream_errors++;
+		if (tx->tries_left > 0)
+			next_try(tx);
+		else
+			tx_finish(tx, DNS_FWD_FAILED, NULL, 0, NULL);
+		return true;
+	}
 	uint8_t rc = f->ri.rcode;
 	if ((rc == DNS_RCODE_SERVFAIL || rc == DNS_RCODE_REFUSED || rc == DNS_RCODE_NOTIMP ||
 	     rc == DNS_RCODE_FORMERR) && tx->tries_left > 0) {

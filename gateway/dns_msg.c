@@ -256,6 +256,7 @@ int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qnam
 	ri->q_end = p + 4;
 	ri->opt_off = 0;
 	ri->opt_index = 0;
+	ri->ext_rcode = 0;
 	ri->n_ttls = 0;
 	ri->too_many_ttls = ri->chain = ri->https = false;
 	uint32_t min_an = UINT32_MAX, soa_min = UINT32_MAX;
@@ -272,6 +273,7 @@ int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qnam
 				return -1;
 			ri->opt_off = rr.name_off;
 			ri->opt_index = (uint16_t)(i - ri->ancount - ri->nscount);
+			ri->ext_rcode = buf[rr.ttl_off];
 			continue;
 		}
 		if (ri->n_ttls < DNS_REPLY_MAX_TTLS)
@@ -597,13 +599,29 @@ size_t dns_build_query(uint8_t *out, size_t cap, uint16_t id, uint16_t flags,
 }
 
 size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size_t rlen,
-			    const uint16_t *ttl_offs, size_t n_ttls, uint32_t age,
-			    const uint8_t *qwire, const struct dns_query *q, size_t max_len)
+			    size_t opt_off, const uint16_t *ttl_offs, size_t n_ttls,
+			    uint32_t age, const uint8_t *qwire, const struct dns_query *q,
+			    size_t max_len)
 {
+	/* The upstream's reduced OPT: its EDE options go into ours (for EDNS clients). */
+	const uint8_t *ede = NULL;
+	size_t ede_len = 0;
+	if (opt_off) {
+		if (opt_off < q->q_end || opt_off + 11 > rlen || rlen < DNS_HDR_LEN ||
+		    rd16(reply + 10) == 0)
+			return 0;
+		ede = reply + opt_off + 11;
+		ede_len = rlen - opt_off - 11;
+		rlen = opt_off;
+	}
 	size_t opt = q->edns ? 11 : 0;
 	if (rlen < q->q_end || q->q_end < DNS_HDR_LEN || rlen + opt > cap)
 		return 0;
 	memcpy(out, reply, rlen);
+	if (opt_off)
+		wr16(out + 10, (uint16_t)(rd16(out + 10) - 1));
+	if (!opt || rlen + opt + ede_len > max_len || rlen + opt + ede_len > cap)
+		ede_len = 0; /* EDE is the first thing to go when space is short */
 	wr16(out, q->id);
 	out[2] &= (uint8_t)~(DNS_FLAG_AA >> 8); /* we are not the authority */
 	memcpy(out + DNS_HDR_LEN, qwire + DNS_HDR_LEN, q->q_end - DNS_HDR_LEN);
@@ -630,8 +648,14 @@ size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size
 		wr16(out + len + 1, DNS_TYPE_OPT);
 		wr16(out + len + 3, DNS_EDNS_OUR_SIZE);
 		wr32(out + len + 5, q->do_bit ? 0x8000 : 0);
-		wr16(out + len + 9, 0);
+		wr16(out + len + 9, (uint16_t)ede_len);
 		len += 11;
+		if (ede_len && len == rlen + 11) { /* not cut to the question */
+			memcpy(out + len, ede, ede_len);
+			len += ede_len;
+		} else {
+			wr16(out + len - 2, 0);
+		}
 		wr16(out + 10, (uint16_t)(rd16(out + 10) + 1));
 	}
 	return len;
@@ -646,11 +670,36 @@ size_t dns_reply_strip_opt(uint8_t *buf, size_t len, struct dns_reply_info *ri)
 		if (ri->ttl_offs[i] < ri->opt_off)
 			ri->ttl_offs[keep++] = ri->ttl_offs[i];
 	ri->n_ttls = keep;
-	ri->arcount = ri->opt_index;
-	wr16(buf + 10, ri->opt_index);
-	len = ri->opt_off;
-	ri->opt_off = 0;
-	return len;
+	/* Keep the EDE options (code 15), each whole, moved down to follow a bare header. */
+	size_t o = ri->opt_off, w = o + 11, p = o + 11, end = len;
+	if (o + 11 <= len) {
+		size_t rdlen = rd16(buf + o + 9);
+		end = o + 11 + rdlen <= len ? o + 11 + rdlen : o + 11;
+	}
+	while (p + 4 <= end) {
+		size_t olen = rd16(buf + p + 2);
+		if (p + 4 + olen > end)
+			break;
+		if (rd16(buf + p) == 15 && w + 4 + olen - (o + 11) <= DNS_EDE_KEEP_MAX) {
+			memmove(buf + w, buf + p, 4 + olen);
+			w += 4 + olen;
+		}
+		p += 4 + olen;
+	}
+	if (w == o + 11 || o + 11 > len) { /* nothing worth keeping: no OPT at all */
+		ri->arcount = ri->opt_index;
+		wr16(buf + 10, ri->opt_index);
+		ri->opt_off = 0;
+		return o;
+	}
+	buf[o] = 0;
+	wr16(buf + o + 1, DNS_TYPE_OPT);
+	wr16(buf + o + 3, 0);
+	wr32(buf + o + 5, 0);
+	wr16(buf + o + 9, (uint16_t)(w - o - 11));
+	ri->arcount = (uint16_t)(ri->opt_index + 1);
+	wr16(buf + 10, ri->arcount);
+	return w;
 }
 
 /* The data of an HTTPS/SVCB record without its ech parameter. */

@@ -119,6 +119,7 @@ struct dns_reply_info {
 	size_t q_end;
 	size_t opt_off;          /* start of the OPT record, or 0 when there is none */
 	uint16_t opt_index;      /* how many additional records come before it */
+	uint8_t ext_rcode;       /* upper 8 bits of the RCODE from the OPT (RFC 6891) */
 	uint32_t min_ttl;        /* cache lifetime (positive: min TTL; negative: RFC 2308) */
 	bool negative;           /* NXDOMAIN or NODATA */
 	bool chain;              /* has CNAME/DNAME/SVCB/HTTPS records to inspect */
@@ -180,16 +181,25 @@ size_t dns_build_query(uint8_t *out, size_t cap, uint16_t id, uint16_t flags,
 		       const char *name, size_t name_len, uint16_t qtype, uint16_t qclass,
 		       bool do_bit);
 
-/* Turn a stored reply (no OPT record) into the answer for a client: the client's ID
- * and question bytes (same name, perhaps other case), AA cleared, TTLs decremented by age (never
- * below 0), our OPT appended when the client sent EDNS, and TC set with the answer cut
- * to header + question when it exceeds max_len. Returns the length or 0. */
+/* Turn a stored reply into the answer for a client: the client's ID and question bytes
+ * (same name, perhaps other case), AA cleared, TTLs decremented by age (never below 0),
+ * our OPT appended when the client sent EDNS, carrying the upstream's Extended DNS Error
+ * options kept by dns_reply_strip_opt (opt_off: where that reduced OPT starts, 0 = none;
+ * dropped for a client without EDNS, or first when the answer would not fit), and TC
+ * set with the answer cut to header + question when it exceeds max_len. Returns the
+ * length or 0. */
 size_t dns_reply_for_client(uint8_t *out, size_t cap, const uint8_t *reply, size_t rlen,
-			    const uint16_t *ttl_offs, size_t n_ttls, uint32_t age,
-			    const uint8_t *qwire, const struct dns_query *q, size_t max_len);
+			    size_t opt_off, const uint16_t *ttl_offs, size_t n_ttls,
+			    uint32_t age, const uint8_t *qwire, const struct dns_query *q,
+			    size_t max_len);
 
-/* Remove the OPT record of a reply in place (truncating the additional section at it;
- * TTL offsets past the cut are dropped from ri). Returns the new length. */
+/* Reduce the OPT record of a reply in place to what may go on to a client: nothing
+ * (the record is removed, and any record after it) unless it carries Extended DNS
+ * Error options (RFC 8914, code 15); then an OPT with just those (at most
+ * DNS_EDE_KEEP_MAX bytes of them) stays as the last record and ri->opt_off points at
+ * it. Size, version, flags and other options are the upstream's business with us, not
+ * the client's. TTL offsets past the cut are dropped from ri. Returns the new length. */
+#define DNS_EDE_KEEP_MAX 512
 size_t dns_reply_strip_opt(uint8_t *buf, size_t len, struct dns_reply_info *ri);
 
 /* Copy reply in into out with the ech SvcParam (key 5) removed from every HTTPS/SVCB

@@ -198,10 +198,11 @@ static bool inspect_chain(struct dns_worker *w, struct policy *p, const struct c
 
 static void answer_from(struct dns_worker *w, const struct dns_reply_to *to,
 			const uint8_t *qwire, const struct dns_query *q, const uint8_t *msg,
-			size_t len, const uint16_t *offs, size_t n_offs, uint32_t age)
+			size_t len, size_t opt_off, const uint16_t *offs, size_t n_offs,
+			uint32_t age)
 {
-	size_t n = dns_reply_for_client(answer_buf, sizeof answer_buf, msg, len, offs, n_offs,
-					age, qwire, q, to->max_len);
+	size_t n = dns_reply_for_client(answer_buf, sizeof answer_buf, msg, len, opt_off, offs,
+					n_offs, age, qwire, q, to->max_len);
 	if (!n) {
 		w->st.servfail++;
 		answer_error(w, to, qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
@@ -280,14 +281,15 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 		uint32_t ttl = ri->min_ttl, cap = ri->negative ? DNS_CACHE_MAX_NEG_TTL
 							       : DNS_CACHE_MAX_TTL;
 		dns_cache_put(w->cache, fname, flen, q->qtype, q->qclass, q->do_bit, m, n,
-			      ri->ttl_offs, ri->n_ttls, ttl < cap ? ttl : cap, ri->chain,
+			      ri->opt_off, ri->ttl_offs, ri->n_ttls, ttl < cap ? ttl : cap, ri->chain,
 			      mono_s());
 	}
 	struct policy *p = w->policy; /* no refresh: we may be inside a read callback */
 	if (c->ss_target)
 		answer_safesearch(w, &c->to, c->qwire, q, c->ss_target, m, n, 0);
 	else if (!(ri->chain && p && inspect_chain(w, p, &c->client, &c->to, c->qwire, q, m, n)))
-		answer_from(w, &c->to, c->qwire, q, m, n, ri->ttl_offs, ri->n_ttls, 0);
+		answer_from(w, &c->to, c->qwire, q, m, n, ri->opt_off, ri->ttl_offs, ri->n_ttls,
+			    0);
 out:
 	if (c->to.conn)
 		dns_tcp_unref(c->to.conn);
@@ -478,6 +480,6 @@ void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, siz
 	if (target)
 		answer_safesearch(w, &to, msg, &q, target, e->msg, e->len, now - e->stored_s);
 	else if (!(e->chain && p && inspect_chain(w, p, client, &to, msg, &q, e->msg, e->len)))
-		answer_from(w, &to, msg, &q, e->msg, e->len, e->ttl_offs, e->n_ttls,
+		answer_from(w, &to, msg, &q, e->msg, e->len, e->opt_off, e->ttl_offs, e->n_ttls,
 			    now - e->stored_s);
 }

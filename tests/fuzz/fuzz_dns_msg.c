@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		memcpy(copy, data, size);
 		size_t len = dns_reply_strip_opt(copy, size, &ri);
-		dns_reply_for_client(out, sizeof out, copy, len, ri.ttl_offs, ri.n_ttls, 7, data,
-				     &q, 512);
+		dns_reply_for_client(out, sizeof out, copy, len, ri.opt_off, ri.ttl_offs, ri.n_ttls,
+				     7, data, &q, 512);
 	}
 	return 0;
 }

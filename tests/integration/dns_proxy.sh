@@ -8,7 +8,7 @@
 # the journal lines.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_dns.sh"
-cg_need dig drill nsd nsd-checkconf python3
+cg_need dig drill nsd nsd-checkconf python3 ldns-keygen ldns-signzone
 cg_init
 
 DNS_PORT=$(cg_free_port)
@@ -45,6 +45,8 @@ strict.bing.com. 300 IN A 204.79.197.220
 safe.duckduckgo.com. 300 IN A 52.142.124.215
 EOF
 for i in $(seq 200); do echo "n$i.ok.test. 300 IN A 192.0.2.100"; done >>"$CG_TMP/zone.txt"
+echo "www.sec. 300 IN A 192.0.2.20" >>"$CG_TMP/zone.txt"
+DNS_ZONES="$DNS_ZONES sec" DNS_SIGNED="sec"
 dns_start_upstream "$UP_PORT" "$CG_TMP/zone.txt"
 [ "$(dig -p "$UP_PORT" @127.0.0.1 +short www.ok.test)" = 192.0.2.10 ] || cg_fail "NSD upstream does not answer: $(cat "$CG_TMP"/nsd-*/nsd.log)"
 
@@ -136,6 +138,15 @@ cg_expect "parent of a blocked name" "$(dns_status test SOA | grep -c NXDOMAIN)/
 cg_expect "label-boundary trap" "$(dns_status notbad.test)" NXDOMAIN # static zone: upstream NXDOMAIN
 cg_expect "label-boundary trap is not ours" "$(dq +noall +comments notbad.test | grep -c 'EDE')" 0
 cg_expect "drill agrees" "$(drill -p "$DNS_PORT" bad.test @127.0.0.1 | sed -n 's/.*rcode: \([A-Z]*\),.*/\1/p')" NXDOMAIN
+
+# --- EDNS: the client's DO bit reaches the upstream (signed zone: RRSIG only with DO) ---
+out=$(dq +dnssec www.sec A)
+echo "$out" | grep -q 'flags: do;' || cg_fail "no DO flag in the reply's OPT: $out"
+echo "$out" | grep -Eq 'www\.sec\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+RRSIG[[:space:]]+A ' ||
+	cg_fail "DO did not reach the upstream (no RRSIG): $out"
+cg_expect "no RRSIG without DO" "$(dq www.sec A | grep -c RRSIG)" 0
+cg_expect "DO again (cached apart)" "$(dq +dnssec www.sec A | grep -Ec 'www\.sec\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+RRSIG[[:space:]]+A ')" 1
+cg_log "ok: DO passed to the upstream and kept apart in the cache"
 
 # --- block answers: EDE, SOA with block_ttl, modes per group ------------------------
 out=$(dq bad.test)

@@ -6,8 +6,10 @@
 # dns_start_upstream PORT DATAFILE: NSD on 127.0.0.1:PORT serving the records in
 # DATAFILE (one "name. ttl IN type data" per line), one zone per apex in DNS_ZONES;
 # $DNS_UP_PID is its PID. NSD follows CNAME chains inside its zones, as authoritative
-# servers do, so chains arrive whole.
+# servers do, so chains arrive whole. Zones named in DNS_SIGNED are signed with
+# ldns-signzone (a fresh ECDSA key), so NSD adds RRSIGs exactly when a query has DO.
 DNS_ZONES="test google.com youtube.com bing.com duckduckgo.com"
+DNS_SIGNED=""
 dns_start_upstream() {
 	local port=$1 data=$2 d=$CG_TMP/nsd-$1 z
 	mkdir -p "$d"
@@ -38,7 +40,16 @@ EOF
 			printf '@ IN NS ns.%s.\nns IN A 127.0.0.1\n' "$z"
 			awk -v z=".$z." '{ n = "." $1; if (substr(n, length(n) - length(z) + 1) == z) print }' "$data"
 		} >"$d/$z.zone"
-		printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n' "$z" "$z" >>"$d/nsd.conf"
+		local zf="$z.zone"
+		case " $DNS_SIGNED " in
+		*" $z "*)
+			local k
+			k=$(cd "$d" && ldns-keygen -a ECDSAP256SHA256 -k "$z") || cg_fail "ldns-keygen $z"
+			(cd "$d" && ldns-signzone -o "$z" "$z.zone" "$k") || cg_fail "ldns-signzone $z"
+			zf="$z.zone.signed"
+			;;
+		esac
+		printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "$z" "$zf" >>"$d/nsd.conf"
 	done
 	nsd-checkconf "$d/nsd.conf" || cg_fail "nsd config rejected"
 	cg_bg nsd -d -c "$d/nsd.conf"

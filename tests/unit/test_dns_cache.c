@@ -11,7 +11,7 @@ static const uint16_t OFFS[2] = {20, 30};
 START_TEST(put_get_by_full_key)
 {
 	struct dns_cache *c = dns_cache_new(10, 1 << 20);
-	ck_assert_int_eq(dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, sizeof MSG, OFFS, 2,
+	ck_assert_int_eq(dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, sizeof MSG, 0, OFFS, 2,
 				       60, true, 100), 0);
 	const struct dns_cache_entry *e = dns_cache_get(c, "a.test", 6, 1, 1, false, 110);
 	ck_assert_ptr_nonnull(e);
@@ -33,7 +33,7 @@ START_TEST(put_get_by_full_key)
 	ck_assert_uint_eq(st.misses, 5);
 	ck_assert_uint_eq(st.entries, 1);
 	/* A second put replaces. */
-	ck_assert_int_eq(dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, 10, NULL, 0, 5, false,
+	ck_assert_int_eq(dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, 10, 0, NULL, 0, 5, false,
 				       110), 0);
 	e = dns_cache_get(c, "a.test", 6, 1, 1, false, 111);
 	ck_assert_uint_eq(e->len, 10);
@@ -46,19 +46,19 @@ END_TEST
 START_TEST(ttl_expiry_and_zero_ttl)
 {
 	struct dns_cache *c = dns_cache_new(10, 1 << 20);
-	dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, sizeof MSG, OFFS, 2, 30, false, 1000);
+	dns_cache_put(c, "a.test", 6, 1, 1, false, MSG, sizeof MSG, 0, OFFS, 2, 30, false, 1000);
 	ck_assert_ptr_nonnull(dns_cache_get(c, "a.test", 6, 1, 1, false, 1029));
 	ck_assert_ptr_null(dns_cache_get(c, "a.test", 6, 1, 1, false, 1030));
 	struct dns_cache_stats st;
 	dns_cache_get_stats(c, &st);
 	ck_assert_uint_eq(st.expired, 1);
 	ck_assert_uint_eq(st.entries, 0);
-	ck_assert_int_eq(dns_cache_put(c, "z.test", 6, 1, 1, false, MSG, 8, NULL, 0, 0, false,
+	ck_assert_int_eq(dns_cache_put(c, "z.test", 6, 1, 1, false, MSG, 8, 0, NULL, 0, 0, false,
 				       1000), 0);
 	ck_assert_ptr_null(dns_cache_get(c, "z.test", 6, 1, 1, false, 1000));
 	char big[300];
 	memset(big, 'a', sizeof big);
-	ck_assert_int_eq(dns_cache_put(c, big, 300, 1, 1, false, MSG, 8, NULL, 0, 9, false, 0),
+	ck_assert_int_eq(dns_cache_put(c, big, 300, 1, 1, false, MSG, 8, 0, NULL, 0, 9, false, 0),
 			 -1);
 	ck_assert_ptr_null(dns_cache_get(c, big, 300, 1, 1, false, 0));
 	dns_cache_free(c);
@@ -68,11 +68,11 @@ END_TEST
 START_TEST(lru_eviction_by_entries)
 {
 	struct dns_cache *c = dns_cache_new(3, 1 << 20);
-	dns_cache_put(c, "a", 1, 1, 1, false, MSG, 8, NULL, 0, 60, false, 0);
-	dns_cache_put(c, "b", 1, 1, 1, false, MSG, 8, NULL, 0, 60, false, 0);
-	dns_cache_put(c, "c", 1, 1, 1, false, MSG, 8, NULL, 0, 60, false, 0);
+	dns_cache_put(c, "a", 1, 1, 1, false, MSG, 8, 0, NULL, 0, 60, false, 0);
+	dns_cache_put(c, "b", 1, 1, 1, false, MSG, 8, 0, NULL, 0, 60, false, 0);
+	dns_cache_put(c, "c", 1, 1, 1, false, MSG, 8, 0, NULL, 0, 60, false, 0);
 	ck_assert_ptr_nonnull(dns_cache_get(c, "a", 1, 1, 1, false, 1)); /* a is recent now */
-	dns_cache_put(c, "d", 1, 1, 1, false, MSG, 8, NULL, 0, 60, false, 1);
+	dns_cache_put(c, "d", 1, 1, 1, false, MSG, 8, 0, NULL, 0, 60, false, 1);
 	ck_assert_ptr_null(dns_cache_get(c, "b", 1, 1, 1, false, 1));
 	ck_assert_ptr_nonnull(dns_cache_get(c, "a", 1, 1, 1, false, 1));
 	ck_assert_ptr_nonnull(dns_cache_get(c, "c", 1, 1, 1, false, 1));
@@ -94,7 +94,7 @@ START_TEST(bounded_by_bytes_and_grows)
 	char name[32];
 	for (int i = 0; i < 5000; i++) {
 		int n = snprintf(name, sizeof name, "n%d.test", i);
-		ck_assert_int_eq(dns_cache_put(c, name, (size_t)n, 1, 1, false, m, sizeof m, NULL,
+		ck_assert_int_eq(dns_cache_put(c, name, (size_t)n, 1, 1, false, m, sizeof m, 0, NULL,
 					       0, 60, false, 0), 0);
 	}
 	struct dns_cache_stats st;
@@ -105,14 +105,14 @@ START_TEST(bounded_by_bytes_and_grows)
 	ck_assert_ptr_null(dns_cache_get(c, "n0.test", 7, 1, 1, false, 1));
 	/* Larger than the whole budget: refused. */
 	static uint8_t huge[70000];
-	ck_assert_int_eq(dns_cache_put(c, "h", 1, 1, 1, false, huge, sizeof huge, NULL, 0, 60,
+	ck_assert_int_eq(dns_cache_put(c, "h", 1, 1, 1, false, huge, sizeof huge, 0, NULL, 0, 60,
 				       false, 0), -1);
 	dns_cache_free(c);
 	/* Many entries: the table grows and everything stays findable. */
 	c = dns_cache_new(20000, 1 << 26);
 	for (int i = 0; i < 20000; i++) {
 		int n = snprintf(name, sizeof name, "g%d", i);
-		dns_cache_put(c, name, (size_t)n, 1, 1, false, m, 16, NULL, 0, 60, false, 0);
+		dns_cache_put(c, name, (size_t)n, 1, 1, false, m, 16, 0, NULL, 0, 60, false, 0);
 	}
 	for (int i = 0; i < 20000; i += 997) {
 		int n = snprintf(name, sizeof name, "g%d", i);

@@ -496,7 +496,8 @@ START_TEST(query_build_and_client_reply)
 	r[2] |= 0x04; /* AA from the upstream */
 	size_t cn = mkquery(cl, 0x4242, "Q.TEST", DNS_TYPE_A, true, 1232, 0);
 	ck_assert_int_eq(dns_query_parse(cl, cn, &q), DNS_OK);
-	size_t m = dns_reply_for_client(out, sizeof out, r, rn, ri.ttl_offs, ri.n_ttls, 10,
+	ck_assert_uint_eq(ri.opt_off, 0); /* an OPT without EDE is removed */
+	size_t m = dns_reply_for_client(out, sizeof out, r, rn, 0, ri.ttl_offs, ri.n_ttls, 10,
 					cl, &q, 1232);
 	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
 	ck_assert_uint_eq(ldns_pkt_id(pkt), 0x4242);
@@ -507,18 +508,100 @@ START_TEST(query_build_and_client_reply)
 	ck_assert_int_eq(memcmp(out + 12, cl + 12, 8), 0); /* the client's case */
 	ldns_pkt_free(pkt);
 	/* Older than a TTL: 0, never wrapping. */
-	m = dns_reply_for_client(out, sizeof out, r, rn, ri.ttl_offs, ri.n_ttls, 100, cl, &q,
+	m = dns_reply_for_client(out, sizeof out, r, rn, 0, ri.ttl_offs, ri.n_ttls, 100, cl, &q,
 				 1232);
 	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
 	ck_assert_uint_eq(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(pkt), 1)), 0);
 	ldns_pkt_free(pkt);
 	/* Too big for the client: TC and the question only. */
-	m = dns_reply_for_client(out, sizeof out, r, rn, ri.ttl_offs, ri.n_ttls, 0, cl, &q, 40);
+	m = dns_reply_for_client(out, sizeof out, r, rn, 0, ri.ttl_offs, ri.n_ttls, 0, cl, &q, 40);
 	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
 	ck_assert(ldns_pkt_tc(pkt));
 	ck_assert_uint_eq(ldns_pkt_ancount(pkt), 0);
 	ldns_pkt_free(pkt);
-	ck_assert_uint_eq(dns_reply_for_client(out, 10, r, rn, NULL, 0, 0, cl, &q, 512), 0);
+	ck_assert_uint_eq(dns_reply_for_client(out, 10, r, rn, 0, NULL, 0, 0, cl, &q, 512), 0);
+}
+END_TEST
+
+/* mkreply with its OPT carrying a cookie (10) and an EDE 22 "no auth" option. */
+static size_t mkreply_ede(uint8_t *b)
+{
+	size_t n = mkreply(b, 5) - 2; /* the OPT's empty rdlen */
+	static const uint8_t opts[] = {
+		0, 25,                                                 /* rdlen */
+		0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8,                   /* cookie */
+		0, 15, 0, 9, 0, 22, 'n', 'o', ' ', 'a', 'u', 't', 'h', /* EDE 22 */
+	};
+	memcpy(b + n, opts, sizeof opts);
+	return n + sizeof opts;
+}
+
+/* The upstream's EDE options reach an EDNS client (from the reduced OPT, cached as is);
+ * its cookie, size and flags do not; a client without EDNS gets no OPT; EDE goes first
+ * when space is short. */
+START_TEST(upstream_ede_passed_on)
+{
+	uint8_t r[256], out[512], cl[64];
+	struct dns_reply_info ri;
+	struct dns_query q;
+	ldns_pkt *pkt = NULL;
+	size_t rn = mkreply_ede(r);
+	ck_assert_int_eq(dns_reply_scan(r, rn, 5, "q.test", 1, 1, &ri), 0);
+	ck_assert_uint_eq(ri.ext_rcode, 0);
+	rn = dns_reply_strip_opt(r, rn, &ri);
+	ck_assert_uint_ne(ri.opt_off, 0);
+	ck_assert_uint_eq(rn, ri.opt_off + 11 + 13); /* just the EDE option */
+	ck_assert_uint_eq(ri.n_ttls, 2);
+	/* Still a valid message (it is what the cache keeps). */
+	ck_assert_int_eq(ldns_wire2pkt(&pkt, r, rn), LDNS_STATUS_OK);
+	ldns_pkt_free(pkt);
+	size_t cn = mkquery(cl, 0x77, "q.test", DNS_TYPE_A, true, 1232, 0x8000);
+	ck_assert_int_eq(dns_query_parse(cl, cn, &q), DNS_OK);
+	size_t m = dns_reply_for_client(out, sizeof out, r, rn, ri.opt_off, ri.ttl_offs,
+					ri.n_ttls, 0, cl, &q, 1232);
+	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
+	ck_assert(ldns_pkt_edns(pkt));
+	ck_assert(ldns_pkt_edns_do(pkt));
+	ck_assert_uint_eq(ldns_pkt_arcount(pkt), 0); /* ldns counts the OPT apart */
+	ck_assert_uint_eq(ldns_pkt_ancount(pkt), 2);
+	ldns_rdf *od = ldns_pkt_edns_data(pkt);
+	ck_assert_ptr_nonnull(od);
+	ck_assert_uint_eq(ldns_rdf_size(od), 13);
+	const uint8_t *d = ldns_rdf_data(od);
+	ck_assert(d[1] == 15 && d[5] == 22 && memcmp(d + 6, "no auth", 7) == 0);
+	ldns_pkt_free(pkt);
+	/* Without EDNS: no OPT at all, counts right. */
+	cn = mkquery(cl, 0x78, "q.test", DNS_TYPE_A, false, 0, 0);
+	ck_assert_int_eq(dns_query_parse(cl, cn, &q), DNS_OK);
+	m = dns_reply_for_client(out, sizeof out, r, rn, ri.opt_off, ri.ttl_offs, ri.n_ttls, 0,
+				 cl, &q, 512);
+	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
+	ck_assert(!ldns_pkt_edns(pkt));
+	ck_assert_uint_eq(ldns_pkt_arcount(pkt), 0);
+	ck_assert_uint_eq(ldns_pkt_ancount(pkt), 2);
+	ldns_pkt_free(pkt);
+	/* Room for the answer and a bare OPT, not for the EDE: the EDE is left out. */
+	cn = mkquery(cl, 0x79, "q.test", DNS_TYPE_A, true, 1232, 0);
+	ck_assert_int_eq(dns_query_parse(cl, cn, &q), DNS_OK);
+	m = dns_reply_for_client(out, sizeof out, r, rn, ri.opt_off, ri.ttl_offs, ri.n_ttls, 0,
+				 cl, &q, ri.opt_off + 11);
+	ck_assert_uint_eq(m, ri.opt_off + 11);
+	ck_assert_int_eq(ldns_wire2pkt(&pkt, out, m), LDNS_STATUS_OK);
+	ck_assert(ldns_pkt_edns(pkt) && !ldns_pkt_tc(pkt));
+	ck_assert_uint_eq(ldns_pkt_ancount(pkt), 2);
+	ldns_pkt_free(pkt);
+	/* An extended RCODE is recorded (the forwarder treats it as a failed try). */
+	rn = mkreply_ede(r);
+	r[rn - 31] = 1; /* the OPT TTL's first byte: extended RCODE 1 -> BADVERS */
+	ck_assert_int_eq(dns_reply_scan(r, rn, 5, "q.test", 1, 1, &ri), 0);
+	ck_assert_uint_eq(ri.ext_rcode, 1);
+	/* A cut OPT option list: nothing kept, the OPT removed. */
+	rn = mkreply_ede(r);
+	r[rn - 10] = 200; /* the EDE option claims 200 bytes */
+	ck_assert_int_eq(dns_reply_scan(r, rn, 5, "q.test", 1, 1, &ri), 0);
+	size_t cut = dns_reply_strip_opt(r, rn, &ri);
+	ck_assert_uint_eq(ri.opt_off, 0);
+	ck_assert_uint_eq(cut, rn - 36); /* the whole OPT record (11 + 25 bytes) */
 }
 END_TEST
 
@@ -782,6 +865,7 @@ int main(void)
 	tcase_add_test(tc, writer_copy_rr_decompresses);
 	tcase_add_test(tc, error_answers);
 	tcase_add_test(tc, query_build_and_client_reply);
+	tcase_add_test(tc, upstream_ede_passed_on);
 	tcase_add_test(tc, strip_ech_keeps_the_rest);
 	tcase_add_test(tc, type_names);
 	suite_add_tcase(s, tc);
