@@ -19,6 +19,7 @@
 #include "util.h"
 
 #define DNS_RL_CLIENTS 65536
+#define DNS_FWD_SOCKS 1024u /* source sockets per worker and family, at most */
 #define DNS_FD_RESERVE 256  /* descriptors kept for listeners, TCP clients, journal, ... */
 
 static char dns_err[256]; /* start-up error text handed to the daemon */
@@ -40,25 +41,26 @@ static void settings_copy(struct dns_settings *dst, const struct dns_settings *s
 }
 
 /* The settings each of n workers gets: the cache limits are the daemon's, divided
- * among the workers (each has its own cache); every upstream try holds a socket, so the
- * queries in flight are capped by the descriptors there are (fd_room for all workers). */
+ * among the workers (each has its own cache); the forwarders' source sockets share the
+ * descriptors there are (fd_room for all workers, two address families each). */
 static void settings_from(struct dns_settings *s, const struct config *cfg, size_t n,
 			  size_t fd_room)
 {
 	size_t bytes = cfg->dns.cache_max_bytes ? cfg->dns.cache_max_bytes : (size_t)16 << 20;
 	size_t entries = cfg->dns.cache_entries ? (cfg->dns.cache_entries + n - 1) / n : 0;
 	size_t pending = cfg->dns.max_pending ? cfg->dns.max_pending : 4096;
-	if (pending > fd_room / n) {
-		log_warn("dns: max_pending = %zu per worker needs more file descriptors than the "
-			 "limit allows; using %zu (raise RLIMIT_NOFILE)", pending, fd_room / n);
-		pending = fd_room / n ? fd_room / n : 1;
-	}
+	size_t socks = fd_room / n / 2;
+	if (socks < DNS_FWD_SOCKS)
+		log_warn("dns: the file descriptor limit leaves %zu upstream sockets per worker "
+			 "and family (%u wanted: fewer random source ports); raise RLIMIT_NOFILE",
+			 socks, DNS_FWD_SOCKS);
 	struct dns_settings t = {
 		.upstream = cfg->dns.upstream, .n_upstream = cfg->dns.n_upstream,
 		.timeout_ms = cfg->dns.timeout_ms ? cfg->dns.timeout_ms : 1500,
 		.cache_entries = entries,
 		.cache_max_bytes = bytes / n > 65536 ? bytes / n : 65536,
 		.max_pending = pending,
+		.fwd_socks = socks < DNS_FWD_SOCKS ? (socks ? (unsigned)socks : 1) : DNS_FWD_SOCKS,
 		.strip_ech = cfg->dns.strip_ech,
 		.block_page_v4 = cfg->dns.block_page_v4, .block_page_v6 = cfg->dns.block_page_v6,
 		.tcp_idle_ms = cfg->dns.tcp_idle_ms ? cfg->dns.tcp_idle_ms : 10000,
@@ -244,7 +246,7 @@ static void worker_reload(evutil_socket_t fd, short what, void *arg)
 	w->gen = s->next_gen;
 	pthread_mutex_unlock(&s->lock);
 	dns_forward_set_upstreams(w->fwd, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
-	dns_forward_set_max_pending(w->fwd, w->set.max_pending);
+	dns_forward_set_limits(w->fwd, w->set.max_pending, w->set.fwd_socks);
 	if (w->set.cache_entries == 0) {
 		dns_cache_free(w->cache);
 		w->cache = NULL;
@@ -301,7 +303,7 @@ static int worker_init(struct dns_server *s, struct dns_worker *w, const struct 
 	if (!w->policy_ev || event_add(w->policy_ev, &tick) < 0)
 		return -1;
 	w->fwd = dns_forward_new(w->base, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
-	dns_forward_set_max_pending(w->fwd, w->set.max_pending);
+	dns_forward_set_limits(w->fwd, w->set.max_pending, w->set.fwd_socks);
 	if (w->set.cache_entries)
 		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
 	return w->reload_ev && w->flush_ev ? 0 : -1;
@@ -494,17 +496,16 @@ static void stats_log(const struct dns_server *s)
 		f.upstream_errors += x.upstream_errors;
 		f.failures += x.failures;
 		f.socket_errors += x.socket_errors;
-		f.unreachable += x.unreachable;
 		f.overflows += x.overflows;
 	}
 	log_info("dns: upstream queries %llu, upstream timeouts %llu, tcp retries %llu, bad "
-		 "replies %llu, unmatched %llu, upstream errors %llu, failed %llu, unreachable "
-		 "%llu, socket errors %llu, over max_pending %llu",
+		 "replies %llu, unmatched %llu, upstream errors %llu, failed %llu, socket errors "
+		 "%llu, over max_pending %llu",
 		 (unsigned long long)f.udp_sent, (unsigned long long)f.timeouts,
 		 (unsigned long long)f.tcp_retries, (unsigned long long)f.bad_replies,
 		 (unsigned long long)f.unmatched, (unsigned long long)f.upstream_errors,
-		 (unsigned long long)f.failures, (unsigned long long)f.unreachable,
-		 (unsigned long long)f.socket_errors, (unsigned long long)f.overflows);
+		 (unsigned long long)f.failures, (unsigned long long)f.socket_errors,
+		 (unsigned long long)f.overflows);
 	uint64_t rej = 0;
 	for (int r = 1; r < DNS_REJ_COUNT; r++)
 		rej += t.rejects[r];

@@ -1,7 +1,7 @@
-/* Forwarding to upstream resolvers: every UDP try on a fresh connected socket whose
- * port the kernel picks at random (so no port is used twice in a row and an off-path
- * attacker must guess port and ID), random IDs from libsodium, replies checked for ID
- * and question, a cap on queries in flight, timeout -> next upstream, TC=1 -> TCP. */
+/* Forwarding to upstream resolvers: a wide pool of UDP sockets with kernel-chosen
+ * random ports, one picked at random per query and each retired after a few queries (a
+ * fresh random port), random IDs from libsodium, replies checked for source, ID and
+ * question, a cap on queries in flight, timeout -> next upstream, TC=1 -> TCP. */
 #include "dns_forward.h"
 
 #include <errno.h>
@@ -18,15 +18,34 @@
 
 #include "util.h"
 
-#define FWD_RBUF 4096         /* we advertise 1232; anything larger is refused */
-#define FWD_READS 4           /* datagrams read per readiness (noise before the reply) */
+/* Source ports. An off-path attacker must hit the port of one query in flight: with
+ * up to FWD_SOCKS sockets per family open at a time, each on its own random port, and
+ * a slot picked at random per query, that is one port among up to 1024 (10 bits, with
+ * the 16-bit ID 26), and a port learnt from one query serves at most FWD_SOCK_USES - 1
+ * more. A fresh socket per query (~15 bits) would cost socket, connect, two epoll_ctl
+ * and close per query: about 40 % of a worker's CPU on a unique-name load. Slots open
+ * lazily, so a quiet worker holds few sockets. */
+#define FWD_SOCKS 1024        /* UDP socket slots per address family and worker */
+#define FWD_SOCK_USES 8       /* queries before a socket is replaced (new random port) */
 #define FWD_DEFAULT_MAX 4096  /* queries in flight per forwarder unless set */
+#define FWD_BUCKETS 8192      /* pending-query hash buckets (power of two) */
+#define FWD_RBUF 4096         /* we advertise 1232; anything larger is refused */
+
+struct fwd_sock {
+	struct dns_forward *f;
+	int fd;
+	int family;
+	unsigned idx;
+	unsigned uses, pending;
+	bool busy;                /* its read callback is running */
+	struct event *ev;
+};
 
 struct fwd_tx {
 	struct dns_forward *f;
+	struct fwd_tx *hnext;         /* pending table */
 	struct fwd_tx *prev, *next;   /* every live query (for cancel) */
-	int fd;                       /* this try's UDP socket, or -1 */
-	struct event rev;             /* its read event */
+	struct fwd_sock *sock;        /* while waiting for a UDP reply */
 	uint16_t id;
 	struct event timer;
 	struct bufferevent *bev;      /* TCP retry */
@@ -49,7 +68,10 @@ struct dns_forward {
 	unsigned cur;                 /* the upstream tried first */
 	unsigned timeout_ms;
 	const struct timeval *tv;     /* libevent common timeout */
-	size_t n_live, max_live;
+	size_t n_live, max_live;      /* queries in flight, and the cap */
+	unsigned n_socks;             /* slots in use per family (<= FWD_SOCKS) */
+	struct fwd_sock socks[2][FWD_SOCKS];
+	struct fwd_tx *buckets[FWD_BUCKETS];
 	struct fwd_tx *live;
 	struct dns_forward_stats st;
 	uint8_t rnd[256];
@@ -69,47 +91,96 @@ static uint16_t rnd16(struct dns_forward *f)
 	return v;
 }
 
-/* Close this try's socket: a late reply to it is dropped by the kernel. */
-static void udp_close(struct fwd_tx *tx)
+static size_t bucket(const struct fwd_sock *s, uint16_t id)
 {
-	if (tx->fd < 0)
+	uint32_t k = (uint32_t)s->family << 24 ^ s->idx << 16 ^ id;
+	return (k * 2654435761u) >> 19 & (FWD_BUCKETS - 1);
+}
+
+static struct fwd_tx *table_find(struct dns_forward *f, const struct fwd_sock *s, uint16_t id)
+{
+	for (struct fwd_tx *t = f->buckets[bucket(s, id)]; t; t = t->hnext)
+		if (t->sock == s && t->id == id)
+			return t;
+	return NULL;
+}
+
+static void table_remove(struct fwd_tx *tx)
+{
+	if (!tx->sock)
 		return;
-	event_del(&tx->rev);
-	close(tx->fd);
-	tx->fd = -1;
+	struct fwd_tx **pp = &tx->f->buckets[bucket(tx->sock, tx->id)];
+	while (*pp && *pp != tx)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = tx->hnext;
+	tx->sock->pending--;
+	tx->sock = NULL;
 	tx->f->st.pending--;
 }
 
-static void udp_read(evutil_socket_t fd, short what, void *arg);
+static void sock_read(evutil_socket_t fd, short what, void *arg);
 
-/* A fresh socket connected to the upstream: connect() binds it to a port the kernel
- * picks at random from the ephemeral range, and from then on the kernel delivers only
- * datagrams from that address and port. */
-static int udp_open(struct fwd_tx *tx)
+static int sock_open(struct dns_forward *f, struct fwd_sock *s, int family, unsigned idx)
 {
-	struct dns_forward *f = tx->f;
-	int fd = socket(tx->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&tx->ss, tx->sslen) < 0) {
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = (sa_family_t)family;
+	/* Port 0: the kernel picks a random ephemeral port (net.ipv4.ip_local_port_range). */
+	if (bind(fd, (struct sockaddr *)&ss,
+		 family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0) {
 		close(fd);
 		return -1;
 	}
-	event_assign(&tx->rev, f->base, fd, EV_READ | EV_PERSIST, udp_read, tx);
-	if (event_add(&tx->rev, NULL) < 0) {
+	s->f = f;
+	s->fd = fd;
+	s->family = family;
+	s->idx = idx;
+	s->uses = s->pending = 0;
+	s->ev = event_new(f->base, fd, EV_READ | EV_PERSIST, sock_read, s);
+	if (!s->ev || event_add(s->ev, NULL) < 0) {
+		if (s->ev)
+			event_free(s->ev);
+		s->ev = NULL;
 		close(fd);
+		s->fd = -1;
 		return -1;
 	}
-	tx->fd = fd;
-	f->st.pending++;
 	return 0;
+}
+
+static void sock_close(struct fwd_sock *s)
+{
+	if (s->ev)
+		event_free(s->ev);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->ev = NULL;
+	s->fd = -1;
+}
+
+static struct fwd_sock *sock_pick(struct dns_forward *f, int family)
+{
+	int fi = family == AF_INET ? 0 : 1;
+	unsigned idx = rnd16(f) % f->n_socks;
+	struct fwd_sock *s = &f->socks[fi][idx];
+	if (s->fd >= 0 && s->uses >= FWD_SOCK_USES && s->pending == 0 && !s->busy)
+		sock_close(s);
+	if (s->fd < 0 && sock_open(f, s, family, idx) < 0) {
+		f->st.socket_errors++;
+		return NULL;
+	}
+	return s;
 }
 
 static void tx_finish(struct fwd_tx *tx, enum dns_forward_status st, uint8_t *reply,
 		      size_t len, struct dns_reply_info *ri)
 {
 	struct dns_forward *f = tx->f;
-	udp_close(tx);
+	table_remove(tx);
 	evtimer_del(&tx->timer);
 	if (tx->bev)
 		bufferevent_free(tx->bev);
@@ -133,22 +204,31 @@ static int try_udp(struct fwd_tx *tx)
 		return -1;
 	const struct cg_endpoint *ep = &f->ups[tx->up_idx % f->n_ups];
 	tx->sslen = endpoint_to_sockaddr(ep, &tx->ss);
+	struct fwd_sock *s = sock_pick(f, tx->ss.ss_family);
+	if (!s)
+		return -1;
 	uint16_t id = rnd16(f);
+	for (int i = 0; i < 8 && table_find(f, s, id); i++)
+		id = rnd16(f);
+	if (table_find(f, s, id))
+		return -1;
 	tx->qlen = dns_build_query(tx->q, sizeof tx->q, id, tx->flags, tx->name, tx->name_len,
 				   tx->qtype, tx->qclass, tx->do_bit);
 	if (!tx->qlen)
 		return -1;
-	if (udp_open(tx) < 0) {
-		f->st.socket_errors++;
-		return -1;
-	}
-	if (send(tx->fd, tx->q, tx->qlen, 0) < 0) {
+	if (sendto(s->fd, tx->q, tx->qlen, 0, (struct sockaddr *)&tx->ss, tx->sslen) < 0) {
 		f->st.send_errors++;
-		udp_close(tx);
 		return -1;
 	}
 	f->st.udp_sent++;
 	tx->id = id;
+	tx->sock = s;
+	s->pending++;
+	s->uses++;
+	size_t b = bucket(s, id);
+	tx->hnext = f->buckets[b];
+	f->buckets[b] = tx;
+	f->st.pending++;
 	evtimer_add(&tx->timer, f->tv);
 	return 0;
 }
@@ -157,7 +237,7 @@ static int try_udp(struct fwd_tx *tx)
 static void next_try(struct fwd_tx *tx)
 {
 	struct dns_forward *f = tx->f;
-	udp_close(tx);
+	table_remove(tx);
 	evtimer_del(&tx->timer);
 	if (tx->bev) {
 		bufferevent_free(tx->bev);
@@ -234,28 +314,41 @@ fail:
 	next_try(tx);
 }
 
-/* One datagram on tx's socket (from the upstream: the socket is connected). True when
- * the try is over (tx may be gone), false to keep reading. */
-static bool handle_datagram(struct fwd_tx *tx, uint8_t *m, size_t n, bool truncated)
+static bool same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	struct dns_forward *f = tx->f;
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+	return x->sin6_port == y->sin6_port &&
+	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+}
+
+static void handle_datagram(struct dns_forward *f, struct fwd_sock *s, uint8_t *m, size_t n,
+			    const struct sockaddr_storage *from, bool truncated)
+{
 	if (n < DNS_HDR_LEN || truncated) {
 		f->st.bad_replies++;
-		return false;
+		return;
 	}
-	if ((uint16_t)(m[0] << 8 | m[1]) != tx->id) {
+	struct fwd_tx *tx = table_find(f, s, (uint16_t)(m[0] << 8 | m[1]));
+	if (!tx) {
 		f->st.unmatched++;
-		return false;
+		return;
 	}
-	/* A stray or forged datagram is ignored; the real reply may still come. */
-	if (dns_reply_scan(m, n, tx->id, tx->name, tx->qtype, tx->qclass, &f->ri) < 0) {
+	/* A spoofed or stray datagram is ignored; the real reply may still come. */
+	if (!same_source(from, &tx->ss) ||
+	    dns_reply_scan(m, n, tx->id, tx->name, tx->qtype, tx->qclass, &f->ri) < 0) {
 		f->st.bad_replies++;
-		return false;
+		return;
 	}
-	udp_close(tx);
+	table_remove(tx);
 	if (f->ri.flags & DNS_FLAG_TC) {
 		start_tcp(tx);
-		return true;
+		return;
 	}
 	/* An extended RCODE (BADVERS, BADCOOKIE, TSIG errors) is about our query to that
 	 * upstream, never news for the client: a failed try. */
@@ -265,39 +358,37 @@ static bool handle_datagram(struct fwd_tx *tx, uint8_t *m, size_t n, bool trunca
 			next_try(tx);
 		else
 			tx_finish(tx, DNS_FWD_FAILED, NULL, 0, NULL);
-		return true;
+		return;
 	}
 	uint8_t rc = f->ri.rcode;
 	if ((rc == DNS_RCODE_SERVFAIL || rc == DNS_RCODE_REFUSED || rc == DNS_RCODE_NOTIMP ||
 	     rc == DNS_RCODE_FORMERR) && tx->tries_left > 0) {
 		f->st.upstream_errors++;
 		next_try(tx);
-		return true;
+		return;
 	}
 	f->st.replies++;
 	tx_finish(tx, DNS_FWD_REPLY, m, n, &f->ri);
-	return true;
 }
 
-static void udp_read(evutil_socket_t fd, short what, void *arg)
+/* One datagram per readiness: with queries spread over many sockets a second one is
+ * rarely waiting, and trying for it would cost a failing syscall per reply (epoll is
+ * level-triggered: if one is there, we are called again). */
+static void sock_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct fwd_tx *tx = arg;
-	struct dns_forward *f = tx->f;
+	struct fwd_sock *s = arg;
+	struct dns_forward *f = s->f;
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof from;
 	(void)what;
-	for (int i = 0; i < FWD_READS; i++) {
-		ssize_t n = recv(fd, f->rbuf, sizeof f->rbuf, MSG_TRUNC | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return;
-			/* ICMP port/host unreachable: nobody listens there; move on now. */
-			f->st.unreachable++;
-			next_try(tx);
-			return;
-		}
-		bool trunc = (size_t)n > sizeof f->rbuf;
-		if (handle_datagram(tx, f->rbuf, trunc ? sizeof f->rbuf : (size_t)n, trunc))
-			return;
-	}
+	ssize_t n = recvfrom(fd, f->rbuf, sizeof f->rbuf, MSG_TRUNC | MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fl);
+	if (n < 0)
+		return;
+	s->busy = true;
+	bool trunc = (size_t)n > sizeof f->rbuf;
+	handle_datagram(f, s, f->rbuf, trunc ? sizeof f->rbuf : (size_t)n, &from, trunc);
+	s->busy = false;
 }
 
 struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_endpoint *ups,
@@ -307,6 +398,10 @@ struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_end
 	f->base = base;
 	f->rnd_pos = sizeof f->rnd;
 	f->max_live = FWD_DEFAULT_MAX;
+	f->n_socks = FWD_SOCKS;
+	for (int fi = 0; fi < 2; fi++)
+		for (int i = 0; i < FWD_SOCKS; i++)
+			f->socks[fi][i].fd = -1;
 	dns_forward_set_upstreams(f, ups, n_ups, timeout_ms);
 	return f;
 }
@@ -337,7 +432,6 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 	}
 	struct fwd_tx *tx = xcalloc(1, sizeof *tx);
 	tx->f = f;
-	tx->fd = -1;
 	memcpy(tx->name, name, len);
 	tx->name[len] = '\0';
 	tx->name_len = len;
@@ -361,9 +455,12 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 	return 0;
 }
 
-void dns_forward_set_max_pending(struct dns_forward *f, size_t max)
+void dns_forward_set_limits(struct dns_forward *f, size_t max_pending, unsigned socks)
 {
-	f->max_live = max ? max : FWD_DEFAULT_MAX;
+	f->max_live = max_pending ? max_pending : FWD_DEFAULT_MAX;
+	/* Fewer slots only for slots not yet opened (a reload may lower it: the sockets of
+	 * the slots above stay until the forwarder goes). */
+	f->n_socks = socks == 0 || socks > FWD_SOCKS ? FWD_SOCKS : socks;
 }
 
 void dns_forward_get_stats(const struct dns_forward *f, struct dns_forward_stats *st)
@@ -377,6 +474,9 @@ void dns_forward_free(struct dns_forward *f)
 		return;
 	while (f->live)
 		tx_finish(f->live, DNS_FWD_CANCELLED, NULL, 0, NULL);
+	for (int fi = 0; fi < 2; fi++)
+		for (int i = 0; i < FWD_SOCKS; i++)
+			sock_close(&f->socks[fi][i]);
 	free(f->ups);
 	free(f);
 }

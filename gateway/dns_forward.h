@@ -1,6 +1,7 @@
-/* Forwarding to the upstream resolvers from one worker's event loop: a fresh socket
- * (random source port) and a random ID per try, reply checks (ID, source, question), a
- * cap on queries in flight, timeout and retry on the next upstream, TCP retry on TC=1. */
+/* Forwarding to the upstream resolvers from one worker's event loop: a source socket
+ * picked at random per try from a wide pool of random ports renewed every few queries,
+ * a random ID, reply checks (ID, source, question), a cap on queries in flight, timeout
+ * and retry on the next upstream, TCP retry on TC=1. */
 #ifndef CG_DNS_FORWARD_H
 #define CG_DNS_FORWARD_H
 
@@ -27,7 +28,6 @@ struct dns_forward_stats {
 	uint64_t queries, udp_sent, replies, timeouts, tcp_retries, send_errors,
 		bad_replies, unmatched, upstream_errors, failures;
 	uint64_t socket_errors;   /* no socket for a try (descriptor limit, ...) */
-	uint64_t unreachable;     /* ICMP unreachable for a try: the next one at once */
 	uint64_t overflows;       /* refused: max_pending queries already in flight */
 	size_t pending;           /* UDP tries waiting for a reply */
 };
@@ -40,8 +40,10 @@ struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_end
 /* New upstreams/timeout (a reload); queries under way finish with their old ones. */
 void dns_forward_set_upstreams(struct dns_forward *f, const struct cg_endpoint *ups,
 			       size_t n_ups, unsigned timeout_ms);
-/* At most max queries in flight (0 = the default, 4096); further ones are refused. */
-void dns_forward_set_max_pending(struct dns_forward *f, size_t max);
+/* At most max_pending queries in flight (0 = the default, 4096; further ones are
+ * refused), and at most socks source sockets per address family (0 = the most, 1024:
+ * fewer when descriptors are short). */
+void dns_forward_set_limits(struct dns_forward *f, size_t max_pending, unsigned socks);
 /* Ask the upstreams name/qtype/qclass (flags: the client's RD/CD; do_bit: DNSSEC OK).
  * 0, or -1 when nothing could be started (no upstream, or max_pending in flight: then
  * stats.overflows counts it); cb is not called then. */

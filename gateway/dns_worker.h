@@ -40,6 +40,7 @@ struct dns_settings {
 	unsigned tcp_idle_ms;
 	unsigned block_ttl;
 	size_t max_pending;         /* upstream queries in flight on this worker */
+	unsigned fwd_socks;         /* upstream source sockets per family on this worker */
 };
 
 /* Counters; each worker writes its own, dns_server_stop logs the sum. */
