@@ -556,6 +556,7 @@ static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t policy_retired_cond = PTHREAD_COND_INITIALIZER;
 static struct policy *policy_current;
 static struct policy *policy_retired;     /* last released on serving threads: to free */
+static const void *policy_freed_last;     /* compared only: the last one freed elsewhere */
 static atomic_ulong policy_gen;
 static __thread bool policy_serving;
 
@@ -570,6 +571,10 @@ void policy_unref(struct policy *p)
 		return;
 	if (!policy_serving) {
 		policy_free(p);
+		pthread_mutex_lock(&policy_lock); /* a publisher may be waiting for it */
+		policy_freed_last = p;
+		pthread_cond_broadcast(&policy_retired_cond);
+		pthread_mutex_unlock(&policy_lock);
 		return;
 	}
 	/* Freeing a large snapshot takes long: not on a thread that answers clients. */
@@ -611,6 +616,7 @@ void policy_publish(struct policy *p)
 	pthread_mutex_lock(&policy_lock);
 	old = policy_current;
 	policy_current = p;
+	policy_freed_last = NULL;
 	atomic_fetch_add_explicit(&policy_gen, 1, memory_order_release);
 	pthread_mutex_unlock(&policy_lock);
 	/* Our reference first; then give the serving threads a moment to let go of old
@@ -622,7 +628,7 @@ void policy_publish(struct policy *p)
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 1;
 	pthread_mutex_lock(&policy_lock);
-	while (old && !last && !policy_is_retired(old) &&
+	while (old && !last && !policy_is_retired(old) && policy_freed_last != old &&
 	       pthread_cond_timedwait(&policy_retired_cond, &policy_lock, &until) == 0)
 		;
 	struct policy *r = policy_retired;
