@@ -395,6 +395,8 @@ int daemon_main(const struct daemon_opts *given)
 				 (unsigned long long)js.appended, (unsigned long long)js.written,
 				 (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
 				 (unsigned long long)js.seq);
+			if (fe.tls)
+				tls_server_log_stats(fe.tls);
 		} else {
 			log_info("stopping on signal %d", sig);
 			break;

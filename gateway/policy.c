@@ -680,7 +680,7 @@ const char *action_name(enum action a)
 	switch (a) {
 	case ACTION_ALLOW: return "allow";
 	case ACTION_BLOCK: return "block";
-	case ACTION_OBSERVE: return "observe";
+	case ACTION_OBSERVE: return "observed";
 	}
 	return "unknown";
 }

@@ -760,7 +760,7 @@ START_TEST(enum_names)
 {
 	ck_assert_str_eq(action_name(ACTION_ALLOW), "allow");
 	ck_assert_str_eq(action_name(ACTION_BLOCK), "block");
-	ck_assert_str_eq(action_name(ACTION_OBSERVE), "observe");
+	ck_assert_str_eq(action_name(ACTION_OBSERVE), "observed");
 	ck_assert_str_eq(action_name((enum action)42), "unknown");
 	ck_assert_str_eq(proto_name(PROTO_DNS), "dns");
 	ck_assert_str_eq(proto_name(PROTO_HTTP), "http");
