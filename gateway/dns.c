@@ -512,7 +512,7 @@ static void stats_log(const struct dns_server *s)
 	log_info("dns: queries udp %llu tcp %llu; answers %llu; rejected %llu (short %llu, "
 		 "response %llu, opcode %llu, qdcount %llu, name %llu, truncated %llu, edns %llu, "
 		 "badvers %llu), oversized %llu, odd names %llu; blocked %llu (bypass %llu, "
-		 "chain %llu), safe search %llu, canary %llu, ddr %llu, rate limited %llu; "
+		 "chain %llu, answers not inspectable %llu), safe search %llu, canary %llu, ddr %llu, rate limited %llu; "
 		 "cache hits %llu, forwarded %llu, servfail %llu; tcp conns %llu refused %llu "
 		 "idle-closed %llu bad frames %llu; send errors %llu, journal errors %llu",
 		 (unsigned long long)t.udp_queries, (unsigned long long)t.tcp_queries,
@@ -527,7 +527,8 @@ static void stats_log(const struct dns_server *s)
 		 (unsigned long long)t.rejects[DNS_REJ_BADVERS],
 		 (unsigned long long)t.oversized, (unsigned long long)t.odd_names,
 		 (unsigned long long)t.blocked, (unsigned long long)t.bypass,
-		 (unsigned long long)t.chain_blocked, (unsigned long long)t.safesearch,
+		 (unsigned long long)t.chain_blocked, (unsigned long long)t.chain_unparsed,
+		 (unsigned long long)t.safesearch,
 		 (unsigned long long)t.canary, (unsigned long long)t.ddr,
 		 (unsigned long long)t.rate_limited, (unsigned long long)t.cache_hits,
 		 (unsigned long long)t.forwarded, (unsigned long long)t.servfail,

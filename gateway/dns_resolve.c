@@ -174,7 +174,8 @@ static int chain_visit(void *arg, const char *name, size_t len)
 }
 
 /* Whether a name the answer leads to is blocked for this client; if so the block
- * answer is sent and journaled, and true returned. */
+ * answer is sent and journaled, and true returned. An answer that cannot be parsed
+ * for inspection gets SERVFAIL (true too). */
 static bool inspect_chain(struct dns_worker *w, struct policy *p, const struct cg_addr *client,
 			  const struct dns_reply_to *to, const uint8_t *qwire,
 			  const struct dns_query *q, const uint8_t *msg, size_t len)
@@ -186,7 +187,14 @@ static bool inspect_chain(struct dns_worker *w, struct policy *p, const struct c
 	cw.req.client = *client;
 	cw.req.when = time(NULL);
 	cw.len = (size_t)snprintf(cw.text, sizeof cw.text, "CNAME chain %s", q->name);
-	if (dns_reply_chain(msg, len, chain_visit, &cw) != 1)
+	int r = dns_reply_chain(msg, len, chain_visit, &cw);
+	if (r < 0) { /* an answer we cannot inspect is not passed on: fail safe */
+		w->st.chain_unparsed++;
+		w->st.servfail++;
+		answer_error(w, to, qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
+		return true;
+	}
+	if (r != 1)
 		return false;
 	struct request req = cw.req;
 	req.host = q->name;

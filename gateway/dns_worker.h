@@ -46,7 +46,8 @@ struct dns_settings {
 /* Counters; each worker writes its own, dns_server_stop logs the sum. */
 struct dns_stats {
 	uint64_t udp_queries, tcp_queries, rejects[DNS_REJ_COUNT], oversized, odd_names;
-	uint64_t blocked, bypass, chain_blocked, safesearch, canary, ddr, rate_limited;
+	uint64_t blocked, bypass, chain_blocked, chain_unparsed, safesearch, canary, ddr,
+		 rate_limited;
 	uint64_t cache_hits, forwarded, servfail, answers, send_errors, journal_errors;
 	uint64_t tcp_conns, tcp_refused, tcp_idle_closed, tcp_bad_frames;
 	uint64_t overflow;          /* SERVFAIL: max_pending upstream queries in flight */

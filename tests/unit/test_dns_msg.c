@@ -280,6 +280,36 @@ START_TEST(reply_scan_accepts_and_collects)
 }
 END_TEST
 
+/* A CNAME and an A record of three bytes: our scan takes records by their RDLENGTH,
+ * ldns (which reads every record for the inspection) refuses the A, so the chain walk
+ * says "cannot inspect" and the resolver answers SERVFAIL rather than pass it on. */
+START_TEST(reply_chain_refuses_what_ldns_cannot_parse)
+{
+	uint8_t b[256];
+	struct dns_reply_info ri;
+	size_t n = mkquery(b, 9, "q.test", DNS_TYPE_A, false, 0, 0);
+	b[2] = 0x81;
+	b[3] = 0x80;
+	b[7] = 2;
+	static const uint8_t an[] = {
+		0xc0, 12, 0, 5, 0, 1, 0, 0, 1, 44, 0, 8, 1, 't', 4, 't', 'e', 's', 't', 0,
+		0xc0, 36, 0, 1, 0, 1, 0, 0, 0, 60, 0, 3, 192, 0, 2,
+	};
+	memcpy(b + n, an, sizeof an);
+	n += sizeof an;
+	ck_assert_int_eq(dns_reply_scan(b, n, 9, "q.test", DNS_TYPE_A, 1, &ri), 0);
+	ck_assert(ri.chain);
+	char acc[64] = "";
+	ck_assert_int_eq(dns_reply_chain(b, n, chain_collect, acc), -1);
+	/* The same answer with a four-byte address is walked. */
+	b[n - 4] = 4;
+	b[n++] = 1;
+	acc[0] = '\0';
+	ck_assert_int_eq(dns_reply_chain(b, n, chain_collect, acc), 0);
+	ck_assert_str_eq(acc, "t.test;");
+}
+END_TEST
+
 START_TEST(reply_scan_rejects_each_branch)
 {
 	uint8_t b[256];
@@ -860,6 +890,7 @@ int main(void)
 	tcase_add_test(tc, name_to_wire_rejects);
 	tcase_add_test(tc, reply_scan_accepts_and_collects);
 	tcase_add_test(tc, reply_scan_rejects_each_branch);
+	tcase_add_test(tc, reply_chain_refuses_what_ldns_cannot_parse);
 	tcase_add_test(tc, reply_negative_ttl_from_soa);
 	tcase_add_test(tc, writer_block_answer_parses_with_ldns);
 	tcase_add_test(tc, writer_copy_rr_decompresses);
