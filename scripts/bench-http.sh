@@ -1,11 +1,13 @@
 #!/bin/bash
 # Benchmarks of the HTTP and TLS front ends (as root, Debian 12; scripts/bench-deps.sh
-# installs the peers). Two parts:
+# installs the peers). Three parts:
 #
 #   scripts/bench-http.sh http  [BUILDDIR]   ../shared/bench with the gateway, Squid +
 #                                            squidGuard, e2guardian and the nginx ceiling
 #   scripts/bench-http.sh splice [BUILDDIR]  TLS splice throughput vs a plain TCP relay
 #                                            (socat) on a namespace router
+#   scripts/bench-http.sh latency [BUILDDIR] added latency: one connection, direct to the
+#                                            harness's nginx origin vs through campusgated
 #
 # BUILDDIR defaults to build-release (meson setup build-release --buildtype=release).
 # Results go under /tmp/cg-bench-http (BENCH_OUT to change); nothing is written to
@@ -151,8 +153,52 @@ EOF
 	done
 }
 
+# Added latency: one connection, sequential keep-alive GETs over the harness's allowed
+# hosts (intercept form), straight to the harness's nginx origin and then through
+# campusgated in front of it; wrk's own histogram gives p50/p99 of each, three runs of
+# LAT_SECONDS. Runs in its own loopback-only namespace, like the harness.
+bench_latency() {
+	local shared=${CG_SHARED:-$root/../shared}/bench secs=${LAT_SECONDS:-5}
+	gwpid="" # global: the EXIT trap needs it
+	export NETNS=${NETNS:-gwlat} DATA_DIR=$out/data RUN_DIR=$out/lat-run RES_DIR=$out/results
+	mkdir -p "$RUN_DIR" "$out/lat-journal"
+	cd "$shared"
+	# shellcheck disable=SC1091
+	source ./env.sh
+	# shellcheck disable=SC1091
+	source ./lib/common.sh
+	[ -f "$DATA_DIR/MANIFEST.txt" ] || python3 gen/gen_data.py
+	ensure_netns
+	origin_start
+	trap '[ -n "$gwpid" ] && kill "$gwpid" 2>/dev/null; origin_stop; ip netns del "$NETNS" 2>/dev/null || true' EXIT
+	local gport=18080
+	ip netns exec "$NETNS" taskset -c "$SERVER_CPU" "$bin" --http-listen 127.0.0.1:$gport \
+		--http-parent "$ORIGIN_ADDR:$ORIGIN_PORT" --blocklist "$DATA_DIR/blocklist-100k.txt" \
+		--journal-dir "$out/lat-journal" >"$out/lat-gateway.log" 2>&1 &
+	gwpid=$!
+	for _ in $(seq 100); do
+		ip netns exec "$NETNS" ss -ltn | grep -q "127.0.0.1:$gport " && break
+		sleep 0.1
+	done
+	one() { # one ADDR PORT -> "p50 p99" in ms
+		ip netns exec "$NETNS" taskset -c "$LOADGEN_CPU" env MODE=intercept \
+			HOSTS_FILE="$DATA_DIR/http-100k-allowed.txt" wrk -t1 -c1 -d"${secs}s" \
+			-s lib/wrk_hosts.lua "http://$1:$2/" | sed -n 's/^WRKJSON //p' |
+			python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.3f %.3f %d" % (d["p50_ms"], d["p99_ms"], d["requests"]))'
+	}
+	echo "| run | direct p50 / p99 ms | through campusgated p50 / p99 ms | added p50 / p99 ms |"
+	echo "|---|---|---|---|"
+	for r in 1 2 3; do
+		read -r dp50 dp99 dn < <(one "$ORIGIN_ADDR" "$ORIGIN_PORT")
+		read -r gp50 gp99 gn < <(one 127.0.0.1 $gport)
+		echo "| $r | $dp50 / $dp99 ($dn req) | $gp50 / $gp99 ($gn req) |" \
+			"$(echo "$gp50 - $dp50" | bc) / $(echo "$gp99 - $dp99" | bc) |"
+	done
+}
+
 case "$what" in
 http) bench_http ;;
 splice) bench_splice ;;
-*) echo "usage: $0 http|splice [BUILDDIR]"; exit 2 ;;
+latency) bench_latency ;;
+*) echo "usage: $0 http|splice|latency [BUILDDIR]"; exit 2 ;;
 esac
