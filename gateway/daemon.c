@@ -356,6 +356,7 @@ int daemon_main(const struct daemon_opts *given)
 
 	journal_dir_prepare(cfg);
 	const char *jerr = NULL;
+	cfg->journal.lookup_mac = true; /* its clients are this box's neighbours */
 	struct journal *j = journal_open(&cfg->journal, cfg->timezone, &jerr);
 	if (!j)
 		fatal("journal %s: %s", cfg->journal.dir, jerr ? jerr : "cannot open");

@@ -13,6 +13,7 @@
 
 #include "journal_store.h"
 #include "jsyslog.h"
+#include "neigh.h"
 #include "util.h"
 
 #define QUEUE_DEFAULT 65536
@@ -61,6 +62,7 @@ struct journal {
 	struct jstore store;       /* the writer thread's alone once it runs */
 	uint64_t written, write_errors, fsyncs, seq; /* copies of the store's, under mu */
 	uint64_t syslog_sent, syslog_dropped;
+	struct neigh *neigh;       /* MACs from the neighbour table (writer only), or NULL */
 	/* event ids: a random per-start prefix and a keyed permutation of a counter */
 	_Atomic uint64_t id_counter;
 	uint8_t id_key[crypto_shorthash_KEYBYTES];
@@ -237,6 +239,10 @@ static void *writer_main(void *arg)
 			struct journal_record r;
 			char client[CG_ADDR_STRLEN];
 			slot_record(q, &r, client);
+			char mac[NEIGH_MAC_STRLEN];
+			if (j->neigh && !r.mac && q->client.family && !addr_is_loopback(&q->client) &&
+			    neigh_lookup(j->neigh, &q->client, mac) == 0)
+				r.mac = mac;
 			jstore_write(&j->store, &r, now_us);
 			if (q->cap > SLOT_KEEP_BYTES) {
 				/* a rare large event: do not keep its memory in the ring */
@@ -308,6 +314,8 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 		if (!j->store.syslog && *err)
 			goto fail;
 	}
+	if (cfg->lookup_mac)
+		j->neigh = neigh_new();
 	j->seq = j->store.seq;
 	j->written = j->store.written;
 	j->fsyncs = j->store.fsyncs;
@@ -325,6 +333,7 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 		pthread_cond_destroy(&j->done);
 		pthread_mutex_destroy(&j->mu);
 		*err = "cannot start the journal writer thread";
+		neigh_free(j->neigh);
 		goto fail;
 	}
 	return j;
@@ -413,6 +422,7 @@ void journal_close(struct journal *j)
 		jsyslog_close(j->store.syslog);
 	j->store.syslog = NULL;
 	jstore_close(&j->store);
+	neigh_free(j->neigh);
 	for (size_t i = 0; i < j->cap; i++)
 		free(j->slots[i].arena);
 	free(j->slots);

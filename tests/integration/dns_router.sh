@@ -99,6 +99,14 @@ echo "$J" | grep '"host":"bad.test"' | grep '"client":"10.78.1.2"' | grep -q '"g
 echo "$J" | grep '"host":"bad.test"' | grep -q '"client":"fd78:1::2"' ||
 	cg_fail "IPv6 client not journaled"
 cg_log "ok: LAN clients journaled with their group"
+# The writer names the client's MAC from the gateway's neighbour table (ARP and NDP).
+MAC=$(C cat /sys/class/net/cdc$$/address)
+[ -n "$MAC" ] || cg_fail "no MAC on cdc$$"
+echo "$J" | grep '"host":"bad.test"' | grep '"client":"10.78.1.2"' | grep -q "\"mac\":\"$MAC\"" ||
+	cg_fail "block from 10.78.1.2 not journaled with mac $MAC: $(echo "$J" | grep bad.test | head -2)"
+echo "$J" | grep '"host":"bad.test"' | grep '"client":"fd78:1::2"' | grep -q "\"mac\":\"$MAC\"" ||
+	cg_fail "IPv6 block not journaled with mac $MAC"
+cg_log "ok: LAN clients journaled with their MAC $MAC"
 
 cg_stop_pid "$CG_DAEMON_PID"
 dns_no_sanitizer_report

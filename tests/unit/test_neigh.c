@@ -1,5 +1,8 @@
 /* Unit tests for the neighbour cache: the netlink parser on hand-built messages, one
- * rejection per branch, and a live dump of this machine's table. */
+ * rejection per branch, a live dump of this machine's table, and the journal writer
+ * naming a neighbour's MAC when it was opened with lookup_mac. */
+#include "journal_tu.h"
+
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -291,6 +294,50 @@ START_TEST(live_dump)
 }
 END_TEST
 
+/* Events as the writer sees them: with lookup_mac, one without a MAC from a neighbour
+ * gets its MAC; a MAC already set is kept; loopback gets none; without lookup_mac none. */
+START_TEST(journal_names_neighbour_mac)
+{
+	struct cg_addr peer;
+	char want[NEIGH_MAC_STRLEN];
+	bool have_peer = proc_arp_first(&peer, want) == 0;
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	for (int pass = 0; pass < 2; pass++) {
+		c.lookup_mac = pass == 0;
+		struct journal *j = open_ok(&c, "UTC");
+		struct journal_event ev;
+		ev_basic(&ev, "lookup.example");
+		if (have_peer)
+			ev.client = peer;
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		ev.client_mac = "02:00:00:00:00:01"; /* the sensor's own: kept */
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		ev.client_mac = NULL;
+		ck_assert_int_eq(addr_parse("127.0.0.1", &ev.client), 0);
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		journal_close(j);
+	}
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(ls.n, 6);
+	check_chain(&ls);
+	if (have_peer)
+		ck_assert_str_eq(ls.v[0].r.mac, want);
+	else
+		ck_assert_ptr_null(ls.v[0].r.mac); /* 192.0.2.7 is nobody's neighbour here */
+	ck_assert_str_eq(ls.v[1].r.mac, "02:00:00:00:00:01");
+	ck_assert_ptr_null(ls.v[2].r.mac);
+	ck_assert_ptr_null(ls.v[3].r.mac); /* lookup_mac off */
+	ck_assert_str_eq(ls.v[4].r.mac, "02:00:00:00:00:01");
+	ck_assert_ptr_null(ls.v[5].r.mac);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("neigh");
@@ -304,6 +351,7 @@ int main(void)
 	tcase_add_test(tc, done_stops);
 	tcase_add_test(tc, nlmsg_error);
 	tcase_add_test(tc, live_dump);
+	tcase_add_test(tc, journal_names_neighbour_mac);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
