@@ -541,9 +541,12 @@ void dns_server_stop(struct dns_server *s)
 {
 	if (!s)
 		return;
+	/* loopexit, not loopbreak: a break sent before a worker's loop has started is
+	 * cleared when it starts (and the join would wait for ever); loopexit's zero
+	 * timeout event waits in the base until the loop runs it. */
 	for (size_t i = 0; i < s->n_workers; i++)
 		if (s->workers[i].started)
-			event_base_loopbreak(s->workers[i].base);
+			event_base_loopexit(s->workers[i].base, NULL);
 	for (size_t i = 0; i < s->n_workers; i++)
 		if (s->workers[i].started)
 			pthread_join(s->workers[i].thread, NULL);

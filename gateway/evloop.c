@@ -83,8 +83,8 @@ int evloops_start(struct evloops *ls)
 void evloops_join(struct evloops *ls)
 {
 	for (unsigned i = 0; ls->w && i < ls->n; i++)
-		if (ls->w[i].started)
-			event_base_loopbreak(ls->w[i].base);
+		if (ls->w[i].started) /* loopexit: survives a loop that has not started */
+			event_base_loopexit(ls->w[i].base, NULL);
 	for (unsigned i = 0; ls->w && i < ls->n; i++) {
 		if (ls->w[i].started)
 			pthread_join(ls->w[i].thread, NULL);
