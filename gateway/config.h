@@ -128,6 +128,7 @@ struct cfg_journal {
 	size_t queue_events;
 	char *syslog;       /* NULL/"off", "local", "udp:HOST:PORT", "tcp:HOST:PORT" */
 	char *school;       /* school name/id for reports and syslog */
+	char *dhcp_leases;  /* the DHCP server's lease file (dnsmasq format), or NULL */
 	bool lookup_mac;    /* not from the file: campusgated sets it (neighbour table MACs) */
 };
 

@@ -486,6 +486,11 @@ static void k_school(struct cload *st, const char *v)
 	cload_set_string(st, v, 128, &CFG->journal.school);
 }
 
+static void k_leases(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->journal.dhcp_leases);
+}
+
 static const struct cload_key journal_keys[] = {
 	{"dir", false, false, k_jdir},
 	{"fsync_interval_ms", false, false, k_fsync},
@@ -494,6 +499,7 @@ static const struct cload_key journal_keys[] = {
 	{"queue_events", false, false, k_queue},
 	{"syslog", false, false, k_syslog},
 	{"school", false, false, k_school},
+	{"dhcp_leases", false, false, k_leases},
 	{NULL, false, false, NULL},
 };
 

@@ -13,6 +13,7 @@
 
 #include "journal_store.h"
 #include "jsyslog.h"
+#include "leases.h"
 #include "neigh.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ struct journal {
 	uint64_t written, write_errors, fsyncs, seq; /* copies of the store's, under mu */
 	uint64_t syslog_sent, syslog_dropped;
 	struct neigh *neigh;       /* MACs from the neighbour table (writer only), or NULL */
+	struct leases *leases;     /* host names from the DHCP lease file (writer only), or NULL */
 	/* event ids: a random per-start prefix and a keyed permutation of a counter */
 	_Atomic uint64_t id_counter;
 	uint8_t id_key[crypto_shorthash_KEYBYTES];
@@ -243,6 +245,10 @@ static void *writer_main(void *arg)
 			if (j->neigh && !r.mac && q->client.family && !addr_is_loopback(&q->client) &&
 			    neigh_lookup(j->neigh, &q->client, mac) == 0)
 				r.mac = mac;
+			char hname[LEASES_NAME_MAX];
+			if (j->leases && !r.client_name && q->client.family &&
+			    leases_lookup(j->leases, &q->client, hname) == 0)
+				r.client_name = hname;
 			jstore_write(&j->store, &r, now_us);
 			if (q->cap > SLOT_KEEP_BYTES) {
 				/* a rare large event: do not keep its memory in the ring */
@@ -316,6 +322,8 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 	}
 	if (cfg->lookup_mac)
 		j->neigh = neigh_new();
+	if (cfg->lookup_mac && cfg->dhcp_leases && *cfg->dhcp_leases)
+		j->leases = leases_new(cfg->dhcp_leases);
 	j->seq = j->store.seq;
 	j->written = j->store.written;
 	j->fsyncs = j->store.fsyncs;
@@ -334,6 +342,7 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 		pthread_mutex_destroy(&j->mu);
 		*err = "cannot start the journal writer thread";
 		neigh_free(j->neigh);
+		leases_free(j->leases);
 		goto fail;
 	}
 	return j;
@@ -423,6 +432,7 @@ void journal_close(struct journal *j)
 	j->store.syslog = NULL;
 	jstore_close(&j->store);
 	neigh_free(j->neigh);
+	leases_free(j->leases);
 	for (size_t i = 0; i < j->cap; i++)
 		free(j->slots[i].arena);
 	free(j->slots);

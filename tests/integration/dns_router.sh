@@ -38,6 +38,8 @@ unset -f nsd dig
 chmod 755 "$CG_TMP"
 mkdir -p "$CG_TMP/journal"
 printf 'bad.test\n' >"$CG_TMP/adult.list"
+# The DHCP server's lease file (dnsmasq format): the journal names the LAN client from it.
+printf '%s 52:54:00:78:01:02 10.78.1.2 lan-pc-7 *\n' "$(( $(date +%s) + 3600 ))" >"$CG_TMP/dnsmasq.leases"
 write_conf() { # write_conf USERLINE
 	cat >"$CG_TMP/cg.conf" <<EOF
 [general]
@@ -50,6 +52,7 @@ upstream = 127.0.0.1:5353
 threads = 2
 [journal]
 dir = $CG_TMP/journal
+dhcp_leases = $CG_TMP/dnsmasq.leases
 [category adult]
 list = $CG_TMP/adult.list
 [group lan]
@@ -107,6 +110,9 @@ MAC=$(C cat /sys/class/net/cdc$$/address)
 [ -n "$MAC" ] || cg_fail "no MAC on cdc$$"
 echo "$J" | grep '"host":"bad.test"' | grep '"client":"10.78.1.2"' | grep -q "\"mac\":\"$MAC\"" ||
 	cg_fail "block from 10.78.1.2 not journaled with mac $MAC: $(echo "$J" | grep bad.test | head -2)"
+echo "$J" | grep '"host":"bad.test"' | grep '"client":"10.78.1.2"' | grep -q '"client_name":"lan-pc-7"' ||
+	cg_fail "block from 10.78.1.2 not journaled with its DHCP host name lan-pc-7"
+cg_log "ok: the LAN client's host name from the DHCP lease file is in the journal"
 echo "$J" | grep '"host":"bad.test"' | grep '"client":"fd78:1::2"' | grep -q "\"mac\":\"$MAC\"" ||
 	cg_fail "IPv6 block not journaled with mac $MAC"
 cg_log "ok: LAN clients journaled with their MAC $MAC"
