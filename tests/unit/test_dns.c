@@ -142,6 +142,18 @@ START_TEST(cache_limits_divided_among_workers)
 }
 END_TEST
 
+/* A server stopped right after it starts: a stop that reaches a worker before its loop
+ * runs must still end it (a loopbreak sent then was lost, and the join hung). */
+START_TEST(stop_right_after_start)
+{
+	for (int i = 0; i < 40; i++) {
+		struct env e;
+		env_start(&e, "bad.test\n", "threads = 4\n", false);
+		env_stop(&e);
+	}
+}
+END_TEST
+
 START_TEST(max_pending_answers_servfail)
 {
 	struct env e;
@@ -222,6 +234,7 @@ int main(void)
 	TCase *tc = tcase_create("server");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, cache_limits_divided_among_workers);
+	tcase_add_test(tc, stop_right_after_start);
 	tcase_add_test(tc, max_pending_answers_servfail);
 	tcase_add_test(tc, new_policy_reaches_workers_and_old_freed_by_publisher);
 	suite_add_tcase(s, tc);
