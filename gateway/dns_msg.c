@@ -306,6 +306,47 @@ int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qnam
 	return 0;
 }
 
+int dns_reply_chain(const uint8_t *buf, size_t len, dns_chain_fn fn, void *arg)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	size_t p;
+	if (len < DNS_HDR_LEN || dns_name_skip(buf, len, DNS_HDR_LEN, &p) < 0 || p + 4 > len)
+		return -1;
+	p += 4;
+	size_t an = rd16(buf + 6);
+	for (size_t i = 0; i < an; i++) {
+		struct dns_rr rr;
+		size_t np;
+		int n;
+		bool odd;
+		if (dns_rr_read(buf, len, p, &rr) < 0)
+			return -1;
+		p = rr.end;
+		switch (rr.type) {
+		case DNS_TYPE_CNAME:
+		case DNS_TYPE_DNAME:
+			n = dns_name_read(buf, rr.end, rr.rdata_off, name, &odd, &np);
+			break;
+		case DNS_TYPE_SVCB:
+		case DNS_TYPE_HTTPS:
+			if (rr.rdlen < 3)
+				return -1;
+			n = dns_name_read(buf, rr.end, rr.rdata_off + 2, name, &odd, &np);
+			break;
+		default:
+			continue;
+		}
+		if (n < 0)
+			return -1;
+		if (n == 0 || odd) /* "." = the owner itself; odd names match no list */
+			continue;
+		int r = fn(arg, name, (size_t)n);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static void w_put(struct dns_writer *w, const void *p, size_t n)
 {
 	if (w->overflow || w->len + n > w->cap) {

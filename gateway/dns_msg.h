@@ -137,9 +137,13 @@ int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qnam
 /* Walk the answer section of a reply and call fn for every name that a client would
  * be led to: CNAME/DNAME targets and SVCB/HTTPS TargetNames (not the owner of the
  * question itself). Stops and returns fn's value when it is non-zero; 0 otherwise, -1
- * on a message ldns cannot parse (dns_chain.c). */
+ * on a malformed message. */
 typedef int (*dns_chain_fn)(void *arg, const char *name, size_t len);
 int dns_reply_chain(const uint8_t *buf, size_t len, dns_chain_fn fn, void *arg);
+
+/* Whether ldns parses the whole reply (dns_chain.c): 0, or -1. Run once on an upstream
+ * reply that has records to inspect, before it is inspected or cached. */
+int dns_reply_check(const uint8_t *buf, size_t len);
 
 /* A message being written into a caller's fixed buffer. */
 struct dns_writer {

@@ -283,6 +283,13 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 		}
 	}
 	n = dns_reply_strip_opt(m, n, ri);
+	if (ri->chain && dns_reply_check(m, n) < 0) {
+		/* an answer we cannot inspect is neither passed on nor cached: fail safe */
+		w->st.chain_unparsed++;
+		w->st.servfail++;
+		answer_error(w, &c->to, c->qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
+		goto out;
+	}
 	bool cacheable = (ri->rcode == DNS_RCODE_NOERROR || ri->rcode == DNS_RCODE_NXDOMAIN) &&
 			 !(ri->flags & DNS_FLAG_TC) && !ri->too_many_ttls;
 	if (w->cache && cacheable) {
