@@ -429,6 +429,9 @@ fail:
 static void *worker_main(void *arg)
 {
 	struct dns_worker *w = arg;
+	char name[16];
+	snprintf(name, sizeof name, "cg-dns%u", w->idx);
+	pthread_setname_np(pthread_self(), name); /* for top -H and ps -L */
 	policy_thread_serving();
 	event_base_dispatch(w->base);
 	return NULL;

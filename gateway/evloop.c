@@ -66,6 +66,7 @@ static void *loop_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals belong to the main thread */
+	pthread_setname_np(pthread_self(), "cg-proxy"); /* HTTP and TLS, for top -H */
 	event_base_loop(l->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	return NULL;
 }

@@ -155,6 +155,8 @@ int sensor_server_run(struct sensor_server *s)
 	for (size_t i = 0; i < s->n_ifs; i++) {
 		struct sensor_iface *f = &s->ifs[i];
 		int e = pthread_create(&f->thread, NULL, iface_main, f);
+		if (e == 0)
+			pthread_setname_np(f->thread, "cg-sensor");
 		if (e != 0) {
 			log_err("sensor: %s: cannot start the capture thread: %s", f->name,
 				strerror(e));
