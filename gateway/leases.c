@@ -1,22 +1,25 @@
 /* leases: a sorted cache of the DHCP lease file's address -> host name pairs. */
 #include "leases.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "leases_parse.h"
 #include "util.h"
 
 #define RECHECK_NS 1000000000ull /* stat the file at most this often */
 #define MAX_FILE_BYTES (16u << 20)
-#define MAX_ENTRIES 262144
-#define MAX_FIELD 256
+#define MAX_ENTRIES 262144 /* leases (blocks, rows, lines) read from one file */
 
 struct lease {
 	struct cg_addr addr;
-	char name[LEASES_NAME_MAX];
+	char name[LEASES_NAME_MAX]; /* "" while loading: this address has no name */
+	size_t seq;		    /* the order in the file, while loading */
 };
 
 struct leases {
@@ -26,66 +29,10 @@ struct leases {
 	uint64_t checked_ns;
 	off_t size;
 	struct timespec mtime;
-	bool loaded, warned;
+	bool loaded, warned, warned_big;
+	enum leases_format format;
+	size_t bad; /* malformed entries in the last file read */
 };
-
-/* The next space-separated field of line[*pos..len) into out (NUL-terminated); its
- * length, or -1 when there is none or it is longer than MAX_FIELD - 1. */
-static int field(const char *line, size_t len, size_t *pos, char out[MAX_FIELD])
-{
-	size_t i = *pos;
-	while (i < len && (line[i] == ' ' || line[i] == '\t'))
-		i++;
-	size_t s = i;
-	while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\n' && line[i] != '\r')
-		i++;
-	if (i == s || i - s >= MAX_FIELD)
-		return -1;
-	memcpy(out, line + s, i - s);
-	out[i - s] = '\0';
-	*pos = i;
-	return (int)(i - s);
-}
-
-static bool name_ok(const char *s, size_t n)
-{
-	if (n == 0 || n >= LEASES_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
-int leases_parse_line(const char *line, size_t len, struct cg_addr *addr,
-		      char name[LEASES_NAME_MAX])
-{
-	char f[3][MAX_FIELD], nm[MAX_FIELD];
-	size_t pos = 0;
-	if (len >= 4 && memcmp(line, "duid", 4) == 0 && (len == 4 || line[4] == ' '))
-		return 0; /* the IPv6 server's own DUID */
-	for (int k = 0; k < 3; k++)
-		if (field(line, len, &pos, f[k]) < 0)
-			return -1;
-	int nl = field(line, len, &pos, nm);
-	if (nl < 0)
-		return -1;
-	char *end;
-	strtoull(f[0], &end, 10);
-	if (*end != '\0' || f[0][0] == '-')
-		return -1;
-	if (addr_parse(f[2], addr) < 0)
-		return -1;
-	if (strcmp(nm, "*") == 0)
-		return 0;
-	if (!name_ok(nm, (size_t)nl))
-		return -1;
-	memcpy(name, nm, (size_t)nl + 1);
-	return 1;
-}
 
 static int lease_cmp(const void *x, const void *y)
 {
@@ -93,6 +40,95 @@ static int lease_cmp(const void *x, const void *y)
 	if (a->addr.family != b->addr.family)
 		return a->addr.family < b->addr.family ? -1 : 1;
 	return memcmp(a->addr.a, b->addr.a, a->addr.family == AF_INET ? 4 : sizeof a->addr.a);
+}
+
+/* By address, then by the order in the file. */
+static int lease_seq_cmp(const void *x, const void *y)
+{
+	int c = lease_cmp(x, y);
+	if (c)
+		return c;
+	const struct lease *a = x, *b = y;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+struct table {
+	struct lease *e;
+	size_t n, cap;
+};
+
+static void table_add(void *arg, const struct cg_addr *a, const char *name)
+{
+	struct table *t = arg;
+	if (t->n >= MAX_ENTRIES)
+		return;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->e = xrealloc(t->e, t->cap * sizeof *t->e);
+	}
+	struct lease *x = &t->e[t->n];
+	memset(x, 0, sizeof *x);
+	x->addr = *a;
+	if (name)
+		memcpy(x->name, name, strnlen(name, LEASES_NAME_MAX - 1));
+	x->seq = t->n++;
+}
+
+/* Keep the last entry of each address (the lease files are logs: the latest record of a
+ * lease is the one that holds) and of those only the ones with a name; sorted. */
+static void table_settle(struct table *t)
+{
+	qsort(t->e, t->n, sizeof *t->e, lease_seq_cmp);
+	size_t o = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (i + 1 < t->n && lease_cmp(&t->e[i], &t->e[i + 1]) == 0)
+			continue;
+		if (t->e[i].name[0])
+			t->e[o++] = t->e[i];
+	}
+	t->n = o;
+}
+
+/* The first MAX_FILE_BYTES of the file at path into *buf (caller frees): its length,
+ * or -1 with errno set. *more tells whether the file went on. */
+static ssize_t read_file(const char *path, char **buf, bool *more)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	size_t n = 0, cap = 0;
+	char *b = NULL;
+	*more = false;
+	for (;;) {
+		if (n == cap) {
+			if (cap == MAX_FILE_BYTES) {
+				char c;
+				*more = read(fd, &c, 1) == 1;
+				break;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if (cap > MAX_FILE_BYTES)
+				cap = MAX_FILE_BYTES;
+			b = xrealloc(b, cap);
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*buf = b;
+	return (ssize_t)n;
+fail:;
+	int e = errno;
+	free(b);
+	close(fd);
+	errno = e;
+	return -1;
 }
 
 struct leases *leases_new(const char *path)
@@ -114,39 +150,45 @@ void leases_free(struct leases *l)
 /* Read the file into a fresh sorted table; the old one is kept when it cannot be read. */
 static void load(struct leases *l, const struct stat *st)
 {
-	FILE *f = fopen(l->path, "re");
-	if (!f) {
-		if (!l->warned)
-			log_warn("journal: DHCP lease file %s cannot be opened: %m; host names "
-				 "are left out", l->path);
-		l->warned = true;
-		return;
+	struct table t = {NULL, 0, 0};
+	char *buf = NULL;
+	bool more;
+	ssize_t len;
+	enum leases_format f;
+	size_t bad;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
 	}
-	struct lease *e = NULL;
-	size_t n = 0, cap = 0, bytes = 0;
-	char line[1024];
-	while (fgets(line, sizeof line, f) && n < MAX_ENTRIES && bytes < MAX_FILE_BYTES) {
-		size_t len = strlen(line);
-		bytes += len;
-		struct lease x;
-		memset(&x, 0, sizeof x);
-		if (leases_parse_line(line, len, &x.addr, x.name) != 1)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			e = xrealloc(e, cap * sizeof *e);
-		}
-		e[n++] = x;
-	}
-	fclose(f);
-	qsort(e, n, sizeof *e, lease_cmp);
+	len = read_file(l->path, &buf, &more);
+	if (len < 0)
+		goto fail;
+	if (more && !l->warned_big)
+		log_warn("journal: DHCP lease file %s is larger than %u MiB; only its start is read",
+			 l->path, MAX_FILE_BYTES >> 20);
+	l->warned_big = more;
+	f = leases_detect(buf, (size_t)len);
+	bad = leases_parse(buf, (size_t)len, f, table_add, &t);
+	free(buf);
+	table_settle(&t);
+	if (!l->loaded || f != l->format || (bad && bad != l->bad))
+		log_info("journal: DHCP lease file %s read as %s: %zu names, %zu malformed "
+			 "entries skipped", l->path, leases_format_name(f), t.n, bad);
 	free(l->e);
-	l->e = e;
-	l->n = n;
+	l->e = t.e;
+	l->n = t.n;
+	l->format = f;
+	l->bad = bad;
 	l->size = st->st_size;
 	l->mtime = st->st_mtim;
 	l->loaded = true;
 	l->warned = false;
+	return;
+fail:
+	if (!l->warned)
+		log_warn("journal: DHCP lease file %s cannot be read: %m; host names are left out",
+			 l->path);
+	l->warned = true;
 }
 
 int leases_lookup(struct leases *l, const struct cg_addr *a, char out[LEASES_NAME_MAX])

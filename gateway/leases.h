@@ -1,5 +1,21 @@
-/* leases: client host names from the DHCP server's lease file (dnsmasq format), so that
- * the journal can name a LAN client the front ends only know by address. */
+/* leases: client host names from the DHCP server's lease file, so that the journal can
+ * name a LAN client the front ends only know by address.
+ *
+ * The format is told from the content (leases_detect), so only the path is configured:
+ * - Kea CSV (kea-leases4.csv, kea-leases6.csv): the first line is the header
+ *   "address,..."; columns are found by name (address, hostname, state, valid_lifetime,
+ *   lease_type). A row gives a name when state is 0 (default), valid_lifetime is not 0
+ *   (a deleted lease) and hostname is a host name (one trailing dot dropped); IA_PD rows
+ *   (lease_type 2) are passed over. The expire column is not looked at: the server
+ *   rewrites the file, and a lease that ran out without a new record keeps its name.
+ * - ISC dhcpd (dhcpd.leases, dhcpd6.leases): "lease ADDR { ... }" blocks and
+ *   "ia-na ID { iaaddr ADDR { ... } }"; a block gives client-hostname "NAME" when its
+ *   binding state is active or it has none (and no "abandoned;"); free, abandoned,
+ *   backup, expired, released and any other state give no name.
+ * - dnsmasq (dnsmasq.leases, OpenWrt): "EXPIRY MAC IP NAME CLIENT-ID" lines.
+ * In every format the LAST record for an address holds (dhcpd and Kea append), and a
+ * name must be 1..63 bytes of letters, digits, '-', '_' and '.'; anything else is no
+ * name. A malformed line or block is skipped and the rest of the file used. */
 #ifndef CG_LEASES_H
 #define CG_LEASES_H
 
@@ -8,13 +24,6 @@
 #include "addr.h"
 
 #define LEASES_NAME_MAX 64 /* a host name of at most 63 bytes and its NUL */
-
-/* Parse one line of a dnsmasq lease file ("EXPIRY MAC IP NAME CLIENT-ID" for IPv4,
- * "EXPIRY IAID IPV6 NAME DUID" for IPv6; the "duid ..." line and a NAME of "*" carry no
- * host name). Reads at most len bytes. Returns 1 with addr and name filled, 0 for a
- * line without a usable name, -1 for a malformed line. */
-int leases_parse_line(const char *line, size_t len, struct cg_addr *addr,
-		      char name[LEASES_NAME_MAX]);
 
 struct leases;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "leases.h"
+#include "leases_parse.h"
 #include "neigh.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

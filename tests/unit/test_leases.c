@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "leases.h"
+#include "leases_parse.h"
 #include "testutil.h"
 
 static int parse(const char *line, struct cg_addr *a, char name[LEASES_NAME_MAX])
