@@ -190,7 +190,7 @@ static size_t parse_kea(const char *buf, size_t len, leases_entry_fn fn, void *a
 		bool live = (state < 0 || span_is(c[state], "0")) &&
 			    (valid < 0 || !span_is(c[valid], "0"));
 		struct span h = c[host];
-		if (h.n > 1 && h.p[h.n - 1] == '.')
+		if (h.n && h.p[h.n - 1] == '.')
 			h.n--; /* an FQDN's root */
 		char name[LEASES_NAME_MAX];
 		if (live && name_ok(h.p, h.n)) {
