@@ -22,6 +22,7 @@
 #define DROP_LOG_INTERVAL_NS 10000000000ull
 #define TICK_NS 30000000000ull /* an idle writer looks at the day this often */
 #define SLOT_KEEP_BYTES 2048 /* a slot's arena above this is freed once written */
+#define SPARE_KEEP 4096      /* written slots kept for reuse; more are freed */
 /* A woken writer lets events gather this long before it writes them, unless a flush is
  * wanted or the queue fills up (COALESCE_MAX). Waking it for every event made it preempt
  * the DNS worker on the same core once per blocked query: two context switches each. */
@@ -40,7 +41,10 @@ static const size_t str_cap[S_COUNT] = {
 #define NO_STR UINT32_MAX
 
 /* One queued event: its own copy of every string, in a per-slot arena that grows as
- * needed and is kept for the next event in that slot. */
+ * needed and is kept for the next event in that slot. Written slots go onto a stack and
+ * the next event takes the one freed last, so a queue that is nearly always empty keeps
+ * only a few warm slots instead of touching all queue_events of them in turn (65,536
+ * slots with their arenas were ~26 MB of RSS in the DNS benchmark). */
 struct qslot {
 	int64_t time_us;
 	enum proto proto;
@@ -56,8 +60,11 @@ struct journal {
 	pthread_mutex_t mu;
 	pthread_cond_t work;       /* the writer: events queued, a flush wanted, or stop */
 	pthread_cond_t done;       /* flushers: the writer has synced more */
-	struct qslot *slots;
-	size_t cap, head, count;   /* ring of cap slots; count queued from head */
+	struct qslot **ring;       /* cap queued events; count of them from head */
+	size_t cap, head, count;
+	struct qslot **spare;      /* written slots for reuse, most recent last */
+	size_t n_spare, spare_cap;
+	size_t n_slots;            /* slots allocated (queued + spare) */
 	size_t coalesce_max;       /* queued events that wake the writer before COALESCE_NS */
 	uint64_t enqueued;         /* events ever queued */
 	uint64_t synced;           /* events written and fdatasynced */
@@ -260,7 +267,7 @@ static void *writer_main(void *arg)
 
 		int64_t now_us = now_wall_us();
 		for (size_t i = 0; i < n; i++) {
-			struct qslot *q = &j->slots[(h + i) % j->cap];
+			struct qslot *q = j->ring[(h + i) % j->cap];
 			struct journal_record r;
 			char client[CG_ADDR_STRLEN];
 			slot_record(q, &r, client);
@@ -291,6 +298,16 @@ static void *writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&j->mu);
+		for (size_t i = 0; i < n; i++) {
+			struct qslot *q = j->ring[(h + i) % j->cap];
+			if (j->n_spare < j->spare_cap) {
+				j->spare[j->n_spare++] = q;
+			} else {
+				free(q->arena); /* after a burst: give the memory back */
+				free(q);
+				j->n_slots--;
+			}
+		}
 		j->head = (h + n) % j->cap;
 		j->count -= n;
 		if (n)
@@ -325,7 +342,9 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 	j->coalesce_max = j->cap / 2 < COALESCE_MAX ? j->cap / 2 : COALESCE_MAX;
 	if (j->coalesce_max < 2)
 		j->coalesce_max = 2; /* 1 is the signal for a batch's first event */
-	j->slots = xcalloc(j->cap, sizeof *j->slots);
+	j->ring = xcalloc(j->cap, sizeof *j->ring);
+	j->spare_cap = j->cap < SPARE_KEEP ? j->cap : SPARE_KEEP;
+	j->spare = xcalloc(j->spare_cap, sizeof *j->spare);
 	/* 0: fdatasync after every batch the writer takes (each wake writes what is
 	 * queued, then syncs before it takes the next). */
 	j->fsync_ns = (uint64_t)cfg->fsync_interval_ms * 1000000ull;
@@ -380,7 +399,8 @@ fail:
 	j->store.syslog = NULL;
 	jstore_close(&j->store);
 fail_store:
-	free(j->slots);
+	free(j->ring);
+	free(j->spare);
 	free(j);
 	return NULL;
 }
@@ -405,7 +425,14 @@ int journal_append(struct journal *j, const struct journal_event *ev,
 			id_out[0] = '\0';
 		return -1;
 	}
-	struct qslot *q = &j->slots[(j->head + j->count) % j->cap];
+	struct qslot *q;
+	if (j->n_spare) {
+		q = j->spare[--j->n_spare];
+	} else {
+		q = xcalloc(1, sizeof *q);
+		j->n_slots++;
+	}
+	j->ring[(j->head + j->count) % j->cap] = q;
 	id_make(j, q->id);
 	slot_fill(q, ev);
 	if (id_out)
@@ -442,6 +469,7 @@ void journal_get_stats(struct journal *j, struct journal_stats *st)
 	st->synced = j->synced;
 	st->seq = j->seq;
 	st->batches = j->batches;
+	st->slots = j->n_slots;
 	st->syslog_sent = j->syslog_sent;
 	st->syslog_dropped = j->syslog_dropped;
 	pthread_mutex_unlock(&j->mu);
@@ -462,9 +490,17 @@ void journal_close(struct journal *j)
 	jstore_close(&j->store);
 	neigh_free(j->neigh);
 	leases_free(j->leases);
-	for (size_t i = 0; i < j->cap; i++)
-		free(j->slots[i].arena);
-	free(j->slots);
+	for (size_t i = 0; i < j->count; i++) { /* none after the writer's last round */
+		struct qslot *q = j->ring[(j->head + i) % j->cap];
+		free(q->arena);
+		free(q);
+	}
+	for (size_t i = 0; i < j->n_spare; i++) {
+		free(j->spare[i]->arena);
+		free(j->spare[i]);
+	}
+	free(j->ring);
+	free(j->spare);
 	pthread_cond_destroy(&j->work);
 	pthread_cond_destroy(&j->done);
 	pthread_mutex_destroy(&j->mu);

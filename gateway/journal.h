@@ -64,6 +64,7 @@ struct journal_stats {
 	uint64_t synced; /* events written and fdatasynced: these survive a power cut */
 	uint64_t seq; /* last sequence number written */
 	uint64_t batches; /* writer rounds that wrote events (events gather for ~2 ms) */
+	size_t slots;     /* queue slots in memory: about the most events ever queued at once */
 	uint64_t syslog_sent, syslog_dropped; /* forwarding ([journal] syslog), if on */
 };
 void journal_get_stats(struct journal *j, struct journal_stats *st);

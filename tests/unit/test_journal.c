@@ -440,6 +440,17 @@ START_TEST(writer_batches_events)
 	ck_assert_uint_eq(st.written, N);
 	ck_assert_uint_ge(st.batches, 1);
 	ck_assert_uint_le(st.batches, N / 3); /* one per event before; ~20 expected */
+	/* written slots are reused: memory follows the queue's depth, not queue_events */
+	ck_assert_uint_ge(st.slots, 1);
+	ck_assert_uint_le(st.slots, N / 2);
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 50; i++)
+			ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+		journal_flush(j);
+	}
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.written, N + 1000);
+	ck_assert_uint_le(st.slots, N / 2); /* a ring would have touched N + 1000 slots */
 	journal_close(j);
 	tu_rmtree(dir);
 	free(dir);
