@@ -509,6 +509,19 @@ static void stats_log(const struct dns_server *s)
 		 (unsigned long long)f.unmatched, (unsigned long long)f.upstream_errors,
 		 (unsigned long long)f.failures, (unsigned long long)f.socket_errors,
 		 (unsigned long long)f.overflows);
+	struct dns_cache_stats c = {0};
+	for (size_t i = 0; i < s->n_workers; i++) {
+		struct dns_cache_stats x;
+		if (!s->workers[i].cache)
+			continue;
+		dns_cache_get_stats(s->workers[i].cache, &x);
+		c.entries += x.entries;
+		c.bytes += x.bytes;
+		c.evictions += x.evictions;
+		c.expired += x.expired;
+	}
+	log_info("dns: cache %zu answers in %zu KiB; evicted %llu, expired %llu", c.entries,
+		 c.bytes >> 10, (unsigned long long)c.evictions, (unsigned long long)c.expired);
 	uint64_t rej = 0;
 	for (int r = 1; r < DNS_REJ_COUNT; r++)
 		rej += t.rejects[r];

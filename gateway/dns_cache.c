@@ -14,7 +14,7 @@ struct centry {
 	struct centry *hnext;          /* bucket chain */
 	struct centry *prev, *next;    /* LRU: head = most recent */
 	uint64_t hash;
-	size_t size;                   /* bytes charged */
+	uint32_t size;                 /* bytes charged */
 	uint16_t qtype, qclass;
 	bool do_bit;
 	uint8_t name_len;
@@ -187,7 +187,7 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 {
 	if (ttl == 0)
 		return 0;
-	if (name_len > DNS_KEY_MAX_LEN - 5)
+	if (name_len > DNS_KEY_MAX_LEN - 5 || len > UINT16_MAX || n_ttls > UINT16_MAX)
 		return -1;
 	size_t name_pad = (name_len + 2) & ~(size_t)1; /* keep the offsets 2-aligned */
 	size_t size = sizeof(struct centry) + name_pad + n_ttls * sizeof(uint16_t) + len;
@@ -201,7 +201,7 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	struct centry *e = xmalloc(size);
 	memset(e, 0, sizeof *e);
 	e->hash = h;
-	e->size = size;
+	e->size = (uint32_t)size;
 	e->qtype = qtype;
 	e->qclass = qclass;
 	e->do_bit = do_bit;
@@ -214,10 +214,10 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	uint8_t *m = (uint8_t *)(offs + n_ttls);
 	memcpy(m, msg, len);
 	e->pub.msg = m;
-	e->pub.len = len;
-	e->pub.opt_off = opt_off < len ? opt_off : 0;
+	e->pub.len = (uint16_t)len;
+	e->pub.opt_off = (uint16_t)(opt_off < len ? opt_off : 0);
 	e->pub.ttl_offs = offs;
-	e->pub.n_ttls = n_ttls;
+	e->pub.n_ttls = (uint16_t)n_ttls;
 	e->pub.stored_s = now;
 	e->pub.expire_s = now + ttl;
 	e->pub.chain = chain;
