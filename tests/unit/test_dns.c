@@ -20,16 +20,28 @@
 #include "testutil.h"
 #include "util.h"
 
+/* A loopback port free for both UDP and TCP (the server listens on both): the kernel's
+ * pick for UDP may be a port some TCP connection on the machine is using. */
 static uint16_t free_udp_port(void)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	socklen_t sl = sizeof sa;
-	getsockname(fd, (struct sockaddr *)&sa, &sl);
-	close(fd);
-	return ntohs(sa.sin_port);
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in sa = {.sin_family = AF_INET};
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+		socklen_t sl = sizeof sa;
+		getsockname(fd, (struct sockaddr *)&sa, &sl);
+		int tfd = socket(AF_INET, SOCK_STREAM, 0);
+		int one = 1;
+		setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		int ok = bind(tfd, (struct sockaddr *)&sa, sizeof sa) == 0;
+		close(tfd);
+		close(fd);
+		if (ok)
+			return ntohs(sa.sin_port);
+	}
+	ck_abort_msg("no loopback port free for both UDP and TCP");
+	return 0;
 }
 
 struct env {
