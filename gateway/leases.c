@@ -78,6 +78,8 @@ static void table_add(void *arg, const struct cg_addr *a, const char *name)
  * lease is the one that holds) and of those only the ones with a name; sorted. */
 static void table_settle(struct table *t)
 {
+	if (t->n == 0)
+		return; /* no table: qsort must not be given a NULL one */
 	qsort(t->e, t->n, sizeof *t->e, lease_seq_cmp);
 	size_t o = 0;
 	for (size_t i = 0; i < t->n; i++) {
