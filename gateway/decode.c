@@ -287,7 +287,7 @@ static enum decode_result decode_ether(const uint8_t *p, size_t len, struct deco
 {
 	if (len < 14)
 		return malformed(d, DERR_LINK);
-	d->has_mac = true;
+	d->has_mac = d->has_dst_mac = true;
 	memcpy(d->dst_mac, p, 6);
 	memcpy(d->src_mac, p + 6, 6);
 	return decode_ethertype(rd16(p + 12), p + 14, len - 14, d);
@@ -318,7 +318,7 @@ static enum decode_result decode_80211(const uint8_t *p, size_t len, struct deco
 		return malformed(d, DERR_LINK);
 	const uint8_t *sa = ds == 0 || ds == 1 ? p + 10 : ds == 2 ? p + 16 : p + 24;
 	const uint8_t *da = ds == 0 || ds == 2 ? p + 4 : p + 16;
-	d->has_mac = true;
+	d->has_mac = d->has_dst_mac = true;
 	memcpy(d->src_mac, sa, 6);
 	memcpy(d->dst_mac, da, 6);
 	const uint8_t *llc = p + hl;

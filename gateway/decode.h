@@ -55,8 +55,9 @@ enum decode_result {
 };
 
 struct decoded {
-	/* link */
-	bool has_mac;
+	/* link: has_mac for the sender's MAC; Linux cooked headers (SLL, SLL2) carry only
+	   that one, so has_dst_mac says whether dst_mac is known too */
+	bool has_mac, has_dst_mac;
 	uint8_t src_mac[6], dst_mac[6];
 	/* network */
 	uint8_t ip_version;          /* 4 or 6 */

@@ -131,8 +131,10 @@ static void dns_message(struct inspect *in, const struct decoded *d, int64_t t,
 		ob.server = src_client ? d->dst : d->src;
 		ob.cport = src_client ? d->sport : d->dport;
 		ob.sport = src_client ? d->dport : d->sport;
-		ob.has_mac = d->has_mac;
-		memcpy(ob.client_mac, src_client ? d->src_mac : d->dst_mac, 6);
+		/* a cooked (SLL) header names only the sender: an answer's receiver is unknown */
+		ob.has_mac = src_client ? d->has_mac : d->has_dst_mac;
+		if (ob.has_mac)
+			memcpy(ob.client_mac, src_client ? d->src_mac : d->dst_mac, 6);
 	}
 	emit(in, &ob);
 }

@@ -126,7 +126,7 @@ START_TEST(ethernet_ipv4_udp)
 	put_udp(&p, 40000, 53, "hello");
 	ck_assert_int_eq(dec(DECODE_DLT_EN10MB, &p, &d), DECODE_L4);
 	check_udp_hello(&d);
-	ck_assert(d.has_mac);
+	ck_assert(d.has_mac && d.has_dst_mac);
 	ck_assert_int_eq(memcmp(d.src_mac, mac_a, 6), 0);
 	ck_assert_int_eq(memcmp(d.dst_mac, mac_b, 6), 0);
 	ck_assert_uint_eq(d.ip_version, 4);
@@ -249,6 +249,7 @@ START_TEST(linux_sll_and_sll2)
 	ck_assert_int_eq(dec(DECODE_DLT_LINUX_SLL, &p, &d), DECODE_L4);
 	check_udp_hello(&d);
 	ck_assert(d.has_mac);
+	ck_assert(!d.has_dst_mac);  /* a cooked header names only the sender */
 	ck_assert_int_eq(memcmp(d.src_mac, mac_a, 6), 0);
 
 	struct pkt q = { .n = 0 };
@@ -266,6 +267,7 @@ START_TEST(linux_sll_and_sll2)
 	check_udp_hello(&d);
 	ck_assert_uint_eq(d.ip_version, 6);
 	ck_assert(d.has_mac);
+	ck_assert(!d.has_dst_mac);
 
 	ck_assert_int_eq(decode_packet(DECODE_DLT_LINUX_SLL, p.b, 15, &d), DECODE_MALFORMED);
 	ck_assert_int_eq(d.err, DERR_LINK);
