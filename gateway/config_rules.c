@@ -62,8 +62,11 @@ static void add_list(struct cload *st, const char *v, struct cfg_list **list, si
 		goto fail;
 	}
 	if (fmt != LIST_UT1 && !S_ISREG(sb.st_mode)) {
-		cload_error(st, "list %s: not a regular file%s", v,
-			    S_ISDIR(sb.st_mode) ? " (a UT1 folder needs ut1:)" : "");
+		/* two whole formats, so that each has its zh-CN form (i18n_config.c) */
+		if (S_ISDIR(sb.st_mode))
+			cload_error(st, "list %s: not a regular file (a UT1 folder needs ut1:)", v);
+		else
+			cload_error(st, "list %s: not a regular file", v);
 		goto fail;
 	}
 	for (size_t i = 0; i < *n; i++)

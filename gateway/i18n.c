@@ -151,9 +151,11 @@ static const struct {
 	{"not a ||domain^ rule", "不是 ||domain^ 规则"},
 	{"bad pattern", "正则表达式有误"},
 	{"not a regular file", "不是普通文件"},
+	{"cannot read the time zone file", "无法读取时区文件"}, /* tz.c */
 	{"cannot read", "无法读取"},
 	{"cannot open", "无法打开"},
 	/* tz.c */
+	{"unknown time zone", "未知的时区"},
 	{"not a time zone name", "不是时区名"},
 	{"time zone path too long", "时区路径过长"},
 	{"not a time zone file", "不是时区文件"},
@@ -163,6 +165,37 @@ static const struct {
 	{"missing footer", "缺少结尾的 TZ 规则"},
 	{"unterminated footer", "结尾的 TZ 规则没有结束"},
 	{"bad TZ rule in footer", "结尾的 TZ 规则有误"},
+	{"truncated header", "文件头不完整"},
+	{"not a TZif file", "不是 TZif 文件"},
+	{"unknown TZif version", "未知的 TZif 版本"},
+	{"bad number of local time types", "本地时间类型的数量有误"},
+	{"too many transitions", "时间转换点过多"},
+	{"bad indicator counts", "指示符数量有误"},
+	{"bad counts", "计数有误"},
+	{"transition times not ascending", "转换时间没有按升序排列"},
+	{"transition type out of range", "转换类型超出范围"},
+	{"UT offset out of range", "UT 偏移超出范围"},
+	{"bad DST flag", "夏令时标志有误"},
+	{"abbreviation index out of range", "时区缩写索引超出范围"},
+	/* timetable.c */
+	{"weekdays must be like mon-fri or mon,wed,fri",
+	 "星期应写成 mon-fri 或 mon,wed,fri 的形式"},
+	{"time must be HH:MM-HH:MM", "时间应为 HH:MM-HH:MM 格式"},
+	{"empty time range (start equals end)", "时间段为空（开始时间等于结束时间）"},
+	{"a time range cannot start at 24:00", "时间段不能从 24:00 开始"},
+	{"date range ends before it starts", "日期范围的结束早于开始"},
+	{"a date range label is one word (letters, digits, - _ .)",
+	 "日期范围的标签只能是一个词（字母、数字或 - _ .）"},
+	{"dates must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (a real date)",
+	 "日期应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD（且须是真实存在的日期）"},
+	/* strerror() for the files a config names */
+	{"No such file or directory", "没有那个文件或目录"},
+	{"Permission denied", "权限不够"},
+	{"Not a directory", "不是目录"},
+	{"Is a directory", "是一个目录"},
+	{"Too many levels of symbolic links", "符号链接的层数过多"},
+	{"File name too long", "文件名过长"},
+	{"Input/output error", "输入/输出错误"},
 };
 
 const char *lang_reason(enum lang l, const char *en)
@@ -197,6 +230,11 @@ const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n)
 		bool warn = strncmp(r, warn_en, sizeof warn_en - 1) == 0;
 		if (warn)
 			r += sizeof warn_en - 1;
+		char cm[1024];
+		if (lang_config_msg(r, cm, sizeof cm, NULL)) {
+			snprintf(buf, n, "%.*s: %s%s", (int)(p - msg), msg, warn ? warn_zh : "", cm);
+			return buf;
+		}
 		int i = reason_at(r);
 		if (i < 0 && !warn)
 			continue;
