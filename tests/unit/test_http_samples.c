@@ -10,7 +10,9 @@
 
 #include "http_body.h"
 #include "http_parse.h"
+#include "pcap_relink_tu.h"
 #include "testutil.h"
+#include "tls_parse.h"
 #include "util.h"
 
 static struct http_request req;
@@ -353,6 +355,86 @@ START_TEST(pcap_loopback_uri_spaces)
 }
 END_TEST
 
+/* What the walker made of one capture: a line per TCP payload (its length and FNV-1a
+ * hash, and the request head or ClientHello it parses to). */
+struct walk {
+	struct sbuf text;
+	int heads, hellos;
+};
+
+static void walk_payload(const unsigned char *p, size_t n, void *arg)
+{
+	struct walk *w = arg;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	sbuf_printf(&w->text, "%zu %08x", n, h);
+	struct tls_hello hello;
+	if (http_parse_request((const char *)p, n, NULL, &req) > 0) {
+		w->heads++;
+		sbuf_printf(&w->text, " http %.*s %s %.*s", (int)req.method.len, req.method.p,
+			    req.host, (int)(req.path.len > 200 ? 200 : req.path.len), req.path.p);
+	} else if (n > 0 && p[0] == 0x16 && tls_parse_client_hello(p, n, &hello) == 1) {
+		w->hellos++;
+		sbuf_printf(&w->text, " tls %s", hello.has_sni ? hello.sni : "-");
+	}
+	sbuf_addc(&w->text, '\n');
+}
+
+/* The shared Ethernet captures rewritten as Linux cooked captures (SLL, SLL2, as
+ * `tcpdump -i any` writes): the walker finds the same payloads, request heads and
+ * ClientHellos in them as in the originals. */
+START_TEST(pcap_cooked_same_payloads)
+{
+	static const char *const files[] = {
+		"zeek/http_get.pcap", "zeek/http_proxy.pcap", "zeek/http_pipelined-requests.pcap",
+		"zeek/http_methods.pcap",
+		"suricata-verify/tls__tls-client-hello-frag-01__dump_mtu300.pcap",
+		"zeek/tls_chrome-1250-tls-x25519-kyber.pcap",
+		"zeek/tls_tls-fragmented-handshake.pcap", "zeek/socks-with-ssl.pcap",
+	};
+	char *dir = tu_tmpdir();
+	int heads = 0, hellos = 0, payloads = 0;
+	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++) {
+		char rel[256], tag[16], err[PCAP_ERRBUF_SIZE];
+		snprintf(rel, sizeof(rel), "pcaps/%s", files[i]);
+		snprintf(tag, sizeof(tag), "f%zu", i);
+		char *p = tu_shared_path(rel), *cooked[2];
+		ck_assert_msg(p != NULL, "missing %s", rel);
+		ck_assert_msg(tu_pcap_relink_both(p, dir, tag, &cooked[0], &cooked[1], err) > 0,
+			      "%s", err);
+		struct walk eth = { .heads = 0 };
+		sbuf_init(&eth.text);
+		int n = pcap_payloads(p, walk_payload, &eth);
+		ck_assert_int_gt(n, 0);
+		for (int v = 0; v < 2; v++) {
+			struct walk w = { .heads = 0 };
+			sbuf_init(&w.text);
+			ck_assert_msg(pcap_payloads(cooked[v], walk_payload, &w) == n,
+				      "%s as SLL%s: payloads differ", files[i], v ? "2" : "");
+			ck_assert_int_eq(w.heads, eth.heads);
+			ck_assert_int_eq(w.hellos, eth.hellos);
+			ck_assert_msg(w.text.len == eth.text.len &&
+				      memcmp(w.text.data, eth.text.data, eth.text.len) == 0,
+				      "%s as SLL%s: the walk differs", files[i], v ? "2" : "");
+			sbuf_free(&w.text);
+			free(cooked[v]);
+		}
+		payloads += n;
+		heads += eth.heads;
+		hellos += eth.hellos;
+		sbuf_free(&eth.text);
+		free(p);
+	}
+	tu_rmtree(dir);
+	free(dir);
+	printf("cooked copies: %d payloads, %d request heads, %d ClientHellos as in Ethernet\n",
+	       payloads, heads, hellos);
+	ck_assert_int_ge(heads, 12);
+	ck_assert_int_ge(hellos, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http_samples");
@@ -367,6 +449,7 @@ int main(void)
 		tcase_add_test(tc, pdns_samples);
 		tcase_add_test(tc, pcap_payloads_parse);
 		tcase_add_test(tc, pcap_loopback_uri_spaces);
+		tcase_add_test(tc, pcap_cooked_same_payloads);
 	}
 	suite_add_tcase(s, tc);
 	int rc = tu_run(s, NULL);
