@@ -353,6 +353,22 @@ static char *journal_text(const char *dir)
 	return sb.data;
 }
 
+/* The journal text b equals a, line by line (a difference names its line, cut short:
+ * Check's messages are bounded). */
+static void same_journal(const char *what, const char *a, const char *b)
+{
+	size_t line = 1;
+	while (*a || *b) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+		ck_assert_msg(la == lb && memcmp(a, b, la) == 0,
+			      "%s: journal line %zu is\n%.300s\nnot\n%.300s", what, line, b, a);
+		a += la + (a[la] == '\n');
+		b += lb + (b[lb] == '\n');
+		line++;
+	}
+	ck_assert_uint_gt(line, 10);
+}
+
 static struct policy *hits_policy(const char *dir, const char *jdir, struct config **cfg)
 {
 	char *adult = tu_write_file(dir, "adult.list",
@@ -475,7 +491,7 @@ START_TEST(journal_same_as_ether)
 		ck_assert_uint_eq(dec[v].n, dec[0].n);
 		for (size_t k = 0; k < dec[0].n; k++)
 			ck_assert_str_eq(dec[v].line[k], dec[0].line[k]);
-		ck_assert_str_eq(jtext[v], jtext[0]);
+		same_journal(cooked[v - 1].name, jtext[0], jtext[v]);
 	}
 	for (int v = 0; v < 3; v++) {
 		free(jtext[v]);
