@@ -122,6 +122,69 @@ cg_expect "broken samples refused" "$nb" 4
 [ "$n" -ge 30 ] || cg_fail "only $n valid captures"
 cg_log "ok: $n captures read to the end, $nb broken ones refused"
 
+# 5b. Linux cooked v2 (what `tcpdump -i any` writes): an SLL2 copy of a shared Ethernet
+#     capture, written here, gives the same decisions, summary and journal lines.
+to_sll2() { # to_sll2 SRC DST: classic pcap, Ethernet -> DLT_LINUX_SLL2 (276)
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+e = {b'\xd4\xc3\xb2\xa1': '<', b'\x4d\x3c\xb2\xa1': '<',
+     b'\xa1\xb2\xc3\xd4': '>', b'\xa1\xb2\x3c\x4d': '>'}[d[:4]]
+magic, vmaj, vmin, tz, sig, snap, link = struct.unpack(e + 'IHHiIII', d[:24])
+assert link & 0xffff == 1, 'not Ethernet'
+out = [struct.pack(e + 'IHHiIII', magic, vmaj, vmin, tz, sig, snap + 6, 276)]
+pos = 24
+while pos + 16 <= len(d):
+    sec, frac, cap, wire = struct.unpack(e + 'IIII', d[pos:pos + 16])
+    f = d[pos + 16:pos + 16 + cap]
+    pos += 16 + cap
+    if cap < 14:
+        continue
+    ptype = 1 if f[:6] == b'\xff' * 6 else 2 if f[0] & 1 else 0
+    proto = struct.unpack('>H', f[12:14])[0]
+    # protocol, reserved, ifindex, ARPHRD_ETHER, packet type, address length, address
+    hdr = struct.pack('>HHIHBB6s2x', proto if proto > 1500 else 4, 0, 2, 1, ptype, 6, f[6:12])
+    out.append(struct.pack(e + 'IIII', sec, frac, cap + 6, wire + 6) + hdr + f[14:])
+open(sys.argv[2], 'wb').write(b''.join(out))
+PY
+}
+for f in tcpdump/dns_udp.pcap zeek/http_pipelined-requests.pcap zeek/tls_chrome-1250-tls-x25519-kyber.pcap \
+	suricata-verify/dns__dns-tcp-multirequest-buffer__dns-tcp-multirequest-buffer.pcap; do
+	b=$(basename "$f" .pcap)
+	to_sll2 "$P/$f" "$CG_TMP/$b.sll2.pcap" || cg_fail "$f: SLL2 copy not written"
+	for v in eth sll2; do
+		src=$P/$f
+		[ $v = sll2 ] && src=$CG_TMP/$b.sll2.pcap
+		rm -rf "$CG_TMP/j-$v"
+		S --read "$src" -c "$CG_TMP/c.conf" --journal-dir "$CG_TMP/j-$v" -v >"$CG_TMP/$v.v" 2>/dev/null ||
+			cg_fail "$f ($v): exit $?"
+		S --read "$src" -c "$CG_TMP/c.conf" --no-journal --format json >"$CG_TMP/$v.json" 2>/dev/null ||
+			cg_fail "$f ($v) json: exit $?"
+		sed -e 's/"id":"[^"]*",//' -e 's/,"prev":"[0-9a-f]*","hash":"[0-9a-f]*"//' \
+			"$CG_TMP/j-$v"/*.jsonl >"$CG_TMP/$v.journal" 2>/dev/null
+	done
+	grep '^[0-9]\{4\}-' "$CG_TMP/eth.v" >"$CG_TMP/eth.vl"    # the -v lines, not the summary
+	grep '^[0-9]\{4\}-' "$CG_TMP/sll2.v" >"$CG_TMP/sll2.vl"
+	grep -q ' \[\(hit\|bypass\)\]' "$CG_TMP/eth.vl" || cg_fail "$f: no hit or bypass to compare"
+	diff "$CG_TMP/eth.vl" "$CG_TMP/sll2.vl" >"$CG_TMP/v.diff" ||
+		cg_fail "$f: SLL2 decided otherwise: $(head -20 "$CG_TMP/v.diff")"
+	[ -s "$CG_TMP/eth.journal" ] || cg_fail "$f: nothing journaled"
+	diff "$CG_TMP/eth.journal" "$CG_TMP/sll2.journal" >"$CG_TMP/j.diff" ||
+		cg_fail "$f: SLL2 journal differs: $(head -6 "$CG_TMP/j.diff")"
+	python3 - "$CG_TMP/eth.json" "$CG_TMP/sll2.json" <<'PY' || cg_fail "$f: SLL2 summary differs"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+n = a['packets']
+assert a.pop('linktypes') == {'EN10MB': n}, 'original not Ethernet'
+assert b.pop('linktypes') == {'LINUX_SLL2': n}, b
+assert b.pop('bytes') == a.pop('bytes') + 6 * n, 'bytes'
+a.pop('file'), b.pop('file')
+diff = {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}
+assert not diff and a.keys() == b.keys(), diff
+PY
+	cg_log "ok: $f as SLL2: $(grep -c '\[\(hit\|bypass\)\]' "$CG_TMP/eth.vl") hits/bypasses, journal and summary as from Ethernet"
+done
+
 # 6. Usage errors.
 S >/dev/null 2>&1; cg_expect "no arguments" "$?" 2
 S --read x --live y >/dev/null 2>&1; cg_expect "--read and --live" "$?" 2
