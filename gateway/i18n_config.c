@@ -58,11 +58,11 @@ static const struct {
 	{"user: '%s' is not a user name", "user: “%1”不是有效的用户名"},
 	{"user: no such user '%s' on this system", "user: 本系统上没有用户“%1”"},
 	{"language must be zh-CN or en, not '%s'", "language 必须是 zh-CN 或 en，而不是“%1”"},
+	{"resolver: '%s' is not an IP address", "resolver: “%1”不是 IP 地址"},
 	{"%s: '%s' is not an %s address", "%1: “%2”不是 %3 地址"},
 	{"parent: '%s' is not ADDR:PORT, [ADDR6]:PORT or off",
 	 "parent: “%1”不是 ADDR:PORT、[ADDR6]:PORT 或 off"},
 	{"interface: '%s' is not an interface name", "interface: “%1”不是有效的网卡名"},
-	{"resolver: '%s' is not an IP address", "resolver: “%1”不是 IP 地址"},
 	{"syslog must be off, local, udp:ADDR:PORT or tcp:ADDR:PORT, not '%s'",
 	 "syslog 必须是 off、local、udp:ADDR:PORT 或 tcp:ADDR:PORT，而不是“%1”"},
 	/* lists, timetables and groups (config_rules.c, config.c) */
@@ -182,15 +182,20 @@ static bool fmatch(const char *f, const char *s, struct fmatch *m)
 	return false;
 }
 
-/* Append n bytes of s to buf (size cap, used *at), always NUL-terminated. */
+/* Append n bytes of s to buf (size cap, used *at), always NUL-terminated. What does not
+ * fit is cut before a whole UTF-8 character, and nothing is added after a cut. */
 static void put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
 {
 	size_t room = cap - 1 - *at;
-	if (n > room)
+	bool cut = n > room;
+	if (cut) {
 		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(buf + *at, s, n);
-	*at += n;
-	buf[*at] = '\0';
+	buf[*at + n] = '\0';
+	*at = cut ? cap - 1 : *at + n;
 }
 
 /* The zh template t with the values of m put back. */
