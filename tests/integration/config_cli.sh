@@ -162,6 +162,55 @@ if grep -qF "configuration OK" "$T/out"; then cg_fail "campusgated -n in Chinese
 run env LC_ALL=zh_CN.UTF-8 "$CAMPUSGATED" -n -c "$T/etc/bad.conf"
 expect_rc 1 "campusgated -n bad config (zh)"
 expect_err "配置有 6 处错误" "campusgated -n bad config (zh)"
+
+# The config messages themselves follow LANG (LC_ALL and LC_MESSAGES unset): the sentence in
+# zh-CN, FILE:LINE and what the admin typed as it was; under C or en the English text.
+cat >"$T/etc/bad2.conf" <<'CONF'
+[dns]
+cache_entries = 1e6
+colour = blue
+[timetable school]
+time = 8:00-12:00
+[bogus]
+CONF
+# (the zh-CN messages quote values with “ ”, on purpose)
+# shellcheck disable=SC1111
+for prog in "$CAMPUSGATED -n" "$CAMPUSGATE config check"; do
+	# shellcheck disable=SC2086
+	run env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 $prog -c "$T/etc/bad.conf"
+	expect_rc 1 "$prog bad config, LANG=zh_CN"
+	expect_err "$T/etc/bad.conf:2: threads 必须是 0 到 256 之间的整数，而不是“many”" "$prog zh threads"
+	expect_err "$T/etc/bad.conf:3: listen: “127.0.0.1:99999”不是 ADDR:PORT" "$prog zh listen"
+	expect_err "$T/etc/bad.conf:6: 名单 lists/missing.list: 没有那个文件或目录" "$prog zh list"
+	expect_err "$T/etc/bad.conf:7: 警告：未找到可选名单 lists/optional.list，已跳过" "$prog zh optional"
+	expect_err "$T/etc/bad.conf:9: subnet: “10.0.0.1/8”不是 ADDR/PREFIX 格式" "$prog zh subnet"
+	expect_err "$T/etc/bad.conf:10: 分组“g”: 未知的类别“nosuch”" "$prog zh category"
+	expect_err "配置有 6 处错误" "$prog zh count"
+	for en in "must be a whole number" "is not ADDR:PORT" "No such file" "optional list" \
+		"unknown category"; do
+		if grep -qF "$en" "$T/err"; then cg_fail "$prog, LANG=zh_CN: English '$en': $err"; fi
+	done
+	# shellcheck disable=SC2086
+	run env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 $prog -c "$T/etc/bad2.conf"
+	expect_rc 1 "$prog bad2, LANG=zh_CN"
+	expect_err "bad2.conf:2: cache_entries 必须是 0 到 100000000 之间的整数，而不是“1e6”" \
+		"$prog zh cache_entries"
+	expect_err "bad2.conf:3: 未知的配置项“colour”" "$prog zh unknown key"
+	expect_err "bad2.conf:5: time: “8:00-12:00”: 时间应为 HH:MM-HH:MM 格式" "$prog zh time"
+	expect_err "bad2.conf:6: 未知的配置段 [bogus]" "$prog zh unknown section"
+	for lang in C en_US.UTF-8; do
+		# shellcheck disable=SC2086
+		run env -u LC_ALL -u LC_MESSAGES LANG=$lang $prog -c "$T/etc/bad2.conf"
+		expect_rc 1 "$prog bad2, LANG=$lang"
+		expect_err "bad2.conf:2: cache_entries must be a whole number from 0 to 100000000" \
+			"$prog $lang cache_entries"
+		expect_err "bad2.conf:3: unknown key 'colour' in this section" "$prog $lang key"
+		expect_err "bad2.conf:5: time: '8:00-12:00': time must be HH:MM-HH:MM" "$prog $lang time"
+		expect_err "bad2.conf:6: unknown section [bogus]" "$prog $lang section"
+		if grep -qF "未知" "$T/err"; then cg_fail "$prog, LANG=$lang printed Chinese: $err"; fi
+	done
+done
+
 run "$CAMPUSGATED" -n -c "$T/etc/nolist.conf"
 expect_rc 1 "campusgated -n, unreadable list"
 expect_err "the lists cannot be loaded" "campusgated -n, unreadable list"
