@@ -28,9 +28,9 @@ static const struct {
 	{"a key is missing before '='", "'=' 前缺少配置项名称"},
 	/* sections */
 	{"unknown section [%.*s]", "未知的配置段 [%1]"},
-	{"[%s] takes no name", "配置段 [%1] 不带名称"},
+	{"[%s] takes no name", "配置段 [%1] 不能带名称"},
 	{"section [%s] given twice (first at line %u)", "配置段 [%1] 出现了两次（第一次在第 %2 行）"},
-	{"[%s] needs a name: [%s NAME]", "配置段 [%1] 需要名称: [%2 名称]"},
+	{"[%s] needs a name: [%s NAME]", "配置段 [%1] 需要名称，应写成 [%2 名称]"},
 	{"bad %s name '%.*s' (1-32 letters, digits, - _ .)",
 	 "%1 名称“%2”有误（应为 1 到 32 个字母、数字或 - _ .）"},
 	{"%s '%s' defined twice (first at line %u)", "[%1 %2] 定义了两次（第一次在第 %3 行）"},

@@ -49,11 +49,11 @@ static const struct zcase cases[] = {
 	{H_TEXT, "[dns]\n = 1\n", 0, "a key is missing before '='", "'=' 前缺少配置项名称"},
 	/* sections and keys */
 	{H_TEXT, "[bogus]\n", 0, "unknown section [bogus]", "未知的配置段 [bogus]"},
-	{H_TEXT, "[dns x]\n", 0, "[dns] takes no name", "配置段 [dns] 不带名称"},
+	{H_TEXT, "[dns x]\n", 0, "[dns] takes no name", "配置段 [dns] 不能带名称"},
 	{H_TEXT, "[dns]\n[dns]\n", 0, "section [dns] given twice (first at line 1)",
 	 "配置段 [dns] 出现了两次（第一次在第 1 行）"},
 	{H_TEXT, "[group]\n", 0, "[group] needs a name: [group NAME]",
-	 "配置段 [group] 需要名称: [group 名称]"},
+	 "配置段 [group] 需要名称，应写成 [group 名称]"},
 	{H_TEXT, "[group a b]\n", 0, "bad group name 'a b'", "group 名称“a b”有误"},
 	{H_TEXT, "[timetable t]\n[timetable t]\n", 0, "timetable 't' defined twice (first at line 1)",
 	 "[timetable t] 定义了两次（第一次在第 1 行）"},
