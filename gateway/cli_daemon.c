@@ -20,7 +20,7 @@ static pid_t daemon_pid(const char *conf_path, enum lang l)
 	diag_init(&diag);
 	struct config *cfg = config_load(conf_path, &diag);
 	if (!cfg) {
-		diag_print(&diag, stderr);
+		lang_diag_print(lang_from_env(), &diag, stderr);
 		diag_free(&diag);
 		return -1;
 	}

@@ -319,7 +319,7 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 		diag_init(&d);
 		o->cfg = config_load(conf, &d);
 		if (!o->cfg) {
-			diag_print(&d, stderr);
+			lang_diag_print(lang_from_env(), &d, stderr);
 			fprintf(stderr, T(l, "campusgate %s: cannot use the configuration %s (or give "
 					  "--dir DIR)\n", "campusgate %s：无法使用配置文件 %s（或用 "
 					  "--dir 指定日志目录）\n"), cmd, conf);

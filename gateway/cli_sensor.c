@@ -310,7 +310,7 @@ static struct config *load_config(const struct sensor_opts *o, enum lang l)
 	struct diag d;
 	diag_init(&d);
 	struct config *cfg = config_load(path, &d);
-	diag_print(&d, stderr);
+	lang_diag_print(lang_from_env(), &d, stderr);
 	if (!cfg)
 		fprintf(stderr, T(l, "campusgate sensor: %s: configuration has %zu error(s)\n",
 				  "campusgate sensor: %s: 配置有 %zu 处错误\n"), path, d.errors);
@@ -373,7 +373,7 @@ int cmd_sensor(int argc, char **argv)
 	struct diag d;
 	diag_init(&d);
 	p = policy_build(cfg, &d);
-	diag_print(&d, stderr);
+	lang_diag_print(lang_from_env(), &d, stderr);
 	diag_free(&d);
 	rc = 2;
 	if (!p) {

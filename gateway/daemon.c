@@ -326,7 +326,7 @@ int daemon_main(const struct daemon_opts *given)
 	diag_init(&diag);
 	struct config *cfg = daemon_load(o, &diag);
 	if (!cfg) {
-		diag_print(&diag, stderr);
+		lang_diag_print(lang_from_env(), &diag, stderr);
 		config_check_failed(lang_from_env(), o->config_path ? o->config_path : "campusgated",
 				    diag.errors, stderr);
 		diag_free(&diag);
@@ -334,7 +334,7 @@ int daemon_main(const struct daemon_opts *given)
 	}
 	if (o->config_path && !given->config_path)
 		log_info("configuration %s (no -c given)", o->config_path);
-	diag_print(&diag, stderr); /* warnings */
+	lang_diag_print(lang_from_env(), &diag, stderr); /* warnings */
 	diag_free(&diag);
 
 	if (getuid() == 0 && !cfg->user && serves_network(cfg) && !cfg->allow_root)

@@ -163,7 +163,8 @@ run env LC_ALL=zh_CN.UTF-8 "$CAMPUSGATED" -n -c "$T/etc/bad.conf"
 expect_rc 1 "campusgated -n bad config (zh)"
 expect_err "配置有 6 处错误" "campusgated -n bad config (zh)"
 
-# The config messages themselves follow LANG (LC_ALL and LC_MESSAGES unset): the sentence in
+# The config messages themselves follow LANG (LC_ALL and LC_MESSAGES unset), in the check
+# commands and when the daemon refuses to start: the sentence in
 # zh-CN, FILE:LINE and what the admin typed as it was; under C or en the English text.
 cat >"$T/etc/bad2.conf" <<'CONF'
 [dns]
@@ -175,7 +176,7 @@ time = 8:00-12:00
 CONF
 # (the zh-CN messages quote values with “ ”, on purpose)
 # shellcheck disable=SC1111
-for prog in "$CAMPUSGATED -n" "$CAMPUSGATE config check"; do
+for prog in "$CAMPUSGATED -n" "$CAMPUSGATED" "$CAMPUSGATE config check"; do
 	# shellcheck disable=SC2086
 	run env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 $prog -c "$T/etc/bad.conf"
 	expect_rc 1 "$prog bad config, LANG=zh_CN"
