@@ -1,0 +1,753 @@
+/* One client connection through the HTTP proxy: read a head under a deadline, decide,
+ * answer with the block page or relay to the origin (bodies framed both ways, so that
+ * keep-alive and pipelined requests are each checked), or tunnel after CONNECT/101. */
+#include "http_conn.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blockpage.h"
+#include "http_head.h"
+#include "http_parse.h"
+#include "name.h"
+#include "policy.h"
+#include "origdst.h"
+#include "util.h"
+
+#define RELAY_HIGH (256 * 1024) /* stop reading a side while the other holds this much */
+#define RELAY_IO (128 * 1024)   /* bytes per read/write on a relay (libevent: 16 KiB) */
+/* Answers queued for a client (block pages for pipelined requests, a relayed response)
+ * above which no further head is read until it has taken half of them. */
+#define ANSWER_HIGH RELAY_HIGH
+
+enum conn_state {
+	ST_HEAD,    /* waiting for a request head */
+	ST_RELAY,   /* request forwarded (body may still flow), response coming back */
+	ST_TUNNEL,  /* CONNECT or 101: bytes both ways until one side closes */
+	ST_CLOSING, /* flushing our last answer, then free */
+};
+
+struct http_conn {
+	struct http_worker *w;
+	struct http_conn *prev, *next;
+	enum http_mode mode;
+	struct http_settings set;
+	struct cg_addr client;
+	char client_str[CG_ADDR_STRLEN];
+	struct sockaddr_storage orig;
+	socklen_t orig_len; /* 0: not redirected */
+	struct bufferevent *cli, *up;
+	char up_key[NAME_MAX_LEN + 16]; /* where up goes ("h:port" or "a:port") */
+	bool up_connected;
+	struct event *head_timer;
+	enum conn_state state;
+	struct http_request *req;
+	/* the request in flight */
+	struct http_body req_body;
+	bool req_body_done, connect_pending, upgrade, head_req, client_keep;
+	int req_minor;
+	/* its response */
+	bool resp_head_done, resp_started;
+	struct http_body resp_body;
+	bool up_keep;
+	bool cli_eof;
+	bool out_paused; /* ST_HEAD: not reading heads until the client takes its answers */
+};
+
+static void conn_free(struct http_conn *c);
+static void try_head(struct http_conn *c);
+static void cli_read(struct bufferevent *bev, void *arg);
+static void up_read(struct bufferevent *bev, void *arg);
+
+void http_shared_settings(struct http_shared *sh, struct http_settings *out)
+{
+	pthread_mutex_lock(&sh->lock);
+	*out = sh->set;
+	pthread_mutex_unlock(&sh->lock);
+}
+
+void http_refuse(int fd, enum lang lang)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	blockpage_error(&b, 503, lang);
+	ssize_t n = send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)n;
+	sbuf_free(&b);
+	close(fd);
+}
+
+/* Stop everything and flush what we queued for the client, then free. */
+static void conn_close_after_write(struct http_conn *c)
+{
+	c->state = ST_CLOSING;
+	if (c->up) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+	}
+	evtimer_del(c->head_timer);
+	bufferevent_disable(c->cli, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0) {
+		conn_free(c);
+		return;
+	}
+	/* A client that does not take its last answer is dropped after the idle time. */
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	bufferevent_set_timeouts(c->cli, NULL, &tv);
+	bufferevent_enable(c->cli, EV_WRITE);
+}
+
+static void send_error(struct http_conn *c, int status)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	blockpage_error(&b, status, c->set.lang);
+	bufferevent_write(c->cli, b.data, b.len);
+	sbuf_free(&b);
+	conn_close_after_write(c);
+}
+
+static void head_wait(struct http_conn *c)
+{
+	struct timeval tv = { c->set.head_timeout_ms / 1000, (c->set.head_timeout_ms % 1000) * 1000 };
+	c->state = ST_HEAD;
+	bufferevent_set_timeouts(c->cli, NULL, NULL);
+	evtimer_add(c->head_timer, &tv);
+}
+
+static void head_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)fd;
+	(void)what;
+	if (c->state != ST_HEAD || c->out_paused)
+		return; /* paused: the write timeout runs instead, head_wait again on resume */
+	if (evbuffer_get_length(bufferevent_get_input(c->cli)) > 0)
+		send_error(c, 408); /* slow or incomplete head */
+	else
+		conn_free(c);       /* idle keep-alive connection */
+}
+
+/* Relay backpressure: stop reading src while dst's output is above the mark; the write
+ * callback of dst turns reading back on (le-proxy.c). */
+static void relay_move(struct bufferevent *src, struct bufferevent *dst, size_t n)
+{
+	struct evbuffer *in = bufferevent_get_input(src), *out = bufferevent_get_output(dst);
+	if (n)
+		evbuffer_remove_buffer(in, out, n);
+	if (evbuffer_get_length(out) >= RELAY_HIGH) {
+		bufferevent_disable(src, EV_READ);
+		bufferevent_setwatermark(dst, EV_WRITE, RELAY_HIGH / 2, RELAY_HIGH);
+	}
+}
+
+static void journal_block(struct http_conn *c, const struct request *r, const struct verdict *v,
+			  const char *reason, char id[JOURNAL_ID_LEN])
+{
+	struct journal_event ev;
+	id[0] = '\0';
+	if (!c->w->sh->journal)
+		return;
+	journal_event_from(&ev, r, v);
+	if (reason)
+		ev.reason = reason;
+	if (journal_append(c->w->sh->journal, &ev, id) < 0)
+		id[0] = '\0';
+}
+
+/* Queue the block page for this request; the policy is held by the caller. */
+static void send_blockpage(struct http_conn *c, const struct policy *p, const struct request *r,
+			   const struct verdict *v, const char *id, bool keep)
+{
+	char tbuf[48];
+	struct blockpage_info bi;
+	struct sbuf b;
+	const struct cfg_category *cat = v->category ? policy_category(p, v->category) : NULL;
+
+	memset(&bi, 0, sizeof(bi));
+	bi.lang = c->set.lang;
+	for (unsigned i = 0; i < c->req->n_headers; i++)
+		if (http_span_eq(&c->req->headers[i].name, "accept-language"))
+			bi.lang = lang_from_accept(c->req->headers[i].value.p,
+						   c->req->headers[i].value.len);
+	bi.host = r->host;
+	bi.category_title = v->category;
+	if (cat && bi.lang == LANG_ZH && cat->title_zh)
+		bi.category_title = cat->title_zh;
+	else if (cat && bi.lang == LANG_EN && cat->title_en)
+		bi.category_title = cat->title_en;
+	bi.time_text = blockpage_time(r->when, c->w->sh->tz, tbuf, sizeof(tbuf));
+	bi.client = c->client_str;
+	bi.request_id = id[0] ? id : NULL;
+	bi.bypass = v->bypass;
+	sbuf_init(&b);
+	blockpage_response(&b, &bi, keep, c->req->is_head);
+	bufferevent_write(c->cli, b.data, b.len);
+	sbuf_free(&b);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg);
+static void up_write(struct bufferevent *bev, void *arg);
+
+/* A connection to the next hop for key, reusing the open one when it goes there. */
+static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl,
+		   const char *host, uint16_t port)
+{
+	if (c->up && strcmp(c->up_key, key) == 0)
+		return 0;
+	if (c->up)
+		bufferevent_free(c->up);
+	c->up_connected = false;
+	/* Deferred callbacks: a connect that fails at once reports later, not from
+	 * inside this call. */
+	c->up = bufferevent_socket_new(c->w->base, -1,
+				       BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (!c->up)
+		return -1;
+	snprintf(c->up_key, sizeof(c->up_key), "%s", key);
+	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	bufferevent_set_max_single_read(c->up, RELAY_IO);
+	bufferevent_set_max_single_write(c->up, RELAY_IO);
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	bufferevent_set_timeouts(c->up, &tv, &tv);
+	bufferevent_enable(c->up, EV_READ | EV_WRITE);
+	int r = sa ? bufferevent_socket_connect(c->up, sa, (int)sl)
+		   : bufferevent_socket_connect_hostname(c->up, c->w->dns, AF_UNSPEC, host, port);
+	if (r < 0) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Where an allowed request goes. Returns 0 with the connection opened, or an HTTP
+ * status to answer with. */
+static int route(struct http_conn *c, const struct http_request *req)
+{
+	char key[NAME_MAX_LEN + 16];
+	struct sockaddr_storage ss;
+	if (c->set.parent.port && !req->is_connect) {
+		socklen_t sl = endpoint_to_sockaddr(&c->set.parent, &ss);
+		snprintf(key, sizeof(key), "parent");
+		return up_open(c, key, (struct sockaddr *)&ss, sl, NULL, 0) < 0 ? 502 : 0;
+	}
+	if (c->mode == HTTP_MODE_TRANSPARENT) {
+		if (!c->orig_len)
+			return 502; /* not redirected: no idea where it was going */
+		snprintf(key, sizeof(key), "orig");
+		return up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len, NULL, 0) < 0 ? 502
+											   : 0;
+	}
+	uint16_t port = req->port ? req->port : 80;
+	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)port);
+	return up_open(c, key, NULL, 0, req->host, port) < 0 ? 502 : 0;
+}
+
+/* The request head is complete (n bytes at the start of the client input). */
+static void handle_request(struct http_conn *c, int n)
+{
+	struct http_request *req = c->req;
+	struct evbuffer *in = bufferevent_get_input(c->cli);
+	char ipbuf[CG_ADDR_STRLEN];
+	struct request r;
+	struct verdict v;
+	const char *reason = NULL;
+
+	evtimer_del(c->head_timer);
+	memset(&r, 0, sizeof(r));
+	r.proto = PROTO_HTTP;
+	r.client = c->client;
+	r.host = req->host;
+	r.host_len = req->host_len;
+	r.path = req->path.len ? req->path.p : NULL;
+	r.path_len = req->path.len;
+	r.when = time(NULL);
+	if (c->mode == HTTP_MODE_EXPLICIT && req->form != HTTP_FORM_ABSOLUTE && !req->is_connect) {
+		send_error(c, 400); /* a request for the proxy itself */
+		return;
+	}
+	if (req->host_len == 0) {
+		/* HTTP/1.0 without Host: the address it was going to is all we know. */
+		struct cg_addr a;
+		if (!c->orig_len) {
+			send_error(c, 400);
+			return;
+		}
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &a);
+		r.host = addr_str(&a, ipbuf);
+		r.host_len = strlen(r.host);
+		reason = "no Host: decided on the original destination";
+	}
+	struct policy *p = policy_acquire();
+	if (!p) {
+		send_error(c, 503);
+		return;
+	}
+	policy_decide(p, &r, &v);
+	bool body = req->chunked || req->content_length > 0;
+	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
+		char id[JOURNAL_ID_LEN];
+		if (c->mode == HTTP_MODE_BLOCKPAGE)
+			reason = "block page server (DNS block-page answer)";
+		if (c->mode == HTTP_MODE_BLOCKPAGE && v.action != ACTION_BLOCK)
+			v.action = ACTION_BLOCK;
+		journal_block(c, &r, &v, reason, id);
+		/* A body we would have to skip: answer and close instead. */
+		bool keep = req->keep_alive && !body && !c->cli_eof;
+		send_blockpage(c, p, &r, &v, id, keep);
+		policy_unref(p);
+		evbuffer_drain(in, (size_t)n);
+		if (keep)
+			head_wait(c);
+		else
+			conn_close_after_write(c);
+		return;
+	}
+	if (v.action == ACTION_OBSERVE || reason) {
+		char id[JOURNAL_ID_LEN];
+		journal_block(c, &r, &v, reason, id);
+	}
+	policy_unref(p);
+
+	int st = route(c, req);
+	if (st) {
+		send_error(c, st);
+		return;
+	}
+	c->state = ST_RELAY;
+	c->req_minor = req->minor;
+	c->head_req = req->is_head;
+	c->client_keep = req->keep_alive;
+	c->resp_head_done = c->resp_started = false;
+	c->upgrade = false;
+	/* The client may say nothing while it waits; the origin's silence is timed on up. */
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	bufferevent_set_timeouts(c->cli, NULL, &tv);
+	if (req->is_connect) {
+		evbuffer_drain(in, (size_t)n);
+		c->connect_pending = true;
+		c->req_body_done = true;
+		if (c->up_connected) /* never: a CONNECT always opens its own */
+			up_event(c->up, BEV_EVENT_CONNECTED, c);
+		return;
+	}
+	c->upgrade = http_head_wants_upgrade(req);
+	http_head_request(bufferevent_get_output(c->up), req,
+			  !(c->set.parent.port && c->mode == HTTP_MODE_EXPLICIT), c->upgrade);
+	evbuffer_drain(in, (size_t)n);
+	http_body_init(&c->req_body, http_request_body_mode(req),
+		       req->content_length > 0 ? (uint64_t)req->content_length : 0);
+	c->req_body_done = c->req_body.mode == HTTP_BODY_NONE;
+	if (!c->req_body_done)
+		cli_read(c->cli, c);
+}
+
+/* Backpressure on answers: while the client holds ANSWER_HIGH bytes of them unread, stop
+ * reading (and parsing) its requests; cli_write resumes at half. The client must take
+ * some within the idle time or it is dropped. true when paused. */
+static bool answers_pause(struct http_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) < ANSWER_HIGH)
+		return false;
+	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
+	c->out_paused = true;
+	bufferevent_disable(c->cli, EV_READ);
+	bufferevent_setwatermark(c->cli, EV_WRITE, ANSWER_HIGH / 2, 0);
+	bufferevent_set_timeouts(c->cli, NULL, &tv);
+	return true;
+}
+
+/* Parse and handle the heads in the client input, one after another while each is
+ * answered here (block pages on a keep-alive connection); stop at one that is relayed,
+ * or while the client has too many answers unread. */
+static void try_head(struct http_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->cli);
+	struct http_limits lim = { c->set.max_head_bytes, c->set.max_line_bytes,
+				   c->set.max_headers };
+	while (c->state == ST_HEAD) {
+		if (c->out_paused || answers_pause(c))
+			return;
+		size_t len = evbuffer_get_length(in);
+		if (len == 0) {
+			if (c->cli_eof)
+				conn_close_after_write(c);
+			return;
+		}
+		size_t look = len < c->set.max_head_bytes + 8 ? len : c->set.max_head_bytes + 8;
+		const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)look);
+		int n = http_parse_request(buf, look, &lim, c->req);
+		if (n == 0) {
+			if (c->cli_eof)
+				conn_close_after_write(c); /* a cut request: nothing to answer */
+			return;
+		}
+		if (n < 0) {
+			log_debug("http: %s: %d %s", c->client_str, -n, c->req->error);
+			send_error(c, -n);
+			return;
+		}
+		handle_request(c, n);
+	}
+}
+
+/* Forward request body bytes that are in the client input, as far as the framing goes. */
+static void forward_req_body(struct http_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->cli);
+	while (!c->req_body_done && evbuffer_get_length(in) > 0) {
+		size_t used = 0, len = evbuffer_get_length(in);
+		int r;
+		if (c->req_body.mode == HTTP_BODY_LENGTH) {
+			r = http_body_feed(&c->req_body, NULL, len, &used);
+		} else {
+			struct evbuffer_iovec v;
+			if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+				break;
+			r = http_body_feed(&c->req_body, v.iov_base, v.iov_len, &used);
+		}
+		if (r < 0) {
+			send_error(c, 400);
+			return;
+		}
+		relay_move(c->cli, c->up, used);
+		if (r == 1)
+			c->req_body_done = true;
+		if (used == 0)
+			break;
+	}
+}
+
+static void cli_read(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)bev;
+	switch (c->state) {
+	case ST_HEAD:
+		try_head(c);
+		break;
+	case ST_RELAY:
+		if (c->connect_pending)
+			break;
+		if (!c->req_body_done && c->up) {
+			forward_req_body(c);
+			if (c->state != ST_RELAY)
+				break;
+		}
+		/* Pipelined requests wait; do not buffer more than one head's worth. */
+		if (c->req_body_done &&
+		    evbuffer_get_length(bufferevent_get_input(c->cli)) > c->set.max_head_bytes)
+			bufferevent_disable(c->cli, EV_READ);
+		break;
+	case ST_TUNNEL:
+		if (c->up)
+			relay_move(c->cli, c->up, evbuffer_get_length(bufferevent_get_input(c->cli)));
+		break;
+	case ST_CLOSING:
+		evbuffer_drain(bufferevent_get_input(c->cli),
+			       evbuffer_get_length(bufferevent_get_input(c->cli)));
+		break;
+	}
+}
+
+/* The response is complete: next request, or close. */
+static void response_done(struct http_conn *c)
+{
+	if (!c->up_keep && c->up) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+	} else if (c->up && evbuffer_get_length(bufferevent_get_input(c->up)) > 0) {
+		bufferevent_free(c->up); /* bytes after the response: not reusable */
+		c->up = NULL;
+	}
+	if (!c->client_keep || c->cli_eof || !c->req_body_done) {
+		conn_close_after_write(c);
+		return;
+	}
+	head_wait(c);
+	bufferevent_enable(c->cli, EV_READ);
+	try_head(c);
+}
+
+/* Move response body bytes to the client as far as the framing goes. */
+static void forward_resp_body(struct http_conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->up);
+	for (;;) {
+		size_t used = 0, len = evbuffer_get_length(in);
+		int r;
+		if (c->resp_body.mode == HTTP_BODY_LENGTH || c->resp_body.mode == HTTP_BODY_CLOSE ||
+		    c->resp_body.mode == HTTP_BODY_NONE) {
+			r = http_body_feed(&c->resp_body, NULL, len, &used);
+		} else {
+			struct evbuffer_iovec v;
+			if (len == 0 || evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+				return;
+			r = http_body_feed(&c->resp_body, v.iov_base, v.iov_len, &used);
+		}
+		if (r < 0) {
+			conn_close_after_write(c); /* the client sees a cut response */
+			return;
+		}
+		relay_move(c->up, c->cli, used);
+		if (r == 1) {
+			response_done(c);
+			return;
+		}
+		if (used == 0 || evbuffer_get_length(in) == 0)
+			return;
+	}
+}
+
+static void up_read(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	static __thread struct http_response resp;
+
+	if (c->state == ST_TUNNEL) {
+		relay_move(c->up, c->cli, evbuffer_get_length(in));
+		return;
+	}
+	if (c->state != ST_RELAY || c->connect_pending) {
+		/* Nothing asked for: an origin talking out of turn is not reused. */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	while (!c->resp_head_done) {
+		struct http_limits lim = { c->set.max_head_bytes, c->set.max_line_bytes,
+					   HTTP_MAX_HEADERS };
+		size_t len = evbuffer_get_length(in);
+		if (len == 0)
+			return;
+		size_t look = len < c->set.max_head_bytes + 8 ? len : c->set.max_head_bytes + 8;
+		const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)look);
+		int n = http_parse_response(buf, look, &lim, &resp);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			log_debug("http: bad response for %s: %s", c->client_str, resp.error);
+			if (c->resp_started)
+				conn_close_after_write(c);
+			else
+				send_error(c, 502);
+			return;
+		}
+		c->resp_started = true;
+		if (resp.status == 101 && c->upgrade) {
+			http_head_response(bufferevent_get_output(c->cli), &resp, false, c->req_minor,
+					   true);
+			evbuffer_drain(in, (size_t)n);
+			c->state = ST_TUNNEL;
+			bufferevent_enable(c->cli, EV_READ);
+			relay_move(c->up, c->cli, evbuffer_get_length(in));
+			cli_read(c->cli, c);
+			return;
+		}
+		if (resp.status < 200) { /* 100 Continue and friends pass, then the final one */
+			http_head_response(bufferevent_get_output(c->cli), &resp, false, 1, false);
+			evbuffer_drain(in, (size_t)n);
+			continue;
+		}
+		enum http_body_mode m = http_response_body_mode(&resp, c->head_req);
+		c->up_keep = resp.keep_alive && m != HTTP_BODY_CLOSE;
+		if (m == HTTP_BODY_CLOSE)
+			c->client_keep = false;
+		http_head_response(bufferevent_get_output(c->cli), &resp, !c->client_keep,
+				   c->req_minor, false);
+		evbuffer_drain(in, (size_t)n);
+		http_body_init(&c->resp_body, m,
+			       resp.content_length > 0 ? (uint64_t)resp.content_length : 0);
+		c->resp_head_done = true;
+		if (m == HTTP_BODY_NONE) {
+			response_done(c);
+			return;
+		}
+	}
+	forward_resp_body(c);
+}
+
+static void up_write(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	/* Below the low mark again: read from the client again. */
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	if (c->state == ST_TUNNEL && c->cli_eof) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			shutdown(bufferevent_getfd(bev), SHUT_WR);
+		return;
+	}
+	if (c->state == ST_TUNNEL || (c->state == ST_RELAY && !c->req_body_done))
+		bufferevent_enable(c->cli, EV_READ);
+}
+
+static void cli_write(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	if (c->state == ST_CLOSING) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_free(c);
+		return;
+	}
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	if (c->state == ST_HEAD && c->out_paused) {
+		/* The client took half of its answers: read and answer heads again. */
+		c->out_paused = false;
+		head_wait(c);
+		if (!c->cli_eof)
+			bufferevent_enable(c->cli, EV_READ);
+		try_head(c);
+		return;
+	}
+	if (c->up && (c->state == ST_TUNNEL || c->state == ST_RELAY))
+		bufferevent_enable(c->up, EV_READ);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		int one = 1;
+		c->up_connected = true;
+		setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (c->connect_pending) {
+			static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+			c->connect_pending = false;
+			bufferevent_write(c->cli, ok, sizeof(ok) - 1);
+			c->state = ST_TUNNEL;
+			cli_read(c->cli, c);
+		}
+		return;
+	}
+	/* EOF, error or timeout from the next hop. */
+	if (c->state == ST_RELAY && c->resp_head_done && c->resp_body.mode == HTTP_BODY_CLOSE &&
+	    (what & BEV_EVENT_EOF)) {
+		relay_move(c->up, c->cli, evbuffer_get_length(bufferevent_get_input(c->up)));
+		conn_close_after_write(c);
+		return;
+	}
+	if (c->state == ST_TUNNEL) {
+		relay_move(c->up, c->cli, evbuffer_get_length(bufferevent_get_input(c->up)));
+		conn_close_after_write(c);
+		return;
+	}
+	if (c->state == ST_RELAY) {
+		if (c->resp_started) {
+			conn_close_after_write(c);
+		} else {
+			bool timeout = (what & BEV_EVENT_TIMEOUT) != 0;
+			if (c->connect_pending)
+				c->connect_pending = false;
+			send_error(c, timeout ? 504 : 502);
+		}
+		return;
+	}
+	/* Idle keep-alive connection to the origin went away. */
+	bufferevent_free(c->up);
+	c->up = NULL;
+}
+
+static void cli_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)bev;
+	if ((what & BEV_EVENT_EOF) && c->state == ST_RELAY && !(what & BEV_EVENT_ERROR)) {
+		/* Half-close after a request: finish the response, then close. */
+		c->cli_eof = true;
+		bufferevent_disable(c->cli, EV_READ);
+		if (!c->req_body_done)
+			conn_free(c);
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) && c->state == ST_TUNNEL && c->up) {
+		/* Flush what the client sent, then tell the origin. */
+		c->cli_eof = true;
+		bufferevent_disable(c->cli, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(c->up)) == 0)
+			shutdown(bufferevent_getfd(c->up), SHUT_WR);
+		return; /* else up_write shuts it down once flushed */
+	}
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && c->state == ST_HEAD) {
+		c->cli_eof = true; /* a last request may still be complete; answers flush */
+		try_head(c);
+		return;
+	}
+	conn_free(c);
+}
+
+void http_conn_start(struct http_worker *w, enum http_mode mode, int fd,
+		     const struct sockaddr *peer, socklen_t peer_len)
+{
+	struct http_conn *c = xcalloc(1, sizeof(*c));
+	int one = 1;
+	(void)peer_len;
+	c->w = w;
+	c->mode = mode;
+	http_shared_settings(w->sh, &c->set);
+	addr_from_sockaddr(peer, &c->client);
+	addr_str(&c->client, c->client_str);
+	if (mode == HTTP_MODE_TRANSPARENT && origdst_get(fd, &c->orig, &c->orig_len) < 0)
+		c->orig_len = 0;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->req = xmalloc(sizeof(*c->req));
+	c->cli = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->head_timer = evtimer_new(w->base, head_timeout, c);
+	if (!c->cli || !c->head_timer) {
+		if (!c->cli)
+			close(fd);
+		goto fail;
+	}
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
+	bufferevent_set_max_single_write(c->cli, RELAY_IO);
+	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
+	head_wait(c);
+	return;
+fail:
+	connlimit_release(w->sh->limits, &c->client);
+	if (c->cli)
+		bufferevent_free(c->cli);
+	if (c->head_timer)
+		event_free(c->head_timer);
+	free(c->req);
+	free(c);
+}
+
+static void conn_free(struct http_conn *c)
+{
+	struct http_worker *w = c->w;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	connlimit_release(w->sh->limits, &c->client);
+	if (c->up)
+		bufferevent_free(c->up);
+	bufferevent_free(c->cli);
+	event_free(c->head_timer);
+	free(c->req);
+	free(c);
+}
+
+void http_conn_free_all(struct http_worker *w)
+{
+	while (w->conns)
+		conn_free(w->conns);
+}

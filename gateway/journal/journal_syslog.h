@@ -1,0 +1,31 @@
+/* Forwarding journal events to syslog: RFC 5424 with structured data
+ * [campusgate@32473 ...], to the local socket or a collector over UDP or TCP (RFC 6587
+ * octet counting). Used by the journal's writer thread only; never blocks it. */
+#ifndef CG_JSYSLOG_H
+#define CG_JSYSLOG_H
+
+#include <stdint.h>
+
+#include "journal_format.h"
+
+struct journal_syslog;
+
+/* spec: "local" (/dev/log), "udp:HOST:PORT", "tcp:HOST:PORT" (HOST an address; [v6]
+ * in brackets). NULL with *err set (static) when spec is bad; for "off" or NULL spec
+ * returns NULL with *err NULL. school names the sender in the structured data. */
+struct journal_syslog *journal_syslog_open(const char *spec, const char *school, const char **err);
+
+/* Format r as one RFC 5424 message (no framing) into out. */
+void journal_syslog_format(struct sbuf *out, const struct journal_record *r, const char *hostname,
+		    const char *school);
+
+/* Send r; drops it (counted) rather than wait when the peer is slow or away. */
+void journal_syslog_send(struct journal_syslog *js, const struct journal_record *r);
+
+/* Messages sent and dropped so far (over TCP, a message still queued counts as sent
+ * until the connection is lost with it). */
+void journal_syslog_counts(const struct journal_syslog *js, uint64_t *sent, uint64_t *dropped);
+
+void journal_syslog_close(struct journal_syslog *js);
+
+#endif
