@@ -327,15 +327,8 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 			return 2;
 		}
 		diag_free(&d);
-		const char *jd = o->cfg->journal.dir;
-		if (jd[0] != '/' && o->cfg->dir) {
-			struct sbuf b;
-			sbuf_init(&b);
-			sbuf_printf(&b, "%s/%s", o->cfg->dir, jd);
-			o->jdir = sbuf_take(&b);
-		} else {
-			o->jdir = xstrdup(jd);
-		}
+		/* config_load already made a relative dir relative to the config's folder */
+		o->jdir = xstrdup(o->cfg->journal.dir);
 		if (o->cfg->journal.school)
 			o->school = xstrdup(o->cfg->journal.school);
 		if (!o->zone && o->cfg->timezone)

@@ -1,5 +1,6 @@
 /* campusgate sensor --read FILE: run a capture file through the sensor with the school's
  * policy, journal what it would block and who tried to bypass, and print a summary. */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -43,13 +45,16 @@ static void sensor_usage(FILE *f)
 		"                    SIGINT/SIGTERM or --duration SECONDS; counts go to stderr\n"
 		"  -c FILE           the configuration (default: $CAMPUSGATE_CONF,\n"
 		"                    ./config/campusgate.conf, or the system one)\n"
-		"  --journal-dir DIR journal into DIR instead of the configured journal\n"
+		"  --journal-dir DIR journal into DIR (default: the sensor's own journal, the\n"
+		"                    folder sensor/ inside the configured journal directory)\n"
 		"  --no-journal      journal nothing (only the summary)\n"
 		"  --format FMT      summary as text (default) or json\n"
 		"  -v                print each decided request and bypass attempt\n"
 		"  -h, --help        this text\n"
 		"\n"
-		"Do not point it at the journal directory of a running campusgated.\n"
+		"The sensor's journal is apart from campusgated's (a journal has one writer), so\n"
+		"this runs next to a running daemon; the summary names the folder, and\n"
+		"campusgate journal --dir FOLDER reads and verifies it.\n"
 		"Exit status: 0 read to the end, 2 the file cannot be read (a clear message says\n"
 		"why) or a usage/configuration error.\n"
 		"Example: campusgate sensor --read mirror.pcapng --no-journal --format json\n",
@@ -70,13 +75,15 @@ static void sensor_usage(FILE *f)
 		"                    直到 SIGINT/SIGTERM 或 --duration 秒；统计输出到 stderr\n"
 		"  -c 文件           配置文件（默认：$CAMPUSGATE_CONF、./config/campusgate.conf\n"
 		"                    或系统配置）\n"
-		"  --journal-dir 目录 写入该目录而不是配置的安全日志目录\n"
+		"  --journal-dir 目录 写入该目录（默认：传感器自己的日志，即配置的安全日志目录\n"
+		"                    下的 sensor/ 文件夹）\n"
 		"  --no-journal      不写安全日志（只输出汇总）\n"
 		"  --format 格式     汇总格式：text（默认）或 json\n"
 		"  -v                逐条输出判定的请求和绕过尝试\n"
 		"  -h, --help        显示本帮助\n"
 		"\n"
-		"不要指向正在运行的 campusgated 的日志目录。\n"
+		"传感器的日志与 campusgated 的日志分开（一个日志只能有一个写入者），因此可在守护\n"
+		"进程运行时使用；汇总会给出日志文件夹，用 campusgate journal --dir 文件夹 查询和校验。\n"
 		"退出状态：0 读完文件，2 文件无法读取（会说明原因）或用法、配置错误。\n"
 		"示例: campusgate sensor --read mirror.pcapng --no-journal --format json\n"),
 	      f);
@@ -125,7 +132,7 @@ static uint64_t malformed_total(const struct sensor_report *r)
 	return n + r->obs.bad_names;
 }
 
-static void summary_text(const char *path, const struct sensor_report *r, bool journaled)
+static void summary_text(const char *path, const struct sensor_report *r, const char *jdir)
 {
 	enum lang l = lang_from_env();
 	const struct inspect_stats *in = &r->in;
@@ -175,10 +182,15 @@ static void summary_text(const char *path, const struct sensor_report *r, bool j
 		printf(" %s (%" PRIu64 ")", dlt_name(in->linktypes[i].dlt),
 		       in->linktypes[i].packets);
 	putchar('\n');
-	if (journaled)
-		printf(T(l, "  journal        %" PRIu64 " events written, %" PRIu64 " dropped\n",
-			 "  安全日志       写入 %" PRIu64 " 条，丢弃 %" PRIu64 " 条\n"),
-		       o->journaled, o->journal_dropped);
+	if (jdir)
+		printf(T(l, "  journal        %" PRIu64 " events written, %" PRIu64 " dropped, to %s\n"
+			    "                 (read it: campusgate journal --dir %s)\n",
+			 "  安全日志       写入 %" PRIu64 " 条，丢弃 %" PRIu64 " 条，写入 %s\n"
+			 "                 （查询：campusgate journal --dir %s）\n"),
+		       o->journaled, o->journal_dropped, jdir, jdir);
+	else
+		fputs(T(l, "  journal        none (--no-journal)\n",
+			"  安全日志       未写入（--no-journal）\n"), stdout);
 }
 
 static void json_str(const char *s)
@@ -196,7 +208,7 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-static void summary_json(const char *path, const struct sensor_report *r, bool journaled)
+static void summary_json(const char *path, const struct sensor_report *r, const char *jdir)
 {
 	const struct inspect_stats *in = &r->in;
 	const struct observer_stats *o = &r->obs;
@@ -240,9 +252,12 @@ static void summary_json(const char *path, const struct sensor_report *r, bool j
 		printf(":%" PRIu64, in->linktypes[i].packets);
 	}
 	printf("}");
-	if (journaled)
+	if (jdir) {
 		printf(",\"journaled\":%" PRIu64 ",\"journal_dropped\":%" PRIu64, o->journaled,
 		       o->journal_dropped);
+		printf(",\"journal_dir\":");
+		json_str(jdir);
+	}
 	printf("}\n");
 }
 
@@ -318,6 +333,19 @@ static struct config *load_config(const struct sensor_opts *o, enum lang l)
 	return cfg;
 }
 
+/* The sensor's own journal: sensor/ inside the configured journal directory, apart from
+ * campusgated's (one writer per journal), created with the parent when missing. The
+ * caller owns the string. */
+static char *sensor_journal_dir(const struct config *cfg)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s/sensor", cfg->journal.dir);
+	if (mkdir(cfg->journal.dir, 0750) < 0 && errno != EEXIST)
+		fprintf(stderr, "campusgate sensor: %s: %s\n", cfg->journal.dir, strerror(errno));
+	return sbuf_take(&b);
+}
+
 /* --live: the daemon's sensor front end on one interface, in the foreground. */
 static int run_live(const struct sensor_opts *o, struct config *cfg, struct policy *p,
 		    struct journal *j, enum lang l)
@@ -345,8 +373,9 @@ static int run_live(const struct sensor_opts *o, struct config *cfg, struct poli
 		sensor_server_stop(s);
 		return 2;
 	}
-	fprintf(stderr, T(l, "campusgate sensor: capturing on %s\n",
-			  "campusgate sensor: 正在 %s 上抓包\n"), o->live);
+	fprintf(stderr, T(l, "campusgate sensor: capturing on %s, journal: %s\n",
+			  "campusgate sensor: 正在 %s 上抓包，安全日志：%s\n"), o->live,
+		j ? cfg->journal.dir : T(l, "none (--no-journal)", "不写入（--no-journal）"));
 	struct timespec ts = { .tv_sec = (time_t)o->duration };
 	int sig;
 	if (o->duration)
@@ -383,10 +412,9 @@ int cmd_sensor(int argc, char **argv)
 	}
 	if (!o.no_journal) {
 		const char *err = NULL;
-		if (o.journal_dir) {
-			free(cfg->journal.dir);
-			cfg->journal.dir = xstrdup(o.journal_dir);
-		}
+		char *dir = o.journal_dir ? xstrdup(o.journal_dir) : sensor_journal_dir(cfg);
+		free(cfg->journal.dir);
+		cfg->journal.dir = dir;
 		j = journal_open(&cfg->journal, cfg->timezone, &err);
 		if (!j) {
 			fprintf(stderr, T(l, "campusgate sensor: journal %s: %s\n",
@@ -413,9 +441,9 @@ int cmd_sensor(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(o.format, "json") == 0)
-		summary_json(o.read, &rep, !o.no_journal);
+		summary_json(o.read, &rep, o.no_journal ? NULL : cfg->journal.dir);
 	else
-		summary_text(o.read, &rep, !o.no_journal);
+		summary_text(o.read, &rep, o.no_journal ? NULL : cfg->journal.dir);
 	fflush(stdout);
 	if (r < 0) {
 		fprintf(stderr, T(l, "campusgate sensor: the file ends badly: %s\n",

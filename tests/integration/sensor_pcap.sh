@@ -37,13 +37,14 @@ cg_expect "hits per category" "$(get 'd["categories"]["adult"]')" 1
 cg_expect "resolver bypass" "$(get 'd["bypass"]["resolver"]')" 1
 cg_expect "journaled" "$(get 'd["journaled"]')" 2
 cg_expect "link types" "$(get 'd["linktypes"]["EN10MB"]')" 2
-line=$(grep '"event":"hit"' "$CG_TMP"/journal/*.jsonl)
+line=$(grep '"event":"hit"' "$CG_TMP"/journal/sensor/*.jsonl)
 echo "$line" | grep -q '"action":"observed"' || cg_fail "hit not journaled as observed: $line"
 echo "$line" | grep -q '"time":"2020-06-10T17:19:54.740079' || cg_fail "not the packet's time: $line"
 echo "$line" | grep -q '"mac":"00:11:22:33:44:55"' || cg_fail "no client MAC: $line"
-"$CAMPUSGATE" journal verify --dir "$CG_TMP/journal" >/dev/null 2>&1 || cg_fail "journal verify"
+cg_expect "journal_dir (the sensor's own, by default)" "$(get 'd["journal_dir"]')" "$CG_TMP/journal/sensor"
+"$CAMPUSGATE" journal verify --dir "$CG_TMP/journal/sensor" >/dev/null 2>&1 || cg_fail "journal verify"
 for a in observed observe; do   # the older spelling is an alias in the journal filter
-	n=$("$CAMPUSGATE" journal --dir "$CG_TMP/journal" --action "$a" --format csv 2>/dev/null |
+	n=$("$CAMPUSGATE" journal --dir "$CG_TMP/journal/sensor" --action "$a" --format csv 2>/dev/null |
 		grep -c 'www.tcpdump.org')
 	cg_expect "journal --action $a" "$n" 2
 done
