@@ -388,14 +388,9 @@ static int version_minor(const char *p, size_t n, const char **error)
 	return -400;
 }
 
-int http_parse_request(const char *buf, size_t len, const struct http_limits *limits,
-		       struct http_request *req)
+/* Every field of req that a parse sets, cleared (the headers array is left as it is). */
+static void request_reset(struct http_request *req)
 {
-	struct http_limits lim;
-	size_t pos = 0, end, next;
-	int r;
-
-	limits_fill(limits, &lim);
 	memset(req, 0, offsetof(struct http_request, headers));
 	req->n_headers = 0;
 	req->host[0] = '\0';
@@ -408,42 +403,55 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 	req->n_conn_tokens = 0;
 	req->head_len = 0;
 	req->error = NULL;
+}
 
-	for (int empties = 0;; empties++) { /* RFC 9112 2.2: skip empty lines first */
-		if (pos >= len)
+/* RFC 9112 2.2: up to MAX_EMPTY_LINES empty lines may come before the request line.
+ * 1 with *pos at the request line, 0 when more data is needed, or -400. */
+static int skip_empty_lines(const char *buf, size_t len, size_t *pos, struct http_request *req)
+{
+	for (int empties = 0;; empties++) {
+		if (*pos >= len)
 			return 0;
-		if (buf[pos] == '\n') {
-			pos++;
-		} else if (buf[pos] == '\r') {
-			if (pos + 1 >= len)
+		if (buf[*pos] == '\n') {
+			(*pos)++;
+		} else if (buf[*pos] == '\r') {
+			if (*pos + 1 >= len)
 				return 0;
-			if (buf[pos + 1] != '\n') {
+			if (buf[*pos + 1] != '\n') {
 				req->error = "bare CR";
 				return -400;
 			}
-			pos += 2;
+			*pos += 2;
 		} else {
-			break;
+			return 1;
 		}
 		if (empties >= MAX_EMPTY_LINES) {
 			req->error = "too many empty lines before the request";
 			return -400;
 		}
 	}
-	size_t line_start = pos;
-	r = next_line(buf, len, pos, &end, &next);
+}
+
+/* "method SP target SP version" at line_start: fills method, target, path, form, minor,
+ * is_connect and is_head; *next = where the header fields start. 1, 0 when more data is
+ * needed, or -status. */
+static int parse_request_line(const char *buf, size_t len, size_t line_start,
+			      const struct http_limits *lim, struct http_request *req,
+			      size_t *next)
+{
+	size_t end;
+	int r = next_line(buf, len, line_start, &end, next);
 	if (r < 0) {
 		req->error = "bare CR or NUL in the request line";
 		return -400;
 	}
-	if (r == 0 || end - line_start > lim.max_line) {
-		if (len - line_start > lim.max_line) {
+	if (r == 0 || end - line_start > lim->max_line) {
+		if (len - line_start > lim->max_line) {
 			req->error = "request line too long";
 			return -414;
 		}
 		return 0;
 	}
-	/* method SP target SP version */
 	size_t i = line_start;
 	while (i < end && is_tchar((unsigned char)buf[i]))
 		i++;
@@ -470,46 +478,51 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 	req->is_connect = http_span_eq(&req->method, "connect");
 	req->is_head = http_span_eq(&req->method, "head");
 	r = parse_target(req);
+	return r < 0 ? r : 1;
+}
+
+/* What the header fields say about framing and persistence (RFC 9112 6, 9.3), checked:
+ * fills f, chunked, content_length, expect_continue, keep_alive and the Connection
+ * tokens. 0, or -400 / -501. */
+static int request_framing(struct http_request *req, struct framing *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->tokens = req->conn_tokens;
+	int r = framing_scan(req->headers, req->n_headers, f, HTTP_MAX_CONN_TOKENS, &req->error);
 	if (r < 0)
 		return r;
-
-	r = parse_fields(buf, len, next, &lim, req->headers, &req->n_headers, &req->error);
-	if (r <= 0)
-		return r;
-	req->head_len = (size_t)r;
-
-	struct framing f;
-	memset(&f, 0, sizeof(f));
-	f.tokens = req->conn_tokens;
-	r = framing_scan(req->headers, req->n_headers, &f, HTTP_MAX_CONN_TOKENS, &req->error);
-	if (r < 0)
-		return r;
-	req->n_conn_tokens = f.n_tokens;
-	if (f.n_te) {
-		if (!f.chunked) {
+	req->n_conn_tokens = f->n_tokens;
+	if (f->n_te) {
+		if (!f->chunked) {
 			req->error = "chunked is not the final transfer coding";
 			return -400;
 		}
-		if (f.te_other) {
+		if (f->te_other) {
 			req->error = "unsupported transfer coding";
 			return -501;
 		}
 	}
-	req->chunked = f.chunked;
-	req->content_length = f.content_length;
-	req->expect_continue = f.expect_continue;
-	req->keep_alive = req->minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
-	if (f.n_host > 1) {
+	req->chunked = f->chunked;
+	req->content_length = f->content_length;
+	req->expect_continue = f->expect_continue;
+	req->keep_alive = req->minor == 1 ? !f->conn_close : (f->conn_keep_alive && !f->conn_close);
+	if (f->n_host > 1) {
 		req->error = "more than one Host header";
 		return -400;
 	}
-	if (req->minor == 1 && f.n_host == 0) {
+	if (req->minor == 1 && f->n_host == 0) {
 		req->error = "HTTP/1.1 request without Host";
 		return -400;
 	}
+	return 0;
+}
 
-	/* The host: from the target when it has an authority, else from Host. */
+/* The host: from the target when it has an authority, else from Host, canonicalised
+ * into req->host with its port. 0 or -400. */
+static int request_host(struct http_request *req, const struct framing *f)
+{
 	const char *why = NULL;
+	int r;
 	if (req->form == HTTP_FORM_ABSOLUTE) {
 		size_t e = 7;
 		while (e < req->target.len && req->target.p[e] != '/' && req->target.p[e] != '?' &&
@@ -524,8 +537,8 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 			why = "CONNECT target without a port";
 			r = -1;
 		}
-	} else if (f.n_host) {
-		r = http_parse_authority(f.host.p, f.host.len, req->host, &req->host_len,
+	} else if (f->n_host) {
+		r = http_parse_authority(f->host.p, f->host.len, req->host, &req->host_len,
 					 &req->port, &why);
 	} else {
 		r = 0;
@@ -536,6 +549,34 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 	}
 	if (req->host_len)
 		req->host_is_ip = name_is_ip_literal(req->host) != 0;
+	return 0;
+}
+
+int http_parse_request(const char *buf, size_t len, const struct http_limits *limits,
+		       struct http_request *req)
+{
+	struct http_limits lim;
+	struct framing f;
+	size_t pos = 0, next;
+
+	limits_fill(limits, &lim);
+	request_reset(req);
+	int r = skip_empty_lines(buf, len, &pos, req);
+	if (r <= 0)
+		return r;
+	r = parse_request_line(buf, len, pos, &lim, req, &next);
+	if (r <= 0)
+		return r;
+	r = parse_fields(buf, len, next, &lim, req->headers, &req->n_headers, &req->error);
+	if (r <= 0)
+		return r;
+	req->head_len = (size_t)r;
+	r = request_framing(req, &f);
+	if (r < 0)
+		return r;
+	r = request_host(req, &f);
+	if (r < 0)
+		return r;
 	return (int)req->head_len;
 }
 
