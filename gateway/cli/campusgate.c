@@ -44,12 +44,12 @@ static void usage(FILE *f)
 			T(l, commands[i].help_en, commands[i].help_zh));
 	fputs(T(l,
 		"\nThe configuration is read from -c FILE, $CAMPUSGATE_CONF, ./config/campusgate.conf\n"
-		"or " CG_SYSCONFDIR "/campusgate.conf, in that order.\n"
+		"or " CG_CONFIG_FILE ", in that order.\n"
 		"Messages are in Chinese when the locale is zh_CN (e.g. LANG=zh_CN.UTF-8).\n"
 		"Exit status: 0 success (check: allowed), 1 check: blocked / verify: tampered,\n"
 		"2 usage or other error.\n",
 		"\n配置文件依次取自 -c 文件、$CAMPUSGATE_CONF、./config/campusgate.conf 或\n"
-		CG_SYSCONFDIR "/campusgate.conf。\n"
+		CG_CONFIG_FILE "。\n"
 		"区域设置为 zh_CN 时显示中文（例如 LANG=zh_CN.UTF-8）。\n"
 		"退出状态：0 成功（check：放行），1 check：拦截 / verify：被篡改，2 用法或其他错误。\n"),
 	      f);

@@ -69,7 +69,7 @@ const char *config_default_path(void)
 		return env;
 	if (access("config/campusgate.conf", R_OK) == 0)
 		return "config/campusgate.conf";
-	return CG_SYSCONFDIR "/campusgate.conf";
+	return CG_CONFIG_FILE;
 }
 
 int config_add_blocklist(struct config *cfg, const char *path, struct diag *diag)

@@ -168,7 +168,8 @@ struct config *config_default(void);
 
 /* Where both programs look for the config when -c is not given: $CAMPUSGATE_CONF, then
  * ./config/campusgate.conf when it is readable (run from a checkout), else
- * CG_SYSCONFDIR/campusgate.conf. Returns a static or environment string; never NULL. */
+ * CG_CONFIG_FILE (meson -Dconfig_file, default /etc/campusgate/campusgate.conf).
+ * Returns a static or environment string; never NULL. */
 const char *config_default_path(void);
 
 /* Add a plain list file (one domain per line) as category "blocklist". 0 or -1. */
