@@ -1,7 +1,19 @@
 /* Unit tests for the journal writer: line format and hashing, the queue and group
  * commit, event ids, file modes. Files: test_journal_store.c, test_journal_syslog.c
  * (forwarding to a syslog collector). */
-#include "journal_tu.h"
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "journal_format.h"
+#include "journal_read.h"
+#include "journal_support.h"
+#include "testutil.h"
+#include "util.h"
 
 /* ---- format --------------------------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 
 #include "journal_format.h"
 #include "journal_read.h"
-#include "journal_read_tu.h"
+#include "journal_read_support.h"
 #include "testutil.h"
 #include "util.h"
 

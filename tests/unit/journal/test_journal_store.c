@@ -1,6 +1,20 @@
 /* Unit tests for the journal's files: rotation by size and day, the daily digest,
  * retention. Crash safety is in test_journal_store_crash.c. */
-#include "journal_store_tu.h"
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "journal_read.h"
+#include "journal_store.h"
+#include "journal_support.h"
+#include "testutil.h"
+#include "util.h"
 
 START_TEST(rotation_by_size)
 {

@@ -1,6 +1,22 @@
 /* Unit tests for the journal's crash safety: torn-line recovery, write errors,
  * kill -9 during heavy writing. */
-#include "journal_store_tu.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "journal_read.h"
+#include "journal_support.h"
+#include "journal_verify.h"
+#include "testutil.h"
 
 /* Append len raw bytes (NULs too) to the newest journal file. */
 static void append_bytes(const char *dir, const char *bytes, size_t len)

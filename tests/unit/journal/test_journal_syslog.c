@@ -1,7 +1,22 @@
 /* Unit tests for the journal's syslog forwarding ([journal] syslog): UDP, TCP with
  * octet counting, a collector that goes away, bad specs. The writer itself:
  * test_journal.c. */
-#include "journal_tu.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "journal_format.h"
+#include "journal_support.h"
+#include "journal_syslog.h"
+#include "testutil.h"
+#include "util.h"
 
 /* ---- syslog --------------------------------------------------------------------- */
 

@@ -14,7 +14,7 @@
 
 #include "journal_format.h"
 #include "journal_read.h"
-#include "journal_read_tu.h"
+#include "journal_read_support.h"
 #include "journal_verify.h"
 #include "testutil.h"
 #include "util.h"

@@ -2,13 +2,13 @@
  * from a file, a rewritten file picked up, a missing file, real-looking ISC dhcpd, dhcpd6,
  * Kea v4 and v6 files (the last record wins), hostile files, and the journal writer naming a
  * client's host name when it was opened with a lease file. */
-#include "journal_tu.h"
-
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal_support.h"
 #include "leases.h"
 #include "leases_parse.h"
 #include "testutil.h"

@@ -1,16 +1,16 @@
 /* Unit tests for the neighbour cache: the netlink parser on hand-built messages, one
  * rejection per branch, a live dump of this machine's table, and the journal writer
  * naming a neighbour's MAC when it was opened with lookup_mac. */
-#include "journal_tu.h"
-
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "journal_support.h"
 #include "neigh.h"
 #include "testutil.h"
 

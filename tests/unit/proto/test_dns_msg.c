@@ -6,7 +6,7 @@
 
 #include "dns_msg.h"
 #include "dns_worker.h"
-#include "dns_msg_tu.h"
+#include "dns_msg_support.h"
 #include "testutil.h"
 
 /* A query for name/type with optional OPT, built by hand (not by the code under test). */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "dns_msg.h"
-#include "dns_msg_tu.h"
+#include "dns_msg_support.h"
 #include "testutil.h"
 
 /* ldns's text for a name, lowercased, without the trailing dot ("" for the root). */

@@ -10,7 +10,7 @@
 
 #include "http_body.h"
 #include "http_parse.h"
-#include "pcap_relink_tu.h"
+#include "pcap_relink_support.h"
 #include "testutil.h"
 #include "tls_parse.h"
 #include "util.h"

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sensor_tu.h"
+#include "capture.h"
+#include "decode.h"
+#include "inspect.h"
+#include "sensor_support.h"
+#include "testutil.h"
+#include "util.h"
 
 START_TEST(dns_udp)
 {

@@ -7,7 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sensor_tu.h"
+#include "capture.h"
+#include "config.h"
+#include "inspect.h"
+#include "journal.h"
+#include "observe.h"
+#include "policy.h"
+#include "sensor.h"
+#include "sensor_support.h"
+#include "testutil.h"
+#include "util.h"
 
 /* ---- the observer: policy hits, bypass attempts, the journal ---------------------- */
 

@@ -9,8 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcap_relink_tu.h"
-#include "sensor_tu.h"
+#include "capture.h"
+#include "config.h"
+#include "decode.h"
+#include "inspect.h"
+#include "journal.h"
+#include "observe.h"
+#include "pcap_relink_support.h"
+#include "policy.h"
+#include "sensor.h"
+#include "sensor_support.h"
+#include "testutil.h"
+#include "util.h"
 
 /* The two cooked forms, with the bytes each header adds to a frame. */
 static const struct { int dlt; size_t extra; const char *name; } cooked[] = {

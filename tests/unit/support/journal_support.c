@@ -1,51 +1,20 @@
-/* Helpers shared by the journal writer's unit tests (test_journal.c and
- * test_journal_store.c): reading a journal back, checking its chain independently. */
-#ifndef CG_JOURNAL_TU_H
-#define CG_JOURNAL_TU_H
+/* Helpers shared by the journal writer's unit tests (see journal_support.h). */
+#include "journal_support.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "journal_format.h"
 #include "journal_read.h"
 #include "journal_store.h"
 #include "journal_verify.h"
-#include "journal_syslog.h"
 #include "testutil.h"
 
-
-#define DAY_US (86400ll * 1000000)
-
-/* One parsed line, with its strings kept. */
-struct line {
-	struct journal_record r;
-	char *arena;
-	char *text;
-	char file[64];
-	unsigned long lineno;
-};
-
-struct lines {
-	struct line *v;
-	size_t n, cap;
-};
-
-static inline void lines_free(struct lines *ls)
+void lines_free(struct lines *ls)
 {
 	for (size_t i = 0; i < ls->n; i++) {
 		free(ls->v[i].arena);
@@ -56,9 +25,7 @@ static inline void lines_free(struct lines *ls)
 	ls->n = ls->cap = 0;
 }
 
-/* Read every line of every journal file in dir, oldest first; every line must be
- * complete and parse. */
-static inline void read_all(const char *dir, struct lines *ls)
+void read_all(const char *dir, struct lines *ls)
 {
 	struct journal_file *files;
 	size_t n;
@@ -95,10 +62,7 @@ static inline void read_all(const char *dir, struct lines *ls)
 	journal_files_free(files, n);
 }
 
-/* The chain as docs/journal.md describes it, recomputed here independently: the hash
- * is BLAKE2b-256 over the 32 raw bytes of prev and the line up to (not including) the
- * ',"hash":' member; prev is the previous line's hash; seq goes up by one. */
-static inline void check_chain(const struct lines *ls)
+void check_chain(const struct lines *ls)
 {
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct line *l = &ls->v[i];
@@ -123,15 +87,14 @@ static inline void check_chain(const struct lines *ls)
 	}
 }
 
-/* The reader's verifier (journal_verify.c) accepts what the writer wrote. */
-static inline void verify_ok(const char *dir)
+void verify_ok(const char *dir)
 {
 	struct journal_verify_result res;
 	journal_verify(dir, INT32_MIN, &res);
 	ck_assert_msg(res.status == 0, "verify: %s:%lu: %s", res.file, res.line, res.what);
 }
 
-static inline struct cfg_journal test_cfg(const char *dir)
+struct cfg_journal test_cfg(const char *dir)
 {
 	struct cfg_journal c;
 	memset(&c, 0, sizeof c);
@@ -141,7 +104,7 @@ static inline struct cfg_journal test_cfg(const char *dir)
 	return c;
 }
 
-static inline struct journal *open_ok(const struct cfg_journal *c, const char *zone)
+struct journal *open_ok(const struct cfg_journal *c, const char *zone)
 {
 	const char *err = NULL;
 	struct journal *j = journal_open(c, zone, &err);
@@ -149,7 +112,7 @@ static inline struct journal *open_ok(const struct cfg_journal *c, const char *z
 	return j;
 }
 
-static inline void ev_basic(struct journal_event *ev, const char *host)
+void ev_basic(struct journal_event *ev, const char *host)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->proto = PROTO_DNS;
@@ -165,7 +128,7 @@ static inline void ev_basic(struct journal_event *ev, const char *host)
 	ev->block_mode = "nxdomain";
 }
 
-static inline size_t count_events(const struct lines *ls, const char *event)
+size_t count_events(const struct lines *ls, const char *event)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ls->n; i++)
@@ -173,14 +136,20 @@ static inline size_t count_events(const struct lines *ls, const char *event)
 	return n;
 }
 
-/* Capture what this process writes to stderr (the operational log) from here to
- * stderr_end, which returns it (the caller frees). Tests run forked, one at a time. */
-struct stderr_cap {
-	int saved;
-	char path[64];
-};
+void append_raw(const char *dir, const char *bytes)
+{
+	struct journal_file *files;
+	size_t n;
+	ck_assert_int_eq(journal_list_files(dir, &files, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	int fd = open(files[n - 1].path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	close(fd);
+	journal_files_free(files, n);
+}
 
-static inline void stderr_begin(struct stderr_cap *c)
+void stderr_begin(struct stderr_cap *c)
 {
 	snprintf(c->path, sizeof c->path, "/tmp/cg-journal-log.XXXXXX");
 	int fd = mkstemp(c->path);
@@ -192,7 +161,7 @@ static inline void stderr_begin(struct stderr_cap *c)
 	close(fd);
 }
 
-static inline char *stderr_end(struct stderr_cap *c)
+char *stderr_end(struct stderr_cap *c)
 {
 	fflush(stderr);
 	ck_assert_int_eq(dup2(c->saved, 2), 2);
@@ -203,5 +172,3 @@ static inline char *stderr_end(struct stderr_cap *c)
 	unlink(c->path);
 	return text;
 }
-
-#endif

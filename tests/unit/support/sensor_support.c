@@ -1,45 +1,16 @@
-/* Helpers shared by the sensor packet-path unit tests (test_sensor.c and
- * test_sensor_observer.c): collecting observations from a run, crafted raw TCP. */
-#ifndef CG_SENSOR_TU_H
-#define CG_SENSOR_TU_H
+/* Helpers shared by the sensor packet-path unit tests (see sensor_support.h). */
+#include "sensor_support.h"
 
-#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capture.h"
-#include "config.h"
 #include "decode.h"
-#include "inspect.h"
-#include "journal.h"
-#include "observe.h"
-#include "policy.h"
-#include "sensor.h"
 #include "testutil.h"
-#include "util.h"
 
-#define MAX_SEEN 256
-
-struct seen {
-	enum obs_kind kind;
-	char host[256];
-	char path[256];
-	bool tcp, has_mac;
-	uint8_t client_mac[6];
-	struct cg_addr client, server;
-	int64_t time_us;
-};
-
-struct run {
-	struct seen s[MAX_SEEN];
-	size_t n;
-	struct inspect_stats st;
-};
-
-static inline void collect(void *arg, const struct observation *ob)
+void collect(void *arg, const struct observation *ob)
 {
 	struct run *r = arg;
 	if (r->n == MAX_SEEN)
@@ -58,8 +29,7 @@ static inline void collect(void *arg, const struct observation *ob)
 	s->time_us = ob->time_us;
 }
 
-/* Run a file (absolute path) through a fresh inspector into r. */
-static inline void run_path(const char *path, struct run *r)
+void run_path(const char *path, struct run *r)
 {
 	char err[CAPTURE_ERRLEN];
 	memset(r, 0, sizeof(*r));
@@ -75,7 +45,7 @@ static inline void run_path(const char *path, struct run *r)
 	capture_close(c);
 }
 
-static inline void run_shared(const char *rel, struct run *r)
+void run_shared(const char *rel, struct run *r)
 {
 	char *p = tu_shared_path(rel);
 	ck_assert_msg(p != NULL, "missing shared capture %s", rel);
@@ -83,7 +53,7 @@ static inline void run_shared(const char *rel, struct run *r)
 	free(p);
 }
 
-static inline size_t count(const struct run *r, enum obs_kind k, const char *host)
+size_t count(const struct run *r, enum obs_kind k, const char *host)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
@@ -92,7 +62,7 @@ static inline size_t count(const struct run *r, enum obs_kind k, const char *hos
 	return n;
 }
 
-static inline uint64_t malformed_total(const struct run *r)
+uint64_t malformed_total(const struct run *r)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < DERR_COUNT; i++)
@@ -102,10 +72,8 @@ static inline uint64_t malformed_total(const struct run *r)
 	return n;
 }
 
-/* A raw IPv4/TCP segment between 10.0.0.9:40000 (the client) and 192.0.2.1:port, sent
- * by the server when from_server. */
-static inline void raw_tcp_dir(struct inspect *in, bool from_server, uint16_t port,
-			       uint8_t flags, uint32_t seq, const void *data, size_t dl)
+void raw_tcp_dir(struct inspect *in, bool from_server, uint16_t port, uint8_t flags,
+		 uint32_t seq, const void *data, size_t dl)
 {
 	uint8_t b[1500];
 	size_t tot = 40 + dl;
@@ -128,9 +96,7 @@ static inline void raw_tcp_dir(struct inspect *in, bool from_server, uint16_t po
 	inspect_packet(in, DLT_RAW, 1800000000LL * 1000000, b, tot, tot);
 }
 
-/* A DNS/TCP message (2-byte length first) for name (one label plus "example"), a
- * response when resp, at out; returns its length. */
-static inline size_t dns_tcp_msg(uint8_t *out, uint16_t id, const char *label, bool resp)
+size_t dns_tcp_msg(uint8_t *out, uint16_t id, const char *label, bool resp)
 {
 	size_t n = 2, ll = strlen(label);
 	uint8_t hdr[12] = { (uint8_t)(id >> 8), (uint8_t)id, resp ? 0x81 : 0x01,
@@ -146,5 +112,3 @@ static inline size_t dns_tcp_msg(uint8_t *out, uint16_t id, const char *label, b
 	out[1] = (uint8_t)(n - 2);
 	return n;
 }
-
-#endif

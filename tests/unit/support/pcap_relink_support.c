@@ -1,30 +1,16 @@
-/* Test helper: rewrite a real Ethernet capture as the Linux cooked captures that
- * `tcpdump -i any` writes (DLT_LINUX_SLL, DLT_LINUX_SLL2), so that the cooked link
- * paths run on real traffic. Written at test time into a temporary directory. */
-#ifndef CG_PCAP_RELINK_TU_H
-#define CG_PCAP_RELINK_TU_H
+/* Cooked (SLL, SLL2) copies of Ethernet captures for the tests (see
+ * pcap_relink_support.h). */
+#include "pcap_relink_support.h"
 
-#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RELINK_SLL_LEN 16
-#define RELINK_SLL2_LEN 20
-#define RELINK_IFINDEX 2          /* the SLL2 interface index written ("eth0") */
-
-/* What tu_pcap_relink did with the frames of one capture. */
-struct relink_stats {
-	size_t packets;           /* frames written */
-	size_t vlan;              /* of those, frames with an 802.1Q/QinQ tag */
-	size_t short_frames;      /* frames under an Ethernet header or over 256 KiB: skipped */
-};
-
 /* The sll_pkttype Linux would give a frame by its destination: broadcast (1),
  * multicast (2), else to this host (0). (Which frames were outgoing (4) a copy of a
  * mirror capture cannot tell; the sensor does not read the field.) */
-static inline uint16_t relink_pkttype(const uint8_t *dst)
+static uint16_t relink_pkttype(const uint8_t *dst)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	if (memcmp(dst, bcast, 6) == 0)
@@ -35,7 +21,7 @@ static inline uint16_t relink_pkttype(const uint8_t *dst)
 /* The cooked header for one Ethernet frame f (at least 14 bytes) into h; returns its
  * length. The protocol is the frame's EtherType; an 802.3 length field becomes
  * ETH_P_802_2 (4), as Linux writes for LLC frames. */
-static inline size_t relink_header(int dlt, const uint8_t *f, uint8_t *h)
+static size_t relink_header(int dlt, const uint8_t *f, uint8_t *h)
 {
 	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
 	uint16_t proto = type <= 1500 ? 0x0004 : type;
@@ -61,17 +47,8 @@ static inline size_t relink_header(int dlt, const uint8_t *f, uint8_t *h)
 	return RELINK_SLL2_LEN;
 }
 
-/* Write to dst every frame of the Ethernet capture src (pcap or pcapng) with its
- * 14-byte Ethernet header replaced by an SLL (dlt DLT_LINUX_SLL) or SLL2
- * (DLT_LINUX_SLL2) header, time stamps kept to the nanosecond, original and captured
- * lengths adjusted by the header's difference. VLAN-tagged frames are carried, not
- * skipped: the protocol field holds the tag's TPID and the tag (TCI, inner EtherType)
- * stays at the start of the payload, as libpcap writes the tags it puts back into
- * cooked captures; a reader finds the inner type behind it. Frames shorter than an
- * Ethernet header (or over 256 KiB) are skipped and counted. Returns 0, or -1 with a message in err
- * (src not Ethernet, unreadable, dst not writable). */
-static inline int tu_pcap_relink(const char *src, const char *dst, int dlt,
-				 struct relink_stats *st, char err[PCAP_ERRBUF_SIZE])
+int tu_pcap_relink(const char *src, const char *dst, int dlt, struct relink_stats *st,
+		   char err[PCAP_ERRBUF_SIZE])
 {
 	pcap_t *in = NULL, *dead = NULL;
 	pcap_dumper_t *out = NULL;
@@ -146,11 +123,8 @@ fail:
 	return rc;
 }
 
-/* Both cooked copies of the shared Ethernet capture src in dir: *sll and *sll2 get
- * malloc'd paths (dir/<tag>.sll.pcap, dir/<tag>.sll2.pcap; the caller frees). Returns
- * the frames written to each, or -1 with err set. */
-static inline long tu_pcap_relink_both(const char *src, const char *dir, const char *tag,
-				       char **sll, char **sll2, char err[PCAP_ERRBUF_SIZE])
+long tu_pcap_relink_both(const char *src, const char *dir, const char *tag, char **sll,
+			 char **sll2, char err[PCAP_ERRBUF_SIZE])
 {
 	struct relink_stats a, b;
 	size_t n = strlen(dir) + strlen(tag) + 16;
@@ -167,5 +141,3 @@ static inline long tu_pcap_relink_both(const char *src, const char *dir, const c
 		return -1;
 	return (long)a.packets;
 }
-
-#endif

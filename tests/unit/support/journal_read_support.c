@@ -1,46 +1,28 @@
-/* Helpers shared by the journal reader's unit tests (test_journal_read.c and
- * test_journal_verify.c): a hash chain written into day files in a test directory. */
-#ifndef CG_JOURNAL_READ_TU_H
-#define CG_JOURNAL_READ_TU_H
+/* Helpers shared by the journal reader's unit tests (see journal_read_support.h). */
+#include "journal_read_support.h"
 
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "journal_format.h"
-#include "journal_read.h"
 #include "testutil.h"
 #include "util.h"
 
-#define DAY0 20417 /* 2025-11-25 */
-#define US_PER_DAY (86400LL * 1000000)
-#define OFF8 (8 * 3600)
-
-/* A chain being written into day files in a test directory. */
-struct chain {
-	char *dir;
-	uint64_t seq;
-	uint8_t last[JOURNAL_HASH_LEN];
-	int32_t day;          /* of the last chain_add, and its first seq (for digests) */
-	uint64_t day_first;
-};
-
-static inline void chain_init(struct chain *c)
+void chain_init(struct chain *c)
 {
 	memset(c, 0, sizeof *c);
 	c->dir = tu_tmpdir();
 }
 
-static inline void chain_free(struct chain *c)
+void chain_free(struct chain *c)
 {
 	tu_rmtree(c->dir);
 	free(c->dir);
 }
 
-static inline char *path_in(const char *dir, const char *name)
+char *path_in(const char *dir, const char *name)
 {
 	struct sbuf b;
 	sbuf_init(&b);
@@ -48,7 +30,7 @@ static inline char *path_in(const char *dir, const char *name)
 	return sbuf_take(&b);
 }
 
-static inline void append_file(const char *path, const char *data, size_t len)
+void append_file(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
 	ck_assert_int_ge(fd, 0);
@@ -56,9 +38,7 @@ static inline void append_file(const char *path, const char *data, size_t len)
 	close(fd);
 }
 
-/* Append n events at the given local day to file name (NULL: the day's part 0). */
-static inline void chain_add(struct chain *c, int32_t day, const char *name, int n,
-		      const char *event)
+void chain_add(struct chain *c, int32_t day, const char *name, int n, const char *event)
 {
 	char fname[32];
 	struct sbuf out;
@@ -98,5 +78,3 @@ static inline void chain_add(struct chain *c, int32_t day, const char *name, int
 	free(p);
 	sbuf_free(&out);
 }
-
-#endif
