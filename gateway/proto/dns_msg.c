@@ -37,9 +37,12 @@ const char *dns_reject_name(enum dns_reject r)
 	return (unsigned)r < DNS_REJ_COUNT ? names[r] : "?";
 }
 
-/* The one name reader: allow_ptr = 0 for the question of a query (nothing earlier to
- * point at). out may be NULL to only validate. */
-static int name_read(const uint8_t *buf, size_t len, size_t off, bool allow_ptr, char *out,
+#define NAME_PTR 1    /* compression pointers may be followed (not in a query's question:
+			 nothing earlier to point at) */
+#define NAME_ESCAPE 2 /* case kept, bytes that are not plain printable as \DDD */
+
+/* The one name reader, with the NAME_ flags above. out may be NULL to only validate. */
+static int name_read(const uint8_t *buf, size_t len, size_t off, unsigned flags, char *out,
 		     bool *odd, size_t *next)
 {
 	size_t pos = off, wire = 0, olen = 0;
@@ -51,7 +54,7 @@ static int name_read(const uint8_t *buf, size_t len, size_t off, bool allow_ptr,
 			return -1;
 		uint8_t c = buf[pos];
 		if ((c & 0xc0) == 0xc0) {
-			if (!allow_ptr || pos + 1 >= len)
+			if (!(flags & NAME_PTR) || pos + 1 >= len)
 				return -1;
 			size_t t = (size_t)(c & 0x3f) << 8 | buf[pos + 1];
 			/* Only strictly backwards, never into the header: no loops. */
@@ -80,10 +83,17 @@ static int name_read(const uint8_t *buf, size_t len, size_t off, bool allow_ptr,
 			olen++;
 		for (size_t i = 0; i < c; i++) {
 			uint8_t ch = buf[pos + 1 + i];
-			if (ch >= 'A' && ch <= 'Z')
-				ch = (uint8_t)(ch + 32);
-			else if (ch <= 0x20 || ch >= 0x7f || ch == '.')
+			bool plain = ch > 0x20 && ch < 0x7f && ch != '.';
+			if (!plain)
 				o = true;
+			if ((flags & NAME_ESCAPE) && (!plain || ch == '\\')) {
+				if (out)
+					snprintf(out + olen, 5, "\\%03u", ch);
+				olen += 4;
+				continue;
+			}
+			if (!(flags & NAME_ESCAPE) && ch >= 'A' && ch <= 'Z')
+				ch = (uint8_t)(ch + 32);
 			if (out)
 				out[olen] = (char)ch;
 			olen++;
@@ -126,7 +136,13 @@ int dns_name_skip(const uint8_t *buf, size_t len, size_t off, size_t *next)
 int dns_name_read(const uint8_t *buf, size_t len, size_t off, char *out, bool *odd,
 		  size_t *next)
 {
-	return name_read(buf, len, off, true, out, odd, next);
+	return name_read(buf, len, off, NAME_PTR, out, odd, next);
+}
+
+int dns_name_read_escaped(const uint8_t *buf, size_t len, size_t off, char *out,
+			  size_t *next)
+{
+	return name_read(buf, len, off, NAME_PTR | NAME_ESCAPE, out, NULL, next);
 }
 
 int dns_name_to_wire(const char *name, size_t len, uint8_t *out)
@@ -203,7 +219,7 @@ enum dns_reject dns_query_parse(const uint8_t *buf, size_t len, struct dns_query
 	if (rd16(buf + 4) != 1)
 		return DNS_REJ_QDCOUNT;
 	size_t an = rd16(buf + 6), ns = rd16(buf + 8), ar = rd16(buf + 10), p;
-	int n = name_read(buf, len, DNS_HDR_LEN, false, q->name, &q->name_odd, &p);
+	int n = name_read(buf, len, DNS_HDR_LEN, 0, q->name, &q->name_odd, &p);
 	if (n < 0)
 		return DNS_REJ_NAME;
 	q->name_len = (size_t)n;
@@ -234,6 +250,32 @@ enum dns_reject dns_query_parse(const uint8_t *buf, size_t len, struct dns_query
 	return late;
 }
 
+int dns_question_peek(const uint8_t *buf, size_t len, struct dns_peek *pk)
+{
+	pk->has_question = false;
+	pk->qtype = pk->qclass = 0;
+	pk->name[0] = '\0';
+	pk->name_len = 0;
+	if (len < DNS_HDR_LEN)
+		return -1;
+	pk->id = rd16(buf);
+	pk->flags = rd16(buf + 2);
+	pk->qdcount = rd16(buf + 4);
+	if (pk->qdcount == 0)
+		return 0;
+	size_t p;
+	int n = dns_name_read_escaped(buf, len, DNS_HDR_LEN, pk->name, &p);
+	if (n < 0 || p + 4 > len) {
+		pk->name[0] = '\0';
+		return -1;
+	}
+	pk->name_len = (size_t)n;
+	pk->qtype = rd16(buf + p);
+	pk->qclass = rd16(buf + p + 2);
+	pk->has_question = true;
+	return 0;
+}
+
 int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qname,
 		   uint16_t qtype, uint16_t qclass, struct dns_reply_info *ri)
 {
@@ -249,7 +291,7 @@ int dns_reply_scan(const uint8_t *buf, size_t len, uint16_t id, const char *qnam
 	ri->ancount = rd16(buf + 6);
 	ri->nscount = rd16(buf + 8);
 	ri->arcount = rd16(buf + 10);
-	if (name_read(buf, len, DNS_HDR_LEN, false, name, NULL, &p) < 0 || strcmp(name, qname) != 0)
+	if (name_read(buf, len, DNS_HDR_LEN, 0, name, NULL, &p) < 0 || strcmp(name, qname) != 0)
 		return -1;
 	if (p + 4 > len || rd16(buf + p) != qtype || rd16(buf + p + 2) != qclass)
 		return -1;
@@ -769,11 +811,24 @@ size_t dns_reply_strip_ech(const uint8_t *in, size_t len, uint8_t *out, size_t c
 
 const char *dns_type_name(uint16_t type, char *buf)
 {
+	/* The IANA mnemonics (the ones ldns knows, and the query-only types). */
 	static const struct { uint16_t t; const char *n; } names[] = {
-		{1, "A"}, {2, "NS"}, {5, "CNAME"}, {6, "SOA"}, {12, "PTR"}, {15, "MX"},
-		{16, "TXT"}, {28, "AAAA"}, {33, "SRV"}, {35, "NAPTR"}, {39, "DNAME"},
-		{43, "DS"}, {48, "DNSKEY"}, {64, "SVCB"}, {65, "HTTPS"}, {99, "SPF"},
-		{255, "ANY"}, {257, "CAA"},
+		{1, "A"}, {2, "NS"}, {3, "MD"}, {4, "MF"}, {5, "CNAME"}, {6, "SOA"},
+		{7, "MB"}, {8, "MG"}, {9, "MR"}, {10, "NULL"}, {11, "WKS"}, {12, "PTR"},
+		{13, "HINFO"}, {14, "MINFO"}, {15, "MX"}, {16, "TXT"}, {17, "RP"},
+		{18, "AFSDB"}, {19, "X25"}, {20, "ISDN"}, {21, "RT"}, {22, "NSAP"},
+		{23, "NSAP-PTR"}, {24, "SIG"}, {25, "KEY"}, {26, "PX"}, {27, "GPOS"},
+		{28, "AAAA"}, {29, "LOC"}, {30, "NXT"}, {31, "EID"}, {32, "NIMLOC"},
+		{33, "SRV"}, {34, "ATMA"}, {35, "NAPTR"}, {36, "KX"}, {37, "CERT"},
+		{38, "A6"}, {39, "DNAME"}, {40, "SINK"}, {41, "OPT"}, {42, "APL"},
+		{43, "DS"}, {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"}, {47, "NSEC"},
+		{48, "DNSKEY"}, {49, "DHCID"}, {50, "NSEC3"}, {51, "NSEC3PARAM"},
+		{52, "TLSA"}, {53, "SMIMEA"}, {55, "HIP"}, {58, "TALINK"}, {59, "CDS"},
+		{60, "CDNSKEY"}, {61, "OPENPGPKEY"}, {62, "CSYNC"}, {63, "ZONEMD"},
+		{64, "SVCB"}, {65, "HTTPS"}, {99, "SPF"}, {104, "NID"}, {105, "L32"},
+		{106, "L64"}, {107, "LP"}, {108, "EUI48"}, {109, "EUI64"}, {249, "TKEY"},
+		{250, "TSIG"}, {251, "IXFR"}, {252, "AXFR"}, {255, "ANY"}, {256, "URI"},
+		{257, "CAA"}, {32769, "DLV"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].t == type)

@@ -10,6 +10,7 @@
 #define DNS_HDR_LEN 12
 #define DNS_NAME_WIRE_MAX 255   /* RFC 1035 3.1 */
 #define DNS_NAME_TEXT_MAX 254   /* text form plus its NUL */
+#define DNS_NAME_ESC_MAX 1024   /* escaped text form (\DDD) plus its NUL */
 #define DNS_MAX_PTRS 64         /* compression pointers followed per name */
 #define DNS_EDNS_OUR_SIZE 1232  /* what we advertise (DNS flag day 2020) */
 
@@ -91,6 +92,31 @@ int dns_name_skip(const uint8_t *buf, size_t len, size_t off, size_t *next);
  * a byte outside printable ASCII or a '.'. Returns the text length, or -1. */
 int dns_name_read(const uint8_t *buf, size_t len, size_t off, char *out, bool *odd,
 		  size_t *next);
+
+/* Read a name as dns_name_read does, but as a sensor records the names of other
+ * people's messages: case kept, and every byte that is not printable ASCII, and '.' and
+ * '\\', written as \DDD, so that the text is unambiguous and holds no control bytes.
+ * out holds DNS_NAME_ESC_MAX bytes. Returns the text length, or -1. */
+int dns_name_read_escaped(const uint8_t *buf, size_t len, size_t off, char *out,
+			  size_t *next);
+
+/* The header and first question of any DNS message, as a passive sensor reads it. */
+struct dns_peek {
+	uint16_t id, flags, qdcount;
+	bool has_question;            /* qdcount > 0, and the question was read */
+	uint16_t qtype, qclass;
+	char name[DNS_NAME_ESC_MAX];  /* escaped (dns_name_read_escaped); "" for the root */
+	size_t name_len;
+};
+
+/* Read the header and first question of a message: a query or a response, of any opcode
+ * and question count. dns_query_parse is the proxy's strict reading of a query it must
+ * answer (and may refuse); a sensor sees both directions of other people's traffic and
+ * only reports, so it takes what the header says and the first question as it stands,
+ * its name escaped, and reads nothing after it. 0 (has_question false when qdcount is
+ * 0), or -1 when the message is shorter than a header or the question is malformed or
+ * cut short. */
+int dns_question_peek(const uint8_t *buf, size_t len, struct dns_peek *pk);
 
 /* Text name ("a.example.com", "" for the root) to uncompressed wire form in out (at least
  * DNS_NAME_WIRE_MAX bytes). Returns the wire length, or -1 (empty label, too long). */

@@ -10,6 +10,8 @@
 #define DEF_MAX_HEADERS 100
 #define MAX_EMPTY_LINES 4
 #define CL_MAX ((int64_t)1 << 62)
+#define CL_LENIENT_MAX ((int64_t)1 << 40) /* where lenient digit reading stops */
+#define LOOKS_MAX_METHOD 32
 
 /* tchar from RFC 9110 section 5.6.2 */
 static bool is_tchar(unsigned char c)
@@ -44,12 +46,30 @@ static void limits_fill(const struct http_limits *in, struct http_limits *out)
 		out->max_headers = HTTP_MAX_HEADERS;
 	if (out->max_line > out->max_head)
 		out->max_line = out->max_head;
+	out->lenient = in && in->lenient;
+	if (out->lenient) {
+		out->max_line = out->max_head;
+		if (!in->max_headers)
+			out->max_headers = HTTP_MAX_HEADERS;
+	}
 }
 
 /* Find the line starting at pos: its content end and the start of the next line.
- * 1 found, 0 incomplete, -1 bare CR or NUL inside the line. */
-static int next_line(const char *buf, size_t len, size_t pos, size_t *end, size_t *next)
+ * 1 found, 0 incomplete, -1 bare CR or NUL inside the line. Lenient: only LF ends a
+ * line (one CR before it is dropped), CR and NUL elsewhere are content. */
+static int next_line(const char *buf, size_t len, size_t pos, bool lenient, size_t *end,
+		     size_t *next)
 {
+	if (lenient) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		if (!nl)
+			return 0;
+		*end = (size_t)(nl - buf);
+		*next = *end + 1;
+		if (*end > pos && buf[*end - 1] == '\r')
+			(*end)--;
+		return 1;
+	}
 	for (size_t i = pos; i < len; i++) {
 		char c = buf[i];
 		if (c == '\n') {
@@ -95,6 +115,39 @@ static bool list_next(const struct http_span *v, size_t *pos, struct http_span *
 	return true;
 }
 
+/* One field "name: value" of the line from pos to end whose colon is at colon: the value
+ * without white space around it. */
+static void field_store(struct http_header *h, const char *buf, size_t pos, size_t colon,
+			size_t end)
+{
+	size_t vs = colon + 1, ve = end;
+	while (vs < end && is_ows(buf[vs]))
+		vs++;
+	while (ve > vs && is_ows(buf[ve - 1]))
+		ve--;
+	h->name.p = buf + pos;
+	h->name.len = colon - pos;
+	h->value.p = buf + vs;
+	h->value.len = ve - vs;
+}
+
+/* Lenient: a line without a colon is skipped, the name is whatever stands before the
+ * colon (it then matches no field we read when it is odd), control bytes may stand in
+ * the value, and fields past max_headers are read over without being stored. */
+static void field_lenient(const char *buf, size_t pos, size_t end,
+			  const struct http_limits *lim, struct http_header *hdr, unsigned *n_hdr)
+{
+	const char *colon = memchr(buf + pos, ':', end - pos);
+	if (!colon || *n_hdr >= lim->max_headers)
+		return;
+	struct http_header *h = &hdr[(*n_hdr)++];
+	field_store(h, buf, pos, (size_t)(colon - buf), end);
+	/* CRs before the line end are no part of the value either */
+	while (h->value.len && (is_ows(h->value.p[h->value.len - 1]) ||
+				h->value.p[h->value.len - 1] == '\r'))
+		h->value.len--;
+}
+
 /* The header fields after the start line; returns the head length, 0, or -status. */
 static int parse_fields(const char *buf, size_t len, size_t pos, const struct http_limits *lim,
 			struct http_header *hdr, unsigned *n_hdr, const char **error)
@@ -102,7 +155,7 @@ static int parse_fields(const char *buf, size_t len, size_t pos, const struct ht
 	*n_hdr = 0;
 	for (;;) {
 		size_t end, next;
-		int r = next_line(buf, len, pos, &end, &next);
+		int r = next_line(buf, len, pos, lim->lenient, &end, &next);
 		if (r < 0) {
 			*error = "bare CR or NUL in a header line";
 			return -400;
@@ -120,6 +173,11 @@ static int parse_fields(const char *buf, size_t len, size_t pos, const struct ht
 		}
 		if (end == pos)
 			return (int)next;
+		if (lim->lenient) {
+			field_lenient(buf, pos, end, lim, hdr, n_hdr);
+			pos = next;
+			continue;
+		}
 		if (is_ows(buf[pos])) {
 			*error = "obsolete line folding or white space before a field";
 			return -400;
@@ -135,14 +193,7 @@ static int parse_fields(const char *buf, size_t len, size_t pos, const struct ht
 			*error = "too many header fields";
 			return -431;
 		}
-		struct http_header *h = &hdr[(*n_hdr)++];
-		h->name.p = buf + pos;
-		h->name.len = i - pos;
-		i++;
-		while (i < end && is_ows(buf[i]))
-			i++;
-		size_t vs = i, ve = end;
-		for (size_t k = vs; k < end; k++) {
+		for (size_t k = i + 1; k < end; k++) {
 			unsigned char c = (unsigned char)buf[k];
 			if (c < 0x20 && c != '\t') {
 				*error = "control character in a header value";
@@ -153,10 +204,7 @@ static int parse_fields(const char *buf, size_t len, size_t pos, const struct ht
 				return -400;
 			}
 		}
-		while (ve > vs && is_ows(buf[ve - 1]))
-			ve--;
-		h->value.p = buf + vs;
-		h->value.len = ve - vs;
+		field_store(&hdr[(*n_hdr)++], buf, pos, i, end);
 		pos = next;
 	}
 }
@@ -194,15 +242,44 @@ static int parse_cl(const struct http_span *v, int64_t *cl)
 	return any ? 0 : -1;
 }
 
+/* Lenient Content-Length: the leading digits, as far as CL_LENIENT_MAX; 0 for none. */
+static int64_t cl_digits(const struct http_span *v)
+{
+	int64_t x = 0;
+	for (size_t i = 0; i < v->len && v->p[i] >= '0' && v->p[i] <= '9' && x < CL_LENIENT_MAX;
+	     i++)
+		x = x * 10 + (v->p[i] - '0');
+	return x;
+}
+
+/* Whether a span holds lower (a lowercase string) anywhere, in any case. */
+static bool span_has(const struct http_span *s, const char *lo)
+{
+	size_t n = strlen(lo);
+	for (size_t i = 0; i + n <= s->len; i++) {
+		struct http_span sub = { s->p + i, n };
+		if (http_span_eq(&sub, lo))
+			return true;
+	}
+	return false;
+}
+
+/* Collect the framing fields. Lenient: the last Content-Length's digits, chunked when
+ * any Transfer-Encoding names it, and no conflict is an error. 0 or -400. */
 static int framing_scan(const struct http_header *hdr, unsigned n, struct framing *f,
-			unsigned max_tokens, const char **error)
+			unsigned max_tokens, bool lenient, const char **error)
 {
 	f->content_length = -1;
 	for (unsigned i = 0; i < n; i++) {
 		const struct http_header *h = &hdr[i];
 		size_t pos = 0;
 		struct http_span el;
-		if (http_span_eq(&h->name, "content-length")) {
+		if (lenient && http_span_eq(&h->name, "content-length")) {
+			f->content_length = cl_digits(&h->value);
+		} else if (lenient && http_span_eq(&h->name, "transfer-encoding")) {
+			f->n_te++;
+			f->chunked = f->chunked || span_has(&h->value, "chunked");
+		} else if (http_span_eq(&h->name, "content-length")) {
 			if (parse_cl(&h->value, &f->content_length) < 0) {
 				*error = "invalid or conflicting Content-Length";
 				return -400;
@@ -237,7 +314,7 @@ static int framing_scan(const struct http_header *hdr, unsigned n, struct framin
 				f->expect_continue = true;
 		}
 	}
-	if (f->n_te && f->content_length >= 0) {
+	if (f->n_te && f->content_length >= 0 && !lenient) {
 		*error = "both Transfer-Encoding and Content-Length";
 		return -400;
 	}
@@ -330,6 +407,128 @@ int http_parse_authority(const char *buf, size_t len, char *host, size_t *host_l
 	}
 	*host_len = (size_t)n;
 	return 0;
+}
+
+bool http_looks_like_request(const char *buf, size_t len)
+{
+	size_t i = 0;
+	while (i < len && i <= LOOKS_MAX_METHOD &&
+	       ((buf[i] >= 'A' && buf[i] <= 'Z') || (i > 0 && (buf[i] == '_' || buf[i] == '-'))))
+		i++;
+	if (i == len)
+		return i > 0 && i <= LOOKS_MAX_METHOD; /* could still be one */
+	return i > 0 && i <= LOOKS_MAX_METHOD && buf[i] == ' ';
+}
+
+/* The length of an "http://" or "https://" prefix (any case), or 0. */
+static size_t scheme_len(const char *t, size_t n)
+{
+	struct http_span s7 = { t, 7 }, s8 = { t, 8 };
+	if (n >= 7 && http_span_eq(&s7, "http://"))
+		return 7;
+	if (n >= 8 && http_span_eq(&s8, "https://"))
+		return 8;
+	return 0;
+}
+
+/* The authority of an absolute-form target (after the scheme and any user information,
+ * up to the path) or the whole target of CONNECT; empty for the other forms. */
+static struct http_span target_authority(const struct http_request *req)
+{
+	struct http_span a = { NULL, 0 };
+	const char *t = req->target.p;
+	size_t n = req->target.len;
+	if (req->form == HTTP_FORM_AUTHORITY) {
+		a = req->target;
+	} else if (req->form == HTTP_FORM_ABSOLUTE) {
+		size_t s = scheme_len(t, n), e = s;
+		while (e < n && t[e] != '/' && t[e] != '?' && t[e] != '#')
+			e++;
+		const char *at = memchr(t + s, '@', e - s);
+		if (at)
+			s = (size_t)(at + 1 - t);
+		a.p = t + s;
+		a.len = e - s;
+	}
+	return a;
+}
+
+/* The host of an authority as sent: "[v6]:port" gives v6, "name:port" gives name; a
+ * value with more than one colon (a bare IPv6 address) is kept whole. */
+static struct http_span authority_host(struct http_span a)
+{
+	if (a.len && a.p[0] == '[') {
+		const char *e = memchr(a.p, ']', a.len);
+		if (e) {
+			struct http_span h = { a.p + 1, (size_t)(e - a.p - 1) };
+			return h;
+		}
+	}
+	const char *c = a.len ? memchr(a.p, ':', a.len) : NULL;
+	if (c && !memchr(c + 1, ':', a.len - (size_t)(c + 1 - a.p)))
+		a.len = (size_t)(c - a.p);
+	return a;
+}
+
+/* Lenient: an absolute-form target may be https:// (a client that speaks TLS on port 80,
+ * or a tool writing proxy-style requests) and carry user information, and a target of
+ * no form we know leaves the path empty instead of being an error. */
+static void target_lenient(struct http_request *req)
+{
+	const char *t = req->target.p;
+	size_t n = req->target.len;
+	if (req->is_connect) {
+		req->form = HTTP_FORM_AUTHORITY;
+	} else if (scheme_len(t, n)) {
+		req->form = HTTP_FORM_ABSOLUTE;
+		struct http_span a = target_authority(req);
+		size_t e = (size_t)(a.p + a.len - t);
+		req->path.p = e < n ? t + e : "/";
+		req->path.len = e < n ? n - e : 1;
+	} else if (n && t[0] == '/') {
+		req->form = HTTP_FORM_ORIGIN;
+		req->path = req->target;
+	} else if (n == 1 && t[0] == '*') {
+		req->form = HTTP_FORM_ASTERISK;
+	}
+}
+
+/* Lenient request line (ll bytes at s, http_looks_like_request checked its start): the
+ * method is everything before the first space, the version what follows the last
+ * " HTTP/" (not checked; HTTP/1.0 gives minor 0, anything else 1), and the target what
+ * lies between: it may hold spaces ("GET /a b HTTP/1.1", which servers often serve) or
+ * be missing ("OPTIONS HTTP/1.1"). 1, or -400 when there is no space. */
+static int request_line_lenient(const char *s, size_t ll, struct http_request *req)
+{
+	const char *sp = memchr(s, ' ', ll);
+	if (!sp) {
+		req->error = "malformed method";
+		return -400;
+	}
+	req->method.p = s;
+	req->method.len = (size_t)(sp - s);
+	const char *t = sp + 1, *ver = NULL;
+	size_t tn = ll - req->method.len - 1, vn = 0;
+	for (size_t i = tn; i-- > 0;) {
+		if (t[i] == ' ' && tn - i - 1 >= 5 && memcmp(t + i + 1, "HTTP/", 5) == 0) {
+			ver = t + i + 1;
+			vn = tn - i - 1;
+			tn = i;
+			break;
+		}
+		if (i == 0 && tn >= 5 && memcmp(t, "HTTP/", 5) == 0) {
+			ver = t;    /* "OPTIONS HTTP/1.1": no target */
+			vn = tn;
+			tn = 0;
+		}
+	}
+	req->minor = ver && vn == 8 && memcmp(ver, "HTTP/1.0", 8) == 0 ? 0 : 1;
+	req->target.p = t;
+	req->target.len = tn;
+	req->is_connect = http_span_eq(&req->method, "connect");
+	req->is_head = http_span_eq(&req->method, "head");
+	target_lenient(req);
+	return 1;
 }
 
 static int parse_target(struct http_request *req)
@@ -440,7 +639,7 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 			      size_t *next)
 {
 	size_t end;
-	int r = next_line(buf, len, line_start, &end, next);
+	int r = next_line(buf, len, line_start, lim->lenient, &end, next);
 	if (r < 0) {
 		req->error = "bare CR or NUL in the request line";
 		return -400;
@@ -452,6 +651,8 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 		}
 		return 0;
 	}
+	if (lim->lenient)
+		return request_line_lenient(buf + line_start, end - line_start, req);
 	size_t i = line_start;
 	while (i < end && is_tchar((unsigned char)buf[i]))
 		i++;
@@ -483,16 +684,18 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 
 /* What the header fields say about framing and persistence (RFC 9112 6, 9.3), checked:
  * fills f, chunked, content_length, expect_continue, keep_alive and the Connection
- * tokens. 0, or -400 / -501. */
-static int request_framing(struct http_request *req, struct framing *f)
+ * tokens. 0, or -400 / -501. Lenient: read, never refused (a sensor reports the request
+ * however it is framed). */
+static int request_framing(struct http_request *req, struct framing *f, bool lenient)
 {
 	memset(f, 0, sizeof(*f));
 	f->tokens = req->conn_tokens;
-	int r = framing_scan(req->headers, req->n_headers, f, HTTP_MAX_CONN_TOKENS, &req->error);
+	int r = framing_scan(req->headers, req->n_headers, f, HTTP_MAX_CONN_TOKENS, lenient,
+			     &req->error);
 	if (r < 0)
 		return r;
 	req->n_conn_tokens = f->n_tokens;
-	if (f->n_te) {
+	if (f->n_te && !lenient) {
 		if (!f->chunked) {
 			req->error = "chunked is not the final transfer coding";
 			return -400;
@@ -506,6 +709,8 @@ static int request_framing(struct http_request *req, struct framing *f)
 	req->content_length = f->content_length;
 	req->expect_continue = f->expect_continue;
 	req->keep_alive = req->minor == 1 ? !f->conn_close : (f->conn_keep_alive && !f->conn_close);
+	if (lenient)
+		return 0;
 	if (f->n_host > 1) {
 		req->error = "more than one Host header";
 		return -400;
@@ -518,66 +723,87 @@ static int request_framing(struct http_request *req, struct framing *f)
 }
 
 /* The host: from the target when it has an authority, else from Host, canonicalised
- * into req->host with its port. 0 or -400. */
-static int request_host(struct http_request *req, const struct framing *f)
+ * into req->host with its port, and as sent in host_raw. 0 or -400. Lenient: only
+ * host_raw, from Host when the target's authority has no host. */
+static int request_host(struct http_request *req, const struct framing *f, bool lenient)
 {
+	struct http_span a = target_authority(req);
 	const char *why = NULL;
-	int r;
-	if (req->form == HTTP_FORM_ABSOLUTE) {
-		size_t e = 7;
-		while (e < req->target.len && req->target.p[e] != '/' && req->target.p[e] != '?' &&
-		       req->target.p[e] != '#')
-			e++;
-		r = http_parse_authority(req->target.p + 7, e - 7, req->host, &req->host_len,
-					 &req->port, &why);
-	} else if (req->form == HTTP_FORM_AUTHORITY) {
-		r = http_parse_authority(req->target.p, req->target.len, req->host, &req->host_len,
-					 &req->port, &why);
-		if (r == 0 && req->port == 0) {
-			why = "CONNECT target without a port";
-			r = -1;
-		}
-	} else if (f->n_host) {
-		r = http_parse_authority(f->host.p, f->host.len, req->host, &req->host_len,
-					 &req->port, &why);
-	} else {
-		r = 0;
+	if (lenient) {
+		req->host_raw = authority_host(a);
+		if (req->host_raw.len == 0 && f->n_host)
+			req->host_raw = authority_host(f->host);
+		return 0;
+	}
+	if (req->form != HTTP_FORM_ABSOLUTE && req->form != HTTP_FORM_AUTHORITY) {
+		if (!f->n_host)
+			return 0;
+		a = f->host;
+	}
+	int r = http_parse_authority(a.p, a.len, req->host, &req->host_len, &req->port, &why);
+	if (r == 0 && req->form == HTTP_FORM_AUTHORITY && req->port == 0) {
+		why = "CONNECT target without a port";
+		r = -1;
 	}
 	if (r < 0) {
 		req->error = why ? why : "bad host";
 		return -400;
 	}
+	req->host_raw = authority_host(a);
 	if (req->host_len)
 		req->host_is_ip = name_is_ip_literal(req->host) != 0;
 	return 0;
+}
+
+/* The steps of http_parse_request, after the limits are filled in. */
+static int request_parse(const char *buf, size_t len, const struct http_limits *lim,
+			 struct http_request *req)
+{
+	struct framing f;
+	size_t pos = 0, next;
+	int r;
+
+	request_reset(req);
+	if (lim->lenient) {
+		r = http_looks_like_request(buf, len) ? 1 : -400;
+		if (r < 0)
+			req->error = "not an HTTP/1.x request line";
+	} else {
+		r = skip_empty_lines(buf, len, &pos, req);
+	}
+	if (r <= 0)
+		return r;
+	r = parse_request_line(buf, len, pos, lim, req, &next);
+	if (r <= 0)
+		return r;
+	r = parse_fields(buf, len, next, lim, req->headers, &req->n_headers, &req->error);
+	if (r <= 0)
+		return r;
+	req->head_len = (size_t)r;
+	r = request_framing(req, &f, lim->lenient);
+	if (r < 0)
+		return r;
+	r = request_host(req, &f, lim->lenient);
+	if (r < 0)
+		return r;
+	return (int)req->head_len;
 }
 
 int http_parse_request(const char *buf, size_t len, const struct http_limits *limits,
 		       struct http_request *req)
 {
 	struct http_limits lim;
-	struct framing f;
-	size_t pos = 0, next;
-
 	limits_fill(limits, &lim);
-	request_reset(req);
-	int r = skip_empty_lines(buf, len, &pos, req);
-	if (r <= 0)
-		return r;
-	r = parse_request_line(buf, len, pos, &lim, req, &next);
-	if (r <= 0)
-		return r;
-	r = parse_fields(buf, len, next, &lim, req->headers, &req->n_headers, &req->error);
-	if (r <= 0)
-		return r;
-	req->head_len = (size_t)r;
-	r = request_framing(req, &f);
-	if (r < 0)
-		return r;
-	r = request_host(req, &f);
-	if (r < 0)
-		return r;
-	return (int)req->head_len;
+	if (!lim.lenient)
+		return request_parse(buf, len, &lim, req);
+	/* Lenient: the head must end within max_head bytes, and nothing after them is read,
+	 * so max_head bytes without its end are too many. */
+	int r = request_parse(buf, len < lim.max_head ? len : lim.max_head, &lim, req);
+	if (r == 0 && len >= lim.max_head) {
+		req->error = "header section too large";
+		return -431;
+	}
+	return r;
 }
 
 int http_parse_response(const char *buf, size_t len, const struct http_limits *limits,
@@ -597,7 +823,7 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	resp->head_len = 0;
 	resp->error = NULL;
 
-	r = next_line(buf, len, 0, &end, &next);
+	r = next_line(buf, len, 0, false, &end, &next);
 	if (r < 0 || (r == 0 && len > lim.max_line) || (r > 0 && end > lim.max_line)) {
 		resp->error = "malformed status line";
 		return -502;
@@ -625,7 +851,7 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	struct framing f;
 	memset(&f, 0, sizeof(f));
 	f.tokens = resp->conn_tokens;
-	if (framing_scan(resp->headers, resp->n_headers, &f, HTTP_MAX_CONN_TOKENS,
+	if (framing_scan(resp->headers, resp->n_headers, &f, HTTP_MAX_CONN_TOKENS, false,
 			 &resp->error) < 0)
 		return -502;
 	resp->n_conn_tokens = f.n_tokens;

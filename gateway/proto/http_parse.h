@@ -17,6 +17,21 @@ struct http_limits {
 	size_t max_head;      /* whole head incl. the blank line (16384) -> 431 */
 	size_t max_line;      /* request line (8192) -> 414; header line -> 431 */
 	unsigned max_headers; /* header fields (100, at most HTTP_MAX_HEADERS) -> 431 */
+	/* Lenient reading, the sensor's mode. A sensor sees other people's requests, a few
+	 * segments at a time, and must report what a client asked rather than refuse it:
+	 * the origin server may well serve what a strict proxy answers with 400 (spaces in
+	 * the target, no target, odd framing). So in this mode the bytes must start like a
+	 * request (http_looks_like_request; no empty lines before it), the target may hold
+	 * spaces or be missing and the version is not checked; https:// targets and user
+	 * information are read; CR and NUL are plain bytes and only LF ends a line; a header
+	 * line without a colon is skipped and fields past max_headers (default
+	 * HTTP_MAX_HEADERS) are read over unstored; Host, Content-Length and
+	 * Transfer-Encoding are read as a server would guess (the last Host, the digits of
+	 * the last Content-Length, chunked when named), a conflict being no error. The host
+	 * is left as sent in host_raw (host[] stays empty). max_line is max_head, and the
+	 * head must end within max_head bytes. The only refusals are -400 for bytes that do
+	 * not start like a request and -431 for max_head bytes without the head's end. */
+	bool lenient;
 };
 
 enum http_form {
@@ -41,6 +56,8 @@ struct http_request {
 	struct http_span method;
 	struct http_span target;     /* as sent */
 	struct http_span path;       /* "/..." with query; empty for CONNECT and "*" */
+	struct http_span host_raw;   /* the host as sent (target or Host), without port
+					or [], in the caller's buffer; empty when none */
 	enum http_form form;
 	int minor;                   /* HTTP/1.<minor>: 0 or 1 */
 	struct http_header headers[HTTP_MAX_HEADERS];
@@ -85,6 +102,10 @@ struct http_response {
  * req->error says why. Up to 4 empty lines before the request line are skipped. */
 int http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 		       struct http_request *req);
+
+/* Whether bytes start like an HTTP/1.x request line: a method of capitals (and '_' or
+ * '-' after the first), at most 32 of them, and a space; true for a prefix of one. */
+bool http_looks_like_request(const char *buf, size_t len);
 
 /* Parse a response head; same return convention (-502 for anything malformed). */
 int http_parse_response(const char *buf, size_t len, const struct http_limits *lim,

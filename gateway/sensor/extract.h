@@ -1,6 +1,8 @@
 /* What the sensor reads out of application bytes: the question of a DNS message, the
- * head of an HTTP request, the SNI of a TLS ClientHello. Bounded parsers over
- * (buf, len); nothing they return points outside the input or the caller's buffer. */
+ * head of an HTTP request, the SNI of a TLS ClientHello. The parsing is proto/'s, the
+ * proxy's own parsers, in the modes a sensor needs (dns_question_peek, the lenient mode
+ * of http_parse_request, tls_parse_client_hello); this module puts what they read in
+ * the sensor's terms. Nothing returned points outside the input or the caller's buffer. */
 #ifndef CG_EXTRACT_H
 #define CG_EXTRACT_H
 
@@ -8,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EXTRACT_NAME_MAX 1024   /* a DNS name in text form, with \DDD escapes */
+#include "dns_msg.h"
+
+#define EXTRACT_NAME_MAX DNS_NAME_ESC_MAX /* a DNS name in text form, with \DDD escapes */
 
 struct extract_dns {
 	uint16_t id;
@@ -22,9 +26,10 @@ struct extract_dns {
 	size_t name_len;
 };
 
-/* Read the header and the first question of one DNS message (no TCP length prefix).
- * Uses ldns for the name (compression pointers bounded). 0, or -1 when the message
- * is too short or its question is malformed. */
+/* Read the header and the first question of one DNS message (no TCP length prefix),
+ * query or response, with dns_question_peek (compression pointers only backwards and
+ * bounded; the name escaped as dns_name_read_escaped writes it). 0, or -1 when the
+ * message is too short or its question is malformed. */
 int extract_dns(const uint8_t *buf, size_t len, struct extract_dns *out);
 
 struct extract_http {
@@ -42,12 +47,13 @@ struct extract_http {
 /* Whether bytes start like an HTTP/1.x request line (a method token and a space). */
 bool extract_is_http(const uint8_t *buf, size_t len);
 
-/* Parse one HTTP/1.x request head from (buf, len), looking at most max_head bytes.
- * Lenient on purpose (unlike http_parse.h, which a proxy uses to refuse): a sensor
- * records what a client asked even when a strict proxy would answer 400 (spaces in the
- * target, no target, odd methods), since the origin server may well serve it.
- * Returns the head's length (through the blank line) when complete, 0 when more bytes
- * are needed, -1 when it is not an HTTP request or is longer than max_head. */
+/* Parse one HTTP/1.x request head from (buf, len), looking at most max_head bytes, with
+ * http_parse_request in its lenient mode (http_parse.h says why a sensor reads more
+ * leniently than the proxy: it records what a client asked even when a strict proxy
+ * would answer 400, since the origin server may well serve it). host is the host as
+ * sent, port removed. Returns the head's length (through the blank line) when complete,
+ * 0 when more bytes are needed, -1 when it is not an HTTP request or is longer than
+ * max_head. */
 long extract_http_head(const uint8_t *buf, size_t len, size_t max_head,
 		       struct extract_http *out);
 

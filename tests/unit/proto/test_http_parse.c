@@ -506,6 +506,96 @@ START_TEST(body_chunked_rejections)
 }
 END_TEST
 
+/* ---- lenient mode (the sensor's) ---------------------------------------------- */
+
+static int LEN(const char *s, size_t max_head)
+{
+	struct http_limits lim = { .max_head = max_head, .lenient = true };
+	return http_parse_request(s, strlen(s), &lim, &req);
+}
+
+static bool span_is(const struct http_span *s, const char *want)
+{
+	return s->len == strlen(want) && memcmp(s->p, want, s->len) == 0;
+}
+
+/* Each of these is a 400 for the proxy, and a request the sensor reports. */
+START_TEST(lenient_reads_what_strict_refuses)
+{
+	const char *r = "GET /uri afterspace HTTP/1.1\r\nHost: Example.COM:8080\r\n\r\n";
+	ck_assert_int_eq(P(r), -400);
+	ck_assert_int_eq(LEN(r, 0), (int)strlen(r));
+	ck_assert(span_is(&req.method, "GET"));
+	ck_assert(span_is(&req.path, "/uri afterspace"));
+	ck_assert(span_is(&req.host_raw, "Example.COM"));
+	ck_assert_uint_eq(req.host_len, 0);
+	ck_assert_int_eq(req.minor, 1);
+	/* no target, a bare CR, a line without a colon */
+	r = "OPTIONS HTTP/1.0\r\nX: a\rb\r\nbogus\r\nHost: g.cn\r\n\r\n";
+	ck_assert_int_eq(P(r), -400);
+	ck_assert_int_eq(LEN(r, 0), (int)strlen(r));
+	ck_assert_uint_eq(req.path.len, 0);
+	ck_assert_int_eq(req.minor, 0);
+	ck_assert_uint_eq(req.n_headers, 2);
+	ck_assert(span_is(&req.host_raw, "g.cn"));
+	/* https:// with user information; the target's host wins over Host */
+	r = "GET https://u@[2001:db8::1]:8443/p?q HTTP/1.1\r\nHost: other.cn\r\n\r\n";
+	ck_assert_int_eq(P(r), -400);
+	ck_assert_int_gt(LEN(r, 0), 0);
+	ck_assert_int_eq(req.form, HTTP_FORM_ABSOLUTE);
+	ck_assert(span_is(&req.host_raw, "2001:db8::1"));
+	ck_assert(span_is(&req.path, "/p?q"));
+	/* framing as a server would guess: the last Host and Content-Length, chunked named */
+	r = "POST /up HTTP/1.1\nHost: a.cn\nHost: b.cn:81\nContent-Length: 5\n"
+	    "Content-Length: 12x\nTransfer-Encoding: gzip, Chunked\n\n";
+	ck_assert_int_eq(P(r), -400);
+	ck_assert_int_eq(LEN(r, 0), (int)strlen(r));
+	ck_assert(span_is(&req.host_raw, "b.cn"));
+	ck_assert_int_eq(req.content_length, 12);
+	ck_assert(req.chunked);
+	/* CONNECT: the host from the target; HTTP/1.1 without Host is no error */
+	ck_assert_int_gt(LEN("CONNECT vpn.example:443 HTTP/1.1\r\n\r\n", 0), 0);
+	ck_assert(req.is_connect);
+	ck_assert(span_is(&req.host_raw, "vpn.example"));
+	/* the strict mode also says which host was sent */
+	ck_assert_int_gt(P("GET / HTTP/1.1\r\nHost: WWW.Example.cn:81\r\n\r\n"), 0);
+	ck_assert(span_is(&req.host_raw, "WWW.Example.cn"));
+	ck_assert_str_eq(req.host, "www.example.cn");
+}
+END_TEST
+
+START_TEST(lenient_rejections)
+{
+	/* bytes that do not start like a request */
+	ck_assert_int_eq(LEN("get / HTTP/1.1\r\n\r\n", 0), -400);
+	ck_assert_ptr_nonnull(req.error);
+	ck_assert_int_eq(LEN("\r\nGET / HTTP/1.1\r\n\r\n", 0), -400);
+	ck_assert_int_eq(LEN("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ / HTTP/1.1\r\n\r\n", 0), -400);
+	ck_assert_int_eq(LEN("", 0), -400);
+	ck_assert(http_looks_like_request("CCM_POST /", 10));
+	ck_assert(http_looks_like_request("GE", 2));
+	ck_assert(!http_looks_like_request("_X ", 3));
+	/* the head must end within max_head bytes: max_head bytes without its end are too
+	 * many, fewer may still become a head */
+	const char *r = "GET / HTTP/1.1\r\nHost: a.cn\r\n\r\n";
+	size_t n = strlen(r);
+	ck_assert_int_eq(LEN(r, n), (int)n);
+	ck_assert_int_eq(LEN(r, n - 1), -431);
+	ck_assert_ptr_nonnull(req.error);
+	struct http_limits lim = { .max_head = 100, .lenient = true };
+	ck_assert_int_eq(http_parse_request(r, n - 2, &lim, &req), 0);
+	lim.max_head = n - 2;
+	ck_assert_int_eq(http_parse_request(r, n - 2, &lim, &req), -431);
+	/* fields past max_headers are read over, neither stored nor refused */
+	lim.max_head = 0;
+	lim.max_headers = 1;
+	r = "GET / HTTP/1.1\r\nA: 1\r\nHost: a.cn\r\n\r\n";
+	ck_assert_int_eq(http_parse_request(r, strlen(r), &lim, &req), (int)strlen(r));
+	ck_assert_uint_eq(req.n_headers, 1);
+	ck_assert_uint_eq(req.host_raw.len, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http_parse");
@@ -526,6 +616,8 @@ int main(void)
 	tcase_add_test(tc, responses);
 	tcase_add_test(tc, body_length_and_chunked);
 	tcase_add_test(tc, body_chunked_rejections);
+	tcase_add_test(tc, lenient_reads_what_strict_refuses);
+	tcase_add_test(tc, lenient_rejections);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
