@@ -1,13 +1,15 @@
 /* config_keys: the setters of the service keys ([general], [dns], [http], [sensor],
- * [journal]), each checking its value (see docs/config.md). */
+ * [journal]), each checking its value (see docs/config.md), and the table of every
+ * section's keys. */
 #include <ctype.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "config_load.h"
-#include "tz.h"
+#include "config_keys.h"
+#include "config_rules.h"
+#include "config_state.h"
 
 #define MAX_LIST 64 /* entries of a repeatable key */
 
@@ -91,16 +93,6 @@ static void add_endpoint(struct cload *st, const char *v, uint16_t port,
 	(*list)[(*n)++] = e;
 }
 
-void cload_set_string(struct cload *st, const char *v, size_t max, char **out)
-{
-	if (strlen(v) > max) {
-		cload_error(st, "%s: longer than %zu bytes", st->key, max);
-		return;
-	}
-	free(*out);
-	*out = xstrdup(v);
-}
-
 static void set_path(struct cload *st, const char *v, char **out)
 {
 	free(*out);
@@ -130,18 +122,6 @@ static void k_user(struct cload *st, const char *v)
 static void k_allow_root(struct cload *st, const char *v)
 {
 	val_bool(st, v, &CFG->allow_root);
-}
-
-void cload_check_zone(struct cload *st, const char *v, char **out)
-{
-	const char *err = "?";
-	struct tz *tz = tz_load(v, &err);
-	if (!tz) {
-		cload_error(st, "%s: '%s': %s", st->key, v, err);
-		return;
-	}
-	tz_free(tz);
-	cload_set_string(st, v, 200, out);
 }
 
 static void k_timezone(struct cload *st, const char *v)

@@ -1,16 +1,17 @@
-/* config_load: read the INI file with libinih, validate every key, report file:line. */
+/* config_load: read the INI file with libinih, line by line, hand each key to its setter
+ * (config_keys.h), then check what needs the whole file; report file:line. */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "config_load.h"
+#include "config_keys.h"
+#include "config_state.h"
 #include "tz.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -24,26 +25,6 @@ static char *dir_of(const char *path)
 	if (slash == path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));
-}
-
-char *cload_path(const struct cload *st, const char *v)
-{
-	if (v[0] == '/')
-		return xstrdup(v);
-	size_t n = strlen(st->cfg->dir) + strlen(v) + 2;
-	char *p = xmalloc(n);
-	snprintf(p, n, "%s/%s", st->cfg->dir, v);
-	return p;
-}
-
-void cload_error(struct cload *st, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	diag_error(st->diag, st->file, st->line, "%s", msg);
 }
 
 /* ---- sections ---- */

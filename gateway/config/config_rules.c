@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config_load.h"
+#include "config_rules.h"
+#include "config_state.h"
 #include "timetable.h"
 
 #define MAX_LIST 64 /* entries of a repeatable key */

@@ -1,7 +1,9 @@
-/* Inside config_load: the reading state shared by the line reader (config_load.c) and
- * the per-key setters (config_keys.c). Not for other parts. */
-#ifndef CG_CONFIG_LOAD_H
-#define CG_CONFIG_LOAD_H
+/* config_state: the state of reading one config file, and the helpers every key setter
+ * uses (report on the current line, resolve a path, set a string, check a zone). The
+ * bottom of the loader: the setters (config_keys.c, config_rules.c) and the line reader
+ * (config_load.c) use it; it calls none of them. Not for other parts. */
+#ifndef CG_CONFIG_STATE_H
+#define CG_CONFIG_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,18 +50,13 @@ struct cload {
 	struct cload_group *gp;    /* parallel to cfg->groups */
 };
 
+/* One key of a section: its setter checks the value and stores it in st->cfg. */
 struct cload_key {
 	const char *name;
 	bool repeat;
 	bool empty_ok;
 	void (*set)(struct cload *st, const char *value);
 };
-
-/* The keys of a section, ending with a NULL name (config_keys.c). */
-const struct cload_key *cload_keys(enum cload_sec sec);
-/* The policy sections' keys (config_rules.c). */
-extern const struct cload_key cload_category_keys[], cload_allow_keys[],
-	cload_timetable_keys[], cload_group_keys[];
 
 /* Set *out to a copy of v, or report that it is longer than max bytes. */
 void cload_set_string(struct cload *st, const char *v, size_t max, char **out);
