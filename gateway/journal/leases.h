@@ -22,8 +22,7 @@
 #include <stddef.h>
 
 #include "addr.h"
-
-#define LEASES_NAME_MAX 64 /* a host name of at most 63 bytes and its NUL */
+#include "leases_parse.h" /* LEASES_NAME_MAX */
 
 struct leases;
 

@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 #include "addr.h"
-#include "leases.h"
+
+#define LEASES_NAME_MAX 64 /* a host name of at most 63 bytes and its NUL */
 
 enum leases_format { LEASES_DNSMASQ, LEASES_ISC, LEASES_KEA };
 
