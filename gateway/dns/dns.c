@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 #include <event2/thread.h>
 
 #include "dns.h"
+#include "dns_resolve.h"
+#include "dns_tcp.h"
 #include "dns_worker.h"
 #include "util.h"
 
@@ -135,14 +138,11 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 		udp_flush(w, w->batch_fd);
 }
 
-void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
+/* The UDP way back for the query path (struct dns_reply_ops): the answer joins the
+ * worker's batch. */
+static void udp_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
 		     size_t len)
 {
-	w->st.answers++;
-	if (to->conn) {
-		dns_tcp_send(to->conn, msg, len);
-		return;
-	}
 	if (len > DNS_UDP_BUF) {
 		if (sendto(to->fd, msg, len, 0, (const struct sockaddr *)&to->ss, to->sslen) < 0)
 			w->st.send_errors++;
@@ -168,6 +168,8 @@ void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const 
 	}
 }
 
+static const struct dns_reply_ops udp_reply = {.send = udp_send};
+
 static void udp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct dns_worker *w = arg;
@@ -191,7 +193,8 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 			break;
 		w->in_read = true;
 		for (int i = 0; i < n; i++) {
-			struct dns_reply_to to = {.fd = fd, .sslen = msgs[i].msg_hdr.msg_namelen};
+			struct dns_reply_to to = {.ops = &udp_reply, .fd = fd,
+						  .sslen = msgs[i].msg_hdr.msg_namelen};
 			struct cg_addr client;
 			w->st.udp_queries++;
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
@@ -208,18 +211,6 @@ static void udp_read(evutil_socket_t fd, short what, void *arg)
 		if (n < DNS_UDP_BATCH)
 			break;
 	}
-}
-
-struct policy *dns_worker_policy(struct dns_worker *w)
-{
-	unsigned long g = policy_generation();
-	if (g != w->policy_gen) {
-		struct policy *old = w->policy;
-		w->policy = policy_acquire(); /* a mutex, once per worker and reload */
-		w->policy_gen = g;
-		policy_unref(old); /* if the last: freed on the main thread (policy_publish) */
-	}
-	return w->policy;
 }
 
 /* An idle worker lets go of a replaced snapshot too (so the publisher can free it). */
@@ -260,6 +251,7 @@ static void worker_reload(evutil_socket_t fd, short what, void *arg)
 static int worker_init(struct dns_server *s, struct dns_worker *w, const struct config *cfg)
 {
 	w->srv = s;
+	LIST_INIT(&w->conns);
 	w->base = event_base_new();
 	if (!w->base)
 		return -1;
@@ -374,6 +366,20 @@ static bool same_listen(const struct dns_server *s, const struct config *cfg)
 	return true;
 }
 
+/* Free the workers (those that were set up) and the server; their threads have ended or
+ * never started. */
+static void server_free(struct dns_server *s)
+{
+	for (size_t i = 0; i < s->n_workers; i++)
+		worker_free(&s->workers[i]);
+	free(s->workers);
+	ratelimit_free(s->rl);
+	settings_free(&s->next);
+	free(s->listen);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
 /* libevent locking, so that reloads and stop can poke the workers' loops. */
 static void threads_init(void)
 {
@@ -415,14 +421,7 @@ struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
 	}
 	return s;
 fail:
-	for (size_t i = 0; i < s->n_workers; i++)
-		worker_free(&s->workers[i]);
-	free(s->workers);
-	ratelimit_free(s->rl);
-	settings_free(&s->next);
-	free(s->listen);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
+	server_free(s);
 	return NULL;
 }
 
@@ -567,12 +566,5 @@ void dns_server_stop(struct dns_server *s)
 		if (s->workers[i].started)
 			pthread_join(s->workers[i].thread, NULL);
 	stats_log(s);
-	for (size_t i = 0; i < s->n_workers; i++)
-		worker_free(&s->workers[i]);
-	free(s->workers);
-	ratelimit_free(s->rl);
-	settings_free(&s->next);
-	free(s->listen);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
+	server_free(s);
 }

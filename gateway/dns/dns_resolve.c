@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dns_worker.h"
+#include "dns_resolve.h"
 #include "name.h"
 #include "safesearch.h"
 #include "util.h"
@@ -36,13 +36,21 @@ static uint32_t mono_s(void)
 	return (uint32_t)(now_mono_ns() / 1000000000ull);
 }
 
+/* Every answer leaves here, by the transport the query came in on. */
+static void reply_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
+		       size_t len)
+{
+	w->st.answers++;
+	to->ops->send(w, to, msg, len);
+}
+
 static void answer_error(struct dns_worker *w, const struct dns_reply_to *to,
 			 const uint8_t *qwire, size_t qlen, const struct dns_query *q,
 			 enum dns_reject why, int rcode)
 {
 	size_t n = dns_build_error(answer_buf, sizeof answer_buf, qwire, qlen, q, why, rcode);
 	if (n)
-		dns_worker_send(w, to, answer_buf, n);
+		reply_send(w, to, answer_buf, n);
 }
 
 /* NXDOMAIN/NODATA/REFUSED made by us: SOA in authority (not for REFUSED), EDE when the
@@ -59,7 +67,7 @@ static void answer_negative(struct dns_worker *w, const struct dns_reply_to *to,
 		dns_writer_opt(&wr, q->do_bit, ede, text);
 	size_t n = dns_writer_finish(&wr);
 	if (n)
-		dns_worker_send(w, to, answer_buf, n);
+		reply_send(w, to, answer_buf, n);
 }
 
 static void answer_block(struct dns_worker *w, const struct dns_reply_to *to,
@@ -100,7 +108,7 @@ static void answer_block(struct dns_worker *w, const struct dns_reply_to *to,
 		dns_writer_opt(&wr, q->do_bit, ede, category);
 	size_t n = dns_writer_finish(&wr);
 	if (n)
-		dns_worker_send(w, to, answer_buf, n);
+		reply_send(w, to, answer_buf, n);
 }
 
 static void journal_dns(struct dns_worker *w, const struct request *req,
@@ -217,7 +225,7 @@ static void answer_from(struct dns_worker *w, const struct dns_reply_to *to,
 		answer_error(w, to, qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
 		return;
 	}
-	dns_worker_send(w, to, answer_buf, n);
+	reply_send(w, to, answer_buf, n);
 }
 
 /* Safe search: a CNAME from the asked name to target, then target's records from the
@@ -251,7 +259,7 @@ static void answer_safesearch(struct dns_worker *w, const struct dns_reply_to *t
 		answer_buf[2] |= DNS_FLAG_TC >> 8;
 		n = dns_writer_finish(&wr);
 	}
-	dns_worker_send(w, to, answer_buf, n);
+	reply_send(w, to, answer_buf, n);
 	return;
 fail:
 	w->st.servfail++;
@@ -307,8 +315,8 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 		answer_from(w, &c->to, c->qwire, q, m, n, ri->opt_off, ri->ttl_offs, ri->n_ttls,
 			    0);
 out:
-	if (c->to.conn)
-		dns_tcp_unref(c->to.conn);
+	if (c->to.ops->release)
+		c->to.ops->release(&c->to);
 	free(c);
 }
 
@@ -322,8 +330,8 @@ static void forward(struct dns_worker *w, const struct dns_reply_to *to, const u
 	c->client = *client;
 	c->ss_target = target;
 	memcpy(c->qwire, msg, q->q_end);
-	if (to->conn)
-		dns_tcp_ref(to->conn);
+	if (to->ops->hold)
+		to->ops->hold(to);
 	w->st.forwarded++;
 	const char *name = target ? target : q->name;
 	size_t len = target ? strlen(target) : q->name_len;

@@ -3,23 +3,27 @@
  * unsent output per connection, idle timeout, half-close honoured. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
-#include "dns_worker.h"
+#include "dns_resolve.h"
+#include "dns_tcp.h"
 #include "util.h"
 
 struct dns_tconn {
 	struct dns_worker *w;
-	struct dns_tconn *prev, *next;
+	LIST_ENTRY(dns_tconn) link; /* in w->conns while open */
 	struct bufferevent *bev;   /* NULL once closed */
 	struct cg_addr client;
 	unsigned refs;             /* 1 while open + 1 per query in flight */
 	bool eof;                  /* the client shut its side: answer, then close */
 	bool paused;               /* reading stopped by a limit */
 };
+
+static void conn_unref(struct dns_tconn *c);
 
 static unsigned in_flight(const struct dns_tconn *c)
 {
@@ -33,14 +37,9 @@ static void conn_close(struct dns_tconn *c)
 		return;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		w->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	w->n_conns--;
-	dns_tcp_unref(c);
+	conn_unref(c);
 }
 
 static bool over_limits(const struct dns_tconn *c)
@@ -49,6 +48,39 @@ static bool over_limits(const struct dns_tconn *c)
 	       evbuffer_get_length(bufferevent_get_output(c->bev)) >= DNS_TCP_MAX_OUT;
 }
 
+/* ---- the way back for the query path (struct dns_reply_ops) ---- */
+
+/* An answer, framed; dropped when the connection has closed meanwhile. */
+static void tcp_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
+		     size_t len)
+{
+	struct dns_tconn *c = to->conn;
+	(void)w;
+	if (!c->bev || len > 65535)
+		return;
+	uint8_t lb[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	evbuffer_add(out, lb, 2);
+	evbuffer_add(out, msg, len);
+}
+
+/* A query in flight keeps its connection (and counts against DNS_TCP_MAX_PENDING). */
+static void tcp_hold(const struct dns_reply_to *to)
+{
+	to->conn->refs++;
+}
+
+static void tcp_release(const struct dns_reply_to *to)
+{
+	conn_unref(to->conn);
+}
+
+static const struct dns_reply_ops tcp_reply = {
+	.send = tcp_send, .hold = tcp_hold, .release = tcp_release,
+};
+
+/* ---- the connection ---- */
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct dns_tconn *c = arg;
@@ -56,7 +88,7 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct policy *p = dns_worker_policy(w);
 	bool bad = false;
-	struct dns_reply_to to = {.conn = c, .fd = -1, .max_len = 65535};
+	struct dns_reply_to to = {.ops = &tcp_reply, .conn = c, .fd = -1, .max_len = 65535};
 
 	while (c->bev && !over_limits(c)) {
 		uint8_t lb[2];
@@ -156,10 +188,7 @@ void dns_tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockadd
 	c->bev = bev;
 	c->refs = 1;
 	addr_from_sockaddr(sa, &c->client);
-	c->next = w->conns;
-	if (w->conns)
-		w->conns->prev = c;
-	w->conns = c;
+	LIST_INSERT_HEAD(&w->conns, c, link);
 	w->n_conns++;
 	w->st.tcp_conns++;
 	unsigned ms = w->set.tcp_idle_ms ? w->set.tcp_idle_ms : 10000;
@@ -170,12 +199,7 @@ void dns_tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockadd
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
-void dns_tcp_ref(struct dns_tconn *c)
-{
-	c->refs++;
-}
-
-void dns_tcp_unref(struct dns_tconn *c)
+static void conn_unref(struct dns_tconn *c)
 {
 	if (--c->refs == 0) {
 		free(c);
@@ -185,18 +209,8 @@ void dns_tcp_unref(struct dns_tconn *c)
 	conn_maybe_finish(c);
 }
 
-void dns_tcp_send(struct dns_tconn *c, const uint8_t *msg, size_t len)
-{
-	if (!c->bev || len > 65535)
-		return;
-	uint8_t lb[2] = {(uint8_t)(len >> 8), (uint8_t)len};
-	struct evbuffer *out = bufferevent_get_output(c->bev);
-	evbuffer_add(out, lb, 2);
-	evbuffer_add(out, msg, len);
-}
-
 void dns_tcp_close_all(struct dns_worker *w)
 {
-	while (w->conns)
-		conn_close(w->conns);
+	while (!LIST_EMPTY(&w->conns))
+		conn_close(LIST_FIRST(&w->conns));
 }

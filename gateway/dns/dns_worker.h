@@ -1,6 +1,8 @@
 /* Inside the DNS front end: one worker thread (event loop, sockets, forwarder, cache),
- * the settings it copies from the config, and the per-query path that its UDP and TCP
- * sides share. Not for other parts: they use dns.h. */
+ * the settings it copies from the config, and how an answer goes back to the client.
+ * The bottom of the front end: the server (dns.c), the TCP side (dns_tcp.c) and the
+ * query path (dns_resolve.c) use it, and it calls none of them. Not for other parts:
+ * they use dns.h. */
 #ifndef CG_DNS_WORKER_H
 #define CG_DNS_WORKER_H
 
@@ -9,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <event2/event.h>
@@ -56,9 +59,24 @@ struct dns_stats {
 
 
 struct dns_tconn;
+struct dns_worker;
+struct dns_reply_to;
+
+/* How answers go back: the transport that read the query fills it in (UDP in dns.c, TCP
+ * in dns_tcp.c), so that the query path answers without calling either by name. */
+struct dns_reply_ops {
+	/* Send one answer: into the worker's UDP batch, or framed onto the connection. */
+	void (*send)(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
+		     size_t len);
+	/* Keep the way back open while the query is forwarded, and let it go after the
+	 * answer; NULL when there is nothing to keep (UDP). */
+	void (*hold)(const struct dns_reply_to *to);
+	void (*release)(const struct dns_reply_to *to);
+};
 
 /* Where an answer goes: a UDP peer on one of our sockets, or a TCP connection. */
 struct dns_reply_to {
+	const struct dns_reply_ops *ops;
 	struct dns_tconn *conn;     /* NULL for UDP */
 	int fd;
 	struct sockaddr_storage ss;
@@ -91,7 +109,7 @@ struct dns_worker {
 	bool overflow_logged;
 	uint32_t overflow_logged_s;
 	size_t n_conns;
-	struct dns_tconn *conns;    /* every open TCP connection (for stop) */
+	LIST_HEAD(dns_tconn_list, dns_tconn) conns; /* every open TCP connection (for stop) */
 	/* UDP answers wait here and leave in one sendmmsg per socket: at the end of a read
 	 * round, or (answers to forwarded queries) at the end of the loop iteration. */
 	bool in_read, flush_pending;
@@ -129,28 +147,16 @@ struct dns_server {
 /* The policy snapshot to use in this callback (NULL: none yet), refreshed first when a
  * new one was published: one atomic load, no lock. Call only at the start of a
  * top-level callback: the previous snapshot may go away. The worker keeps the reference. */
-struct policy *dns_worker_policy(struct dns_worker *w);
-
-/* Answer one client message (UDP datagram or TCP frame) on worker w: parse, rate limit,
- * decide, then answer at once or start forwarding. p may be NULL (no policy yet). */
-void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, size_t len,
-		 const struct cg_addr *client, const struct dns_reply_to *to);
-
-/* Send an answer (queued into the current UDP batch, or written to the connection). */
-void dns_worker_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
-		     size_t len);
-
-/* TCP side (dns_tcp.c): the accept callback for a worker's listeners, keeping a
- * connection alive while answers are pending, and closing everything at stop. */
-void dns_tcp_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-		    int salen, void *arg);
-void dns_tcp_ref(struct dns_tconn *c);
-void dns_tcp_unref(struct dns_tconn *c);
-void dns_tcp_send(struct dns_tconn *c, const uint8_t *msg, size_t len);
-void dns_tcp_close_all(struct dns_worker *w);
-
-/* Whether ldns parses the whole reply (dns_resolve.c): 0, or -1. Run once on an upstream
- * reply that has records to inspect, before it is inspected or cached. */
-int dns_reply_check(const uint8_t *buf, size_t len);
+static inline struct policy *dns_worker_policy(struct dns_worker *w)
+{
+	unsigned long g = policy_generation();
+	if (g != w->policy_gen) {
+		struct policy *old = w->policy;
+		w->policy = policy_acquire(); /* a mutex, once per worker and reload */
+		w->policy_gen = g;
+		policy_unref(old); /* if the last: freed on the main thread (policy_publish) */
+	}
+	return w->policy;
+}
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "dns_msg.h"
-#include "dns_worker.h"
+#include "dns_resolve.h" /* dns_reply_check */
 #include "dns_msg_support.h"
 #include "testutil.h"
 
