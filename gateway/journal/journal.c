@@ -225,68 +225,128 @@ static void abs_deadline(struct timespec *ts, uint64_t from_mono_ns, uint64_t de
 	ts->tv_nsec = (long)(t % 1000000000ull);
 }
 
+/* Free a slot with its arena. */
+static void slot_free(struct qslot *q)
+{
+	free(q->arena);
+	free(q);
+}
+
+/* Whether the writer should let more events gather before it writes: the batch is not
+ * full, and neither a stop nor a flush waits for it. Called with mu held. */
+static bool writer_gathering(const struct journal *j)
+{
+	return j->count < j->coalesce_max && !j->stop && j->flush_want <= j->synced;
+}
+
+/* Signals are the main thread's. SCHED_BATCH: when an appender wakes the writer, the
+ * writer waits for the core instead of preempting the DNS or HTTP worker that is about
+ * to send its answer; it still gets its fair share of the CPU. Failing to switch is
+ * harmless. */
+static void writer_thread_setup(void)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "cg-journal");
+	struct sched_param sp = {0};
+	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
+}
+
+/* Wait, with mu held, until there is work: events (then up to COALESCE_NS more for
+ * others to gather), a flush, a stop, or the time to sync or to look at the day. */
+static void writer_wait(struct journal *j, uint64_t last_sync)
+{
+	while (j->count == 0 && !j->stop && j->flush_want <= j->synced) {
+		/* Written but not synced: sync when the interval is up; idle: look at the
+		 * clock now and then for the end of the day. */
+		struct timespec ts;
+		if (j->store.dirty)
+			abs_deadline(&ts, last_sync, j->fsync_ns);
+		else
+			abs_deadline(&ts, now_mono_ns(), TICK_NS);
+		if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
+			break;
+	}
+	if (j->count && writer_gathering(j)) {
+		/* Appenders signal only the first event of a batch (count 1) or a full one
+		 * (coalesce_max), so this wait is not cut short per event. */
+		struct timespec ts;
+		abs_deadline(&ts, now_mono_ns(), COALESCE_NS);
+		while (writer_gathering(j))
+			if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
+				break;
+	}
+}
+
+/* Write one queued event to the store, with the client's MAC and host name looked up
+ * when the front end did not give them. Without mu: the slot is the writer's now. */
+static void writer_write(struct journal *j, struct qslot *q, int64_t now_us)
+{
+	struct journal_record r;
+	char client[CG_ADDR_STRLEN];
+	slot_record(q, &r, client);
+	char mac[NEIGH_MAC_STRLEN];
+	if (j->neigh && !r.mac && q->client.family && !addr_is_loopback(&q->client) &&
+	    neigh_lookup(j->neigh, &q->client, mac) == 0)
+		r.mac = mac;
+	char hname[LEASES_NAME_MAX];
+	if (j->leases && !r.client_name && q->client.family &&
+	    leases_lookup(j->leases, &q->client, hname) == 0)
+		r.client_name = hname;
+	jstore_write(&j->store, &r, now_us);
+	if (q->cap > SLOT_KEEP_BYTES) {
+		/* a rare large event: do not keep its memory in the ring */
+		free(q->arena);
+		q->arena = NULL;
+		q->cap = 0;
+	}
+}
+
+/* With mu held: give the n written slots from h back (to the spares, or freed after a
+ * burst), and publish the counters; synced says whether they are on disk. */
+static void writer_done(struct journal *j, size_t h, size_t n, bool synced)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct qslot *q = j->ring[(h + i) % j->cap];
+		if (j->n_spare < j->spare_cap) {
+			j->spare[j->n_spare++] = q;
+		} else {
+			slot_free(q); /* after a burst: give the memory back */
+			j->n_slots--;
+		}
+	}
+	j->head = (h + n) % j->cap;
+	j->count -= n;
+	if (n)
+		j->batches++;
+	uint64_t done = j->enqueued - j->count;
+	if (synced)
+		j->synced = done;
+	j->written = j->store.written;
+	j->write_errors = j->store.write_errors;
+	j->fsyncs = j->store.fsyncs;
+	j->seq = j->store.seq;
+	journal_syslog_counts(j->store.syslog, &j->syslog_sent, &j->syslog_dropped);
+	pthread_cond_broadcast(&j->done);
+}
+
 static void *writer_main(void *arg)
 {
 	struct journal *j = arg;
-	sigset_t all;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are the main thread's */
-	pthread_setname_np(pthread_self(), "cg-journal");
-	/* SCHED_BATCH: when an appender wakes the writer, the writer waits for the core
-	 * instead of preempting the DNS or HTTP worker that is about to send its answer;
-	 * it still gets its fair share of the CPU. Failing to switch is harmless. */
-	struct sched_param sp = {0};
-	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
+	writer_thread_setup();
 	uint64_t last_sync = now_mono_ns();
 	pthread_mutex_lock(&j->mu);
 	for (;;) {
-		while (j->count == 0 && !j->stop && j->flush_want <= j->synced) {
-			/* Written but not synced: sync when the interval is up; idle: look
-			 * at the clock now and then for the end of the day. */
-			struct timespec ts;
-			if (j->store.dirty)
-				abs_deadline(&ts, last_sync, j->fsync_ns);
-			else
-				abs_deadline(&ts, now_mono_ns(), TICK_NS);
-			if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
-				break;
-		}
-		if (j->count && j->count < j->coalesce_max && !j->stop && j->flush_want <= j->synced) {
-			/* Appenders signal only the first event of a batch (count 1) or a full
-			 * one (coalesce_max), so this wait is not cut short per event. */
-			struct timespec ts;
-			abs_deadline(&ts, now_mono_ns(), COALESCE_NS);
-			while (j->count < j->coalesce_max && !j->stop && j->flush_want <= j->synced)
-				if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
-					break;
-		}
+		writer_wait(j, last_sync);
 		size_t n = j->count, h = j->head;
 		bool want_sync = j->flush_want > j->synced || j->stop;
 		bool stopping = j->stop;
 		pthread_mutex_unlock(&j->mu);
 
 		int64_t now_us = now_wall_us();
-		for (size_t i = 0; i < n; i++) {
-			struct qslot *q = j->ring[(h + i) % j->cap];
-			struct journal_record r;
-			char client[CG_ADDR_STRLEN];
-			slot_record(q, &r, client);
-			char mac[NEIGH_MAC_STRLEN];
-			if (j->neigh && !r.mac && q->client.family && !addr_is_loopback(&q->client) &&
-			    neigh_lookup(j->neigh, &q->client, mac) == 0)
-				r.mac = mac;
-			char hname[LEASES_NAME_MAX];
-			if (j->leases && !r.client_name && q->client.family &&
-			    leases_lookup(j->leases, &q->client, hname) == 0)
-				r.client_name = hname;
-			jstore_write(&j->store, &r, now_us);
-			if (q->cap > SLOT_KEEP_BYTES) {
-				/* a rare large event: do not keep its memory in the ring */
-				free(q->arena);
-				q->arena = NULL;
-				q->cap = 0;
-			}
-		}
+		for (size_t i = 0; i < n; i++)
+			writer_write(j, j->ring[(h + i) % j->cap], now_us);
 		jstore_tick(&j->store, now_us);
 		jstore_flush(&j->store);
 		uint64_t now = now_mono_ns();
@@ -298,29 +358,7 @@ static void *writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&j->mu);
-		for (size_t i = 0; i < n; i++) {
-			struct qslot *q = j->ring[(h + i) % j->cap];
-			if (j->n_spare < j->spare_cap) {
-				j->spare[j->n_spare++] = q;
-			} else {
-				free(q->arena); /* after a burst: give the memory back */
-				free(q);
-				j->n_slots--;
-			}
-		}
-		j->head = (h + n) % j->cap;
-		j->count -= n;
-		if (n)
-			j->batches++;
-		uint64_t done = j->enqueued - j->count;
-		if (synced)
-			j->synced = done;
-		j->written = j->store.written;
-		j->write_errors = j->store.write_errors;
-		j->fsyncs = j->store.fsyncs;
-		j->seq = j->store.seq;
-		journal_syslog_counts(j->store.syslog, &j->syslog_sent, &j->syslog_dropped);
-		pthread_cond_broadcast(&j->done);
+		writer_done(j, h, n, synced);
 		if (stopping && j->count == 0)
 			break;
 	}
@@ -490,15 +528,10 @@ void journal_close(struct journal *j)
 	jstore_close(&j->store);
 	neigh_free(j->neigh);
 	leases_free(j->leases);
-	for (size_t i = 0; i < j->count; i++) { /* none after the writer's last round */
-		struct qslot *q = j->ring[(j->head + i) % j->cap];
-		free(q->arena);
-		free(q);
-	}
-	for (size_t i = 0; i < j->n_spare; i++) {
-		free(j->spare[i]->arena);
-		free(j->spare[i]);
-	}
+	for (size_t i = 0; i < j->count; i++) /* none after the writer's last round */
+		slot_free(j->ring[(j->head + i) % j->cap]);
+	for (size_t i = 0; i < j->n_spare; i++)
+		slot_free(j->spare[i]);
 	free(j->ring);
 	free(j->spare);
 	pthread_cond_destroy(&j->work);

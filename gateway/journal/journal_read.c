@@ -103,6 +103,78 @@ static size_t utf8_valid(const unsigned char *p, size_t n)
 	return len;
 }
 
+static int jp_full(struct jp *p)
+{
+	p->err = "arena too small";
+	return -1;
+}
+
+/* The code point of a \u escape at p->pos (just after the "\u"), a surrogate pair
+ * joined into one; never NUL. 0, or -1 with p->err. */
+static int jp_u_escape(struct jp *p, uint32_t *out)
+{
+	uint32_t cp, lo;
+	if (p->pos + 4 > p->len || hex4(p->s + p->pos, &cp) < 0) {
+		p->err = "bad \\u escape";
+		return -1;
+	}
+	p->pos += 4;
+	if (cp >= 0xdc00 && cp <= 0xdfff) {
+		p->err = "lone low surrogate";
+		return -1;
+	}
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (p->pos + 6 > p->len || p->s[p->pos] != '\\' || p->s[p->pos + 1] != 'u' ||
+		    hex4(p->s + p->pos + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+			p->err = "lone high surrogate";
+			return -1;
+		}
+		p->pos += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+	}
+	if (cp == 0) {
+		p->err = "NUL in a string";
+		return -1;
+	}
+	*out = cp;
+	return 0;
+}
+
+/* The escape at p->pos (a backslash and what follows) decoded into o at *n; o has room
+ * bytes in all, one of them kept for the NUL, and at least 2 are free. 0, or -1 with
+ * p->err. */
+static int jp_escape(struct jp *p, char *o, size_t *n, size_t room)
+{
+	if (p->pos + 1 >= p->len) {
+		p->err = "unterminated escape";
+		return -1;
+	}
+	char e = p->s[p->pos + 1];
+	p->pos += 2;
+	switch (e) {
+	case '"': o[(*n)++] = '"'; return 0;
+	case '\\': o[(*n)++] = '\\'; return 0;
+	case '/': o[(*n)++] = '/'; return 0;
+	case 'b': o[(*n)++] = '\b'; return 0;
+	case 'f': o[(*n)++] = '\f'; return 0;
+	case 'n': o[(*n)++] = '\n'; return 0;
+	case 'r': o[(*n)++] = '\r'; return 0;
+	case 't': o[(*n)++] = '\t'; return 0;
+	case 'u': {
+		uint32_t cp;
+		if (jp_u_escape(p, &cp) < 0)
+			return -1;
+		if (*n + (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) + 1 > room)
+			return jp_full(p);
+		put_utf8(o, n, cp);
+		return 0;
+	}
+	default:
+		p->err = "bad escape";
+		return -1;
+	}
+}
+
 /* A JSON string into the arena (NUL-terminated); *out points at it. */
 static int jp_string(struct jp *p, const char **out, size_t *out_len)
 {
@@ -123,7 +195,7 @@ static int jp_string(struct jp *p, const char **out, size_t *out_len)
 			run++;
 		if (run > p->pos) {
 			if (n + (run - p->pos) + 1 > room)
-				goto full;
+				return jp_full(p);
 			memcpy(o + n, p->s + p->pos, run - p->pos);
 			n += run - p->pos;
 			p->pos = run;
@@ -145,68 +217,21 @@ static int jp_string(struct jp *p, const char **out, size_t *out_len)
 				return -1;
 			}
 			if (n + l + 1 > room)
-				goto full;
+				return jp_full(p);
 			memcpy(o + n, p->s + p->pos, l);
 			n += l;
 			p->pos += l;
 			continue;
 		}
 		if (n + 2 > room)
-			goto full;
+			return jp_full(p);
 		if (c != '\\') {
 			o[n++] = (char)c;
 			p->pos++;
 			continue;
 		}
-		if (p->pos + 1 >= p->len) {
-			p->err = "unterminated escape";
+		if (jp_escape(p, o, &n, room) < 0)
 			return -1;
-		}
-		char e = p->s[p->pos + 1];
-		p->pos += 2;
-		switch (e) {
-		case '"': o[n++] = '"'; break;
-		case '\\': o[n++] = '\\'; break;
-		case '/': o[n++] = '/'; break;
-		case 'b': o[n++] = '\b'; break;
-		case 'f': o[n++] = '\f'; break;
-		case 'n': o[n++] = '\n'; break;
-		case 'r': o[n++] = '\r'; break;
-		case 't': o[n++] = '\t'; break;
-		case 'u': {
-			uint32_t cp, lo;
-			if (p->pos + 4 > p->len || hex4(p->s + p->pos, &cp) < 0) {
-				p->err = "bad \\u escape";
-				return -1;
-			}
-			p->pos += 4;
-			if (cp >= 0xdc00 && cp <= 0xdfff) {
-				p->err = "lone low surrogate";
-				return -1;
-			}
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (p->pos + 6 > p->len || p->s[p->pos] != '\\' ||
-				    p->s[p->pos + 1] != 'u' || hex4(p->s + p->pos + 2, &lo) < 0 ||
-				    lo < 0xdc00 || lo > 0xdfff) {
-					p->err = "lone high surrogate";
-					return -1;
-				}
-				p->pos += 6;
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
-			if (cp == 0) {
-				p->err = "NUL in a string";
-				return -1;
-			}
-			if (n + (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) + 1 > room)
-				goto full;
-			put_utf8(o, &n, cp);
-			break;
-		}
-		default:
-			p->err = "bad escape";
-			return -1;
-		}
 	}
 	o[n] = '\0';
 	p->used += n + 1;
@@ -214,9 +239,6 @@ static int jp_string(struct jp *p, const char **out, size_t *out_len)
 	if (out_len)
 		*out_len = n;
 	return 0;
-full:
-	p->err = "arena too small";
-	return -1;
 }
 
 static int jp_uint(struct jp *p, uint64_t max, uint64_t *out)
@@ -348,6 +370,66 @@ static int jp_rule(struct jp *p, struct journal_record *r)
 	}
 }
 
+/* The value of field f into r; member_start is where the member began (just after the
+ * ',' before it). 0, or -1 with p->err. */
+static int jp_field(struct jp *p, int f, struct journal_record *r, size_t member_start)
+{
+	const char *sv;
+	size_t sl;
+	uint64_t v;
+	switch (f) {
+	case F_SEQ:
+	case F_SSEQ:
+		if (jp_uint(p, UINT64_MAX, &v) < 0)
+			return -1;
+		*(f == F_SEQ ? &r->seq : &r->start_seq) = v;
+		return 0;
+	case F_TIME:
+		if (jp_string(p, &sv, &sl) < 0)
+			return -1;
+		if (journal_parse_time(sv, sl, &r->time_us, &r->utc_offset) < 0) {
+			p->err = "bad time";
+			return -1;
+		}
+		return 0;
+	case F_PREV:
+	case F_HASH:
+		if (jp_string(p, &sv, &sl) < 0)
+			return -1;
+		if (hash_decode(sv, sl, f == F_PREV ? r->prev : r->hash) < 0) {
+			p->err = "bad hash";
+			return -1;
+		}
+		if (f == F_HASH)
+			r->body_len = member_start - 1; /* the line up to the ',' before it */
+		return 0;
+	case F_RULE:
+		return jp_rule(p, r);
+	default:
+		return jp_string(p, str_field(r, f), NULL);
+	}
+}
+
+/* After the object: nothing more on the line, the required fields there, and the hash
+ * after a ','. 0, or -1 with p->err. */
+static int jp_line_complete(struct jp *p, const bool seen[F_COUNT], const char *line,
+			    const struct journal_record *r)
+{
+	if (p->pos != p->len) {
+		p->err = "bytes after the object";
+		return -1;
+	}
+	if (!seen[F_SEQ] || !seen[F_TIME] || !seen[F_ID] || !seen[F_PREV] || !seen[F_HASH]) {
+		p->err = "a required field (seq, time, id, prev, hash) is missing";
+		return -1;
+	}
+	if (line[r->body_len] != ',') {
+		p->err = "malformed hash field";
+		return -1;
+	}
+	return 0;
+}
+
 int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 		       char *arena, size_t arena_len, const char **err)
 {
@@ -381,44 +463,8 @@ int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 			goto fail;
 		}
 		seen[f] = true;
-		const char *sv;
-		size_t sl;
-		uint64_t v;
-		switch (f) {
-		case F_SEQ:
-		case F_SSEQ:
-			if (jp_uint(&p, UINT64_MAX, &v) < 0)
-				goto fail;
-			*(f == F_SEQ ? &r->seq : &r->start_seq) = v;
-			break;
-		case F_TIME:
-			if (jp_string(&p, &sv, &sl) < 0)
-				goto fail;
-			if (journal_parse_time(sv, sl, &r->time_us, &r->utc_offset) < 0) {
-				p.err = "bad time";
-				goto fail;
-			}
-			break;
-		case F_PREV:
-		case F_HASH:
-			if (jp_string(&p, &sv, &sl) < 0)
-				goto fail;
-			if (hash_decode(sv, sl, f == F_PREV ? r->prev : r->hash) < 0) {
-				p.err = "bad hash";
-				goto fail;
-			}
-			if (f == F_HASH)
-				r->body_len = member_start - 1; /* the line up to the ',' before it */
-			break;
-		case F_RULE:
-			if (jp_rule(&p, r) < 0)
-				goto fail;
-			break;
-		default:
-			if (jp_string(&p, str_field(r, f), NULL) < 0)
-				goto fail;
-			break;
-		}
+		if (jp_field(&p, f, r, member_start) < 0)
+			goto fail;
 		jp_ws(&p);
 		if (p.pos < p.len && p.s[p.pos] == ',') {
 			if (f == F_HASH) {
@@ -432,18 +478,8 @@ int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 			goto fail;
 		break;
 	}
-	if (p.pos != p.len) {
-		p.err = "bytes after the object";
+	if (jp_line_complete(&p, seen, line, r) < 0)
 		goto fail;
-	}
-	if (!seen[F_SEQ] || !seen[F_TIME] || !seen[F_ID] || !seen[F_PREV] || !seen[F_HASH]) {
-		p.err = "a required field (seq, time, id, prev, hash) is missing";
-		goto fail;
-	}
-	if (line[r->body_len] != ',') {
-		p.err = "malformed hash field";
-		goto fail;
-	}
 	return 0;
 fail:
 	*err = p.err ? p.err : "malformed line";

@@ -585,6 +585,75 @@ static int recover(struct jstore *s, struct journal_file *files, size_t n, struc
 	return rc;
 }
 
+/* Create and open the journal directory, and take its lock: one writer per journal, a
+ * second one would fork the chain. The lock goes with dirfd (close, exit or kill -9).
+ * Files are given to the directory's owner when root writes them. 0, or -1 with *err. */
+static int dir_open_locked(struct jstore *s, const char **err)
+{
+	if (mkdir(s->dir, DIR_MODE) < 0 && errno != EEXIST) {
+		*err = "cannot create the journal directory";
+		return -1;
+	}
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		*err = "cannot open the journal directory";
+		return -1;
+	}
+	if (flock(s->dirfd, LOCK_EX | LOCK_NB) < 0) {
+		*err = errno == EWOULDBLOCK ? "the journal directory is in use by another "
+					     "campusgate process (one writer per journal)"
+					   : "cannot lock the journal directory";
+		return -1;
+	}
+	struct stat st;
+	if (fstat(s->dirfd, &st) == 0 && geteuid() == 0 && st.st_uid != 0) {
+		s->chown_files = true;
+		s->uid = st.st_uid;
+		s->gid = st.st_gid;
+	}
+	return 0;
+}
+
+/* Where writing resumes, from the n files already there (n > 0): the last day's first
+ * sequence number, and its last part when that day is today (or later, if the clock
+ * went back). A last day that ended without us (a crash, or stopped overnight) may lack
+ * its digest line, so it is written now; a repeat is harmless, each digest line is a
+ * checkpoint of the chain. */
+static void resume_day(struct jstore *s, const struct journal_file *files, size_t n,
+		       int32_t today, int32_t *day, unsigned *part)
+{
+	int32_t last = files[n - 1].day;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t prev[JOURNAL_HASH_LEN];
+		if (files[i].day == last && first_line(files[i].path, &s->day_first_seq,
+						       prev) == 0)
+			break;
+	}
+	if (last >= today) {
+		*day = last;
+		*part = files[n - 1].part;
+	} else {
+		s->day = last;
+		digest(s);
+		s->day_first_seq = 0;
+	}
+}
+
+/* Say what recovery found, in the log and as internal events in the journal. */
+static void report_recovery(struct jstore *s, const struct sbuf *note,
+			    const struct sbuf *tampered)
+{
+	if (note->len) {
+		log_warn("journal %s: recovered: %s", s->dir, note->data);
+		internal_event(s, "recovered", note->data, 0, NULL);
+	}
+	if (tampered->len) {
+		log_err("journal %s: TAMPERING found: %s; run campusgate journal verify", s->dir,
+			tampered->data);
+		internal_event(s, "tampered", tampered->data, 0, NULL);
+	}
+}
+
 int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zone,
 		const char **err)
 {
@@ -608,29 +677,8 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 		goto fail; /* *err says why */
 	s->max_file_bytes = cfg->max_file_bytes;
 	s->retention_days = cfg->retention_days;
-	if (mkdir(s->dir, DIR_MODE) < 0 && errno != EEXIST) {
-		*err = "cannot create the journal directory";
+	if (dir_open_locked(s, err) < 0)
 		goto fail;
-	}
-	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0) {
-		*err = "cannot open the journal directory";
-		goto fail;
-	}
-	/* One writer per journal: a second one would fork the chain. The lock goes with
-	 * dirfd (close, exit or kill -9). */
-	if (flock(s->dirfd, LOCK_EX | LOCK_NB) < 0) {
-		*err = errno == EWOULDBLOCK ? "the journal directory is in use by another "
-					     "campusgate process (one writer per journal)"
-					   : "cannot lock the journal directory";
-		goto fail;
-	}
-	struct stat st;
-	if (fstat(s->dirfd, &st) == 0 && geteuid() == 0 && st.st_uid != 0) {
-		s->chown_files = true;
-		s->uid = st.st_uid;
-		s->gid = st.st_gid;
-	}
 	if (journal_list_files(s->dir, &files, &n) < 0) {
 		*err = "cannot list the journal directory";
 		goto fail;
@@ -639,43 +687,16 @@ int jstore_open(struct jstore *s, const struct cfg_journal *cfg, const char *zon
 		goto fail;
 
 	s->now_us = now_wall_us();
-	int32_t today = now_day(s);
-	int32_t day = today;
+	int32_t today = now_day(s), day = today;
 	unsigned part = 0;
-	if (n > 0) {
-		int32_t last = files[n - 1].day;
-		for (size_t i = 0; i < n; i++) {
-			uint8_t prev[JOURNAL_HASH_LEN];
-			if (files[i].day == last && first_line(files[i].path, &s->day_first_seq,
-							       prev) == 0)
-				break;
-		}
-		if (last >= today) {
-			day = last; /* today's file, or a later one if the clock went back */
-			part = files[n - 1].part;
-		} else {
-			/* The last day ended without us (a crash, or stopped overnight): its
-			 * digest line may be missing, so write it now; a repeat is harmless,
-			 * each digest line is a checkpoint of the chain. */
-			s->day = last;
-			digest(s);
-			s->day_first_seq = 0;
-		}
-	}
+	if (n > 0)
+		resume_day(s, files, n, today, &day, &part);
 	s->day = day;
 	if (open_file(s, day, part) < 0) {
 		*err = "cannot open the day file";
 		goto fail;
 	}
-	if (note.len) {
-		log_warn("journal %s: recovered: %s", s->dir, note.data);
-		internal_event(s, "recovered", note.data, 0, NULL);
-	}
-	if (tampered.len) {
-		log_err("journal %s: TAMPERING found: %s; run campusgate journal verify", s->dir,
-			tampered.data);
-		internal_event(s, "tampered", tampered.data, 0, NULL);
-	}
+	report_recovery(s, &note, &tampered);
 	retention(s, today);
 	jstore_sync(s);
 	sbuf_free(&note);
