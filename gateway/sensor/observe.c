@@ -227,46 +227,100 @@ static void resolver_bypass(struct observer *o, const struct observation *ob,
 	bypass(o, ob, req, v, BYPASS_RESOLVER, reason);
 }
 
+/* The kinds that carry no name: a DNS response is counted; DNS over TLS and a connection
+ * that gave no request are judged by the server's address alone. */
+static void observe_nameless(struct observer *o, const struct observation *ob,
+			     struct request *req)
+{
+	char ipbuf[CG_ADDR_STRLEN];
+	switch (ob->kind) {
+	case OBS_DNS_RESPONSE:
+		o->st.dns_responses++;
+		return;
+	case OBS_DOT: {
+		/* no name yet: decide on the server's address */
+		req->host = addr_str(&ob->server, ipbuf);
+		req->host_len = strlen(req->host);
+		struct verdict v;
+		if (o->policy)
+			policy_decide(o->policy, req, &v);
+		bypass(o, ob, req, o->policy ? &v : NULL, BYPASS_DOT, "DNS over TLS (tcp/853)");
+		return;
+	}
+	case OBS_CONN:
+		/* no request and no name: only the server's address can tell */
+		o->st.connections++;
+		conn_to_bypass_address(o, ob, req);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The protocol counted for a kind that carries a name; false for the others. */
+static bool named_proto(enum obs_kind k, enum obs_proto *proto)
+{
+	switch (k) {
+	case OBS_DNS_QUERY:
+		*proto = OBS_PROTO_DNS;
+		return true;
+	case OBS_HTTP:
+		*proto = OBS_PROTO_HTTP;
+		return true;
+	case OBS_TLS:
+		*proto = OBS_PROTO_TLS;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What the policy's verdict (vp, NULL without a policy) makes of a named request, counted
+ * and journaled: "bypass" (a bypass category, or a connection already journaled by its
+ * address), "hit" (blocked), or NULL. */
+static const char *observe_verdict(struct observer *o, const struct observation *ob,
+				   const struct request *req, const struct verdict *vp,
+				   bool addr_bypass)
+{
+	if (addr_bypass)
+		return "bypass"; /* already journaled by address; the name adds nothing */
+	if (vp && (vp->action == ACTION_BLOCK || vp->category_listed) &&
+	    category_is_bypass(o, vp)) {
+		o->st.hits++;
+		count_category(o, vp->category);
+		bypass(o, ob, req, vp, BYPASS_CATEGORY, what_seen(ob->kind));
+		return "bypass";
+	}
+	if (vp && vp->action == ACTION_BLOCK) {
+		o->st.hits++;
+		count_category(o, vp->category ? vp->category : "?");
+		journal_obs(o, ob, req, vp, "hit", what_seen(ob->kind));
+		return "hit";
+	}
+	if (vp && vp->category_listed)
+		o->st.listed++;
+	return NULL;
+}
+
+/* Whether an HTTP request asks for /dns-query (DNS over HTTPS in cleartext). */
+static bool is_doh_path(const struct observation *ob)
+{
+	return ob->kind == OBS_HTTP && ob->path_len >= 10 &&
+	       memcmp(ob->path, "/dns-query", 10) == 0 &&
+	       (ob->path_len == 10 || ob->path[10] == '?' || ob->path[10] == '/');
+}
+
 void observer_handle(void *arg, const struct observation *ob)
 {
 	struct observer *o = arg;
-	char host[NAME_MAX_LEN + 1], ipbuf[CG_ADDR_STRLEN];
+	char host[NAME_MAX_LEN + 1];
 	const char *why = NULL;
 	struct request req = { .proto = PROTO_SENSOR, .client = ob->client };
 	req.when = (time_t)(ob->time_us / 1000000);
 	enum obs_proto proto;
 
-	switch (ob->kind) {
-	case OBS_DNS_RESPONSE:
-		o->st.dns_responses++;
-		return;
-	case OBS_DNS_QUERY:
-		proto = OBS_PROTO_DNS;
-		break;
-	case OBS_HTTP:
-		proto = OBS_PROTO_HTTP;
-		break;
-	case OBS_TLS:
-		proto = OBS_PROTO_TLS;
-		break;
-	case OBS_DOT:
-		/* no name yet: decide on the server's address */
-		req.host = addr_str(&ob->server, ipbuf);
-		req.host_len = strlen(req.host);
-		{
-			struct verdict v;
-			if (o->policy)
-				policy_decide(o->policy, &req, &v);
-			bypass(o, ob, &req, o->policy ? &v : NULL, BYPASS_DOT,
-			       "DNS over TLS (tcp/853)");
-		}
-		return;
-	case OBS_CONN:
-		/* no request and no name: only the server's address can tell */
-		o->st.connections++;
-		conn_to_bypass_address(o, ob, &req);
-		return;
-	default:
+	if (!named_proto(ob->kind, &proto)) {
+		observe_nameless(o, ob, &req);
 		return;
 	}
 	/* once per connection: TLS has one name, HTTP is judged at its first request */
@@ -303,29 +357,12 @@ void observer_handle(void *arg, const struct observation *ob)
 		policy_decide(o->policy, &req, &v);
 		vp = &v;
 	}
-	const char *event = NULL;
-	if (addr_bypass) {
-		event = "bypass";   /* already journaled by address; the name adds nothing */
-	} else if (vp && (v.action == ACTION_BLOCK || v.category_listed) &&
-		   category_is_bypass(o, vp)) {
-		event = "bypass";
-		o->st.hits++;
-		count_category(o, v.category);
-		bypass(o, ob, &req, vp, BYPASS_CATEGORY, what_seen(ob->kind));
-	} else if (vp && v.action == ACTION_BLOCK) {
-		event = "hit";
-		o->st.hits++;
-		count_category(o, v.category ? v.category : "?");
-		journal_obs(o, ob, &req, vp, "hit", what_seen(ob->kind));
-	} else if (vp && v.category_listed) {
-		o->st.listed++;
-	}
+	const char *event = observe_verdict(o, ob, &req, vp, addr_bypass);
 	if (other_resolver) {
 		resolver_bypass(o, ob, &req, vp);
 		event = "bypass";
 	}
-	if (ob->kind == OBS_HTTP && ob->path_len >= 10 && memcmp(ob->path, "/dns-query", 10) == 0 &&
-	    (ob->path_len == 10 || ob->path[10] == '?' || ob->path[10] == '/')) {
+	if (is_doh_path(ob)) {
 		bypass(o, ob, &req, vp, BYPASS_DOH_PATH, "DNS over HTTPS request (/dns-query)");
 		event = "bypass";
 	}
