@@ -259,6 +259,49 @@ static void lit_group(struct lit_walk *w, size_t g)
 		w->gbest = gs;
 }
 
+/* A backslash escape at w->i. An escaped punctuation character is that character (into
+ * ch, *chn = 1); an escape that stands for a class, a code point or a back reference
+ * (\d, \x41, \x{41}, \p{L}, \cA, \1) is skipped and gives no character (*chn stays 0).
+ * -1 for what is not followed: \Q, \g, \k, a non-ASCII escape, a trailing backslash. */
+static int lit_escape(struct lit_walk *w, unsigned char ch[4], size_t *chn)
+{
+	const unsigned char *p = w->p;
+	if (w->i + 1 >= w->len)
+		return -1;
+	unsigned char c = p[w->i + 1];
+	if (c >= 0x80 || c == 'Q' || c == 'g' || c == 'k')
+		return -1;
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+		ch[0] = c;
+		*chn = 1;
+		w->i += 2;
+		return 0;
+	}
+	w->i += 2;
+	if ((c == 'x' || c == 'o' || c == 'p' || c == 'P' || c == 'N') && w->i < w->len &&
+	    p[w->i] == '{') {
+		while (w->i < w->len && p[w->i] != '}')
+			w->i++;
+		if (w->i >= w->len)
+			return -1;
+		w->i++;
+	} else if (c == 'x') {
+		for (int k = 0; k < 2 && w->i < w->len &&
+				((p[w->i] >= '0' && p[w->i] <= '9') ||
+				 ((p[w->i] | 0x20) >= 'a' && (p[w->i] | 0x20) <= 'f'));
+		     k++)
+			w->i++;
+	} else if (c == 'c') {
+		w->i++;
+	} else if (c >= '0' && c <= '9') {
+		while (w->i < w->len && p[w->i] >= '0' && p[w->i] <= '9')
+			w->i++;
+	} else if ((c == 'p' || c == 'P') && w->i < w->len) {
+		w->i++;
+	}
+	return 0;
+}
+
 /*
  * Walk one top-level branch from w->i up to a top-level '|' or the end. An atom that is
  * one literal character joins the current run; anything else (classes, groups, dots,
@@ -277,40 +320,8 @@ static int lit_branch(struct lit_walk *w)
 
 		switch (c) {
 		case '\\':
-			if (w->i + 1 >= w->len)
+			if (lit_escape(w, ch, &chn) < 0)
 				return -1;
-			c = p[w->i + 1];
-			if (c >= 0x80 || c == 'Q' || c == 'g' || c == 'k')
-				return -1;
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9')) {
-				w->i += 2;
-				if ((c == 'x' || c == 'o' || c == 'p' || c == 'P' || c == 'N') &&
-				    w->i < w->len && p[w->i] == '{') {
-					while (w->i < w->len && p[w->i] != '}')
-						w->i++;
-					if (w->i >= w->len)
-						return -1;
-					w->i++;
-				} else if (c == 'x') {
-					for (int k = 0; k < 2 && w->i < w->len &&
-							((p[w->i] >= '0' && p[w->i] <= '9') ||
-							 ((p[w->i] | 0x20) >= 'a' && (p[w->i] | 0x20) <= 'f'));
-					     k++)
-						w->i++;
-				} else if (c == 'c') {
-					w->i++;
-				} else if (c >= '0' && c <= '9') {
-					while (w->i < w->len && p[w->i] >= '0' && p[w->i] <= '9')
-						w->i++;
-				} else if ((c == 'p' || c == 'P') && w->i < w->len) {
-					w->i++;
-				}
-			} else {
-				ch[0] = c;
-				chn = 1;
-				w->i += 2;
-			}
 			break;
 		case '[':
 			w->i = lit_skip_class(p, w->len, w->i);
