@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	 "让运行中的 campusgated 重新加载配置和名单"},
 	{"status", cmd_status, "say whether campusgated is running",
 	 "显示 campusgated 是否在运行"},
+	{"setup", cmd_setup, "write the config and firewall rules for the school's router",
+	 "为学校路由器生成配置文件和防火墙规则"},
 };
 
 static void usage(FILE *f)

@@ -14,5 +14,6 @@ int cmd_report(int argc, char **argv);  /* report --since 12h (cli_journal.c) */
 int cmd_sensor(int argc, char **argv);  /* sensor --read FILE (cli_sensor.c) */
 int cmd_reload(int argc, char **argv);  /* reload: SIGHUP to campusgated (cli_daemon.c) */
 int cmd_status(int argc, char **argv);  /* status: is the daemon running (cli_daemon.c) */
+int cmd_setup(int argc, char **argv);   /* setup: write config and nftables rules (cli_setup.c) */
 
 #endif

@@ -162,6 +162,11 @@ static void journal_dir_prepare(const struct config *cfg)
 		gid_t gid;
 		if (priv_lookup(cfg->user, &uid, &gid) < 0)
 			fatal("[general] user: no such user '%s'", cfg->user);
+		/* Already the user's: keep its group, which may be a staff group that reads
+		 * the journal (scripts/install.sh: 2750 campusgate:campusgate-staff). */
+		struct stat st;
+		if (stat(cfg->journal.dir, &st) == 0 && st.st_uid == uid)
+			return;
 		if (chown(cfg->journal.dir, uid, gid) < 0)
 			fatal("%s: cannot give the journal directory to %s: %s", cfg->journal.dir,
 			      cfg->user, strerror(errno));
