@@ -1,5 +1,6 @@
-/* libFuzzer target for dns_msg.c: the query parser, error answers, the reply scanner,
- * the chain walker, the ECH rewrite and the client-answer writer on arbitrary bytes. */
+/* libFuzzer target for dns_msg.c: the query parser, the sensor's question peek, error
+ * answers, the reply scanner, the chain walker, the ECH rewrite and the client-answer
+ * writer on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t out[70000];
 	struct dns_query q;
 	struct dns_reply_info ri;
+	static struct dns_peek pk; /* the sensor's reading of any message */
+	dns_question_peek(data, size, &pk);
 	enum dns_reject r = dns_query_parse(data, size, &q);
 	if (r != DNS_OK) {
 		dns_build_error(out, sizeof out, data, size, &q, r, DNS_RCODE_FORMERR);

@@ -687,6 +687,68 @@ START_TEST(type_names)
 	char buf[16];
 	ck_assert_str_eq(dns_type_name(65, buf), "HTTPS");
 	ck_assert_str_eq(dns_type_name(4321, buf), "TYPE4321");
+	/* the IANA mnemonics, query-only types too */
+	ck_assert_str_eq(dns_type_name(46, buf), "RRSIG");
+	ck_assert_str_eq(dns_type_name(252, buf), "AXFR");
+	ck_assert_str_eq(dns_type_name(255, buf), "ANY");
+	ck_assert_str_eq(dns_type_name(65534, buf), "TYPE65534");
+}
+END_TEST
+
+/* The sensor's reading: any message, its first question with the name escaped. */
+START_TEST(question_peek_any_message)
+{
+	struct dns_peek pk;
+	/* a response (QR), opcode 2, qdcount 2: the first question is read as it stands */
+	static const uint8_t resp[] = { 0x12, 0x34, 0x90, 0x83, 0, 2, 0, 0, 0, 0, 0, 0,
+					3, 'W', 'w', 'W', 2, 'c', 'n', 0, 0, 28, 0, 1 };
+	ck_assert_int_eq(dns_question_peek(resp, sizeof(resp), &pk), 0);
+	ck_assert_uint_eq(pk.id, 0x1234);
+	ck_assert_uint_eq(pk.flags, 0x9083);
+	ck_assert_uint_eq(pk.qdcount, 2);
+	ck_assert(pk.has_question);
+	ck_assert_str_eq(pk.name, "WwW.cn");
+	ck_assert_uint_eq(pk.name_len, 6);
+	ck_assert_uint_eq(pk.qtype, 28);
+	ck_assert_uint_eq(pk.qclass, 1);
+	/* bytes that are not plain printable, '.' and '\\' are written as \DDD */
+	static const uint8_t odd[] = { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+				       5, 'a', '.', '\\', 0, 0xe4, 0, 0, 1, 0, 1 };
+	ck_assert_int_eq(dns_question_peek(odd, sizeof(odd), &pk), 0);
+	ck_assert_str_eq(pk.name, "a\\046\\092\\000\\228");
+	ck_assert_uint_eq(pk.name_len, strlen(pk.name));
+	/* no question: fine; the root: "" */
+	uint8_t m[32];
+	memcpy(m, resp, 12);
+	m[5] = 0;
+	ck_assert_int_eq(dns_question_peek(m, 12, &pk), 0);
+	ck_assert(!pk.has_question);
+	m[5] = 1;
+	m[12] = 0, m[13] = 0, m[14] = 1, m[15] = 0, m[16] = 1;
+	ck_assert_int_eq(dns_question_peek(m, 17, &pk), 0);
+	ck_assert_str_eq(pk.name, "");
+	/* rejections: shorter than a header, the name or the type cut short, a pointer
+	 * (nothing earlier to point at but the header) */
+	ck_assert_int_eq(dns_question_peek(resp, 11, &pk), -1);
+	ck_assert_int_eq(dns_question_peek(resp, 15, &pk), -1);
+	ck_assert_int_eq(dns_question_peek(resp, sizeof(resp) - 1, &pk), -1);
+	ck_assert_str_eq(pk.name, "");
+	m[12] = 0xc0, m[13] = 12;
+	ck_assert_int_eq(dns_question_peek(m, 18, &pk), -1);
+	m[13] = 4;
+	ck_assert_int_eq(dns_question_peek(m, 18, &pk), -1);
+	/* the escaped reader follows pointers as dns_name_read does */
+	uint8_t b[64] = {0};
+	size_t p = 12, next;
+	char out[DNS_NAME_ESC_MAX];
+	b[p++] = 2, b[p++] = 'A', b[p++] = ' ', b[p++] = 0;
+	size_t at = p;
+	b[p++] = 1, b[p++] = 'x', b[p++] = 0xc0, b[p++] = 12;
+	ck_assert_int_eq(dns_name_read_escaped(b, p, at, out, &next), 7);
+	ck_assert_str_eq(out, "x.A\\032");
+	ck_assert_uint_eq(next, p);
+	b[at + 3] = (uint8_t)(at + 2);
+	ck_assert_int_eq(dns_name_read_escaped(b, p, at, out, &next), -1);
 }
 END_TEST
 
@@ -709,6 +771,7 @@ int main(void)
 	tcase_add_test(tc, upstream_ede_passed_on);
 	tcase_add_test(tc, strip_ech_keeps_the_rest);
 	tcase_add_test(tc, type_names);
+	tcase_add_test(tc, question_peek_any_message);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }

@@ -38,7 +38,7 @@ START_TEST(dns_odd_names_and_types)
 {
 	uint8_t m[64];
 	struct extract_dns x;
-	/* the root, type 65534 (no name in ldns's table), response bit */
+	/* the root, type 65534 (no mnemonic), response bit */
 	static const uint8_t root[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0,
 					0xff, 0xfe, 0, 1 };
 	ck_assert_int_eq(extract_dns(root, sizeof(root), &x), 0);
