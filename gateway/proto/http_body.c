@@ -40,6 +40,36 @@ static int chunk_fail(struct http_body *b, const char *why)
 	return -1;
 }
 
+/* One byte of a chunk-size line: hex digits, then perhaps extensions after ';' (or white
+ * space), then the line end. 0, or -1 with b->error. */
+static int chunk_size_byte(struct http_body *b, char c)
+{
+	if (++b->line_len > CHUNK_LINE_MAX)
+		return chunk_fail(b, "chunk size line too long");
+	if (c == '\r' || c == '\n') {
+		if (!b->size_digits)
+			return chunk_fail(b, "chunk size missing");
+		b->state = c == '\r' ? CS_SIZE_LF : (b->remaining ? CS_DATA : CS_TRAILER_START);
+		return 0;
+	}
+	if (b->state == CS_EXT) {
+		if (c == '\0')
+			return chunk_fail(b, "NUL in a chunk extension");
+		return 0;
+	}
+	if (hexval(c) >= 0) {
+		if (b->remaining >> 59)
+			return chunk_fail(b, "chunk size too large");
+		b->remaining = b->remaining * 16 + (uint64_t)hexval(c);
+		b->size_digits = true;
+	} else if ((c == ';' || c == ' ' || c == '\t') && b->size_digits) {
+		b->state = CS_EXT;
+	} else {
+		return chunk_fail(b, "invalid chunk size");
+	}
+	return 0;
+}
+
 static int chunked_feed(struct http_body *b, const char *buf, size_t len, size_t *used)
 {
 	size_t i = 0;
@@ -48,30 +78,8 @@ static int chunked_feed(struct http_body *b, const char *buf, size_t len, size_t
 		switch (b->state) {
 		case CS_SIZE:
 		case CS_EXT:
-			if (++b->line_len > CHUNK_LINE_MAX)
-				return chunk_fail(b, "chunk size line too long");
-			if (c == '\r' || c == '\n') {
-				if (!b->size_digits)
-					return chunk_fail(b, "chunk size missing");
-				b->state = c == '\r' ? CS_SIZE_LF : (b->remaining ? CS_DATA
-										    : CS_TRAILER_START);
-				break;
-			}
-			if (b->state == CS_EXT) {
-				if (c == '\0')
-					return chunk_fail(b, "NUL in a chunk extension");
-				break;
-			}
-			if (hexval(c) >= 0) {
-				if (b->remaining >> 59)
-					return chunk_fail(b, "chunk size too large");
-				b->remaining = b->remaining * 16 + (uint64_t)hexval(c);
-				b->size_digits = true;
-			} else if ((c == ';' || c == ' ' || c == '\t') && b->size_digits) {
-				b->state = CS_EXT;
-			} else {
-				return chunk_fail(b, "invalid chunk size");
-			}
+			if (chunk_size_byte(b, c) < 0)
+				return -1;
 			break;
 		case CS_SIZE_LF:
 			if (c != '\n')
