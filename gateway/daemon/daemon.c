@@ -318,6 +318,52 @@ static int daemon_check(const struct daemon_opts *o)
 	return rc;
 }
 
+/* Block the signals the main thread takes with sigwait (into set), before any thread
+ * starts, so that no other thread receives them; SIGPIPE is ignored. */
+static void signals_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Once the sockets are bound and the files open: switch to [general] user when started
+ * as root (fatal if that fails), or say why root stays. */
+static void privileges_drop(const struct config *cfg)
+{
+	if (cfg->user && getuid() == 0) {
+		const char *err = NULL;
+		if (priv_drop(cfg->user, &err) < 0)
+			fatal("cannot switch to user %s: %s", cfg->user, err);
+		log_info("running as user %s", cfg->user);
+	} else if (getuid() == 0) {
+		if (serves_network(cfg))
+			log_warn("running as root and serving beyond loopback because allow_root = "
+				 "yes; set [general] user to drop privileges");
+		else
+			log_warn("running as root: allowed only because every listener is on "
+				 "loopback; set [general] user before serving the network");
+	}
+}
+
+/* SIGUSR1: the journal's counters and the TLS front end's, in the log. */
+static void stats_log(struct journal *j, const struct frontends *fe)
+{
+	struct journal_stats js;
+	journal_get_stats(j, &js);
+	log_info("journal: %llu appended, %llu written, %llu dropped, %llu write errors, "
+		 "seq %llu",
+		 (unsigned long long)js.appended, (unsigned long long)js.written,
+		 (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
+		 (unsigned long long)js.seq);
+	if (fe->tls)
+		tls_server_log_stats(fe->tls);
+}
+
 int daemon_main(const struct daemon_opts *given)
 {
 	struct daemon_opts opts = *given;
@@ -346,15 +392,8 @@ int daemon_main(const struct daemon_opts *given)
 		fatal("refusing to serve the network as root: set [general] user (or "
 		      "allow_root = yes)");
 
-	/* Block signals before any thread starts; the main thread takes them below. */
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_block(&set);
 
 	if (policy_install(cfg) < 0)
 		fatal("the lists could not be compiled");
@@ -370,19 +409,7 @@ int daemon_main(const struct daemon_opts *given)
 	frontends_new(&fe, cfg, j); /* binds and opens as root */
 	if (cfg->pid_file)
 		write_pid_file(cfg->pid_file);
-	if (cfg->user && getuid() == 0) {
-		const char *err = NULL;
-		if (priv_drop(cfg->user, &err) < 0)
-			fatal("cannot switch to user %s: %s", cfg->user, err);
-		log_info("running as user %s", cfg->user);
-	} else if (getuid() == 0) {
-		if (serves_network(cfg))
-			log_warn("running as root and serving beyond loopback because allow_root = "
-				 "yes; set [general] user to drop privileges");
-		else
-			log_warn("running as root: allowed only because every listener is on "
-				 "loopback; set [general] user before serving the network");
-	}
+	privileges_drop(cfg);
 	frontends_run(&fe);
 	fprintf(stderr, "campusgated: ready\n");
 	log_info("campusgate %s ready", CG_VERSION);
@@ -394,15 +421,7 @@ int daemon_main(const struct daemon_opts *given)
 		if (sig == SIGHUP) {
 			reload(o, &cfg, &fe);
 		} else if (sig == SIGUSR1) {
-			struct journal_stats js;
-			journal_get_stats(j, &js);
-			log_info("journal: %llu appended, %llu written, %llu dropped, %llu write "
-				 "errors, seq %llu",
-				 (unsigned long long)js.appended, (unsigned long long)js.written,
-				 (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
-				 (unsigned long long)js.seq);
-			if (fe.tls)
-				tls_server_log_stats(fe.tls);
+			stats_log(j, &fe);
 		} else {
 			log_info("stopping on signal %d", sig);
 			break;
