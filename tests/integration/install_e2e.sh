@@ -51,6 +51,18 @@ grep -q "campusgate-update-lists .* $STATE/lists$" "$ROOT/etc/systemd/system/cam
 cg_expect "journal folder mode, owner, group" "$(stat -c '%a %U %G' "$STATE/journal")" "2750 $svc $staff"
 grep -E '^(dir|pid_file|list) = \.' "$ETC/campusgate.conf" && cg_fail "a relative path in the installed config"
 "$CGD" -n -c "$ETC/campusgate.conf" >/dev/null 2>&1 || cg_fail "the installed config does not check"
+# Without -c outside a checkout, both programs read the installed config.
+out=$(cd / && "$CGD" -n 2>&1) || cg_fail "campusgated -n without -c: $out"
+echo "$out" | grep -q "configuration OK" || cg_fail "campusgated -n without -c: $out"
+out=$(cd / && "$CG" config check 2>&1) || cg_fail "campusgate config check without -c: $out"
+echo "$out" | grep -q "^$ETC/campusgate.conf: " || cg_fail "campusgate did not read $ETC/campusgate.conf: $out"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	out=$(cd "$ROOT/etc/systemd/system" && systemd-analyze verify --man=no ./campusgated.service \
+		./campusgate-update-lists.service ./campusgate-update-lists.timer 2>&1) ||
+		cg_fail "systemd-analyze verify of the installed units: $out"
+	[ -z "$out" ] || cg_fail "systemd-analyze verify of the installed units: $out"
+	cg_log "ok: systemd-analyze verify accepts the installed units"
+fi
 cg_log "ok: installed; the missing third-party lists are named with the way to fetch them"
 
 # ---- 2. setup with flags: refuses to overwrite, then writes and checks --------------------
@@ -84,6 +96,7 @@ out=$(cd "$CG_SOURCE_ROOT" && scripts/install.sh --root "$ROOT" --builddir "$CG_
 	{ echo "$out" | tail -30; cg_fail "the second install.sh failed"; }
 grep -q "# admin's edit $id" "$ETC/campusgate.conf" || cg_fail "the upgrade replaced the admin's config"
 grep -q "^blocked-by-school.test$" "$ETC/lists/block.list" || cg_fail "the upgrade replaced the school's list"
+"$CG" lists check "$ETC/lists/block.list" >/dev/null || cg_fail "lists check of the school's list"
 "$CG" --version >/dev/null 2>&1 || cg_fail "the upgrade did not replace the program"
 [ -f "$STATE/lists/current/gambling/domains" ] || cg_fail "update-lists did not import the lists"
 good=$(readlink "$STATE/lists/current")
@@ -226,8 +239,8 @@ out=$(as $teacher "$CG" journal -c "$ETC/campusgate.conf" --since 1h --format cs
 for h in bet365.com casino-ut1.test blocked-by-school.test; do
 	echo "$out" | grep -q "$h" || cg_fail "$h not in the journal: $out"
 done
-as $teacher "$CG" journal verify -c "$ETC/campusgate.conf" >/dev/null 2>&1 ||
-	cg_fail "journal verify as a member of $staff"
+(cd / && as $teacher "$CG" journal verify >/dev/null 2>&1) ||
+	cg_fail "journal verify (no -c: the installed config) as a member of $staff"
 out=$(as $other "$CG" journal -c "$ETC/campusgate.conf" --since 1h 2>&1) &&
 	cg_fail "a user outside $staff read the journal: $out"
 echo "$out" | grep -q "cannot read the journal directory" || cg_fail "the refusal does not say why: $out"
