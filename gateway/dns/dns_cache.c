@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include "util.h"
 
@@ -12,7 +13,7 @@
 struct centry {
 	struct dns_cache_entry pub;
 	struct centry *hnext;          /* bucket chain */
-	struct centry *prev, *next;    /* LRU: head = most recent */
+	TAILQ_ENTRY(centry) lru;       /* first = most recent */
 	uint64_t hash;
 	uint32_t size;                 /* bytes charged */
 	uint16_t qtype, qclass;
@@ -24,7 +25,7 @@ struct centry {
 struct dns_cache {
 	struct centry **buckets;
 	size_t n_buckets;              /* power of two */
-	struct centry *head, *tail;
+	TAILQ_HEAD(centry_lru, centry) lru;
 	size_t max_entries, max_bytes;
 	struct dns_cache_stats st;
 	unsigned char key[crypto_shorthash_KEYBYTES];
@@ -54,32 +55,9 @@ struct dns_cache *dns_cache_new(size_t max_entries, size_t max_bytes)
 	c->max_bytes = max_bytes ? max_bytes : 1;
 	c->n_buckets = 1024;
 	c->buckets = xcalloc(c->n_buckets, sizeof *c->buckets);
+	TAILQ_INIT(&c->lru);
 	randombytes_buf(c->key, sizeof c->key);
 	return c;
-}
-
-static void lru_unlink(struct dns_cache *c, struct centry *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		c->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		c->tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void lru_push(struct dns_cache *c, struct centry *e)
-{
-	e->prev = NULL;
-	e->next = c->head;
-	if (c->head)
-		c->head->prev = e;
-	c->head = e;
-	if (!c->tail)
-		c->tail = e;
 }
 
 static void entry_remove(struct dns_cache *c, struct centry *e)
@@ -89,7 +67,7 @@ static void entry_remove(struct dns_cache *c, struct centry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	lru_unlink(c, e);
+	TAILQ_REMOVE(&c->lru, e, lru);
 	c->st.entries--;
 	c->st.bytes -= e->size;
 	free(e);
@@ -97,8 +75,8 @@ static void entry_remove(struct dns_cache *c, struct centry *e)
 
 static void evict_to(struct dns_cache *c, size_t entries, size_t bytes)
 {
-	while (c->tail && (c->st.entries > entries || c->st.bytes > bytes)) {
-		entry_remove(c, c->tail);
+	while (!TAILQ_EMPTY(&c->lru) && (c->st.entries > entries || c->st.bytes > bytes)) {
+		entry_remove(c, TAILQ_LAST(&c->lru, centry_lru));
 		c->st.evictions++;
 	}
 }
@@ -114,11 +92,10 @@ void dns_cache_free(struct dns_cache *c)
 {
 	if (!c)
 		return;
-	struct centry *e = c->head;
-	while (e) {
-		struct centry *n = e->next;
+	struct centry *e;
+	while ((e = TAILQ_FIRST(&c->lru))) {
+		TAILQ_REMOVE(&c->lru, e, lru);
 		free(e);
-		e = n;
 	}
 	free(c->buckets);
 	free(c);
@@ -154,9 +131,9 @@ const struct dns_cache_entry *dns_cache_get(struct dns_cache *c, const char *nam
 		c->st.misses++;
 		return NULL;
 	}
-	if (c->head != e) {
-		lru_unlink(c, e);
-		lru_push(c, e);
+	if (TAILQ_FIRST(&c->lru) != e) {
+		TAILQ_REMOVE(&c->lru, e, lru);
+		TAILQ_INSERT_HEAD(&c->lru, e, lru);
 	}
 	c->st.hits++;
 	return &e->pub;
@@ -224,7 +201,7 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	size_t b = h & (c->n_buckets - 1);
 	e->hnext = c->buckets[b];
 	c->buckets[b] = e;
-	lru_push(c, e);
+	TAILQ_INSERT_HEAD(&c->lru, e, lru);
 	c->st.entries++;
 	c->st.bytes += size;
 	c->st.inserts++;

@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,7 +45,7 @@ struct fwd_sock {
 struct fwd_tx {
 	struct dns_forward *f;
 	struct fwd_tx *hnext;         /* pending table */
-	struct fwd_tx *prev, *next;   /* every live query (for cancel) */
+	LIST_ENTRY(fwd_tx) live;      /* every live query (for cancel) */
 	struct fwd_sock *sock;        /* while waiting for a UDP reply */
 	uint16_t id;
 	struct event timer;
@@ -72,7 +73,7 @@ struct dns_forward {
 	unsigned n_socks;             /* slots in use per family (<= FWD_SOCKS) */
 	struct fwd_sock socks[2][FWD_SOCKS];
 	struct fwd_tx *buckets[FWD_BUCKETS];
-	struct fwd_tx *live;
+	LIST_HEAD(fwd_tx_list, fwd_tx) live;
 	struct dns_forward_stats st;
 	uint8_t rnd[256];
 	size_t rnd_pos;
@@ -184,12 +185,7 @@ static void tx_finish(struct fwd_tx *tx, enum dns_forward_status st, uint8_t *re
 	evtimer_del(&tx->timer);
 	if (tx->bev)
 		bufferevent_free(tx->bev);
-	if (tx->prev)
-		tx->prev->next = tx->next;
-	else
-		f->live = tx->next;
-	if (tx->next)
-		tx->next->prev = tx->prev;
+	LIST_REMOVE(tx, live);
 	f->n_live--;
 	if (st == DNS_FWD_FAILED)
 		f->st.failures++;
@@ -396,6 +392,7 @@ struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_end
 {
 	struct dns_forward *f = xcalloc(1, sizeof *f);
 	f->base = base;
+	LIST_INIT(&f->live);
 	f->rnd_pos = sizeof f->rnd;
 	f->max_live = FWD_DEFAULT_MAX;
 	f->n_socks = FWD_SOCKS;
@@ -446,10 +443,7 @@ int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint1
 	evtimer_assign(&tx->timer, f->base, tx_timeout, tx);
 	f->st.queries++;
 	f->n_live++;
-	tx->next = f->live;
-	if (f->live)
-		f->live->prev = tx;
-	f->live = tx;
+	LIST_INSERT_HEAD(&f->live, tx, live);
 	if (try_udp(tx) < 0)
 		next_try(tx); /* calls back with DNS_FWD_FAILED when nothing works */
 	return 0;
@@ -472,8 +466,8 @@ void dns_forward_free(struct dns_forward *f)
 {
 	if (!f)
 		return;
-	while (f->live)
-		tx_finish(f->live, DNS_FWD_CANCELLED, NULL, 0, NULL);
+	while (!LIST_EMPTY(&f->live))
+		tx_finish(LIST_FIRST(&f->live), DNS_FWD_CANCELLED, NULL, 0, NULL);
 	for (int fi = 0; fi < 2; fi++)
 		for (int i = 0; i < FWD_SOCKS; i++)
 			sock_close(&f->socks[fi][i]);

@@ -144,6 +144,7 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 	for (unsigned k = 0; k < s->loops.n; k++) {
 		s->workers[k].base = s->loops.w[k].base;
 		s->workers[k].sh = &s->sh;
+		LIST_INIT(&s->workers[k].conns);
 		if (h->n_explicit_listen) {
 			/* Names in explicit requests are resolved like the system does. */
 			s->workers[k].dns = evdns_base_new(s->workers[k].base,

@@ -39,7 +39,7 @@ enum conn_state {
 
 struct http_conn {
 	struct http_worker *w;
-	struct http_conn *prev, *next;
+	LIST_ENTRY(http_conn) link; /* in w->conns */
 	enum http_mode mode;
 	struct http_settings set;
 	struct cg_addr client;
@@ -709,10 +709,7 @@ void http_conn_start(struct http_worker *w, enum http_mode mode, int fd,
 			close(fd);
 		goto fail;
 	}
-	c->next = w->conns;
-	if (w->conns)
-		w->conns->prev = c;
-	w->conns = c;
+	LIST_INSERT_HEAD(&w->conns, c, link);
 	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
 	bufferevent_set_max_single_write(c->cli, RELAY_IO);
 	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
@@ -731,12 +728,7 @@ fail:
 static void conn_free(struct http_conn *c)
 {
 	struct http_worker *w = c->w;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		w->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	connlimit_release(w->sh->limits, &c->client);
 	if (c->up)
 		bufferevent_free(c->up);
@@ -748,6 +740,6 @@ static void conn_free(struct http_conn *c)
 
 void http_conn_free_all(struct http_worker *w)
 {
-	while (w->conns)
-		conn_free(w->conns);
+	while (!LIST_EMPTY(&w->conns))
+		conn_free(LIST_FIRST(&w->conns));
 }

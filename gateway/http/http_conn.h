@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -49,7 +50,7 @@ struct http_worker {
 	struct event_base *base;
 	struct evdns_base *dns; /* for explicit mode; NULL falls back to getaddrinfo */
 	struct http_shared *sh;
-	struct http_conn *conns; /* live connections (freed at stop) */
+	LIST_HEAD(http_conn_list, http_conn) conns; /* live connections (freed at stop) */
 };
 
 /* Copy the current settings. */

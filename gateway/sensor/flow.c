@@ -21,7 +21,7 @@ struct flow_table {
 	struct flow_limits lim;
 	struct flow **buckets;
 	size_t mask;
-	struct flow *lru_head, *lru_tail; /* head = most recently used */
+	TAILQ_HEAD(flow_lru, flow) lru; /* first = most recently used */
 	struct flow_stats st;
 };
 
@@ -43,6 +43,7 @@ struct flow_table *flow_table_new(const struct flow_limits *lim)
 		n <<= 1;
 	t->buckets = xcalloc(n, sizeof(*t->buckets));
 	t->mask = n - 1;
+	TAILQ_INIT(&t->lru);
 	return t;
 }
 
@@ -79,30 +80,6 @@ static bool addr_eq(const struct cg_addr *x, const struct cg_addr *y)
 	return memcmp(x->a, y->a, x->family == AF_INET ? 4 : 16) == 0;
 }
 
-static void lru_unlink(struct flow_table *t, struct flow *f)
-{
-	if (f->lru_prev)
-		f->lru_prev->lru_next = f->lru_next;
-	else
-		t->lru_head = f->lru_next;
-	if (f->lru_next)
-		f->lru_next->lru_prev = f->lru_prev;
-	else
-		t->lru_tail = f->lru_prev;
-	f->lru_prev = f->lru_next = NULL;
-}
-
-static void lru_push(struct flow_table *t, struct flow *f)
-{
-	f->lru_prev = NULL;
-	f->lru_next = t->lru_head;
-	if (t->lru_head)
-		t->lru_head->lru_prev = f;
-	t->lru_head = f;
-	if (!t->lru_tail)
-		t->lru_tail = f;
-}
-
 void flow_stream_release(struct flow_table *t, struct flow_stream *s)
 {
 	t->st.buffered -= s->cap + s->ooo_bytes;
@@ -130,7 +107,7 @@ static void flow_remove(struct flow_table *t, struct flow *f)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = f->hnext;
-	lru_unlink(t, f);
+	TAILQ_REMOVE(&t->lru, f, lru);
 	flow_release_data(t, f);
 	free(f);
 	t->st.active--;
@@ -145,9 +122,10 @@ void flow_close(struct flow_table *t, struct flow *f)
 void flow_expire(struct flow_table *t, int64_t now_us)
 {
 	int64_t max_idle = (int64_t)t->lim.timeout_s * 1000000;
-	while (t->lru_tail && now_us - t->lru_tail->last_us > max_idle) {
+	struct flow *f;
+	while ((f = TAILQ_LAST(&t->lru, flow_lru)) && now_us - f->last_us > max_idle) {
 		t->st.expired++;
-		flow_remove(t, t->lru_tail);
+		flow_remove(t, f);
 	}
 }
 
@@ -155,8 +133,8 @@ void flow_table_free(struct flow_table *t)
 {
 	if (!t)
 		return;
-	while (t->lru_head)
-		flow_remove(t, t->lru_head);
+	while (!TAILQ_EMPTY(&t->lru))
+		flow_remove(t, TAILQ_FIRST(&t->lru));
 	free(t->buckets);
 	free(t);
 }
@@ -189,9 +167,9 @@ struct flow *flow_get(struct flow_table *t, const struct decoded *d, int64_t now
 		if (!create)
 			return NULL;
 		flow_expire(t, now_us);
-		if (t->st.active >= t->lim.max_flows && t->lru_tail) {
+		if (t->st.active >= t->lim.max_flows && !TAILQ_EMPTY(&t->lru)) {
 			t->st.evicted++;
-			flow_remove(t, t->lru_tail);
+			flow_remove(t, TAILQ_LAST(&t->lru, flow_lru));
 		}
 		f = xcalloc(1, sizeof(*f));
 		f->hash = h;
@@ -208,14 +186,14 @@ struct flow *flow_get(struct flow_table *t, const struct decoded *d, int64_t now
 		}
 		f->hnext = t->buckets[h & t->mask];
 		t->buckets[h & t->mask] = f;
-		lru_push(t, f);
+		TAILQ_INSERT_HEAD(&t->lru, f, lru);
 		t->st.created++;
 		if (++t->st.active > t->st.peak_active)
 			t->st.peak_active = t->st.active;
 		*from_client = src_is_client;
-	} else if (t->lru_head != f) {
-		lru_unlink(t, f);
-		lru_push(t, f);
+	} else if (TAILQ_FIRST(&t->lru) != f) {
+		TAILQ_REMOVE(&t->lru, f, lru);
+		TAILQ_INSERT_HEAD(&t->lru, f, lru);
 	}
 	f->last_us = now_us;
 	return f;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "addr.h"
 #include "decode.h"
@@ -53,7 +54,8 @@ struct flow {
 	int app;                 /* the caller's protocol state; starts at 0 */
 	unsigned app_count;      /* the caller's message count */
 	/* table links */
-	struct flow *hnext, *lru_prev, *lru_next;
+	struct flow *hnext;      /* bucket chain */
+	TAILQ_ENTRY(flow) lru;   /* first = most recently used */
 	uint32_t hash;
 };
 

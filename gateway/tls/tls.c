@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +35,7 @@ struct tls_worker;
 
 struct tls_conn {
 	struct tls_worker *w;
-	struct tls_conn *prev, *next;
+	LIST_ENTRY(tls_conn) link; /* in w->conns */
 	struct cg_addr client;
 	char client_str[CG_ADDR_STRLEN];
 	struct sockaddr_storage orig;
@@ -61,7 +62,7 @@ struct tls_server {
 struct tls_worker {
 	struct tls_server *s;
 	struct event_base *base;
-	struct tls_conn *conns;
+	LIST_HEAD(tls_conn_list, tls_conn) conns; /* live connections (freed at stop) */
 };
 
 static void stat_add(unsigned long long *n)
@@ -72,12 +73,7 @@ static void stat_add(unsigned long long *n)
 static void conn_free(struct tls_conn *c)
 {
 	struct tls_worker *w = c->w;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		w->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	connlimit_release(w->s->limits, &c->client);
 	if (c->sp)
 		splice_free(c->sp);
@@ -330,10 +326,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		free(c);
 		return;
 	}
-	c->next = w->conns;
-	if (w->conns)
-		w->conns->prev = c;
-	w->conns = c;
+	LIST_INSERT_HEAD(&w->conns, c, link);
 	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
 	bufferevent_enable(c->cli, EV_READ | EV_WRITE);
 	struct timeval tv = { set.hello_timeout_ms / 1000, (set.hello_timeout_ms % 1000) * 1000 };
@@ -354,8 +347,8 @@ static void server_free(struct tls_server *s)
 	for (size_t i = 0; i < s->n_listeners; i++)
 		evconnlistener_free(s->listeners[i]);
 	for (unsigned k = 0; s->workers && k < s->loops.n; k++)
-		while (s->workers[k].conns)
-			conn_free(s->workers[k].conns);
+		while (!LIST_EMPTY(&s->workers[k].conns))
+			conn_free(LIST_FIRST(&s->workers[k].conns));
 	evloops_stop(&s->loops);
 	free(s->listeners);
 	free(s->workers);
@@ -383,6 +376,7 @@ struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
 	for (unsigned k = 0; k < s->loops.n; k++) {
 		s->workers[k].s = s;
 		s->workers[k].base = s->loops.w[k].base;
+		LIST_INIT(&s->workers[k].conns);
 	}
 	for (size_t i = 0; i < h->n_tls_listen; i++) {
 		for (unsigned k = 0; k < s->loops.n; k++) {
