@@ -153,14 +153,20 @@ fi
 chmod -R a+rX "$state/lists"
 
 # 8. Check the config as the daemon would; enable the units on a real install.
-if "$sbin/campusgated" -n -c "$conf"; then :; else
+conf_ok=1
+if ! "$sbin/campusgated" -n -c "$conf"; then
+	conf_ok=0
 	say "the configuration $conf has errors (above); fix them before starting the service"
 fi
 if [ "$systemd" = 1 ] && [ -d /run/systemd/system ]; then
 	systemctl daemon-reload
 	systemctl enable campusgate-update-lists.timer >/dev/null 2>&1 || true
 	systemctl start campusgate-update-lists.timer || true
-	say "enable the gateway when the config is ready: systemctl enable --now campusgated"
+	if [ "$conf_ok" = 1 ] && systemctl is-active --quiet campusgated.service; then
+		systemctl restart campusgated.service && say "restarted campusgated with the new programs"
+	else
+		say "enable the gateway when the config is ready: systemctl enable --now campusgated"
+	fi
 	say "then load the firewall rules that campusgate setup wrote (nft -f FILE)"
 fi
 say "done. Staff who may read the journal: usermod -aG $staff NAME (then log in again)"
