@@ -17,6 +17,12 @@ bottom-up) and every `#include "..."` and C file under gateway/, then checks:
     how a header shared by two .c files hides a circle). The modules of each part must
     form no circle.
 
+"Uses" means: the name appears in the .c file (or inside the braces of a header's static
+inline function) and is declared by a prototype or extern in that file or in a gateway
+header it includes, directly or through other headers; so a local or parameter that
+happens to share a name with a function elsewhere does not count, while a call through
+a shared header or a local prototype does.
+
 Circles listed in KNOWN_CIRCLES are reported as notes, not failures, with the reason.
 Each problem is printed as FILE:LINE: message; the exit status is 1 when there is one.
 Python 3 standard library only; the C is read with a small tokenizer (comments, strings
