@@ -10,51 +10,29 @@
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *help_en, *help_zh;
+	enum msg_id help;
 };
 
 static const struct command commands[] = {
-	{"check", cmd_check, "explain the decision for a name or URL",
-	 "解释某个域名或网址的判定结果"},
-	{"config", cmd_config, "check the configuration file (config check)",
-	 "检查配置文件（config check）"},
-	{"lists", cmd_lists, "check list files and show list statistics",
-	 "检查名单文件并显示名单统计"},
-	{"journal", cmd_journal, "search the security journal; journal verify checks it",
-	 "查询安全日志；journal verify 校验其完整性"},
-	{"report", cmd_report, "incident report of the last hours (text or HTML)",
-	 "最近若干小时的事件报告（文本或 HTML）"},
-	{"sensor", cmd_sensor, "read a capture file (pcap/pcapng) and report what it shows",
-	 "读取抓包文件（pcap/pcapng）并报告其内容"},
-	{"reload", cmd_reload, "make the running campusgated reload config and lists",
-	 "让运行中的 campusgated 重新加载配置和名单"},
-	{"status", cmd_status, "say whether campusgated is running",
-	 "显示 campusgated 是否在运行"},
-	{"setup", cmd_setup, "write the config and firewall rules for the school's router",
-	 "为学校路由器生成配置文件和防火墙规则"},
+	{"check", cmd_check, MSG_CLI_HELP_CHECK},
+	{"config", cmd_config, MSG_CLI_HELP_CONFIG},
+	{"lists", cmd_lists, MSG_CLI_HELP_LISTS},
+	{"journal", cmd_journal, MSG_CLI_HELP_JOURNAL},
+	{"report", cmd_report, MSG_CLI_HELP_REPORT},
+	{"sensor", cmd_sensor, MSG_CLI_HELP_SENSOR},
+	{"reload", cmd_reload, MSG_CLI_HELP_RELOAD},
+	{"status", cmd_status, MSG_CLI_HELP_STATUS},
+	{"setup", cmd_setup, MSG_CLI_HELP_SETUP},
 };
 
 static void usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(T(l, "Usage: campusgate COMMAND [options]   (campusgate COMMAND --help for more)\n\n"
-		   "Commands:\n",
-		"用法: campusgate 命令 [选项]   （campusgate 命令 --help 查看详情）\n\n命令:\n"),
-	      f);
+	fputs(msg(l, MSG_CLI_USAGE_CAMPUSGATE_COMMAND_OPTIONS), f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name,
-			T(l, commands[i].help_en, commands[i].help_zh));
-	fputs(T(l,
-		"\nThe configuration is read from -c FILE, $CAMPUSGATE_CONF, ./config/campusgate.conf\n"
-		"or " CG_CONFIG_FILE ", in that order.\n"
-		"Messages are in Chinese when the locale is zh_CN (e.g. LANG=zh_CN.UTF-8).\n"
-		"Exit status: 0 success (check: allowed), 1 check: blocked / verify: tampered,\n"
-		"2 usage or other error.\n",
-		"\n配置文件依次取自 -c 文件、$CAMPUSGATE_CONF、./config/campusgate.conf 或\n"
-		CG_CONFIG_FILE "。\n"
-		"区域设置为 zh_CN 时显示中文（例如 LANG=zh_CN.UTF-8）。\n"
-		"退出状态：0 成功（check：放行），1 check：拦截 / verify：被篡改，2 用法或其他错误。\n"),
-	      f);
+			msg(l, commands[i].help));
+	fputs(msg(l, MSG_CLI_CONFIGURATION_READ_FROM_C), f);
 }
 
 int main(int argc, char **argv)

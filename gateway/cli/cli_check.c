@@ -23,56 +23,7 @@ static void check_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
 
-	fputs(T(l,
-		"Usage: campusgate check NAME-OR-URL [--client IP | --group NAME] [--at TIME]\n"
-		"                        [-c FILE]\n"
-		"\n"
-		"Explain what the gateway would do with a request: the client's group and why,\n"
-		"the verdict, the category, the rule that decided it (list file, line and text),\n"
-		"whether an allowlist rule won, and whether a timetable applied and was in\n"
-		"force. The configuration and every list are read as the daemon reads them;\n"
-		"the daemon itself is not contacted.\n"
-		"\n"
-		"NAME-OR-URL  a host name (www.example.com, 葡京娱乐场.com, xn--...), an IP\n"
-		"             address, host/path, or http://host/path (the path then counts,\n"
-		"             as for the HTTP proxy; without a path it is a DNS query)\n"
-		"\n"
-		"Options:\n"
-		"  --client IP   decide for this client address (its group by longest subnet)\n"
-		"  --group NAME  decide for this group (default: group \"default\")\n"
-		"  --at TIME     \"2026-11-25 14:00\" in the school's time zone, or ISO 8601\n"
-		"                (2026-11-25T14:00:00+08:00, ...Z); default: now\n"
-		"  -c FILE       the configuration file; without it: $CAMPUSGATE_CONF,\n"
-		"                ./config/campusgate.conf if it exists, else the system one\n"
-		"  -h, --help    this text\n"
-		"\n"
-		"Exit status: 0 allowed, 1 blocked, 2 error (bad argument or configuration).\n"
-		"Example: campusgate check http://news.example/casino/ --client 10.1.2.3 \\\n"
-		"             --at \"2026-11-25 10:00\"\n",
-		"用法: campusgate check 域名或网址 [--client IP | --group 组名] [--at 时间]\n"
-		"                        [-c 文件]\n"
-		"\n"
-		"解释网关对一个请求的处理：客户端所属分组及原因、判定结果、类别、作出判定的规则\n"
-		"（名单文件、行号和内容）、是否由白名单规则放行、是否适用时间表以及当时是否生效。\n"
-		"配置和名单的读取方式与守护进程相同；不联系守护进程。\n"
-		"\n"
-		"域名或网址   主机名（www.example.com、葡京娱乐场.com、xn--...）、IP 地址、\n"
-		"             主机/路径，或 http://主机/路径（此时按 HTTP 代理计入路径；\n"
-		"             不带路径时按 DNS 查询处理）\n"
-		"\n"
-		"选项:\n"
-		"  --client IP   按该客户端地址判定（按最长匹配子网确定分组）\n"
-		"  --group 组名  按该分组判定（默认：\"default\" 组）\n"
-		"  --at 时间     学校时区的 \"2026-11-25 14:00\"，或 ISO 8601 格式\n"
-		"                （2026-11-25T14:00:00+08:00、...Z）；默认：当前时间\n"
-		"  -c 文件       配置文件；不指定时依次使用 $CAMPUSGATE_CONF、\n"
-		"                ./config/campusgate.conf（若存在）、系统配置文件\n"
-		"  -h, --help    显示本帮助\n"
-		"\n"
-		"退出状态：0 放行，1 拦截，2 错误（参数或配置有误）。\n"
-		"示例: campusgate check http://news.example/casino/ --client 10.1.2.3 \\\n"
-		"             --at \"2026-11-25 10:00\"\n"),
-	      f);
+	fputs(msg(l, MSG_CHECK_USAGE_CAMPUSGATE_CHECK_NAME), f);
 }
 
 /* Fixed-width decimal digits at s; -1 when not all digits. */
@@ -220,13 +171,13 @@ static const char *check_kind(enum lang l, enum rule_kind k)
 {
 	switch (k) {
 	case RULE_DOMAIN:
-		return T(l, "the name and every name below it", "该域名及其所有子域名");
+		return msg(l, MSG_CHECK_NAME_EVERY_NAME_BELOW);
 	case RULE_EXACT:
-		return T(l, "that name only", "仅该域名");
+		return msg(l, MSG_CHECK_THAT_NAME_ONLY);
 	case RULE_URL:
-		return T(l, "URL prefix", "网址前缀");
+		return msg(l, MSG_CHECK_URL_PREFIX);
 	case RULE_PATTERN:
-		return T(l, "pattern", "正则表达式");
+		return msg(l, MSG_CHECK_PATTERN);
 	case RULE_NONE:
 		break;
 	}
@@ -244,66 +195,58 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 
 	tz_localtime(school, when, &lt);
 	strftime(tbuf, sizeof(tbuf), "%Y-%m-%d %H:%M", &lt);
-	printf("%s %s\n", T(l, "request:  ", "请求：    "), target);
-	printf("%s %s%s%s\n", T(l, "host:     ", "主机：    "), host,
-	       path ? T(l, "  path ", "  路径 ") : "", path ? path : "");
-	printf("%s %s (%s)\n", T(l, "time:     ", "时间：    "), tbuf, tz_name(school));
+	printf("%s %s\n", msg(l, MSG_CHECK_REQUEST), target);
+	printf("%s %s%s%s\n", msg(l, MSG_CHECK_HOST), host,
+	       path ? msg(l, MSG_CHECK_PATH) : "", path ? path : "");
+	printf("%s %s (%s)\n", msg(l, MSG_CHECK_TIME), tbuf, tz_name(school));
 
-	printf("%s %s", T(l, "group:    ", "分组：    "), v->group);
+	printf("%s %s", msg(l, MSG_CHECK_GROUP), v->group);
 	if (by_client) {
 		const struct cg_subnet *net = check_subnet(g, client);
 		addr_str(client, abuf);
 		if (net && net->prefix == 0)
 			net = NULL; /* the default group's implied 0.0.0.0/0 or ::/0 */
 		if (net)
-			printf(T(l, "  (client %s is in %s/%u, its longest matching subnet)\n",
-				 "  （客户端 %s 属于 %s/%u，最长匹配子网）\n"),
-			       abuf, addr_str(&net->addr, nbuf), net->prefix);
+			msg_printf(l, MSG_CHECK_GROUP_BY_SUBNET,
+				   abuf, addr_str(&net->addr, nbuf), net->prefix);
 		else
-			printf(T(l, "  (client %s is in no group's subnet: the default group)\n",
-				 "  （客户端 %s 不在任何分组的子网内：使用默认分组）\n"),
-			       abuf);
+			msg_printf(l, MSG_CHECK_GROUP_NO_SUBNET, abuf);
 	} else if (group_arg) {
-		fputs(T(l, "  (as asked with --group)\n", "  （由 --group 指定）\n"), stdout);
+		fputs(msg(l, MSG_CHECK_GROUP_ASKED), stdout);
 	} else {
-		fputs(T(l, "  (no --client or --group given: the default group)\n",
-			"  （未指定 --client 或 --group：使用默认分组）\n"), stdout);
+		fputs(msg(l, MSG_CHECK_GROUP_DEFAULT), stdout);
 	}
 
-	printf("%s %s\n", T(l, "verdict:  ", "判定：    "),
-	       v->action == ACTION_BLOCK ? T(l, "BLOCK", "拦截") : T(l, "ALLOW", "放行"));
+	printf("%s %s\n", msg(l, MSG_CHECK_VERDICT),
+	       v->action == ACTION_BLOCK ? msg(l, MSG_CHECK_BLOCK) : msg(l, MSG_CHECK_ALLOW));
 	if (v->category) {
 		const struct cfg_category *c = policy_category(p, v->category);
-		const char *title = c ? T(l, c->title_en, c->title_zh) : NULL;
-		printf("%s %s%s%s%s%s\n", T(l, "category: ", "类别：    "), v->category,
+		/* the title the admin gave in the config: data, not a message */
+		const char *title = c ? (l == LANG_ZH ? c->title_zh : c->title_en) : NULL;
+		printf("%s %s%s%s%s%s\n", msg(l, MSG_CHECK_CATEGORY), v->category,
 		       title ? " (" : "", title ? title : "", title ? ")" : "",
-		       v->bypass ? T(l, "  [bypass category]", "  [绕过类类别]") : "");
+		       v->bypass ? msg(l, MSG_CHECK_BYPASS_CATEGORY) : "");
 	}
 	if (v->rule.kind != RULE_NONE)
-		printf(T(l, "%s %s:%u: %.*s  (%s)\n", "%s %s:%u: %.*s  （%s）\n"),
-		       T(l, "rule:     ", "规则：    "), v->rule.file, v->rule.line,
+		msg_printf(l, MSG_CHECK_RULE_LINE,
+			   msg(l, MSG_CHECK_RULE), v->rule.file, v->rule.line,
 		       (int)v->rule.text_len, v->rule.text, check_kind(l, v->rule.kind));
 	else
-		printf("%s %s\n", T(l, "rule:     ", "规则：    "),
-		       T(l, "none matched", "没有匹配的规则"));
+		printf("%s %s\n", msg(l, MSG_CHECK_RULE),
+		       msg(l, MSG_CHECK_NONE_MATCHED));
 	if (v->allowlisted)
-		printf("%s %s\n", T(l, "why:      ", "原因：    "),
-		       T(l, "an allowlist rule matched; the allowlist wins over every category",
-			 "匹配白名单规则；白名单优先于所有类别"));
+		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
+		       msg(l, MSG_CHECK_ALLOWLIST_RULE_MATCHED_ALLOWLIST));
 	else if (v->category_listed && !v->timetable_applied)
-		printf("%s %s\n", T(l, "why:      ", "原因：    "),
-		       T(l, "listed, but this group does not block the category",
-			 "已列入名单，但该分组不拦截此类别"));
+		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
+		       msg(l, MSG_CHECK_LISTED_BUT_THIS_GROUP));
 	if (v->timetable_applied)
-		printf("%s %s: %s\n", T(l, "timetable:", "时间表：  "), v->timetable,
-		       v->timetable_active ? T(l, "in force at that time, so the category is blocked",
-					       "该时间生效，因此拦截此类别")
-					   : T(l, "not in force at that time, so the category is allowed",
-					       "该时间不生效，因此放行此类别"));
+		printf("%s %s: %s\n", msg(l, MSG_CHECK_TIMETABLE), v->timetable,
+		       v->timetable_active ? msg(l, MSG_CHECK_TIMETABLE_IN_FORCE)
+					   : msg(l, MSG_CHECK_TIMETABLE_NOT_IN_FORCE));
 	else if (g && g->timetable >= 0 && g->block_scheduled)
-		printf("%s %s\n", T(l, "timetable:", "时间表：  "),
-		       T(l, "the group has one, but it did not decide this request",
-			 "该分组有时间表，但与本次判定无关"));
+		printf("%s %s\n", msg(l, MSG_CHECK_TIMETABLE),
+		       msg(l, MSG_CHECK_GROUP_HAS_ONE_BUT));
 }
 
 int cmd_check(int argc, char **argv)
@@ -349,13 +292,13 @@ int cmd_check(int argc, char **argv)
 	}
 	if (client_arg && group) {
 		fprintf(stderr, "campusgate check: %s\n",
-			T(l, "give --client or --group, not both", "--client 与 --group 只能指定一个"));
+			msg(l, MSG_CHECK_CLIENT_AND_GROUP));
 		return 2;
 	}
 	memset(&client, 0, sizeof(client));
 	if (client_arg && addr_parse(client_arg, &client) < 0) {
 		fprintf(stderr, "campusgate check: %s: %s\n", client_arg,
-			T(l, "not an IP address", "不是 IP 地址"));
+			msg(l, MSG_CHECK_NOT_IP));
 		return 2;
 	}
 	path = xmalloc(CHECK_MAX_PATH + 1);
@@ -371,8 +314,7 @@ int cmd_check(int argc, char **argv)
 	cfg = config_load(conf, &d);
 	if (!cfg) {
 		lang_diag_print(l, &d, stderr);
-		fprintf(stderr, T(l, "campusgate check: %s: configuration has errors\n",
-				  "campusgate check: %s: 配置有错误\n"), conf);
+		msg_fprintf(stderr, l, MSG_CHECK_CONFIGURATION_HAS, conf);
 		diag_free(&d);
 		goto out;
 	}
@@ -384,28 +326,22 @@ int cmd_check(int argc, char **argv)
 	}
 	if (at && check_parse_time(at, school, &when) < 0) {
 		fprintf(stderr, "campusgate check: --at %s: %s\n", at,
-			T(l, "expected \"YYYY-MM-DD HH:MM\" or ISO 8601",
-			  "应为 \"YYYY-MM-DD HH:MM\" 或 ISO 8601 格式"));
+			msg(l, MSG_CHECK_BAD_TIME));
 		diag_free(&d);
 		goto out;
 	}
 	p = policy_build(cfg, &d);
 	if (!p) {
 		lang_diag_print(l, &d, stderr);
-		fputs(T(l, "campusgate check: the lists cannot be loaded\n",
-			"campusgate check: 无法加载名单\n"), stderr);
+		fputs(msg(l, MSG_CHECK_LISTS_CANNOT), stderr);
 	} else if (d.errors > 0) {
-		fprintf(stderr, T(l, "campusgate check: %zu bad list line(s) were skipped "
-				     "(see campusgate lists check)\n",
-				  "campusgate check: 跳过了 %zu 行有误的名单条目"
-				  "（见 campusgate lists check）\n"), d.errors);
+		msg_fprintf(stderr, l, MSG_CHECK_BAD_LIST, d.errors);
 	}
 	diag_free(&d);
 	if (!p)
 		goto out;
 	if (group && !policy_group(p, group)) {
-		fprintf(stderr, T(l, "campusgate check: no group named %s\n",
-				  "campusgate check: 没有名为 %s 的分组\n"), group);
+		msg_fprintf(stderr, l, MSG_CHECK_NO_GROUP, group);
 		goto out;
 	}
 

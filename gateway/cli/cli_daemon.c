@@ -28,15 +28,14 @@ static pid_t daemon_pid(const char *conf_path, enum lang l)
 	pid_t pid = -1;
 	if (!cfg->pid_file) {
 		fprintf(stderr, "%s: %s\n", conf_path,
-			T(l, "no [general] pid_file is configured", "未配置 [general] pid_file"));
+			msg(l, MSG_CTL_NO_GENERAL_PID_FILE));
 		goto out;
 	}
 	FILE *f = fopen(cfg->pid_file, "r");
 	long v = 0;
 	if (!f || fscanf(f, "%ld", &v) != 1 || v <= 1) {
 		fprintf(stderr, "%s: %s\n", cfg->pid_file,
-			T(l, "campusgated is not running (no valid pid file)",
-			  "campusgated 未运行（没有有效的 pid 文件）"));
+			msg(l, MSG_CTL_NOT_RUNNING));
 		if (f)
 			fclose(f);
 		goto out;
@@ -52,8 +51,7 @@ static pid_t daemon_pid(const char *conf_path, enum lang l)
 	}
 	if (strncmp(comm, "campusgated", 11) != 0) {
 		fprintf(stderr, "%s: %s %ld\n", cfg->pid_file,
-			T(l, "stale pid file: no campusgated with PID",
-			  "pid 文件已过期：没有该 PID 的 campusgated 进程"),
+			msg(l, MSG_CTL_STALE_PID_FILE_NO),
 			v);
 		goto out;
 	}
@@ -78,21 +76,8 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 		if (c == 'c') {
 			conf = optarg;
 		} else {
-			fputs(reload ? T(l, "Usage: campusgate reload [-c FILE]\n"
-					     "Ask the running campusgated (found through the config's "
-					     "pid_file) to reload\nits configuration and lists. A "
-					     "configuration with errors is refused by the daemon,\nwhich "
-					     "keeps its running policy; check first with `campusgate "
-					     "config check`.\n",
-					  "用法: campusgate reload [-c 文件]\n"
-					  "让运行中的 campusgated（通过配置中的 pid_file 找到）重新加载配置"
-					  "和名单。\n有错误的配置会被拒绝，守护进程保留当前策略；请先用 "
-					  "`campusgate config check` 检查。\n")
-				      : T(l, "Usage: campusgate status [-c FILE]\n"
-					     "Say whether campusgated is running (exit 0) or not (exit 1).\n",
-					  "用法: campusgate status [-c 文件]\n"
-					  "显示 campusgated 是否在运行（运行为 0，否则为 1）。\n"),
-			      stdout);
+			fputs(reload ? msg(l, MSG_CTL_USAGE_CAMPUSGATE_RELOAD_C)
+				      : msg(l, MSG_CTL_USAGE_CAMPUSGATE_STATUS_C), stdout);
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -102,17 +87,14 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 	if (pid < 0)
 		return reload ? 2 : 1;
 	if (!reload) {
-		printf(T(l, "campusgated is running (PID %ld)\n", "campusgated 正在运行（PID %ld）\n"),
-		       (long)pid);
+		msg_printf(l, MSG_CTL_RUNNING, (long)pid);
 		return 0;
 	}
 	if (kill(pid, SIGHUP) < 0) {
 		fprintf(stderr, "campusgate: kill %ld: %s\n", (long)pid, strerror(errno));
 		return 2;
 	}
-	printf(T(l, "reload requested (PID %ld); the daemon's log says whether it succeeded\n",
-		 "已请求重新加载（PID %ld）；结果见守护进程日志\n"),
-	       (long)pid);
+	msg_printf(l, MSG_CTL_RELOAD_REQUESTED_PID_DAEMON, (long)pid);
 	return 0;
 }
 

@@ -17,174 +17,6 @@
 #include "tz.h"
 #include "util.h"
 
-static const char journal_help_en[] =
-"NAME\n"
-"    campusgate journal - search and verify the security journal\n"
-"\n"
-"SYNOPSIS\n"
-"    campusgate journal [-c CONF | --dir DIR] [--since DUR | --from T [--to T]]\n"
-"                       [--category C] [--group G] [--client IP|CIDR] [--host TEXT]\n"
-"                       [--action A] [--proto P] [--event E] [--id ID]\n"
-"                       [--format table|json|csv] [--limit N] [--tz ZONE]\n"
-"    campusgate journal verify [--from DAY] [-c CONF | --dir DIR]\n"
-"\n"
-"DESCRIPTION\n"
-"    The first form prints the journal's events that pass every filter given, oldest\n"
-"    first. It streams: files outside the time range are not read, and only the first\n"
-"    rows of a table are held to size its columns.\n"
-"\n"
-"    journal verify checks every line's BLAKE2b-256 hash, the chain of prev hashes and\n"
-"    the sequence numbers across all files, and the daily digests in digest.log. It\n"
-"    names the first bad line as FILE:LINE and says what is wrong: edited, deleted,\n"
-"    reordered, torn (cut off), file missing, or rewritten (differs from a digest).\n"
-"\n"
-"OPTIONS\n"
-"    -c, --config CONF   read the journal directory and time zone from CONF\n"
-"    --dir DIR           the journal directory itself (no config needed)\n"
-"    --since DUR         the last DUR: 90s, 30m, 12h, 7d, 2w\n"
-"    --from T, --to T    from/to a time: 2025-11-25, 2025-11-25T08:00,\n"
-"                        '2025-11-25 08:00:30' (school time) or RFC 3339 with an offset;\n"
-"                        a bare day or minute in --to means its end\n"
-"    --category C        events of category C (gambling, porn, doh, ...)\n"
-"    --group G           events of clients in group G\n"
-"    --client A          events of address A or of subnet A (10.1.0.0/16, 2001:db8::/48)\n"
-"    --host TEXT         events whose host contains TEXT (case-insensitive)\n"
-"    --action A          block, observed, bypass, allow, ...\n"
-"    --proto P           dns, http, tls or sensor\n"
-"    --event E           hit, bypass, recovered, retention, ...\n"
-"    --id ID             the event with this id (as shown on the block page)\n"
-"    --format F          table (default), json (JSON Lines: the journal lines as they\n"
-"                        are) or csv (RFC 4180; cells starting with = + - @ get a ')\n"
-"    --limit N           stop after N events\n"
-"    --tz ZONE           the school's zone for --from/--to (default: the config's, or\n"
-"                        Asia/Shanghai)\n"
-"    verify --from DAY   check from day DAY (YYYY-MM-DD) on only\n"
-"\n"
-"    Table headers are in Chinese when the locale is zh_CN (LANG=zh_CN.UTF-8).\n"
-"\n"
-"EXIT STATUS\n"
-"    0 success / journal intact; 1 verify: tampered or torn; 2 usage or other error.\n"
-"\n"
-"EXAMPLES\n"
-"    campusgate journal --since 12h --category gambling\n"
-"    campusgate journal --client 10.1.2.0/24 --from 2025-11-25 --to 2025-11-26 --format csv\n"
-"    campusgate journal --id k3z9q2m4c1x8a7b6f5d\n"
-"    campusgate journal verify --dir /var/lib/campusgate/journal\n";
-
-static const char journal_help_zh[] =
-"名称\n"
-"    campusgate journal - 查询并校验安全日志\n"
-"\n"
-"用法\n"
-"    campusgate journal [-c 配置 | --dir 目录] [--since 时长 | --from 时间 [--to 时间]]\n"
-"                       [--category 类别] [--group 分组] [--client 地址|网段]\n"
-"                       [--host 文本] [--action 动作] [--proto 协议] [--event 事件]\n"
-"                       [--id 事件号] [--format table|json|csv] [--limit N] [--tz 时区]\n"
-"    campusgate journal verify [--from 日期] [-c 配置 | --dir 目录]\n"
-"\n"
-"说明\n"
-"    第一种形式按时间顺序列出符合全部条件的事件。查询是流式的：时间范围以外的文件不会\n"
-"    被读取，表格只缓存开头若干行用于确定列宽。\n"
-"\n"
-"    journal verify 校验每一行的 BLAKE2b-256 哈希、前后行哈希链、跨文件的序号以及\n"
-"    digest.log 中的每日摘要，并以“文件:行号”指出第一处问题及其类型：被修改、被删除、\n"
-"    顺序被打乱、末行残缺、文件缺失或被重写（与摘要不符）。\n"
-"\n"
-"选项\n"
-"    -c, --config 配置   从配置文件读取日志目录和时区\n"
-"    --dir 目录          直接指定日志目录（无需配置文件）\n"
-"    --since 时长        最近一段时间：90s、30m、12h、7d、2w\n"
-"    --from/--to 时间    起止时间：2025-11-25、2025-11-25T08:00、'2025-11-25 08:00:30'\n"
-"                        （学校时区）或带时区偏移的 RFC 3339 时间；--to 为日期或分钟时\n"
-"                        表示其结束时刻\n"
-"    --category 类别     指定类别（gambling、porn、doh 等）\n"
-"    --group 分组        指定分组的客户端\n"
-"    --client 地址       指定地址或网段（10.1.0.0/16、2001:db8::/48）\n"
-"    --host 文本         主机名包含该文本（不区分大小写）\n"
-"    --action 动作       block、observed、bypass、allow 等\n"
-"    --proto 协议        dns、http、tls 或 sensor\n"
-"    --event 事件        hit、bypass、recovered、retention 等\n"
-"    --id 事件号         拦截页上显示的事件号\n"
-"    --format 格式       table（默认）、json（JSON Lines，即日志原行）或 csv（RFC 4180；\n"
-"                        以 = + - @ 开头的单元格前加 '，防止表格软件执行公式）\n"
-"    --limit N           最多输出 N 条\n"
-"    --tz 时区           解释 --from/--to 所用的学校时区（默认取配置，或 Asia/Shanghai）\n"
-"    verify --from 日期  只校验该日期（YYYY-MM-DD）及以后的文件\n"
-"\n"
-"退出状态\n"
-"    0 成功 / 日志完整；1 verify 发现篡改或残缺；2 用法错误或其他错误。\n"
-"\n"
-"示例\n"
-"    campusgate journal --since 12h --category gambling\n"
-"    campusgate journal --client 10.1.2.0/24 --from 2025-11-25 --to 2025-11-26 --format csv\n"
-"    campusgate journal --id k3z9q2m4c1x8a7b6f5d\n"
-"    campusgate journal verify --dir /var/lib/campusgate/journal\n";
-
-static const char report_help_en[] =
-"NAME\n"
-"    campusgate report - the incident report of the security journal\n"
-"\n"
-"SYNOPSIS\n"
-"    campusgate report [-c CONF | --dir DIR] [--since DUR | --from T [--to T]]\n"
-"                      [--format text|html] [--lang zh|en] [-o FILE] [--top N]\n"
-"                      [the filters of campusgate journal]\n"
-"\n"
-"DESCRIPTION\n"
-"    Counts the events of the period (default: the last 12 hours) per category, group\n"
-"    and action, lists the top clients and sites, draws an hourly timeline, and shows\n"
-"    the daily digests (last hash and count of each day) and whether the journal\n"
-"    verifies from the period's first day on. The HTML form is one self-contained file\n"
-"    (inline CSS and SVG chart, no scripts, no external resources) to send on.\n"
-"\n"
-"OPTIONS\n"
-"    --since DUR, --from T, --to T   the period, as for campusgate journal (default:\n"
-"                        the 12 hours up to now, or up to --to; --from alone: up to now)\n"
-"    --format text|html  text (default) or HTML\n"
-"    --lang zh|en        the report's language (default zh: Simplified Chinese)\n"
-"    -o FILE             write the report to FILE instead of standard output\n"
-"    --top N             how many clients and sites to list (default 10)\n"
-"    --no-verify         do not verify the journal (faster on very large journals)\n"
-"\n"
-"EXIT STATUS\n"
-"    0 report written; 1 report written but the journal does not verify; 2 error.\n"
-"\n"
-"EXAMPLES\n"
-"    campusgate report --since 12h\n"
-"    campusgate report --since 12h --format html -o report.html\n"
-"    campusgate report --from 2025-11-25 --to 2025-11-25 --lang en\n";
-
-static const char report_help_zh[] =
-"名称\n"
-"    campusgate report - 安全日志事件报告\n"
-"\n"
-"用法\n"
-"    campusgate report [-c 配置 | --dir 目录] [--since 时长 | --from 时间 [--to 时间]]\n"
-"                      [--format text|html] [--lang zh|en] [-o 文件] [--top N]\n"
-"                      [campusgate journal 的筛选条件]\n"
-"\n"
-"说明\n"
-"    统计时段内（默认最近 12 小时）各类别、分组、动作的事件数，列出事件最多的客户端和\n"
-"    站点，绘制每小时时间线，并给出每日摘要（每天的末行哈希和事件数）以及从时段第一天\n"
-"    起的日志完整性校验结果。HTML 报告是单个自包含文件（内联 CSS 和 SVG 图表，无脚本，\n"
-"    无外部资源），可直接上报。\n"
-"\n"
-"选项\n"
-"    --since/--from/--to  时段，同 campusgate journal（默认到现在或到 --to 为止的 12\n"
-"                         小时；只给 --from 时到现在为止）\n"
-"    --format text|html   文本（默认）或 HTML\n"
-"    --lang zh|en         报告语言（默认 zh：简体中文）\n"
-"    -o 文件              写入文件而不是标准输出\n"
-"    --top N              列出的客户端和站点数（默认 10）\n"
-"    --no-verify          不校验日志（日志很大时更快）\n"
-"\n"
-"退出状态\n"
-"    0 已生成报告；1 已生成报告但日志校验未通过；2 错误。\n"
-"\n"
-"示例\n"
-"    campusgate report --since 12h\n"
-"    campusgate report --since 12h --format html -o report.html\n"
-"    campusgate report --from 2025-11-25 --to 2025-11-25 --lang en\n";
-
 enum {
 	O_DIR = 256, O_SINCE, O_FROM, O_TO, O_CATEGORY, O_GROUP, O_CLIENT, O_HOST, O_ACTION,
 	O_PROTO, O_EVENT, O_ID, O_FORMAT, O_LIMIT, O_TZ, O_LANG, O_TOP, O_NOVERIFY,
@@ -230,8 +62,7 @@ static int usage_error(enum lang l, const char *cmd, const char *what, const cha
 {
 	fprintf(stderr, "campusgate %s: %s%s%s%s\n", cmd, what, arg ? " '" : "", arg ? arg : "",
 		arg ? "'" : "");
-	fprintf(stderr, T(l, "(see campusgate %s --help)\n", "（参见 campusgate %s --help）\n"),
-		cmd);
+	msg_fprintf(stderr, l, MSG_JOURNAL_SEE_CAMPUSGATE_HELP, cmd);
 	return 2;
 }
 
@@ -246,14 +77,12 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, report ? ":c:ho:" : ":c:h", longopts, NULL)) != -1) {
 		if (!report && (c == O_NOVERIFY || c == O_LANG || c == O_TOP))
-			return usage_error(l, cmd, T(l, "this option is for campusgate report:",
-						     "该选项只用于 campusgate report："),
+			return usage_error(l, cmd, msg(l, MSG_JOURNAL_THIS_OPTION_CAMPUSGATE_REPORT),
 					   argv[optind - 1]);
 		switch (c) {
 		case 'c': o->conf = optarg; break;
 		case 'h':
-			fputs(report ? T(l, report_help_en, report_help_zh) :
-			      T(l, journal_help_en, journal_help_zh), stdout);
+			fputs(msg(l, report ? MSG_REPORT_HELP : MSG_JOURNAL_HELP), stdout);
 			return -1;
 		case 'o': o->out = optarg; break;
 		case O_DIR: o->dir = optarg; break;
@@ -273,37 +102,31 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_LANG: o->lang = optarg; break;
 		case O_CLIENT:
 			if (review_filter_client(&o->filter, optarg) < 0)
-				return usage_error(l, cmd, T(l, "--client wants an address or a subnet "
-							     "with zero host bits, not",
-							     "--client 需要地址或主机位为零的网段，而不是"),
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_CLIENT_WANTS_ADDRESS_SUBNET),
 						   optarg);
 			break;
 		case O_LIMIT:
 			if (parse_uint(optarg, 1, UINT64_MAX, &v) < 0)
-				return usage_error(l, cmd, T(l, "--limit wants a positive number, not",
-							     "--limit 需要正整数，而不是"), optarg);
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_LIMIT_WANTS_POSITIVE_NUMBER), optarg);
 			o->filter.limit = v;
 			break;
 		case O_TOP:
 			if (parse_uint(optarg, 1, 1000, &v) < 0)
-				return usage_error(l, cmd, T(l, "--top wants 1..1000, not",
-							     "--top 需要 1..1000，而不是"), optarg);
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_TOP_WANTS_1_1000), optarg);
 			o->top = (unsigned)v;
 			break;
 		case ':':
-			return usage_error(l, cmd, T(l, "option needs a value:", "选项缺少参数："),
+			return usage_error(l, cmd, msg(l, MSG_JOURNAL_OPTION_NEEDS_VALUE),
 					   argv[optind - 1]);
 		default:
-			return usage_error(l, cmd, T(l, "unknown option", "未知选项"),
+			return usage_error(l, cmd, msg(l, MSG_CLI_UNKNOWN_OPTION),
 					   argv[optind - 1]);
 		}
 	}
 	if (o->conf && o->dir)
-		return usage_error(l, cmd, T(l, "give -c CONF or --dir DIR, not both",
-					     "-c 与 --dir 只能二选一"), NULL);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_CONF_AND_DIR), NULL);
 	if (o->since && (o->from || o->to))
-		return usage_error(l, cmd, T(l, "give --since or --from/--to, not both",
-					     "--since 与 --from/--to 只能二选一"), NULL);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_SINCE_AND_FROM), NULL);
 	return 0;
 }
 
@@ -320,9 +143,7 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 		o->cfg = config_load(conf, &d);
 		if (!o->cfg) {
 			lang_diag_print(lang_from_env(), &d, stderr);
-			fprintf(stderr, T(l, "campusgate %s: cannot use the configuration %s (or give "
-					  "--dir DIR)\n", "campusgate %s：无法使用配置文件 %s（或用 "
-					  "--dir 指定日志目录）\n"), cmd, conf);
+			msg_fprintf(stderr, l, MSG_JOURNAL_CANNOT_USE_CONFIGURATION, cmd, conf);
 			diag_free(&d);
 			return 2;
 		}
@@ -337,8 +158,7 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 	o->zone_name = xstrdup(o->zone ? o->zone : "Asia/Shanghai");
 	o->tz = tz_load(o->zone_name, &err);
 	if (!o->tz) {
-		fprintf(stderr, T(l, "campusgate %s: time zone %s: %s\n",
-				  "campusgate %s：时区 %s：%s\n"), cmd, o->zone_name, err);
+		msg_fprintf(stderr, l, MSG_JOURNAL_TIME_ZONE, cmd, o->zone_name, err);
 		return 2;
 	}
 	return 0;
@@ -352,25 +172,21 @@ static int time_range(struct jopts *o, const char *cmd, enum lang l, int64_t def
 		if (!o->since)
 			d = def_since;
 		else if (review_parse_duration(o->since, &d) < 0)
-			return usage_error(l, cmd, T(l, "--since wants a duration like 12h, not",
-						     "--since 需要时长（如 12h），而不是"), o->since);
+			return usage_error(l, cmd, msg(l, MSG_JOURNAL_SINCE_WANTS_DURATION_LIKE), o->since);
 		o->filter.from_us = now - d;
 		o->filter.to_us = now;
 	}
 	if (o->from && review_parse_time(o->from, o->tz, false, &o->filter.from_us) < 0)
-		return usage_error(l, cmd, T(l, "--from wants a time like 2025-11-25T08:00, not",
-					     "--from 需要时间（如 2025-11-25T08:00），而不是"),
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_FROM_WANTS_TIME),
 				   o->from);
 	if (o->to && review_parse_time(o->to, o->tz, true, &o->filter.to_us) < 0)
-		return usage_error(l, cmd, T(l, "--to wants a time like 2025-11-25T18:00, not",
-					     "--to 需要时间（如 2025-11-25T18:00），而不是"), o->to);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_TO_WANTS_TIME), o->to);
 	if (o->from && !o->to && def_since)
 		o->filter.to_us = now;
 	if (o->to && !o->from && def_since)
 		o->filter.from_us = o->filter.to_us - def_since; /* report --to T: the 12 h before */
 	if (o->filter.from_us > o->filter.to_us)
-		return usage_error(l, cmd, T(l, "the time range is empty (--from after --to)",
-					     "时间范围为空（--from 晚于 --to）"), NULL);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_TIME_RANGE_EMPTY_FROM), NULL);
 	return 0;
 }
 
@@ -406,18 +222,15 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "journal verify", false, l);
 	if (rc == 0 && optind < argc)
-		rc = usage_error(l, "journal verify", T(l, "unexpected argument",
-							"多余的参数"), argv[optind]);
+		rc = usage_error(l, "journal verify", msg(l, MSG_CLI_UNEXPECTED_ARGUMENT), argv[optind]);
 	if (rc == 0 && (o.since || o.to || o.filter.category || o.filter.group ||
 			o.filter.has_client || o.filter.host || o.filter.action || o.filter.proto ||
 			o.filter.event || o.filter.id || o.filter.limit || o.format || o.zone ||
 			o.no_verify))
-		rc = usage_error(l, "journal verify", T(l, "verify takes only --from DAY, -c and "
-							  "--dir", "verify 只接受 --from 日期、-c 和 --dir"),
+		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_VERIFY_TAKES_ONLY_FROM),
 				 NULL);
 	if (rc == 0 && o.from && journal_parse_day(o.from, strlen(o.from), &from_day) < 0)
-		rc = usage_error(l, "journal verify", T(l, "--from wants a day YYYY-MM-DD, not",
-							"--from 需要日期 YYYY-MM-DD，而不是"), o.from);
+		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_FROM_WANTS_DAY_YYYY), o.from);
 	if (rc == 0)
 		rc = resolve(&o, "journal verify", l);
 	if (rc != 0) {
@@ -426,28 +239,22 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 	}
 	journal_verify(o.jdir, from_day, &res);
 	if (res.status == 0) {
-		printf(T(l, "journal OK: %llu lines in %llu files, seq %llu..%llu, %llu daily "
-			    "digests match\n",
-			 "日志完整：%llu 行，%llu 个文件，序号 %llu..%llu，%llu 个每日摘要相符\n"),
-		       (unsigned long long)res.lines, (unsigned long long)res.files,
+		msg_printf(l, MSG_JOURNAL_OK_LINES_FILES,
+			   (unsigned long long)res.lines, (unsigned long long)res.files,
 		       (unsigned long long)res.first_seq, (unsigned long long)res.last_seq,
 		       (unsigned long long)res.digests);
 		if (res.lines)
-			printf(T(l, "last hash: %s\n", "末行哈希：%s\n"), res.last_hash);
+			msg_printf(l, MSG_JOURNAL_LAST_HASH, res.last_hash);
 		if (res.start_moved)
-			printf(T(l, "the chain starts at seq %llu: older files were removed by "
-				    "retention, as the journal records\n",
-				 "哈希链从序号 %llu 开始：更早的文件已按保留期限删除，日志中有记录\n"),
-			       (unsigned long long)res.first_seq);
+			msg_printf(l, MSG_JOURNAL_CHAIN_STARTS_AT_SEQ,
+				   (unsigned long long)res.first_seq);
 	} else if (res.status == 1) {
 		printf("%s:%lu: %s%s%s%s\n", res.file, res.line, l == LANG_ZH ? kind_zh(res.what) : "",
 		       l == LANG_ZH ? "（" : "", res.what, l == LANG_ZH ? "）" : "");
-		printf(T(l, "journal TAMPERED (checked %llu lines in %llu files)\n",
-			 "日志已被篡改（已检查 %llu 行，%llu 个文件）\n"),
-		       (unsigned long long)res.lines, (unsigned long long)res.files);
+		msg_printf(l, MSG_JOURNAL_TAMPERED_CHECKED_LINES,
+			   (unsigned long long)res.lines, (unsigned long long)res.files);
 	} else {
-		fprintf(stderr, T(l, "campusgate journal verify: %s: %s\n",
-				  "campusgate journal verify：%s：%s\n"), o.jdir, res.what);
+		msg_fprintf(stderr, l, MSG_JOURNAL_VERIFY, o.jdir, res.what);
 	}
 	opts_free(&o);
 	return res.status;
@@ -498,10 +305,7 @@ static int query_scan(const struct jopts *o, const char *cmd, struct query *q, u
 static void warn_bad(enum lang l, uint64_t bad)
 {
 	if (bad)
-		fprintf(stderr, T(l, "campusgate: warning: %llu journal lines could not be read "
-				     "(run campusgate journal verify)\n",
-				  "campusgate：警告：%llu 行日志无法解析（请运行 campusgate journal "
-				  "verify）\n"), (unsigned long long)bad);
+		msg_fprintf(stderr, l, MSG_JOURNAL_WARNING_JOURNAL_LINES, (unsigned long long)bad);
 }
 
 int cmd_journal(int argc, char **argv)
@@ -516,11 +320,9 @@ int cmd_journal(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "journal", false, l);
 	if (rc == 0 && optind < argc)
-		rc = usage_error(l, "journal", T(l, "unknown subcommand or argument",
-						 "未知的子命令或参数"), argv[optind]);
+		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_UNKNOWN_SUBCOMMAND_ARGUMENT), argv[optind]);
 	if (rc == 0 && o.format && review_parse_format(o.format, &fmt) < 0)
-		rc = usage_error(l, "journal", T(l, "--format wants table, json or csv, not",
-						 "--format 需要 table、json 或 csv，而不是"), o.format);
+		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_FORMAT_WANTS_TABLE_JSON), o.format);
 	if (rc == 0)
 		rc = resolve(&o, "journal", l);
 	if (rc == 0)
@@ -552,14 +354,12 @@ int cmd_report(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "report", true, l);
 	if (rc == 0 && optind < argc)
-		rc = usage_error(l, "report", T(l, "unexpected argument", "多余的参数"),
+		rc = usage_error(l, "report", msg(l, MSG_CLI_UNEXPECTED_ARGUMENT),
 				 argv[optind]);
 	if (rc == 0 && o.format && strcmp(o.format, "html") != 0 && strcmp(o.format, "text") != 0)
-		rc = usage_error(l, "report", T(l, "--format wants text or html, not",
-						"--format 需要 text 或 html，而不是"), o.format);
+		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_FORMAT_WANTS_TEXT_HTML), o.format);
 	if (rc == 0 && o.lang && lang_parse(o.lang, (enum lang)-1) == (enum lang)-1)
-		rc = usage_error(l, "report", T(l, "--lang wants zh or en, not",
-						"--lang 需要 zh 或 en，而不是"), o.lang);
+		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_LANG_WANTS_ZH_EN), o.lang);
 	if (rc == 0)
 		rc = resolve(&o, "report", l);
 	if (rc == 0)
@@ -600,7 +400,7 @@ int cmd_report(int argc, char **argv)
 		report_text(rp, f, rl);
 	rc = (f != stdout ? fclose(f) : fflush(f)) != 0 ? 2 : 0;
 	if (rc == 0 && o.out)
-		fprintf(stderr, T(l, "report written to %s\n", "报告已写入 %s\n"), o.out);
+		msg_fprintf(stderr, l, MSG_JOURNAL_REPORT_WRITTEN, o.out);
 	warn_bad(l, bad);
 	if (rc == 0 && !o.no_verify && vr.status != 0)
 		rc = 1;

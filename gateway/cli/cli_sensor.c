@@ -25,68 +25,7 @@
 static void sensor_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(T(l,
-		"Usage: campusgate sensor --read FILE [-c CONF] [--journal-dir DIR | --no-journal]\n"
-		"                         [--format text|json] [-v]\n"
-		"       campusgate sensor --live IFACE [--duration SECONDS] [-c CONF]\n"
-		"                         [--journal-dir DIR | --no-journal]\n"
-		"\n"
-		"Read a capture file (pcap or pcapng, e.g. from tcpdump -w on a mirror port) and\n"
-		"look at every DNS query, HTTP request and TLS server name in it as the sensor\n"
-		"would: decide each with the configured policy, journal what would be blocked\n"
-		"(action \"observed\", with the packet's own time and the client's MAC) and every\n"
-		"bypass attempt (DNS to other resolvers, DNS over TLS, DoH), then print a summary:\n"
-		"packets, bytes, flows, requests per protocol, hits per category, bypass attempts,\n"
-		"malformed packets by kind, link types.\n"
-		"\n"
-		"Options:\n"
-		"  --read FILE       the capture file to read\n"
-		"  --live IFACE      capture on IFACE (as root) like campusgated's [sensor], until\n"
-		"                    SIGINT/SIGTERM or --duration SECONDS; counts go to stderr\n"
-		"  -c FILE           the configuration (default: $CAMPUSGATE_CONF,\n"
-		"                    ./config/campusgate.conf, or the system one)\n"
-		"  --journal-dir DIR journal into DIR (default: the sensor's own journal, the\n"
-		"                    folder sensor/ inside the configured journal directory)\n"
-		"  --no-journal      journal nothing (only the summary)\n"
-		"  --format FMT      summary as text (default) or json\n"
-		"  -v                print each decided request and bypass attempt\n"
-		"  -h, --help        this text\n"
-		"\n"
-		"The sensor's journal is apart from campusgated's (a journal has one writer), so\n"
-		"this runs next to a running daemon; the summary names the folder, and\n"
-		"campusgate journal --dir FOLDER reads and verifies it.\n"
-		"Exit status: 0 read to the end, 2 the file cannot be read (a clear message says\n"
-		"why) or a usage/configuration error.\n"
-		"Example: campusgate sensor --read mirror.pcapng --no-journal --format json\n",
-		"用法: campusgate sensor --read 文件 [-c 配置] [--journal-dir 目录 | --no-journal]\n"
-		"                         [--format text|json] [-v]\n"
-		"      campusgate sensor --live 网卡 [--duration 秒] [-c 配置]\n"
-		"                         [--journal-dir 目录 | --no-journal]\n"
-		"\n"
-		"读取抓包文件（pcap 或 pcapng，例如镜像端口上 tcpdump -w 的结果），像旁路传感器一样\n"
-		"检查其中每个 DNS 查询、HTTP 请求和 TLS 服务器名：按配置的策略判定，把本应拦截的\n"
-		"请求（动作 \"observed\"，使用数据包自己的时间和客户端 MAC）和每次绕过尝试（向其他\n"
-		"DNS 服务器查询、DNS over TLS、DoH）写入安全日志，最后输出汇总：数据包、字节、连接、\n"
-		"各协议请求数、各类别命中数、绕过尝试、按类型统计的畸形包、链路类型。\n"
-		"\n"
-		"选项:\n"
-		"  --read 文件       要读取的抓包文件\n"
-		"  --live 网卡       （以 root）在该网卡上抓包，与 campusgated 的 [sensor] 相同，\n"
-		"                    直到 SIGINT/SIGTERM 或 --duration 秒；统计输出到 stderr\n"
-		"  -c 文件           配置文件（默认：$CAMPUSGATE_CONF、./config/campusgate.conf\n"
-		"                    或系统配置）\n"
-		"  --journal-dir 目录 写入该目录（默认：传感器自己的日志，即配置的安全日志目录\n"
-		"                    下的 sensor/ 文件夹）\n"
-		"  --no-journal      不写安全日志（只输出汇总）\n"
-		"  --format 格式     汇总格式：text（默认）或 json\n"
-		"  -v                逐条输出判定的请求和绕过尝试\n"
-		"  -h, --help        显示本帮助\n"
-		"\n"
-		"传感器的日志与 campusgated 的日志分开（一个日志只能有一个写入者），因此可在守护\n"
-		"进程运行时使用；汇总会给出日志文件夹，用 campusgate journal --dir 文件夹 查询和校验。\n"
-		"退出状态：0 读完文件，2 文件无法读取（会说明原因）或用法、配置错误。\n"
-		"示例: campusgate sensor --read mirror.pcapng --no-journal --format json\n"),
-	      f);
+	fputs(msg(l, MSG_SENSOR_USAGE_CAMPUSGATE_SENSOR_READ), f);
 }
 
 /* ---- per-request lines (-v) ------------------------------------------------------ */
@@ -137,36 +76,26 @@ static void summary_text(const char *path, const struct sensor_report *r, const 
 	enum lang l = lang_from_env();
 	const struct inspect_stats *in = &r->in;
 	const struct observer_stats *o = &r->obs;
-	printf(T(l, "%s:\n", "%s：\n"), path);
-	printf(T(l, "  packets        %" PRIu64 " (%" PRIu64 " bytes; IPv4 %" PRIu64 ", IPv6 %"
-		    PRIu64 ", UDP %" PRIu64 ", TCP %" PRIu64 ", other %" PRIu64 ")\n",
-		 "  数据包         %" PRIu64 "（%" PRIu64 " 字节；IPv4 %" PRIu64 "，IPv6 %" PRIu64
-		 "，UDP %" PRIu64 "，TCP %" PRIu64 "，其他 %" PRIu64 "）\n"),
-	       in->packets, in->bytes, in->ipv4, in->ipv6, in->udp, in->tcp, in->other);
-	printf(T(l, "  flows          %" PRIu64 " TCP (at most %zu at once, %" PRIu64
-		    " evicted); %" PRIu64 " IP datagrams reassembled\n",
-		 "  连接           %" PRIu64 " 个 TCP（同时最多 %zu 个，淘汰 %" PRIu64
-		 " 个）；重组 IP 分片 %" PRIu64 " 个\n"),
-	       in->flow.created, in->flow.peak_active, in->flow.evicted, in->frag.reassembled);
-	printf(T(l, "  requests       DNS %" PRIu64 ", HTTP %" PRIu64 ", TLS %" PRIu64
-		    " (and %" PRIu64 " DNS responses)\n",
-		 "  请求           DNS %" PRIu64 "，HTTP %" PRIu64 "，TLS %" PRIu64
-		 "（另有 DNS 应答 %" PRIu64 " 个）\n"),
-	       o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
+	msg_printf(l, MSG_SENSOR_FILE, path);
+	msg_printf(l, MSG_SENSOR_PACKETS_BYTES_IPV4_IPV6,
+		   in->packets, in->bytes, in->ipv4, in->ipv6, in->udp, in->tcp, in->other);
+	msg_printf(l, MSG_SENSOR_FLOWS_TCP_AT_MOST,
+		   in->flow.created, in->flow.peak_active, in->flow.evicted, in->frag.reassembled);
+	msg_printf(l, MSG_SENSOR_REQUESTS_DNS_HTTP_TLS,
+		   o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
 	       o->requests[OBS_PROTO_TLS], o->dns_responses);
-	printf(T(l, "  hits           %" PRIu64 "\n", "  命中           %" PRIu64 "\n"), o->hits);
+	msg_printf(l, MSG_SENSOR_HITS, o->hits);
 	for (size_t i = 0; i < o->n_categories; i++)
 		printf("    %-20s %" PRIu64 "\n", o->categories[i].name, o->categories[i].hits);
 	uint64_t bypass = 0;
 	for (int i = 0; i < BYPASS_COUNT; i++)
 		bypass += o->bypass[i];
-	printf(T(l, "  bypass         %" PRIu64 "\n", "  绕过尝试       %" PRIu64 "\n"), bypass);
+	msg_printf(l, MSG_SENSOR_BYPASS, bypass);
 	for (int i = 0; i < BYPASS_COUNT; i++)
 		if (o->bypass[i])
 			printf("    %-20s %" PRIu64 "\n", bypass_kind_name((enum bypass_kind)i),
 			       o->bypass[i]);
-	printf(T(l, "  malformed      %" PRIu64 "\n", "  畸形           %" PRIu64 "\n"),
-	       malformed_total(r));
+	msg_printf(l, MSG_SENSOR_MALFORMED, malformed_total(r));
 	for (int i = 1; i < DERR_COUNT; i++)
 		if (in->malformed[i])
 			printf("    %-20s %" PRIu64 "\n", decode_err_name((enum decode_err)i),
@@ -177,20 +106,16 @@ static void summary_text(const char *path, const struct sensor_report *r, const 
 			       in->bad[i]);
 	if (o->bad_names)
 		printf("    %-20s %" PRIu64 "\n", "name", o->bad_names);
-	fputs(T(l, "  link types    ", "  链路类型      "), stdout);
+	fputs(msg(l, MSG_SENSOR_LINK_TYPES), stdout);
 	for (size_t i = 0; i < in->n_linktypes; i++)
 		printf(" %s (%" PRIu64 ")", dlt_name(in->linktypes[i].dlt),
 		       in->linktypes[i].packets);
 	putchar('\n');
 	if (jdir)
-		printf(T(l, "  journal        %" PRIu64 " events written, %" PRIu64 " dropped, to %s\n"
-			    "                 (read it: campusgate journal --dir %s)\n",
-			 "  安全日志       写入 %" PRIu64 " 条，丢弃 %" PRIu64 " 条，写入 %s\n"
-			 "                 （查询：campusgate journal --dir %s）\n"),
-		       o->journaled, o->journal_dropped, jdir, jdir);
+		msg_printf(l, MSG_SENSOR_JOURNAL_EVENTS_WRITTEN_DROPPED,
+			   o->journaled, o->journal_dropped, jdir, jdir);
 	else
-		fputs(T(l, "  journal        none (--no-journal)\n",
-			"  安全日志       未写入（--no-journal）\n"), stdout);
+		fputs(msg(l, MSG_SENSOR_JOURNAL_NONE_NO_JOURNAL), stdout);
 }
 
 static void json_str(const char *s)
@@ -327,8 +252,7 @@ static struct config *load_config(const struct sensor_opts *o, enum lang l)
 	struct config *cfg = config_load(path, &d);
 	lang_diag_print(lang_from_env(), &d, stderr);
 	if (!cfg)
-		fprintf(stderr, T(l, "campusgate sensor: %s: configuration has %zu error(s)\n",
-				  "campusgate sensor: %s: 配置有 %zu 处错误\n"), path, d.errors);
+		msg_fprintf(stderr, l, MSG_SENSOR_CONFIGURATION_HAS, path, d.errors);
 	diag_free(&d);
 	return cfg;
 }
@@ -373,9 +297,8 @@ static int run_live(const struct sensor_opts *o, struct config *cfg, struct poli
 		sensor_server_stop(s);
 		return 2;
 	}
-	fprintf(stderr, T(l, "campusgate sensor: capturing on %s, journal: %s\n",
-			  "campusgate sensor: 正在 %s 上抓包，安全日志：%s\n"), o->live,
-		j ? cfg->journal.dir : T(l, "none (--no-journal)", "不写入（--no-journal）"));
+	msg_fprintf(stderr, l, MSG_SENSOR_CAPTURING_JOURNAL, o->live,
+		j ? cfg->journal.dir : msg(l, MSG_SENSOR_NONE_NO_JOURNAL));
 	struct timespec ts = { .tv_sec = (time_t)o->duration };
 	int sig;
 	if (o->duration)
@@ -406,8 +329,7 @@ int cmd_sensor(int argc, char **argv)
 	diag_free(&d);
 	rc = 2;
 	if (!p) {
-		fputs(T(l, "campusgate sensor: the policy cannot be built\n",
-			"campusgate sensor: 无法生成策略\n"), stderr);
+		fputs(msg(l, MSG_SENSOR_POLICY_CANNOT), stderr);
 		goto out;
 	}
 	if (!o.no_journal) {
@@ -417,9 +339,8 @@ int cmd_sensor(int argc, char **argv)
 		cfg->journal.dir = dir;
 		j = journal_open(&cfg->journal, cfg->timezone, &err);
 		if (!j) {
-			fprintf(stderr, T(l, "campusgate sensor: journal %s: %s\n",
-					  "campusgate sensor: 安全日志 %s：%s\n"),
-				cfg->journal.dir ? cfg->journal.dir : "?", err ? err : "?");
+			msg_fprintf(stderr, l, MSG_SENSOR_JOURNAL,
+				    cfg->journal.dir ? cfg->journal.dir : "?", err ? err : "?");
 			goto out;
 		}
 	}
@@ -436,8 +357,7 @@ int cmd_sensor(int argc, char **argv)
 		j = NULL;
 	}
 	if (r < 0 && rep.in.packets == 0) {
-		fprintf(stderr, T(l, "campusgate sensor: cannot read %s\n",
-				  "campusgate sensor: 无法读取 %s\n"), err);
+		msg_fprintf(stderr, l, MSG_SENSOR_CANNOT_READ, err);
 		goto out;
 	}
 	if (strcmp(o.format, "json") == 0)
@@ -446,8 +366,7 @@ int cmd_sensor(int argc, char **argv)
 		summary_text(o.read, &rep, o.no_journal ? NULL : cfg->journal.dir);
 	fflush(stdout);
 	if (r < 0) {
-		fprintf(stderr, T(l, "campusgate sensor: the file ends badly: %s\n",
-				  "campusgate sensor: 文件结尾损坏：%s\n"), err);
+		msg_fprintf(stderr, l, MSG_SENSOR_FILE_ENDS, err);
 		goto out;
 	}
 	rc = 0;

@@ -23,121 +23,6 @@
 
 #define SETUP_MAX 32 /* subnets, upstreams */
 
-static const char setup_help_en[] =
-"NAME\n"
-"    campusgate setup - write the gateway's configuration and firewall rules\n"
-"\n"
-"SYNOPSIS\n"
-"    campusgate setup [--lan-if IFACE] [--lan-address ADDR] [--subnet CIDR[=GROUP]]...\n"
-"                     [--upstream ADDR[:PORT]]... [--school NAME] [--contact TEXT]\n"
-"                     [--out-config FILE] [--out-nft FILE] [--language zh-CN|en]\n"
-"                     [--timezone ZONE] [--user NAME] [--yes] [--force]\n"
-"\n"
-"DESCRIPTION\n"
-"    The first run on the school's router. Writes a configuration that serves DNS on\n"
-"    port 53, the transparent HTTP proxy (8080), the TLS SNI check (8443) and the block\n"
-"    page (80) on the LAN interface's address, blocks the shipped categories for every\n"
-"    group, journals to the state folder, and runs as the service user campusgate.\n"
-"    It also writes nftables rules that send the LAN's DNS (udp and tcp 53, also to\n"
-"    outside resolvers), HTTP (tcp 80) and HTTPS (tcp 443) to those ports, and drop\n"
-"    DNS over TLS (853) and QUIC (udp 443), so that browsers fall back to what the\n"
-"    gateway sees. Then it checks the configuration as campusgated -n does and prints\n"
-"    the result.\n"
-"\n"
-"    On a terminal it asks for what the flags do not give; with --yes (or without a\n"
-"    terminal) a missing --lan-if or --subnet is an error. The upstream resolvers\n"
-"    default to the nameservers in /etc/resolv.conf that are not on this box.\n"
-"\n"
-"OPTIONS\n"
-"    --lan-if IFACE          the interface facing the school LAN (e.g. eth1)\n"
-"    --lan-address ADDR      its IPv4 address (default: read from IFACE)\n"
-"    --subnet CIDR[=GROUP]   a school subnet and its group (default group: students);\n"
-"                            repeat for each, e.g. 10.1.0.0/16=students\n"
-"    --upstream ADDR[:PORT]  a resolver to forward allowed queries to; repeatable\n"
-"    --school NAME           the school's name (reports, syslog)\n"
-"    --contact TEXT          whom people ask about a block (written as a comment until\n"
-"                            the block page takes it from the configuration)\n"
-"    --out-config FILE       where to write the configuration (default:\n"
-"                            " CG_CONFIG_FILE ")\n"
-"    --out-nft FILE          where to write the nftables rules (default: the folder of\n"
-"                            the configuration, nftables-campusgate.nft)\n"
-"    --language L            block pages and reports in zh-CN (default) or en\n"
-"    --timezone ZONE         the school's time zone (default Asia/Shanghai)\n"
-"    --user NAME             the service user the daemon runs as (default campusgate)\n"
-"    --yes                   ask nothing\n"
-"    --force                 replace an existing configuration or rules file\n"
-"    -h, --help              this text\n"
-"\n"
-"FILES\n"
-"    Lists from " CG_DATADIR "/blocklists, the third-party lists\n"
-"    from " CG_STATE_DIR "/lists/current (scripts/update-lists.sh), the\n"
-"    school's own lists from lists/block.list and lists/allow.list next to the\n"
-"    configuration, the journal in " CG_STATE_DIR "/journal.\n"
-"\n"
-"EXIT STATUS\n"
-"    0 written and checked; 1 written but the check found errors; 2 usage error, or a\n"
-"    file exists (without --force) or cannot be written.\n"
-"\n"
-"EXAMPLES\n"
-"    campusgate setup --lan-if eth1 --subnet 10.1.0.0/16=students \\\n"
-"        --subnet 10.2.0.0/16=staff --upstream 192.0.2.53 --school 'No. 1 Middle School'\n"
-"    nft -f /etc/campusgate/nftables-campusgate.nft && systemctl enable --now campusgated\n";
-
-static const char setup_help_zh[] =
-"名称\n"
-"    campusgate setup - 生成网关的配置文件和防火墙规则\n"
-"\n"
-"用法\n"
-"    campusgate setup [--lan-if 网卡] [--lan-address 地址] [--subnet 网段[=分组]]...\n"
-"                     [--upstream 地址[:端口]]... [--school 名称] [--contact 联系方式]\n"
-"                     [--out-config 文件] [--out-nft 文件] [--language zh-CN|en]\n"
-"                     [--timezone 时区] [--user 用户] [--yes] [--force]\n"
-"\n"
-"说明\n"
-"    在学校路由器上首次运行。生成的配置在校园网网卡的地址上提供 DNS（53 端口）、透明\n"
-"    HTTP 代理（8080）、TLS SNI 检查（8443）和拦截页（80），对每个分组拦截随附的类别，\n"
-"    安全日志写入状态目录，并以服务用户 campusgate 运行。同时生成 nftables 规则：把\n"
-"    校园网的 DNS（UDP 和 TCP 53，包括发往外部解析服务器的）、HTTP（TCP 80）和\n"
-"    HTTPS（TCP 443）转到这些端口，并丢弃 DNS over TLS（853）和 QUIC（UDP 443），\n"
-"    使浏览器退回到网关能检查的方式。最后像 campusgated -n 一样检查配置并输出结果。\n"
-"\n"
-"    在终端上运行时，会询问参数中没有给出的内容；使用 --yes（或不在终端上）时，缺少\n"
-"    --lan-if 或 --subnet 即为错误。上游解析服务器默认取 /etc/resolv.conf 中不在本机\n"
-"    上的 nameserver。\n"
-"\n"
-"选项\n"
-"    --lan-if 网卡           连接校园网的网卡（例如 eth1）\n"
-"    --lan-address 地址      该网卡的 IPv4 地址（默认从网卡读取）\n"
-"    --subnet 网段[=分组]    学校的网段及其分组（默认分组 students）；每个网段写一次，\n"
-"                            例如 10.1.0.0/16=students\n"
-"    --upstream 地址[:端口]  放行的查询转发到的解析服务器；可重复\n"
-"    --school 名称           学校名称（写入报告和 syslog）\n"
-"    --contact 联系方式      被拦截时找谁（在拦截页能从配置读取之前，先写成注释）\n"
-"    --out-config 文件       配置文件写到哪里（默认 " CG_CONFIG_FILE "）\n"
-"    --out-nft 文件          nftables 规则写到哪里（默认：配置文件所在目录下的\n"
-"                            nftables-campusgate.nft）\n"
-"    --language 语言         拦截页和报告的语言：zh-CN（默认）或 en\n"
-"    --timezone 时区         学校所在时区（默认 Asia/Shanghai）\n"
-"    --user 用户             守护进程降权后的服务用户（默认 campusgate）\n"
-"    --yes                   不询问\n"
-"    --force                 覆盖已有的配置文件或规则文件\n"
-"    -h, --help              显示本帮助\n"
-"\n"
-"文件\n"
-"    名单取自 " CG_DATADIR "/blocklists，第三方名单取自\n"
-"    " CG_STATE_DIR "/lists/current（scripts/update-lists.sh），学校\n"
-"    自己的名单为配置文件旁的 lists/block.list 和 lists/allow.list，安全日志位于\n"
-"    " CG_STATE_DIR "/journal。\n"
-"\n"
-"退出状态\n"
-"    0 已写入并通过检查；1 已写入但检查发现错误；2 用法错误，或文件已存在（未加\n"
-"    --force）或无法写入。\n"
-"\n"
-"示例\n"
-"    campusgate setup --lan-if eth1 --subnet 10.1.0.0/16=students \\\n"
-"        --subnet 10.2.0.0/16=staff --upstream 192.0.2.53 --school '第一中学'\n"
-"    nft -f /etc/campusgate/nftables-campusgate.nft && systemctl enable --now campusgated\n";
-
 struct setup_opts {
 	const char *lan_if, *lan_addr, *school, *contact, *out_config, *out_nft;
 	const char *language, *timezone, *user;
@@ -151,8 +36,7 @@ struct setup_opts {
 static int setup_usage_error(enum lang l, const char *what)
 {
 	fprintf(stderr, "campusgate setup: %s\n", what);
-	fputs(T(l, "(campusgate setup --help shows the options)\n",
-		"（campusgate setup --help 列出全部选项）\n"), stderr);
+	fputs(msg(l, MSG_SETUP_HELP_SHOWS), stderr);
 	return 2;
 }
 
@@ -254,8 +138,7 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 			const char **v = c == O_SUBNET ? o->subnet : o->upstream;
 			size_t *n = c == O_SUBNET ? &o->n_subnet : &o->n_upstream;
 			if (*n >= SETUP_MAX)
-				return setup_usage_error(l, T(l, "too many --subnet or --upstream",
-							      "--subnet 或 --upstream 过多"));
+				return setup_usage_error(l, msg(l, MSG_SETUP_TOO_MANY_SUBNET_UPSTREAM));
 			v[(*n)++] = optarg;
 			break;
 		}
@@ -268,21 +151,17 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 		case O_USER: o->user = optarg; break;
 		case O_YES: o->yes = true; break;
 		case O_FORCE: o->force = true; break;
-		case 'h': fputs(T(l, setup_help_en, setup_help_zh), stdout); return 1;
-		default: return setup_usage_error(l, T(l, "unknown option", "未知选项"));
+		case 'h': fputs(msg(l, MSG_SETUP_HELP), stdout); return 1;
+		default: return setup_usage_error(l, msg(l, MSG_CLI_UNKNOWN_OPTION));
 		}
 	}
 	if (optind < argc)
-		return setup_usage_error(l, T(l, "unexpected argument", "多余的参数"));
+		return setup_usage_error(l, msg(l, MSG_CLI_UNEXPECTED_ARGUMENT));
 	if (o->language && strcmp(o->language, "zh-CN") != 0 && strcmp(o->language, "en") != 0)
-		return setup_usage_error(l, T(l, "--language takes zh-CN or en",
-					      "--language 只能是 zh-CN 或 en"));
+		return setup_usage_error(l, msg(l, MSG_SETUP_LANGUAGE_TAKES_ZH_CN));
 	for (size_t i = 0; i < o->n_subnet; i++)
 		if (!strchr(o->subnet[i], '/'))
-			return setup_usage_error(l, T(l, "--subnet takes CIDR[=GROUP], e.g. "
-						      "10.1.0.0/16=students",
-						      "--subnet 的格式是 网段[=分组]，例如 "
-						      "10.1.0.0/16=students"));
+			return setup_usage_error(l, msg(l, MSG_SETUP_SUBNET_TAKES_CIDR_GROUP));
 	return 0;
 }
 
@@ -294,31 +173,25 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 		struct sbuf b;
 		sbuf_init(&b);
 		iface_list(&b);
-		fprintf(stderr, T(l, "Interfaces with an IPv4 address: %s\n",
-				  "有 IPv4 地址的网卡：%s\n"), b.data ? b.data : "-");
+		msg_fprintf(stderr, l, MSG_SETUP_INTERFACES_WITH_IPV4_ADDRESS, b.data ? b.data : "-");
 		sbuf_free(&b);
-		o->lan_if = ask(o, T(l, "LAN interface (facing the school network)",
-				     "校园网网卡（连接学校内网的那一个）"), NULL);
+		o->lan_if = ask(o, msg(l, MSG_SETUP_LAN_INTERFACE_FACING_SCHOOL), NULL);
 	}
 	if (!o->lan_if || !*o->lan_if)
-		return setup_usage_error(l, T(l, "--lan-if is missing", "缺少 --lan-if"));
+		return setup_usage_error(l, msg(l, MSG_SETUP_LAN_IF_MISSING));
 	if (o->n_subnet == 0 && tty) {
-		fputs(T(l, "School subnets, one per line as CIDR[=GROUP] (e.g. 10.1.0.0/16=students),"
-			   " an empty line ends:\n",
-			"学校的网段，每行一个，格式 网段[=分组]（例如 10.1.0.0/16=students），空行结束：\n"),
-		      stderr);
+		fputs(msg(l, MSG_SETUP_SCHOOL_SUBNETS_ONE_PER), stderr);
 		char *a;
-		while (o->n_subnet < SETUP_MAX && (a = ask(o, T(l, "subnet", "网段"), "")) && *a) {
+		while (o->n_subnet < SETUP_MAX && (a = ask(o, msg(l, MSG_SETUP_SUBNET), "")) && *a) {
 			if (!strchr(a, '/')) {
-				fputs(T(l, "  (CIDR, e.g. 10.1.0.0/16)\n", "  （网段，例如 10.1.0.0/16）\n"),
-				      stderr);
+				fputs(msg(l, MSG_SETUP_CIDR_E_G_10), stderr);
 				continue;
 			}
 			o->subnet[o->n_subnet++] = a;
 		}
 	}
 	if (o->n_subnet == 0)
-		return setup_usage_error(l, T(l, "--subnet is missing", "缺少 --subnet"));
+		return setup_usage_error(l, msg(l, MSG_SETUP_SUBNET_MISSING));
 	if (o->n_upstream == 0)
 		resolv_upstreams(o);
 	if (tty) {
@@ -327,8 +200,7 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 		for (size_t i = 0; i < o->n_upstream; i++)
 			sbuf_printf(&b, "%s%s", i ? " " : "", o->upstream[i]);
 		sbuf_addc(&b, '\0');
-		char *a = ask(o, T(l, "Upstream resolvers (space-separated)",
-				   "上游解析服务器（空格分隔）"), b.data);
+		char *a = ask(o, msg(l, MSG_SETUP_UPSTREAM_RESOLVERS_SPACE_SEPARATED), b.data);
 		sbuf_free(&b);
 		if (a && *a) {
 			o->n_upstream = 0;
@@ -337,16 +209,12 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 				o->upstream[o->n_upstream++] = t;
 		}
 		if (!o->school)
-			o->school = ask(o, T(l, "School name", "学校名称"), "");
+			o->school = ask(o, msg(l, MSG_SETUP_SCHOOL_NAME), "");
 		if (!o->contact)
-			o->contact = ask(o, T(l, "Whom to ask about a block (name, phone or mail)",
-					      "被拦截时联系谁（姓名、电话或邮箱）"), "");
+			o->contact = ask(o, msg(l, MSG_SETUP_WHOM_ASK_ABOUT_BLOCK), "");
 	}
 	if (o->n_upstream == 0)
-		return setup_usage_error(l, T(l, "--upstream is missing (and /etc/resolv.conf names "
-					      "no resolver off this box)",
-					      "缺少 --upstream（/etc/resolv.conf 中也没有本机以外的"
-					      "解析服务器）"));
+		return setup_usage_error(l, msg(l, MSG_SETUP_UPSTREAM_MISSING_ETC_RESOLV));
 	return 0;
 }
 
@@ -480,8 +348,7 @@ static bool exists(const char *path, enum lang l)
 {
 	if (access(path, F_OK) != 0)
 		return false;
-	fprintf(stderr, T(l, "campusgate setup: %s exists; give --force to replace it\n",
-			  "campusgate setup: %s 已存在；加 --force 才会覆盖\n"), path);
+	msg_fprintf(stderr, l, MSG_SETUP_EXISTS_GIVE, path);
 	return true;
 }
 
@@ -507,8 +374,7 @@ static int write_file(const char *path, const struct sbuf *data, bool force, mod
 	}
 	if (!ok) {
 		unlink(tmp.data);
-		fprintf(stderr, T(l, "campusgate setup: cannot write %s: %s\n",
-				  "campusgate setup: 无法写入 %s：%s\n"), path, strerror(e));
+		msg_fprintf(stderr, l, MSG_SETUP_CANNOT_WRITE, path, strerror(e));
 	}
 	sbuf_free(&tmp);
 	return ok ? 0 : -1;
@@ -556,16 +422,12 @@ int cmd_setup(int argc, char **argv)
 	if (o.lan_addr) {
 		struct in_addr a;
 		if (inet_pton(AF_INET, o.lan_addr, &a) != 1) {
-			rc = setup_usage_error(l, T(l, "--lan-address takes an IPv4 address",
-						    "--lan-address 需要 IPv4 地址"));
+			rc = setup_usage_error(l, msg(l, MSG_SETUP_LAN_ADDRESS_TAKES_IPV4));
 			goto out;
 		}
 		snprintf(lan, sizeof lan, "%s", o.lan_addr);
 	} else if (iface_ipv4(o.lan_if, lan) < 0) {
-		fprintf(stderr, T(l, "campusgate setup: interface %s has no IPv4 address (give "
-				  "--lan-address, or check the name with: ip -br addr)\n",
-				  "campusgate setup: 网卡 %s 没有 IPv4 地址（请用 --lan-address 指定，"
-				  "或用 ip -br addr 核对网卡名）\n"), o.lan_if);
+		msg_fprintf(stderr, l, MSG_SETUP_INTERFACE_HAS, o.lan_if);
 		goto out;
 	}
 	const char *cfg_path = o.out_config ? o.out_config : CG_CONFIG_FILE;
@@ -577,8 +439,7 @@ int cmd_setup(int argc, char **argv)
 	sbuf_addc(&path, '\0');
 	char *etc_dir = realpath(path.data, NULL);
 	if (!etc_dir) {
-		fprintf(stderr, T(l, "campusgate setup: %s: %s\n", "campusgate setup: %s：%s\n"),
-			path.data, strerror(errno));
+		msg_fprintf(stderr, l, MSG_SETUP_ERROR, path.data, strerror(errno));
 		goto out;
 	}
 	sbuf_reset(&path);
@@ -595,21 +456,14 @@ int cmd_setup(int argc, char **argv)
 	if (write_file(cfg_path, &conf, o.force, 0644, l) < 0 ||
 	    write_file(path.data, &nft, true, 0644, l) < 0)
 		goto out;
-	printf(T(l, "wrote %s\nwrote %s (LAN interface %s, gateway address %s)\n",
-		 "已写入 %s\n已写入 %s（校园网网卡 %s，网关地址 %s）\n"),
-	       cfg_path, path.data, o.lan_if, lan);
-	printf(T(l, "checking %s as campusgated -n does:\n",
-		 "按 campusgated -n 的方式检查 %s：\n"), cfg_path);
+	msg_printf(l, MSG_SETUP_WROTE_WROTE_LAN_INTERFACE, cfg_path, path.data, o.lan_if, lan);
+	msg_printf(l, MSG_SETUP_CHECKING_AS_CAMPUSGATED_N, cfg_path);
 	fflush(stdout);
 	rc = check_config(cfg_path, l);
 	if (rc == 0)
-		printf(T(l, "next: nft -f %s && systemctl enable --now campusgated\n",
-			 "下一步：nft -f %s && systemctl enable --now campusgated\n"), path.data);
+		msg_printf(l, MSG_SETUP_NEXT_NFT_SYSTEMCTL_ENABLE, path.data);
 	else
-		fprintf(stderr, T(l, "campusgate setup: fix the errors above in %s, then check it "
-				  "with campusgated -n -c %s\n",
-				  "campusgate setup: 请修正 %s 中的上述错误，然后用 campusgated -n -c %s "
-				  "检查\n"), cfg_path, cfg_path);
+		msg_fprintf(stderr, l, MSG_SETUP_FIX_ERRORS, cfg_path, cfg_path);
 out:
 	for (size_t i = 0; i < o.n_owned; i++)
 		free(o.owned[i]);

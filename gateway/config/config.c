@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cg_config.h"
+#include "i18n.h"
 
 static void endpoint_add(struct cg_endpoint **list, size_t *n, const char *text,
 			 uint16_t port)
@@ -76,18 +77,19 @@ int config_add_blocklist(struct config *cfg, const char *path, struct diag *diag
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		diag_error(diag, path, 0, "cannot read the list: %s", strerror(errno));
+		diag_msg(diag, false, path, 0, MSG_CFG_BLOCKLIST_UNREADABLE,
+			 MSG_REASON(strerror(errno)));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag_error(diag, path, 0, "the list is not a regular file");
+		diag_msg(diag, false, path, 0, MSG_CFG_BLOCKLIST_NOT_FILE);
 		return -1;
 	}
 	int idx = config_category_index(cfg, "blocklist");
 	if (idx < 0) {
 		if (cfg->n_categories >= CFG_MAX_CATEGORIES) {
-			diag_error(diag, path, 0, "too many categories (at most %d)",
-				   CFG_MAX_CATEGORIES);
+			diag_msg(diag, false, path, 0, MSG_CFG_TOO_MANY_CATEGORIES,
+				 CFG_MAX_CATEGORIES);
 			return -1;
 		}
 		cfg->categories = xrealloc(cfg->categories,

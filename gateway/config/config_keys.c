@@ -30,7 +30,7 @@ static int val_bool(struct cload *st, const char *v, bool *out)
 			return 0;
 		}
 	}
-	cload_error(st, "%s must be yes or no, not '%s'", st->key, v);
+	cload_msg(st, MSG_CFG_NOT_YES_NO, st->key, v);
 	return -1;
 }
 
@@ -39,8 +39,7 @@ static int val_num(struct cload *st, const char *v, unsigned long long min,
 {
 	if (parse_uint(v, min, max, out) == 0)
 		return 0;
-	cload_error(st, "%s must be a whole number from %llu to %llu, not '%s'", st->key, min, max,
-		    v);
+	cload_msg(st, MSG_CFG_NOT_NUMBER, st->key, min, max, v);
 	return -1;
 }
 
@@ -77,16 +76,16 @@ static void add_endpoint(struct cload *st, const char *v, uint16_t port,
 	}
 	struct cg_endpoint e;
 	if (endpoint_parse(v, port, &e) < 0) {
-		cload_error(st, "%s: '%s' is not ADDR:PORT or [ADDR6]:PORT", st->key, v);
+		cload_msg(st, MSG_CFG_NOT_ADDR_PORT, st->key, v);
 		return;
 	}
 	for (size_t i = 0; i < *n; i++)
 		if (ep_eq(&(*list)[i], &e)) {
-			cload_error(st, "%s: '%s' is listed twice", st->key, v);
+			cload_msg(st, MSG_CFG_LISTED_TWICE, st->key, v);
 			return;
 		}
 	if (*n >= MAX_LIST) {
-		cload_error(st, "%s: at most %d entries", st->key, MAX_LIST);
+		cload_msg(st, MSG_CFG_AT_MOST, st->key, MAX_LIST);
 		return;
 	}
 	*list = xrealloc(*list, (*n + 1) * sizeof **list);
@@ -109,11 +108,11 @@ static void k_user(struct cload *st, const char *v)
 		ok = islower((unsigned char)v[i]) || isdigit((unsigned char)v[i]) || v[i] == '_' ||
 		     v[i] == '-';
 	if (!ok) {
-		cload_error(st, "user: '%s' is not a user name", v);
+		cload_msg(st, MSG_CFG_NOT_USER_NAME, v);
 		return;
 	}
 	if (!getpwnam(v)) {
-		cload_error(st, "user: no such user '%s' on this system", v);
+		cload_msg(st, MSG_CFG_NO_SUCH_USER, v);
 		return;
 	}
 	cload_set_string(st, v, 32, &CFG->user);
@@ -138,7 +137,7 @@ static void k_language(struct cload *st, const char *v)
 	else if (n >= 2 && strncasecmp(v, "en", 2) == 0 && (n == 2 || v[2] == '-' || v[2] == '_'))
 		lang = "en";
 	if (!lang) {
-		cload_error(st, "language must be zh-CN or en, not '%s'", v);
+		cload_msg(st, MSG_CFG_BAD_LANGUAGE, v);
 		return;
 	}
 	cload_set_string(st, lang, 8, &CFG->language);
@@ -209,8 +208,8 @@ static void set_addr(struct cload *st, const char *v, int family, struct cg_addr
 {
 	struct cg_addr a;
 	if (addr_parse(v, &a) < 0 || a.family != family) {
-		cload_error(st, "%s: '%s' is not an %s address", st->key, v,
-			    family == AF_INET ? "IPv4" : "IPv6");
+		cload_msg(st, MSG_CFG_NOT_FAMILY_ADDR, st->key, v,
+			  family == AF_INET ? "IPv4" : "IPv6");
 		return;
 	}
 	*out = a;
@@ -288,7 +287,7 @@ static void k_parent(struct cload *st, const char *v)
 		return;
 	}
 	if (endpoint_parse(v, 0, &CFG->http.parent) < 0)
-		cload_error(st, "parent: '%s' is not ADDR:PORT, [ADDR6]:PORT or off", v);
+		cload_msg(st, MSG_CFG_BAD_PARENT, v);
 }
 
 static void k_max_conns(struct cload *st, const char *v)
@@ -357,17 +356,17 @@ static void k_interface(struct cload *st, const char *v)
 	for (size_t i = 0; ok && i < n; i++)
 		ok = isalnum((unsigned char)v[i]) || strchr("._-@:", v[i]);
 	if (!ok) {
-		cload_error(st, "interface: '%s' is not an interface name", v);
+		cload_msg(st, MSG_CFG_NOT_INTERFACE, v);
 		return;
 	}
 	struct cfg_sensor *s = &CFG->sensor;
 	for (size_t i = 0; i < s->n_interfaces; i++)
 		if (strcmp(s->interfaces[i], v) == 0) {
-			cload_error(st, "interface: '%s' is listed twice", v);
+			cload_msg(st, MSG_CFG_LISTED_TWICE, "interface", v);
 			return;
 		}
 	if (s->n_interfaces >= MAX_LIST) {
-		cload_error(st, "interface: at most %d entries", MAX_LIST);
+		cload_msg(st, MSG_CFG_AT_MOST, "interface", MAX_LIST);
 		return;
 	}
 	s->interfaces = xrealloc(s->interfaces, (s->n_interfaces + 1) * sizeof *s->interfaces);
@@ -384,11 +383,11 @@ static void k_resolver(struct cload *st, const char *v)
 	struct cfg_sensor *s = &CFG->sensor;
 	struct cg_addr a;
 	if (addr_parse(v, &a) < 0) {
-		cload_error(st, "resolver: '%s' is not an IP address", v);
+		cload_msg(st, MSG_CFG_NOT_IP, v);
 		return;
 	}
 	if (s->n_resolvers >= MAX_LIST) {
-		cload_error(st, "resolver: at most %d entries", MAX_LIST);
+		cload_msg(st, MSG_CFG_AT_MOST, "resolver", MAX_LIST);
 		return;
 	}
 	s->resolvers = xrealloc(s->resolvers, (s->n_resolvers + 1) * sizeof *s->resolvers);
@@ -458,7 +457,7 @@ static void k_syslog(struct cload *st, const char *v)
 		cload_set_string(st, v, 100, &CFG->journal.syslog);
 		return;
 	}
-	cload_error(st, "syslog must be off, local, udp:ADDR:PORT or tcp:ADDR:PORT, not '%s'", v);
+	cload_msg(st, MSG_CFG_BAD_SYSLOG, v);
 }
 
 static void k_school(struct cload *st, const char *v)

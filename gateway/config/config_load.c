@@ -128,12 +128,12 @@ static void section_begin(struct cload *st, const char *s, size_t n)
 		enum cload_sec sec = sections[i].sec;
 		if (!sections[i].named) {
 			if (rn) {
-				cload_error(st, "[%s] takes no name", sections[i].name);
+				cload_msg(st, MSG_CFG_SECTION_NO_NAME, sections[i].name);
 				return;
 			}
 			if (st->sec_line[sec]) {
-				cload_error(st, "section [%s] given twice (first at line %u)",
-					    sections[i].name, st->sec_line[sec]);
+				cload_msg(st, MSG_CFG_SECTION_TWICE, sections[i].name,
+					  st->sec_line[sec]);
 				return;
 			}
 			st->sec_line[sec] = st->line;
@@ -141,25 +141,24 @@ static void section_begin(struct cload *st, const char *s, size_t n)
 			return;
 		}
 		if (!rn) {
-			cload_error(st, "[%s] needs a name: [%s NAME]", sections[i].name,
-				    sections[i].name);
+			cload_msg(st, MSG_CFG_SECTION_NEEDS_NAME, sections[i].name,
+				  sections[i].name);
 			return;
 		}
 		if (!name_ok(rest, rn)) {
-			cload_error(st, "bad %s name '%.*s' (1-32 letters, digits, - _ .)",
-				    sections[i].name, (int)rn, rest);
+			cload_msg(st, MSG_CFG_BAD_SECTION_NAME, sections[i].name, (int)rn, rest);
 			return;
 		}
 		char *name = xstrndup(rest, rn);
 		int dup = named_find(st, sec, name);
 		if (dup >= 0) {
-			cload_error(st, "%s '%s' defined twice (first at line %u)", sections[i].name,
-				    name, named_line(st, sec, (size_t)dup));
+			cload_msg(st, MSG_CFG_NAMED_TWICE, sections[i].name, name,
+				  named_line(st, sec, (size_t)dup));
 			free(name);
 			return;
 		}
 		if (sec == SEC_CATEGORY && st->cfg->n_categories >= CFG_MAX_CATEGORIES) {
-			cload_error(st, "too many categories (at most %d)", CFG_MAX_CATEGORIES);
+			cload_msg(st, MSG_CFG_TOO_MANY_CATEGORIES, CFG_MAX_CATEGORIES);
 			free(name);
 			return;
 		}
@@ -167,7 +166,7 @@ static void section_begin(struct cload *st, const char *s, size_t n)
 		st->sec = sec;
 		return;
 	}
-	cload_error(st, "unknown section [%.*s]", (int)n, s);
+	cload_msg(st, MSG_CFG_UNKNOWN_SECTION, (int)n, s);
 }
 
 /* ---- the line reader inih calls: counts lines and checks their shape ---- */
@@ -210,17 +209,17 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 static int line_bytes_ok(struct cload *st, const char *s, size_t n)
 {
 	if (memchr(s, '\0', n)) {
-		cload_error(st, "NUL byte in the line");
+		cload_msg(st, MSG_CFG_NUL_BYTE);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t') {
-			cload_error(st, "control character in the line");
+			cload_msg(st, MSG_CFG_CONTROL_CHAR);
 			return -1;
 		}
 	}
 	if (utf8_valid((const unsigned char *)s, n) != n) {
-		cload_error(st, "the line is not valid UTF-8");
+		cload_msg(st, MSG_CFG_NOT_UTF8);
 		return -1;
 	}
 	return 0;
@@ -230,12 +229,12 @@ static int line_bytes_ok(struct cload *st, const char *s, size_t n)
 static int line_check(struct cload *st, const char *s, size_t n, int num)
 {
 	if (n + 2 > (size_t)num) {
-		cload_error(st, "line longer than %d bytes", num - 2);
+		cload_msg(st, MSG_CFG_LINE_TOO_LONG, num - 2);
 		return -1;
 	}
 	if (s[0] == '[') {
 		if (s[n - 1] != ']') {
-			cload_error(st, "a section line must end with ']'");
+			cload_msg(st, MSG_CFG_SECTION_UNCLOSED);
 			st->sec = SEC_BAD;
 			return -1;
 		}
@@ -246,11 +245,11 @@ static int line_check(struct cload *st, const char *s, size_t n, int num)
 	while (eq < n && s[eq] != '=' && s[eq] != ':')
 		eq++;
 	if (eq >= n || s[eq] != '=') {
-		cload_error(st, "expected 'key = value'");
+		cload_msg(st, MSG_CFG_NOT_KEY_VALUE);
 		return -1;
 	}
 	if (eq == 0) {
-		cload_error(st, "a key is missing before '='");
+		cload_msg(st, MSG_CFG_KEY_MISSING);
 		return -1;
 	}
 	return 0;
@@ -300,7 +299,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->sec == SEC_BAD)
 		return 1;
 	if (st->sec == SEC_NONE) {
-		cload_error(st, "'%s' is outside any section", key);
+		cload_msg(st, MSG_CFG_KEY_OUTSIDE, key);
 		return 1;
 	}
 	const struct cload_key *k = cload_keys(st->sec);
@@ -309,19 +308,19 @@ static int handler(void *user, const char *section, const char *key, const char 
 		if (strcasecmp(k[i].name, key) == 0)
 			break;
 	if (!k[i].name) {
-		cload_error(st, "unknown key '%s' in this section", key);
+		cload_msg(st, MSG_CFG_UNKNOWN_KEY, key);
 		return 1;
 	}
 	uint64_t bit = (uint64_t)1 << i;
 	st->first = !(st->seen & bit);
 	if (!k[i].repeat && !st->first) {
-		cload_error(st, "'%s' given twice in this section", k[i].name);
+		cload_msg(st, MSG_CFG_KEY_TWICE, k[i].name);
 		return 1;
 	}
 	st->seen |= bit;
 	st->key = k[i].name;
 	if (!*value && !k[i].empty_ok) {
-		cload_error(st, "'%s' needs a value", k[i].name);
+		cload_msg(st, MSG_CFG_KEY_NO_VALUE, k[i].name);
 		return 1;
 	}
 	k[i].set(st, value);
@@ -339,7 +338,8 @@ static void finish_categories(struct cload *st)
 		if (!c->title_zh)
 			c->title_zh = xstrdup(c->title_en);
 		if (c->n_lists == 0)
-			diag_warn(st->diag, st->file, c->line, "category '%s' has no list", c->name);
+			diag_msg(st->diag, true, st->file, c->line, MSG_CFG_CATEGORY_NO_LIST,
+				 c->name);
 	}
 }
 
@@ -354,9 +354,8 @@ static void finish_timetables(struct cload *st)
 			const char *err = "?";
 			struct tz *tz = tz_load(t->timezone, &err);
 			if (!tz)
-				diag_error(st->diag, st->file, t->line,
-					   "timetable '%s': time zone %s: %s", t->name, t->timezone,
-					   err);
+				diag_msg(st->diag, false, st->file, t->line, MSG_CFG_TIMETABLE_ZONE,
+					 t->name, t->timezone, MSG_REASON(err));
 			tz_free(tz);
 		}
 	}
@@ -385,8 +384,8 @@ static void finish_group(struct cload *st, size_t gi)
 	for (size_t r = 0; r < p->n_refs; r++) {
 		int ci = config_category_index(c, p->refs[r].name);
 		if (ci < 0) {
-			diag_error(st->diag, st->file, p->refs[r].line,
-				   "group '%s': unknown category '%s'", g->name, p->refs[r].name);
+			diag_msg(st->diag, false, st->file, p->refs[r].line,
+				 MSG_CFG_GROUP_UNKNOWN_CATEGORY, g->name, p->refs[r].name);
 			continue;
 		}
 		if (p->refs[r].scheduled)
@@ -397,12 +396,11 @@ static void finish_group(struct cload *st, size_t gi)
 	if (p->timetable) {
 		int ti = named_find(st, SEC_TIMETABLE, p->timetable);
 		if (ti < 0)
-			diag_error(st->diag, st->file, p->tt_line, "group '%s': unknown timetable '%s'",
-				   g->name, p->timetable);
+			diag_msg(st->diag, false, st->file, p->tt_line,
+				 MSG_CFG_GROUP_UNKNOWN_TIMETABLE, g->name, p->timetable);
 		g->timetable = ti;
 	} else if (p->has_scheduled) {
-		diag_error(st->diag, st->file, g->line,
-			   "group '%s': block_scheduled needs a timetable", g->name);
+		diag_msg(st->diag, false, st->file, g->line, MSG_CFG_GROUP_SCHEDULED, g->name);
 	}
 	if (p->safe_search >= 0) {
 		enum safesearch *e[4] = {&g->safesearch_google, &g->safesearch_bing,
@@ -413,15 +411,14 @@ static void finish_group(struct cload *st, size_t gi)
 	}
 	if (g->block_mode == BLOCK_PAGE && !c->dns.block_page_v4.family &&
 	    !c->dns.block_page_v6.family)
-		diag_error(st->diag, st->file, g->line,
-			   "group '%s': block_mode = page needs block_page_v4 or block_page_v6 "
-			   "in [dns]", g->name);
+		diag_msg(st->diag, false, st->file, g->line, MSG_CFG_GROUP_PAGE, g->name);
 	if (g->n_subnets == 0) {
 		if (strcmp(g->name, "default") == 0) {
 			group_add_subnet(g, "0.0.0.0/0");
 			group_add_subnet(g, "::/0");
 		} else {
-			diag_error(st->diag, st->file, g->line, "group '%s' has no subnet", g->name);
+			diag_msg(st->diag, false, st->file, g->line, MSG_CFG_GROUP_NO_SUBNET,
+				 g->name);
 		}
 	}
 	for (size_t k = 0; k < g->n_subnets; k++)
@@ -429,10 +426,10 @@ static void finish_group(struct cload *st, size_t gi)
 			for (size_t m = 0; m < c->groups[o].n_subnets; m++)
 				if (subnet_eq(&g->subnets[k], &c->groups[o].subnets[m])) {
 					char buf[CG_ADDR_STRLEN];
-					diag_error(st->diag, st->file, g->line,
-						   "group '%s': subnet %s/%u is also in group '%s'",
-						   g->name, addr_str(&g->subnets[k].addr, buf),
-						   g->subnets[k].prefix, c->groups[o].name);
+					diag_msg(st->diag, false, st->file, g->line,
+						 MSG_CFG_GROUP_SUBNET_SHARED, g->name,
+						 addr_str(&g->subnets[k].addr, buf),
+						 g->subnets[k].prefix, c->groups[o].name);
 				}
 }
 
@@ -447,15 +444,15 @@ static void finish_unused(struct cload *st)
 		used |= c->groups[g].block_always | c->groups[g].block_scheduled;
 	for (size_t i = 0; i < c->n_categories; i++)
 		if (!(used & (1u << i)))
-			diag_warn(st->diag, st->file, c->categories[i].line,
-				  "category '%s' is not blocked by any group", c->categories[i].name);
+			diag_msg(st->diag, true, st->file, c->categories[i].line,
+				 MSG_CFG_CATEGORY_UNUSED, c->categories[i].name);
 	for (size_t t = 0; t < c->n_timetables; t++) {
 		bool named = false;
 		for (size_t g = 0; g < c->n_groups && !named; g++)
 			named = c->groups[g].timetable == (int)t;
 		if (!named)
-			diag_warn(st->diag, st->file, c->timetables[t].line,
-				  "timetable '%s' is not used by any group", c->timetables[t].name);
+			diag_msg(st->diag, true, st->file, c->timetables[t].line,
+				 MSG_CFG_TIMETABLE_UNUSED, c->timetables[t].name);
 	}
 }
 
@@ -468,9 +465,8 @@ static void finish(struct cload *st)
 		finish_group(st, i);
 	finish_unused(st);
 	if (c->http.max_line_bytes > c->http.max_head_bytes)
-		diag_error(st->diag, st->file, st->sec_line[SEC_HTTP],
-			   "max_line_bytes (%zu) is larger than max_head_bytes (%zu)",
-			   c->http.max_line_bytes, c->http.max_head_bytes);
+		diag_msg(st->diag, false, st->file, st->sec_line[SEC_HTTP], MSG_CFG_LINE_OVER_HEAD,
+			 c->http.max_line_bytes, c->http.max_head_bytes);
 }
 
 static void cload_free(struct cload *st)
@@ -489,7 +485,7 @@ static char *slurp(const char *path, size_t *len, struct diag *diag)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		diag_error(diag, path, 0, "cannot open: %s", strerror(errno));
+		diag_msg(diag, false, path, 0, MSG_CFG_CANNOT_OPEN, MSG_REASON(strerror(errno)));
 		return NULL;
 	}
 	char *buf = xmalloc(CONFIG_MAX_FILE + 1);
@@ -498,11 +494,11 @@ static char *slurp(const char *path, size_t *len, struct diag *diag)
 	int err = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
 	if (err) {
-		diag_error(diag, path, 0, "cannot read: %s", strerror(err));
+		diag_msg(diag, false, path, 0, MSG_CFG_CANNOT_READ, MSG_REASON(strerror(err)));
 		goto fail;
 	}
 	if (n > CONFIG_MAX_FILE) {
-		diag_error(diag, path, 0, "file larger than %d bytes", CONFIG_MAX_FILE);
+		diag_msg(diag, false, path, 0, MSG_CFG_FILE_TOO_BIG, CONFIG_MAX_FILE);
 		goto fail;
 	}
 	*len = n;
@@ -527,7 +523,7 @@ struct config *config_parse(const char *buf, size_t len, const char *path, struc
 	st.sec = SEC_NONE;
 	int rc = ini_parse_stream(reader, &st, handler, &st);
 	if (rc != 0)
-		diag_error(diag, path, (unsigned)(rc > 0 ? rc : 0), "the INI parser refused the line");
+		diag_msg(diag, false, path, (unsigned)(rc > 0 ? rc : 0), MSG_CFG_INI_REFUSED);
 	finish(&st);
 	cload_free(&st);
 	if (diag->errors != errors) {

@@ -37,43 +37,41 @@ static void add_list(struct cload *st, const char *v, struct cfg_list **list, si
 			if (strlen(formats[i]) == k && strncasecmp(v, formats[i], k) == 0)
 				break;
 		if (i == CG_ARRAY_LEN(formats)) {
-			cload_error(st, "list: unknown format '%.*s' (native, hosts, adblock, ut1)",
-				    (int)k, v);
+			cload_msg(st, MSG_CFG_LIST_FORMAT, (int)k, v);
 			return;
 		}
 		fmt = (enum list_format)i;
 		v = colon + 1;
 	}
 	if (!*v) {
-		cload_error(st, "list: the path is missing");
+		cload_msg(st, MSG_CFG_LIST_NO_PATH);
 		return;
 	}
 	char *path = cload_path(st, v);
 	struct stat sb;
 	if (stat(path, &sb) < 0 || access(path, R_OK) < 0) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
-			diag_warn(st->diag, st->file, st->line, "optional list %s not found, skipped",
-				  v);
+			diag_msg(st->diag, true, st->file, st->line, MSG_CFG_LIST_OPTIONAL_MISSING,
+				 v);
 		else
-			cload_error(st, "list %s: %s", v, strerror(errno));
+			cload_msg(st, MSG_CFG_LIST_ERROR, v, MSG_REASON(strerror(errno)));
 		goto fail;
 	}
 	if (fmt == LIST_UT1 && !S_ISDIR(sb.st_mode)) {
-		cload_error(st, "list %s: a ut1 list is a folder (domains, urls, expressions)", v);
+		cload_msg(st, MSG_CFG_LIST_UT1_FOLDER, v);
 		goto fail;
 	}
 	if (fmt != LIST_UT1 && !S_ISREG(sb.st_mode)) {
 		/* two whole formats, so that each has its zh-CN form (i18n_config.c) */
 		if (S_ISDIR(sb.st_mode))
-			cload_error(st, "list %s: not a regular file (a UT1 folder needs ut1:)", v);
+			cload_msg(st, MSG_CFG_LIST_NOT_FILE_UT1, v);
 		else
-			cload_error(st, "list %s: not a regular file", v);
+			cload_msg(st, MSG_CFG_LIST_NOT_FILE, v);
 		goto fail;
 	}
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*list)[i].path, path) == 0) {
-			cload_error(st, "list %s is named twice here (first at line %u)", v,
-				    (*list)[i].line);
+			cload_msg(st, MSG_CFG_LIST_TWICE, v, (*list)[i].line);
 			goto fail;
 		}
 	*list = xrealloc(*list, (*n + 1) * sizeof **list);
@@ -99,7 +97,7 @@ static void k_kind(struct cload *st, const char *v)
 	else if (strcasecmp(v, "bypass") == 0)
 		cur_category(st)->kind = CATEGORY_BYPASS;
 	else
-		cload_error(st, "kind must be block or bypass, not '%s'", v);
+		cload_msg(st, MSG_CFG_BAD_KIND, v);
 }
 
 static void k_title_zh(struct cload *st, const char *v)
@@ -152,7 +150,7 @@ static void k_weekdays(struct cload *st, const char *v)
 {
 	const char *why = "?";
 	if (timetable_parse_weekdays(v, &cur_tt(st)->weekdays, &why) < 0)
-		cload_error(st, "weekdays: '%s': %s", v, why);
+		cload_msg(st, MSG_CFG_BAD_VALUE_WHY, "weekdays", v, MSG_REASON(why));
 }
 
 static void k_time(struct cload *st, const char *v)
@@ -161,11 +159,11 @@ static void k_time(struct cload *st, const char *v)
 	struct cfg_timerange r;
 	const char *why = "?";
 	if (timetable_parse_time(v, &r, &why) < 0) {
-		cload_error(st, "time: '%s': %s", v, why);
+		cload_msg(st, MSG_CFG_BAD_VALUE_WHY, "time", v, MSG_REASON(why));
 		return;
 	}
 	if (t->n_times >= MAX_LIST) {
-		cload_error(st, "time: at most %d entries", MAX_LIST);
+		cload_msg(st, MSG_CFG_AT_MOST, "time", MAX_LIST);
 		return;
 	}
 	t->times = xrealloc(t->times, (t->n_times + 1) * sizeof *t->times);
@@ -177,12 +175,12 @@ static void add_dates(struct cload *st, const char *v, struct cfg_daterange **li
 	struct cfg_daterange r;
 	const char *why = "?";
 	if (timetable_parse_dates(v, &r, &why) < 0) {
-		cload_error(st, "%s: '%s': %s", st->key, v, why);
+		cload_msg(st, MSG_CFG_BAD_VALUE_WHY, st->key, v, MSG_REASON(why));
 		return;
 	}
 	if (*n >= 1000) {
 		free(r.label);
-		cload_error(st, "%s: at most 1000 entries", st->key);
+		cload_msg(st, MSG_CFG_AT_MOST, st->key, 1000);
 		return;
 	}
 	*list = xrealloc(*list, (*n + 1) * sizeof **list);
@@ -220,17 +218,17 @@ static void k_subnet(struct cload *st, const char *v)
 	struct cfg_group *g = cur_group(st);
 	struct cg_subnet s;
 	if (subnet_parse(v, &s) < 0) {
-		cload_error(st, "subnet: '%s' is not ADDR/PREFIX (with the host bits zero)", v);
+		cload_msg(st, MSG_CFG_BAD_SUBNET, v);
 		return;
 	}
 	for (size_t i = 0; i < g->n_subnets; i++)
 		if (g->subnets[i].prefix == s.prefix && g->subnets[i].addr.family == s.addr.family &&
 		    memcmp(g->subnets[i].addr.a, s.addr.a, sizeof s.addr.a) == 0) {
-			cload_error(st, "subnet: '%s' is listed twice", v);
+			cload_msg(st, MSG_CFG_LISTED_TWICE, "subnet", v);
 			return;
 		}
 	if (g->n_subnets >= 1024) {
-		cload_error(st, "subnet: at most 1024 entries");
+		cload_msg(st, MSG_CFG_AT_MOST, "subnet", 1024);
 		return;
 	}
 	g->subnets = xrealloc(g->subnets, (g->n_subnets + 1) * sizeof *g->subnets);
@@ -249,7 +247,7 @@ static void add_refs(struct cload *st, const char *v, bool scheduled)
 		if (!n)
 			break;
 		if (p->n_refs >= CFG_MAX_CATEGORIES * 2) {
-			cload_error(st, "%s: too many categories", st->key);
+			cload_msg(st, MSG_CFG_KEY_TOO_MANY_CATEGORIES, st->key);
 			return;
 		}
 		p->refs = xrealloc(p->refs, (p->n_refs + 1) * sizeof *p->refs);
@@ -284,7 +282,7 @@ static void k_block_mode(struct cload *st, const char *v)
 			cur_group(st)->block_mode = (enum block_mode)m;
 			return;
 		}
-	cload_error(st, "block_mode must be nxdomain, null, page or refused, not '%s'", v);
+	cload_msg(st, MSG_CFG_BAD_BLOCK_MODE, v);
 }
 
 static int val_safesearch(struct cload *st, const char *v)
@@ -293,7 +291,7 @@ static int val_safesearch(struct cload *st, const char *v)
 	for (int i = 0; i < 3; i++)
 		if (strcasecmp(v, names[i]) == 0)
 			return i;
-	cload_error(st, "%s must be off, moderate or strict, not '%s'", st->key, v);
+	cload_msg(st, MSG_CFG_BAD_SAFE_SEARCH, st->key, v);
 	return -1;
 }
 

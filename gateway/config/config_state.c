@@ -2,7 +2,6 @@
  * line, paths relative to the config file, bounded strings, time zones that load. */
 #include "config_state.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +18,10 @@ char *cload_path(const struct cload *st, const char *v)
 	return p;
 }
 
-void cload_error(struct cload *st, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	diag_error(st->diag, st->file, st->line, "%s", msg);
-}
-
 void cload_set_string(struct cload *st, const char *v, size_t max, char **out)
 {
 	if (strlen(v) > max) {
-		cload_error(st, "%s: longer than %zu bytes", st->key, max);
+		cload_msg(st, MSG_CFG_TOO_LONG, st->key, max);
 		return;
 	}
 	free(*out);
@@ -44,7 +33,7 @@ void cload_check_zone(struct cload *st, const char *v, char **out)
 	const char *err = "?";
 	struct tz *tz = tz_load(v, &err);
 	if (!tz) {
-		cload_error(st, "%s: '%s': %s", st->key, v, err);
+		cload_msg(st, MSG_CFG_BAD_VALUE_WHY, st->key, v, MSG_REASON(err));
 		return;
 	}
 	tz_free(tz);

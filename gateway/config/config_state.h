@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "i18n.h"
 
 enum cload_sec {
 	SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_DNS, SEC_HTTP, SEC_SENSOR, SEC_JOURNAL,
@@ -63,8 +64,10 @@ void cload_set_string(struct cload *st, const char *v, size_t max, char **out);
 /* Set *out to v when it names a time zone that loads; else report why. */
 void cload_check_zone(struct cload *st, const char *v, char **out);
 
-/* Report "file:line: message" for the current line. */
-void cload_error(struct cload *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report "file:line: message" for the current line: message id of the catalogue
+ * (messages.def) with its arguments, in English and zh-CN (i18n.h diag_msg). */
+#define cload_msg(st, id, ...) \
+	diag_msg((st)->diag, false, (st)->file, (st)->line, id, ##__VA_ARGS__)
 
 /* A path from the file, resolved against the config's directory (caller frees). */
 char *cload_path(const struct cload *st, const char *v);

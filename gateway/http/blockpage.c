@@ -71,32 +71,28 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 {
 	enum lang l = bi->lang;
 	sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
-	sbuf_adds(out, T(l, "en", "zh-CN"));
+	sbuf_adds(out, lang_tag(l));
 	sbuf_adds(out, "\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 		       "<title>");
-	sbuf_adds(out, T(l, "Access blocked", "访问已被拦截"));
+	sbuf_adds(out, msg(l, MSG_PAGE_ACCESS_BLOCKED));
 	sbuf_adds(out, "</title><style>");
 	sbuf_adds(out, page_style);
 	sbuf_adds(out, "</style></head>\n<body><div class=\"box\"><div class=\"bar\"><h1>");
-	sbuf_adds(out, T(l, "This page is blocked", "此网页已被拦截"));
+	sbuf_adds(out, msg(l, MSG_PAGE_THIS_PAGE_BLOCKED));
 	sbuf_adds(out, "</h1><p>");
 	if (bi->bypass)
-		sbuf_adds(out, T(l, "The school network does not allow ways around its filter.",
-				 "校园网络不允许绕过过滤的工具和服务。"));
+		sbuf_adds(out, msg(l, MSG_PAGE_NO_WAY_AROUND));
 	else
-		sbuf_adds(out, T(l, "The school network does not allow this site.",
-				 "根据学校网络管理规定，该网站不可访问。"));
+		sbuf_adds(out, msg(l, MSG_PAGE_SITE_NOT_ALLOWED));
 	sbuf_adds(out, "</p></div>\n<table>\n");
-	row(out, T(l, "Site", "网站"), bi->host, false);
-	row(out, T(l, "Category", "类别"), bi->category_title, false);
-	row(out, T(l, "Time", "时间"), bi->time_text, false);
-	row(out, T(l, "Your address", "您的地址"), bi->client, false);
-	row(out, T(l, "Request ID", "请求编号"), bi->request_id, true);
+	row(out, msg(l, MSG_PAGE_SITE), bi->host, false);
+	row(out, msg(l, MSG_PAGE_CATEGORY), bi->category_title, false);
+	row(out, msg(l, MSG_PAGE_TIME), bi->time_text, false);
+	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false);
+	row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true);
 	sbuf_adds(out, "</table>\n<p class=\"note\">");
-	sbuf_adds(out, T(l, "If you need this page for your studies, tell your teacher or the "
-			    "network administrator and give them the request ID above.",
-			 "如果学习需要访问此网页，请联系老师或网络管理员，并提供上面的请求编号。"));
+	sbuf_adds(out, msg(l, MSG_PAGE_IF_YOU_NEED_THIS));
 	sbuf_adds(out, "</p></div></body></html>\n");
 }
 
@@ -115,7 +111,7 @@ void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool 
 		    "X-Content-Type-Options: nosniff\r\n"
 		    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
 		    "Connection: %s\r\n\r\n",
-		    body.len, T(bi->lang, "en", "zh-CN"), keep_alive ? "keep-alive" : "close");
+		    body.len, lang_tag(bi->lang), keep_alive ? "keep-alive" : "close");
 	if (!head_only)
 		sbuf_add(out, body.data, body.len);
 	sbuf_free(&body);
@@ -124,16 +120,16 @@ void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool 
 static const char *status_text(int status, enum lang l)
 {
 	switch (status) {
-	case 400: return T(l, "Bad Request", "请求格式错误");
-	case 408: return T(l, "Request Timeout", "请求超时");
-	case 414: return T(l, "URI Too Long", "请求地址过长");
-	case 431: return T(l, "Request Header Fields Too Large", "请求头过大");
-	case 501: return T(l, "Not Implemented", "不支持的传输编码");
-	case 502: return T(l, "Bad Gateway", "无法连接目标网站");
-	case 503: return T(l, "Service Unavailable", "连接过多，请稍后再试");
-	case 504: return T(l, "Gateway Timeout", "目标网站响应超时");
-	case 505: return T(l, "HTTP Version Not Supported", "不支持的 HTTP 版本");
-	default: return T(l, "Error", "错误");
+	case 400: return msg(l, MSG_PAGE_BAD_REQUEST);
+	case 408: return msg(l, MSG_PAGE_REQUEST_TIMEOUT);
+	case 414: return msg(l, MSG_PAGE_URI_TOO_LONG);
+	case 431: return msg(l, MSG_PAGE_REQUEST_HEADER_FIELDS_TOO);
+	case 501: return msg(l, MSG_PAGE_NOT_IMPLEMENTED);
+	case 502: return msg(l, MSG_PAGE_BAD_GATEWAY);
+	case 503: return msg(l, MSG_PAGE_SERVICE_UNAVAILABLE);
+	case 504: return msg(l, MSG_PAGE_GATEWAY_TIMEOUT);
+	case 505: return msg(l, MSG_PAGE_HTTP_VERSION_NOT_SUPPORTED);
+	default: return msg(l, MSG_PAGE_ERROR);
 	}
 }
 

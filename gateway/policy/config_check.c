@@ -20,24 +20,16 @@ int config_check_lists(const struct config *cfg, enum lang l, bool quiet, FILE *
 	p = policy_build(cfg, &d);
 	lang_diag_print(l, &d, err);
 	if (!p) {
-		fprintf(err, T(l, "%s: the lists cannot be loaded, so the daemon would not start\n",
-			       "%s: 无法加载名单，守护进程将无法启动\n"),
-			file);
+		msg_fprintf(err, l, MSG_CHECKCONF_LISTS_CANNOT_LOADED_SO, file);
 		diag_free(&d);
 		return -1;
 	}
 	policy_get_stats(p, &st);
 	if (st.bad_lines > 0)
-		fprintf(err, T(l, "%s: %zu bad list line(s) skipped (warnings: the rest of each "
-				  "list is used)\n",
-			       "%s: 跳过了 %zu 行有误的名单条目（警告：名单其余部分照常使用）\n"),
-			file, st.bad_lines);
+		msg_fprintf(err, l, MSG_CHECKCONF_BAD_LIST_LINE_SKIPPED, file, st.bad_lines);
 	if (!quiet)
-		fprintf(out, T(l, "%s: lists: %zu domains, %zu exact names, %zu URL prefixes, "
-				  "%zu patterns, %zu allowlist rules\n",
-			       "%s: 名单：%zu 个域名，%zu 个精确域名，%zu 个网址前缀，%zu 条正则"
-			       "表达式，%zu 条白名单规则\n"),
-			file, st.domains, st.exact, st.urls, st.patterns, st.allow_rules);
+		msg_fprintf(out, l, MSG_CHECKCONF_LISTS_DOMAINS_EXACT_NAMES,
+			    file, st.domains, st.exact, st.urls, st.patterns, st.allow_rules);
 	policy_unref(p);
 	diag_free(&d);
 	return 0;
@@ -45,14 +37,13 @@ int config_check_lists(const struct config *cfg, enum lang l, bool quiet, FILE *
 
 void config_check_ok(enum lang l, FILE *out)
 {
-	fputs(T(l, "configuration OK\n", "配置正确\n"), out);
+	fputs(msg(l, MSG_CHECKCONF_CONFIGURATION_OK), out);
 }
 
 void config_check_failed(enum lang l, const char *file, size_t errors, FILE *err)
 {
 	if (errors)
-		fprintf(err, T(l, "%s: configuration has %zu error(s)\n", "%s: 配置有 %zu 处错误\n"),
-			file, errors);
+		msg_fprintf(err, l, MSG_CHECKCONF_CONFIGURATION_HAS_ERROR, file, errors);
 	else
-		fprintf(err, T(l, "%s: configuration has errors\n", "%s: 配置有错误\n"), file);
+		msg_fprintf(err, l, MSG_CHECKCONF_CONFIGURATION_HAS_ERRORS, file);
 }

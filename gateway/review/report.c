@@ -239,13 +239,13 @@ void report_free(struct report *rp)
 /* ---- shared wording ------------------------------------------------------------------ */
 
 static const struct {
-	const char *en, *zh, *col_en, *col_zh;
+	enum msg_id title, column;
 } titles[T_COUNT] = {
-	{ "Events per category", "按类别统计", "CATEGORY", "类别" },
-	{ "Events per group", "按分组统计", "GROUP", "分组" },
-	{ "Events per action", "按处理方式统计", "ACTION", "动作" },
-	{ "Top clients", "事件最多的客户端", "CLIENT", "客户端" },
-	{ "Top sites", "事件最多的站点", "SITE", "站点" },
+	{ MSG_REPORT_TITLE_CATEGORY, MSG_REPORT_COLUMN_CATEGORY },
+	{ MSG_REPORT_TITLE_GROUP, MSG_REPORT_COLUMN_GROUP },
+	{ MSG_REPORT_TITLE_ACTION, MSG_REPORT_COLUMN_ACTION },
+	{ MSG_REPORT_TITLE_CLIENT, MSG_REPORT_COLUMN_CLIENT },
+	{ MSG_REPORT_TITLE_SITE, MSG_REPORT_COLUMN_SITE },
 };
 
 static void fmt_time(int64_t us, int32_t off, char out[20])
@@ -279,20 +279,19 @@ static const char *verify_line(const struct report *rp, enum lang l, struct sbuf
 {
 	sbuf_reset(b);
 	if (!rp->verified)
-		sbuf_adds(b, T(l, "not checked", "未校验"));
+		sbuf_adds(b, msg(l, MSG_REPORT_NOT_CHECKED));
 	else if (rp->vr.status == 0)
-		sbuf_printf(b, T(l, "intact: %llu lines in %llu files, seq %llu..%llu, %llu daily "
-				  "digests match",
-				 "完整：%llu 个文件共 %llu 行，序号 %llu..%llu，%llu 个每日摘要相符"),
-			    (unsigned long long)(l == LANG_ZH ? rp->vr.files : rp->vr.lines),
-			    (unsigned long long)(l == LANG_ZH ? rp->vr.lines : rp->vr.files),
-			    (unsigned long long)rp->vr.first_seq, (unsigned long long)rp->vr.last_seq,
-			    (unsigned long long)rp->vr.digests);
+		msg_sbuf_printf(b, l, MSG_REPORT_INTACT_LINES_FILES_SEQ,
+				(unsigned long long)(l == LANG_ZH ? rp->vr.files : rp->vr.lines),
+				(unsigned long long)(l == LANG_ZH ? rp->vr.lines : rp->vr.files),
+				(unsigned long long)rp->vr.first_seq,
+				(unsigned long long)rp->vr.last_seq,
+				(unsigned long long)rp->vr.digests);
 	else if (rp->vr.status == 1)
-		sbuf_printf(b, "%s %s:%lu: %s", T(l, "TAMPERED:", "已被篡改："), rp->vr.file,
+		sbuf_printf(b, "%s %s:%lu: %s", msg(l, MSG_REPORT_TAMPERED), rp->vr.file,
 			    rp->vr.line, rp->vr.what);
 	else
-		sbuf_printf(b, "%s %s", T(l, "could not be checked:", "无法校验："), rp->vr.what);
+		sbuf_printf(b, "%s %s", msg(l, MSG_REPORT_NOT_CHECKABLE), rp->vr.what);
 	return b->data;
 }
 
@@ -314,8 +313,8 @@ static void text_table(struct report *rp, FILE *f, enum lang l, int t)
 	size_t n, shown;
 	struct count *v = counter_sorted(&rp->tab[t], &n);
 	shown = (t == T_CLIENT || t == T_SITE) && n > rp->top ? rp->top : n;
-	fprintf(f, "\n%s\n", T(l, titles[t].en, titles[t].zh));
-	size_t w = review_text_width(T(l, titles[t].col_en, titles[t].col_zh));
+	fprintf(f, "\n%s\n", msg(l, titles[t].title));
+	size_t w = review_text_width(msg(l, titles[t].column));
 	for (size_t i = 0; i < shown; i++) {
 		size_t kw = review_text_width(v[i].key);
 		if (kw > w)
@@ -324,8 +323,8 @@ static void text_table(struct report *rp, FILE *f, enum lang l, int t)
 	if (w > 60)
 		w = 60;
 	fputs("  ", f);
-	text_pad(f, T(l, titles[t].col_en, titles[t].col_zh), w);
-	fprintf(f, "  %10s  %6s\n", T(l, "EVENTS", "事件数"), "%");
+	text_pad(f, msg(l, titles[t].column), w);
+	fprintf(f, "  %10s  %6s\n", msg(l, MSG_REPORT_EVENTS_HEAD), "%");
 	for (size_t i = 0; i < shown; i++) {
 		fputs("  ", f);
 		text_pad(f, v[i].key, w);
@@ -333,7 +332,7 @@ static void text_table(struct report *rp, FILE *f, enum lang l, int t)
 			rp->total ? 100.0 * (double)v[i].n / (double)rp->total : 0.0);
 	}
 	if (n == 0)
-		fprintf(f, "  %s\n", T(l, "(none)", "（无）"));
+		fprintf(f, "  %s\n", msg(l, MSG_REPORT_NONE));
 	free(v);
 }
 
@@ -343,24 +342,21 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 	struct sbuf s;
 	sbuf_init(&s);
 	fmt_offset(rp->off, off);
-	fprintf(f, "%s\n", T(l, "Security journal incident report", "安全日志事件报告"));
+	fprintf(f, "%s\n", msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
 	if (rp->school) {
-		fputs(T(l, "School: ", "学校："), f);
+		fputs(msg(l, MSG_REPORT_SCHOOL), f);
 		text_pad(f, rp->school, review_text_width(rp->school) > 80 ? 80 :
 			 review_text_width(rp->school));
 		fputc('\n', f);
 	}
 	fmt_time(rp->from_us == INT64_MIN ? rp->first_us : rp->from_us, rp->off, a);
 	fmt_time(rp->to_us == INT64_MAX ? rp->last_us : rp->to_us, rp->off, b);
-	fprintf(f, T(l, "Period: %s .. %s (UTC%s)\nEvents: %llu\n",
-		     "时段：%s 至 %s（UTC%s）\n事件总数：%llu\n"),
-		a, b, off, (unsigned long long)rp->total);
+	msg_fprintf(f, l, MSG_REPORT_PERIOD_UTC_EVENTS, a, b, off, (unsigned long long)rp->total);
 	for (int t = 0; t < T_COUNT; t++)
 		text_table(rp, f, l, t);
 
-	fprintf(f, "\n%s\n", T(l, rp->bucket_us == 3600LL * 1000000 ? "Timeline (per hour)" :
-			       "Timeline (per day)", rp->bucket_us == 3600LL * 1000000 ?
-			       "时间线（每小时）" : "时间线（每天）"));
+	fprintf(f, "\n%s\n", msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_TIMELINE_HOUR :
+								   MSG_REPORT_TIMELINE_DAY));
 	uint64_t max = 0;
 	for (size_t i = 0; i < rp->nbuckets; i++)
 		if (rp->buckets[i] > max)
@@ -375,24 +371,21 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 		fputc('\n', f);
 	}
 
-	fprintf(f, "\n%s\n", T(l, "Journal digests", "日志摘要"));
+	fprintf(f, "\n%s\n", msg(l, MSG_REPORT_JOURNAL_DIGESTS));
 	for (size_t i = 0; i < rp->ndg; i++) {
 		char hex[JOURNAL_HEX_LEN];
 		journal_hex(rp->dg[i].last_hash, hex);
-		fprintf(f, T(l, "  %s  %llu events  seq %llu..%llu  last hash %s\n",
-			     "  %s  %llu 条事件  序号 %llu..%llu  末行哈希 %s\n"),
-			rp->dg[i].day, (unsigned long long)rp->dg[i].count,
+		msg_fprintf(f, l, MSG_REPORT_EVENTS_SEQ_LAST_HASH,
+			    rp->dg[i].day, (unsigned long long)rp->dg[i].count,
 			(unsigned long long)rp->dg[i].first_seq,
 			(unsigned long long)rp->dg[i].last_seq, hex);
 	}
 	if (rp->ndg == 0)
-		fprintf(f, "  %s\n", T(l, "(no daily digest in this period yet)",
-					"（本时段暂无每日摘要）"));
+		fprintf(f, "  %s\n", msg(l, MSG_REPORT_NO_DAILY_DIGEST_THIS));
 	if (rp->verified && rp->vr.status == 0 && rp->vr.last_seq)
-		fprintf(f, T(l, "  chain head: seq %llu, hash %s\n",
-			     "  当前链尾：序号 %llu，哈希 %s\n"),
-			(unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
-	fputs(T(l, "Integrity: ", "完整性："), f);
+		msg_fprintf(f, l, MSG_REPORT_CHAIN_HEAD_SEQ_HASH,
+			    (unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
+	fputs(msg(l, MSG_REPORT_INTEGRITY), f);
 	struct sbuf clean;
 	sbuf_init(&clean);
 	review_text_clean(&clean, verify_line(rp, l, &s), 400);
@@ -430,8 +423,8 @@ static void html_table(struct report *rp, struct sbuf *o, enum lang l, int t)
 	struct count *v = counter_sorted(&rp->tab[t], &n);
 	shown = (t == T_CLIENT || t == T_SITE) && n > rp->top ? rp->top : n;
 	sbuf_printf(o, "<h2>%s</h2>\n<table><tr><th>%s</th><th>%s</th><th>%%</th></tr>\n",
-		    T(l, titles[t].en, titles[t].zh), T(l, titles[t].col_en, titles[t].col_zh),
-		    T(l, "Events", "事件数"));
+		    msg(l, titles[t].title), msg(l, titles[t].column),
+		    msg(l, MSG_REPORT_EVENTS));
 	for (size_t i = 0; i < shown; i++) {
 		sbuf_adds(o, "<tr><td>");
 		report_html_escape(o, v[i].key);
@@ -440,7 +433,7 @@ static void html_table(struct report *rp, struct sbuf *o, enum lang l, int t)
 			    rp->total ? 100.0 * (double)v[i].n / (double)rp->total : 0.0);
 	}
 	if (n == 0)
-		sbuf_printf(o, "<tr><td colspan=3>%s</td></tr>\n", T(l, "(none)", "（无）"));
+		sbuf_printf(o, "<tr><td colspan=3>%s</td></tr>\n", msg(l, MSG_REPORT_NONE));
 	sbuf_adds(o, "</table>\n");
 	free(v);
 }
@@ -455,10 +448,9 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l)
 	int width = left + (int)rp->nbuckets * (bw + gap) + 60;
 	sbuf_printf(o, "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		    "height=\"%d\" role=\"img\" aria-label=\"%s\">\n",
-		    T(l, rp->bucket_us == 3600LL * 1000000 ? "Timeline (per hour)" :
-		      "Timeline (per day)", rp->bucket_us == 3600LL * 1000000 ?
-		      "时间线（每小时）" : "时间线（每天）"),
-		    width, top + h + bottom, T(l, "events over time", "事件时间分布"));
+		    msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_TIMELINE_HOUR :
+							     MSG_REPORT_TIMELINE_DAY),
+		    width, top + h + bottom, msg(l, MSG_REPORT_EVENTS_OVER_TIME));
 	sbuf_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=ax />\n", left,
 		    top + h, width - 5, top + h);
 	sbuf_printf(o, "<text x=\"%d\" y=\"%d\" class=yl>%llu</text>\n", left - 4, top + 10,
@@ -497,7 +489,7 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 		    "style-src 'unsafe-inline'\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>", l == LANG_ZH ? "zh-CN" : "en");
-	sbuf_adds(&o, T(l, "Security journal incident report", "安全日志事件报告"));
+	sbuf_adds(&o, msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
 	if (rp->school) {
 		sbuf_adds(&o, " — ");
 		report_html_escape(&o, rp->school);
@@ -513,23 +505,22 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 		  ".ok{color:#1e7b34}.bad{color:#b00;font-weight:bold}\n"
 		  "code{word-break:break-all}\n"
 		  "</style>\n</head>\n<body>\n<h1>");
-	sbuf_adds(&o, T(l, "Security journal incident report", "安全日志事件报告"));
+	sbuf_adds(&o, msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
 	sbuf_adds(&o, "</h1>\n");
 	if (rp->school) {
-		sbuf_printf(&o, "<p>%s", T(l, "School: ", "学校："));
+		sbuf_printf(&o, "<p>%s", msg(l, MSG_REPORT_SCHOOL));
 		report_html_escape(&o, rp->school);
 		sbuf_adds(&o, "</p>\n");
 	}
-	sbuf_printf(&o, T(l, "<p>Period: %s .. %s (UTC%s). Events: <b>%llu</b>.</p>\n",
-			  "<p>时段：%s 至 %s（UTC%s）。事件总数：<b>%llu</b>。</p>\n"),
-		    a, b, off, (unsigned long long)rp->total);
+	msg_sbuf_printf(&o, l, MSG_REPORT_P_PERIOD_UTC_EVENTS,
+			a, b, off, (unsigned long long)rp->total);
 	html_chart(rp, &o, l);
 	for (int t = 0; t < T_COUNT; t++)
 		html_table(rp, &o, l, t);
 	sbuf_printf(&o, "<h2>%s</h2>\n<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		    "</tr>\n", T(l, "Journal digests", "日志摘要"), T(l, "Day", "日期"),
-		    T(l, "Events", "事件数"), T(l, "Sequence", "序号"),
-		    T(l, "Last hash (BLAKE2b-256)", "末行哈希（BLAKE2b-256）"));
+		    "</tr>\n", msg(l, MSG_REPORT_JOURNAL_DIGESTS), msg(l, MSG_REPORT_DAY),
+		    msg(l, MSG_REPORT_EVENTS), msg(l, MSG_REPORT_SEQUENCE),
+		    msg(l, MSG_REPORT_LAST_HASH_BLAKE2B_256));
 	for (size_t i = 0; i < rp->ndg; i++) {
 		char hex[JOURNAL_HEX_LEN];
 		journal_hex(rp->dg[i].last_hash, hex);
@@ -541,14 +532,13 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 	}
 	if (rp->ndg == 0)
 		sbuf_printf(&o, "<tr><td colspan=4>%s</td></tr>\n",
-			    T(l, "(no daily digest in this period yet)", "（本时段暂无每日摘要）"));
+			    msg(l, MSG_REPORT_NO_DAILY_DIGEST_THIS));
 	sbuf_adds(&o, "</table>\n");
 	if (rp->verified && rp->vr.status == 0 && rp->vr.last_seq)
-		sbuf_printf(&o, T(l, "<p>Chain head: seq %llu, hash <code>%s</code></p>\n",
-				  "<p>当前链尾：序号 %llu，哈希 <code>%s</code></p>\n"),
-			    (unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
+		msg_sbuf_printf(&o, l, MSG_REPORT_P_CHAIN_HEAD_SEQ,
+				(unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
 	sbuf_printf(&o, "<p class=%s>%s", rp->verified && rp->vr.status == 0 ? "ok" : "bad",
-		    T(l, "Integrity: ", "完整性："));
+		    msg(l, MSG_REPORT_INTEGRITY));
 	report_html_escape(&o, verify_line(rp, l, &s));
 	sbuf_adds(&o, "</p>\n</body>\n</html>\n");
 	fwrite(o.data, 1, o.len, f);

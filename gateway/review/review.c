@@ -360,16 +360,16 @@ void review_local_time(const struct journal_record *r, char out[20])
 enum { C_TIME, C_CLIENT, C_GROUP, C_PROTO, C_ACTION, C_CATEGORY, C_HOST, C_COUNT };
 
 static const struct {
-	const char *en, *zh;
+	enum msg_id head;
 	size_t cap; /* widest the column gets */
 } columns[C_COUNT] = {
-	{ "TIME", "时间", 19 },
-	{ "CLIENT", "客户端", 39 },
-	{ "GROUP", "分组", 16 },
-	{ "PROTO", "协议", 6 },
-	{ "ACTION", "动作", 10 },
-	{ "CATEGORY", "类别", 16 },
-	{ "HOST/PATH", "主机/路径", 100 },
+	{ MSG_REVIEW_COLUMN_TIME, 19 },
+	{ MSG_REVIEW_COLUMN_CLIENT, 39 },
+	{ MSG_REVIEW_COLUMN_GROUP, 16 },
+	{ MSG_REVIEW_COLUMN_PROTO, 6 },
+	{ MSG_REVIEW_COLUMN_ACTION, 10 },
+	{ MSG_REVIEW_COLUMN_CATEGORY, 16 },
+	{ MSG_REVIEW_COLUMN_HOST_PATH, 100 },
 };
 
 struct review_out {
@@ -480,7 +480,7 @@ static void table_size(struct review_out *o)
 {
 	char *head[C_COUNT];
 	for (int i = 0; i < C_COUNT; i++) {
-		head[i] = (char *)T(o->lang, columns[i].en, columns[i].zh);
+		head[i] = (char *)msg(o->lang, columns[i].head);
 		o->width[i] = review_text_width(head[i]);
 	}
 	for (size_t r = 0; r < o->nheld; r++)

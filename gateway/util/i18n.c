@@ -3,6 +3,7 @@
 #include "i18n.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,99 +122,135 @@ enum lang lang_from_accept(const char *h, size_t len)
 	return best;
 }
 
-/* Parser reasons, English -> zh-CN. Longer phrases first where one starts another. */
+/* The catalogue: both texts of every message and reason, and their names. */
 static const struct {
-	const char *en, *zh;
-} reasons[] = {
-	/* name.c and cli_check.c */
-	{"empty name", "域名为空"},
-	{"name longer than 253 bytes", "域名超过 253 字节"},
-	{"empty label", "域名中有空标签"},
-	{"bad character in name", "域名中有非法字符"},
-	{"label longer than 63 bytes", "标签超过 63 字节"},
-	{"bad IPv6 literal", "IPv6 地址格式有误"},
-	{"bad international name", "国际化域名有误"},
-	{"control character in name", "域名中有控制字符"},
-	{"path too long", "路径过长"},
-	{"bad name", "域名有误"},
-	/* lists.c and the pattern check */
-	{"white space inside a rule", "规则中间有空白"},
-	{"empty pattern", "正则表达式为空"},
-	{"pattern without a closing '/'", "正则表达式缺少结尾的 '/'"},
-	{"hosts line without a name", "hosts 行中没有域名"},
-	{"not a blocking address (0.0.0.0, 127.0.0.1, ::, ::1)",
-	 "不是拦截地址（0.0.0.0、127.0.0.1、::、::1）"},
-	{"single-label name in a hosts file", "hosts 文件中的单标签域名"},
-	{"bad header line", "文件头行有误"},
-	{"exception rule skipped", "已跳过例外规则"},
-	{"unsupported adblock rule skipped", "已跳过不支持的 adblock 规则"},
-	{"rule with $options skipped", "已跳过带 $选项 的规则"},
-	{"not a ||domain^ rule", "不是 ||domain^ 规则"},
-	{"bad pattern", "正则表达式有误"},
-	{"not a regular file", "不是普通文件"},
-	{"cannot read the time zone file", "无法读取时区文件"}, /* tz.c */
-	{"cannot read", "无法读取"},
-	{"cannot open", "无法打开"},
-	/* tz.c */
-	{"unknown time zone", "未知的时区"},
-	{"not a time zone name", "不是时区名"},
-	{"time zone path too long", "时区路径过长"},
-	{"not a time zone file", "不是时区文件"},
-	{"time zone file unreadable or too large", "时区文件无法读取或过大"},
-	{"truncated version 2 data", "第 2 版数据不完整"},
-	{"truncated data", "数据不完整"},
-	{"missing footer", "缺少结尾的 TZ 规则"},
-	{"unterminated footer", "结尾的 TZ 规则没有结束"},
-	{"bad TZ rule in footer", "结尾的 TZ 规则有误"},
-	{"truncated header", "文件头不完整"},
-	{"not a TZif file", "不是 TZif 文件"},
-	{"unknown TZif version", "未知的 TZif 版本"},
-	{"bad number of local time types", "本地时间类型的数量有误"},
-	{"too many transitions", "时间转换点过多"},
-	{"bad indicator counts", "指示符数量有误"},
-	{"bad counts", "计数有误"},
-	{"transition times not ascending", "转换时间没有按升序排列"},
-	{"transition type out of range", "转换类型超出范围"},
-	{"UT offset out of range", "UT 偏移超出范围"},
-	{"bad DST flag", "夏令时标志有误"},
-	{"abbreviation index out of range", "时区缩写索引超出范围"},
-	/* timetable.c */
-	{"weekdays must be like mon-fri or mon,wed,fri",
-	 "星期应写成 mon-fri 或 mon,wed,fri 的形式"},
-	{"time must be HH:MM-HH:MM", "时间应为 HH:MM-HH:MM 格式"},
-	{"empty time range (start equals end)", "时间段为空（开始时间等于结束时间）"},
-	{"a time range cannot start at 24:00", "时间段不能从 24:00 开始"},
-	{"date range ends before it starts", "日期范围的结束早于开始"},
-	{"a date range label is one word (letters, digits, - _ .)",
-	 "日期范围的标签只能是一个词（字母、数字或 - _ .）"},
-	{"dates must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (a real date)",
-	 "日期应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD（且须是真实存在的日期）"},
-	/* strerror() for the files a config names */
-	{"No such file or directory", "没有那个文件或目录"},
-	{"Permission denied", "权限不够"},
-	{"Not a directory", "不是目录"},
-	{"Is a directory", "是一个目录"},
-	{"Too many levels of symbolic links", "符号链接的层数过多"},
-	{"File name too long", "文件名过长"},
-	{"Input/output error", "输入/输出错误"},
+	const char *text[LANG_N];
+	const char *name;
+	bool reason;
+} catalogue[MSG_COUNT] = {
+#define MSG(id, en, zh) [MSG_##id] = {{en, zh}, "MSG_" #id, false},
+#define REASON(id, en, zh) [MSG_##id] = {{en, zh}, "MSG_" #id, true},
+#include "messages.def"
+#undef MSG
+#undef REASON
 };
+
+const char *msg(enum lang l, enum msg_id id)
+{
+	if ((unsigned)id >= MSG_COUNT)
+		return "";
+	return catalogue[id].text[l == LANG_ZH ? LANG_ZH : LANG_EN];
+}
+
+const char *msg_name(enum msg_id id)
+{
+	return (unsigned)id < MSG_COUNT ? catalogue[id].name : "?";
+}
+
+bool msg_is_reason(enum msg_id id)
+{
+	return (unsigned)id < MSG_COUNT && catalogue[id].reason;
+}
+
+const char *lang_tag(enum lang l)
+{
+	return l == LANG_ZH ? "zh-CN" : "en";
+}
+
+int msg_fprintf_(FILE *f, enum lang l, enum msg_id id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	int n = vfprintf(f, msg(l, id), ap);
+	va_end(ap);
+	return n;
+}
+
+void msg_sbuf_printf_(struct sbuf *b, enum lang l, enum msg_id id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	char small[512];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof small, msg(l, id), ap2);
+	va_end(ap2);
+	if (n >= 0 && (size_t)n < sizeof small) {
+		sbuf_add(b, small, (size_t)n);
+	} else if (n > 0) {
+		char *big = xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, msg(l, id), ap);
+		sbuf_add(b, big, (size_t)n);
+		free(big);
+	}
+	va_end(ap);
+}
+
+int msg_snprintf_(char *buf, size_t n, enum lang l, enum msg_id id, ...)
+{
+	va_list ap;
+	va_start(ap, id);
+	int r = vsnprintf(buf, n, msg(l, id), ap);
+	va_end(ap);
+	return r;
+}
+
+void diag_texts_set(struct diag_texts *t, enum lang l, enum msg_id id, ...)
+{
+	int e = errno; /* the next language's strerror(errno) sees the same errno */
+	va_list ap;
+	va_start(ap, id);
+	int n = vsnprintf(t->text[l], sizeof t->text[l], msg(l, id), ap);
+	va_end(ap);
+	if (n >= (int)sizeof t->text[l]) {
+		/* cut before a whole UTF-8 character, not inside one */
+		unsigned char *b = (unsigned char *)t->text[l];
+		size_t end = sizeof t->text[l] - 1, at = end - 1;
+		while (at > 0 && (b[at] & 0xc0) == 0x80)
+			at--;
+		size_t len = b[at] >= 0xf0 ? 4 : b[at] >= 0xe0 ? 3 : b[at] >= 0xc0 ? 2 : 1;
+		if (at + len > end)
+			b[at] = '\0';
+	}
+	errno = e;
+}
+
+void diag_texts_add(struct diag *d, bool warn, const char *file, unsigned line,
+		    enum msg_id id, const struct diag_texts *t)
+{
+	int e = errno;
+	diag_add_pair(d, warn, file, line, (int)id, t->text[LANG_EN], t->text[LANG_ZH]);
+	errno = e;
+}
+
+const char *diag_text(const struct diag *d, size_t i, enum lang l, char *buf, size_t n,
+		      int *id)
+{
+	if (id)
+		*id = d->ids ? d->ids[i] : -1;
+	if (l == LANG_ZH && d->zh && d->zh[i])
+		return d->zh[i];
+	return lang_diag(l, d->msgs[i], buf, n);
+}
 
 const char *lang_reason(enum lang l, const char *en)
 {
 	if (l != LANG_ZH || !en)
 		return en;
-	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-		if (strcmp(en, reasons[i].en) == 0)
-			return reasons[i].zh;
+	for (size_t i = 0; i < MSG_COUNT; i++)
+		if (catalogue[i].reason && strcmp(en, catalogue[i].text[LANG_EN]) == 0)
+			return catalogue[i].text[LANG_ZH];
 	return en;
 }
 
-/* The table entry that s starts with, ending at a word boundary; -1 when none. */
+/* The reason that s starts with, ending at a word boundary; -1 when none. */
 static int reason_at(const char *s)
 {
-	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
-		size_t n = strlen(reasons[i].en);
-		if (strncmp(s, reasons[i].en, n) == 0 &&
+	for (size_t i = 0; i < MSG_COUNT; i++) {
+		if (!catalogue[i].reason)
+			continue;
+		size_t n = strlen(catalogue[i].text[LANG_EN]);
+		if (strncmp(s, catalogue[i].text[LANG_EN], n) == 0 &&
 		    (s[n] == '\0' || s[n] == ':' || s[n] == ' ' || s[n] == '('))
 			return (int)i;
 	}
@@ -230,17 +267,13 @@ const char *lang_diag(enum lang l, const char *msg, char *buf, size_t n)
 		bool warn = strncmp(r, warn_en, sizeof warn_en - 1) == 0;
 		if (warn)
 			r += sizeof warn_en - 1;
-		char cm[1024];
-		if (lang_config_msg(r, cm, sizeof cm, NULL)) {
-			snprintf(buf, n, "%.*s: %s%s", (int)(p - msg), msg, warn ? warn_zh : "", cm);
-			return buf;
-		}
 		int i = reason_at(r);
 		if (i < 0 && !warn)
 			continue;
 		/* an unknown reason after the warning mark: the mark alone is translated */
 		snprintf(buf, n, "%.*s: %s%s%s", (int)(p - msg), msg, warn ? warn_zh : "",
-			 i >= 0 ? reasons[i].zh : "", i >= 0 ? r + strlen(reasons[i].en) : r);
+			 i >= 0 ? catalogue[i].text[LANG_ZH] : "",
+			 i >= 0 ? r + strlen(catalogue[i].text[LANG_EN]) : r);
 		return buf;
 	}
 	return msg;
@@ -250,9 +283,8 @@ void lang_diag_print(enum lang l, const struct diag *d, FILE *f)
 {
 	char buf[2048];
 	for (size_t i = 0; i < d->n; i++)
-		fprintf(f, "%s\n", lang_diag(l, d->msgs[i], buf, sizeof buf));
+		fprintf(f, "%s\n", diag_text(d, i, l, buf, sizeof buf, NULL));
 	size_t total = d->errors + d->warnings;
 	if (total > d->n)
-		fprintf(f, T(l, "(%zu more messages not shown)\n", "（另有 %zu 条消息未显示）\n"),
-			total - d->n);
+		msg_fprintf(f, l, MSG_DIAG_MORE, total - d->n);
 }

@@ -176,18 +176,19 @@ void diag_init(struct diag *d)
 
 void diag_free(struct diag *d)
 {
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
 		free(d->msgs[i]);
+		free(d->zh[i]);
+	}
 	free(d->msgs);
+	free(d->zh);
+	free(d->ids);
 	diag_init(d);
 }
 
-static void diag_add(struct diag *d, const char *kind, const char *file, unsigned line,
-		     const char *fmt, va_list ap)
+/* "FILE:LINE: KIND MSG", "FILE: KIND MSG" or "KIND MSG" (caller frees). */
+static char *diag_line(const char *kind, const char *file, unsigned line, const char *msg)
 {
-	size_t max = d->max_kept ? d->max_kept : 1000;
-	if (d->n >= max)
-		return;
 	struct sbuf b;
 	sbuf_init(&b);
 	if (file && line)
@@ -196,14 +197,45 @@ static void diag_add(struct diag *d, const char *kind, const char *file, unsigne
 		sbuf_printf(&b, "%s: %s", file, kind);
 	else
 		sbuf_adds(&b, kind);
-	char msg[1024];
-	vsnprintf(msg, sizeof msg, fmt, ap);
 	sbuf_adds(&b, msg);
+	return sbuf_take(&b);
+}
+
+/* Keep one line (when fewer than max_kept are kept), in English and maybe in zh-CN. */
+static void diag_keep(struct diag *d, bool warn, const char *file, unsigned line, int id,
+		      const char *en, const char *zh)
+{
+	size_t max = d->max_kept ? d->max_kept : 1000;
+	if (d->n >= max)
+		return;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
+		d->zh = xrealloc(d->zh, d->cap * sizeof *d->zh);
+		d->ids = xrealloc(d->ids, d->cap * sizeof *d->ids);
 	}
-	d->msgs[d->n++] = sbuf_take(&b);
+	d->msgs[d->n] = diag_line(warn ? "warning: " : "", file, line, en);
+	d->zh[d->n] = zh ? diag_line(warn ? "警告：" : "", file, line, zh) : NULL;
+	d->ids[d->n] = id;
+	d->n++;
+}
+
+static void diag_add(struct diag *d, bool warn, const char *file, unsigned line,
+		     const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	diag_keep(d, warn, file, line, -1, msg, NULL);
+}
+
+void diag_add_pair(struct diag *d, bool warn, const char *file, unsigned line, int id,
+		   const char *en, const char *zh)
+{
+	if (warn)
+		d->warnings++;
+	else
+		d->errors++;
+	diag_keep(d, warn, file, line, id, en, zh);
 }
 
 void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
@@ -211,7 +243,7 @@ void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt
 	va_list ap;
 	d->errors++;
 	va_start(ap, fmt);
-	diag_add(d, "", file, line, fmt, ap);
+	diag_add(d, false, file, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -220,7 +252,7 @@ void diag_warn(struct diag *d, const char *file, unsigned line, const char *fmt,
 	va_list ap;
 	d->warnings++;
 	va_start(ap, fmt);
-	diag_add(d, "warning: ", file, line, fmt, ap);
+	diag_add(d, true, file, line, fmt, ap);
 	va_end(ap);
 }
 

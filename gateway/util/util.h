@@ -3,6 +3,7 @@
 #define CG_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,7 +51,9 @@ char *sbuf_take(struct sbuf *b);
 /* Diagnostics collected while loading config or lists: "file:line: message" strings.
  * Loading goes on after an error; the caller prints them and decides. */
 struct diag {
-	char **msgs;
+	char **msgs;     /* the lines in English */
+	char **zh;       /* the same in zh-CN, or NULL for a line not given by a catalogue id */
+	int *ids;        /* each line's catalogue id (i18n.h diag_msg), or -1 */
 	size_t n, cap;
 	size_t errors;   /* lines that were rejected */
 	size_t warnings; /* lines that were accepted with a remark */
@@ -62,6 +65,10 @@ void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt
 	__attribute__((format(printf, 4, 5)));
 void diag_warn(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Add an error (warn false) or warning given in both languages: en and zh are the
+ * messages without the "FILE:LINE: " prefix and the warning mark, id the catalogue id. */
+void diag_add_pair(struct diag *d, bool warn, const char *file, unsigned line, int id,
+		   const char *en, const char *zh);
 /* Print every kept message to f, one per line, and a line for the ones not kept. */
 void diag_print(const struct diag *d, FILE *f);
 

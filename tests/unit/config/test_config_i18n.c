@@ -1,6 +1,7 @@
 /* Unit tests for the zh-CN config diagnostics: every message the config loader gives, in
- * bad configs loaded and printed under zh_CN and under C/en; every English format in the
- * loader's source has a zh-CN form, every form is used, and each keeps all the values. */
+ * bad configs loaded and printed under zh_CN and under C/en; every message of the loader
+ * is a catalogue id (messages.def, MSG_CFG_*), every such id is used, and each keeps all
+ * the values. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,7 +315,7 @@ static void run_case(struct fx *f, const struct zcase *c)
 		break;
 	}
 	case H_INI:
-		diag_error(&f->d, f->conf, 7, "the INI parser refused the line");
+		diag_msg(&f->d, false, f->conf, 7, MSG_CFG_INI_REFUSED);
 		break;
 	}
 	/* a warning alone still loads; every other case is refused */
@@ -334,13 +335,13 @@ static size_t prefix_len(const char *msg, const char *conf)
 	return p ? (size_t)(p + 2 - msg) : 0;
 }
 
-/* The message with en in it; NULL when none. */
-static const char *find_msg(const struct fx *f, const char *en)
+/* The index of the message with en in it; -1 when none. */
+static int find_msg(const struct fx *f, const char *en)
 {
 	for (size_t i = 0; i < f->d.n; i++)
 		if (strstr(f->d.msgs[i], en))
-			return f->d.msgs[i];
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
 /* What lang_diag_print prints in the language of the environment LANG=lang. */
@@ -359,11 +360,17 @@ static char *print_in(const struct diag *d, const char *lang)
 	return buf;
 }
 
+/* Whether id is one of the config loader's messages. */
+static bool is_cfg(size_t id)
+{
+	return strncmp(msg_name((enum msg_id)id), "MSG_CFG_", 8) == 0;
+}
+
 static size_t n_formats(void)
 {
 	size_t n = 0;
-	while (lang_config_format(n, NULL))
-		n++;
+	for (size_t i = 0; i < MSG_COUNT; i++)
+		n += is_cfg(i);
 	return n;
 }
 
@@ -373,27 +380,28 @@ START_TEST(test_every_message)
 {
 	size_t nf = n_formats();
 	ck_assert_uint_gt(nf, 50);
-	int *used = calloc(nf, sizeof *used);
+	int *used = calloc(MSG_COUNT, sizeof *used);
 	for (size_t i = 0; i < CG_ARRAY_LEN(cases); i++) {
 		const struct zcase *c = &cases[i];
 		struct fx f;
 		fx_init(&f);
 		run_case(&f, c);
-		const char *msg = find_msg(&f, c->en);
-		if (!msg)
+		int at = find_msg(&f, c->en);
+		if (at < 0)
 			for (size_t k = 0; k < f.d.n; k++)
 				fprintf(stderr, "case %zu: %s\n", i, f.d.msgs[k]);
-		ck_assert_msg(msg, "case %zu: no message with '%s'", i, c->en);
+		ck_assert_msg(at >= 0, "case %zu: no message with '%s'", i, c->en);
+		const char *msg = f.d.msgs[at];
 
 		/* the zh-CN line: the same FILE:LINE prefix, the sentence in Chinese */
 		char buf[2048];
-		const char *zh = lang_diag(LANG_ZH, msg, buf, sizeof buf);
+		const char *zh = diag_text(&f.d, (size_t)at, LANG_ZH, buf, sizeof buf, NULL);
 		size_t pre = prefix_len(msg, f.conf);
 		ck_assert_msg(pre > 0, "case %zu: no file prefix in '%s'", i, msg);
 		ck_assert_msg(strncmp(zh, msg, pre) == 0, "case %zu: prefix changed: '%s'", i, zh);
 		ck_assert_msg(strstr(zh, c->zh), "case %zu: '%s' lacks '%s'", i, zh, c->zh);
 		ck_assert_msg(!strstr(zh, c->en), "case %zu: '%s' still has '%s'", i, zh, c->en);
-		ck_assert_ptr_eq(lang_diag(LANG_EN, msg, buf, sizeof buf), msg);
+		ck_assert_ptr_eq(diag_text(&f.d, (size_t)at, LANG_EN, buf, sizeof buf, NULL), msg);
 
 		/* printed as the programs print them, by the locale */
 		char *out = print_in(&f.d, "zh_CN.UTF-8");
@@ -407,22 +415,19 @@ START_TEST(test_every_message)
 			free(out);
 		}
 
-		/* every message here is one of the table's formats */
+		/* every message here is one of the catalogue's config messages */
 		for (size_t k = 0; k < f.d.n; k++) {
-			const char *body = f.d.msgs[k] + prefix_len(f.d.msgs[k], f.conf);
-			if (strncmp(body, "warning: ", 9) == 0)
-				body += 9;
 			int which = -1;
 			char tmp[1024];
-			ck_assert_msg(lang_config_msg(body, tmp, sizeof tmp, &which),
-				      "case %zu: no zh-CN form for '%s'", i, f.d.msgs[k]);
-			ck_assert_int_ge(which, 0);
+			diag_text(&f.d, k, LANG_ZH, tmp, sizeof tmp, &which);
+			ck_assert_msg(which >= 0 && is_cfg((size_t)which),
+				      "case %zu: not given by a MSG_CFG_ id: '%s'", i, f.d.msgs[k]);
 			used[which]++;
 		}
 		fx_free(&f);
 	}
-	for (size_t i = 0; i < nf; i++)
-		ck_assert_msg(used[i], "no case gives '%s'", lang_config_format(i, NULL));
+	for (size_t i = 0; i < MSG_COUNT; i++)
+		ck_assert_msg(!is_cfg(i) || used[i], "no case gives %s", msg_name((enum msg_id)i));
 	free(used);
 }
 END_TEST
@@ -447,31 +452,35 @@ static const char *read_literal(const char *p, char *out, size_t cap)
 	return p;
 }
 
-/* Every format given to cload_error, diag_error or diag_warn in src: each is in the table. */
-static size_t check_source(const char *rel, bool *seen, size_t nf)
+/* In src: no message given by a printf format to cload_error, diag_error or diag_warn
+ * (a config message is a catalogue id, whose zh-CN text cannot be missing); the MSG_CFG_
+ * ids named are marked in seen. Returns how many catalogue ids src names. */
+static size_t check_source(const char *rel, bool *seen)
 {
 	char *path = tu_source_path(rel);
 	char *src = tu_read_file(path, NULL);
 	ck_assert_msg(src, "cannot read %s", path);
 	static const char *calls[] = {"cload_error(", "diag_error(", "diag_warn("};
-	size_t found = 0;
 	for (size_t c = 0; c < CG_ARRAY_LEN(calls); c++) {
 		for (const char *p = strstr(src, calls[c]); p; p = strstr(p + 1, calls[c])) {
 			const char *q = p + strlen(calls[c]);
 			while (*q && *q != '"' && *q != ';' && *q != '{')
 				q++;
-			if (*q != '"')
-				continue; /* a declaration or definition */
-			char fmt[512];
-			read_literal(q, fmt, sizeof fmt);
-			if (strcmp(fmt, "%s") == 0)
-				continue; /* cload_error passing its message on */
-			size_t i = 0;
-			while (i < nf && strcmp(lang_config_format(i, NULL), fmt) != 0)
-				i++;
-			ck_assert_msg(i < nf, "%s: no zh-CN form for \"%s\"", rel, fmt);
-			seen[i] = true;
-			found++;
+			char fmt[512] = "";
+			if (*q == '"')
+				read_literal(q, fmt, sizeof fmt);
+			ck_assert_msg(*q != '"', "%s: \"%s\" is not a catalogue message", rel, fmt);
+		}
+	}
+	size_t found = 0;
+	for (const char *p = strstr(src, "MSG_CFG_"); p; p = strstr(p + 1, "MSG_CFG_")) {
+		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		for (size_t i = 0; i < MSG_COUNT; i++) {
+			const char *name = msg_name((enum msg_id)i);
+			if (strlen(name) == n && strncmp(name, p, n) == 0) {
+				seen[i] = true;
+				found++;
+			}
 		}
 	}
 	free(src);
@@ -501,18 +510,18 @@ static void check_reasons(const char *rel, const char *mark)
 
 START_TEST(test_source_formats)
 {
-	size_t nf = n_formats();
-	bool *seen = calloc(nf, sizeof *seen);
+	bool *seen = calloc(MSG_COUNT, sizeof *seen);
 	static const char *files[] = {"gateway/config/config.c", "gateway/config/config_load.c",
 				      "gateway/config/config_state.c", "gateway/config/config_keys.c",
 				      "gateway/config/config_rules.c"};
 	size_t total = 0;
 	for (size_t i = 0; i < CG_ARRAY_LEN(files); i++)
-		total += check_source(files[i], seen, nf);
+		total += check_source(files[i], seen);
 	ck_assert_uint_gt(total, 50);
-	/* and no form is left over for a message the code no longer gives */
-	for (size_t i = 0; i < nf; i++)
-		ck_assert_msg(seen[i], "\"%s\" is in no config source", lang_config_format(i, NULL));
+	/* and no message is left over in the catalogue that the code no longer gives */
+	for (size_t i = 0; i < MSG_COUNT; i++)
+		ck_assert_msg(!is_cfg(i) || seen[i], "%s is in no config source",
+			      msg_name((enum msg_id)i));
 	free(seen);
 	check_reasons("gateway/config/timetable.c", "*why = \"");
 	check_reasons("gateway/util/tz.c", "*err = \"");
@@ -521,79 +530,73 @@ START_TEST(test_source_formats)
 }
 END_TEST
 
-/* Each zh-CN template puts back every value of its English format, and only those. */
+/* Each config message's zh-CN text is Chinese (test_i18n checks that every entry of the
+ * catalogue takes the same arguments in both languages). */
 START_TEST(test_templates)
 {
-	for (size_t i = 0; lang_config_format(i, NULL); i++) {
-		const char *zh = NULL;
-		const char *en = lang_config_format(i, &zh);
-		int slots = 0;
-		for (const char *p = en; (p = strchr(p, '%')); p++) {
-			if (p[1] == '%') {
-				p++;
-				continue;
-			}
-			slots++;
-		}
-		unsigned refs = 0;
+	ck_assert_uint_gt(n_formats(), 50);
+	for (size_t i = 0; i < MSG_COUNT; i++) {
+		if (!is_cfg(i))
+			continue;
+		const char *zh = msg(LANG_ZH, (enum msg_id)i);
 		bool ascii = true;
-		for (const char *p = zh; *p; p++) {
+		for (const char *p = zh; *p; p++)
 			if ((unsigned char)*p >= 0x80)
 				ascii = false;
-			if (*p != '%')
-				continue;
-			p++;
-			if (*p == '%')
-				continue;
-			if (*p == 'R')
-				p++;
-			ck_assert_msg(*p >= '1' && *p - '0' <= slots, "'%s': bad place in '%s'", en, zh);
-			refs |= 1u << (*p - '1');
-		}
-		ck_assert_msg(refs == (1u << slots) - 1, "'%s': '%s' drops a value", en, zh);
-		ck_assert_msg(!ascii, "'%s': its zh-CN form '%s' is not Chinese", en, zh);
+		ck_assert_msg(!ascii, "%s: its zh-CN form '%s' is not Chinese",
+			      msg_name((enum msg_id)i), zh);
 	}
 }
 END_TEST
 
-/* Values are put back as they were, never read as templates; odd text is not matched. */
+/* Values are put back as they were, never read as formats; a reason the catalogue does
+ * not know stays as it was; the warning mark and the prefix in both languages. */
 START_TEST(test_matcher)
 {
-	char buf[512];
-	int which;
-	ck_assert_str_eq(lang_config_msg("unknown key '%1%R1%%' in this section", buf, sizeof buf,
-					 NULL),
-			 "未知的配置项“%1%R1%%”（此配置段中没有这一项）");
-	/* a number's place takes digits only */
-	ck_assert_ptr_null(lang_config_msg("x must be a whole number from a to 2, not '3'", buf,
-					   sizeof buf, &which));
-	ck_assert_int_eq(which, -1);
-	ck_assert_ptr_null(lang_config_msg("unknown section [bogus] and more", buf, sizeof buf,
-					   NULL));
-	ck_assert_ptr_null(lang_config_msg("", buf, sizeof buf, NULL));
-	ck_assert_ptr_null(lang_config_msg(NULL, buf, sizeof buf, NULL));
-	/* a value that holds the format's own text: the first reading that fits */
-	ck_assert_str_eq(lang_config_msg("k: 'a': b': c", buf, sizeof buf, NULL),
-			 "k: “a”: b': c");
-	/* a reason the table does not know stays as it was */
-	ck_assert_str_eq(lang_config_msg("time: '1': no idea", buf, sizeof buf, NULL),
-			 "time: “1”: no idea");
-	/* a long hostile value ends in bounded time, with or without a match */
-	char body[1000];
-	strcpy(body, "k: '");
-	for (size_t n = strlen(body); n + 4 < sizeof body; n += 3)
-		memcpy(body + n, "': ", 4);
-	lang_config_msg(body, buf, sizeof buf, NULL);
-	ck_assert_uint_lt(strlen(buf), sizeof buf);
-	/* a small buffer cuts before a whole UTF-8 character */
-	char small[10];
-	ck_assert_ptr_eq(lang_config_msg("unknown section [bogus]", small, sizeof small, NULL),
-			 small);
-	ck_assert_str_eq(small, "未知的");
+	struct diag d;
+	char buf[2048];
+	diag_init(&d);
+	diag_msg(&d, false, "c.conf", 1, MSG_CFG_UNKNOWN_KEY, "%1%R1%%s");
+	ck_assert_str_eq(diag_text(&d, 0, LANG_ZH, buf, sizeof buf, NULL),
+			 "c.conf:1: 未知的配置项“%1%R1%%s”（此配置段中没有这一项）");
+	ck_assert_str_eq(diag_text(&d, 0, LANG_EN, buf, sizeof buf, NULL),
+			 "c.conf:1: unknown key '%1%R1%%s' in this section");
+	/* a value that holds the format's own text */
+	diag_msg(&d, false, "c.conf", 2, MSG_CFG_BAD_VALUE_WHY, "k", "a': b", MSG_REASON("c"));
+	ck_assert_str_eq(diag_text(&d, 1, LANG_ZH, buf, sizeof buf, NULL),
+			 "c.conf:2: k: “a': b”: c");
+	/* a reason the catalogue does not know stays as it was; a known one is translated */
+	diag_msg(&d, false, "c.conf", 3, MSG_CFG_BAD_VALUE_WHY, "time", "1", MSG_REASON("no idea"));
+	ck_assert_str_eq(diag_text(&d, 2, LANG_ZH, buf, sizeof buf, NULL),
+			 "c.conf:3: time: “1”: no idea");
+	diag_msg(&d, false, "c.conf", 4, MSG_CFG_LIST_ERROR, "x", MSG_REASON("Permission denied"));
+	ck_assert_str_eq(diag_text(&d, 3, LANG_ZH, buf, sizeof buf, NULL), "c.conf:4: 名单 x: 权限不够");
+	ck_assert_str_eq(diag_text(&d, 3, LANG_EN, buf, sizeof buf, NULL),
+			 "c.conf:4: list x: Permission denied");
+	/* a long hostile value is cut, NUL-terminated */
+	char body[3000];
+	memset(body, 'x', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	diag_msg(&d, false, "c.conf", 5, MSG_CFG_UNKNOWN_KEY, body);
+	ck_assert_uint_lt(strlen(diag_text(&d, 4, LANG_ZH, buf, sizeof buf, NULL)), 1100);
+	/* and a cut falls before a whole UTF-8 character */
+	memset(body, 'x', 1000);
+	strcpy(body + 1000, "“”“”“”“”“”“”“”“”“”“”");
+	diag_msg(&d, false, "c.conf", 6, MSG_CFG_KEY_OUTSIDE, body);
+	const char *cut = diag_text(&d, 5, LANG_ZH, buf, sizeof buf, NULL);
+	size_t cl = strlen(cut);
+	ck_assert_uint_gt(cl, 1000);
+	ck_assert_msg(((unsigned char)cut[cl - 1] & 0xc0) == 0x80 &&
+		      (unsigned char)cut[cl - 3] == 0xe2, "cut inside a character: %s", cut + cl - 8);
 	/* in a line: the warning mark and the prefix, a file name with ": " in it */
-	ck_assert_str_eq(lang_diag(LANG_ZH, "a: b.conf:3: warning: category 'p' has no list", buf,
-				   sizeof buf),
+	diag_msg(&d, true, "a: b.conf", 3, MSG_CFG_CATEGORY_NO_LIST, "p");
+	ck_assert_str_eq(diag_text(&d, 6, LANG_ZH, buf, sizeof buf, NULL),
 			 "a: b.conf:3: 警告：类别“p”没有任何名单");
+	ck_assert_str_eq(diag_text(&d, 6, LANG_EN, buf, sizeof buf, NULL),
+			 "a: b.conf:3: warning: category 'p' has no list");
+	ck_assert_uint_eq(d.errors, 6);
+	ck_assert_uint_eq(d.warnings, 1);
+	diag_free(&d);
 }
 END_TEST
 

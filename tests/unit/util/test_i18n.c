@@ -1,5 +1,9 @@
 /* Unit tests for i18n: language from the locale, from a tag, from Accept-Language; the
- * zh-CN texts of parser reasons and diagnostic lines. */
+ * zh-CN texts of parser reasons and diagnostic lines; the message catalogue (every entry
+ * in both languages with the same arguments) and that no message is translated outside it. */
+#include <ctype.h>
+#include <ftw.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +31,10 @@ START_TEST(test_parse)
 	ck_assert_int_eq(lang_parse("C", LANG_ZH), LANG_ZH);
 	ck_assert_int_eq(lang_parse("", LANG_EN), LANG_EN);
 	ck_assert_int_eq(lang_parse(NULL, LANG_ZH), LANG_ZH);
-	ck_assert_str_eq(T(LANG_ZH, "allowed", "允许"), "允许");
-	ck_assert_str_eq(T(LANG_EN, "allowed", "允许"), "allowed");
+	ck_assert_str_eq(msg(LANG_ZH, MSG_CHECK_ALLOW), "放行");
+	ck_assert_str_eq(msg(LANG_EN, MSG_CHECK_ALLOW), "ALLOW");
+	ck_assert_str_eq(lang_tag(LANG_ZH), "zh-CN");
+	ck_assert_str_eq(lang_tag(LANG_EN), "en");
 }
 END_TEST
 
@@ -133,6 +139,159 @@ START_TEST(test_diag_lines)
 }
 END_TEST
 
+/* The arguments a printf format takes, one letter group per argument ("i" for a '*' width
+ * or precision, then the length and kind of each conversion: "zu", "s", "llu", "f"...), in
+ * out; -1 on a conversion this check does not know. */
+static int format_args(const char *f, char *out, size_t cap)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *p = f; (p = strchr(p, '%')); ) {
+		p++;
+		if (*p == '%') {
+			p++;
+			continue;
+		}
+		p += strspn(p, "-+ #0'");
+		char arg[8];
+		size_t an = 0;
+		if (*p == '*') {
+			n += (size_t)snprintf(out + n, cap - n, "i,");
+			p++;
+		}
+		p += strspn(p, "0123456789");
+		if (*p == '.') {
+			p++;
+			if (*p == '*') {
+				n += (size_t)snprintf(out + n, cap - n, "i,");
+				p++;
+			}
+			p += strspn(p, "0123456789");
+		}
+		while (strchr("hlLzjt", *p) && *p && an < 4)
+			arg[an++] = *p++;
+		if (!*p || !strchr("diuxXofFeEgGcsp", *p))
+			return -1;
+		char c = *p++;
+		c = c == 'i' ? 'd' : strchr("xXo", c) ? 'u' : strchr("FeEgG", c) ? 'f' : c;
+		arg[an++] = c;
+		arg[an] = '\0';
+		n += (size_t)snprintf(out + n, cap - n, "%s,", arg);
+		if (n >= cap)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every entry: both texts, the zh-CN one in Chinese, the same arguments in the same order;
+ * a reason takes none. */
+START_TEST(test_catalogue)
+{
+	ck_assert_uint_gt(MSG_COUNT, 250);
+	for (size_t i = 0; i < MSG_COUNT; i++) {
+		enum msg_id id = (enum msg_id)i;
+		const char *en = msg(LANG_EN, id), *zh = msg(LANG_ZH, id), *name = msg_name(id);
+		ck_assert_msg(en[0] && zh[0], "%s: an empty text", name);
+		ck_assert_msg(strcmp(en, zh) != 0, "%s: the zh-CN text is the English one", name);
+		bool chinese = false;
+		for (const char *p = zh; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				chinese = true;
+		ck_assert_msg(chinese, "%s: the zh-CN text is left in English: '%s'", name, zh);
+		char a[256], b[256];
+		ck_assert_msg(format_args(en, a, sizeof a) == 0, "%s: odd format '%s'", name, en);
+		ck_assert_msg(format_args(zh, b, sizeof b) == 0, "%s: odd format '%s'", name, zh);
+		ck_assert_msg(strcmp(a, b) == 0, "%s: arguments %s in English, %s in zh-CN", name, a, b);
+		if (msg_is_reason(id))
+			ck_assert_msg(a[0] == '\0', "%s: a reason takes no arguments", name);
+	}
+	/* the check itself catches a changed order, a dropped and a changed argument */
+	char a[64], b[64];
+	format_args("%s: %zu of %d", a, sizeof a);
+	format_args("%zu: %s of %d", b, sizeof b);
+	ck_assert_str_ne(a, b);
+	format_args("%s: %zu", b, sizeof b);
+	ck_assert_str_ne(a, b);
+	format_args("%-10s: %zu of %i%%", b, sizeof b);
+	ck_assert_str_eq(a, b);
+	format_args("%.*s %" PRIu64, a, sizeof a);
+	ck_assert_str_eq(a, "i,s,lu,");
+	ck_assert_int_eq(format_args("%q", a, sizeof a), -1);
+	ck_assert_str_eq(msg(LANG_EN, MSG_COUNT), "");
+}
+END_TEST
+
+/* What test_sources found: inline translations, and messages printed through an
+ * unchecked format. */
+static struct {
+	size_t files;
+	char bad[4096];
+} scan;
+
+/* Whether p (at "T(" in src) starts a call of a function or macro named T. */
+static bool is_t_call(const char *src, const char *p)
+{
+	if (p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return false;
+	return true;
+}
+
+static int scan_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path);
+	if (type != FTW_F || n < 2 || (strcmp(path + n - 2, ".c") && strcmp(path + n - 2, ".h")))
+		return 0;
+	char *src = tu_read_file(path, NULL);
+	if (!src)
+		return 0;
+	scan.files++;
+	for (const char *p = strstr(src, "T("); p; p = strstr(p + 1, "T("))
+		if (is_t_call(src, p)) {
+			size_t used = strlen(scan.bad);
+			snprintf(scan.bad + used, sizeof scan.bad - used, "%s: an inline T() pair\n", path);
+			break;
+		}
+	/* a message as the format of printf and friends: its arguments are not checked */
+	static const char *calls[] = {"printf(msg(", ", msg(l, MSG_"};
+	for (size_t c = 0; c < CG_ARRAY_LEN(calls); c++) {
+		const char *p = strstr(src, calls[c]);
+		if (!p)
+			continue;
+		if (c == 1) {
+			/* only as the format: "fprintf(x, msg(" or "sbuf_printf(x, msg(" */
+			const char *ln = p;
+			while (ln > src && ln[-1] != '\n')
+				ln--;
+			char line[256];
+			snprintf(line, sizeof line, "%.*s", (int)(p - ln), ln);
+			char *open = strrchr(line, '(');
+			if (!open || open - line < 7 || strncmp(open - 7, "fprintf", 7) != 0 ||
+			    strchr(open, ','))
+				continue;
+		}
+		size_t used = strlen(scan.bad);
+		snprintf(scan.bad + used, sizeof scan.bad - used,
+			 "%s: msg() as a printf format (use msg_printf and friends)\n", path);
+	}
+	free(src);
+	return 0;
+}
+
+/* No message is translated outside the catalogue: no T(l, "en", "zh") pair is left in the
+ * sources, and no msg() is given to printf as its format unchecked. */
+START_TEST(test_sources)
+{
+	char *root = tu_source_path("gateway");
+	memset(&scan, 0, sizeof scan);
+	ck_assert_int_eq(nftw(root, scan_file, 16, FTW_PHYS), 0);
+	ck_assert_uint_gt(scan.files, 100);
+	ck_assert_msg(scan.bad[0] == '\0', "%s", scan.bad);
+	free(root);
+}
+END_TEST
+
 static Suite *i18n_suite(void)
 {
 	Suite *s = suite_create("i18n");
@@ -142,6 +301,8 @@ static Suite *i18n_suite(void)
 	tcase_add_test(tc, test_accept_language);
 	tcase_add_test(tc, test_reasons);
 	tcase_add_test(tc, test_diag_lines);
+	tcase_add_test(tc, test_catalogue);
+	tcase_add_test(tc, test_sources);
 	suite_add_tcase(s, tc);
 	return s;
 }
