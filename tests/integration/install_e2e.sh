@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || cg_skip "needs root (installs users and files, network namespaces)"
 ip netns list >/dev/null 2>&1 || cg_skip "ip netns is unavailable here"
-for t in dig curl nft nsd openssl python3 setpriv useradd; do
+for t in dig curl nft nsd openssl python3 setpriv useradd script; do
 	command -v "$t" >/dev/null 2>&1 || cg_fail "$t is missing (scripts/install-deps.sh installs it)"
 done
 PY=python3
@@ -82,7 +82,17 @@ NFT=$ETC/nftables-campusgate.nft
 grep -q "define LAN_IF = \"$LAN_IF\"" "$NFT" || cg_fail "nft rules do not name the LAN interface"
 grep -q "^subnet = 10.90.2.0/24$" "$ETC/campusgate.conf" || cg_fail "staff subnet not in the config"
 "$CG" setup --help | grep -q "^SYNOPSIS" || cg_fail "setup --help"
-cg_log "ok: setup refuses to overwrite, writes config and rules, checks them"
+# On a terminal, setup asks for what the flags do not give (script(1) gives it one).
+printf 'lo\n10.90.1.0/24=students\nnot-a-cidr\n10.90.3.0/24=guests\n\n198.51.100.53 198.51.100.54\nAsked School\nMs. Wang\n' >"$CG_TMP/answers"
+(sleep 1; cat "$CG_TMP/answers"; sleep 3) | script -qec "'$CG' setup --lan-address 10.90.1.1 --user $svc \
+	--out-config '$CG_TMP/asked.conf' --out-nft '$CG_TMP/asked.nft'" /dev/null >"$CG_TMP/asked.out" 2>&1
+grep -q "configuration OK" "$CG_TMP/asked.out" || cg_fail "interactive setup: $(cat "$CG_TMP/asked.out")"
+grep -q "(CIDR, e.g. 10.1.0.0/16)" "$CG_TMP/asked.out" || cg_fail "interactive setup took a bad subnet"
+for l in "subnet = 10.90.3.0/24" "\[group guests\]" "upstream = 198.51.100.54" "school = Asked School" "contact: Ms. Wang"; do
+	grep -q "^$l\|$l\$" "$CG_TMP/asked.conf" || cg_fail "interactive setup: '$l' not in the config"
+done
+grep -q 'define LAN_IF = "lo"' "$CG_TMP/asked.nft" || cg_fail "interactive setup: the interface answer"
+cg_log "ok: setup refuses to overwrite, writes config and rules, checks them; asks on a terminal"
 
 # ---- 3. the second install: an upgrade that keeps the admin's config and lists -----------
 echo "# admin's edit $id" >>"$ETC/campusgate.conf"
