@@ -28,11 +28,11 @@ static const struct command commands[] = {
 static void usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(msg(l, MSG_CLI_USAGE_CAMPUSGATE_COMMAND_OPTIONS), f);
+	fputs(msg(l, MSG_CLI_USAGE), f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name,
 			msg(l, commands[i].help));
-	fputs(msg(l, MSG_CLI_CONFIGURATION_READ_FROM_C), f);
+	fputs(msg(l, MSG_CLI_USAGE_NOTES), f);
 }
 
 int main(int argc, char **argv)

@@ -21,7 +21,7 @@ const char *cli_default_config(void)
 static void config_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(msg(l, MSG_CONFIG_USAGE_CAMPUSGATE_CONFIG_CHECK), f);
+	fputs(msg(l, MSG_CONFIG_USAGE), f);
 }
 
 static int config_check(int argc, char **argv)
@@ -65,7 +65,7 @@ static int config_check(int argc, char **argv)
 			size_t lists = cfg->n_allow;
 			for (size_t i = 0; i < cfg->n_categories; i++)
 				lists += cfg->categories[i].n_lists;
-			msg_printf(l, MSG_CONFIG_CATEGORIES_LIST_FILES_GROUPS,
+			msg_printf(l, MSG_CONFIG_SUMMARY,
 				   path, cfg->n_categories, lists, cfg->n_groups, cfg->n_timetables);
 		}
 		/* The lists too, as the daemon compiles them: bad lines are warnings. */

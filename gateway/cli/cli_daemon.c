@@ -51,7 +51,7 @@ static pid_t daemon_pid(const char *conf_path, enum lang l)
 	}
 	if (strncmp(comm, "campusgated", 11) != 0) {
 		fprintf(stderr, "%s: %s %ld\n", cfg->pid_file,
-			msg(l, MSG_CTL_STALE_PID_FILE_NO),
+			msg(l, MSG_CTL_STALE_PID_FILE),
 			v);
 		goto out;
 	}
@@ -76,8 +76,8 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 		if (c == 'c') {
 			conf = optarg;
 		} else {
-			fputs(reload ? msg(l, MSG_CTL_USAGE_CAMPUSGATE_RELOAD_C)
-				      : msg(l, MSG_CTL_USAGE_CAMPUSGATE_STATUS_C), stdout);
+			fputs(reload ? msg(l, MSG_CTL_USAGE_RELOAD)
+				      : msg(l, MSG_CTL_USAGE_STATUS), stdout);
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -94,7 +94,7 @@ static int daemon_cmd(int argc, char **argv, bool reload)
 		fprintf(stderr, "campusgate: kill %ld: %s\n", (long)pid, strerror(errno));
 		return 2;
 	}
-	msg_printf(l, MSG_CTL_RELOAD_REQUESTED_PID_DAEMON, (long)pid);
+	msg_printf(l, MSG_CTL_RELOAD_REQUESTED, (long)pid);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ static int usage_error(enum lang l, const char *cmd, const char *what, const cha
 {
 	fprintf(stderr, "campusgate %s: %s%s%s%s\n", cmd, what, arg ? " '" : "", arg ? arg : "",
 		arg ? "'" : "");
-	msg_fprintf(stderr, l, MSG_JOURNAL_SEE_CAMPUSGATE_HELP, cmd);
+	msg_fprintf(stderr, l, MSG_JOURNAL_SEE_HELP, cmd);
 	return 2;
 }
 
@@ -77,7 +77,7 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, report ? ":c:ho:" : ":c:h", longopts, NULL)) != -1) {
 		if (!report && (c == O_NOVERIFY || c == O_LANG || c == O_TOP))
-			return usage_error(l, cmd, msg(l, MSG_JOURNAL_THIS_OPTION_CAMPUSGATE_REPORT),
+			return usage_error(l, cmd, msg(l, MSG_JOURNAL_REPORT_ONLY_OPTION),
 					   argv[optind - 1]);
 		switch (c) {
 		case 'c': o->conf = optarg; break;
@@ -102,17 +102,17 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_LANG: o->lang = optarg; break;
 		case O_CLIENT:
 			if (review_filter_client(&o->filter, optarg) < 0)
-				return usage_error(l, cmd, msg(l, MSG_JOURNAL_CLIENT_WANTS_ADDRESS_SUBNET),
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_CLIENT),
 						   optarg);
 			break;
 		case O_LIMIT:
 			if (parse_uint(optarg, 1, UINT64_MAX, &v) < 0)
-				return usage_error(l, cmd, msg(l, MSG_JOURNAL_LIMIT_WANTS_POSITIVE_NUMBER), optarg);
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_LIMIT), optarg);
 			o->filter.limit = v;
 			break;
 		case O_TOP:
 			if (parse_uint(optarg, 1, 1000, &v) < 0)
-				return usage_error(l, cmd, msg(l, MSG_JOURNAL_TOP_WANTS_1_1000), optarg);
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_TOP), optarg);
 			o->top = (unsigned)v;
 			break;
 		case ':':
@@ -143,7 +143,7 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 		o->cfg = config_load(conf, &d);
 		if (!o->cfg) {
 			lang_diag_print(lang_from_env(), &d, stderr);
-			msg_fprintf(stderr, l, MSG_JOURNAL_CANNOT_USE_CONFIGURATION, cmd, conf);
+			msg_fprintf(stderr, l, MSG_JOURNAL_BAD_CONFIG, cmd, conf);
 			diag_free(&d);
 			return 2;
 		}
@@ -172,21 +172,21 @@ static int time_range(struct jopts *o, const char *cmd, enum lang l, int64_t def
 		if (!o->since)
 			d = def_since;
 		else if (review_parse_duration(o->since, &d) < 0)
-			return usage_error(l, cmd, msg(l, MSG_JOURNAL_SINCE_WANTS_DURATION_LIKE), o->since);
+			return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_SINCE), o->since);
 		o->filter.from_us = now - d;
 		o->filter.to_us = now;
 	}
 	if (o->from && review_parse_time(o->from, o->tz, false, &o->filter.from_us) < 0)
-		return usage_error(l, cmd, msg(l, MSG_JOURNAL_FROM_WANTS_TIME),
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_FROM),
 				   o->from);
 	if (o->to && review_parse_time(o->to, o->tz, true, &o->filter.to_us) < 0)
-		return usage_error(l, cmd, msg(l, MSG_JOURNAL_TO_WANTS_TIME), o->to);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_TO), o->to);
 	if (o->from && !o->to && def_since)
 		o->filter.to_us = now;
 	if (o->to && !o->from && def_since)
 		o->filter.from_us = o->filter.to_us - def_since; /* report --to T: the 12 h before */
 	if (o->filter.from_us > o->filter.to_us)
-		return usage_error(l, cmd, msg(l, MSG_JOURNAL_TIME_RANGE_EMPTY_FROM), NULL);
+		return usage_error(l, cmd, msg(l, MSG_JOURNAL_EMPTY_RANGE), NULL);
 	return 0;
 }
 
@@ -227,10 +227,10 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 			o.filter.has_client || o.filter.host || o.filter.action || o.filter.proto ||
 			o.filter.event || o.filter.id || o.filter.limit || o.format || o.zone ||
 			o.no_verify))
-		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_VERIFY_TAKES_ONLY_FROM),
+		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_VERIFY_OPTIONS),
 				 NULL);
 	if (rc == 0 && o.from && journal_parse_day(o.from, strlen(o.from), &from_day) < 0)
-		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_FROM_WANTS_DAY_YYYY), o.from);
+		rc = usage_error(l, "journal verify", msg(l, MSG_JOURNAL_BAD_FROM_DAY), o.from);
 	if (rc == 0)
 		rc = resolve(&o, "journal verify", l);
 	if (rc != 0) {
@@ -239,22 +239,22 @@ static int cmd_verify(int argc, char **argv, enum lang l)
 	}
 	journal_verify(o.jdir, from_day, &res);
 	if (res.status == 0) {
-		msg_printf(l, MSG_JOURNAL_OK_LINES_FILES,
+		msg_printf(l, MSG_JOURNAL_VERIFY_OK,
 			   (unsigned long long)res.lines, (unsigned long long)res.files,
 		       (unsigned long long)res.first_seq, (unsigned long long)res.last_seq,
 		       (unsigned long long)res.digests);
 		if (res.lines)
 			msg_printf(l, MSG_JOURNAL_LAST_HASH, res.last_hash);
 		if (res.start_moved)
-			msg_printf(l, MSG_JOURNAL_CHAIN_STARTS_AT_SEQ,
+			msg_printf(l, MSG_JOURNAL_CHAIN_START,
 				   (unsigned long long)res.first_seq);
 	} else if (res.status == 1) {
 		printf("%s:%lu: %s%s%s%s\n", res.file, res.line, l == LANG_ZH ? kind_zh(res.what) : "",
 		       l == LANG_ZH ? "（" : "", res.what, l == LANG_ZH ? "）" : "");
-		msg_printf(l, MSG_JOURNAL_TAMPERED_CHECKED_LINES,
+		msg_printf(l, MSG_JOURNAL_VERIFY_TAMPERED,
 			   (unsigned long long)res.lines, (unsigned long long)res.files);
 	} else {
-		msg_fprintf(stderr, l, MSG_JOURNAL_VERIFY, o.jdir, res.what);
+		msg_fprintf(stderr, l, MSG_JOURNAL_VERIFY_ERROR, o.jdir, res.what);
 	}
 	opts_free(&o);
 	return res.status;
@@ -305,7 +305,7 @@ static int query_scan(const struct jopts *o, const char *cmd, struct query *q, u
 static void warn_bad(enum lang l, uint64_t bad)
 {
 	if (bad)
-		msg_fprintf(stderr, l, MSG_JOURNAL_WARNING_JOURNAL_LINES, (unsigned long long)bad);
+		msg_fprintf(stderr, l, MSG_JOURNAL_UNREADABLE_LINES, (unsigned long long)bad);
 }
 
 int cmd_journal(int argc, char **argv)
@@ -320,9 +320,9 @@ int cmd_journal(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "journal", false, l);
 	if (rc == 0 && optind < argc)
-		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_UNKNOWN_SUBCOMMAND_ARGUMENT), argv[optind]);
+		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_UNKNOWN_SUBCOMMAND), argv[optind]);
 	if (rc == 0 && o.format && review_parse_format(o.format, &fmt) < 0)
-		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_FORMAT_WANTS_TABLE_JSON), o.format);
+		rc = usage_error(l, "journal", msg(l, MSG_JOURNAL_BAD_FORMAT), o.format);
 	if (rc == 0)
 		rc = resolve(&o, "journal", l);
 	if (rc == 0)
@@ -357,9 +357,9 @@ int cmd_report(int argc, char **argv)
 		rc = usage_error(l, "report", msg(l, MSG_CLI_UNEXPECTED_ARGUMENT),
 				 argv[optind]);
 	if (rc == 0 && o.format && strcmp(o.format, "html") != 0 && strcmp(o.format, "text") != 0)
-		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_FORMAT_WANTS_TEXT_HTML), o.format);
+		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_BAD_REPORT_FORMAT), o.format);
 	if (rc == 0 && o.lang && lang_parse(o.lang, (enum lang)-1) == (enum lang)-1)
-		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_LANG_WANTS_ZH_EN), o.lang);
+		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_BAD_LANG), o.lang);
 	if (rc == 0)
 		rc = resolve(&o, "report", l);
 	if (rc == 0)

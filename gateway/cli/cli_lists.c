@@ -17,7 +17,7 @@ static void lists_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
 
-	fputs(msg(l, MSG_LISTS_USAGE_CAMPUSGATE_LISTS_CHECK), f);
+	fputs(msg(l, MSG_LISTS_USAGE), f);
 }
 
 /* Patterns are compiled as the policy would, so that check finds what build finds. */
@@ -54,7 +54,7 @@ static int lists_check_one(enum lang l, enum list_format fmt, const char *path,
 		return 2;
 	}
 	if (!quiet)
-		msg_printf(l, MSG_LISTS_LINES_RULES_BAD_SKIPPED,
+		msg_printf(l, MSG_LISTS_FILE_SUMMARY,
 			   name, lists_format_name(fmt), c.lines, c.rules, c.bad, c.skipped,
 		       d.warnings);
 	diag_free(&d);
@@ -75,7 +75,7 @@ static struct config *lists_load_config(enum lang l, const char *conf)
 	cfg = config_load(conf, &d);
 	lang_diag_print(l, &d, stderr);
 	if (!cfg)
-		msg_fprintf(stderr, l, MSG_LISTS_CONFIGURATION_HAS, conf);
+		msg_fprintf(stderr, l, MSG_LISTS_CONFIG_ERRORS, conf);
 	diag_free(&d);
 	return cfg;
 }
@@ -149,13 +149,13 @@ static int lists_stats(enum lang l, const char *conf)
 	size_t names = st.domains + st.exact;
 	msg_printf(l, MSG_LISTS_CONFIGURATION, conf);
 	msg_printf(l, MSG_LISTS_LIST_FILES, st.lists);
-	msg_printf(l, MSG_LISTS_DOMAINS_NAME_NAMES_BELOW, st.domains);
+	msg_printf(l, MSG_LISTS_DOMAINS, st.domains);
 	msg_printf(l, MSG_LISTS_EXACT_NAMES, st.exact);
 	msg_printf(l, MSG_LISTS_URL_PREFIXES, st.urls);
-	msg_printf(l, MSG_LISTS_PATTERNS_RUN_EVERY_REQUEST, st.patterns, st.patterns_always_run);
+	msg_printf(l, MSG_LISTS_PATTERNS, st.patterns, st.patterns_always_run);
 	msg_printf(l, MSG_LISTS_ALLOWLIST_RULES, st.allow_rules);
 	msg_printf(l, MSG_LISTS_BAD_LINES_SKIPPED, st.bad_lines,
-	       st.bad_lines ? msg(l, MSG_LISTS_CHECK_SHOWS) : "");
+	       st.bad_lines ? msg(l, MSG_LISTS_BAD_LINES_HINT) : "");
 	msg_printf(l, MSG_LISTS_MATCH_MEMORY_MIB, (double)st.bytes / (1024.0 * 1024.0));
 	if (names > 0)
 		msg_printf(l, MSG_LISTS_BYTES_PER_NAME, (double)st.bytes / (double)names);

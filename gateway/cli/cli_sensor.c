@@ -25,7 +25,7 @@
 static void sensor_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(msg(l, MSG_SENSOR_USAGE_CAMPUSGATE_SENSOR_READ), f);
+	fputs(msg(l, MSG_SENSOR_USAGE), f);
 }
 
 /* ---- per-request lines (-v) ------------------------------------------------------ */
@@ -77,11 +77,11 @@ static void summary_text(const char *path, const struct sensor_report *r, const 
 	const struct inspect_stats *in = &r->in;
 	const struct observer_stats *o = &r->obs;
 	msg_printf(l, MSG_SENSOR_FILE, path);
-	msg_printf(l, MSG_SENSOR_PACKETS_BYTES_IPV4_IPV6,
+	msg_printf(l, MSG_SENSOR_PACKETS,
 		   in->packets, in->bytes, in->ipv4, in->ipv6, in->udp, in->tcp, in->other);
-	msg_printf(l, MSG_SENSOR_FLOWS_TCP_AT_MOST,
+	msg_printf(l, MSG_SENSOR_FLOWS,
 		   in->flow.created, in->flow.peak_active, in->flow.evicted, in->frag.reassembled);
-	msg_printf(l, MSG_SENSOR_REQUESTS_DNS_HTTP_TLS,
+	msg_printf(l, MSG_SENSOR_REQUESTS,
 		   o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
 	       o->requests[OBS_PROTO_TLS], o->dns_responses);
 	msg_printf(l, MSG_SENSOR_HITS, o->hits);
@@ -112,10 +112,10 @@ static void summary_text(const char *path, const struct sensor_report *r, const 
 		       in->linktypes[i].packets);
 	putchar('\n');
 	if (jdir)
-		msg_printf(l, MSG_SENSOR_JOURNAL_EVENTS_WRITTEN_DROPPED,
+		msg_printf(l, MSG_SENSOR_JOURNAL_SUMMARY,
 			   o->journaled, o->journal_dropped, jdir, jdir);
 	else
-		fputs(msg(l, MSG_SENSOR_JOURNAL_NONE_NO_JOURNAL), stdout);
+		fputs(msg(l, MSG_SENSOR_JOURNAL_NONE), stdout);
 }
 
 static void json_str(const char *s)
@@ -252,7 +252,7 @@ static struct config *load_config(const struct sensor_opts *o, enum lang l)
 	struct config *cfg = config_load(path, &d);
 	lang_diag_print(lang_from_env(), &d, stderr);
 	if (!cfg)
-		msg_fprintf(stderr, l, MSG_SENSOR_CONFIGURATION_HAS, path, d.errors);
+		msg_fprintf(stderr, l, MSG_SENSOR_CONFIG_ERRORS, path, d.errors);
 	diag_free(&d);
 	return cfg;
 }
@@ -297,8 +297,8 @@ static int run_live(const struct sensor_opts *o, struct config *cfg, struct poli
 		sensor_server_stop(s);
 		return 2;
 	}
-	msg_fprintf(stderr, l, MSG_SENSOR_CAPTURING_JOURNAL, o->live,
-		j ? cfg->journal.dir : msg(l, MSG_SENSOR_NONE_NO_JOURNAL));
+	msg_fprintf(stderr, l, MSG_SENSOR_CAPTURING, o->live,
+		j ? cfg->journal.dir : msg(l, MSG_SENSOR_NO_JOURNAL));
 	struct timespec ts = { .tv_sec = (time_t)o->duration };
 	int sig;
 	if (o->duration)
@@ -329,7 +329,7 @@ int cmd_sensor(int argc, char **argv)
 	diag_free(&d);
 	rc = 2;
 	if (!p) {
-		fputs(msg(l, MSG_SENSOR_POLICY_CANNOT), stderr);
+		fputs(msg(l, MSG_SENSOR_NO_POLICY), stderr);
 		goto out;
 	}
 	if (!o.no_journal) {
@@ -366,7 +366,7 @@ int cmd_sensor(int argc, char **argv)
 		summary_text(o.read, &rep, o.no_journal ? NULL : cfg->journal.dir);
 	fflush(stdout);
 	if (r < 0) {
-		msg_fprintf(stderr, l, MSG_SENSOR_FILE_ENDS, err);
+		msg_fprintf(stderr, l, MSG_SENSOR_FILE_ENDS_BADLY, err);
 		goto out;
 	}
 	rc = 0;

@@ -36,7 +36,7 @@ struct setup_opts {
 static int setup_usage_error(enum lang l, const char *what)
 {
 	fprintf(stderr, "campusgate setup: %s\n", what);
-	fputs(msg(l, MSG_SETUP_HELP_SHOWS), stderr);
+	fputs(msg(l, MSG_SETUP_SEE_HELP), stderr);
 	return 2;
 }
 
@@ -138,7 +138,7 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 			const char **v = c == O_SUBNET ? o->subnet : o->upstream;
 			size_t *n = c == O_SUBNET ? &o->n_subnet : &o->n_upstream;
 			if (*n >= SETUP_MAX)
-				return setup_usage_error(l, msg(l, MSG_SETUP_TOO_MANY_SUBNET_UPSTREAM));
+				return setup_usage_error(l, msg(l, MSG_SETUP_TOO_MANY));
 			v[(*n)++] = optarg;
 			break;
 		}
@@ -158,10 +158,10 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 	if (optind < argc)
 		return setup_usage_error(l, msg(l, MSG_CLI_UNEXPECTED_ARGUMENT));
 	if (o->language && strcmp(o->language, "zh-CN") != 0 && strcmp(o->language, "en") != 0)
-		return setup_usage_error(l, msg(l, MSG_SETUP_LANGUAGE_TAKES_ZH_CN));
+		return setup_usage_error(l, msg(l, MSG_SETUP_BAD_LANGUAGE));
 	for (size_t i = 0; i < o->n_subnet; i++)
 		if (!strchr(o->subnet[i], '/'))
-			return setup_usage_error(l, msg(l, MSG_SETUP_SUBNET_TAKES_CIDR_GROUP));
+			return setup_usage_error(l, msg(l, MSG_SETUP_BAD_SUBNET));
 	return 0;
 }
 
@@ -173,18 +173,18 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 		struct sbuf b;
 		sbuf_init(&b);
 		iface_list(&b);
-		msg_fprintf(stderr, l, MSG_SETUP_INTERFACES_WITH_IPV4_ADDRESS, b.data ? b.data : "-");
+		msg_fprintf(stderr, l, MSG_SETUP_INTERFACES, b.data ? b.data : "-");
 		sbuf_free(&b);
-		o->lan_if = ask(o, msg(l, MSG_SETUP_LAN_INTERFACE_FACING_SCHOOL), NULL);
+		o->lan_if = ask(o, msg(l, MSG_SETUP_ASK_LAN_IF), NULL);
 	}
 	if (!o->lan_if || !*o->lan_if)
 		return setup_usage_error(l, msg(l, MSG_SETUP_LAN_IF_MISSING));
 	if (o->n_subnet == 0 && tty) {
-		fputs(msg(l, MSG_SETUP_SCHOOL_SUBNETS_ONE_PER), stderr);
+		fputs(msg(l, MSG_SETUP_ASK_SUBNETS), stderr);
 		char *a;
-		while (o->n_subnet < SETUP_MAX && (a = ask(o, msg(l, MSG_SETUP_SUBNET), "")) && *a) {
+		while (o->n_subnet < SETUP_MAX && (a = ask(o, msg(l, MSG_SETUP_ASK_SUBNET), "")) && *a) {
 			if (!strchr(a, '/')) {
-				fputs(msg(l, MSG_SETUP_CIDR_E_G_10), stderr);
+				fputs(msg(l, MSG_SETUP_SUBNET_HINT), stderr);
 				continue;
 			}
 			o->subnet[o->n_subnet++] = a;
@@ -200,7 +200,7 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 		for (size_t i = 0; i < o->n_upstream; i++)
 			sbuf_printf(&b, "%s%s", i ? " " : "", o->upstream[i]);
 		sbuf_addc(&b, '\0');
-		char *a = ask(o, msg(l, MSG_SETUP_UPSTREAM_RESOLVERS_SPACE_SEPARATED), b.data);
+		char *a = ask(o, msg(l, MSG_SETUP_ASK_UPSTREAM), b.data);
 		sbuf_free(&b);
 		if (a && *a) {
 			o->n_upstream = 0;
@@ -209,12 +209,12 @@ static int ask_missing(struct setup_opts *o, enum lang l)
 				o->upstream[o->n_upstream++] = t;
 		}
 		if (!o->school)
-			o->school = ask(o, msg(l, MSG_SETUP_SCHOOL_NAME), "");
+			o->school = ask(o, msg(l, MSG_SETUP_ASK_SCHOOL), "");
 		if (!o->contact)
-			o->contact = ask(o, msg(l, MSG_SETUP_WHOM_ASK_ABOUT_BLOCK), "");
+			o->contact = ask(o, msg(l, MSG_SETUP_ASK_CONTACT), "");
 	}
 	if (o->n_upstream == 0)
-		return setup_usage_error(l, msg(l, MSG_SETUP_UPSTREAM_MISSING_ETC_RESOLV));
+		return setup_usage_error(l, msg(l, MSG_SETUP_UPSTREAM_MISSING));
 	return 0;
 }
 
@@ -348,7 +348,7 @@ static bool exists(const char *path, enum lang l)
 {
 	if (access(path, F_OK) != 0)
 		return false;
-	msg_fprintf(stderr, l, MSG_SETUP_EXISTS_GIVE, path);
+	msg_fprintf(stderr, l, MSG_SETUP_EXISTS, path);
 	return true;
 }
 
@@ -422,12 +422,12 @@ int cmd_setup(int argc, char **argv)
 	if (o.lan_addr) {
 		struct in_addr a;
 		if (inet_pton(AF_INET, o.lan_addr, &a) != 1) {
-			rc = setup_usage_error(l, msg(l, MSG_SETUP_LAN_ADDRESS_TAKES_IPV4));
+			rc = setup_usage_error(l, msg(l, MSG_SETUP_BAD_LAN_ADDRESS));
 			goto out;
 		}
 		snprintf(lan, sizeof lan, "%s", o.lan_addr);
 	} else if (iface_ipv4(o.lan_if, lan) < 0) {
-		msg_fprintf(stderr, l, MSG_SETUP_INTERFACE_HAS, o.lan_if);
+		msg_fprintf(stderr, l, MSG_SETUP_NO_LAN_ADDRESS, o.lan_if);
 		goto out;
 	}
 	const char *cfg_path = o.out_config ? o.out_config : CG_CONFIG_FILE;
@@ -456,12 +456,12 @@ int cmd_setup(int argc, char **argv)
 	if (write_file(cfg_path, &conf, o.force, 0644, l) < 0 ||
 	    write_file(path.data, &nft, true, 0644, l) < 0)
 		goto out;
-	msg_printf(l, MSG_SETUP_WROTE_WROTE_LAN_INTERFACE, cfg_path, path.data, o.lan_if, lan);
-	msg_printf(l, MSG_SETUP_CHECKING_AS_CAMPUSGATED_N, cfg_path);
+	msg_printf(l, MSG_SETUP_WROTE, cfg_path, path.data, o.lan_if, lan);
+	msg_printf(l, MSG_SETUP_CHECKING, cfg_path);
 	fflush(stdout);
 	rc = check_config(cfg_path, l);
 	if (rc == 0)
-		msg_printf(l, MSG_SETUP_NEXT_NFT_SYSTEMCTL_ENABLE, path.data);
+		msg_printf(l, MSG_SETUP_NEXT, path.data);
 	else
 		msg_fprintf(stderr, l, MSG_SETUP_FIX_ERRORS, cfg_path, cfg_path);
 out:

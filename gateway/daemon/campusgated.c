@@ -12,7 +12,7 @@
 static void usage(FILE *f)
 {
 	enum lang l = lang_from_env();
-	fputs(msg(l, MSG_DAEMON_USAGE_CAMPUSGATED_C_FILE), f);
+	fputs(msg(l, MSG_DAEMON_USAGE), f);
 }
 
 int main(int argc, char **argv)

@@ -92,7 +92,7 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false);
 	row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true);
 	sbuf_adds(out, "</table>\n<p class=\"note\">");
-	sbuf_adds(out, msg(l, MSG_PAGE_IF_YOU_NEED_THIS));
+	sbuf_adds(out, msg(l, MSG_PAGE_ASK_TEACHER));
 	sbuf_adds(out, "</p></div></body></html>\n");
 }
 
@@ -123,7 +123,7 @@ static const char *status_text(int status, enum lang l)
 	case 400: return msg(l, MSG_PAGE_BAD_REQUEST);
 	case 408: return msg(l, MSG_PAGE_REQUEST_TIMEOUT);
 	case 414: return msg(l, MSG_PAGE_URI_TOO_LONG);
-	case 431: return msg(l, MSG_PAGE_REQUEST_HEADER_FIELDS_TOO);
+	case 431: return msg(l, MSG_PAGE_HEADERS_TOO_LARGE);
 	case 501: return msg(l, MSG_PAGE_NOT_IMPLEMENTED);
 	case 502: return msg(l, MSG_PAGE_BAD_GATEWAY);
 	case 503: return msg(l, MSG_PAGE_SERVICE_UNAVAILABLE);

@@ -20,15 +20,15 @@ int config_check_lists(const struct config *cfg, enum lang l, bool quiet, FILE *
 	p = policy_build(cfg, &d);
 	lang_diag_print(l, &d, err);
 	if (!p) {
-		msg_fprintf(err, l, MSG_CHECKCONF_LISTS_CANNOT_LOADED_SO, file);
+		msg_fprintf(err, l, MSG_CHECKCONF_LISTS_UNLOADABLE, file);
 		diag_free(&d);
 		return -1;
 	}
 	policy_get_stats(p, &st);
 	if (st.bad_lines > 0)
-		msg_fprintf(err, l, MSG_CHECKCONF_BAD_LIST_LINE_SKIPPED, file, st.bad_lines);
+		msg_fprintf(err, l, MSG_CHECKCONF_BAD_LIST_LINES, file, st.bad_lines);
 	if (!quiet)
-		msg_fprintf(out, l, MSG_CHECKCONF_LISTS_DOMAINS_EXACT_NAMES,
+		msg_fprintf(out, l, MSG_CHECKCONF_LISTS_SUMMARY,
 			    file, st.domains, st.exact, st.urls, st.patterns, st.allow_rules);
 	policy_unref(p);
 	diag_free(&d);
@@ -37,13 +37,13 @@ int config_check_lists(const struct config *cfg, enum lang l, bool quiet, FILE *
 
 void config_check_ok(enum lang l, FILE *out)
 {
-	fputs(msg(l, MSG_CHECKCONF_CONFIGURATION_OK), out);
+	fputs(msg(l, MSG_CHECKCONF_OK), out);
 }
 
 void config_check_failed(enum lang l, const char *file, size_t errors, FILE *err)
 {
 	if (errors)
-		msg_fprintf(err, l, MSG_CHECKCONF_CONFIGURATION_HAS_ERROR, file, errors);
+		msg_fprintf(err, l, MSG_CHECKCONF_ERROR_COUNT, file, errors);
 	else
-		msg_fprintf(err, l, MSG_CHECKCONF_CONFIGURATION_HAS_ERRORS, file);
+		msg_fprintf(err, l, MSG_CHECKCONF_ERRORS, file);
 }

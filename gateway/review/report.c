@@ -281,7 +281,7 @@ static const char *verify_line(const struct report *rp, enum lang l, struct sbuf
 	if (!rp->verified)
 		sbuf_adds(b, msg(l, MSG_REPORT_NOT_CHECKED));
 	else if (rp->vr.status == 0)
-		msg_sbuf_printf(b, l, MSG_REPORT_INTACT_LINES_FILES_SEQ,
+		msg_sbuf_printf(b, l, MSG_REPORT_INTACT,
 				(unsigned long long)(l == LANG_ZH ? rp->vr.files : rp->vr.lines),
 				(unsigned long long)(l == LANG_ZH ? rp->vr.lines : rp->vr.files),
 				(unsigned long long)rp->vr.first_seq,
@@ -342,7 +342,7 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 	struct sbuf s;
 	sbuf_init(&s);
 	fmt_offset(rp->off, off);
-	fprintf(f, "%s\n", msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
+	fprintf(f, "%s\n", msg(l, MSG_REPORT_HEADING));
 	if (rp->school) {
 		fputs(msg(l, MSG_REPORT_SCHOOL), f);
 		text_pad(f, rp->school, review_text_width(rp->school) > 80 ? 80 :
@@ -351,7 +351,7 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 	}
 	fmt_time(rp->from_us == INT64_MIN ? rp->first_us : rp->from_us, rp->off, a);
 	fmt_time(rp->to_us == INT64_MAX ? rp->last_us : rp->to_us, rp->off, b);
-	msg_fprintf(f, l, MSG_REPORT_PERIOD_UTC_EVENTS, a, b, off, (unsigned long long)rp->total);
+	msg_fprintf(f, l, MSG_REPORT_PERIOD_TEXT, a, b, off, (unsigned long long)rp->total);
 	for (int t = 0; t < T_COUNT; t++)
 		text_table(rp, f, l, t);
 
@@ -375,15 +375,15 @@ void report_text(struct report *rp, FILE *f, enum lang l)
 	for (size_t i = 0; i < rp->ndg; i++) {
 		char hex[JOURNAL_HEX_LEN];
 		journal_hex(rp->dg[i].last_hash, hex);
-		msg_fprintf(f, l, MSG_REPORT_EVENTS_SEQ_LAST_HASH,
+		msg_fprintf(f, l, MSG_REPORT_DIGEST_LINE,
 			    rp->dg[i].day, (unsigned long long)rp->dg[i].count,
 			(unsigned long long)rp->dg[i].first_seq,
 			(unsigned long long)rp->dg[i].last_seq, hex);
 	}
 	if (rp->ndg == 0)
-		fprintf(f, "  %s\n", msg(l, MSG_REPORT_NO_DAILY_DIGEST_THIS));
+		fprintf(f, "  %s\n", msg(l, MSG_REPORT_NO_DIGEST));
 	if (rp->verified && rp->vr.status == 0 && rp->vr.last_seq)
-		msg_fprintf(f, l, MSG_REPORT_CHAIN_HEAD_SEQ_HASH,
+		msg_fprintf(f, l, MSG_REPORT_CHAIN_HEAD_TEXT,
 			    (unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
 	fputs(msg(l, MSG_REPORT_INTEGRITY), f);
 	struct sbuf clean;
@@ -489,7 +489,7 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 		    "style-src 'unsafe-inline'\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>", l == LANG_ZH ? "zh-CN" : "en");
-	sbuf_adds(&o, msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
+	sbuf_adds(&o, msg(l, MSG_REPORT_HEADING));
 	if (rp->school) {
 		sbuf_adds(&o, " — ");
 		report_html_escape(&o, rp->school);
@@ -505,14 +505,14 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 		  ".ok{color:#1e7b34}.bad{color:#b00;font-weight:bold}\n"
 		  "code{word-break:break-all}\n"
 		  "</style>\n</head>\n<body>\n<h1>");
-	sbuf_adds(&o, msg(l, MSG_REPORT_SECURITY_JOURNAL_INCIDENT_REPORT));
+	sbuf_adds(&o, msg(l, MSG_REPORT_HEADING));
 	sbuf_adds(&o, "</h1>\n");
 	if (rp->school) {
 		sbuf_printf(&o, "<p>%s", msg(l, MSG_REPORT_SCHOOL));
 		report_html_escape(&o, rp->school);
 		sbuf_adds(&o, "</p>\n");
 	}
-	msg_sbuf_printf(&o, l, MSG_REPORT_P_PERIOD_UTC_EVENTS,
+	msg_sbuf_printf(&o, l, MSG_REPORT_PERIOD_HTML,
 			a, b, off, (unsigned long long)rp->total);
 	html_chart(rp, &o, l);
 	for (int t = 0; t < T_COUNT; t++)
@@ -520,7 +520,7 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 	sbuf_printf(&o, "<h2>%s</h2>\n<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 		    "</tr>\n", msg(l, MSG_REPORT_JOURNAL_DIGESTS), msg(l, MSG_REPORT_DAY),
 		    msg(l, MSG_REPORT_EVENTS), msg(l, MSG_REPORT_SEQUENCE),
-		    msg(l, MSG_REPORT_LAST_HASH_BLAKE2B_256));
+		    msg(l, MSG_REPORT_LAST_HASH));
 	for (size_t i = 0; i < rp->ndg; i++) {
 		char hex[JOURNAL_HEX_LEN];
 		journal_hex(rp->dg[i].last_hash, hex);
@@ -532,10 +532,10 @@ void report_html(struct report *rp, FILE *f, enum lang l)
 	}
 	if (rp->ndg == 0)
 		sbuf_printf(&o, "<tr><td colspan=4>%s</td></tr>\n",
-			    msg(l, MSG_REPORT_NO_DAILY_DIGEST_THIS));
+			    msg(l, MSG_REPORT_NO_DIGEST));
 	sbuf_adds(&o, "</table>\n");
 	if (rp->verified && rp->vr.status == 0 && rp->vr.last_seq)
-		msg_sbuf_printf(&o, l, MSG_REPORT_P_CHAIN_HEAD_SEQ,
+		msg_sbuf_printf(&o, l, MSG_REPORT_CHAIN_HEAD_HTML,
 				(unsigned long long)rp->vr.last_seq, rp->vr.last_hash);
 	sbuf_printf(&o, "<p class=%s>%s", rp->verified && rp->vr.status == 0 ? "ok" : "bad",
 		    msg(l, MSG_REPORT_INTEGRITY));
