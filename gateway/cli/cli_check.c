@@ -249,9 +249,16 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 		       msg(l, MSG_CHECK_GROUP_HAS_ONE_BUT));
 }
 
-int cmd_check(int argc, char **argv)
+/* The options of campusgate check. */
+struct check_opts {
+	const char *conf, *client_arg, *group, *at;
+};
+
+/* Read and check the options into o (client parsed from --client). -1 to go on with
+ * the target at argv[optind], or the exit status: 0 after --help, 2 for a usage error. */
+static int check_options(enum lang l, int argc, char **argv, struct check_opts *o,
+			 struct cg_addr *client)
 {
-	enum lang l = lang_from_env();
 	const char *conf = NULL, *client_arg = NULL, *group = NULL, *at = NULL;
 	static const struct option longopts[] = {
 		{ "client", required_argument, NULL, 'C' },
@@ -261,19 +268,7 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char host[NAME_MAX_LEN + 1];
-	char *path = NULL;
-	bool has_path = false;
-	const char *why = "bad name";
-	struct cg_addr client;
-	struct config *cfg = NULL;
-	struct policy *p = NULL;
-	struct tz *school = NULL;
-	struct diag d;
-	struct verdict v;
-	struct request req;
-	time_t when = time(NULL);
-	int c, n, rc = 2;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -295,42 +290,59 @@ int cmd_check(int argc, char **argv)
 			msg(l, MSG_CHECK_CLIENT_AND_GROUP));
 		return 2;
 	}
-	memset(&client, 0, sizeof(client));
-	if (client_arg && addr_parse(client_arg, &client) < 0) {
+	memset(client, 0, sizeof(*client));
+	if (client_arg && addr_parse(client_arg, client) < 0) {
 		fprintf(stderr, "campusgate check: %s: %s\n", client_arg,
 			msg(l, MSG_CHECK_NOT_IP));
 		return 2;
 	}
-	path = xmalloc(CHECK_MAX_PATH + 1);
-	n = check_split_target(argv[optind], host, path, &has_path, &why);
-	if (n < 0) {
-		fprintf(stderr, "campusgate check: %s: %s\n", argv[optind], lang_reason(l, why));
-		goto out;
-	}
+	o->conf = conf;
+	o->client_arg = client_arg;
+	o->group = group;
+	o->at = at;
+	return -1;
+}
+
+/* Load what a check needs: the configuration conf (the default one when NULL), the
+ * school's time zone, the --at time into *when, and the policy, which must know group
+ * when one is given; what is wrong is said on stderr in l. 0, or -1. What was loaded is
+ * in *cfgp, *schoolp and *pp either way, for the caller to free. */
+static int check_load(enum lang l, const char *conf, const char *at, const char *group,
+		      struct config **cfgp, struct tz **schoolp, struct policy **pp,
+		      time_t *when)
+{
+	const char *why = "bad name";
+	struct config *cfg;
+	struct tz *school;
+	struct policy *p;
+	struct diag d;
 
 	diag_init(&d);
 	if (!conf)
 		conf = cli_default_config();
 	cfg = config_load(conf, &d);
+	*cfgp = cfg;
 	if (!cfg) {
 		lang_diag_print(l, &d, stderr);
 		msg_fprintf(stderr, l, MSG_CHECK_CONFIGURATION_HAS, conf);
 		diag_free(&d);
-		goto out;
+		return -1;
 	}
 	school = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &why);
+	*schoolp = school;
 	if (!school) {
 		fprintf(stderr, "campusgate check: %s: %s\n", cfg->timezone, lang_reason(l, why));
 		diag_free(&d);
-		goto out;
+		return -1;
 	}
-	if (at && check_parse_time(at, school, &when) < 0) {
+	if (at && check_parse_time(at, school, when) < 0) {
 		fprintf(stderr, "campusgate check: --at %s: %s\n", at,
 			msg(l, MSG_CHECK_BAD_TIME));
 		diag_free(&d);
-		goto out;
+		return -1;
 	}
 	p = policy_build(cfg, &d);
+	*pp = p;
 	if (!p) {
 		lang_diag_print(l, &d, stderr);
 		fputs(msg(l, MSG_CHECK_LISTS_CANNOT), stderr);
@@ -339,11 +351,46 @@ int cmd_check(int argc, char **argv)
 	}
 	diag_free(&d);
 	if (!p)
-		goto out;
+		return -1;
 	if (group && !policy_group(p, group)) {
 		msg_fprintf(stderr, l, MSG_CHECK_NO_GROUP, group);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	enum lang l = lang_from_env();
+	struct check_opts o;
+	const char *client_arg, *group;
+	char host[NAME_MAX_LEN + 1];
+	char *path = NULL;
+	bool has_path = false;
+	const char *why = "bad name";
+	struct cg_addr client;
+	struct config *cfg = NULL;
+	struct policy *p = NULL;
+	struct tz *school = NULL;
+	struct verdict v;
+	struct request req;
+	time_t when = time(NULL);
+	int n, rc = check_options(l, argc, argv, &o, &client);
+
+	if (rc >= 0)
+		return rc;
+	rc = 2;
+	client_arg = o.client_arg;
+	group = o.group;
+	path = xmalloc(CHECK_MAX_PATH + 1);
+	n = check_split_target(argv[optind], host, path, &has_path, &why);
+	if (n < 0) {
+		fprintf(stderr, "campusgate check: %s: %s\n", argv[optind], lang_reason(l, why));
 		goto out;
 	}
+
+	if (check_load(l, o.conf, o.at, group, &cfg, &school, &p, &when) < 0)
+		goto out;
 
 	memset(&req, 0, sizeof(req));
 	req.proto = has_path ? PROTO_HTTP : PROTO_DNS;
