@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "domainset.h"
+#include "i18n.h"
 #include "lists.h"
 #include "name.h"
 #include "patset.h"
@@ -243,8 +244,8 @@ static int policy_copy_timetables(struct policy *p, const struct config *cfg,
 		policy_copy_ranges(&d->extra, s->extra, s->n_extra);
 		p->tts[i].tz = tz_load(zone, &why);
 		if (!p->tts[i].tz) {
-			diag_error(diag, cfg->file, s->line, "timetable %s: time zone %s: %s",
-				   s->name, zone, why);
+			diag_msg(diag, false, cfg->file, s->line, MSG_POLICY_TIMETABLE_ZONE, s->name,
+				 zone, MSG_REASON(why));
 			return -1;
 		}
 	}
@@ -291,9 +292,7 @@ static void policy_copy_groups(struct policy *p, const struct config *cfg,
 	if (!have_default) {
 		struct cfg_group *d = &p->groups[p->n_groups];
 		if (cfg->n_groups > 0)
-			diag_warn(diag, cfg->file, 0,
-				  "no group \"default\": clients outside every subnet get a "
-				  "built-in default that blocks every category");
+			diag_msg(diag, true, cfg->file, 0, MSG_POLICY_NO_DEFAULT_GROUP);
 		d->name = xstrdup("default");
 		d->block_always = p->all_mask;
 		d->timetable = -1;
@@ -363,7 +362,7 @@ struct policy *policy_build(const struct config *cfg, struct diag *diag)
 	struct policy_load ld = { 0 };
 
 	if (cfg->n_categories > CFG_MAX_CATEGORIES) {
-		diag_error(diag, cfg->file, 0, "more than %d categories", CFG_MAX_CATEGORIES);
+		diag_msg(diag, false, cfg->file, 0, MSG_POLICY_TOO_MANY_CATEGORIES, CFG_MAX_CATEGORIES);
 		return NULL;
 	}
 	p = xcalloc(1, sizeof(*p));
