@@ -23,7 +23,7 @@ static void check_usage(FILE *f)
 {
 	enum lang l = lang_from_env();
 
-	fputs(msg(l, MSG_CHECK_USAGE_CAMPUSGATE_CHECK_NAME), f);
+	fputs(msg(l, MSG_CHECK_USAGE), f);
 }
 
 /* Fixed-width decimal digits at s; -1 when not all digits. */
@@ -171,13 +171,13 @@ static const char *check_kind(enum lang l, enum rule_kind k)
 {
 	switch (k) {
 	case RULE_DOMAIN:
-		return msg(l, MSG_CHECK_NAME_EVERY_NAME_BELOW);
+		return msg(l, MSG_CHECK_KIND_DOMAIN);
 	case RULE_EXACT:
-		return msg(l, MSG_CHECK_THAT_NAME_ONLY);
+		return msg(l, MSG_CHECK_KIND_EXACT);
 	case RULE_URL:
-		return msg(l, MSG_CHECK_URL_PREFIX);
+		return msg(l, MSG_CHECK_KIND_URL);
 	case RULE_PATTERN:
-		return msg(l, MSG_CHECK_PATTERN);
+		return msg(l, MSG_CHECK_KIND_PATTERN);
 	case RULE_NONE:
 		break;
 	}
@@ -236,17 +236,17 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 		       msg(l, MSG_CHECK_NONE_MATCHED));
 	if (v->allowlisted)
 		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
-		       msg(l, MSG_CHECK_ALLOWLIST_RULE_MATCHED_ALLOWLIST));
+		       msg(l, MSG_CHECK_WHY_ALLOWLIST));
 	else if (v->category_listed && !v->timetable_applied)
 		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
-		       msg(l, MSG_CHECK_LISTED_BUT_THIS_GROUP));
+		       msg(l, MSG_CHECK_WHY_NOT_BLOCKED));
 	if (v->timetable_applied)
 		printf("%s %s: %s\n", msg(l, MSG_CHECK_TIMETABLE), v->timetable,
 		       v->timetable_active ? msg(l, MSG_CHECK_TIMETABLE_IN_FORCE)
 					   : msg(l, MSG_CHECK_TIMETABLE_NOT_IN_FORCE));
 	else if (g && g->timetable >= 0 && g->block_scheduled)
 		printf("%s %s\n", msg(l, MSG_CHECK_TIMETABLE),
-		       msg(l, MSG_CHECK_GROUP_HAS_ONE_BUT));
+		       msg(l, MSG_CHECK_TIMETABLE_NOT_USED));
 }
 
 /* The options of campusgate check. */
@@ -324,7 +324,7 @@ static int check_load(enum lang l, const char *conf, const char *at, const char 
 	*cfgp = cfg;
 	if (!cfg) {
 		lang_diag_print(l, &d, stderr);
-		msg_fprintf(stderr, l, MSG_CHECK_CONFIGURATION_HAS, conf);
+		msg_fprintf(stderr, l, MSG_CHECK_CONFIG_ERRORS, conf);
 		diag_free(&d);
 		return -1;
 	}
@@ -345,9 +345,9 @@ static int check_load(enum lang l, const char *conf, const char *at, const char 
 	*pp = p;
 	if (!p) {
 		lang_diag_print(l, &d, stderr);
-		fputs(msg(l, MSG_CHECK_LISTS_CANNOT), stderr);
+		fputs(msg(l, MSG_CHECK_LISTS_UNLOADABLE), stderr);
 	} else if (d.errors > 0) {
-		msg_fprintf(stderr, l, MSG_CHECK_BAD_LIST, d.errors);
+		msg_fprintf(stderr, l, MSG_CHECK_BAD_LIST_LINES, d.errors);
 	}
 	diag_free(&d);
 	if (!p)
