@@ -255,76 +255,70 @@ static int route(struct http_conn *c, const struct http_request *req)
 }
 
 /* The request head is complete (n bytes at the start of the client input). */
-static void handle_request(struct http_conn *c, int n)
+/* The policy's request for a parsed head (host, path, client, time); a request without
+ * Host is decided on its original destination (written into ipbuf), and *reason says
+ * so. -1 when the head cannot be decided (an error has been sent). */
+static int request_of_head(struct http_conn *c, const struct http_request *req,
+			   struct request *r, char ipbuf[CG_ADDR_STRLEN], const char **reason)
 {
-	struct http_request *req = c->req;
-	struct evbuffer *in = bufferevent_get_input(c->cli);
-	char ipbuf[CG_ADDR_STRLEN];
-	struct request r;
-	struct verdict v;
-	const char *reason = NULL;
-
-	evtimer_del(c->head_timer);
-	memset(&r, 0, sizeof(r));
-	r.proto = PROTO_HTTP;
-	r.client = c->client;
-	r.host = req->host;
-	r.host_len = req->host_len;
-	r.path = req->path.len ? req->path.p : NULL;
-	r.path_len = req->path.len;
-	r.when = time(NULL);
+	memset(r, 0, sizeof(*r));
+	r->proto = PROTO_HTTP;
+	r->client = c->client;
+	r->host = req->host;
+	r->host_len = req->host_len;
+	r->path = req->path.len ? req->path.p : NULL;
+	r->path_len = req->path.len;
+	r->when = time(NULL);
 	if (c->mode == HTTP_MODE_EXPLICIT && req->form != HTTP_FORM_ABSOLUTE && !req->is_connect) {
 		send_error(c, 400); /* a request for the proxy itself */
-		return;
+		return -1;
 	}
 	if (req->host_len == 0) {
 		/* HTTP/1.0 without Host: the address it was going to is all we know. */
 		struct cg_addr a;
 		if (!c->orig_len) {
 			send_error(c, 400);
-			return;
+			return -1;
 		}
 		addr_from_sockaddr((struct sockaddr *)&c->orig, &a);
-		r.host = addr_str(&a, ipbuf);
-		r.host_len = strlen(r.host);
-		reason = "no Host: decided on the original destination";
+		r->host = addr_str(&a, ipbuf);
+		r->host_len = strlen(r->host);
+		*reason = "no Host: decided on the original destination";
 	}
-	struct policy *p = policy_acquire();
-	if (!p) {
-		send_error(c, 503);
-		return;
-	}
-	policy_decide(p, &r, &v);
-	bool body = req->chunked || req->content_length > 0;
-	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
-		char id[JOURNAL_ID_LEN];
-		if (c->mode == HTTP_MODE_BLOCKPAGE)
-			reason = "block page server (DNS block-page answer)";
-		if (c->mode == HTTP_MODE_BLOCKPAGE && v.action != ACTION_BLOCK)
-			v.action = ACTION_BLOCK;
-		journal_block(c, &r, &v, reason, id);
-		/* A body we would have to skip: answer and close instead. */
-		bool keep = req->keep_alive && !body && !c->cli_eof;
-		send_blockpage(c, p, &r, &v, id, keep);
-		policy_unref(p);
-		evbuffer_drain(in, (size_t)n);
-		if (keep)
-			head_wait(c);
-		else
-			conn_close_after_write(c);
-		return;
-	}
-	if (v.action == ACTION_OBSERVE || reason) {
-		char id[JOURNAL_ID_LEN];
-		journal_block(c, &r, &v, reason, id);
-	}
-	policy_unref(p);
+	return 0;
+}
 
-	int st = route(c, req);
-	if (st) {
-		send_error(c, st);
-		return;
-	}
+/* Answer a blocked request (or any, on the block-page server) with the block page,
+ * journaled, and drop the caller's reference to p; the head (n bytes) is consumed, and
+ * the connection waits for the next head or closes after the answer (it does when a
+ * body would have to be skipped). */
+static void answer_blocked(struct http_conn *c, struct policy *p,
+			   const struct http_request *req, const struct request *r,
+			   struct verdict *v, const char *reason, int n)
+{
+	char id[JOURNAL_ID_LEN];
+	bool body = req->chunked || req->content_length > 0;
+	if (c->mode == HTTP_MODE_BLOCKPAGE)
+		reason = "block page server (DNS block-page answer)";
+	if (c->mode == HTTP_MODE_BLOCKPAGE && v->action != ACTION_BLOCK)
+		v->action = ACTION_BLOCK;
+	journal_block(c, r, v, reason, id);
+	/* A body we would have to skip: answer and close instead. */
+	bool keep = req->keep_alive && !body && !c->cli_eof;
+	send_blockpage(c, p, r, v, id, keep);
+	policy_unref(p);
+	evbuffer_drain(bufferevent_get_input(c->cli), (size_t)n);
+	if (keep)
+		head_wait(c);
+	else
+		conn_close_after_write(c);
+}
+
+/* Relay an allowed request upstream (route() chose the upstream): the head rewritten,
+ * then its body, or for CONNECT the tunnel once the upstream connects. */
+static void relay_start(struct http_conn *c, struct http_request *req, int n)
+{
+	struct evbuffer *in = bufferevent_get_input(c->cli);
 	c->state = ST_RELAY;
 	c->req_minor = req->minor;
 	c->head_req = req->is_head;
@@ -351,6 +345,41 @@ static void handle_request(struct http_conn *c, int n)
 	c->req_body_done = c->req_body.mode == HTTP_BODY_NONE;
 	if (!c->req_body_done)
 		cli_read(c->cli, c);
+}
+
+static void handle_request(struct http_conn *c, int n)
+{
+	struct http_request *req = c->req;
+	char ipbuf[CG_ADDR_STRLEN];
+	struct request r;
+	struct verdict v;
+	const char *reason = NULL;
+
+	evtimer_del(c->head_timer);
+	if (request_of_head(c, req, &r, ipbuf, &reason) < 0)
+		return;
+	struct policy *p = policy_acquire();
+	if (!p) {
+		send_error(c, 503);
+		return;
+	}
+	policy_decide(p, &r, &v);
+	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
+		answer_blocked(c, p, req, &r, &v, reason, n);
+		return;
+	}
+	if (v.action == ACTION_OBSERVE || reason) {
+		char id[JOURNAL_ID_LEN];
+		journal_block(c, &r, &v, reason, id);
+	}
+	policy_unref(p);
+
+	int st = route(c, req);
+	if (st) {
+		send_error(c, st);
+		return;
+	}
+	relay_start(c, req, n);
 }
 
 /* Backpressure on answers: while the client holds ANSWER_HIGH bytes of them unread, stop
