@@ -108,7 +108,7 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 	int id = policy_file_id(ld, r->file);
 
 	if (id < 0) {
-		snprintf(err, errlen, "more than %d list files", POLICY_MAX_FILES);
+		snprintf(err, errlen, "too many list files (at most %d)", POLICY_MAX_FILES);
 		return -1;
 	}
 	switch (r->kind) {

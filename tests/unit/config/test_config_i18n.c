@@ -488,7 +488,7 @@ static size_t check_source(const char *rel, bool *seen)
 	return found;
 }
 
-/* Every reason a timetable or zone parser gives (they end up in config messages). */
+/* Every reason a parser gives (a timetable, a zone, a list line): each has a zh-CN text. */
 static void check_reasons(const char *rel, const char *mark)
 {
 	char *path = tu_source_path(rel);
@@ -498,6 +498,12 @@ static void check_reasons(const char *rel, const char *mark)
 	for (const char *p = strstr(src, mark); p; p = strstr(p + 1, mark)) {
 		char why[512];
 		read_literal(p + strlen(mark) - 1, why, sizeof why);
+		/* "bad pattern (%s)": the reason is what comes before its detail */
+		char *detail = strchr(why, '%') ? strstr(why, " (") : NULL;
+		ck_assert_msg(!strchr(why, '%') || detail, "%s: \"%s\" has no reason before its value",
+			      rel, why);
+		if (detail)
+			*detail = '\0';
 		ck_assert_msg(strcmp(lang_reason(LANG_ZH, why), why) != 0,
 			      "%s: no zh-CN text for the reason \"%s\"", rel, why);
 		ck_assert_str_eq(lang_reason(LANG_EN, why), why);
@@ -527,6 +533,11 @@ START_TEST(test_source_formats)
 	check_reasons("gateway/util/tz.c", "*err = \"");
 	check_reasons("gateway/util/tz.c", "why = \"");
 	check_reasons("gateway/util/tz.c", "return \"");
+	/* and the reasons of a list line, which end up in "FILE:LINE: REASON: TEXT" */
+	check_reasons("gateway/util/name.c", "*why = \"");
+	check_reasons("gateway/policy/lists.c", "lists_bad(c, \"");
+	check_reasons("gateway/policy/lists.c", "why = \"");
+	check_reasons("gateway/policy/policy.c", "snprintf(err, errlen, \"");
 }
 END_TEST
 
