@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "name.h"
 
 #define LISTS_READ_CHUNK 65536
@@ -268,21 +269,21 @@ static void lists_adblock_line(struct lists_ctx *c, const char *p, size_t len)
 	}
 	if (len >= 2 && p[0] == '@' && p[1] == '@') {
 		c->counts->skipped++;
-		diag_warn(c->diag, c->file, c->line, "exception rule skipped: %.*s",
-			  len > 80 ? 80 : (int)len, p);
+		diag_msg(c->diag, true, c->file, c->line, MSG_LIST_EXCEPTION_SKIPPED,
+			 len > 80 ? 80 : (int)len, p);
 		return;
 	}
 	if (len < 3 || p[0] != '|' || p[1] != '|') {
 		c->counts->skipped++;
-		diag_warn(c->diag, c->file, c->line, "unsupported adblock rule skipped: %.*s",
-			  len > 80 ? 80 : (int)len, p);
+		diag_msg(c->diag, true, c->file, c->line, MSG_LIST_ADBLOCK_SKIPPED,
+			 len > 80 ? 80 : (int)len, p);
 		return;
 	}
 	const char *dollar = memchr(p, '$', len);
 	if (dollar) {
 		c->counts->skipped++;
-		diag_warn(c->diag, c->file, c->line, "rule with $options skipped: %.*s",
-			  len > 80 ? 80 : (int)len, p);
+		diag_msg(c->diag, true, c->file, c->line, MSG_LIST_OPTIONS_SKIPPED,
+			 len > 80 ? 80 : (int)len, p);
 		return;
 	}
 	const char *n = p + 2;
@@ -345,8 +346,7 @@ static void lists_one_line(struct lists_ctx *c, lists_line_fn parse, const char 
 	}
 	if (len > LISTS_MAX_LINE) {
 		c->counts->bad++;
-		diag_error(c->diag, c->file, c->line, "line longer than %d bytes",
-			   LISTS_MAX_LINE);
+		diag_msg(c->diag, false, c->file, c->line, MSG_LIST_LINE_TOO_LONG, LISTS_MAX_LINE);
 		return;
 	}
 	if (memchr(p, '\0', len)) {
@@ -400,7 +400,8 @@ static int lists_read_fd(int fd, lists_line_fn parse, struct lists_ctx *c)
 			if (n < 0) {
 				if (errno == EINTR)
 					continue;
-				diag_error(c->diag, c->file, 0, "cannot read: %s", strerror(errno));
+				diag_msg(c->diag, false, c->file, 0, MSG_LIST_CANNOT_READ,
+					 MSG_REASON(strerror(errno)));
 				goto fail;
 			}
 			if (n == 0)
@@ -418,8 +419,8 @@ static int lists_read_fd(int fd, lists_line_fn parse, struct lists_ctx *c)
 				skipping = false;
 				c->counts->lines++;
 				c->counts->bad++;
-				diag_error(c->diag, c->file, c->line, "line longer than %d bytes",
-					   LISTS_MAX_LINE);
+				diag_msg(c->diag, false, c->file, c->line,
+					 MSG_LIST_LINE_TOO_LONG, LISTS_MAX_LINE);
 			} else {
 				lists_one_line(c, parse, buf + off, end - off);
 			}
@@ -432,8 +433,8 @@ static int lists_read_fd(int fd, lists_line_fn parse, struct lists_ctx *c)
 			if (skipping) {
 				c->counts->lines++;
 				c->counts->bad++;
-				diag_error(c->diag, c->file, c->line, "line longer than %d bytes",
-					   LISTS_MAX_LINE);
+				diag_msg(c->diag, false, c->file, c->line,
+					 MSG_LIST_LINE_TOO_LONG, LISTS_MAX_LINE);
 			} else {
 				lists_one_line(c, parse, buf, have);
 			}
@@ -448,7 +449,7 @@ static int lists_read_fd(int fd, lists_line_fn parse, struct lists_ctx *c)
 		c->line++;
 		c->counts->lines++;
 		c->counts->bad++;
-		diag_error(c->diag, c->file, c->line, "line longer than %d bytes", LISTS_MAX_LINE);
+		diag_msg(c->diag, false, c->file, c->line, MSG_LIST_LINE_TOO_LONG, LISTS_MAX_LINE);
 	}
 	rc = 0;
 fail:
@@ -467,11 +468,12 @@ static int lists_read_file(const char *path, const char *name, lists_line_fn par
 	struct stat st;
 
 	if (fd < 0) {
-		diag_error(diag, name, 0, "cannot open %s: %s", path, strerror(errno));
+		diag_msg(diag, false, name, 0,
+			 MSG_LIST_CANNOT_OPEN, path, MSG_REASON(strerror(errno)));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { /* /dev/zero, a FIFO: no end */
-		diag_error(diag, name, 0, "not a regular file");
+		diag_msg(diag, false, name, 0, MSG_LIST_NOT_REGULAR);
 		close(fd);
 		return -1;
 	}
@@ -509,9 +511,7 @@ static int lists_read_ut1_dir(const char *path, const char *name, list_rule_fn f
 		sbuf_free(&n);
 	}
 	if (found == 0) {
-		diag_error(diag, name, 0,
-			   "UT1 folder has none of domains, urls, expressions, "
-			   "very_restrictive_expression");
+		diag_msg(diag, false, name, 0, MSG_LIST_UT1_EMPTY);
 		return -1;
 	}
 	return 0;
@@ -525,12 +525,13 @@ int lists_read(enum list_format fmt, const char *path, const char *name, list_ru
 	if (!name)
 		name = path;
 	if (stat(path, &st) < 0) {
-		diag_error(diag, name, 0, "cannot open %s: %s", path, strerror(errno));
+		diag_msg(diag, false, name, 0,
+			 MSG_LIST_CANNOT_OPEN, path, MSG_REASON(strerror(errno)));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (fmt != LIST_UT1) {
-			diag_error(diag, name, 0, "is a folder (only the ut1 format reads folders)");
+			diag_msg(diag, false, name, 0, MSG_LIST_IS_FOLDER);
 			return -1;
 		}
 		return lists_read_ut1_dir(path, name, fn, arg, diag, counts);

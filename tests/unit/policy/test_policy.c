@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "name.h"
 #include "policy.h"
 #include "testutil.h"
@@ -569,6 +570,10 @@ START_TEST(bad_lines_and_missing_lists)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(d.msgs[0], "lists/gambling.list:2: bad character in name: bad!.example");
 	ck_assert(strncmp(d.msgs[1], "lists/gambling.list:3: bad pattern", 34) == 0);
+	/* and in zh-CN: the reason translated, the file, line and text as they were */
+	char zbuf[1024];
+	ck_assert_str_eq(diag_text(&d, 0, LANG_ZH, zbuf, sizeof zbuf, NULL),
+			 "lists/gambling.list:2: 域名中有非法字符: bad!.example");
 	policy_unref(p);
 	diag_free(&d);
 
@@ -579,6 +584,8 @@ START_TEST(bad_lines_and_missing_lists)
 	ck_assert_ptr_null(policy_build(cfg, &d));
 	ck_assert_uint_eq(d.errors, 1);
 	ck_assert(strncmp(d.msgs[0], "lists/gambling.list: cannot open", 32) == 0);
+	ck_assert_str_eq(diag_text(&d, 0, LANG_ZH, zbuf, sizeof zbuf, NULL),
+			 "lists/gambling.list: 无法打开 /nonexistent/campusgate/x.list: 没有那个文件或目录");
 	diag_free(&d);
 
 	/* A timetable in a zone that does not exist fails the build too. */
