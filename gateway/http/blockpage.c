@@ -2,7 +2,10 @@
 #include "blockpage.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "name.h"
 
 void blockpage_escape(struct sbuf *out, const char *s, size_t len)
 {
@@ -86,7 +89,13 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 	else
 		sbuf_adds(out, msg(l, MSG_PAGE_SITE_NOT_ALLOWED));
 	sbuf_adds(out, "</p></div>\n<table>\n");
-	row(out, msg(l, MSG_PAGE_SITE), bi->host, false);
+	/* the name as people write it; its ASCII (punycode) form beside it when they differ,
+	 * so that a look-alike name cannot pass for another */
+	char *shown = name_display(bi->host);
+	row(out, msg(l, MSG_PAGE_SITE), shown, false);
+	if (shown && strcmp(shown, bi->host) != 0)
+		row(out, msg(l, MSG_PAGE_SITE_ASCII), bi->host, false);
+	free(shown);
 	row(out, msg(l, MSG_PAGE_CATEGORY), bi->category_title, false);
 	row(out, msg(l, MSG_PAGE_TIME), bi->time_text, false);
 	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false);

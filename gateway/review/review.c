@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "name.h"
 #include "tz.h"
 
 /* ---- filters -------------------------------------------------------------------- */
@@ -190,6 +191,22 @@ static bool contains_ci(const char *hay, const char *needle)
 	return false;
 }
 
+/* --host matches the name as journaled (punycode) or as people write it (葡京 finds
+ * xn--fjqpit8uy6c246e.com): the Unicode form is decoded only when the ASCII one fails. */
+static bool host_matches(const char *host, const char *want)
+{
+	if (!host)
+		return false;
+	if (contains_ci(host, want))
+		return true;
+	if (!strstr(host, "xn--"))
+		return false;
+	char *u = name_to_unicode(host);
+	bool ok = u && contains_ci(u, want);
+	free(u);
+	return ok;
+}
+
 bool review_match(const struct review_filter *f, const struct journal_record *r)
 {
 	if (r->time_us < f->from_us || r->time_us > f->to_us)
@@ -198,7 +215,7 @@ bool review_match(const struct review_filter *f, const struct journal_record *r)
 	    !action_eq(f->action, r->action) || !eq(f->proto, r->proto) || !eq(f->event, r->event) ||
 	    !eq(f->id, r->id))
 		return false;
-	if (f->host && !(r->host && contains_ci(r->host, f->host)))
+	if (f->host && !host_matches(r->host, f->host))
 		return false;
 	if (f->has_client) {
 		struct cg_addr a;
@@ -385,6 +402,26 @@ struct review_out {
 	size_t width[C_COUNT];
 };
 
+/* CSV for Excel and WPS: a UTF-8 byte order mark (without it both read the file as the
+ * local ANSI code page and garble every Chinese cell) and headers in the reader's
+ * language. The columns and their order are the same in both languages. */
+static void csv_header(FILE *f, enum lang lang)
+{
+	static const enum msg_id heads[] = {
+		MSG_CSV_TIME, MSG_CSV_SEQ, MSG_CSV_ID, MSG_CSV_EVENT, MSG_CSV_PROTO, MSG_CSV_ACTION,
+		MSG_CSV_CLIENT, MSG_CSV_MAC, MSG_CSV_CLIENT_NAME, MSG_CSV_GROUP, MSG_CSV_HOST,
+		MSG_CSV_PATH, MSG_CSV_QTYPE, MSG_CSV_CATEGORY, MSG_CSV_RULE_FILE, MSG_CSV_RULE_LINE,
+		MSG_CSV_RULE_TEXT, MSG_CSV_BLOCK_MODE, MSG_CSV_REASON, MSG_CSV_HOST_ASCII,
+	};
+	fputs("\xEF\xBB\xBF", f);
+	for (size_t i = 0; i < CG_ARRAY_LEN(heads); i++) {
+		if (i)
+			fputc(',', f);
+		fputs(msg(lang, heads[i]), f);
+	}
+	fputs("\r\n", f);
+}
+
 struct review_out *review_out_new(FILE *f, enum review_format fmt, enum lang lang)
 {
 	struct review_out *o = xcalloc(1, sizeof *o);
@@ -394,8 +431,7 @@ struct review_out *review_out_new(FILE *f, enum review_format fmt, enum lang lan
 	sbuf_init(&o->line);
 	sbuf_init(&o->tmp);
 	if (fmt == REVIEW_CSV)
-		fputs("time,seq,id,event,proto,action,client,mac,client_name,group,host,path,"
-		      "qtype,category,rule_file,rule_line,rule_text,block_mode,reason\r\n", f);
+		csv_header(f, lang);
 	else if (fmt == REVIEW_TABLE)
 		o->held = xcalloc(REVIEW_TABLE_WINDOW * C_COUNT, sizeof *o->held);
 	return o;
@@ -404,8 +440,9 @@ struct review_out *review_out_new(FILE *f, enum review_format fmt, enum lang lan
 static void csv_row(struct review_out *o, const struct journal_record *r)
 {
 	char t[JOURNAL_TIME_LEN];
+	char *host = name_display(r->host);
 	const char *cells[] = { r->id, r->event, r->proto, r->action, r->client, r->mac,
-				r->client_name, r->group, r->host, r->path, r->qtype,
+				r->client_name, r->group, host, r->path, r->qtype,
 				r->category, r->rule_file };
 	struct sbuf *b = &o->line;
 	sbuf_reset(b);
@@ -424,8 +461,11 @@ static void csv_row(struct review_out *o, const struct journal_record *r)
 	review_csv_field(b, r->block_mode);
 	sbuf_addc(b, ',');
 	review_csv_field(b, r->reason);
+	sbuf_addc(b, ',');
+	review_csv_field(b, r->host);
 	sbuf_add(b, "\r\n", 2);
 	fwrite(b->data, 1, b->len, o->f);
+	free(host);
 }
 
 /* The cells of a table row, cleaned for a terminal and cut to each column's cap. */
@@ -434,14 +474,15 @@ static void table_cells(const struct journal_record *r, char *cells[C_COUNT])
 	struct sbuf b;
 	char t[20];
 	review_local_time(r, t);
+	char *host = name_display(r->host);
 	const char *v[C_COUNT] = { t, r->client, r->group, r->proto, r->action, r->category,
-				   r->host };
+				   host };
 	for (int i = 0; i < C_COUNT; i++) {
 		sbuf_init(&b);
-		if (i == C_HOST && (r->host || r->path)) {
+		if (i == C_HOST && (host || r->path)) {
 			struct sbuf hp;
 			sbuf_init(&hp);
-			sbuf_adds(&hp, r->host ? r->host : "");
+			sbuf_adds(&hp, host ? host : "");
 			sbuf_adds(&hp, r->path ? r->path : "");
 			review_text_clean(&b, hp.data, columns[i].cap);
 			sbuf_free(&hp);
@@ -452,6 +493,7 @@ static void table_cells(const struct journal_record *r, char *cells[C_COUNT])
 		if (!cells[i])
 			cells[i] = xstrdup("");
 	}
+	free(host);
 }
 
 static void pad_cell(struct sbuf *b, const char *s, size_t width, bool last)
@@ -505,15 +547,16 @@ static void table_stream_row(struct review_out *o, const struct journal_record *
 	struct sbuf *b = &o->line;
 	char t[20];
 	review_local_time(r, t);
+	char *host = name_display(r->host);
 	const char *v[C_COUNT] = { t, r->client, r->group, r->proto, r->action, r->category,
-				   r->host };
+				   host };
 	sbuf_reset(b);
 	for (int i = 0; i < C_COUNT; i++) {
 		bool last = i == C_COUNT - 1;
 		const char *val = v[i] ? v[i] : "-";
 		if (last && r->path) {
 			sbuf_reset(&o->tmp);
-			sbuf_adds(&o->tmp, r->host ? r->host : "");
+			sbuf_adds(&o->tmp, host ? host : "");
 			sbuf_adds(&o->tmp, r->path);
 			val = o->tmp.data;
 		}
@@ -526,6 +569,7 @@ static void table_stream_row(struct review_out *o, const struct journal_record *
 	}
 	sbuf_addc(b, '\n');
 	fwrite(b->data, 1, b->len, o->f);
+	free(host);
 }
 
 static void table_row(struct review_out *o, const struct journal_record *r)

@@ -18,7 +18,7 @@ struct tz;
 struct review_filter {
 	int64_t from_us, to_us;      /* inclusive; INT64_MIN / INT64_MAX for open ends */
 	const char *category, *group, *action, *proto, *event, *id;
-	const char *host;            /* substring, ASCII case-insensitive */
+	const char *host;            /* substring of the ASCII or Unicode form, ASCII case-insensitive */
 	bool has_client;
 	struct cg_subnet client;     /* an address is a full-length prefix */
 	uint64_t limit;              /* 0 = no limit */

@@ -191,6 +191,14 @@ char *name_to_unicode(const char *name)
 	return copy;
 }
 
+char *name_display(const char *name)
+{
+	if (!name)
+		return NULL;
+	char *u = name_to_unicode(name);
+	return u ? u : xstrdup(name);
+}
+
 int name_is_ip_literal(const char *name)
 {
 	char buf[INET6_ADDRSTRLEN + 3];

@@ -16,6 +16,12 @@ int name_normalise(const char *in, size_t len, char *out, const char **why);
  * Chinese). Returns a malloc'd string, or NULL when the name has no xn-- label. */
 char *name_to_unicode(const char *name);
 
+/* The form of a name that people read: the Unicode form when it has xn-- labels that
+ * decode, else a copy of the name. Returns a malloc'd string, or NULL for NULL. Callers
+ * that show it next to untrusted text still escape it (a decoded label may hold any
+ * character), and show the ASCII form beside it where the two differ. */
+char *name_display(const char *name);
+
 /* Whether the text is an IPv4 or IPv6 literal. */
 int name_is_ip_literal(const char *name);
 

@@ -45,6 +45,29 @@ START_TEST(page_zh)
 }
 END_TEST
 
+/* The page names the site as people write it, with the punycode beside it. */
+START_TEST(page_unicode_host)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	struct blockpage_info bi = info(LANG_ZH);
+	bi.host = "xn--fjqpit8uy6c246e.com";
+	blockpage_render(&b, &bi);
+	const char *u = strstr(b.data, "<td>葡京娱乐场.com</td>");
+	const char *a = strstr(b.data, "<td>xn--fjqpit8uy6c246e.com</td>");
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_nonnull(a);
+	ck_assert(u < a);
+	ck_assert_ptr_nonnull(strstr(b.data, "网站（ASCII 形式）"));
+	/* an ASCII name is shown once */
+	sbuf_reset(&b);
+	bi = info(LANG_EN);
+	blockpage_render(&b, &bi);
+	ck_assert_ptr_null(strstr(b.data, "ASCII form"));
+	sbuf_free(&b);
+}
+END_TEST
+
 START_TEST(page_en_and_bypass)
 {
 	struct sbuf b;
@@ -170,6 +193,7 @@ int main(void)
 	Suite *s = suite_create("blockpage");
 	TCase *tc = tcase_create("blockpage");
 	tcase_add_test(tc, page_zh);
+	tcase_add_test(tc, page_unicode_host);
 	tcase_add_test(tc, page_en_and_bypass);
 	tcase_add_test(tc, escaping);
 	tcase_add_test(tc, response_framing);

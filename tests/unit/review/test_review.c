@@ -247,7 +247,8 @@ START_TEST(csv_fields)
 }
 END_TEST
 
-static char *run_out(enum review_format fmt, enum lang l, const struct journal_record *rs,
+/* noinline: inlined, GCC 12 takes the memstream buffer for a dangling local */
+__attribute__((noinline)) static char *run_out(enum review_format fmt, enum lang l, const struct journal_record *rs,
 		     size_t n, uint64_t *rows)
 {
 	char *buf = NULL;
@@ -338,6 +339,46 @@ START_TEST(table_streams_past_window)
 }
 END_TEST
 
+/* People read 葡京娱乐场.com, the journal holds xn--fjqpit8uy6c246e.com: the table and
+ * CSV show the Unicode form (the CSV keeps the ASCII one in its last column), the CSV
+ * header follows the reader's language, and --host finds the event by either form. */
+START_TEST(unicode_hosts_shown_and_found)
+{
+	struct journal_record r = rec(T0, "10.1.2.3", "g", "gambling", "block",
+				      "xn--fjqpit8uy6c246e.com");
+	struct review_filter f;
+	review_filter_init(&f);
+	const char *finds[] = { "葡京", "葡京娱乐场.com", "xn--fjqpit8uy6c246e", "XN--FJQ", ".com" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(finds); i++) {
+		f.host = finds[i];
+		ck_assert_msg(review_match(&f, &r), "--host %s", finds[i]);
+	}
+	const char *misses[] = { "澳门", "葡京x", "fjqpit8uy6c246f" };
+	for (size_t i = 0; i < CG_ARRAY_LEN(misses); i++) {
+		f.host = misses[i];
+		ck_assert_msg(!review_match(&f, &r), "--host %s", misses[i]);
+	}
+	/* a label that only looks like punycode matches as text and does not crash */
+	struct journal_record bad = rec(T0, "10.1.2.3", "g", "gambling", "block", "xn--.xn--zz");
+	f.host = "葡京";
+	ck_assert(!review_match(&f, &bad));
+
+	uint64_t rows;
+	char *out = run_out(REVIEW_TABLE, LANG_EN, &r, 1, &rows);
+	ck_assert_ptr_nonnull(strstr(out, "葡京娱乐场.com"));
+	ck_assert_ptr_null(strstr(out, "xn--"));
+	free(out);
+	out = run_out(REVIEW_CSV, LANG_ZH, &r, 1, &rows);
+	ck_assert(strncmp(out, "\xef\xbb\xbf时间,序号,事件号,", strlen("\xef\xbb\xbf时间,序号,事件号,")) == 0);
+	ck_assert_ptr_nonnull(strstr(out, ",网站,"));
+	const char *nl = strstr(out, "\r\n");
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_ptr_nonnull(strstr(nl + 2, ",葡京娱乐场.com,"));
+	ck_assert_ptr_nonnull(strstr(nl + 2, ",xn--fjqpit8uy6c246e.com\r\n"));
+	free(out);
+}
+END_TEST
+
 START_TEST(json_and_csv_outputs)
 {
 	struct journal_record r = rec(T0, "10.1.2.3", "g", "gambling", "block",
@@ -354,10 +395,12 @@ START_TEST(json_and_csv_outputs)
 	ck_assert_uint_eq(rows, 1);
 	const char *nl = strstr(out, "\r\n");
 	ck_assert_ptr_nonnull(nl);
-	ck_assert(strncmp(out, "time,seq,id,event,proto,action,client,", 38) == 0);
+	/* a UTF-8 byte order mark first, so that Excel and WPS read the file as UTF-8 */
+	ck_assert(strncmp(out, "\xef\xbb\xbftime,seq,id,event,proto,action,client,", 41) == 0);
 	ck_assert_str_eq(nl + 2, "2025-11-25T09:00:00.000000+08:00,1,abc123,hit,dns,block,"
 				 "10.1.2.3,,,g,\"'=cmd|' /C calc'!A0,\"\"x\"\"\xef\xbf\xbd\",,,gambling,"
-				 "lists/g.list,12,\"'@bad\",,\"'-why\"\r\n");
+				 "lists/g.list,12,\"'@bad\",,\"'-why\","
+				 "\"'=cmd|' /C calc'!A0,\"\"x\"\"\xef\xbf\xbd\"\r\n");
 	free(out);
 }
 END_TEST
@@ -517,6 +560,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, table_aligned_zh);
 	tcase_add_test(tc, table_streams_past_window);
 	tcase_add_test(tc, json_and_csv_outputs);
+	tcase_add_test(tc, unicode_hosts_shown_and_found);
 	tcase_add_test(tc, json_escapes_raw_controls);
 	tcase_add_test(tc, html_escapes_controls);
 	suite_add_tcase(s, tc);

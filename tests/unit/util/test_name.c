@@ -219,6 +219,22 @@ START_TEST(to_unicode)
 }
 END_TEST
 
+/* What people read: the Unicode form, or the name itself; never NULL for a name. */
+START_TEST(display_form)
+{
+	char *u = name_display("xn--fjqpit8uy6c246e.com");
+	ck_assert_str_eq(u, "葡京娱乐场.com");
+	free(u);
+	u = name_display("www.example.com");
+	ck_assert_str_eq(u, "www.example.com");
+	free(u);
+	u = name_display("xn--.com");
+	ck_assert_str_eq(u, "xn--.com");
+	free(u);
+	ck_assert_ptr_null(name_display(NULL));
+}
+END_TEST
+
 START_TEST(ip_literal)
 {
 	ck_assert_int_eq(name_is_ip_literal("192.0.2.1"), 1);
@@ -253,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, idn_rejections);
 	tcase_add_test(tc, ipv6_literals);
 	tcase_add_test(tc, to_unicode);
+	tcase_add_test(tc, display_form);
 	tcase_add_test(tc, ip_literal);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
