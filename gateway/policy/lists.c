@@ -151,6 +151,26 @@ static void lists_pattern(struct lists_ctx *c, const char *p, size_t len)
 	lists_emit(c, &r, p, len);
 }
 
+/* A line in another list format than the native one: the hint that names the right form,
+ * or NULL. Admins paste URLs from the browser, hosts files and adblock filters. */
+static const char *lists_foreign_hint(const char *p, size_t len)
+{
+	static const char *const sinks[] = { "0.0.0.0 ", "127.0.0.1 ", "0.0.0.0\t", "127.0.0.1\t",
+					     ":: ", "::1 " };
+	if ((len > 7 && strncasecmp(p, "http://", 7) == 0) ||
+	    (len > 8 && strncasecmp(p, "https://", 8) == 0))
+		return "a URL: write it without http:// or https://, as example.com/path/";
+	for (size_t i = 0; i < CG_ARRAY_LEN(sinks); i++)
+		if (len > strlen(sinks[i]) && strncmp(p, sinks[i], strlen(sinks[i])) == 0)
+			return "a hosts-file line: write only the name (example.com), or declare "
+			       "the list with format = hosts";
+	if ((len > 2 && (memcmp(p, "||", 2) == 0 || memcmp(p, "@@", 2) == 0)) ||
+	    (len > 1 && p[len - 1] == '^'))
+		return "an adblock rule: write only the name (example.com), or declare the "
+		       "list with format = adblock";
+	return NULL;
+}
+
 /* example.com | =example.com | example.com/path/ | /regex/ , with trailing comments. */
 static void lists_native_line(struct lists_ctx *c, const char *p, size_t len)
 {
@@ -169,6 +189,11 @@ static void lists_native_line(struct lists_ctx *c, const char *p, size_t len)
 			lists_pattern(c, p + 1, len - 2);
 		else
 			lists_bad(c, "pattern without a closing '/'", p, len);
+		return;
+	}
+	const char *hint = lists_foreign_hint(p, len);
+	if (hint) {
+		lists_bad(c, hint, p, len);
 		return;
 	}
 	if (p[0] == '=') {

@@ -167,6 +167,23 @@ START_TEST(native_rejects_each_bad_line)
 	reject_one(LIST_NATIVE, "xn--a\xe2\x80\x8b\xff.com", "bad international name");
 	reject_one(LIST_NATIVE, "1:2:3", "bad IPv6 literal");
 	reject_one(LIST_NATIVE, longline, "line longer than 4096 bytes");
+	/* lines of other formats get a hint that names the right form */
+	reject_one(LIST_NATIVE, "https://casino.example/slots",
+		   "a URL: write it without http:// or https://, as example.com/path/");
+	reject_one(LIST_NATIVE, "HTTP://casino.example",
+		   "a URL: write it without http:// or https://, as example.com/path/");
+	reject_one(LIST_NATIVE, "0.0.0.0 casino.example",
+		   "a hosts-file line: write only the name (example.com), or declare the list "
+		   "with format = hosts");
+	reject_one(LIST_NATIVE, "127.0.0.1\tcasino.example",
+		   "a hosts-file line: write only the name (example.com), or declare the list "
+		   "with format = hosts");
+	reject_one(LIST_NATIVE, "||casino.example^",
+		   "an adblock rule: write only the name (example.com), or declare the list "
+		   "with format = adblock");
+	reject_one(LIST_NATIVE, "@@casino.example",
+		   "an adblock rule: write only the name (example.com), or declare the list "
+		   "with format = adblock");
 
 	/* A NUL byte inside a line (lists_parse takes a length, so it can hold one). */
 	struct seen s = { 0 };
