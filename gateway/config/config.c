@@ -139,6 +139,8 @@ void config_free(struct config *cfg)
 	free(cfg->dir);
 	free(cfg->user);
 	free(cfg->pid_file);
+	free(cfg->control_socket);
+	free(cfg->control_group);
 	free(cfg->timezone);
 	free(cfg->language);
 	free(cfg->dns.listen);

@@ -136,7 +136,10 @@ struct config {
 	char *file;                 /* the path it was read from */
 	char *dir;                  /* its directory (relative paths resolve here) */
 	char *user;                 /* drop to this user after binding; NULL = stay */
-	char *pid_file;             /* written by campusgated, read by `campusgate reload` */
+	char *pid_file;             /* written by campusgated (for init systems and scripts) */
+	char *control_socket;       /* campusgated's control socket; NULL = none */
+	char *control_group;        /* group that may use it (reload, status); NULL = root and
+				     * the service user only */
 	bool allow_root;            /* serve non-loopback addresses as root anyway */
 	char *timezone;             /* the school's zone, default "Asia/Shanghai" */
 	char *language;             /* "zh-CN" or "en" for block pages and reports */

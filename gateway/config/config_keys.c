@@ -2,6 +2,7 @@
  * [journal]), each checking its value (see docs/config.md), and the table of every
  * section's keys. */
 #include <ctype.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,12 +149,28 @@ static void k_pid_file(struct cload *st, const char *v)
 	set_path(st, v, &CFG->pid_file);
 }
 
+static void k_control_socket(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->control_socket);
+}
+
+static void k_control_group(struct cload *st, const char *v)
+{
+	if (!getgrnam(v)) {
+		cload_msg(st, MSG_CFG_NO_SUCH_CONTROL_GROUP, v);
+		return;
+	}
+	cload_set_string(st, v, 32, &CFG->control_group);
+}
+
 static const struct cload_key general_keys[] = {
 	{"user", false, false, k_user},
 	{"allow_root", false, false, k_allow_root},
 	{"timezone", false, false, k_timezone},
 	{"language", false, false, k_language},
 	{"pid_file", false, false, k_pid_file},
+	{"control_socket", false, false, k_control_socket},
+	{"control_group", false, false, k_control_group},
 	{NULL, false, false, NULL},
 };
 

@@ -4,16 +4,21 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cg_config.h"
 #include "config.h"
 #include "config_check.h"
+#include "control.h"
 #include "dns.h"
 #include "http.h"
 #include "i18n.h"
@@ -226,15 +231,19 @@ static void frontends_stop(struct frontends *fe)
 		dns_server_stop(fe->dns);
 }
 
-/* Build and publish a new policy for cfg. 0, or -1 with the old policy kept. */
-static int policy_install(const struct config *cfg)
+/* Build and publish a new policy for cfg. 0, or -1 with the old policy kept. The list
+ * messages are logged, and appended to reply when it is not NULL. */
+static int policy_install(const struct config *cfg, struct sbuf *reply)
 {
 	struct diag diag;
 	diag_init(&diag);
 	uint64_t t0 = now_mono_ns();
 	struct policy *p = policy_build(cfg, &diag);
-	for (size_t i = 0; i < diag.n; i++)
+	for (size_t i = 0; i < diag.n; i++) {
 		log_warn("%s", diag.msgs[i]);
+		if (reply)
+			sbuf_printf(reply, "%s\n", diag.msgs[i]);
+	}
 	if (diag.errors + diag.warnings > diag.n)
 		log_warn("(%zu more list messages not shown)",
 			 diag.errors + diag.warnings - diag.n);
@@ -251,31 +260,157 @@ static int policy_install(const struct config *cfg)
 	return 0;
 }
 
-static void reload(const struct daemon_opts *o, struct config **cfg, struct frontends *fe)
+/* What the running daemon is; the main thread (SIGHUP) and the control thread both
+ * reload it, one at a time (lock). */
+struct daemon {
+	pthread_mutex_t lock;
+	const struct daemon_opts *o;
+	struct config *cfg;
+	struct frontends fe;
+	struct journal *journal;
+	time_t started, policy_loaded, last_reload;
+	unsigned long long reloads, reload_failures;
+	bool last_reload_ok;
+};
+
+/* Load the config again and install it. The file:line messages and the result go to
+ * the log, and to reply (the control socket's answer) when it is not NULL. 0, or -1
+ * with the running policy kept. Takes d->lock. */
+static int reload(struct daemon *d, struct sbuf *reply)
 {
+	const struct daemon_opts *o = d->o;
 	struct diag diag;
+	int rc = -1;
 	diag_init(&diag);
+	pthread_mutex_lock(&d->lock);
 	log_info("reloading %s", o->config_path ? o->config_path : "(built-in defaults)");
 	struct config *next = daemon_load(o, &diag);
+	for (size_t i = 0; reply && i < diag.n; i++)
+		sbuf_printf(reply, "%s\n", diag.msgs[i]);
 	if (!next) {
 		for (size_t i = 0; i < diag.n; i++)
 			log_err("%s", diag.msgs[i]);
 		log_err("reload failed: the configuration has errors; the running policy is kept");
-		diag_free(&diag);
-		return;
+		if (reply)
+			sbuf_adds(reply, "reload failed: the configuration has errors; the running "
+					 "policy is kept\n");
+		goto out;
 	}
-	diag_free(&diag);
-	if (policy_install(next) < 0) {
+	if (policy_install(next, reply) < 0) {
 		log_err("reload failed: the lists could not be compiled; the running policy is "
 			"kept");
+		if (reply)
+			sbuf_adds(reply, "reload failed: the lists could not be compiled; the running "
+					 "policy is kept\n");
 		config_free(next);
-		return;
+		goto out;
 	}
 	/* Front ends copy what they keep from the config they are given. */
-	frontends_reload(fe, next);
-	config_free(*cfg);
-	*cfg = next;
+	frontends_reload(&d->fe, next);
+	config_free(d->cfg);
+	d->cfg = next;
+	d->policy_loaded = time(NULL);
 	log_info("reload done");
+	if (reply)
+		sbuf_adds(reply, "reload done\n");
+	rc = 0;
+out:
+	d->reloads++;
+	d->reload_failures += rc < 0;
+	d->last_reload_ok = rc == 0;
+	d->last_reload = time(NULL);
+	pthread_mutex_unlock(&d->lock);
+	diag_free(&diag);
+	return rc;
+}
+
+/* The state as "key value" lines, one fact a line (read by `campusgate status` and the
+ * console; keys are stable, values have no newline). */
+static void daemon_status(struct daemon *d, struct sbuf *out)
+{
+	pthread_mutex_lock(&d->lock);
+	time_t now = time(NULL);
+	sbuf_printf(out, "version %s\npid %ld\nuptime_s %lld\nconfig %s\n", CG_VERSION,
+		    (long)getpid(), (long long)(now - d->started),
+		    d->o->config_path ? d->o->config_path : "(built-in defaults)");
+	sbuf_printf(out, "policy_age_s %lld\nreloads %llu\nreload_failures %llu\n",
+		    (long long)(now - d->policy_loaded), d->reloads, d->reload_failures);
+	if (d->reloads)
+		sbuf_printf(out, "last_reload %s %lld\n", d->last_reload_ok ? "ok" : "failed",
+			    (long long)(now - d->last_reload));
+	pthread_mutex_unlock(&d->lock);
+	struct policy *p = policy_acquire();
+	if (p) {
+		struct policy_stats ps;
+		policy_get_stats(p, &ps);
+		sbuf_printf(out, "policy_domains %zu\npolicy_exact %zu\npolicy_urls %zu\n"
+			    "policy_patterns %zu\npolicy_allow_rules %zu\npolicy_lists %zu\n"
+			    "policy_bad_lines %zu\n", ps.domains, ps.exact, ps.urls, ps.patterns,
+			    ps.allow_rules, ps.lists, ps.bad_lines);
+		policy_unref(p);
+	}
+	struct journal_stats js;
+	journal_get_stats(d->journal, &js);
+	sbuf_printf(out, "journal_appended %llu\njournal_written %llu\njournal_dropped %llu\n"
+		    "journal_write_errors %llu\njournal_seq %llu\n",
+		    (unsigned long long)js.appended, (unsigned long long)js.written,
+		    (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
+		    (unsigned long long)js.seq);
+	if (d->fe.tls) {
+		struct tls_stats ts;
+		tls_server_get_stats(d->fe.tls, &ts);
+		sbuf_printf(out, "tls_hellos %llu\ntls_blocked %llu\ntls_no_sni %llu\ntls_ech %llu\n",
+			    ts.hellos, ts.blocked, ts.no_sni, ts.ech);
+	}
+	sbuf_printf(out, "frontends%s%s%s%s\n", d->fe.dns ? " dns" : "", d->fe.http ? " http" : "",
+		    d->fe.tls ? " tls" : "", d->fe.sensor ? " sensor" : "");
+}
+
+/* One request on the control socket: "status" or "reload". */
+static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *out)
+{
+	struct daemon *d = arg;
+	if (strcmp(cmd, "status") == 0) {
+		sbuf_adds(out, "ok\n");
+		daemon_status(d, out);
+	} else if (strcmp(cmd, "reload") == 0) {
+		log_info("reload asked on the control socket by uid %ld", (long)peer);
+		struct sbuf body;
+		sbuf_init(&body);
+		int rc = reload(d, &body);
+		sbuf_adds(out, rc == 0 ? "ok\n" : "error\n");
+		if (body.len)
+			sbuf_add(out, body.data, body.len);
+		sbuf_free(&body);
+	} else {
+		sbuf_adds(out, "error\nunknown request (status, reload)\n");
+	}
+}
+
+/* The control socket of cfg, owned by the service user and control_group; NULL when none
+ * is configured (or it cannot be opened: logged, the daemon serves without it). */
+static struct control *control_setup(const struct config *cfg)
+{
+	if (!cfg->control_socket)
+		return NULL;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	if (getuid() == 0 && cfg->user) {
+		const struct passwd *pw = getpwnam(cfg->user);
+		if (pw)
+			uid = pw->pw_uid;
+	}
+	if (cfg->control_group) {
+		const struct group *gr = getgrnam(cfg->control_group);
+		if (gr)
+			gid = gr->gr_gid;
+	}
+	const char *err = NULL;
+	struct control *c = control_open(cfg->control_socket, uid, gid, &err);
+	if (!c)
+		log_err("control socket %s: %s; `campusgate reload` and `status` will not reach "
+			"this daemon", cfg->control_socket, err ? err : "cannot open");
+	return c;
 }
 
 static void write_pid_file(const char *path)
@@ -395,7 +530,7 @@ int daemon_main(const struct daemon_opts *given)
 	sigset_t set;
 	signals_block(&set);
 
-	if (policy_install(cfg) < 0)
+	if (policy_install(cfg, NULL) < 0)
 		fatal("the lists could not be compiled");
 
 	journal_dir_prepare(cfg);
@@ -405,12 +540,20 @@ int daemon_main(const struct daemon_opts *given)
 	if (!j)
 		fatal("journal %s: %s", cfg->journal.dir, jerr ? jerr : "cannot open");
 
-	struct frontends fe;
-	frontends_new(&fe, cfg, j); /* binds and opens as root */
+	struct daemon d = { .o = o, .cfg = cfg, .journal = j };
+	pthread_mutex_init(&d.lock, NULL);
+	d.started = d.policy_loaded = time(NULL);
+	frontends_new(&d.fe, cfg, j); /* binds and opens as root */
+	struct control *ctl = control_setup(cfg);
 	if (cfg->pid_file)
 		write_pid_file(cfg->pid_file);
 	privileges_drop(cfg);
-	frontends_run(&fe);
+	frontends_run(&d.fe);
+	if (ctl && control_start(ctl, daemon_control, &d) < 0) {
+		log_err("control socket: cannot start its thread");
+		control_close(ctl);
+		ctl = NULL;
+	}
 	fprintf(stderr, "campusgated: ready\n");
 	log_info("campusgate %s ready", CG_VERSION);
 
@@ -419,19 +562,21 @@ int daemon_main(const struct daemon_opts *given)
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(o, &cfg, &fe);
+			reload(&d, NULL);
 		} else if (sig == SIGUSR1) {
-			stats_log(j, &fe);
+			stats_log(j, &d.fe);
 		} else {
 			log_info("stopping on signal %d", sig);
 			break;
 		}
 	}
-	frontends_stop(&fe);
+	control_close(ctl); /* no reload can start after this */
+	frontends_stop(&d.fe);
 	journal_close(j);
-	if (cfg->pid_file)
-		unlink(cfg->pid_file);
+	if (d.cfg->pid_file)
+		unlink(d.cfg->pid_file);
 	policy_publish(NULL);
-	config_free(cfg);
+	config_free(d.cfg);
+	pthread_mutex_destroy(&d.lock);
 	return 0;
 }
