@@ -172,6 +172,30 @@ static void print_status(const char *r, enum lang l)
 	msg_printf(l, MSG_CTL_STATUS_JOURNAL,
 	       status_get(r, "journal_written", a, sizeof a), status_get(r, "journal_dropped", b, sizeof b),
 	       status_get(r, "journal_write_errors", c, sizeof c), status_get(r, "journal_seq", d, sizeof d));
+	/* "upstream NAME STATE answered N timeouts N errors N last_answer_s S" */
+	for (const char *p = strstr(r, "upstream "); p; p = strstr(p + 1, "\nupstream ")) {
+		if (*p == '\n')
+			p++;
+		char name[64], state[16];
+		unsigned long long ans, to, er;
+		long long last;
+		if (sscanf(p, "upstream %63s %15s answered %llu timeouts %llu errors %llu "
+			      "last_answer_s %lld", name, state, &ans, &to, &er, &last) != 6)
+			continue;
+		const char *st = strcmp(state, "up") == 0       ? T(l, "answering", "正常")
+				 : strcmp(state, "failing") == 0 ? T(l, "FAILING", "出现故障")
+				 : strcmp(state, "down") == 0    ? T(l, "DOWN (not answering)", "无响应")
+								 : T(l, "not asked yet", "尚未使用");
+		printf(T(l, "  upstream:     %s %s; %llu answers, %llu timeouts, %llu errors",
+			 "  上游解析：  %s %s；应答 %llu 次，超时 %llu 次，错误 %llu 次"),
+		       name, st, ans, to, er);
+		if (last >= 0) {
+			fputs(T(l, "; last answer ", "；最近一次应答在 "), stdout);
+			print_duration(last, l);
+			fputs(T(l, " ago", "前"), stdout);
+		}
+		fputc('\n', stdout);
+	}
 	if (status_get(r, "tls_hellos", a, sizeof a)[0])
 		msg_printf(l, MSG_CTL_STATUS_TLS,
 		       a, status_get(r, "tls_blocked", b, sizeof b), status_get(r, "tls_no_sni", c, sizeof c),

@@ -362,6 +362,8 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 		sbuf_printf(out, "tls_hellos %llu\ntls_blocked %llu\ntls_no_sni %llu\ntls_ech %llu\n",
 			    ts.hellos, ts.blocked, ts.no_sni, ts.ech);
 	}
+	if (d->fe.dns)
+		dns_server_status(d->fe.dns, out);
 	sbuf_printf(out, "frontends%s%s%s%s\n", d->fe.dns ? " dns" : "", d->fe.http ? " http" : "",
 		    d->fe.tls ? " tls" : "", d->fe.sensor ? " sensor" : "");
 }

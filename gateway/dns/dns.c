@@ -296,6 +296,7 @@ static int worker_init(struct dns_server *s, struct dns_worker *w, const struct 
 		return -1;
 	w->fwd = dns_forward_new(w->base, w->set.upstream, w->set.n_upstream, w->set.timeout_ms);
 	dns_forward_set_limits(w->fwd, w->set.max_pending, w->set.fwd_socks);
+	dns_forward_set_health(w->fwd, &s->health);
 	if (w->set.cache_entries)
 		w->cache = dns_cache_new(w->set.cache_entries, w->set.cache_max_bytes);
 	return w->reload_ev && w->flush_ev ? 0 : -1;
@@ -377,6 +378,7 @@ static void server_free(struct dns_server *s)
 	settings_free(&s->next);
 	free(s->listen);
 	pthread_mutex_destroy(&s->lock);
+	dns_health_destroy(&s->health);
 	free(s);
 }
 
@@ -397,6 +399,7 @@ struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
 	pthread_once(&once, threads_init);
 	struct dns_server *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
+	dns_health_init(&s->health);
 	s->journal = j;
 	s->n_workers = worker_count(cfg);
 	s->fd_room = fd_room();
@@ -567,4 +570,11 @@ void dns_server_stop(struct dns_server *s)
 			pthread_join(s->workers[i].thread, NULL);
 	stats_log(s);
 	server_free(s);
+}
+
+void dns_server_status(struct dns_server *s, struct sbuf *out)
+{
+	pthread_mutex_lock(&s->lock);
+	dns_health_status(&s->health, s->next.upstream, s->next.n_upstream, time(NULL), out);
+	pthread_mutex_unlock(&s->lock);
 }

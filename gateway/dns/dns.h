@@ -23,4 +23,9 @@ void dns_server_reload(struct dns_server *s, const struct config *cfg);
 /* Stop serving, join threads, close sockets, free. */
 void dns_server_stop(struct dns_server *s);
 
+/* Append the upstreams' state for the control socket's status: one "upstream NAME STATE
+ * answered N timeouts N errors N last_answer_s S" line each (STATE: up, failing, down,
+ * unused). Any thread. */
+void dns_server_status(struct dns_server *s, struct sbuf *out);
+
 #endif

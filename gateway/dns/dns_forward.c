@@ -11,12 +11,14 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event_struct.h>
 
+#include "dns_health.h"
 #include "util.h"
 
 /* Source ports. An off-path attacker must hit the port of one query in flight: with
@@ -75,11 +77,20 @@ struct dns_forward {
 	struct fwd_tx *buckets[FWD_BUCKETS];
 	LIST_HEAD(fwd_tx_list, fwd_tx) live;
 	struct dns_forward_stats st;
+	struct dns_health *health;        /* shared with the other workers; NULL = none */
+	struct dns_upstream_health **hs;  /* the slot of each of ups */
 	uint8_t rnd[256];
 	size_t rnd_pos;
 	struct dns_reply_info ri;
 	uint8_t rbuf[FWD_RBUF];
 };
+
+/* The health slot of the upstream a try of tx goes to, or NULL. */
+static struct dns_upstream_health *tx_health(const struct fwd_tx *tx)
+{
+	const struct dns_forward *f = tx->f;
+	return f->hs && f->n_ups ? f->hs[tx->up_idx % f->n_ups] : NULL;
+}
 
 static uint16_t rnd16(struct dns_forward *f)
 {
@@ -214,6 +225,7 @@ static int try_udp(struct fwd_tx *tx)
 		return -1;
 	if (sendto(s->fd, tx->q, tx->qlen, 0, (struct sockaddr *)&tx->ss, tx->sslen) < 0) {
 		f->st.send_errors++;
+		dns_health_failed(tx_health(tx), DNS_HEALTH_SEND, f->timeout_ms, time(NULL));
 		return -1;
 	}
 	f->st.udp_sent++;
@@ -256,6 +268,7 @@ static void tx_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	tx->f->st.timeouts++;
+	dns_health_failed(tx_health(tx), DNS_HEALTH_TIMEOUT, tx->f->timeout_ms, time(NULL));
 	next_try(tx);
 }
 
@@ -273,19 +286,25 @@ static void tcp_read(struct bufferevent *bev, void *arg)
 	struct dns_forward *f = tx->f;
 	if (!m || dns_reply_scan(m + 2, l, tx->id, tx->name, tx->qtype, tx->qclass, &f->ri) < 0) {
 		f->st.bad_replies++;
+		dns_health_failed(tx_health(tx), DNS_HEALTH_ERROR, f->timeout_ms, time(NULL));
 		next_try(tx);
 		return;
 	}
 	f->st.replies++;
+	dns_health_answered(tx_health(tx), time(NULL));
 	tx_finish(tx, DNS_FWD_REPLY, m + 2, l, &f->ri);
 }
 
 static void tcp_event(struct bufferevent *bev, short what, void *arg)
 {
+	struct fwd_tx *tx = arg;
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
-	next_try(arg);
+	dns_health_failed(tx_health(tx), what & BEV_EVENT_TIMEOUT ? DNS_HEALTH_TIMEOUT
+							: DNS_HEALTH_ERROR,
+			  tx->f->timeout_ms, time(NULL));
+	next_try(tx);
 }
 
 static void start_tcp(struct fwd_tx *tx)
@@ -350,6 +369,7 @@ static void handle_datagram(struct dns_forward *f, struct fwd_sock *s, uint8_t *
 	 * upstream, never news for the client: a failed try. */
 	if (f->ri.ext_rcode) {
 		f->st.upstream_errors++;
+		dns_health_failed(tx_health(tx), DNS_HEALTH_ERROR, f->timeout_ms, time(NULL));
 		if (tx->tries_left > 0)
 			next_try(tx);
 		else
@@ -357,8 +377,13 @@ static void handle_datagram(struct dns_forward *f, struct fwd_sock *s, uint8_t *
 		return;
 	}
 	uint8_t rc = f->ri.rcode;
-	if ((rc == DNS_RCODE_SERVFAIL || rc == DNS_RCODE_REFUSED || rc == DNS_RCODE_NOTIMP ||
-	     rc == DNS_RCODE_FORMERR) && tx->tries_left > 0) {
+	bool failed = rc == DNS_RCODE_SERVFAIL || rc == DNS_RCODE_REFUSED ||
+		      rc == DNS_RCODE_NOTIMP || rc == DNS_RCODE_FORMERR;
+	if (failed)
+		dns_health_failed(tx_health(tx), DNS_HEALTH_ERROR, f->timeout_ms, time(NULL));
+	else
+		dns_health_answered(tx_health(tx), time(NULL));
+	if (failed && tx->tries_left > 0) {
 		f->st.upstream_errors++;
 		next_try(tx);
 		return;
@@ -412,6 +437,13 @@ void dns_forward_set_upstreams(struct dns_forward *f, const struct cg_endpoint *
 		memcpy(f->ups, ups, n_ups * sizeof *ups);
 	f->n_ups = n_ups;
 	f->cur = 0;
+	free(f->hs);
+	f->hs = NULL;
+	if (f->health && n_ups) {
+		f->hs = xcalloc(n_ups, sizeof *f->hs);
+		for (size_t i = 0; i < n_ups; i++)
+			f->hs[i] = dns_health_slot(f->health, &ups[i]);
+	}
 	f->timeout_ms = timeout_ms ? timeout_ms : 1000;
 	struct timeval tv = {f->timeout_ms / 1000, (f->timeout_ms % 1000) * 1000};
 	f->tv = event_base_init_common_timeout(f->base, &tv);
@@ -457,6 +489,15 @@ void dns_forward_set_limits(struct dns_forward *f, size_t max_pending, unsigned 
 	f->n_socks = socks == 0 || socks > FWD_SOCKS ? FWD_SOCKS : socks;
 }
 
+void dns_forward_set_health(struct dns_forward *f, struct dns_health *h)
+{
+	f->health = h;
+	struct cg_endpoint *ups = f->ups;
+	f->ups = NULL; /* set_upstreams frees the old copy */
+	dns_forward_set_upstreams(f, ups, f->n_ups, f->timeout_ms);
+	free(ups);
+}
+
 void dns_forward_get_stats(const struct dns_forward *f, struct dns_forward_stats *st)
 {
 	*st = f->st;
@@ -472,5 +513,6 @@ void dns_forward_free(struct dns_forward *f)
 		for (int i = 0; i < FWD_SOCKS; i++)
 			sock_close(&f->socks[fi][i]);
 	free(f->ups);
+	free(f->hs);
 	free(f);
 }

@@ -33,6 +33,7 @@ struct dns_forward_stats {
 };
 
 struct dns_forward;
+struct dns_health;
 
 /* A forwarder on base using the given upstreams (copied) and per-try timeout. */
 struct dns_forward *dns_forward_new(struct event_base *base, const struct cg_endpoint *ups,
@@ -50,6 +51,8 @@ void dns_forward_set_limits(struct dns_forward *f, size_t max_pending, unsigned 
 int dns_forward_query(struct dns_forward *f, const char *name, size_t len, uint16_t qtype,
 		      uint16_t qclass, uint16_t flags, bool do_bit, dns_forward_cb cb,
 		      void *arg);
+/* Report every try's outcome to h (shared by the workers; not owned), per upstream. */
+void dns_forward_set_health(struct dns_forward *f, struct dns_health *h);
 void dns_forward_get_stats(const struct dns_forward *f, struct dns_forward_stats *st);
 /* Cancel what is pending (callbacks run with DNS_FWD_CANCELLED) and free. */
 void dns_forward_free(struct dns_forward *f);

@@ -53,6 +53,22 @@ static void answer_error(struct dns_worker *w, const struct dns_reply_to *to,
 		reply_send(w, to, answer_buf, n);
 }
 
+/* SERVFAIL made by us, saying why in an Extended DNS Error (RFC 8914) when the client
+ * speaks EDNS: no upstream answered, or an answer could not be inspected. */
+static void answer_servfail(struct dns_worker *w, const struct dns_reply_to *to,
+			    const uint8_t *qwire, const struct dns_query *q, int ede,
+			    const char *text)
+{
+	struct dns_writer wr;
+	w->st.servfail++;
+	dns_writer_start(&wr, answer_buf, sizeof answer_buf, qwire, q, DNS_RCODE_SERVFAIL);
+	if (q->edns)
+		dns_writer_opt(&wr, q->do_bit, ede, text);
+	size_t n = dns_writer_finish(&wr);
+	if (n)
+		reply_send(w, to, answer_buf, n);
+}
+
 /* NXDOMAIN/NODATA/REFUSED made by us: SOA in authority (not for REFUSED), EDE when the
  * client speaks EDNS. */
 static void answer_negative(struct dns_worker *w, const struct dns_reply_to *to,
@@ -278,8 +294,8 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 	if (st == DNS_FWD_CANCELLED)
 		goto out;
 	if (st == DNS_FWD_FAILED) {
-		w->st.servfail++;
-		answer_error(w, &c->to, c->qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
+		answer_servfail(w, &c->to, c->qwire, q, DNS_EDE_NO_REACHABLE_AUTHORITY,
+				"no upstream resolver answered");
 		goto out;
 	}
 	uint8_t *m = reply;
@@ -295,8 +311,8 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 	if (ri->chain && dns_reply_check(m, n) < 0) {
 		/* an answer we cannot inspect is neither passed on nor cached: fail safe */
 		w->st.chain_unparsed++;
-		w->st.servfail++;
-		answer_error(w, &c->to, c->qwire, q->q_end, q, DNS_OK, DNS_RCODE_SERVFAIL);
+		answer_servfail(w, &c->to, c->qwire, q, DNS_EDE_OTHER,
+				"the upstream's answer could not be inspected");
 		goto out;
 	}
 	bool cacheable = (ri->rcode == DNS_RCODE_NOERROR || ri->rcode == DNS_RCODE_NXDOMAIN) &&

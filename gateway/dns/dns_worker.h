@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "dns_cache.h"
 #include "dns_forward.h"
+#include "dns_health.h"
 #include "dns_msg.h"
 #include "journal.h"
 #include "policy.h"
@@ -142,6 +143,7 @@ struct dns_server {
 	/* When a (client, canary/DDR) was last journaled, shared by the workers: the key's
 	 * 32-bit hash << 32 | monotonic seconds. */
 	_Atomic uint64_t bypass_seen[DNS_BYPASS_SLOTS];
+	struct dns_health health;   /* each upstream's answers and failures, for all workers */
 };
 
 /* The policy snapshot to use in this callback (NULL: none yet), refreshed first when a

@@ -47,6 +47,8 @@
 
 #define DNS_EDE_BLOCKED 15   /* RFC 8914 */
 #define DNS_EDE_FILTERED 17
+#define DNS_EDE_OTHER 0
+#define DNS_EDE_NO_REACHABLE_AUTHORITY 22
 
 /* Why a client message was not served normally. */
 enum dns_reject {

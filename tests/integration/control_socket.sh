@@ -16,6 +16,7 @@ control_socket = run/control.sock
 [dns]
 listen = 127.0.0.1:$port
 upstream = 127.0.0.1:9
+timeout_ms = 300
 [journal]
 dir = $CG_TMP/journal
 [category gambling]
@@ -41,6 +42,20 @@ raw=$("$CAMPUSGATE" status --raw -c "$CG_TMP/c.conf")
 cg_expect "raw pid" "$(echo "$raw" | awk '$1=="pid" {print $2}')" "$CG_DAEMON_PID"
 cg_expect "raw policy_domains" "$(echo "$raw" | awk '$1=="policy_domains" {print $2}')" 1
 cg_log "ok: status"
+
+# 1b. A dead upstream: SERVFAIL with an Extended DNS Error, logged at once, in status.
+out=$(dig +tries=1 +time=5 -p "$port" @127.0.0.1 allowed.example A)
+echo "$out" | grep -q "status: SERVFAIL" || cg_fail "dead upstream: not SERVFAIL: $out"
+echo "$out" | grep -q "EDE: 22 (No Reachable Authority): (no upstream resolver answered)" ||
+	cg_fail "SERVFAIL without the Extended DNS Error: $out"
+grep -q "dns: upstream 127.0.0.1:9 did not answer within 300 ms" "$CG_TMP/daemon.log" ||
+	cg_fail "dead upstream not logged while running: $(cat "$CG_TMP/daemon.log")"
+for i in 1 2 3; do dig +tries=1 +time=5 -p "$port" @127.0.0.1 "allowed$i.example" A >/dev/null; done
+cg_expect "one warning a minute" "$(grep -c 'dns: upstream 127.0.0.1:9 did not answer' "$CG_TMP/daemon.log")" 1
+out=$("$CAMPUSGATE" status -c "$CG_TMP/c.conf")
+echo "$out" | grep -q "upstream: *127.0.0.1:9 DOWN (not answering); 0 answers, [0-9]* timeouts" ||
+	cg_fail "status does not show the dead upstream: $out"
+cg_log "ok: dead upstream: EDE, log line, status"
 
 # 2. A good reload prints its result and the new name is blocked at once.
 printf 'blocked-one.example\nblocked-two.example\n' >"$CG_TMP/lists/a.list"
