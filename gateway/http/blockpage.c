@@ -99,7 +99,8 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 	row(out, msg(l, MSG_PAGE_CATEGORY), bi->category_title, false);
 	row(out, msg(l, MSG_PAGE_TIME), bi->time_text, false);
 	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false);
-	row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true);
+	if (bi->request_id) /* none when nothing was journaled */
+		row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true);
 	sbuf_adds(out, "</table>\n<p class=\"note\">");
 	sbuf_adds(out, msg(l, MSG_PAGE_ASK_TEACHER));
 	sbuf_adds(out, "</p></div></body></html>\n");

@@ -296,13 +296,19 @@ static void answer_blocked(struct http_conn *c, struct policy *p,
 			   const struct http_request *req, const struct request *r,
 			   struct verdict *v, const char *reason, int n)
 {
-	char id[JOURNAL_ID_LEN];
+	char id[JOURNAL_ID_LEN] = "";
 	bool body = req->chunked || req->content_length > 0;
 	if (c->mode == HTTP_MODE_BLOCKPAGE)
 		reason = "block page server (DNS block-page answer)";
-	if (c->mode == HTTP_MODE_BLOCKPAGE && v->action != ACTION_BLOCK)
-		v->action = ACTION_BLOCK;
-	journal_block(c, r, v, reason, id);
+	/* The block-page server visited by its own address (Host is an address: DNS sends
+	 * browsers here under blocked names only) or under a name the policy allows (a
+	 * bookmark, a favicon): the page, but no block in the journal, which is for
+	 * blocked accesses. */
+	bool self = c->mode == HTTP_MODE_BLOCKPAGE &&
+		    (v->action != ACTION_BLOCK || name_is_ip_literal(r->host));
+	if (!self)
+		journal_block(c, r, v, reason, id);
+	v->action = ACTION_BLOCK;
 	/* A body we would have to skip: answer and close instead. */
 	bool keep = req->keep_alive && !body && !c->cli_eof;
 	send_blockpage(c, p, r, v, id, keep);

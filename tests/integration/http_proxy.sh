@@ -249,6 +249,13 @@ cg_expect "block-page server" "$code" 403
 grep -q "赌博" "$CG_TMP/bp.html" || cg_fail "block-page server: category"
 id=$(grep -o 'id="request-id">[a-z0-9]*' "$CG_TMP/bp.html" | cut -d'>' -f2)
 cg_journal_has "\"id\":\"$id\"" '"host":"casino.test"' || cg_fail "block-page server event"
+# The server itself, by its own address: the page, but no block in the journal.
+code=$(curl -s -o "$CG_TMP/bp2.html" -w '%{http_code}' "http://127.0.0.1:$BP/favicon.ico")
+cg_expect "block-page server by address" "$code" 403
+grep -q 'id="request-id"' "$CG_TMP/bp2.html" && cg_fail "a visit to the block-page server got an event id"
+sleep 0.5 # the journal writes within ~2 ms; give it far more
+cat "$CG_TMP"/journal/*.jsonl | grep -q '"path":"/favicon.ico"' &&
+	cg_fail "a visit to the block-page server itself was journaled as a block"
 cg_log "ok: block-page server"
 cg_stop_pid "$CG_DAEMON_PID"
 cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
