@@ -182,17 +182,16 @@ static void print_status(const char *r, enum lang l)
 		if (sscanf(p, "upstream %63s %15s answered %llu timeouts %llu errors %llu "
 			      "last_answer_s %lld", name, state, &ans, &to, &er, &last) != 6)
 			continue;
-		const char *st = strcmp(state, "up") == 0       ? T(l, "answering", "正常")
-				 : strcmp(state, "failing") == 0 ? T(l, "FAILING", "出现故障")
-				 : strcmp(state, "down") == 0    ? T(l, "DOWN (not answering)", "无响应")
-								 : T(l, "not asked yet", "尚未使用");
-		printf(T(l, "  upstream:     %s %s; %llu answers, %llu timeouts, %llu errors",
-			 "  上游解析：  %s %s；应答 %llu 次，超时 %llu 次，错误 %llu 次"),
+		const char *st = strcmp(state, "up") == 0       ? msg(l, MSG_CTL_UPSTREAM_UP)
+				 : strcmp(state, "failing") == 0 ? msg(l, MSG_CTL_UPSTREAM_FAILING)
+				 : strcmp(state, "down") == 0    ? msg(l, MSG_CTL_UPSTREAM_DOWN)
+								 : msg(l, MSG_CTL_UPSTREAM_UNUSED);
+		msg_printf(l, MSG_CTL_STATUS_UPSTREAM,
 		       name, st, ans, to, er);
 		if (last >= 0) {
-			fputs(T(l, "; last answer ", "；最近一次应答在 "), stdout);
+			fputs(msg(l, MSG_CTL_STATUS_LAST_ANSWER), stdout);
 			print_duration(last, l);
-			fputs(T(l, " ago", "前"), stdout);
+			fputs(msg(l, MSG_CTL_STATUS_AGO_PLAIN), stdout);
 		}
 		fputc('\n', stdout);
 	}
