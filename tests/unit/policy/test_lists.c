@@ -249,7 +249,19 @@ START_TEST(hosts_format)
 	reject_one(LIST_HOSTS, "0.0.0.0", "hosts line without a name");
 	reject_one(LIST_HOSTS, "192.0.2.1 site.example",
 		   "not a blocking address (0.0.0.0, 127.0.0.1, ::, ::1)");
-	reject_one(LIST_HOSTS, "0.0.0.0 en", "single-label name in a hosts file");
+	/* a single-label name is skipped with a warning, not a bad line */
+	struct seen s1;
+	struct diag d1;
+	struct list_counts c1;
+	parse(LIST_HOSTS, "0.0.0.0 good.example en\n", &s1, &d1, &c1);
+	ck_assert_uint_eq(s1.n, 1);
+	ck_assert_uint_eq(c1.bad, 0);
+	ck_assert_uint_eq(c1.skipped, 1);
+	ck_assert_uint_eq(d1.errors, 0);
+	ck_assert_uint_eq(d1.warnings, 1);
+	ck_assert_str_eq(d1.msgs[0], "t.list:1: warning: single-label name in a hosts file skipped: en");
+	seen_free(&s1);
+	diag_free(&d1);
 	reject_one(LIST_HOSTS, "0.0.0.0 bad_%.example", "bad character in name");
 }
 END_TEST
@@ -480,10 +492,10 @@ START_TEST(shared_hosts_lists)
 	shared_counts(LIST_HOSTS, "blocklists/blocklistproject/gambling.txt", 58599, 0, 0, NULL);
 	shared_counts(LIST_HOSTS, "blocklists/sinfonietta/gambling-hosts", 2642, 0, 0, NULL);
 	/* 61186 entries; line 60925 is "0.0.0.0 xxxhindi.to en": a second, single-label
-	 * name that is rejected (it would block a whole top-level domain). */
-	shared_counts(LIST_HOSTS, "blocklists/sinfonietta/pornography-hosts", 61186, 1, 0,
-		      "blocklists/sinfonietta/pornography-hosts:60925: "
-		      "single-label name in a hosts file: en");
+	 * name that is skipped with a warning (it would block a whole top-level domain). */
+	shared_counts(LIST_HOSTS, "blocklists/sinfonietta/pornography-hosts", 61186, 0, 1,
+		      "blocklists/sinfonietta/pornography-hosts:60925: warning: "
+		      "single-label name in a hosts file skipped: en");
 	/* 16938 entries; 6 are the file's own localhost lines (127.0.0.1 localhost, ::1,
 	 * fe80::1%lo0, 255.255.255.255 broadcasthost ...), skipped on purpose. */
 	shared_counts(LIST_HOSTS, "blocklists/clefspeare13-pornhosts/hosts", 16932, 0, 6, NULL);
