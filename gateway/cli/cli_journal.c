@@ -14,6 +14,7 @@
 #include "journal_verify.h"
 #include "report.h"
 #include "review.h"
+#include "suggest.h"
 #include "tz.h"
 #include "util.h"
 
@@ -130,6 +131,35 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	return 0;
 }
 
+/* --category must name a category of the config: a typo (or the short "porn") would
+ * otherwise find nothing and look like a quiet day. -1 after saying which ones exist. */
+static int check_category(const struct jopts *o, const char *cmd, enum lang l)
+{
+	const struct config *cfg = o->cfg;
+	const char *want = o->filter.category;
+	if (!want || cfg->n_categories == 0)
+		return 0;
+	const char *names[CFG_MAX_CATEGORIES];
+	size_t n = 0;
+	struct sbuf known;
+	sbuf_init(&known);
+	for (size_t i = 0; i < cfg->n_categories && n < CFG_MAX_CATEGORIES; i++) {
+		if (strcmp(cfg->categories[i].name, want) == 0) {
+			sbuf_free(&known);
+			return 0;
+		}
+		names[n++] = cfg->categories[i].name;
+		sbuf_printf(&known, "%s%s", i ? ", " : "", cfg->categories[i].name);
+	}
+	const char *near = suggest_closest(want, names, n);
+	msg_fprintf(stderr, l, MSG_JOURNAL_UNKNOWN_CATEGORY, cmd, want);
+	if (near)
+		msg_fprintf(stderr, l, MSG_DID_YOU_MEAN, near);
+	msg_fprintf(stderr, l, MSG_JOURNAL_KNOWN_CATEGORIES, known.data);
+	sbuf_free(&known);
+	return -1;
+}
+
 /* Find the journal directory and the zone: --dir, or the config. 0, or the exit status. */
 static int resolve(struct jopts *o, const char *cmd, enum lang l)
 {
@@ -148,6 +178,8 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 			return 2;
 		}
 		diag_free(&d);
+		if (check_category(o, cmd, l) < 0)
+			return 2;
 		/* config_load already made a relative dir relative to the config's folder */
 		o->jdir = xstrdup(o->cfg->journal.dir);
 		if (o->cfg->journal.school)

@@ -12,6 +12,7 @@
 
 #include "config_keys.h"
 #include "config_state.h"
+#include "suggest.h"
 #include "tz.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
@@ -166,7 +167,16 @@ static void section_begin(struct cload *st, const char *s, size_t n)
 		st->sec = sec;
 		return;
 	}
-	cload_msg(st, MSG_CFG_UNKNOWN_SECTION, (int)n, s);
+	const char *names[CG_ARRAY_LEN(sections)];
+	for (size_t i = 0; i < CG_ARRAY_LEN(sections); i++)
+		names[i] = sections[i].name;
+	char word[40];
+	snprintf(word, sizeof(word), "%.*s", (int)(w < 39 ? w : 39), s);
+	const char *near = suggest_closest(word, names, CG_ARRAY_LEN(sections));
+	if (near)
+		cload_msg(st, MSG_CFG_UNKNOWN_SECTION_NEAR, (int)n, s, near);
+	else
+		cload_msg(st, MSG_CFG_UNKNOWN_SECTION, (int)n, s);
 }
 
 /* ---- the line reader inih calls: counts lines and checks their shape ---- */
@@ -308,7 +318,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 		if (strcasecmp(k[i].name, key) == 0)
 			break;
 	if (!k[i].name) {
-		cload_msg(st, MSG_CFG_UNKNOWN_KEY, key);
+		const char *names[64];
+		int n = 0;
+		for (; n < 64 && k[n].name; n++)
+			names[n] = k[n].name;
+		const char *near = suggest_closest(key, names, (size_t)n);
+		if (near)
+			cload_msg(st, MSG_CFG_UNKNOWN_KEY_NEAR, key, near);
+		else
+			cload_msg(st, MSG_CFG_UNKNOWN_KEY, key);
 		return 1;
 	}
 	uint64_t bit = (uint64_t)1 << i;

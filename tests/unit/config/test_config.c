@@ -160,6 +160,8 @@ static const struct bad_case bad_cases[] = {
 	{"[category p]\nlist = a.list\n[category p]\n", 3, "defined twice (first at line 1)"},
 	{"[timetable t]\n[timetable t]\n", 2, "defined twice"},
 	{"[dns]\nfoo = 1\n", 2, "unknown key 'foo'"},
+	{"[dns]\ncache_entrys = 10\n", 2, "unknown key 'cache_entrys' in this section (did you mean 'cache_entries'?)"},
+	{"[categroy x]\n", 1, "unknown section [categroy x] (did you mean [category]?)"},
 	{"[dns]\nthreads = 1\nthreads = 2\n", 3, "'threads' given twice"},
 	{"[dns]\nthreads =\n", 2, "'threads' needs a value"},
 	/* [general] */

@@ -50,6 +50,8 @@ static const struct zcase cases[] = {
 	{H_TEXT, "[dns]\n = 1\n", 0, "a key is missing before '='", "'=' 前缺少配置项名称"},
 	/* sections and keys */
 	{H_TEXT, "[bogus]\n", 0, "unknown section [bogus]", "未知的配置段 [bogus]"},
+	{H_TEXT, "[jornal]\n", 0, "unknown section [jornal] (did you mean [journal]?)",
+	 "未知的配置段 [jornal]（是不是 [journal]？）"},
 	{H_TEXT, "[dns x]\n", 0, "[dns] takes no name", "配置段 [dns] 不能带名称"},
 	{H_TEXT, "[dns]\n[dns]\n", 0, "section [dns] given twice (first at line 1)",
 	 "配置段 [dns] 出现了两次（第一次在第 1 行）"},
@@ -61,6 +63,9 @@ static const struct zcase cases[] = {
 	{H_MANY, NULL, 0, "too many categories (at most 32)", "类别过多（最多 32 个）"},
 	{H_TEXT, "x = 1\n", 0, "'x' is outside any section", "配置项“x”不在任何配置段中"},
 	{H_TEXT, "[dns]\nfoo = 1\n", 0, "unknown key 'foo' in this section", "未知的配置项“foo”"},
+	{H_TEXT, "[dns]\nupstrem = 192.0.2.53\n", 0,
+	 "unknown key 'upstrem' in this section (did you mean 'upstream'?)",
+	 "是不是“upstream”？"},
 	{H_TEXT, "[dns]\nthreads = 1\nthreads = 2\n", 0, "'threads' given twice in this section",
 	 "配置项“threads”在此配置段中出现了两次"},
 	{H_TEXT, "[dns]\nthreads =\n", 0, "'threads' needs a value", "配置项“threads”需要一个值"},
