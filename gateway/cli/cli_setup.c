@@ -254,7 +254,7 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 	if (o->school && *o->school)
 		sbuf_printf(b, "school = %s\n", one_line(o->school, v, sizeof v));
 	if (o->contact && *o->contact)
-		sbuf_printf(b, "# 联系人 / contact: %s\n", one_line(o->contact, v, sizeof v));
+		sbuf_printf(b, "contact = %s\n", one_line(o->contact, v, sizeof v));
 	sbuf_adds(b, "\n");
 	static const struct {
 		const char *name, *zh, *en, *ut1[3];

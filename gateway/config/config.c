@@ -156,6 +156,7 @@ void config_free(struct config *cfg)
 	free(cfg->journal.dir);
 	free(cfg->journal.syslog);
 	free(cfg->journal.school);
+	free(cfg->journal.contact);
 	free(cfg->journal.dhcp_leases);
 	for (size_t i = 0; i < cfg->n_categories; i++) {
 		struct cfg_category *c = &cfg->categories[i];

@@ -127,7 +127,8 @@ struct cfg_journal {
 	size_t max_file_bytes;
 	size_t queue_events;
 	char *syslog;       /* NULL/"off", "local", "udp:HOST:PORT", "tcp:HOST:PORT" */
-	char *school;       /* school name/id for reports and syslog */
+	char *school;       /* school name/id for reports, block pages and syslog */
+	char *contact;      /* whom pupils and teachers ask (block pages) */
 	char *dhcp_leases;  /* the DHCP server's lease file (dnsmasq format), or NULL */
 	bool lookup_mac;    /* not from the file: campusgated sets it (neighbour table MACs) */
 };

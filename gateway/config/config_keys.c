@@ -482,6 +482,11 @@ static void k_school(struct cload *st, const char *v)
 	cload_set_string(st, v, 128, &CFG->journal.school);
 }
 
+static void k_contact(struct cload *st, const char *v)
+{
+	cload_set_string(st, v, 256, &CFG->journal.contact);
+}
+
 static void k_leases(struct cload *st, const char *v)
 {
 	set_path(st, v, &CFG->journal.dhcp_leases);
@@ -495,6 +500,7 @@ static const struct cload_key journal_keys[] = {
 	{"queue_events", false, false, k_queue},
 	{"syslog", false, false, k_syslog},
 	{"school", false, false, k_school},
+	{"contact", false, false, k_contact},
 	{"dhcp_leases", false, false, k_leases},
 	{NULL, false, false, NULL},
 };

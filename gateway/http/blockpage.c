@@ -56,23 +56,76 @@ static const char page_style[] =
 	"box-shadow:0 2px 12px rgba(0,0,0,.12);overflow:hidden}"
 	".bar{background:#b91c1c;color:#fff;padding:28px 32px}"
 	".bar h1{margin:0;font-size:28px}.bar p{margin:8px 0 0;font-size:16px}"
+	".bar .school{margin:0 0 8px;font-size:14px;opacity:.9}"
 	"table{border-collapse:collapse;margin:24px 32px;font-size:15px}"
 	"td{padding:6px 12px 6px 0;vertical-align:top}td.k{color:#6b7280;white-space:nowrap}"
-	".note{margin:0 32px 28px;font-size:14px;color:#4b5563}"
-	"code{font-family:monospace;background:#f3f4f6;padding:2px 6px;border-radius:4px}";
+	".note{margin:0 32px 16px;font-size:14px;color:#4b5563}"
+	".sw{margin:0 32px 24px;font-size:14px}.sw a{color:#1d4ed8}"
+	"code{font-family:monospace;background:#f3f4f6;padding:2px 6px;border-radius:4px}"
+	/* the other language, one click away without a script: shown when its box is the
+	 * URL's fragment target, and then the page's own box is hidden */
+	"#alt{display:none}#alt:target{display:block}#alt:target~#main{display:none}";
 
-static void row(struct sbuf *out, const char *key, const char *val, bool code)
+static void row(struct sbuf *out, const char *key, const char *val, bool code, bool main)
 {
 	sbuf_adds(out, "<tr><td class=\"k\">");
 	sbuf_adds(out, key);
-	sbuf_adds(out, code ? "</td><td><code id=\"request-id\">" : "</td><td>");
+	if (code)
+		sbuf_adds(out, main ? "</td><td><code id=\"request-id\">"
+				    : "</td><td><code class=\"request-id\">");
+	else
+		sbuf_adds(out, "</td><td>");
 	esc(out, val);
 	sbuf_adds(out, code ? "</code></td></tr>\n" : "</td></tr>\n");
 }
 
+/* One language's box: the red bar (school, title, why), the facts, whom to ask, and the
+ * link to the other language. main: the box shown first (it carries the element ids). */
+static void render_box(struct sbuf *out, const struct blockpage_info *bi, enum lang l,
+		       const char *category_title, bool main)
+{
+	sbuf_adds(out, main ? "<div class=\"box\" id=\"main\" lang=\""
+			    : "<div class=\"box\" id=\"alt\" lang=\"");
+	sbuf_adds(out, lang_tag(l));
+	sbuf_adds(out, "\"><div class=\"bar\">");
+	if (bi->school && *bi->school) {
+		sbuf_adds(out, "<p class=\"school\">");
+		esc(out, bi->school);
+		sbuf_adds(out, "</p>");
+	}
+	sbuf_adds(out, "<h1>");
+	sbuf_adds(out, msg(l, MSG_PAGE_THIS_PAGE_BLOCKED));
+	sbuf_adds(out, "</h1><p>");
+	sbuf_adds(out, msg(l, bi->bypass ? MSG_PAGE_NO_WAY_AROUND : MSG_PAGE_SITE_NOT_ALLOWED));
+	sbuf_adds(out, "</p></div>\n<table>\n");
+	/* the name as people write it; its ASCII (punycode) form beside it when they differ,
+	 * so that a look-alike name cannot pass for another */
+	char *shown = name_display(bi->host);
+	row(out, msg(l, MSG_PAGE_SITE), shown, false, main);
+	if (shown && strcmp(shown, bi->host) != 0)
+		row(out, msg(l, MSG_PAGE_SITE_ASCII), bi->host, false, main);
+	free(shown);
+	row(out, msg(l, MSG_PAGE_CATEGORY), category_title, false, main);
+	row(out, msg(l, MSG_PAGE_TIME), bi->time_text, false, main);
+	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false, main);
+	if (bi->request_id) /* none when nothing was journaled */
+		row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true, main);
+	if (bi->contact && *bi->contact)
+		row(out, msg(l, MSG_PAGE_CONTACT), bi->contact, false, main);
+	sbuf_adds(out, "</table>\n<p class=\"note\">");
+	sbuf_adds(out, msg(l, bi->contact && *bi->contact ? MSG_PAGE_ASK_CONTACT
+							   : MSG_PAGE_ASK_TEACHER));
+	sbuf_adds(out, "</p>\n<p class=\"sw\"><a href=\"");
+	sbuf_adds(out, main ? "#alt" : "#main");
+	sbuf_adds(out, "\">");
+	/* the other language's own name (an endonym, the same in every language) */
+	sbuf_adds(out, l == LANG_ZH ? "English" : "中文");
+	sbuf_adds(out, "</a></p></div>\n");
+}
+
 void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 {
-	enum lang l = bi->lang;
+	enum lang l = bi->lang, other = l == LANG_ZH ? LANG_EN : LANG_ZH;
 	sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
 	sbuf_adds(out, lang_tag(l));
 	sbuf_adds(out, "\"><head><meta charset=\"utf-8\">"
@@ -81,29 +134,12 @@ void blockpage_render(struct sbuf *out, const struct blockpage_info *bi)
 	sbuf_adds(out, msg(l, MSG_PAGE_ACCESS_BLOCKED));
 	sbuf_adds(out, "</title><style>");
 	sbuf_adds(out, page_style);
-	sbuf_adds(out, "</style></head>\n<body><div class=\"box\"><div class=\"bar\"><h1>");
-	sbuf_adds(out, msg(l, MSG_PAGE_THIS_PAGE_BLOCKED));
-	sbuf_adds(out, "</h1><p>");
-	if (bi->bypass)
-		sbuf_adds(out, msg(l, MSG_PAGE_NO_WAY_AROUND));
-	else
-		sbuf_adds(out, msg(l, MSG_PAGE_SITE_NOT_ALLOWED));
-	sbuf_adds(out, "</p></div>\n<table>\n");
-	/* the name as people write it; its ASCII (punycode) form beside it when they differ,
-	 * so that a look-alike name cannot pass for another */
-	char *shown = name_display(bi->host);
-	row(out, msg(l, MSG_PAGE_SITE), shown, false);
-	if (shown && strcmp(shown, bi->host) != 0)
-		row(out, msg(l, MSG_PAGE_SITE_ASCII), bi->host, false);
-	free(shown);
-	row(out, msg(l, MSG_PAGE_CATEGORY), bi->category_title, false);
-	row(out, msg(l, MSG_PAGE_TIME), bi->time_text, false);
-	row(out, msg(l, MSG_PAGE_YOUR_ADDRESS), bi->client, false);
-	if (bi->request_id) /* none when nothing was journaled */
-		row(out, msg(l, MSG_PAGE_REQUEST_ID), bi->request_id, true);
-	sbuf_adds(out, "</table>\n<p class=\"note\">");
-	sbuf_adds(out, msg(l, MSG_PAGE_ASK_TEACHER));
-	sbuf_adds(out, "</p></div></body></html>\n");
+	sbuf_adds(out, "</style></head>\n<body>\n");
+	/* the other language first: CSS can hide a later sibling only */
+	render_box(out, bi, other,
+		   bi->category_title_alt ? bi->category_title_alt : bi->category_title, false);
+	render_box(out, bi, l, bi->category_title, true);
+	sbuf_adds(out, "</body></html>\n");
 }
 
 void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool keep_alive,

@@ -1,4 +1,5 @@
-/* The block page: a self-contained 403 page in zh-CN or English. */
+/* The block page: a self-contained 403 page in the browser's language (zh-CN or English),
+ * the other one a click away, naming the school and whom to ask. */
 #ifndef CG_BLOCKPAGE_H
 #define CG_BLOCKPAGE_H
 
@@ -16,6 +17,9 @@ struct blockpage_info {
 	enum lang lang;
 	const char *host;
 	const char *category_title; /* in lang; falls back to the category name */
+	const char *category_title_alt; /* in the other language (NULL: category_title) */
+	const char *school;         /* the school's name ([journal] school) */
+	const char *contact;        /* whom to ask ([journal] contact) */
 	const char *time_text;      /* "2026-11-25 14:03:07 +0800" */
 	const char *client;         /* client address */
 	const char *request_id;     /* the journal event id */

@@ -41,6 +41,9 @@ static void settings_from(const struct config *cfg, struct http_settings *s)
 	s->max_headers = h->max_headers ? h->max_headers : 100;
 	s->parent = h->parent;
 	s->lang = cfg->language ? lang_parse(cfg->language, LANG_ZH) : LANG_ZH;
+	snprintf(s->school, sizeof(s->school), "%s", cfg->journal.school ? cfg->journal.school : "");
+	snprintf(s->contact, sizeof(s->contact), "%s",
+		 cfg->journal.contact ? cfg->journal.contact : "");
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,

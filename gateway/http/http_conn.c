@@ -181,11 +181,13 @@ static void send_blockpage(struct http_conn *c, const struct policy *p, const st
 			bi.lang = lang_from_accept(c->req->headers[i].value.p,
 						   c->req->headers[i].value.len);
 	bi.host = r->host;
-	bi.category_title = v->category;
-	if (cat && bi.lang == LANG_ZH && cat->title_zh)
-		bi.category_title = cat->title_zh;
-	else if (cat && bi.lang == LANG_EN && cat->title_en)
-		bi.category_title = cat->title_en;
+	bi.category_title = bi.category_title_alt = v->category;
+	const char *zh = cat && cat->title_zh ? cat->title_zh : v->category;
+	const char *en = cat && cat->title_en ? cat->title_en : v->category;
+	bi.category_title = bi.lang == LANG_ZH ? zh : en;
+	bi.category_title_alt = bi.lang == LANG_ZH ? en : zh;
+	bi.school = c->set.school;
+	bi.contact = c->set.contact;
 	bi.time_text = blockpage_time(r->when, c->w->sh->tz, tbuf, sizeof(tbuf));
 	bi.client = c->client_str;
 	bi.request_id = id[0] ? id : NULL;

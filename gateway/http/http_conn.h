@@ -32,6 +32,8 @@ struct http_settings {
 	unsigned max_headers;
 	struct cg_endpoint parent; /* port 0 = none */
 	enum lang lang;            /* block page language when the browser names none */
+	char school[129];          /* [journal] school and contact, for the block page */
+	char contact[257];
 };
 
 /* What all workers of one server share. */

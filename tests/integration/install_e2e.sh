@@ -88,7 +88,7 @@ printf 'lo\n10.90.1.0/24=students\nnot-a-cidr\n10.90.3.0/24=guests\n\n198.51.100
 	--out-config '$CG_TMP/asked.conf' --out-nft '$CG_TMP/asked.nft'" /dev/null >"$CG_TMP/asked.out" 2>&1
 grep -q "configuration OK" "$CG_TMP/asked.out" || cg_fail "interactive setup: $(cat "$CG_TMP/asked.out")"
 grep -q "(CIDR, e.g. 10.1.0.0/16)" "$CG_TMP/asked.out" || cg_fail "interactive setup took a bad subnet"
-for l in "subnet = 10.90.3.0/24" "\[group guests\]" "upstream = 198.51.100.54" "school = Asked School" "contact: Ms. Wang"; do
+for l in "subnet = 10.90.3.0/24" "\[group guests\]" "upstream = 198.51.100.54" "school = Asked School" "contact = Ms. Wang"; do
 	grep -q "^$l\|$l\$" "$CG_TMP/asked.conf" || cg_fail "interactive setup: '$l' not in the config"
 done
 grep -q 'define LAN_IF = "lo"' "$CG_TMP/asked.nft" || cg_fail "interactive setup: the interface answer"

@@ -38,7 +38,9 @@ START_TEST(page_zh)
 	ck_assert_ptr_null(strstr(b.data, "http://"));
 	ck_assert_ptr_null(strstr(b.data, "https://"));
 	ck_assert_ptr_null(strstr(b.data, "src="));
-	ck_assert_ptr_null(strstr(b.data, "href="));
+	/* the only links are the language switch's, inside the page */
+	for (const char *h = strstr(b.data, "href="); h; h = strstr(h + 1, "href="))
+		ck_assert_msg(strncmp(h, "href=\"#", 7) == 0, "link out of the page: %.40s", h);
 	ck_assert_ptr_null(strstr(b.data, "url("));
 	ck_assert_ptr_null(strstr(b.data, "@import"));
 	sbuf_free(&b);
@@ -68,6 +70,37 @@ START_TEST(page_unicode_host)
 }
 END_TEST
 
+/* The school's name and whom to ask, from the config, in both boxes; the request id's
+ * element id only once. */
+START_TEST(page_school_and_contact)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	struct blockpage_info bi = info(LANG_ZH);
+	bi.category_title_alt = "Gambling";
+	bi.school = "示例中学 <Example>";
+	bi.contact = "信息中心 王老师 (ext. 8001)";
+	blockpage_render(&b, &bi);
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"school\">示例中学 &lt;Example&gt;</p>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<td class=\"k\">联系人</td><td>信息中心 王老师 (ext. 8001)</td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<td class=\"k\">Contact</td><td>信息中心 王老师 (ext. 8001)</td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "请联系上面的联系人"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<td>Gambling</td>"));   /* the alt box's title */
+	const char *first = strstr(b.data, "id=\"request-id\"");
+	ck_assert_ptr_nonnull(first);
+	ck_assert_ptr_null(strstr(first + 1, "id=\"request-id\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "class=\"request-id\""));
+	/* without them: no school line, no contact row, the teacher note */
+	sbuf_reset(&b);
+	bi = info(LANG_ZH);
+	blockpage_render(&b, &bi);
+	ck_assert_ptr_null(strstr(b.data, "class=\"school\">"));
+	ck_assert_ptr_null(strstr(b.data, "联系人</td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "请联系老师或网络管理员"));
+	sbuf_free(&b);
+}
+END_TEST
+
 START_TEST(page_en_and_bypass)
 {
 	struct sbuf b;
@@ -79,7 +112,17 @@ START_TEST(page_en_and_bypass)
 	ck_assert_ptr_nonnull(strstr(b.data, "This page is blocked"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Gambling"));
 	ck_assert_ptr_nonnull(strstr(b.data, "does not allow this site"));
-	ck_assert_ptr_null(strstr(b.data, "此网页"));
+	/* the English box is the page's own (id main); the Chinese one waits behind the
+	 * switch (id alt), before it in the document so that CSS can hide main */
+	const char *alt = strstr(b.data, "<div class=\"box\" id=\"alt\" lang=\"zh-CN\">");
+	const char *main_box = strstr(b.data, "<div class=\"box\" id=\"main\" lang=\"en\">");
+	ck_assert_ptr_nonnull(alt);
+	ck_assert_ptr_nonnull(main_box);
+	ck_assert(alt < main_box);
+	ck_assert(strstr(b.data, "此网页") < main_box);
+	ck_assert_ptr_null(strstr(main_box, "此网页"));
+	ck_assert_ptr_nonnull(strstr(main_box, "<a href=\"#alt\">中文</a>"));
+	ck_assert_ptr_nonnull(strstr(alt, "<a href=\"#main\">English</a>"));
 	sbuf_reset(&b);
 	bi.bypass = true;
 	blockpage_render(&b, &bi);
@@ -196,6 +239,7 @@ int main(void)
 	Suite *s = suite_create("blockpage");
 	TCase *tc = tcase_create("blockpage");
 	tcase_add_test(tc, page_zh);
+	tcase_add_test(tc, page_school_and_contact);
 	tcase_add_test(tc, page_unicode_host);
 	tcase_add_test(tc, page_en_and_bypass);
 	tcase_add_test(tc, escaping);
