@@ -3,6 +3,9 @@
 # Resolver, in one session, writing only under $OUT (the bench folder stays read-only).
 #   scripts/bench-dns.sh            # 1M list, 1 repetition, gateway unbound knot-resolver
 #   LISTS=100k REPS=3 scripts/bench-dns.sh
+#   BEFORE=/path/to/old/campusgated scripts/bench-dns.sh
+#                                   # also runs that binary as target 'gateway-before' in the
+#                                   # same run, interleaved, to measure what a change costs
 # Needs root (the harness makes its own network namespace) and scripts/bench-deps.sh.
 # campusgated runs with the flags the harness gives it (--dns-listen, --blocklist,
 # --upstream) plus -c $OUT/bench.conf, which switches the per-client rate limit off:
@@ -24,17 +27,31 @@ rate_limit_qps = 0
 dir = $out/journal
 [group default]
 CONF
+# A BEFORE binary gets the config without the keys it may not know yet.
+cp "$out/bench.conf" "$out/bench-before.conf"
 cat >"$out/campusgated-bench" <<WRAP
 #!/bin/sh
 exec "$bin" -c "$out/bench.conf" "\$@"
 WRAP
 chmod +x "$out/campusgated-bench"
+before_target=
+if [ -n "${BEFORE:-}" ]; then
+	[ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable" >&2; exit 2; }
+	# The same flags and config as the gateway target, another binary; the harness takes a
+	# target given as a path and names its results after the file.
+	mkdir -p "$out/targets"
+	printf '#!/bin/sh\nexec "%s" -c "%s/bench-before.conf" "$@"\n' "$BEFORE" "$out" >"$out/campusgated-before"
+	sed "s|\"\$GATEWAY_BIN\"|\"$out/campusgated-before\"|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN}|$out/campusgated-before|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN to the gateway binary}|$out/campusgated-before|g" \
+		"$bench/targets/dns/gateway.sh" >"$out/targets/gateway-before.sh"
+	chmod +x "$out/campusgated-before" "$out/targets/gateway-before.sh"
+	before_target=$out/targets/gateway-before.sh
+fi
 export DATA_DIR=$out/data RUN_DIR=$out/run RES_DIR=$out/results
 export NETNS=${NETNS:-gwbench-dns}   # our own namespace: other benchmarks may run at once
 export GATEWAY_BIN=$out/campusgated-bench
 # HTTP_TARGETS must be non-empty to override run_all.sh's default list: one space = none.
 export REPS=${REPS:-1} LISTS=${LISTS:-1m} HTTP_TARGETS=" "
-export DNS_TARGETS=${DNS_TARGETS:-gateway unbound knot-resolver}
+export DNS_TARGETS=${DNS_TARGETS:-gateway $before_target unbound knot-resolver}
 [ -f "$DATA_DIR/MANIFEST.txt" ] || python3 "$bench/gen/gen_data.py"
 cd "$bench"
 # run_all.sh writes its final table into the (read-only) bench folder; make it here.

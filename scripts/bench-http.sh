@@ -4,6 +4,7 @@
 #
 #   scripts/bench-http.sh http  [BUILDDIR]   ../shared/bench with the gateway, Squid +
 #                                            squidGuard, e2guardian and the nginx ceiling
+#                                            (BEFORE=old/campusgated adds that binary)
 #   scripts/bench-http.sh splice [BUILDDIR]  TLS splice throughput vs a plain TCP relay
 #                                            (socat) on a namespace router
 #   scripts/bench-http.sh latency [BUILDDIR] added latency: one connection, direct to the
@@ -29,11 +30,24 @@ bench_http() {
 	printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
 		"$out" "$bin" "$out" >"$out/gateway.sh"
 	chmod +x "$out/gateway.sh"
+	# BEFORE=/path/to/old/campusgated: that binary too, as target 'gateway-before', in the
+	# same run and interleaved with the others, to measure what a change costs.
+	local before_target=
+	if [ -n "${BEFORE:-}" ]; then
+		[ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable" >&2; exit 2; }
+		mkdir -p "$out/targets"
+		printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
+			"$out" "$BEFORE" "$out" >"$out/gateway-before-bin"
+		sed "s|\"\$GATEWAY_BIN\"|\"$out/gateway-before-bin\"|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN}|$out/gateway-before-bin|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN to the gateway binary}|$out/gateway-before-bin|g" \
+			"$shared/targets/http/gateway.sh" >"$out/targets/gateway-before.sh"
+		chmod +x "$out/gateway-before-bin" "$out/targets/gateway-before.sh"
+		before_target=$out/targets/gateway-before.sh
+	fi
 	# A DNS_TARGETS of one space: run_all.sh takes an empty one as "the default set".
 	(cd "$shared" && NETNS="${NETNS:-gwhttp}" DATA_DIR="$out/data" RUN_DIR="$out/run" \
 		RES_DIR="$out/results" GATEWAY_BIN="$out/gateway.sh" REPS="${REPS:-1}" CEILING=0 \
 		DNS_TARGETS=" " \
-		HTTP_TARGETS="${HTTP_TARGETS:-gateway squid-squidguard e2guardian nginx-ceiling}" \
+		HTTP_TARGETS="${HTTP_TARGETS:-gateway $before_target squid-squidguard e2guardian nginx-ceiling}" \
 		./run_all.sh) || true
 	python3 "$shared/lib/report.py" "$out/results" >"$out/TABLES.md"
 	echo "tables: $out/TABLES.md"
