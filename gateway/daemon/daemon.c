@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,51 @@ struct daemon {
 /* Load the config again and install it. The file:line messages and the result go to
  * the log, and to reply (the control socket's answer) when it is not NULL. 0, or -1
  * with the running policy kept. Takes d->lock. */
+/* One reload's heavy part: read the config and lists and build the policy. */
+struct reload_job {
+	const struct daemon_opts *o;
+	struct diag *diag;
+	struct sbuf *reply;
+	struct config *next;
+	int installed; /* policy_install's result, when next was loaded */
+};
+
+static void *reload_build(void *arg)
+{
+	struct reload_job *j = arg;
+	j->next = daemon_load(j->o, j->diag);
+	for (size_t i = 0; j->reply && i < j->diag->n; i++)
+		sbuf_printf(j->reply, "%s\n", j->diag->msgs[i]);
+	if (j->next)
+		j->installed = policy_install(j->next, j->reply);
+	return NULL;
+}
+
+/* Runs the build on a thread of its own at SCHED_IDLE, so that it only ever takes CPU
+ * time the serving threads leave: where the daemon is pinned to one core (or the box has
+ * one), a million-name rebuild would otherwise stall answers for the second it takes.
+ * Lowering a policy needs no privilege; if the thread cannot be made, the caller builds. */
+static void reload_build_idle(struct reload_job *j)
+{
+	pthread_attr_t attr;
+	struct sched_param sp = {.sched_priority = 0};
+	pthread_t t;
+	int rc = pthread_attr_init(&attr);
+	if (rc == 0) {
+		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+		pthread_attr_setschedpolicy(&attr, SCHED_IDLE);
+		pthread_attr_setschedparam(&attr, &sp);
+		rc = pthread_create(&t, &attr, reload_build, j);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc == 0) {
+		pthread_setname_np(t, "cg-reload");
+		pthread_join(t, NULL);
+	} else {
+		reload_build(j);
+	}
+}
+
 static int reload(struct daemon *d, struct sbuf *reply)
 {
 	const struct daemon_opts *o = d->o;
@@ -284,9 +330,9 @@ static int reload(struct daemon *d, struct sbuf *reply)
 	diag_init(&diag);
 	pthread_mutex_lock(&d->lock);
 	log_info("reloading %s", o->config_path ? o->config_path : "(built-in defaults)");
-	struct config *next = daemon_load(o, &diag);
-	for (size_t i = 0; reply && i < diag.n; i++)
-		sbuf_printf(reply, "%s\n", diag.msgs[i]);
+	struct reload_job job = {.o = o, .diag = &diag, .reply = reply};
+	reload_build_idle(&job);
+	struct config *next = job.next;
 	if (!next) {
 		for (size_t i = 0; i < diag.n; i++)
 			log_err("%s", diag.msgs[i]);
@@ -296,7 +342,7 @@ static int reload(struct daemon *d, struct sbuf *reply)
 					 "policy is kept\n");
 		goto out;
 	}
-	if (policy_install(next, reply) < 0) {
+	if (job.installed < 0) {
 		log_err("reload failed: the lists could not be compiled; the running policy is "
 			"kept");
 		if (reply)
