@@ -19,6 +19,7 @@
 #include <event2/event_struct.h>
 
 #include "dns_health.h"
+#include "dns_write.h"
 #include "util.h"
 
 /* Source ports. An off-path attacker must hit the port of one query in flight: with

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dns_resolve.h"
+#include "dns_write.h"
 #include "name.h"
 #include "safesearch.h"
 #include "util.h"

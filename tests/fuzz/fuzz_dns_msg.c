@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dns_msg.h"
+#include "dns_write.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

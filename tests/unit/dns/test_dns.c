@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "dns.h"
-#include "dns_msg.h"
+#include "dns_write.h"
 #include "dns_worker.h"
 #include "policy.h"
 #include "testutil.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_msg.h"
+#include "dns_write.h"
 #include "dns_resolve.h" /* dns_reply_check */
 #include "dns_msg_support.h"
 #include "testutil.h"

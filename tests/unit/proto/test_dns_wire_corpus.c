@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dns_msg.h"
+#include "dns_write.h"
 #include "dns_msg_support.h"
 #include "testutil.h"
 
