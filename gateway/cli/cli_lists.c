@@ -111,6 +111,10 @@ static int lists_check(enum lang l, const char *conf, const char *format, bool q
 			rc = lists_worse(rc, lists_check_one(l, cat->lists[j].format,
 							     cat->lists[j].path,
 							     cat->lists[j].name, quiet));
+		for (size_t j = 0; j < cat->n_ech_lists; j++)
+			rc = lists_worse(rc, lists_check_one(l, cat->ech_lists[j].format,
+							     cat->ech_lists[j].path,
+							     cat->ech_lists[j].name, quiet));
 	}
 	for (size_t j = 0; j < cfg->n_allow; j++)
 		rc = lists_worse(rc, lists_check_one(l, cfg->allow[j].format, cfg->allow[j].path,

@@ -164,6 +164,7 @@ void config_free(struct config *cfg)
 		free(c->title_zh);
 		free(c->title_en);
 		lists_free(c->lists, c->n_lists);
+		lists_free(c->ech_lists, c->n_ech_lists);
 	}
 	free(cfg->categories);
 	lists_free(cfg->allow, cfg->n_allow);

@@ -29,8 +29,15 @@ struct cfg_category {
 	char *title_zh, *title_en;
 	struct cfg_list *lists;
 	size_t n_lists;
+	struct cfg_list *ech_lists; /* client-facing ECH names (ech_list): blocked only in a
+				     * hello that carries encrypted_client_hello */
+	size_t n_ech_lists;
 	unsigned line;
 };
+
+/* What a TLS ClientHello without a server name gets ([group] tls_no_sni). AUTO (not
+ * set): block when the group enforces any category at that moment, else allow. */
+enum tls_no_sni { TLS_NO_SNI_AUTO, TLS_NO_SNI_ALLOW, TLS_NO_SNI_BLOCK };
 
 enum block_mode { BLOCK_NXDOMAIN, BLOCK_NULL, BLOCK_PAGE, BLOCK_REFUSED };
 enum safesearch { SAFESEARCH_OFF, SAFESEARCH_MODERATE, SAFESEARCH_STRICT };
@@ -67,6 +74,7 @@ struct cfg_group {
 	uint32_t block_scheduled; /* enforced while the timetable is in force */
 	int timetable;            /* index into cfg.timetables, -1 = none */
 	enum block_mode block_mode;
+	enum tls_no_sni tls_no_sni;
 	enum safesearch safesearch_google, safesearch_bing, safesearch_youtube,
 		safesearch_duckduckgo;
 	unsigned line;

@@ -116,11 +116,26 @@ static void k_cat_list(struct cload *st, const char *v)
 	add_list(st, v, &c->lists, &c->n_lists);
 }
 
+/* Client-facing ECH names: native list files only (names, one a line). */
+static void k_cat_ech_list(struct cload *st, const char *v)
+{
+	struct cfg_category *c = cur_category(st);
+	size_t n = c->n_ech_lists;
+	add_list(st, v, &c->ech_lists, &c->n_ech_lists);
+	if (c->n_ech_lists > n && c->ech_lists[n].format != LIST_NATIVE) {
+		cload_msg(st, MSG_CFG_ECH_LIST_FORMAT, v);
+		free(c->ech_lists[n].path);
+		free(c->ech_lists[n].name);
+		c->n_ech_lists = n;
+	}
+}
+
 const struct cload_key cload_category_keys[] = {
 	{"kind", false, false, k_kind},
 	{"title_zh", false, false, k_title_zh},
 	{"title_en", false, false, k_title_en},
 	{"list", true, false, k_cat_list},
+	{"ech_list", true, false, k_cat_ech_list},
 	{NULL, false, false, NULL},
 };
 
@@ -285,6 +300,16 @@ static void k_block_mode(struct cload *st, const char *v)
 	cload_msg(st, MSG_CFG_BAD_BLOCK_MODE, v);
 }
 
+static void k_tls_no_sni(struct cload *st, const char *v)
+{
+	if (strcasecmp(v, "allow") == 0)
+		cur_group(st)->tls_no_sni = TLS_NO_SNI_ALLOW;
+	else if (strcasecmp(v, "block") == 0)
+		cur_group(st)->tls_no_sni = TLS_NO_SNI_BLOCK;
+	else
+		cload_msg(st, MSG_CFG_BAD_TLS_NO_SNI, v);
+}
+
 static int val_safesearch(struct cload *st, const char *v)
 {
 	static const char *names[] = {"off", "moderate", "strict"};
@@ -337,6 +362,7 @@ const struct cload_key cload_group_keys[] = {
 	{"block_scheduled", true, true, k_block_scheduled},
 	{"timetable", false, false, k_group_tt},
 	{"block_mode", false, false, k_block_mode},
+	{"tls_no_sni", false, false, k_tls_no_sni},
 	{"safe_search", false, false, k_safe_search},
 	{"safe_search_google", false, false, k_ss_google},
 	{"safe_search_bing", false, false, k_ss_bing},

@@ -405,8 +405,10 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 	if (d->fe.tls) {
 		struct tls_stats ts;
 		tls_server_get_stats(d->fe.tls, &ts);
-		sbuf_printf(out, "tls_hellos %llu\ntls_blocked %llu\ntls_no_sni %llu\ntls_ech %llu\n",
-			    ts.hellos, ts.blocked, ts.no_sni, ts.ech);
+		sbuf_printf(out, "tls_hellos %llu\ntls_blocked %llu\ntls_no_sni %llu\ntls_ech %llu\n"
+			    "tls_blocked_no_sni %llu\ntls_blocked_ech %llu\n",
+			    ts.hellos, ts.blocked, ts.no_sni, ts.ech, ts.blocked_no_sni,
+			    ts.blocked_ech);
 	}
 	if (d->fe.dns)
 		dns_server_status(d->fe.dns, out);

@@ -54,6 +54,7 @@ struct policy {
 	char **files;
 	size_t n_files;
 	struct policy_sets block, allow;
+	struct domainset *ech;        /* client-facing ECH names (ech_list), by category */
 	struct policy_stats stats;
 };
 
@@ -353,7 +354,45 @@ static void policy_free(struct policy *p)
 	domainset_free(p->allow.dom);
 	urlset_free(p->allow.url);
 	patset_free(p->allow.pat);
+	domainset_free(p->ech);
 	free(p);
+}
+
+/* The client-facing ECH names of every category (ech_list) into p->ech. Only names
+ * count: a URL or pattern line is reported as bad and skipped. */
+static int policy_add_ech(const struct list_rule *r, void *arg, char *err, size_t errlen)
+{
+	if (r->kind != LIST_RULE_DOMAIN && r->kind != LIST_RULE_EXACT) {
+		snprintf(err, errlen, "an ECH list holds names only");
+		return -1;
+	}
+	return policy_add_rule(r, arg, err, errlen);
+}
+
+static int policy_read_ech(struct policy *p, const struct config *cfg, struct diag *diag)
+{
+	struct policy_load ld;
+	policy_load_start(&ld, p, 0, true); /* "allow": not counted as blocking rules */
+	for (size_t i = 0; i < cfg->n_categories; i++) {
+		const struct cfg_category *c = &cfg->categories[i];
+		ld.category = (unsigned)i;
+		for (size_t j = 0; j < c->n_ech_lists; j++) {
+			struct list_counts counts = { 0 };
+			const struct cfg_list *l = &c->ech_lists[j];
+			if (lists_read(LIST_NATIVE, l->path, l->name ? l->name : l->path,
+				       policy_add_ech, &ld, diag, &counts) < 0) {
+				policy_load_abort(&ld);
+				return -1;
+			}
+			p->stats.bad_lines += counts.bad;
+			p->stats.lists++;
+			p->stats.allow_rules -= counts.rules; /* not allowlist rules either */
+		}
+	}
+	p->ech = domainset_build(ld.db);
+	urlset_builder_free(ld.ub);
+	patset_builder_free(ld.pb);
+	return 0;
 }
 
 struct policy *policy_build(const struct config *cfg, struct diag *diag)
@@ -377,6 +416,8 @@ struct policy *policy_build(const struct config *cfg, struct diag *diag)
 		d->title_zh = policy_strdup(s->title_zh);
 		d->title_en = policy_strdup(s->title_en);
 		policy_copy_lists(d, s);
+		d->ech_lists = NULL; /* read below; the snapshot keeps only the names */
+		d->n_ech_lists = 0;
 		p->all_mask |= 1u << i;
 	}
 	if (policy_copy_timetables(p, cfg, diag) < 0)
@@ -396,6 +437,8 @@ struct policy *policy_build(const struct config *cfg, struct diag *diag)
 	if (policy_read_lists(&ld, cfg->allow, cfg->n_allow, diag) < 0)
 		goto fail;
 	policy_sets_finish(&p->allow, &ld);
+	if (policy_read_ech(p, cfg, diag) < 0)
+		goto fail;
 
 	p->stats.patterns_always_run = patset_always_run(p->block.pat) +
 				       patset_always_run(p->allow.pat);
@@ -471,24 +514,36 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 	return true;
 }
 
+/* The categories group g enforces at when; *active says whether its timetable is in
+ * force (only looked at when the group has scheduled categories). */
+static uint32_t policy_enforced(const struct policy *p, const struct cfg_group *g, time_t when,
+				bool *active)
+{
+	const struct policy_timetable *tt = g->timetable >= 0 ? &p->tts[g->timetable] : NULL;
+	uint32_t enforced = g->block_always & p->all_mask;
+
+	*active = false;
+	if (tt && (g->block_scheduled & p->all_mask)) {
+		*active = timetable_active(&tt->tt, tt->tz, when);
+		if (*active)
+			enforced |= g->block_scheduled & p->all_mask;
+	}
+	return enforced;
+}
+
 static enum action policy_decide_in(const struct policy *p, size_t gi,
 				    const struct request *req, struct verdict *v)
 {
 	const struct cfg_group *g = &p->groups[gi];
 	const struct policy_timetable *tt = g->timetable >= 0 ? &p->tts[g->timetable] : NULL;
 	struct policy_subject s;
-	uint32_t enforced = g->block_always & p->all_mask;
 	bool active = false;
+	uint32_t enforced = policy_enforced(p, g, req->when, &active);
 	unsigned cat = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->action = ACTION_ALLOW;
 	v->group = g->name;
-	if (tt && (g->block_scheduled & p->all_mask)) {
-		active = timetable_active(&tt->tt, tt->tz, req->when);
-		if (active)
-			enforced |= g->block_scheduled & p->all_mask;
-	}
 	policy_subject_init(&s, req);
 	if (policy_match(p, &p->allow, &s, 1, &v->rule, &cat)) {
 		v->allowlisted = true;
@@ -541,6 +596,70 @@ enum action policy_decide_group(const struct policy *p, const struct request *re
 		if (strcmp(p->groups[i].name, group) == 0)
 			gi = i;
 	return policy_decide_in(p, gi, req, v);
+}
+
+/* --- TLS hellos that hide their name (no SNI, ECH) -------------------------------- */
+
+/* The first enforced bypass category in mask, for the verdict's category. */
+static void policy_bypass_category(const struct policy *p, uint32_t mask, struct verdict *v)
+{
+	for (size_t i = 0; i < p->n_cats && i < 32; i++)
+		if ((mask & (1u << i)) && p->cats[i].kind == CATEGORY_BYPASS) {
+			v->category = p->cats[i].name;
+			return;
+		}
+}
+
+enum action policy_decide_no_sni(const struct policy *p, const struct request *req,
+				 struct verdict *v)
+{
+	const struct cfg_group *g = &p->groups[policy_group_of(p, &req->client)];
+	bool active;
+	uint32_t enforced = policy_enforced(p, g, req->when, &active);
+
+	memset(v, 0, sizeof(*v));
+	v->action = ACTION_ALLOW;
+	v->group = g->name;
+	if (g->tls_no_sni == TLS_NO_SNI_ALLOW || (g->tls_no_sni == TLS_NO_SNI_AUTO && !enforced))
+		return v->action;
+	v->action = ACTION_BLOCK;
+	v->bypass = true;
+	policy_bypass_category(p, enforced, v);
+	return v->action;
+}
+
+enum action policy_decide_ech(const struct policy *p, const struct request *req,
+			      struct verdict *v)
+{
+	const struct cfg_group *g = &p->groups[policy_group_of(p, &req->client)];
+	struct domain_match dm, am;
+	bool active;
+	uint32_t enforced = policy_enforced(p, g, req->when, &active);
+
+	memset(v, 0, sizeof(*v));
+	v->action = ACTION_ALLOW;
+	v->group = g->name;
+	if (!p->ech || req->host_len == 0 ||
+	    !domainset_lookup(p->ech, req->host, req->host_len, p->all_mask, &dm))
+		return v->action;
+	if (domainset_lookup(p->allow.dom, req->host, req->host_len, 1, &am)) {
+		v->allowlisted = true;
+		return v->action;
+	}
+	if (domainset_lookup(p->ech, req->host, req->host_len, enforced, &dm))
+		v->action = ACTION_BLOCK;
+	else
+		v->category_listed = true;
+	v->rule.kind = dm.exact ? RULE_EXACT : RULE_DOMAIN;
+	v->rule.line = dm.line;
+	v->rule.text = dm.name;
+	v->rule.text_len = dm.name_len;
+	policy_rule_file(p, &v->rule, dm.file_id);
+	if (dm.category < p->n_cats) {
+		v->category = p->cats[dm.category].name;
+		v->bypass = p->cats[dm.category].kind == CATEGORY_BYPASS;
+	}
+	return v->action;
 }
 
 /* --- sharing --------------------------------------------------------------------- */

@@ -30,6 +30,21 @@ enum action policy_decide(const struct policy *p, const struct request *req,
 enum action policy_decide_group(const struct policy *p, const struct request *req,
 				const char *group, struct verdict *v);
 
+/* A TLS ClientHello without a server name from req->client (req->host: the destination
+ * address text, for the journal): blocked, as a bypass attempt (v->bypass, the first
+ * enforced bypass category as v->category), when the client's group says tls_no_sni =
+ * block, or leaves it unset and enforces any category at req->when. Decides nothing on
+ * the address: that is policy_decide's. Returns v->action. */
+enum action policy_decide_no_sni(const struct policy *p, const struct request *req,
+				 struct verdict *v);
+
+/* A ClientHello with encrypted_client_hello and the outer server name req->host: blocked
+ * when that name is a client-facing ECH name (a category's ech_list) of a category the
+ * group enforces; the allowlist wins. The name without ECH is not looked at here (see
+ * docs/http-tls.md). Returns v->action; v->rule names the ech_list line. */
+enum action policy_decide_ech(const struct policy *p, const struct request *req,
+			      struct verdict *v);
+
 /* Reference counting; the last unref frees the snapshot. */
 void policy_ref(struct policy *p);
 void policy_unref(struct policy *p);

@@ -43,6 +43,7 @@ struct tls_conn {
 	struct bufferevent *cli, *up; /* until the splice takes the sockets over */
 	struct splice *sp;
 	struct event *timer;
+	struct tls_reader *rd; /* the ClientHello so far; freed once decided */
 	unsigned idle_ms; /* the splice's idle timeout, from the settings at accept */
 	bool flushing, closing;
 };
@@ -82,6 +83,7 @@ static void conn_free(struct tls_conn *c)
 	if (c->cli)
 		bufferevent_free(c->cli);
 	event_free(c->timer);
+	free(c->rd);
 	free(c);
 }
 
@@ -226,6 +228,10 @@ static void hello_done(struct tls_conn *c, const struct tls_hello *h)
 	policy_unref(p);
 	if (d.v.action == ACTION_BLOCK) {
 		stat_add(&st->blocked);
+		if (d.hidden == TLS_HIDDEN_NO_SNI)
+			stat_add(&st->blocked_no_sni);
+		else if (d.hidden == TLS_HIDDEN_ECH)
+			stat_add(&st->blocked_ech);
 		if (d.by_address)
 			stat_add(&st->blocked_by_address);
 		send_alert(c);
@@ -259,19 +265,31 @@ static void cli_read(struct bufferevent *bev, void *arg)
 {
 	struct tls_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr at;
 	struct tls_hello h;
+	uint8_t chunk[4096];
+	int r = 0;
 
-	if (c->closing || c->up) /* deciding is done; connecting */
+	if (c->closing || c->up || !c->rd) /* deciding is done; connecting */
 		return;
+	/* Only the bytes after those already fed: each byte is looked at once. */
 	size_t len = evbuffer_get_length(in);
-	size_t look = len < TLS_STREAM_MAX ? len : TLS_STREAM_MAX;
-	const uint8_t *buf = evbuffer_pullup(in, (ssize_t)look);
-	int r = tls_parse_client_hello(buf, look, &h);
-	if (r == 0 && look < TLS_STREAM_MAX)
+	while (r == 0 && c->rd->pos < len) {
+		if (evbuffer_ptr_set(in, &at, c->rd->pos, EVBUFFER_PTR_SET) < 0)
+			break;
+		size_t want = len - c->rd->pos < sizeof(chunk) ? len - c->rd->pos : sizeof(chunk);
+		ev_ssize_t got = evbuffer_copyout_from(in, &at, chunk, want);
+		if (got <= 0)
+			break;
+		r = tls_reader_feed(c->rd, chunk, (size_t)got, &h);
+	}
+	if (r == 0)
 		return;
-	if (r <= 0) {
+	free(c->rd);
+	c->rd = NULL;
+	if (r < 0) {
 		stat_add(&c->w->s->stats.bad_hellos);
-		log_debug("tls: %s: %s", c->client_str, r < 0 ? h.error : "hello too large");
+		log_debug("tls: %s: %s", c->client_str, h.error);
 		close_after_write(c);
 		return;
 	}
@@ -315,6 +333,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	c->cli = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->timer = evtimer_new(w->base, hello_timeout, c);
+	c->rd = xmalloc(sizeof(*c->rd));
+	tls_reader_init(c->rd);
 	if (!c->cli || !c->timer) {
 		if (c->cli)
 			bufferevent_free(c->cli);
@@ -323,6 +343,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		if (c->timer)
 			event_free(c->timer);
 		connlimit_release(w->s->limits, &a);
+		free(c->rd);
 		free(c);
 		return;
 	}
@@ -428,6 +449,8 @@ void tls_server_get_stats(struct tls_server *s, struct tls_stats *out)
 	out->blocked = __atomic_load_n(&s->stats.blocked, __ATOMIC_RELAXED);
 	out->blocked_by_address = __atomic_load_n(&s->stats.blocked_by_address, __ATOMIC_RELAXED);
 	out->bad_hellos = __atomic_load_n(&s->stats.bad_hellos, __ATOMIC_RELAXED);
+	out->blocked_no_sni = __atomic_load_n(&s->stats.blocked_no_sni, __ATOMIC_RELAXED);
+	out->blocked_ech = __atomic_load_n(&s->stats.blocked_ech, __ATOMIC_RELAXED);
 }
 
 void tls_server_log_stats(struct tls_server *s)
@@ -435,8 +458,10 @@ void tls_server_log_stats(struct tls_server *s)
 	struct tls_stats st;
 	tls_server_get_stats(s, &st);
 	log_info("tls: %llu hellos (%llu with ECH, %llu without SNI), %llu blocked (%llu on the "
-		 "destination address), %llu not a valid hello",
-		 st.hellos, st.ech, st.no_sni, st.blocked, st.blocked_by_address, st.bad_hellos);
+		 "destination address, %llu without SNI, %llu ECH to a client-facing name), "
+		 "%llu not a valid hello",
+		 st.hellos, st.ech, st.no_sni, st.blocked, st.blocked_by_address, st.blocked_no_sni,
+		 st.blocked_ech, st.bad_hellos);
 }
 
 void tls_server_stop(struct tls_server *s)

@@ -21,7 +21,8 @@ int tls_server_run(struct tls_server *s);
 void tls_server_reload(struct tls_server *s, const struct config *cfg);
 
 /* What the front end has seen since it started. ECH and no-SNI hellos are counted here,
- * not journaled one by one (Chrome sends ECH GREASE in every hello); blocks are both. */
+ * not journaled one by one (Chrome sends ECH GREASE in every hello); blocks (among them
+ * no-SNI hellos under tls_no_sni = block, ECH to a client-facing name) are both. */
 struct tls_stats {
 	unsigned long long hellos;             /* complete ClientHellos decided */
 	unsigned long long ech;                /* ... with encrypted_client_hello (and an SNI) */
@@ -29,6 +30,8 @@ struct tls_stats {
 	unsigned long long blocked;            /* answered with access_denied */
 	unsigned long long blocked_by_address; /* ... on the original destination address */
 	unsigned long long bad_hellos;         /* streams that were not a valid ClientHello */
+	unsigned long long blocked_no_sni;     /* blocked: no SNI (tls_no_sni) */
+	unsigned long long blocked_ech;        /* blocked: ECH to a client-facing ECH name */
 };
 
 /* Copy the counters (any thread). */

@@ -17,6 +17,49 @@ static void decide_address(const struct policy *p, struct tls_decision *d,
 	d->by_address = true;
 }
 
+/* --- hellos that hide their name (no SNI, ECH to a client-facing name) -------------- */
+
+/* No SNI: the group's tls_no_sni first (a block says "no-sni" and keeps the category of a
+ * listed address, if any), then the address alone. */
+static void tls_decide_no_sni(const struct policy *p, struct tls_decision *d,
+			      const struct cg_addr *dst)
+{
+	struct verdict by_addr;
+	decide_address(p, d, dst);
+	by_addr = d->v;
+	if (policy_decide_no_sni(p, &d->r, &d->v) == ACTION_BLOCK) {
+		if (by_addr.action == ACTION_BLOCK) {
+			d->v = by_addr; /* the listed address names the rule */
+		} else {
+			d->by_address = false;
+		}
+		d->v.bypass = true; /* hiding the name is the attempt, whatever the address */
+		d->hidden = TLS_HIDDEN_NO_SNI;
+		d->reason = "no-sni";
+		return;
+	}
+	d->v = by_addr;
+	snprintf(d->reason_buf, sizeof(d->reason_buf),
+		 "no SNI: decided on the destination address");
+	d->reason = d->reason_buf;
+}
+
+/* ECH with the outer name on a category's ech_list: true when that decided (blocked, or
+ * an observe hit for a group that does not enforce the category). */
+static bool tls_decide_ech(const struct policy *p, const struct tls_hello *h,
+			   struct tls_decision *d)
+{
+	struct verdict v;
+	if (h->ech_type != TLS_ECH_OUTER)
+		return false;
+	if (policy_decide_ech(p, &d->r, &v) != ACTION_BLOCK)
+		return false;
+	d->v = v;
+	d->hidden = TLS_HIDDEN_ECH;
+	d->reason = "ech";
+	return true;
+}
+
 int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,
 	       const struct sockaddr *orig, time_t when, struct tls_decision *out)
 {
@@ -31,15 +74,14 @@ int tls_decide(const struct policy *p, const struct tls_hello *h, const struct c
 	if (!h->has_sni) {
 		if (!orig)
 			return -1;
-		decide_address(p, out, &dst);
-		snprintf(out->reason_buf, sizeof(out->reason_buf),
-			 "no SNI: decided on the destination address");
-		out->reason = out->reason_buf;
+		tls_decide_no_sni(p, out, &dst);
 	} else {
 		out->r.host = h->sni;
 		out->r.host_len = h->sni_len;
 		policy_decide(p, &out->r, &out->v);
-		if (h->ech && out->v.action != ACTION_BLOCK && orig) {
+		if (h->ech && out->v.action != ACTION_BLOCK && tls_decide_ech(p, h, out)) {
+			/* decided: a client-facing ECH name */
+		} else if (h->ech && out->v.action != ACTION_BLOCK && orig) {
 			struct verdict by_name = out->v;
 			struct request named = out->r;
 			decide_address(p, out, &dst);

@@ -14,13 +14,17 @@
 enum tls_case {
 	TLS_CASE_SNI,    /* a server name and no ECH: decided on the name */
 	TLS_CASE_ECH,    /* ECH (real or GREASE): the name, then the destination address */
-	TLS_CASE_NO_SNI, /* no server name: the destination address only */
+	TLS_CASE_NO_SNI, /* no server name: the group's tls_no_sni, then the address */
 };
+
+/* Why a hello that hides its name was blocked (journal reason), or NONE. */
+enum tls_hidden { TLS_HIDDEN_NONE, TLS_HIDDEN_NO_SNI, TLS_HIDDEN_ECH };
 
 struct tls_decision {
 	enum tls_case kase;
 	bool by_address;    /* the verdict came from the original destination address */
 	bool journal;       /* a real hit (block or observe): journal r and v */
+	enum tls_hidden hidden; /* blocked as a hello that hides its name */
 	struct request r;   /* what the verdict is about (host = SNI or address text) */
 	struct verdict v;
 	const char *reason; /* points into reason_buf, or NULL */
@@ -30,8 +34,11 @@ struct tls_decision {
 
 /* Decide a parsed hello h from client, sent to orig (NULL when the connection was not
  * redirected), at when, under policy p. The SNI always counts when present: a blocked
- * name is blocked even behind ECH. With ECH and an allowed name the original destination
- * is checked as well (the name may be a cover name); without a name only the address is.
+ * name is blocked even behind ECH. ECH (type outer) to a client-facing ECH name of an
+ * enforced category is blocked as a bypass attempt (reason "ech"); otherwise, with ECH
+ * and an allowed name the original destination is checked as well (the name may be a
+ * cover name). Without a name the group's tls_no_sni decides (block: a bypass attempt,
+ * reason "no-sni", host = the destination address), then the address.
  * 0 with *out filled (it points into h and into itself; keep both while using it), or
  * -1 when there is nothing to decide on (no SNI and no original destination). */
 int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,

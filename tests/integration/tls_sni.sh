@@ -1,7 +1,8 @@
 #!/bin/bash
 # The TLS SNI check on a router made of network namespaces: the client's port-443
 # traffic is REDIRECTed by nftables to campusgated, which reads the ClientHello, decides
-# on the SNI (or, without SNI or behind ECH, on the original destination address), then
+# on the SNI (behind ECH also on the original destination address; without SNI the
+# group's tls_no_sni, then the address; real ECH to a client-facing name is refused), then
 # splices to the origin byte for byte or answers with a fatal access_denied alert.
 # Clients: openssl s_client -servername, curl --resolve, Chrome's captured ECH hello and a
 # hand-made one.
@@ -15,6 +16,15 @@ cg_router_up
 cg_http_cert www.example.org good.example.org casino.test
 cg_http_origin "$NS_O" 0.0.0.0 443 tls "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
 cg_http_config "$CG_TMP/c.conf" "tls_listen = 0.0.0.0:$GW_TLS_PORT" "head_timeout_ms = 2000"
+# The hidden-name cases: a stand-in DoH resolver address in the bypass category (a
+# documentation address: the REDIRECT takes the hello before any route would matter),
+# and a stand-in client-facing ECH name on its ech_list.
+printf '198.51.100.53\n2001:db8:53::53\n' >"$CG_TMP/lists/doh-addresses.list"
+printf 'ech-cover.test\n' >"$CG_TMP/lists/ech.list"
+hidden_lists() {
+	sed -i "/^kind = bypass/a list = $CG_TMP/lists/doh-addresses.list\nech_list = $CG_TMP/lists/ech.list" "$1"
+}
+hidden_lists "$CG_TMP/c.conf"
 cg_start_daemon_ns "$NS_G" "$CG_TMP/c.conf"
 C() { ip netns exec "$NS_C" "$@"; }
 
@@ -46,16 +56,36 @@ out=$(printf 'GET /s HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -c
 	-servername good.example.org -CAfile "$CG_TMP/cert.pem" 2>&1)
 echo "$out" | grep -q "^target: /s" || cg_fail "openssl through the splice: $out"
 
-# --- no SNI: decided on the original destination; only the block is journaled ---------------
-out=$(printf 'GET /nosni HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -connect 10.77.2.2:443 \
+# --- no SNI: the group blocks categories and leaves tls_no_sni unset, so a hello without
+# a name is refused and journaled as a bypass attempt (no-sni) with the destination ---------
+out=$(printf 'GET /nosni HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -connect 10.77.2.2:443 \
 	-noservername 2>&1)
-echo "$out" | grep -q "^target: /nosni" || cg_fail "no SNI to an allowed address: $out"
+echo "$out" | grep -qi "alert access denied" || cg_fail "no SNI to an allowed address: $out"
+cg_journal_has '"proto":"tls"' '"host":"10.77.2.2"' '"action":"bypass"' '"reason":"no-sni"' ||
+	cg_fail "no-SNI hello not journaled as no-sni"
+# DoH by address (Firefox's https://1.1.1.1/dns-query) to a listed stand-in resolver:
+# python's ssl sends no SNI for an IP address.
+out=$(C "$PY" - <<'PY'
+import socket, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+try:
+    s = ctx.wrap_socket(socket.create_connection(("198.51.100.53", 443), timeout=5),
+                        server_hostname=None)
+    print("handshake", s.version())
+except ssl.SSLError as e:
+    print("ssl", e.reason)
+PY
+)
+case "$out" in *ACCESS_DENIED*) ;; *) cg_fail "no SNI to a listed DoH address: $out" ;; esac
+cg_journal_has '"proto":"tls"' '"host":"198.51.100.53"' '"category":"bypass"' '"reason":"no-sni"' \
+	'doh-addresses.list' || cg_fail "no-SNI DoH address not journaled"
 out=$(C timeout 10 openssl s_client -connect 10.77.2.3:443 -noservername </dev/null 2>&1)
 echo "$out" | grep -qi "alert access denied" || cg_fail "no SNI to a blocked address: $out"
-cg_journal_has '"host":"10.77.2.3"' '"action":"block"' 'no SNI' || cg_fail "blocked address not journaled"
-! grep -h '"host":"10.77.2.2"' "$CG_TMP"/journal/*.jsonl | grep -q '"proto":"tls"' ||
-	cg_fail "an allowed no-SNI connection was journaled: $(grep -h 10.77.2.2 "$CG_TMP"/journal/*.jsonl)"
-cg_log "ok: no SNI: allowed and blocked by destination address, only the block journaled"
+cg_journal_has '"host":"10.77.2.3"' '"reason":"no-sni"' '"category":"gambling"' ||
+	cg_fail "no SNI to a listed address not journaled"
+cg_log "ok: no SNI: refused under the default tls_no_sni, journaled no-sni with the destination"
 
 # --- ECH -------------------------------------------------------------------------------------
 # hello.py: the Chrome ClientHello of tests/fuzz/tls-hellos/chrome-ech-grease (ECH GREASE,
@@ -119,6 +149,22 @@ cg_expect "ECH hello, allowed SNI, blocked address" \
 	"$(C "$PY" "$CG_TMP/send.py" 10.77.2.3 "$CG_TMP/ech.bin")" "15030300020231"
 cg_journal_has '"proto":"tls"' '"host":"10.77.2.3"' 'ECH: outer SNI cover.example.org allowed' ||
 	cg_fail "ECH block on the address not journaled"
+# Real ECH: the extension and a client-facing ECH name as the outer SNI: refused, "ech".
+"$PY" "$CG_TMP/hello.py" ech ech-cover.test >"$CG_TMP/ech-cover.bin"
+cg_expect "ECH hello to a client-facing name" \
+	"$(C "$PY" "$CG_TMP/send.py" 10.77.2.2 "$CG_TMP/ech-cover.bin")" "15030300020231"
+cg_journal_has '"proto":"tls"' '"host":"ech-cover.test"' '"action":"bypass"' '"reason":"ech"' \
+	'"category":"bypass"' || cg_fail "ECH to a client-facing name not journaled as ech"
+# GREASE-style ECH (the extension, an allowed real name outside) to an allowed address:
+# spliced to the origin, not journaled.
+"$PY" "$CG_TMP/hello.py" ech good.example.org >"$CG_TMP/ech-grease.bin"
+out=$(C "$PY" "$CG_TMP/send.py" 10.77.2.2 "$CG_TMP/ech-grease.bin")
+case "$out" in 16030*|15030*) [ "$out" != 15030300020231 ] ;; *) false ;; esac ||
+	cg_fail "a GREASE ECH hello with an allowed name was not spliced: $out"
+# The client-facing name without ECH is not a bypass: the origin answers (its own alert for
+# a name it has no certificate for, or a handshake), not our access_denied.
+out=$(C timeout 10 openssl s_client -connect 10.77.2.2:443 -servername ech-cover.test </dev/null 2>&1)
+! echo "$out" | grep -qi "alert access denied" || cg_fail "the ECH name without ECH was refused: $out"
 # Chrome's allowed hello leaves no journal line (every Chrome connection would otherwise).
 sleep 0.3
 ! grep -hq 'lh3.google.com' "$CG_TMP"/journal/*.jsonl ||
@@ -202,10 +248,10 @@ cg_expect "plain text on 443" "$out" "b''"
 cg_http_clean_exit
 # The ECH and no-SNI cases are counted (logged at stop) instead of journaled one by one.
 st=$(grep -a 'tls: [0-9]* hellos' "$CG_TMP/daemon.log") || cg_fail "no TLS counters logged at stop"
-ech=$(echo "$st" | sed -n 's/.*(\([0-9]*\) with ECH, \([0-9]*\) without SNI), \([0-9]*\) blocked (\([0-9]*\) on.*/\1 \2 \3 \4/p')
+ech=$(echo "$st" | sed -n 's/.*(\([0-9]*\) with ECH, \([0-9]*\) without SNI), \([0-9]*\) blocked (\([0-9]*\) on the destination address, \([0-9]*\) without SNI, \([0-9]*\) ECH.*/\1 \2 \3 \4 \5 \6/p')
 set -- $ech
-[ "${1:-0}" -ge 3 ] && [ "${2:-0}" -ge 2 ] && [ "${3:-0}" -ge 5 ] && [ "${4:-0}" -ge 2 ] ||
-	cg_fail "TLS counters: $st"
+[ "${1:-0}" -ge 5 ] && [ "${2:-0}" -ge 3 ] && [ "${3:-0}" -ge 8 ] && [ "${4:-0}" -ge 2 ] &&
+	[ "${5:-0}" -ge 3 ] && [ "${6:-0}" -ge 1 ] || cg_fail "TLS counters: $st"
 cg_log "ok: counters: $st"
 cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
 
@@ -213,7 +259,19 @@ cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
 cg_http_config "$CG_TMP/d.conf" "tls_listen = 0.0.0.0:$GW_TLS_PORT" "tls_listen = [::]:$GW_TLS_PORT" \
 	"listen = 0.0.0.0:$GW_HTTP_PORT" "listen = [::]:$GW_HTTP_PORT" "head_timeout_ms = 3000" \
 	"max_conns_per_client = 4" "max_conns = 6" "tls_idle_timeout_ms = 1000"
+hidden_lists "$CG_TMP/d.conf"
+echo "tls_no_sni = allow" >>"$CG_TMP/d.conf" # ([group default] is the last section)
 cg_start_daemon_ns "$NS_G" "$CG_TMP/d.conf"
+# --- tls_no_sni = allow: a hello without SNI is decided on the destination address only ------
+out=$(printf 'GET /nosni HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -connect 10.77.2.2:443 \
+	-noservername 2>&1)
+echo "$out" | grep -q "^target: /nosni" || cg_fail "tls_no_sni = allow: no SNI to an allowed address: $out"
+out=$(C timeout 10 openssl s_client -connect 198.51.100.53:443 -noservername </dev/null 2>&1)
+echo "$out" | grep -qi "alert access denied" || cg_fail "tls_no_sni = allow: listed DoH address: $out"
+cg_journal_has '"host":"198.51.100.53"' 'no SNI: decided on the destination address' ||
+	cg_fail "tls_no_sni = allow: the address block was not journaled"
+cg_log "ok: tls_no_sni = allow: no SNI passes to an allowed address, a listed one is still refused"
+sleep 0.3
 out=$(C "$PY" - <<'PY'
 import socket, time
 def hold(addr, port):

@@ -257,6 +257,9 @@ static const struct bad_case bad_cases[] = {
 	{"[category p]\nlist = a.list\n[group g]\nsubnet = 10.0.0.0/8\nblock_scheduled = p\n", 3,
 	 "block_scheduled needs a timetable"},
 	{"[group g]\nsubnet = 10.0.0.0/8\nblock_mode = drop\n", 3, "block_mode must be"},
+	{"[group g]\nsubnet = 10.0.0.0/8\ntls_no_sni = yes\n", 3, "tls_no_sni must be allow or block"},
+	{"[category b]\nkind = bypass\nech_list = adblock:a.list\n", 3,
+	 "a list of ECH names is a plain (native) list"},
 	{"[group g]\nsubnet = 10.0.0.0/8\nblock_mode = page\n", 1, "block_mode = page needs"},
 	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search = on\n", 3, "safe_search must be off"},
 	{"[group g]\nsubnet = 10.0.0.0/8\nsafe_search_google = x\n", 3,
@@ -560,9 +563,11 @@ START_TEST(test_load_values)
 		"block_scheduled = doh, porn\n"
 		"timetable = day\n"
 		"block_mode = page\n"
+		"tls_no_sni = allow\n"
 		"[group default]\n"
 		"block = porn doh\n"
 		"block_mode = refused\n"
+		"tls_no_sni = BLOCK\n"
 		"block =\n";
 	struct config *cfg = fx_load(&f, text);
 	if (!cfg)
@@ -662,6 +667,8 @@ START_TEST(test_load_values)
 	/* groups */
 	ck_assert_uint_eq(cfg->n_groups, 2);
 	const struct cfg_group *st = &cfg->groups[0], *def = &cfg->groups[1];
+	ck_assert_int_eq(st->tls_no_sni, TLS_NO_SNI_ALLOW);
+	ck_assert_int_eq(def->tls_no_sni, TLS_NO_SNI_BLOCK);
 	ck_assert_uint_eq(st->n_subnets, 2);
 	ck_assert_uint_eq(st->block_always, 1u << 0);
 	ck_assert_uint_eq(st->block_scheduled, (1u << 0) | (1u << 1));
@@ -774,7 +781,13 @@ START_TEST(test_shipped_config)
 		for (size_t l = 0; l < cfg->categories[c].n_lists; l++)
 			if (strncmp(cfg->categories[c].lists[l].name, "../blocklists/", 14) == 0)
 				shipped++;
-	ck_assert_uint_eq(shipped, 8);
+	ck_assert_uint_eq(shipped, 9);
+	/* ... and the client-facing ECH names, in the bypass category */
+	ck_assert_uint_eq(cfg->categories[bypass].n_ech_lists, 1);
+	ck_assert_str_eq(cfg->categories[bypass].ech_lists[0].name,
+			 "../blocklists/bypass/ech.list");
+	/* tls_no_sni is left to its default (block where a category is enforced) */
+	ck_assert_int_eq(cfg->groups[0].tls_no_sni, TLS_NO_SNI_AUTO);
 	config_free(cfg);
 	diag_free(&d);
 	free(path);

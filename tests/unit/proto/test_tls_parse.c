@@ -212,6 +212,107 @@ START_TEST(no_sni_ech_grease)
 }
 END_TEST
 
+/* The encrypted_client_hello body: outer (cipher suite, config id, enc, payload), inner
+ * (type only), and each way a body fails to parse (reported as MALFORMED, never a
+ * rejection of the hello: the extension alone decides nothing). */
+START_TEST(ech_types)
+{
+	struct hb h;
+	uint8_t outer[] = { 0, 0, 1, 0, 3, 0x42, 0, 2, 0xaa, 0xbb, 0, 3, 1, 2, 3 };
+	hb_init(&h);
+	hb_sni(&h, "cover.example");
+	hb_ext(&h, TLS_EXT_ECH, outer, sizeof(outer));
+	ck_assert_int_eq(parse_built(&h), 1);
+	ck_assert(th.ech);
+	ck_assert_int_eq(th.ech_type, TLS_ECH_OUTER);
+	ck_assert_uint_eq(th.ech_kdf, 1);
+	ck_assert_uint_eq(th.ech_aead, 3);
+	ck_assert_uint_eq(th.ech_config_id, 0x42);
+	ck_assert_uint_eq(th.ech_enc_len, 2);
+	ck_assert_uint_eq(th.ech_payload_len, 3);
+	ck_assert_str_eq(th.sni, "cover.example");
+
+	uint8_t inner[] = { 1 };
+	hb_init(&h);
+	hb_ext(&h, TLS_EXT_ECH, inner, sizeof(inner));
+	ck_assert_int_eq(parse_built(&h), 1);
+	ck_assert_int_eq(th.ech_type, TLS_ECH_INNER);
+
+	/* Malformed bodies: each is taken as a hello with ech_type MALFORMED. */
+	static const struct { uint8_t b[16]; size_t n; } bad[] = {
+		{ { 0 }, 0 },                                   /* empty */
+		{ { 2 }, 1 },                                   /* unknown type */
+		{ { 1, 0 }, 2 },                                /* inner with a body */
+		{ { 0, 0, 1, 0, 1, 7 }, 6 },                    /* outer cut before enc */
+		{ { 0, 0, 1, 0, 1, 7, 0, 9, 1 }, 9 },           /* enc overruns */
+		{ { 0, 0, 1, 0, 1, 7, 0, 0, 0 }, 9 },           /* payload length cut */
+		{ { 0, 0, 1, 0, 1, 7, 0, 0, 0, 0 }, 10 },       /* empty payload */
+		{ { 0, 0, 1, 0, 1, 7, 0, 0, 0, 2, 1 }, 11 },    /* payload overruns */
+		{ { 0, 0, 1, 0, 1, 7, 0, 0, 0, 1, 1, 9 }, 12 }, /* bytes after the payload */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hb_init(&h);
+		hb_sni(&h, "cover.example");
+		hb_ext(&h, TLS_EXT_ECH, bad[i].b, bad[i].n);
+		ck_assert_int_eq(parse_built(&h), 1);
+		ck_assert(th.ech);
+		ck_assert_msg(th.ech_type == TLS_ECH_MALFORMED, "case %zu", i);
+		ck_assert(th.has_sni);
+	}
+}
+END_TEST
+
+/* Item 5: the reader looks at each byte once and parses the hello once, so a hello fed
+ * one byte at a time costs the same steps as one fed whole: O(n), counted, not timed.
+ * The old way (re-parse from the first byte on every read) would cost n^2/2. */
+START_TEST(reader_linear)
+{
+	struct hb h;
+	static struct tls_reader r;
+	hb_init(&h);
+	hb_sni(&h, "linear.example");
+	static uint8_t pad[8000];
+	hb_ext(&h, 0x0015, pad, sizeof(pad));
+	for (size_t frag = 16384; frag >= 1; frag = frag == 16384 ? 100 : frag == 100 ? 1 : 0) {
+		size_t n = build(&h, frag);
+		tls_reader_init(&r);
+		ck_assert_int_eq(tls_reader_feed(&r, wire, n, &th), 1);
+		unsigned long whole = r.steps;
+		ck_assert_uint_le(whole, 2 * n);
+		tls_reader_init(&r);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_int_eq(tls_reader_feed(&r, wire + i, 1, &th), i + 1 == n ? 1 : 0);
+		ck_assert_uint_eq(r.steps, whole);
+		ck_assert_str_eq(th.sni, "linear.example");
+		ck_assert_uint_eq(th.stream_len, n);
+		ck_assert_uint_gt(th.n_records, frag == 16384 ? 0 : 1);
+		/* the result sticks */
+		ck_assert_int_eq(tls_reader_feed(&r, wire, 1, &th), 1);
+		if (frag == 1)
+			break;
+	}
+	/* a rejection found byte by byte sticks too, with its reason */
+	tls_reader_init(&r);
+	ck_assert_int_eq(tls_reader_feed(&r, (const uint8_t *)"\x16\x03\x01\x00", 4, &th), 0);
+	ck_assert_int_eq(tls_reader_feed(&r, (const uint8_t *)"\x00", 1, &th), -1);
+	ck_assert_str_eq(th.error, "empty handshake record");
+	th.error = NULL;
+	ck_assert_int_eq(tls_reader_feed(&r, (const uint8_t *)"x", 1, &th), -1);
+	ck_assert_str_eq(th.error, "empty handshake record");
+	/* bytes after the hello are left alone: stream_len says where it ended */
+	hb_init(&h);
+	hb_sni(&h, "a.example");
+	size_t n = build(&h, 16384);
+	uint8_t *more = xmalloc(n + 3);
+	memcpy(more, wire, n);
+	memcpy(more + n, "\x17\x03\x03", 3);
+	tls_reader_init(&r);
+	ck_assert_int_eq(tls_reader_feed(&r, more, n + 3, &th), 1);
+	ck_assert_uint_eq(th.stream_len, n);
+	free(more);
+}
+END_TEST
+
 static int raw(const void *p, size_t n)
 {
 	return tls_parse_client_hello(p, n, &th);
@@ -599,6 +700,8 @@ int main(void)
 	tcase_add_test(tc, sni_and_incremental);
 	tcase_add_test(tc, across_records);
 	tcase_add_test(tc, no_sni_ech_grease);
+	tcase_add_test(tc, ech_types);
+	tcase_add_test(tc, reader_linear);
 	tcase_add_test(tc, record_rejections);
 	tcase_add_test(tc, hello_rejections);
 	tcase_add_test(tc, extension_rejections);

@@ -14,13 +14,18 @@
 
 static char *dir;
 
-static struct policy *policy_with(const char *list)
+/* A policy with list in category gambling and, for the hidden-name cases, the ECH names
+ * ech in a bypass category; group default blocks both and adds group_extra. */
+static struct policy *policy_full(const char *list, const char *ech, const char *group_extra)
 {
-	char conf[2048];
+	char conf[4096];
 	char *lp = tu_write_file(dir, "block.list", list);
+	char *ep = tu_write_file(dir, "ech.list", ech);
 	snprintf(conf, sizeof(conf),
 		 "[category gambling]\nkind = block\nlist = %s\n"
-		 "[group default]\nblock = gambling\n", lp);
+		 "[category bypass]\nkind = bypass\nlist = %s\nech_list = %s\n"
+		 "[group default]\nblock = gambling bypass\n%s\n", lp, lp, ep, group_extra);
+	free(ep);
 	char *cp = tu_write_file(dir, "c.conf", conf);
 	struct diag d;
 	diag_init(&d);
@@ -35,6 +40,13 @@ static struct policy *policy_with(const char *list)
 	free(lp);
 	free(cp);
 	return p;
+}
+
+/* The group leaves tls_no_sni unset and blocks categories: a hello without SNI is
+ * blocked; these tests of the name and the address allow it explicitly. */
+static struct policy *policy_with(const char *list)
+{
+	return policy_full(list, "", "tls_no_sni = allow");
 }
 
 static void hello_from(const char *seed, struct tls_hello *h)
@@ -178,6 +190,124 @@ START_TEST(no_sni_decides_on_the_address)
 }
 END_TEST
 
+/* tls_no_sni: unset in a group that blocks categories means block, as a bypass attempt
+ * with reason no-sni and the destination address as the host; allow lets the address
+ * decide; a group that enforces nothing allows. */
+START_TEST(no_sni_by_group)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	hello_from("curl-tls12-ip", &h);
+	struct policy *p = policy_full("casino.test\n192.0.2.66\n", "", "");
+	struct sockaddr_in a = dst("192.0.2.10");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.kase, TLS_CASE_NO_SNI);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert_int_eq(d.hidden, TLS_HIDDEN_NO_SNI);
+	ck_assert(d.journal && d.v.bypass && !d.by_address);
+	ck_assert_str_eq(d.reason, "no-sni");
+	ck_assert_str_eq(d.r.host, "192.0.2.10");
+	ck_assert_str_eq(d.v.category, "bypass"); /* the group's bypass category */
+	/* To a listed address: the listed rule is named, the reason stays no-sni. */
+	a = dst("192.0.2.66");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert_str_eq(d.reason, "no-sni");
+	ck_assert(d.v.bypass);
+	ck_assert_uint_eq(d.v.rule.line, 2);
+	policy_unref(p);
+	/* tls_no_sni = block in a group that enforces nothing. */
+	p = policy_full("casino.test\n", "", "[group open]\nsubnet = 10.0.0.0/8\n"
+			"tls_no_sni = block");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	policy_unref(p);
+	/* A group with no category and tls_no_sni unset: allowed, not journaled. */
+	p = policy_full("casino.test\n", "", "[group open]\nsubnet = 10.0.0.0/8\nblock_mode = nxdomain");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	ck_assert_int_eq(d.hidden, TLS_HIDDEN_NONE);
+	ck_assert(!d.journal);
+	policy_unref(p);
+}
+END_TEST
+
+static void ech_hello(struct tls_hello *h, const char *sni, enum tls_ech_type t)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->sni, sizeof(h->sni), "%s", sni);
+	h->sni_len = strlen(sni);
+	h->has_sni = true;
+	h->ech = t != TLS_ECH_NONE;
+	h->ech_type = t;
+}
+
+/* ECH (type outer) whose outer name is on an ech_list: blocked as a bypass attempt,
+ * reason ech; the same name without ECH, GREASE ECH with a real name, an inner-type
+ * extension, and a group that does not enforce the category are not. */
+START_TEST(ech_client_facing_name)
+{
+	struct tls_hello h;
+	struct tls_decision d;
+	struct sockaddr_in a = dst("192.0.2.10");
+	struct policy *p = policy_full("casino.test\n", "ech-cover.example\n", "");
+	ech_hello(&h, "ech-cover.example", TLS_ECH_OUTER);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert_int_eq(d.hidden, TLS_HIDDEN_ECH);
+	ck_assert_str_eq(d.reason, "ech");
+	ck_assert(d.journal && d.v.bypass);
+	ck_assert_str_eq(d.v.category, "bypass");
+	ck_assert_str_eq(d.r.host, "ech-cover.example");
+	ck_assert_ptr_nonnull(strstr(d.v.rule.file, "ech.list"));
+	ck_assert_uint_eq(d.v.rule.line, 1);
+	/* below the listed name too */
+	ech_hello(&h, "a.ech-cover.example", TLS_ECH_OUTER);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	/* no ECH: the name alone is not a bypass */
+	ech_hello(&h, "ech-cover.example", TLS_ECH_NONE);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	ck_assert_int_eq(d.hidden, TLS_HIDDEN_NONE);
+	/* GREASE ECH with a real, allowed name */
+	ech_hello(&h, "school.example", TLS_ECH_OUTER);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	/* an inner-type or malformed extension is not an ECH connection */
+	ech_hello(&h, "ech-cover.example", TLS_ECH_INNER);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	policy_unref(p);
+	/* A group that does not enforce bypass: allowed. */
+	p = policy_full("casino.test\n", "ech-cover.example\n",
+			"[group staff]\nsubnet = 10.0.0.0/8\nblock = gambling");
+	ech_hello(&h, "ech-cover.example", TLS_ECH_OUTER);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	policy_unref(p);
+	/* The allowlist wins over an ECH name. */
+	char *al = tu_write_file(dir, "allow.list", "ech-cover.example\n");
+	char extra[600];
+	snprintf(extra, sizeof(extra), "[allow]\nlist = %s", al);
+	p = policy_full("casino.test\n", "ech-cover.example\n", extra);
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
+	policy_unref(p);
+	free(al);
+}
+END_TEST
+
+/* Chrome's real hello carries a well-formed GREASE ECH extension of type outer. */
+START_TEST(chrome_grease_is_outer)
+{
+	struct tls_hello h;
+	hello_from("chrome-ech-grease", &h);
+	ck_assert_int_eq(h.ech_type, TLS_ECH_OUTER);
+	ck_assert_uint_gt(h.ech_payload_len, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tls_decide");
@@ -187,6 +317,9 @@ int main(void)
 	tcase_add_test(tc, ech_allowed_name_decides_on_the_address);
 	tcase_add_test(tc, plain_sni);
 	tcase_add_test(tc, no_sni_decides_on_the_address);
+	tcase_add_test(tc, no_sni_by_group);
+	tcase_add_test(tc, ech_client_facing_name);
+	tcase_add_test(tc, chrome_grease_is_outer);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
