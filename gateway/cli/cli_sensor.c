@@ -48,6 +48,8 @@ static void print_obs(void *arg, const struct observation *ob, const char *host,
 		printf(" %s", action_name(v->action));
 	if (v && v->category)
 		printf(" %s", v->category);
+	if (ob->kind == OBS_TLS && ob->ech)
+		printf(" ech");
 	if (event)
 		printf(" [%s]", event);
 	putchar('\n');
@@ -84,6 +86,7 @@ static void summary_text(const char *path, const struct sensor_report *r, const 
 	msg_printf(l, MSG_SENSOR_REQUESTS,
 		   o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
 	       o->requests[OBS_PROTO_TLS], o->dns_responses);
+	msg_printf(l, MSG_SENSOR_TLS_HIDDEN, in->tls_ech, in->tls_no_sni);
 	msg_printf(l, MSG_SENSOR_HITS, o->hits);
 	for (size_t i = 0; i < o->n_categories; i++)
 		printf("    %-20s %" PRIu64 "\n", o->categories[i].name, o->categories[i].hits);
@@ -148,6 +151,7 @@ static void summary_json(const char *path, const struct sensor_report *r, const 
 	printf(",\"requests\":{\"dns\":%" PRIu64 ",\"http\":%" PRIu64 ",\"tls\":%" PRIu64 "}",
 	       o->requests[OBS_PROTO_DNS], o->requests[OBS_PROTO_HTTP],
 	       o->requests[OBS_PROTO_TLS]);
+	printf(",\"tls_ech\":%" PRIu64 ",\"tls_no_sni\":%" PRIu64, in->tls_ech, in->tls_no_sni);
 	printf(",\"dns_responses\":%" PRIu64 ",\"http2\":%" PRIu64 ",\"hits\":%" PRIu64
 	       ",\"categories\":{", o->dns_responses, in->http2, o->hits);
 	for (size_t i = 0; i < o->n_categories; i++) {

@@ -78,12 +78,21 @@ bool extract_is_tls(const uint8_t *buf, size_t len)
 enum extract_tls_result extract_tls_sni(const uint8_t *buf, size_t len, char *sni,
 					size_t cap, size_t *sni_len)
 {
+	bool ech;
+	return extract_tls_hello(buf, len, sni, cap, sni_len, &ech);
+}
+
+enum extract_tls_result extract_tls_hello(const uint8_t *buf, size_t len, char *sni,
+					  size_t cap, size_t *sni_len, bool *ech)
+{
 	struct tls_hello h;
 	int r = tls_parse_client_hello(buf, len, &h);
+	*ech = false;
 	if (r == 0)
 		return TLS_MORE;
 	if (r < 0)
 		return TLS_BAD;
+	*ech = h.ech_type == TLS_ECH_OUTER;
 	if (!h.has_sni || h.sni_len == 0)
 		return TLS_NO_SNI;
 	if (h.sni_len >= cap)

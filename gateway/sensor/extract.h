@@ -74,4 +74,10 @@ enum extract_tls_result {
 enum extract_tls_result extract_tls_sni(const uint8_t *buf, size_t len, char *sni,
 					size_t cap, size_t *sni_len);
 
+/* The same, and *ech says whether a complete hello carried an encrypted_client_hello
+ * extension of the outer type (real ECH, or the GREASE ECH Chrome and Firefox send in
+ * every hello: the two look alike by design); the name is then the outer SNI. */
+enum extract_tls_result extract_tls_hello(const uint8_t *buf, size_t len, char *sni,
+					  size_t cap, size_t *sni_len, bool *ech);
+
 #endif

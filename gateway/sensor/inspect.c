@@ -251,8 +251,11 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 {
 	char sni[256];
 	size_t sni_len = 0;
-	enum extract_tls_result r = extract_tls_sni(f->cs.buf, f->cs.len, sni, sizeof(sni),
-						    &sni_len);
+	bool ech = false;
+	enum extract_tls_result r = extract_tls_hello(f->cs.buf, f->cs.len, sni, sizeof(sni),
+						      &sni_len, &ech);
+	if (ech)
+		in->st.tls_ech++;
 	if (r == TLS_MORE) {
 		if (f->cs.len >= in->max_flow_bytes) {
 			in->st.bad[BAD_TLS]++;
@@ -267,6 +270,7 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 		ob.kind = OBS_TLS;
 		ob.host = sni;
 		ob.host_len = sni_len;
+		ob.ech = ech;
 		emit(in, &ob);
 	} else if (r == TLS_NO_SNI) {
 		/* no name: the observer can still judge the server's address */
@@ -275,6 +279,7 @@ static void tcp_tls(struct inspect *in, struct flow *f, int64_t t)
 		flow_observation(f, t, &ob);
 		ob.kind = OBS_TLS;
 		ob.host = "";
+		ob.ech = ech;
 		emit(in, &ob);
 	} else {
 		in->st.bad[BAD_TLS]++;

@@ -45,6 +45,8 @@ struct observation {
 	const char *method;      /* HTTP only */
 	size_t method_len;
 	bool first;              /* HTTP: the connection's first request */
+	bool ech;                /* TLS: encrypted_client_hello (outer type); host is the
+				  * outer name (real ECH hides the site, GREASE does not) */
 	const char *app;         /* OBS_CONN: "http2", "http", "tls" or "unknown" */
 	const struct extract_dns *dns; /* DNS only */
 };
@@ -69,6 +71,7 @@ struct inspect_stats {
 	uint64_t bad[BAD_COUNT];
 	uint64_t observed[OBS_KIND_COUNT];
 	uint64_t tls_no_sni;         /* complete ClientHellos without a server name */
+	uint64_t tls_ech;            /* ... with encrypted_client_hello (real or GREASE) */
 	uint64_t tcp_unknown;        /* client streams that were none of DNS, HTTP, TLS */
 	uint64_t http2;              /* HTTP/2 prior-knowledge connections (not read) */
 	struct {

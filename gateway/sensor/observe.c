@@ -22,7 +22,7 @@ struct observer {
 };
 
 static const char *const bypass_names[BYPASS_COUNT] = {
-	"resolver", "dot", "category", "doh-path",
+	"resolver", "dot", "category", "doh-path", "ech",
 };
 
 const char *bypass_kind_name(enum bypass_kind b)
@@ -111,6 +111,15 @@ static const char *what_seen(enum obs_kind k)
 	case OBS_CONN: return "connection";
 	default: return "seen";
 	}
+}
+
+/* The journal's reason for a named request: what was seen, marked when the TLS name is
+ * the outer one of an ECH hello. */
+static const char *seen_reason(const struct observation *ob)
+{
+	if (ob->kind == OBS_TLS && ob->ech)
+		return "tls server name (outer, ECH)";
+	return what_seen(ob->kind);
 }
 
 /* Write one journal event for what was seen. */
@@ -288,18 +297,36 @@ static const char *observe_verdict(struct observer *o, const struct observation 
 	    category_is_bypass(o, vp)) {
 		o->st.hits++;
 		count_category(o, vp->category);
-		bypass(o, ob, req, vp, BYPASS_CATEGORY, what_seen(ob->kind));
+		bypass(o, ob, req, vp, BYPASS_CATEGORY, seen_reason(ob));
 		return "bypass";
 	}
 	if (vp && vp->action == ACTION_BLOCK) {
 		o->st.hits++;
 		count_category(o, vp->category ? vp->category : "?");
-		journal_obs(o, ob, req, vp, "hit", what_seen(ob->kind));
+		journal_obs(o, ob, req, vp, "hit", seen_reason(ob));
 		return "hit";
 	}
 	if (vp && vp->category_listed)
 		o->st.listed++;
 	return NULL;
+}
+
+/* ECH whose outer name is a client-facing ECH name (a category's ech_list): the real site
+ * is hidden, a bypass attempt journaled with reason "ech" and the outer name. GREASE ECH
+ * (the real name outside) was decided on that name like any TLS name. */
+static bool observe_ech(struct observer *o, const struct observation *ob,
+			const struct request *req)
+{
+	struct verdict v;
+	if (!o->policy)
+		return false;
+	policy_decide_ech(o->policy, req, &v);
+	if (v.action != ACTION_BLOCK && !v.category_listed)
+		return false;
+	o->st.hits++;
+	count_category(o, v.category ? v.category : "?");
+	bypass(o, ob, req, &v, BYPASS_ECH, "ech");
+	return true;
 }
 
 /* Whether an HTTP request asks for /dns-query (DNS over HTTPS in cleartext). */
@@ -358,6 +385,11 @@ void observer_handle(void *arg, const struct observation *ob)
 		vp = &v;
 	}
 	const char *event = observe_verdict(o, ob, &req, vp, addr_bypass);
+	if (ob->kind == OBS_TLS && ob->ech) {
+		o->st.ech++;
+		if (!event && observe_ech(o, ob, &req))
+			event = "bypass";
+	}
 	if (other_resolver) {
 		resolver_bypass(o, ob, &req, vp);
 		event = "bypass";

@@ -18,9 +18,11 @@ enum bypass_kind {
 	BYPASS_DOT,        /* DNS over TLS (tcp/853) */
 	BYPASS_CATEGORY,   /* a name in a bypass-kind category (DoH, VPN, ...) */
 	BYPASS_DOH_PATH,   /* an HTTP request for /dns-query */
+	BYPASS_ECH,        /* ECH whose outer name is a client-facing ECH name (ech_list) */
 	BYPASS_COUNT
 };
-const char *bypass_kind_name(enum bypass_kind b); /* "resolver", "dot", "category", "doh-path" */
+/* "resolver", "dot", "category", "doh-path", "ech" */
+const char *bypass_kind_name(enum bypass_kind b);
 
 enum obs_proto { OBS_PROTO_DNS, OBS_PROTO_HTTP, OBS_PROTO_TLS, OBS_PROTO_COUNT };
 
@@ -31,6 +33,7 @@ struct observer_stats {
 	uint64_t dns_responses;
 	uint64_t connections;    /* 80/443 connections with neither request nor name */
 	uint64_t no_host;        /* HTTP requests without a host */
+	uint64_t ech;            /* TLS names seen behind ECH (the outer name; mostly GREASE) */
 	uint64_t bad_names;      /* hosts that do not normalise */
 	uint64_t hits;           /* requests the policy would block (bypass categories too) */
 	uint64_t listed;         /* matched a category not enforced for the group now */

@@ -19,8 +19,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r = tls_parse_client_hello(buf, size, &h);
 	if (r == 1 && h.sni_len != strlen(h.sni))
 		abort();
-	if (size > 1)
-		tls_parse_client_hello(buf, size / 2, &h);
+	if (size > 1) {
+		struct tls_hello half;
+		tls_parse_client_hello(buf, size / 2, &half);
+	}
+	/* The incremental reader, fed in pieces cut where the first byte says, must reach
+	 * the same result as the whole parse (and the same name). */
+	static struct tls_reader rd;
+	struct tls_hello h2;
+	memset(&h2, 0, sizeof(h2));
+	tls_reader_init(&rd);
+	size_t step = size ? (size_t)(data[0] % 7) + 1 : 1, i = 0;
+	int r2 = 0;
+	while (r2 == 0 && i < size) {
+		size_t k = size - i < step ? size - i : step;
+		r2 = tls_reader_feed(&rd, buf + i, k, &h2);
+		i += k;
+	}
+	if (r2 != r || (r == 1 && (strcmp(h.sni, h2.sni) != 0 || h.ech_type != h2.ech_type ||
+				    h.stream_len != h2.stream_len)))
+		abort();
 	free(buf);
 	return 0;
 }

@@ -557,6 +557,113 @@ START_TEST(ipv6_extension_headers)
 }
 END_TEST
 
+/* An HTTP request behind each extension header (hop-by-hop 0, routing 43, destination
+ * options 60, an atomic fragment 44) on its own and chained, is found: the decoder walks
+ * the chain to TCP. The chain is bounded (DECODE_MAX_EXTHDR headers pass, one more is
+ * refused), and a header cut short anywhere in it is refused. */
+static const char http_get[] = "GET /casino/ HTTP/1.1\r\nHost: a.example\r\n\r\n";
+
+static void put_ext(struct pkt *p, uint8_t type, uint8_t next)
+{
+	if (type == 44) { /* atomic fragment: offset 0, M = 0 */
+		put8(p, next); put8(p, 0); put16(p, 0); put32(p, 0xabcd);
+	} else if (type == 43) { /* routing, 16 bytes (type 4 segment routing shape) */
+		put8(p, next); put8(p, 1); put8(p, 4); put8(p, 0); put32(p, 0);
+		put32(p, 0); put32(p, 0);
+	} else { /* hop-by-hop or destination options: 8 bytes of PadN */
+		put8(p, next); put8(p, 0); put8(p, 1); put8(p, 4); put32(p, 0);
+	}
+}
+
+static size_t ext_len(uint8_t type)
+{
+	return type == 43 ? 16 : 8;
+}
+
+static void check_http(const struct decoded *d)
+{
+	ck_assert_uint_eq(d->l4proto, IPPROTO_TCP);
+	ck_assert_uint_eq(d->dport, 80);
+	ck_assert_uint_eq(d->payload_len, strlen(http_get));
+	ck_assert_int_eq(memcmp(d->payload, http_get, d->payload_len), 0);
+}
+
+START_TEST(ipv6_chain_to_tcp)
+{
+	struct decoded d;
+	static const uint8_t types[] = { 0, 43, 60, 44 };
+	size_t tl = 20 + strlen(http_get);
+	for (size_t i = 0; i < sizeof(types); i++) {
+		struct pkt p = { .n = 0 };
+		put_ipv6(&p, types[i], ext_len(types[i]) + tl);
+		put_ext(&p, types[i], IPPROTO_TCP);
+		put_tcp(&p, 40000, 80, 0x18, http_get);
+		ck_assert_int_eq(dec(DECODE_DLT_RAW, &p, &d), DECODE_L4);
+		check_http(&d);
+		/* the same header cut short: 4 bytes left where it starts */
+		struct pkt s = { .n = 0 };
+		put_ipv6(&s, types[i], 4);
+		put32(&s, 0x06000000);
+		ck_assert_int_eq(dec(DECODE_DLT_RAW, &s, &d), DECODE_MALFORMED);
+		ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	}
+	/* hop-by-hop, atomic fragment, routing, destination options, then TCP */
+	struct pkt c = { .n = 0 };
+	put_ipv6(&c, 0, 8 + 8 + 16 + 8 + tl);
+	put_ext(&c, 0, 44);
+	put_ext(&c, 44, 43);
+	put_ext(&c, 43, 60);
+	put_ext(&c, 60, IPPROTO_TCP);
+	put_tcp(&c, 40000, 80, 0x18, http_get);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &c, &d), DECODE_L4);
+	check_http(&d);
+	/* the routing header's length overruns the packet in the middle of the chain */
+	struct pkt r = c;
+	r.b[40 + 8 + 8 + 1] = 100;
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &r, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* a fragment header cut short in the middle of a chain */
+	struct pkt f = { .n = 0 };
+	put_ipv6(&f, 0, 8 + 4);
+	put_ext(&f, 0, 44);
+	put32(&f, 0x06000000);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &f, &d), DECODE_MALFORMED);
+	ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	/* exactly DECODE_MAX_EXTHDR headers (atomic fragments count too) pass; one more does
+	 * not */
+	for (unsigned n = DECODE_MAX_EXTHDR; n <= DECODE_MAX_EXTHDR + 1; n++) {
+		struct pkt m = { .n = 0 };
+		put_ipv6(&m, 60, 8 * n + tl);
+		for (unsigned k = 0; k < n; k++)
+			put_ext(&m, k == 3 ? 44 : 60,
+				k + 1 == n ? IPPROTO_TCP : k + 1 == 3 ? 44 : 60);
+		put_tcp(&m, 40000, 80, 0x18, http_get);
+		enum decode_result want = n == DECODE_MAX_EXTHDR ? DECODE_L4 : DECODE_MALFORMED;
+		ck_assert_int_eq(dec(DECODE_DLT_RAW, &m, &d), want);
+		if (want == DECODE_L4)
+			check_http(&d);
+		else
+			ck_assert_int_eq(d.err, DERR_IPV6_EXT);
+	}
+	/* a real fragment (M set) behind hop-by-hop: a fragment, not an unfragmented packet */
+	struct pkt g = { .n = 0 };
+	put_ipv6(&g, 0, 8 + 8 + 8);
+	put_ext(&g, 0, 44);
+	put8(&g, IPPROTO_TCP); put8(&g, 0); put16(&g, 1); put32(&g, 77);
+	put32(&g, 0); put32(&g, 0);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &g, &d), DECODE_FRAGMENT);
+	ck_assert(d.frag_more);
+	ck_assert_uint_eq(d.frag_id, 77);
+	/* offset 0 with only reserved bits set is still atomic */
+	struct pkt z = { .n = 0 };
+	put_ipv6(&z, 44, 8 + tl);
+	put8(&z, IPPROTO_TCP); put8(&z, 0); put16(&z, 0x0006); put32(&z, 1);
+	put_tcp(&z, 40000, 80, 0x18, http_get);
+	ck_assert_int_eq(dec(DECODE_DLT_RAW, &z, &d), DECODE_L4);
+	check_http(&d);
+}
+END_TEST
+
 START_TEST(ipv6_fragments)
 {
 	struct decoded d;
@@ -723,6 +830,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, udp_and_tcp_rejections);
 	tcase_add_test(tc, ipv6_extension_headers);
 	tcase_add_test(tc, ipv6_fragments);
+	tcase_add_test(tc, ipv6_chain_to_tcp);
 	tcase_add_test(tc, ipv4_reassembly_in_any_order);
 	tcase_add_test(tc, ipfrag_rejections_and_limits);
 	suite_add_tcase(s, tc);

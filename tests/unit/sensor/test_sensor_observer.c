@@ -1,5 +1,6 @@
 /* Tests for the sensor's observer over captures: policy hits, bypass attempts (resolver,
  * DoT, DoH by address), the journal of hits. Split from test_sensor.c. */
+#include <dirent.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -20,11 +21,12 @@
 
 /* ---- the observer: policy hits, bypass attempts, the journal ---------------------- */
 
-/* Build an Ethernet + IPv4 + TCP packet from 10.9.8.7 (MAC 02:..:77) to dst:dport. */
-static size_t tcp_packet(uint8_t *b, const uint8_t dst[4], uint16_t dport, uint8_t flags,
-			 uint32_t seq, const char *data)
+/* Build an Ethernet + IPv4 + TCP packet from 10.9.8.7 (MAC 02:..:77) to dst:dport,
+ * carrying dl bytes of data. */
+static size_t tcp_packet_bin(uint8_t *b, const uint8_t dst[4], uint16_t dport, uint8_t flags,
+			     uint32_t seq, const void *data, size_t dl)
 {
-	size_t dl = strlen(data), n = 0;
+	size_t n = 0;
 	static const uint8_t eth[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0x77, 8, 0 };
 	memcpy(b, eth, 14);
 	n = 14;
@@ -40,6 +42,44 @@ static size_t tcp_packet(uint8_t *b, const uint8_t dst[4], uint16_t dport, uint8
 	n += 20;
 	memcpy(b + n, data, dl);
 	return n + dl;
+}
+
+static size_t tcp_packet(uint8_t *b, const uint8_t dst[4], uint16_t dport, uint8_t flags,
+			 uint32_t seq, const char *data)
+{
+	return tcp_packet_bin(b, dst, dport, flags, seq, data, strlen(data));
+}
+
+/* A small TLS ClientHello record for name, with an outer-type encrypted_client_hello
+ * extension when ech. Returns its length (at most 160 bytes). */
+static size_t hello_bytes(uint8_t *o, const char *name, bool ech)
+{
+	size_t nl = strlen(name), e = 0, n = 0;
+	uint8_t ext[128];
+	ext[e++] = 0; ext[e++] = 0; /* server_name */
+	ext[e++] = 0; ext[e++] = (uint8_t)(nl + 5);
+	ext[e++] = 0; ext[e++] = (uint8_t)(nl + 3);
+	ext[e++] = 0; ext[e++] = 0; ext[e++] = (uint8_t)nl;
+	memcpy(ext + e, name, nl);
+	e += nl;
+	if (ech) {
+		static const uint8_t x[] = { 0xfe, 0x0d, 0, 14, 0, 0, 1, 0, 1, 0x42, 0, 2, 9, 9,
+					     0, 2, 7, 7 };
+		memcpy(ext + e, x, sizeof(x));
+		e += sizeof(x);
+	}
+	size_t body = 2 + 32 + 1 + 4 + 2 + 2 + e;
+	o[n++] = 22; o[n++] = 3; o[n++] = 1; o[n++] = 0; o[n++] = (uint8_t)(body + 4);
+	o[n++] = 1; o[n++] = 0; o[n++] = 0; o[n++] = (uint8_t)body;
+	o[n++] = 3; o[n++] = 3;
+	memset(o + n, 0x5a, 32);
+	n += 32;
+	o[n++] = 0;                                     /* session id */
+	o[n++] = 0; o[n++] = 2; o[n++] = 0x13; o[n++] = 0x01; /* one suite */
+	o[n++] = 1; o[n++] = 0;                         /* null compression */
+	o[n++] = 0; o[n++] = (uint8_t)e;
+	memcpy(o + n, ext, e);
+	return n + e;
 }
 
 /* Write a capture of Ethernet packets (each given with its length) to dir/name. */
@@ -75,6 +115,133 @@ static void run_observer(const char *path, struct observer *o, struct inspect_st
 	inspect_free(in);
 	capture_close(c);
 }
+
+/* Every file in dir whose name ends in suffix, concatenated (caller frees). */
+static char *cat_dir(const char *dir, const char *suffix)
+{
+	DIR *dp = opendir(dir);
+	ck_assert_ptr_nonnull(dp);
+	char *all = xstrdup("");
+	struct dirent *de;
+	while ((de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name), k = strlen(suffix);
+		if (n < k || strcmp(de->d_name + n - k, suffix) != 0)
+			continue;
+		char path[1024];
+		size_t len;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		char *b = tu_read_file(path, &len);
+		ck_assert_ptr_nonnull(b);
+		size_t have = strlen(all);
+		all = xrealloc(all, have + len + 1);
+		memcpy(all + have, b, len);
+		all[have + len] = '\0';
+		free(b);
+	}
+	closedir(dp);
+	return all;
+}
+
+struct printed {
+	char host[64][64];
+	bool ech[64];
+	char event[64][16];
+	size_t n;
+};
+
+static void record_print(void *arg, const struct observation *ob, const char *host,
+			 const struct verdict *v, const char *event)
+{
+	struct printed *pr = arg;
+	(void)v;
+	if (pr->n >= 64)
+		return;
+	snprintf(pr->host[pr->n], sizeof(pr->host[0]), "%s", host ? host : "");
+	pr->ech[pr->n] = ob->ech;
+	snprintf(pr->event[pr->n], sizeof(pr->event[0]), "%s", event ? event : "");
+	pr->n++;
+}
+
+/* ECH in the sensor: every ECH hello is marked (outer name); one whose outer name is on
+ * the bypass category's ech_list is a bypass attempt journaled with reason ech; GREASE
+ * ECH with a real name and the client-facing name without ECH are not. */
+START_TEST(ech_hellos_marked)
+{
+	char *dir = tu_tmpdir();
+	static uint8_t pk[6][256];
+	size_t lens[6];
+	uint8_t h[200];
+	static const uint8_t a[4] = { 198, 51, 100, 9 }, b[4] = { 198, 51, 100, 10 },
+			     c[4] = { 198, 51, 100, 11 };
+	lens[0] = tcp_packet(pk[0], a, 443, 0x02, 100, "");
+	lens[1] = tcp_packet_bin(pk[1], a, 443, 0x18, 101, h, hello_bytes(h, "ech-cover.test", true));
+	lens[2] = tcp_packet(pk[2], b, 443, 0x02, 300, "");
+	lens[3] = tcp_packet_bin(pk[3], b, 443, 0x18, 301, h, hello_bytes(h, "school.test", true));
+	lens[4] = tcp_packet(pk[4], c, 443, 0x02, 500, "");
+	lens[5] = tcp_packet_bin(pk[5], c, 443, 0x18, 501, h,
+				 hello_bytes(h, "ech-cover.test", false));
+	char *path = write_capture(dir, "ech.pcap", pk, lens, 6);
+	char *byp = tu_write_file(dir, "bypass.list", "vpn.test\n");
+	char *ech = tu_write_file(dir, "ech.list", "ech-cover.test\n");
+	char conf[2048];
+	snprintf(conf, sizeof(conf),
+		 "[journal]\ndir = %s/journal\n"
+		 "[category bypass]\nkind = bypass\nlist = %s\nech_list = %s\n"
+		 "[group default]\nblock = bypass\n", dir, byp, ech);
+	char *cpath = tu_write_file(dir, "c.conf", conf);
+	struct diag d;
+	diag_init(&d);
+	struct config *cfg = config_load(cpath, &d);
+	if (!cfg)
+		diag_print(&d, stderr);
+	ck_assert_ptr_nonnull(cfg);
+	struct policy *pol = policy_build(cfg, &d);
+	ck_assert_ptr_nonnull(pol);
+	diag_free(&d);
+	const char *err = NULL;
+	struct journal *j = journal_open(&cfg->journal, cfg->timezone, &err);
+	ck_assert_msg(j != NULL, "%s", err ? err : "?");
+	static struct printed pr;
+	memset(&pr, 0, sizeof(pr));
+	struct sensor_report rep;
+	char e[CAPTURE_ERRLEN];
+	ck_assert_int_eq(sensor_read_file(path, cfg, pol, j, record_print, &pr, &rep, e), 0);
+	journal_close(j);
+	ck_assert_uint_eq(rep.in.tls_ech, 2);
+	ck_assert_uint_eq(rep.obs.ech, 2);
+	ck_assert_uint_eq(rep.obs.requests[OBS_PROTO_TLS], 3);
+	ck_assert_uint_eq(rep.obs.bypass[BYPASS_ECH], 1);
+	ck_assert_uint_eq(rep.obs.hits, 1);
+	ck_assert_uint_eq(rep.obs.journaled, 1);
+	ck_assert_str_eq(bypass_kind_name(BYPASS_ECH), "ech");
+	ck_assert_uint_eq(pr.n, 3);
+	for (size_t i = 0; i < pr.n; i++) {
+		if (strcmp(pr.host[i], "ech-cover.test") == 0 && pr.ech[i])
+			ck_assert_str_eq(pr.event[i], "bypass");
+		else if (strcmp(pr.host[i], "school.test") == 0)
+			ck_assert(pr.ech[i] && pr.event[i][0] == '\0');
+		else
+			ck_assert(!pr.ech[i] && pr.event[i][0] == '\0');
+	}
+	/* the journal line: the outer name, reason ech, the ech_list rule */
+	char jdir[600];
+	snprintf(jdir, sizeof(jdir), "%s/journal", dir);
+	char *all = cat_dir(jdir, ".jsonl");
+	ck_assert_ptr_nonnull(strstr(all, "\"host\":\"ech-cover.test\""));
+	ck_assert_ptr_nonnull(strstr(all, "\"reason\":\"ech\""));
+	ck_assert_ptr_nonnull(strstr(all, "ech.list"));
+	ck_assert_ptr_null(strstr(all, "school.test"));
+	free(all);
+	policy_unref(pol);
+	config_free(cfg);
+	free(cpath);
+	free(byp);
+	free(ech);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
 
 START_TEST(resolver_bypass_without_policy)
 {
@@ -409,6 +576,7 @@ int main(void)
 	Suite *s = suite_create("sensor_observer");
 	TCase *tc = tcase_create("observer");
 	tcase_add_test(tc, resolver_bypass_without_policy);
+	tcase_add_test(tc, ech_hellos_marked);
 	tcase_add_test(tc, dot_and_doh_path);
 	tcase_add_test(tc, policy_hits_are_journaled);
 	tcase_add_test(tc, doh_address_over_http2);
