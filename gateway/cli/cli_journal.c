@@ -21,6 +21,7 @@
 enum {
 	O_DIR = 256, O_SINCE, O_FROM, O_TO, O_CATEGORY, O_GROUP, O_CLIENT, O_HOST, O_ACTION,
 	O_PROTO, O_EVENT, O_ID, O_FORMAT, O_LIMIT, O_TZ, O_LANG, O_TOP, O_NOVERIFY,
+	O_HTML, O_CSV, O_TEXT, O_INCIDENTS,
 };
 
 static const struct option longopts[] = {
@@ -44,14 +45,18 @@ static const struct option longopts[] = {
 	{ "lang", required_argument, NULL, O_LANG },
 	{ "top", required_argument, NULL, O_TOP },
 	{ "no-verify", no_argument, NULL, O_NOVERIFY },
+	{ "html", no_argument, NULL, O_HTML },
+	{ "csv", no_argument, NULL, O_CSV },
+	{ "text", no_argument, NULL, O_TEXT },
+	{ "incidents", required_argument, NULL, O_INCIDENTS },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Everything the three commands read from their options. */
 struct jopts {
-	const char *conf, *dir, *since, *from, *to, *format, *zone, *out, *lang;
+	const char *conf, *dir, *since, *from, *to, *format, *zone, *out, *lang, *client;
 	struct review_filter filter;
-	unsigned top;
+	unsigned top, incidents;
 	bool no_verify;
 	/* resolved */
 	char *jdir, *school, *zone_name;
@@ -77,7 +82,8 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, report ? ":c:ho:" : ":c:h", longopts, NULL)) != -1) {
-		if (!report && (c == O_NOVERIFY || c == O_LANG || c == O_TOP))
+		if (!report && (c == O_NOVERIFY || c == O_LANG || c == O_TOP || c == O_HTML ||
+				c == O_TEXT || c == O_INCIDENTS))
 			return usage_error(l, cmd, msg(l, MSG_JOURNAL_REPORT_ONLY_OPTION),
 					   argv[optind - 1]);
 		switch (c) {
@@ -98,10 +104,14 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_EVENT: o->filter.event = optarg; break;
 		case O_ID: o->filter.id = optarg; break;
 		case O_FORMAT: o->format = optarg; break;
+		case O_HTML: o->format = "html"; break;
+		case O_TEXT: o->format = "text"; break;
+		case O_CSV: o->format = "csv"; break;
 		case O_TZ: o->zone = optarg; break;
 		case O_NOVERIFY: o->no_verify = true; break;
 		case O_LANG: o->lang = optarg; break;
 		case O_CLIENT:
+			o->client = optarg;
 			if (review_filter_client(&o->filter, optarg) < 0)
 				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_CLIENT),
 						   optarg);
@@ -115,6 +125,11 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 			if (parse_uint(optarg, 1, 1000, &v) < 0)
 				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_TOP), optarg);
 			o->top = (unsigned)v;
+			break;
+		case O_INCIDENTS:
+			if (parse_uint(optarg, 1, 100000, &v) < 0)
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_BAD_INCIDENTS), optarg);
+			o->incidents = (unsigned)v;
 			break;
 		case ':':
 			return usage_error(l, cmd, msg(l, MSG_JOURNAL_OPTION_NEEDS_VALUE),
@@ -298,13 +313,14 @@ struct query {
 	enum review_format fmt;
 	enum lang lang;
 	struct report *rp;
+	bool incidents_only;       /* report --csv: the incidents, not the journal's own events */
 	uint64_t n;
 };
 
 static int query_cb(const struct journal_record *r, const char *line, size_t len, void *ctx)
 {
 	struct query *q = ctx;
-	if (!review_match(q->f, r))
+	if (!review_match(q->f, r) || (q->incidents_only && !report_is_incident(r)))
 		return 0;
 	if (!q->rp) {
 		if (!q->out)
@@ -376,19 +392,148 @@ int cmd_journal(int argc, char **argv)
 	return ferror(stdout) ? 2 : 0;
 }
 
+/* Append " OPT VALUE" to b, the value in single quotes when the shell would split it. */
+static void add_arg(struct sbuf *b, const char *opt, const char *val)
+{
+	if (!val)
+		return;
+	sbuf_printf(b, " %s ", opt);
+	if (val[0] && strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			     "0123456789._/:-+=@,") == strlen(val)) {
+		sbuf_adds(b, val);
+		return;
+	}
+	sbuf_addc(b, '\'');
+	for (; *val; val++)
+		if (*val == '\'')
+			sbuf_adds(b, "'\\''");
+		else
+			sbuf_addc(b, *val);
+	sbuf_addc(b, '\'');
+}
+
+/* The command that exports every incident of this report as CSV: the same journal,
+ * filters and period (as fixed times, so that it gives the same list later). */
+static char *csv_command(const struct jopts *o, int32_t off)
+{
+	struct sbuf b;
+	char from[20], to[20];
+	const struct review_filter *f = &o->filter;
+	sbuf_init(&b);
+	sbuf_adds(&b, "campusgate report");
+	add_arg(&b, "-c", o->conf);
+	add_arg(&b, "--dir", o->dir);
+	add_arg(&b, "--tz", o->zone && o->cfg && o->cfg->timezone &&
+		strcmp(o->zone, o->cfg->timezone) == 0 ? NULL : o->zone);
+	if (f->from_us != INT64_MIN) {
+		report_fmt_time(f->from_us, off, from);
+		add_arg(&b, "--from", from);
+	}
+	if (f->to_us != INT64_MAX) {
+		report_fmt_time(f->to_us, off, to);
+		add_arg(&b, "--to", to);
+	}
+	add_arg(&b, "--category", f->category);
+	add_arg(&b, "--group", f->group);
+	add_arg(&b, "--client", o->client);
+	add_arg(&b, "--host", f->host);
+	add_arg(&b, "--action", f->action);
+	add_arg(&b, "--proto", f->proto);
+	add_arg(&b, "--event", f->event);
+	sbuf_adds(&b, " --csv -o incidents.csv");
+	return sbuf_take(&b);
+}
+
+/* The report of o's period, its categories titled from the config. */
+static struct report *report_of(const struct jopts *o, int32_t off)
+{
+	struct report *rp = report_new(o->school, o->filter.from_us, o->filter.to_us, off, o->top);
+	char *hint = csv_command(o, off);
+	report_set_listing(rp, o->incidents, hint);
+	free(hint);
+	for (size_t i = 0; o->cfg && i < o->cfg->n_categories; i++)
+		report_set_category(rp, o->cfg->categories[i].name, o->cfg->categories[i].title_zh,
+				    o->cfg->categories[i].title_en);
+	return rp;
+}
+
+/* report --csv: every incident of the period as the CSV of journal --format csv. */
+static int report_csv(struct jopts *o, FILE *f, enum lang rl, uint64_t *bad)
+{
+	struct query q = { .f = &o->filter, .fmt = REVIEW_CSV, .lang = rl,
+			   .incidents_only = true };
+	q.out = review_out_new(f, REVIEW_CSV, rl);
+	int rc = query_scan(o, "report", &q, bad);
+	review_out_end(q.out);
+	return rc < 0 ? 2 : 0;
+}
+
+/* Open -o FILE (or standard output); NULL after saying why. */
+static FILE *report_open(const struct jopts *o)
+{
+	FILE *f = stdout;
+	if (o->out && !(f = fopen(o->out, "w")))
+		fprintf(stderr, "campusgate report: %s: %s\n", o->out, strerror(errno));
+	return f;
+}
+
+static int report_close(const struct jopts *o, FILE *f, enum lang l, int rc)
+{
+	if ((f != stdout ? fclose(f) : fflush(f)) != 0 && rc == 0)
+		rc = 2;
+	if (rc == 0 && o->out)
+		msg_fprintf(stderr, l, MSG_JOURNAL_REPORT_WRITTEN, o->out);
+	return rc;
+}
+
+/* Build and write the text or HTML report; 0, 1 (the journal does not verify) or 2. */
+static int report_write(struct jopts *o, enum lang l, enum lang rl, bool html, uint64_t *bad)
+{
+	int64_t ref = o->filter.to_us == INT64_MAX ? now_wall_us() : o->filter.to_us;
+	int32_t off = (int32_t)tz_offset(o->tz, (time_t)(ref / 1000000));
+	struct report *rp = report_of(o, off);
+	struct query q = { .f = &o->filter, .rp = rp };
+	struct journal_verify_result vr;
+	FILE *f;
+	int rc;
+	if (query_scan(o, "report", &q, bad) < 0) {
+		report_free(rp);
+		return 2;
+	}
+	report_set_digests(rp, o->jdir);
+	if (!o->no_verify) {
+		journal_verify(o->jdir, o->filter.from_us == INT64_MIN ? INT32_MIN :
+			       journal_day(o->filter.from_us, off), &vr);
+		report_set_verify(rp, &vr);
+	}
+	if (!(f = report_open(o))) {
+		report_free(rp);
+		return 2;
+	}
+	if (html)
+		report_html(rp, f, rl);
+	else
+		report_text(rp, f, rl);
+	rc = report_close(o, f, l, 0);
+	if (rc == 0 && !o->no_verify && vr.status != 0)
+		rc = 1;
+	report_free(rp);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	enum lang l = lang_from_env(), rl;
 	struct jopts o;
 	uint64_t bad = 0;
-	bool html = false;
 	int rc;
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "report", true, l);
 	if (rc == 0 && optind < argc)
 		rc = usage_error(l, "report", msg(l, MSG_CLI_UNEXPECTED_ARGUMENT),
 				 argv[optind]);
-	if (rc == 0 && o.format && strcmp(o.format, "html") != 0 && strcmp(o.format, "text") != 0)
+	if (rc == 0 && o.format && strcmp(o.format, "html") != 0 &&
+	    strcmp(o.format, "text") != 0 && strcmp(o.format, "csv") != 0)
 		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_BAD_REPORT_FORMAT), o.format);
 	if (rc == 0 && o.lang && lang_parse(o.lang, (enum lang)-1) == (enum lang)-1)
 		rc = usage_error(l, "report", msg(l, MSG_JOURNAL_BAD_LANG), o.lang);
@@ -400,43 +545,14 @@ int cmd_report(int argc, char **argv)
 		opts_free(&o);
 		return rc < 0 ? 0 : rc;
 	}
-	html = o.format && strcmp(o.format, "html") == 0;
 	rl = o.lang ? lang_parse(o.lang, LANG_ZH) : LANG_ZH;
-	int64_t ref = o.filter.to_us == INT64_MAX ? now_wall_us() : o.filter.to_us;
-	struct report *rp = report_new(o.school, o.filter.from_us, o.filter.to_us,
-				       (int32_t)tz_offset(o.tz, (time_t)(ref / 1000000)), o.top);
-	struct query q = { .f = &o.filter, .rp = rp };
-	if (query_scan(&o, "report", &q, &bad) < 0) {
-		report_free(rp);
-		opts_free(&o);
-		return 2;
+	if (o.format && strcmp(o.format, "csv") == 0) {
+		FILE *f = report_open(&o);
+		rc = f ? report_close(&o, f, l, report_csv(&o, f, rl, &bad)) : 2;
+	} else {
+		rc = report_write(&o, l, rl, o.format && strcmp(o.format, "html") == 0, &bad);
 	}
-	report_set_digests(rp, o.jdir);
-	struct journal_verify_result vr;
-	if (!o.no_verify) {
-		int32_t day = o.filter.from_us == INT64_MIN ? INT32_MIN :
-			journal_day(o.filter.from_us, (int32_t)tz_offset(o.tz, (time_t)(ref / 1000000)));
-		journal_verify(o.jdir, day, &vr);
-		report_set_verify(rp, &vr);
-	}
-	FILE *f = stdout;
-	if (o.out && !(f = fopen(o.out, "w"))) {
-		fprintf(stderr, "campusgate report: %s: %s\n", o.out, strerror(errno));
-		report_free(rp);
-		opts_free(&o);
-		return 2;
-	}
-	if (html)
-		report_html(rp, f, rl);
-	else
-		report_text(rp, f, rl);
-	rc = (f != stdout ? fclose(f) : fflush(f)) != 0 ? 2 : 0;
-	if (rc == 0 && o.out)
-		msg_fprintf(stderr, l, MSG_JOURNAL_REPORT_WRITTEN, o.out);
 	warn_bad(l, bad);
-	if (rc == 0 && !o.no_verify && vr.status != 0)
-		rc = 1;
-	report_free(rp);
 	opts_free(&o);
 	return rc;
 }

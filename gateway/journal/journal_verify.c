@@ -290,6 +290,8 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 		v->start_ok = !v->whole ||
 			(r->seq == 1 && memcmp(r->prev, zero, JOURNAL_HASH_LEN) == 0);
 		v->res->first_seq = r->seq;
+		v->res->first_time_us = r->time_us;
+		v->res->first_offset = r->utc_offset;
 	} else if (r->seq > v->prev_seq + 1) {
 		v->pending = true;
 		v->pend_seq = r->seq;
@@ -333,6 +335,8 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 	v->prev_file = file;
 	v->prev_line = lineno;
 	v->res->last_seq = r->seq;
+	v->res->last_time_us = r->time_us;
+	v->res->last_offset = r->utc_offset;
 	return 0;
 }
 

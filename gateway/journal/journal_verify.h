@@ -17,6 +17,8 @@ struct journal_verify_result {
 	uint64_t lines, files;   /* how many were checked */
 	uint64_t digests;        /* daily digests that matched a line */
 	uint64_t first_seq, last_seq;
+	int64_t first_time_us, last_time_us;   /* the times written on those two lines ... */
+	int32_t first_offset, last_offset;     /* ... and their UTC offsets */
 	char last_hash[JOURNAL_HEX_LEN];
 	bool start_moved;        /* retention removed the chain's start (and said so) */
 };

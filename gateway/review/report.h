@@ -1,6 +1,8 @@
-/* The incident report (`campusgate report`): counts per category and group, top clients
- * and sites, an hourly timeline and the daily digests, as text or one self-contained
- * HTML file with an inline SVG chart. zh-CN by default. */
+/* The incident report (`campusgate report`), a document a school can file: a title with
+ * the school and the period, the incidents grouped by category (titles in the reader's
+ * language), a chart of incidents per hour by category, counts per group, action, client
+ * and site, the journal's integrity in one sentence, the daily digests and a sign-off
+ * block; as plain text or one self-contained, printable HTML file (inline CSS and SVG). */
 #ifndef CG_REPORT_H
 #define CG_REPORT_H
 
@@ -17,6 +19,25 @@ struct report;
  * school may be NULL. top: how many clients and sites to list. */
 struct report *report_new(const char *school, int64_t from_us, int64_t to_us,
 			  int32_t utc_offset, unsigned top);
+
+/* How many incidents of each category to list by default. */
+#define REPORT_PER_CATEGORY 50
+
+/* List at most per_category incidents of each category (0: the default); csv_hint is the
+ * command that exports all of them (shown when some are left out; NULL: none). */
+void report_set_listing(struct report *rp, unsigned per_category, const char *csv_hint);
+
+/* A category's titles, from the config ([category NAME] title_zh, title_en; either may be
+ * NULL). Others show their name. */
+void report_set_category(struct report *rp, const char *name, const char *title_zh,
+			 const char *title_en);
+
+/* Whether r is an incident (a block, an observation or a bypass), not one of the
+ * journal's own events (a recovered torn end, retention). */
+bool report_is_incident(const struct journal_record *r);
+
+/* "2025-11-25 09:30:00": the time us at offset off (seconds east of UTC). */
+void report_fmt_time(int64_t us, int32_t off, char out[20]);
 
 /* Count one event (the caller has filtered it). */
 void report_add(struct report *rp, const struct journal_record *r);

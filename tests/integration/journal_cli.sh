@@ -176,7 +176,7 @@ expect_rc 0 "$CG" journal verify -c "$CG_TMP/conf/c.conf"
 echo "$OUT" | grep -q "journal OK: 300 lines" || cg_fail "verify -c: $OUT"
 [ "$("$CG" journal -c "$CG_TMP/conf/c.conf" --category gambling --format json | wc -l)" = 75 ] ||
 	cg_fail "journal -c did not read the configured directory"
-"$CG" report -c "$CG_TMP/conf/c.conf" --format html | grep -q "<title>安全日志事件报告 — &lt;i&gt;Test&lt;/i&gt; 中学</title>" ||
+"$CG" report -c "$CG_TMP/conf/c.conf" --format html | grep -q "<title>&lt;i&gt;Test&lt;/i&gt; 中学 安全日志事件报告 (" ||
 	cg_fail "report -c: the school's name missing or not escaped"
 expect_rc 2 "$CG" journal -c "$CG_TMP/conf/c.conf" --dir "$J"
 expect_rc 2 "$CG" journal -c "$CG_TMP/conf/missing.conf"
@@ -284,7 +284,13 @@ echo "$OUT" | grep -q "（共 10 条事件）" || cg_fail "zh table footer: $OUT
 expect_rc 0 "$CG" report --dir "$J"
 echo "$OUT" | grep -q "安全日志事件报告" && echo "$OUT" | grep -q "事件总数：300" ||
 	cg_fail "zh text report: $OUT"
-echo "$OUT" | grep -q "完整：" || cg_fail "report integrity line: $OUT"
+echo "$OUT" | grep -q "^安全日志自 .* 至 .* 完整、未被改动（共 300 条事件，序号 1..300，" ||
+	cg_fail "report integrity sentence: $OUT"
+echo "$OUT" | grep -q "^共 300 起；此处列出 100 起（每个类别按时间顺序列出前 50 起）。" ||
+	cg_fail "report incident list bound: $OUT"
+echo "$OUT" | grep -q "^全部明细（可用 Excel 或 WPS 打开）：campusgate report --dir $J --from '[0-9-]* [0-9:]*' --to '[0-9-]* [0-9:]*' --csv -o incidents.csv$" ||
+	cg_fail "report CSV hint: $OUT"
+echo "$OUT" | grep -q "^  审阅人" || cg_fail "report sign-off: $OUT"
 printf '%s' "$OUT" | grep -q $'\x1b' && cg_fail "the text report passed an escape byte"
 expect_rc 0 "$CG" report --dir "$J" --since 2h --format html --lang en --top 100 -o "$CG_TMP/r.html"
 python3 - "$CG_TMP/r.html" <<'EOF' || cg_fail "HTML report escaping or self-containment"
@@ -295,16 +301,35 @@ assert s.startswith('<!DOCTYPE html>') and '<html lang="en">' in s
 assert 'Security journal incident report' in s and '<svg' in s
 assert '&lt;script&gt;alert(1)&lt;/script&gt;.example' in s
 assert 'evil&quot;quote.example' in s
+VOID = {'meta', 'br', 'rect', 'line', 'circle', 'path'}
 class P(HTMLParser):
-    tags = set(); urls = []
+    tags = set(); urls = []; stack = []; text = []
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
+        if tag not in VOID:
+            self.stack.append(tag)
         for k, v in attrs:
             if k in ('src', 'href') or (v and ('http:' in v or 'https:' in v) and tag != 'svg'):
                 self.urls.append((tag, k, v))
-p = P(); p.feed(s)
+            if v and 'url(' in v:
+                assert v.startswith('url(#cgp'), v
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        assert self.stack and self.stack[-1] == tag, ('unbalanced', tag, self.stack[-4:])
+        self.stack.pop()
+    def handle_data(self, d):
+        self.text.append(d)
+p = P(); p.feed(s); p.close()
+assert not p.stack, ('unclosed', p.stack)
 assert 'script' not in p.tags and 'img' not in p.tags and 'link' not in p.tags, p.tags
 assert not p.urls, p.urls
+text = ''.join(p.text)
+for want in ('Journal integrity', 'The journal is complete and unaltered from', 'Incidents',
+             'Incidents per hour, by category', 'Review and sign-off', 'Reviewed by:',
+             'Signature:', 'Rule (list:line)', 'lists/test.list:'):
+    assert want in text, want
+assert '@media print' in s and '<svg' in s and '<pattern id="cgp0"' in s
 EOF
 expect_rc 2 "$CG" report --dir "$J" --lang fr
 expect_rc 2 "$CG" report --dir "$J" --format pdf
@@ -313,6 +338,31 @@ echo "$OUT" | grep -q "^SYNOPSIS" || cg_fail "report help: $OUT"
 fresh
 sed -i '10d' "$T/$FIRST"
 expect_rc 1 "$CG" report --dir "$T" --lang en
-echo "$OUT" | grep -q "Integrity: TAMPERED: $FIRST:10: deleted" || cg_fail "report on a tampered journal: $OUT"
+echo "$OUT" | grep -q "^The journal has been ALTERED: $FIRST, line 10: lines were deleted (deleted: " ||
+	cg_fail "report on a tampered journal: $OUT"
+echo "$OUT" | grep -q "complete and unaltered" && cg_fail "a tampered journal reported as unaltered: $OUT"
+
+# report --csv: every incident (the CSV hint's command as printed), the columns, BOM and
+# headers of journal --format csv in the report's language.
+HINT=$("$CG" report --dir "$J" --incidents 1 --lang en | sed -n 's/^Every incident, for Excel or WPS: campusgate //p')
+[ -n "$HINT" ] || cg_fail "no CSV hint in the English report"
+eval "set -- $HINT"
+(cd "$CG_TMP" && "$CG" "$@" 2>/dev/null) || cg_fail "the hint's command failed: $HINT"
+"$CG" journal --dir "$J" --csv >"$CG_TMP/journal.csv" || cg_fail "journal --csv"
+"$CG" report --dir "$J" --csv --lang en >"$CG_TMP/report-en.csv" || cg_fail "report --csv --lang en"
+python3 - "$CG_TMP/incidents.csv" "$CG_TMP/journal.csv" "$CG_TMP/report-en.csv" <<'EOF' || cg_fail "report --csv"
+import csv, io, sys
+zh, jr, en = (open(p, 'rb').read() for p in sys.argv[1:])
+for raw in (zh, jr, en):
+    assert raw.startswith(b'\xef\xbb\xbf'), raw[:10]
+head = lambda raw: raw[3:].split(b'\r\n', 1)[0].decode()
+assert head(zh).startswith('时间,序号,事件号,'), head(zh)
+assert head(en) == head(jr), (head(en), head(jr))
+rows = lambda raw: list(csv.reader(io.StringIO(raw[3:].decode(), newline='')))
+assert len(rows(zh)) == 301, len(rows(zh))   # every incident, not the 100 listed
+assert rows(zh)[1:] == rows(en)[1:] == rows(jr)[1:]
+EOF
+expect_rc 2 "$CG" report --dir "$J" --incidents 0
+expect_rc 2 "$CG" journal --dir "$J" --html
 
 cg_pass

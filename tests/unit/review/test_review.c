@@ -1,6 +1,6 @@
 /* Tests for review (durations, times, every filter, display widths, terminal cleaning,
- * CSV quoting and formula neutralising, the three outputs) and report (counts, the
- * timeline, text and HTML with hostile strings escaped, no external resources). */
+ * CSV quoting and formula neutralising, the three outputs) and the report's HTML
+ * escaping (the report itself: test_report.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,106 +446,6 @@ START_TEST(html_escapes_controls)
 }
 END_TEST
 
-START_TEST(report_counts_text_and_html)
-{
-	struct report *rp = report_new("<b>第一中学</b>", T0 - 3600 * SEC, T0 + 3 * 3600 * SEC - 1,
-				       OFF8, 2);
-	struct journal_record rs[] = {
-		rec(T0, "10.0.0.1", "students", "gambling", "block", "bet.example"),
-		rec(T0 + 60 * SEC, "10.0.0.1", "students", "gambling", "block", "bet.example"),
-		rec(T0 + 3600 * SEC, "10.0.0.2", "teachers", "porn", "observe",
-		    "<script>alert(1)</script>"),
-		rec(T0 + 7200 * SEC, "10.0.0.3", "st\"'&x", "doh", "bypass", "z.example"),
-	};
-	for (size_t i = 0; i < CG_ARRAY_LEN(rs); i++)
-		report_add(rp, &rs[i]);
-	struct journal_verify_result vr;
-	memset(&vr, 0, sizeof vr);
-	vr.status = 1;
-	snprintf(vr.file, sizeof vr.file, "2025-11-25.jsonl");
-	vr.line = 3;
-	snprintf(vr.what, sizeof vr.what, "edited: <img src=x>");
-	report_set_verify(rp, &vr);
-
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	report_text(rp, f, LANG_ZH);
-	fclose(f);
-	ck_assert_ptr_nonnull(strstr(buf, "安全日志事件报告"));
-	ck_assert_ptr_nonnull(strstr(buf, "事件总数：4"));
-	ck_assert_ptr_nonnull(strstr(buf, "时间线（每小时）"));
-	ck_assert_ptr_nonnull(strstr(buf, "11-25 08:00"));
-	ck_assert_ptr_nonnull(strstr(buf, "11-25 11:00"));
-	ck_assert_ptr_nonnull(strstr(buf, "已被篡改"));
-	ck_assert_ptr_nonnull(strstr(buf, "2025-11-25.jsonl:3"));
-	/* top 2: the third client is not listed */
-	ck_assert_ptr_nonnull(strstr(buf, "10.0.0.1"));
-	ck_assert_ptr_null(strstr(buf, "10.0.0.3"));
-	free(buf);
-
-	buf = NULL;
-	f = open_memstream(&buf, &len);
-	report_html(rp, f, LANG_EN);
-	fclose(f);
-	ck_assert(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
-	ck_assert_ptr_nonnull(strstr(buf, "<html lang=\"en\">"));
-	ck_assert_ptr_nonnull(strstr(buf, "Content-Security-Policy"));
-	ck_assert_ptr_nonnull(strstr(buf, "<svg "));
-	ck_assert_ptr_nonnull(strstr(buf, "&lt;b&gt;第一中学&lt;/b&gt;"));
-	ck_assert_ptr_nonnull(strstr(buf, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-	ck_assert_ptr_nonnull(strstr(buf, "st&quot;&#39;&amp;x"));
-	ck_assert_ptr_nonnull(strstr(buf, "edited: &lt;img src=x&gt;"));
-	ck_assert_ptr_null(strstr(buf, "<script"));
-	ck_assert_ptr_null(strstr(buf, "<img"));
-	ck_assert_ptr_null(strstr(buf, "<b>第一中学"));
-	ck_assert_ptr_null(strstr(buf, " src=\""));
-	ck_assert_ptr_null(strstr(buf, " href=\""));
-	ck_assert_ptr_null(strstr(buf, "url("));
-	ck_assert_ptr_nonnull(strstr(buf, "<td>gambling</td><td class=n>2</td><td class=n>50.0"));
-	/* four hourly bars, heights by count: 2, 1, 1 and the empty first hour */
-	int bars = 0;
-	for (char *p = buf; (p = strstr(p, "<rect ")) != NULL; p++)
-		bars++;
-	ck_assert_int_eq(bars, 4);
-	ck_assert_ptr_nonnull(strstr(buf, "<title>11-25 09:00: 2</title>"));
-	ck_assert_ptr_nonnull(strstr(buf, "<title>11-25 08:00: 0</title>"));
-	free(buf);
-	report_free(rp);
-}
-END_TEST
-
-START_TEST(report_digests_and_day_buckets)
-{
-	char *dir = tu_tmpdir();
-	free(tu_write_file(dir, "digest.log",
-			   "{\"day\":\"2025-11-20\",\"count\":5,\"first_seq\":1,\"last_seq\":5,"
-			   "\"last_hash\":\"" "00000000000000000000000000000000"
-			   "00000000000000000000000000000000" "\"}\n"
-			   "{\"day\":\"2025-11-25\",\"count\":7,\"first_seq\":6,\"last_seq\":12,"
-			   "\"last_hash\":\"" "abababababababababababababababab"
-			   "abababababababababababababababab" "\"}\n"
-			   "garbage\n"));
-	/* 40 days: bars per day, not per hour */
-	struct report *rp = report_new(NULL, T0 - 2 * 86400 * SEC, T0 + 40 * 86400 * SEC, OFF8,
-				       0);
-	report_set_digests(rp, dir);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	report_text(rp, f, LANG_EN);
-	fclose(f);
-	ck_assert_ptr_nonnull(strstr(buf, "Timeline (per day)"));
-	ck_assert_ptr_nonnull(strstr(buf, "2025-11-25  7 events  seq 6..12  last hash abab"));
-	ck_assert_ptr_null(strstr(buf, "2025-11-20  5 events"));
-	ck_assert_ptr_nonnull(strstr(buf, "Integrity: not checked"));
-	free(buf);
-	report_free(rp);
-	tu_rmtree(dir);
-	free(dir);
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("review");
@@ -563,10 +463,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, unicode_hosts_shown_and_found);
 	tcase_add_test(tc, json_escapes_raw_controls);
 	tcase_add_test(tc, html_escapes_controls);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("report");
-	tcase_add_test(tc, report_counts_text_and_html);
-	tcase_add_test(tc, report_digests_and_day_buckets);
 	suite_add_tcase(s, tc);
 	return s;
 }
