@@ -5,7 +5,8 @@
 # -c (./config/campusgate.conf), with a relative -c (from the root and from elsewhere) and
 # with an absolute -c (the journal path was once resolved against the config's folder
 # twice). `campusgate sensor --read` next to the running daemon journals to its own
-# folder and says which.
+# folder and says which. The incident report of that journal (text, HTML, CSV) names
+# the school, the categories by their titles and the Chinese site with its punycode.
 . "$(dirname "$0")/lib.sh"
 cg_need dig python3
 cg_init
@@ -34,6 +35,14 @@ done
 	cg_fail "bet365.com was not blocked"
 for i in $(seq 50); do # the writer's fsync interval
 	ls "$T"/var/journal/*.jsonl >/dev/null 2>&1 && grep -q bet365.com "$T"/var/journal/*.jsonl && break
+	sleep 0.1
+done
+# A name people write in Chinese (葡京娱乐场.com), asked for in its punycode form as a
+# resolver does.
+[ "$(dig -p "$p1" @127.0.0.1 +time=3 +tries=1 xn--fjqpit8uy6c246e.com | grep -o 'status: [A-Z]*')" = "status: NXDOMAIN" ] ||
+	cg_fail "xn--fjqpit8uy6c246e.com was not blocked"
+for i in $(seq 50); do
+	grep -q xn--fjqpit8uy6c246e.com "$T"/var/journal/*.jsonl 2>/dev/null && break
 	sleep 0.1
 done
 id=$(grep -h '"host":"bet365.com"' "$T"/var/journal/*.jsonl | head -n1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])') ||
@@ -92,6 +101,47 @@ staff "$T" # the daemon's journal is unchanged by the sensor's folder inside it
 out=$(cd "$T" && LC_ALL= LANG=zh_CN.UTF-8 "$CAMPUSGATE" sensor --read "$CG_TMP/q.pcap" 2>&1) || cg_fail "sensor (zh): $out"
 echo "$out" | grep -q "安全日志.*写入 config/../var/journal/sensor" || cg_fail "sensor (zh) journal line: $out"
 cg_log "ok: sensor --read next to the daemon journals to its own folder and says so"
+
+# The incident report of the daemon's journal, as a teacher files it: in Chinese by
+# default with the shipped config's school and category titles; HTML whose tags balance.
+out=$(cd "$T" && "$CAMPUSGATE" report --since 12h 2>&1) || cg_fail "report: $out"
+for want in "示例中学 Example Middle School 安全日志事件报告" "赌博（gambling）：" \
+	"葡京娱乐场.com (xn--fjqpit8uy6c246e.com)" "bet365.com" "$id" "已拦截" "审阅人" \
+	"安全日志自 " "完整、未被改动"; do
+	echo "$out" | grep -qF "$want" || cg_fail "report lacks '$want': $out"
+done
+echo "$out" | grep -q "gambling.*\.list:[0-9]" || cg_fail "report lacks the rule file:line: $out"
+(cd "$T" && "$CAMPUSGATE" report --since 12h --html --lang en -o "$CG_TMP/report.html" 2>/dev/null) ||
+	cg_fail "report --html"
+python3 - "$CG_TMP/report.html" "$id" <<'EOF' || cg_fail "the HTML report of the daemon's journal"
+import sys
+from html.parser import HTMLParser
+s = open(sys.argv[1], encoding='utf-8').read()
+VOID = {'meta', 'br', 'rect', 'line', 'circle', 'path'}
+class P(HTMLParser):
+    stack = []; text = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag not in VOID:
+            assert self.stack and self.stack[-1] == tag, ('unbalanced', tag, self.stack[-4:])
+            self.stack.pop()
+    def handle_data(self, d):
+        self.text.append(d)
+p = P(); p.feed(s); p.close()
+assert not p.stack, p.stack
+text = ''.join(p.text)
+for want in ('示例中学 Example Middle School: security journal incident report',
+             'Gambling (gambling): ', '葡京娱乐场.com', 'xn--fjqpit8uy6c246e.com', sys.argv[2],
+             'The journal is complete and unaltered from', 'Reviewed by:', 'Gambling ('):
+    assert want in text, want
+EOF
+out=$(cd "$T" && "$CAMPUSGATE" report --since 12h --csv 2>&1) || cg_fail "report --csv: $out"
+printf '%s' "$out" | head -c 3 | od -An -tx1 | grep -q "ef bb bf" || cg_fail "report --csv has no BOM"
+echo "$out" | grep -q "^.时间,序号,事件号," || cg_fail "report --csv headers: $out"
+echo "$out" | grep -q "葡京娱乐场.com" || cg_fail "report --csv lacks the Unicode site: $out"
+cg_log "ok: report (text, HTML, CSV) of the daemon's journal"
 
 cg_stop_pid "$CG_DAEMON_PID"
 cg_pass
