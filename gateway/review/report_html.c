@@ -41,7 +41,8 @@ static const char style[] =
 	"table{border-collapse:collapse;margin:.4em 0 1em}\n"
 	"th,td{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top;"
 	"overflow-wrap:anywhere;max-width:30em}\n"
-	"td.t{white-space:nowrap}\n"
+	"td.t,td.a{white-space:nowrap}table.inc{width:100%}table.inc td{font-size:.92em}table.inc th{white-space:nowrap}\n"
+	"table.inc td.s{min-width:12em}table.inc code{font-size:.9em}\n"
 	"th{background:#eee}td.n{text-align:right}.sub{color:#444;font-size:.85em}\n"
 	".summary{display:flex;flex-wrap:wrap;gap:0 2em}\n"
 	".ok{border:2px solid #1e7b34;padding:.5em}.bad{border:3px double #b00;padding:.5em;"
@@ -146,7 +147,7 @@ static void chart_legend(struct sbuf *o, enum lang l, const struct chart *c, str
 			 size_t ncats, int y0)
 {
 	for (size_t s = 0; s < c->ns; s++) {
-		int x = c->left + (int)(s % 3) * 230, y = y0 + (int)(s / 3) * 20;
+		int x = c->left + (int)(s % 2) * 330, y = y0 + (int)(s / 2) * 20;
 		uint64_t n = 0;
 		if (c->series[s])
 			n = c->series[s]->total;
@@ -180,7 +181,7 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rc
 	if (c.ymax == 0)
 		c.ymax = step;
 	c.slot = (double)c.plot_w / (double)rp->nbuckets;
-	int legend_y = c.top + c.plot_h + 50, height = legend_y + (int)(c.ns + 2) / 3 * 20 + 10;
+	int legend_y = c.top + c.plot_h + 50, height = legend_y + (int)(c.ns + 1) / 2 * 20 + 10;
 	sbuf_printf(o, "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
 		    msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_CHART_HOUR :
@@ -261,10 +262,14 @@ static void html_categories(struct report *rp, struct sbuf *o, enum lang l, stru
 	sbuf_adds(o, "</table></div>\n");
 }
 
-/* A cell: the value (escaped) and, under it, further values in small type. */
-static void html_cell(struct sbuf *o, const char *v, const char *sub1, const char *sub2)
+/* A cell (of class cls, or none): the value (escaped) and, under it, further values in small type. */
+static void html_cell(struct sbuf *o, const char *cls, const char *v, const char *sub1,
+		      const char *sub2)
 {
-	sbuf_adds(o, "<td>");
+	if (cls)
+		sbuf_printf(o, "<td class=%s>", cls);
+	else
+		sbuf_adds(o, "<td>");
 	report_html_escape(o, v ? v : "-");
 	const char *subs[] = { sub1, sub2 };
 	for (size_t i = 0; i < 2; i++) {
@@ -321,10 +326,10 @@ static void html_incidents_of(struct sbuf *o, enum lang l, const struct rcat *c)
 			sbuf_printf(&rule, in->rule_line ? "%s:%u" : "%s", in->rule_file, in->rule_line);
 		sbuf_adds(o, "<tr>");
 		sbuf_printf(o, "<td class=t>%s</td>", t);
-		html_cell(o, in->client, in->mac, in->client_name);
-		html_cell(o, u, differs ? in->host : NULL, NULL);
-		html_cell(o, report_action(in->action, l), NULL, NULL);
-		html_cell(o, rule.data, NULL, NULL);
+		html_cell(o, NULL, in->client, in->mac, in->client_name);
+		html_cell(o, "s", u, differs ? in->host : NULL, NULL);
+		html_cell(o, "a", report_action(in->action, l), NULL, NULL);
+		html_cell(o, NULL, rule.data, NULL, NULL);
 		sbuf_adds(o, "<td><code>");
 		report_html_escape(o, in->id ? in->id : "-");
 		sbuf_adds(o, "</code></td></tr>\n");

@@ -264,7 +264,7 @@ START_TEST(html_document)
 				     "(2025-11-25 09:00:00 – 2025-11-25 11:59:59)</title>"));
 	ck_assert_ptr_nonnull(strstr(buf, "@media print"));
 	ck_assert_ptr_nonnull(strstr(buf, "<h3>赌博（gambling）：2 起</h3>"));
-	ck_assert_ptr_nonnull(strstr(buf, "<td>葡京娱乐场.com<br><span class=sub>xn--fjqpit8uy6c246e.com</span></td>"));
+	ck_assert_ptr_nonnull(strstr(buf, "<td class=s>葡京娱乐场.com<br><span class=sub>xn--fjqpit8uy6c246e.com</span></td>"));
 	ck_assert_ptr_nonnull(strstr(buf, "<td>10.1.2.3<br><span class=sub>02:00:5e:10:00:01</span>"
 				     "<br><span class=sub>class3-pc07</span></td>"));
 	ck_assert_ptr_nonnull(strstr(buf, "<td>lists/gambling.list:12</td>"));
