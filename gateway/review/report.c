@@ -456,8 +456,10 @@ void report_integrity(const struct report *rp, enum lang l, struct sbuf *b)
 		report_fmt_time(v->first_time_us, v->first_offset, a);
 		report_fmt_time(v->last_time_us, v->last_offset, z);
 		msg_sbuf_printf(b, l, MSG_REPORT_INTACT, a, z, (unsigned long long)v->lines,
-				(unsigned long long)v->first_seq, (unsigned long long)v->last_seq,
-				(unsigned long long)v->digests);
+				(unsigned long long)v->first_seq, (unsigned long long)v->last_seq);
+		if (v->digests)
+			msg_sbuf_printf(b, l, MSG_REPORT_DIGESTS_MATCH,
+					(unsigned long long)v->digests);
 	} else if (v->status == 1) {
 		msg_sbuf_printf(b, l, MSG_REPORT_TAMPERED, v->file, v->line,
 				damage_kind(v->what, l), v->what);

@@ -188,7 +188,7 @@ static void text_chart(struct report *rp, FILE *f, enum lang l, struct rcat **ca
 			cells[r + c] = own[r + c] ? own[r + c] : "";
 	}
 	for (size_t c = 0; c < ncol; c++)
-		cap[c] = 30;
+		cap[c] = c == 0 || c == ncol - 1 ? 30 : 16;
 	text_table(f, cells, nrow, ncol, cap);
 	for (size_t i = 0; i < nrow * ncol; i++)
 		free(own[i]);
@@ -207,7 +207,7 @@ static void text_incidents_of(FILE *f, enum lang l, const struct rcat *c)
 		MSG_REPORT_COL_HOST_NAME, MSG_REPORT_COL_SITE, MSG_REPORT_COL_ACTION,
 		MSG_REPORT_COL_RULE, MSG_REPORT_COL_ID,
 	};
-	static const size_t cap[NCOL] = { 19, 39, 17, 24, 70, 16, 40, 24 };
+	static const size_t cap[NCOL] = { 19, 39, 17, 24, 70, 16, 60, 24 };
 	struct sbuf h;
 	sbuf_init(&h);
 	if (c->name && strcmp(report_cat_title(c, l), c->name) != 0)
@@ -311,9 +311,10 @@ static void text_signoff(FILE *f, enum lang l)
 		if (review_text_width(msg(l, lines[i])) > w)
 			w = review_text_width(msg(l, lines[i]));
 	for (size_t i = 0; i < CG_ARRAY_LEN(lines); i++) {
-		fputs("  ", f);
-		text_pad(f, msg(l, lines[i]), w, false);
-		fputs(l == LANG_ZH ? "：" : ": ", f);
+		size_t used = review_text_width(msg(l, lines[i]));
+		fprintf(f, "  %s%s", msg(l, lines[i]), l == LANG_ZH ? "：" : ": ");
+		while (used++ < w)
+			fputc(' ', f);
 		fputs("________________________________________\n\n", f);
 	}
 }

@@ -215,11 +215,11 @@ START_TEST(integrity_sentence)
 	char *buf = integrity_of(dir, LANG_EN, &status);
 	ck_assert_int_eq(status, 0);
 	ck_assert_ptr_nonnull(strstr(buf, "The journal is complete and unaltered from "
-				     "2025-11-25 09:00:00 to 2025-11-25 09:03:00 (4 events, seq 1..4;"));
+				     "2025-11-25 09:00:00 to 2025-11-25 09:03:00 (4 events, seq 1..4)."));
 	free(buf);
 	buf = integrity_of(dir, LANG_ZH, &status);
 	ck_assert_ptr_nonnull(strstr(buf, "安全日志自 2025-11-25 09:00:00 至 2025-11-25 09:03:00 "
-				     "完整、未被改动（共 4 条事件，序号 1..4"));
+				     "完整、未被改动（共 4 条事件，序号 1..4）。"));
 	free(buf);
 
 	/* an edited line: line 2 says another client */
