@@ -428,6 +428,40 @@ const char *report_action(const char *action, enum lang l)
 	return action;
 }
 
+void report_cat_heading(const struct rcat *c, enum lang l, struct sbuf *b)
+{
+	const char *title = report_cat_title(c, l);
+	bool named = c->name && strcmp(title, c->name) != 0;
+	if (named && c->total == 1)
+		msg_sbuf_printf(b, l, MSG_REPORT_CAT_HEADING_ONE, title, c->name);
+	else if (named)
+		msg_sbuf_printf(b, l, MSG_REPORT_CAT_HEADING, title, c->name,
+				(unsigned long long)c->total);
+	else if (c->total == 1)
+		msg_sbuf_printf(b, l, MSG_REPORT_CAT_HEADING_PLAIN_ONE, title);
+	else
+		msg_sbuf_printf(b, l, MSG_REPORT_CAT_HEADING_PLAIN, title,
+				(unsigned long long)c->total);
+	if (c->ninc < c->total) {
+		sbuf_adds(b, l == LANG_ZH ? "（" : " (");
+		msg_sbuf_printf(b, l, MSG_REPORT_CAT_SHOWN, (unsigned long long)c->ninc);
+		sbuf_adds(b, l == LANG_ZH ? "）" : ")");
+	}
+}
+
+void report_listing_note(const struct report *rp, uint64_t listed, enum lang l, struct sbuf *b)
+{
+	if (rp->incidents == 0)
+		sbuf_adds(b, msg(l, MSG_REPORT_NO_INCIDENTS));
+	else if (rp->incidents == 1 && listed == 1)
+		sbuf_adds(b, msg(l, MSG_REPORT_ONE_INCIDENT));
+	else if (listed == rp->incidents)
+		msg_sbuf_printf(b, l, MSG_REPORT_INCIDENTS_ALL, (unsigned long long)listed);
+	else
+		msg_sbuf_printf(b, l, MSG_REPORT_INCIDENTS_SOME, (unsigned long long)rp->incidents,
+				(unsigned long long)listed, rp->per_category);
+}
+
 /* The kind of damage that verify names in English, in language l. */
 static const char *damage_kind(const char *what, enum lang l)
 {

@@ -286,19 +286,8 @@ static void html_cell(struct sbuf *o, const char *cls, const char *v, const char
 static void html_cat_heading(struct sbuf *o, enum lang l, const struct rcat *c)
 {
 	struct sbuf h;
-	const char *title = report_cat_title(c, l);
 	sbuf_init(&h);
-	if (c->name && strcmp(title, c->name) != 0)
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_HEADING, title, c->name,
-				(unsigned long long)c->total);
-	else
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_HEADING_PLAIN, title,
-				(unsigned long long)c->total);
-	if (c->ninc < c->total) {
-		sbuf_adds(&h, l == LANG_ZH ? "（" : " (");
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_SHOWN, (unsigned long long)c->ninc);
-		sbuf_adds(&h, l == LANG_ZH ? "）" : ")");
-	}
+	report_cat_heading(c, l, &h);
 	sbuf_adds(o, "<h3>");
 	report_html_escape(o, h.data);
 	sbuf_adds(o, "</h3>\n");
@@ -345,14 +334,11 @@ static void html_incidents(struct report *rp, struct sbuf *o, enum lang l, struc
 	uint64_t listed = 0;
 	for (size_t i = 0; i < ncats; i++)
 		listed += cats[i]->ninc;
-	sbuf_printf(o, "<h2>%s</h2>\n<p>", msg(l, MSG_REPORT_SECTION_INCIDENTS));
-	if (rp->incidents == 0)
-		sbuf_adds(o, msg(l, MSG_REPORT_NO_INCIDENTS));
-	else if (listed == rp->incidents)
-		msg_sbuf_printf(o, l, MSG_REPORT_INCIDENTS_ALL, (unsigned long long)listed);
-	else
-		msg_sbuf_printf(o, l, MSG_REPORT_INCIDENTS_SOME, (unsigned long long)rp->incidents,
-				(unsigned long long)listed, rp->per_category);
+	struct sbuf note;
+	sbuf_init(&note);
+	report_listing_note(rp, listed, l, &note);
+	sbuf_printf(o, "<h2>%s</h2>\n<p>%s", msg(l, MSG_REPORT_SECTION_INCIDENTS), note.data);
+	sbuf_free(&note);
 	sbuf_adds(o, "</p>\n");
 	if (listed < rp->incidents && rp->csv_hint) {
 		struct sbuf h;

@@ -95,6 +95,12 @@ void report_period(const struct report *rp, char from[20], char to[20]);
  * two differ (a malloc'd string; "-" for none). */
 char *report_site(const char *host);
 
+/* The heading of a category's incidents, appended to b: its title, its name when that
+ * differs, how many, and how many are listed when not all. */
+void report_cat_heading(const struct rcat *c, enum lang l, struct sbuf *b);
+/* The sentence before the incidents: how many, how many listed; appended to b. */
+void report_listing_note(const struct report *rp, uint64_t listed, enum lang l, struct sbuf *b);
+
 /* An action as staff read it ("blocked", "recorded only"); others as they are. */
 const char *report_action(const char *action, enum lang l);
 

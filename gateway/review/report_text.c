@@ -210,17 +210,7 @@ static void text_incidents_of(FILE *f, enum lang l, const struct rcat *c)
 	static const size_t cap[NCOL] = { 19, 39, 17, 24, 70, 16, 60, 24 };
 	struct sbuf h;
 	sbuf_init(&h);
-	if (c->name && strcmp(report_cat_title(c, l), c->name) != 0)
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_HEADING, report_cat_title(c, l), c->name,
-				(unsigned long long)c->total);
-	else
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_HEADING_PLAIN, report_cat_title(c, l),
-				(unsigned long long)c->total);
-	if (c->ninc < c->total) {
-		sbuf_adds(&h, l == LANG_ZH ? "（" : " (");
-		msg_sbuf_printf(&h, l, MSG_REPORT_CAT_SHOWN, (unsigned long long)c->ninc);
-		sbuf_adds(&h, l == LANG_ZH ? "）" : ")");
-	}
+	report_cat_heading(c, l, &h);
 	fputc('\n', f);
 	text_line(f, "", h.data);
 	const char **cells = xcalloc((c->ninc + 1) * NCOL, sizeof *cells);
@@ -261,14 +251,7 @@ static void text_incidents(struct report *rp, FILE *f, enum lang l, struct rcat 
 	text_heading(f, msg(l, MSG_REPORT_SECTION_INCIDENTS));
 	for (size_t i = 0; i < ncats; i++)
 		listed += cats[i]->ninc;
-	if (rp->incidents == 0)
-		sbuf_adds(&b, msg(l, MSG_REPORT_NO_INCIDENTS));
-	else if (listed == rp->incidents)
-		msg_sbuf_printf(&b, l, MSG_REPORT_INCIDENTS_ALL, (unsigned long long)listed);
-	else
-		msg_sbuf_printf(&b, l, MSG_REPORT_INCIDENTS_SOME,
-				(unsigned long long)rp->incidents, (unsigned long long)listed,
-				rp->per_category);
+	report_listing_note(rp, listed, l, &b);
 	text_line(f, "", b.data);
 	if (listed < rp->incidents && rp->csv_hint) {
 		sbuf_reset(&b);

@@ -134,8 +134,9 @@ START_TEST(incidents_text_en)
 	char *buf = render(rp, false, LANG_EN);
 	ck_assert(strncmp(buf, "Security journal incident report\n", 33) == 0);
 	ck_assert_ptr_nonnull(strstr(buf, "Gambling (gambling): 2 incidents"));
-	ck_assert_ptr_nonnull(strstr(buf, "Pornography (porn): 1 incidents"));
+	ck_assert_ptr_nonnull(strstr(buf, "Pornography (porn): 1 incident\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "All 4 incidents are listed"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nmagic: 1 incident\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "葡京娱乐场.com (xn--fjqpit8uy6c246e.com)"));
 	ck_assert_ptr_nonnull(strstr(buf, "recorded only"));
 	ck_assert_ptr_nonnull(strstr(buf, "Review and sign-off"));
