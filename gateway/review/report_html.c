@@ -182,12 +182,11 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rc
 		c.ymax = step;
 	c.slot = (double)c.plot_w / (double)rp->nbuckets;
 	int legend_y = c.top + c.plot_h + 50, height = legend_y + (int)(c.ns + 1) / 2 * 20 + 10;
+	const char *title = msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_CHART_HOUR :
+									  MSG_REPORT_CHART_DAY);
 	sbuf_printf(o, "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
-		    msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_CHART_HOUR :
-							     MSG_REPORT_CHART_DAY),
-		    c.left + c.plot_w + 16, height, c.left + c.plot_w + 16, height,
-		    msg(l, MSG_REPORT_CHART_HOUR));
+		    title, c.left + c.plot_w + 16, height, c.left + c.plot_w + 16, height, title);
 	sbuf_adds(o, patterns);
 	chart_axes(rp, o, l, &c, step);
 	double bw = c.slot * 0.7 < 1 ? 1 : c.slot * 0.7;
