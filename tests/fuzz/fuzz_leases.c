@@ -41,6 +41,17 @@ static void lease(void *arg, const struct cg_addr *a, const char *name)
 	++*count;
 }
 
+static void record(void *arg, const struct leases_entry *e)
+{
+	size_t *count = arg;
+	if (e->addr.family != AF_INET && e->addr.family != AF_INET6)
+		abort();
+	if ((e->name && !name_ok(e->name)) || e->expires < 0 ||
+	    (e->has_mac && e->addr.family != AF_INET))
+		abort();
+	++*count;
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -52,6 +63,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		size_t count = 0, bad = leases_parse(buf, size, all[k], lease, &count);
 		/* each entry and each malformed one takes at least one byte */
 		if (count > size || bad > size + 1)
+			abort();
+		size_t records = 0;
+		leases_parse_entries(buf, size, all[k], record, &records);
+		if (records < count || records > size)
 			abort();
 	}
 
