@@ -42,39 +42,6 @@ static int span_addr(const char *s, size_t n, int family, struct cg_addr *a)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int leases_mac_parse(const char *s, size_t n, uint8_t mac[6])
-{
-	size_t i = 0;
-	char sep = 0;
-	for (int k = 0; k < 6; k++) {
-		if (k > 0) {
-			if (i >= n || (s[i] != ':' && s[i] != '-') || (sep && s[i] != sep))
-				return -1;
-			sep = s[i++];
-		}
-		int v = 0, digits = 0;
-		while (i < n && digits < 3 && hexval(s[i]) >= 0) {
-			v = v * 16 + hexval(s[i++]);
-			digits++;
-		}
-		if (digits == 0 || digits > 2)
-			return -1;
-		mac[k] = (uint8_t)v;
-	}
-	return i == n ? 0 : -1;
-}
-
 /* A decimal count of seconds s[0..n) (digits only) into *out, capped at INT64_MAX:
  * 0, or -1 when it is not one. */
 static int span_secs(const char *s, size_t n, int64_t *out)
@@ -150,7 +117,7 @@ static int dnsmasq_entry(const char *line, size_t len, struct leases_entry *e,
 	if (addr_parse(f[2], &e->addr) < 0)
 		return -1;
 	e->live = true; /* dnsmasq writes only the leases it holds */
-	e->has_mac = e->addr.family == AF_INET && leases_mac_parse(f[1], strlen(f[1]), e->mac) == 0;
+	e->has_mac = e->addr.family == AF_INET && mac_parse(f[1], strlen(f[1]), e->mac) == 0;
 	if (strcmp(nm, "*") == 0)
 		return 1;
 	if (name_ok(nm, (size_t)nl))
@@ -271,7 +238,7 @@ static size_t parse_kea(const char *buf, size_t len, leases_record_fn fn, void *
 		e.live = (state < 0 || span_is(c[state], "0")) &&
 			 (valid < 0 || !span_is(c[valid], "0"));
 		if (hw >= 0 && (size_t)hw < k && a.family == AF_INET)
-			e.has_mac = leases_mac_parse(c[hw].p, c[hw].n, e.mac) == 0;
+			e.has_mac = mac_parse(c[hw].p, c[hw].n, e.mac) == 0;
 		if (expire >= 0 && (size_t)expire < k && span_secs(c[expire].p, c[expire].n,
 								    &e.expires) < 0)
 			e.expires = 0;
@@ -520,7 +487,7 @@ static void isc_word(struct isc_lease *le, bool ia, enum isc_stmt *st, size_t w,
 		if (w == 1 && !tok_is(t, "ethernet"))
 			*st = S_OTHER;
 		else if (w == 2)
-			le->has_mac = t.kind == T_WORD && leases_mac_parse(t.p, t.n, le->mac) == 0;
+			le->has_mac = t.kind == T_WORD && mac_parse(t.p, t.n, le->mac) == 0;
 	} else if (*st == S_ENDS) {
 		isc_ends(le, w, t);
 	} else if (*st == S_HOSTNAME && w == 1) {

@@ -56,10 +56,6 @@ size_t leases_parse(const char *buf, size_t len, enum leases_format f, leases_en
 size_t leases_parse_entries(const char *buf, size_t len, enum leases_format f,
 			    leases_record_fn fn, void *arg);
 
-/* An Ethernet address "52:54:00:aa:bb:cc" (or '-' separated, one or two hex digits an
- * octet, either case) in s[0..n) into mac: 0, or -1 when it is not one. */
-int leases_mac_parse(const char *s, size_t n, uint8_t mac[6]);
-
 /* Parse one line of a dnsmasq lease file ("EXPIRY MAC IP NAME CLIENT-ID" for IPv4,
  * "EXPIRY IAID IPV6 NAME DUID" for IPv6; the "duid ..." line and a NAME of "*" carry no
  * host name). Reads at most len bytes. Returns 1 with addr and name filled, 0 for a

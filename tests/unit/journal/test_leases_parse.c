@@ -410,28 +410,6 @@ static void mac_is(const struct leases_entry *e, uint8_t last_octet)
 	ck_assert_mem_eq(e->mac, want, 6);
 }
 
-START_TEST(mac_parse)
-{
-	uint8_t m[6];
-	static const char *const good[] = {"52:54:00:aa:00:0b", "52-54-00-AA-00-0B",
-					   "52:54:0:aa:0:b"};
-	for (size_t i = 0; i < CG_ARRAY_LEN(good); i++) {
-		memset(m, 0, sizeof m);
-		ck_assert_int_eq(leases_mac_parse(good[i], strlen(good[i]), m), 0);
-		ck_assert_uint_eq(m[5], 0x0b);
-		ck_assert_uint_eq(m[3], 0xaa);
-	}
-	static const char *const bad[] = {
-		"", "52:54:00:aa:00", "52:54:00:aa:00:0b:01", "52:54:00:aa:00:0g",
-		"52:54-00:aa:00:0b", "520:54:00:aa:00:0b", "52::54:00:aa:00", "52:54:00:aa:00:",
-		"01-52:54:00:aa:00:0b", "52 54 00 aa 00 0b"};
-	for (size_t i = 0; i < CG_ARRAY_LEN(bad); i++)
-		ck_assert_msg(leases_mac_parse(bad[i], strlen(bad[i]), m) < 0, "%s", bad[i]);
-	/* n bounds the read: a longer buffer cut to 17 bytes is a MAC */
-	ck_assert_int_eq(leases_mac_parse("52:54:00:aa:00:0bff", 17, m), 0);
-}
-END_TEST
-
 START_TEST(entries_dnsmasq)
 {
 	struct rec r;
@@ -545,7 +523,6 @@ int main(void)
 	tcase_add_test(tc, kea_rows);
 	tcase_add_test(tc, kea_malformed);
 	tcase_add_test(tc, dnsmasq_buffer);
-	tcase_add_test(tc, mac_parse);
 	tcase_add_test(tc, entries_dnsmasq);
 	tcase_add_test(tc, entries_isc);
 	tcase_add_test(tc, entries_kea);
