@@ -206,7 +206,12 @@ static int apply(const struct config *cfg, enum lang l, const struct ipmac_set *
 	ipmac_set_init(&cur);
 	sbuf_init(&out);
 	if (run_nft(list, NULL, 0, &out, err, sizeof err) < 0) {
-		msg_fprintf(stderr, l, MSG_IPMAC_NOT_LOADED);
+		if (!cfg->ipmac.enforce) {
+			msg_printf(l, MSG_IPMAC_OFF, (size_t)0); /* no rules: nothing to turn off */
+			rc = IPMAC_OK;
+		} else {
+			msg_fprintf(stderr, l, MSG_IPMAC_NOT_LOADED);
+		}
 		goto out;
 	}
 	sbuf_addc(&out, '\0');
