@@ -127,9 +127,10 @@ fi
 # 6. The firewall rules and the systemd units, with the installed paths.
 install -d -m 0755 "$etc"
 install -m 0644 config/nftables-campusgate.nft "$etc/nftables-campusgate.nft.example"
-fill() { sed -e "s|/usr/local/sbin|$sbin|g" -e "s|/etc/campusgate|$etc|g" \
+fill() { sed -e "s|/usr/local/sbin|$sbin|g" -e "s|/usr/local/bin|$bin|g" -e "s|/etc/campusgate|$etc|g" \
 	-e "s|/var/lib/campusgate|$state|g" -e "s|/usr/local/share|$prefix/share|g" "$1"; }
-for u in campusgated.service campusgate-update-lists.service campusgate-update-lists.timer; do
+for u in campusgated.service campusgate-update-lists.service campusgate-update-lists.timer \
+	campusgate-ipmac.service campusgate-ipmac.path campusgate-ipmac.timer; do
 	fill "config/$u" >"$units/$u"
 	chmod 0644 "$units/$u"
 done
@@ -162,11 +163,17 @@ if [ "$systemd" = 1 ] && [ -d /run/systemd/system ]; then
 	systemctl daemon-reload
 	systemctl enable campusgate-update-lists.timer >/dev/null 2>&1 || true
 	systemctl start campusgate-update-lists.timer || true
+	# The IP-MAC binding follows the lease files; with [ipmac] enforce = no it only
+	# keeps the set empty.
+	systemctl enable campusgate-ipmac.path campusgate-ipmac.timer campusgate-ipmac.service \
+		>/dev/null 2>&1 || true
+	systemctl start campusgate-ipmac.path campusgate-ipmac.timer || true
 	if [ "$conf_ok" = 1 ] && systemctl is-active --quiet campusgated.service; then
 		systemctl restart campusgated.service && say "restarted campusgated with the new programs"
 	else
 		say "enable the gateway when the config is ready: systemctl enable --now campusgated"
 	fi
-	say "then load the firewall rules that campusgate setup wrote (nft -f FILE)"
+	say "then load the firewall rules that campusgate setup wrote (nft -f FILE) and bind the"
+	say "  leased addresses to their MACs: campusgate ipmac sync (docs/deploy.md)"
 fi
 say "done. Staff who may read the journal: usermod -aG $staff NAME (then log in again)"

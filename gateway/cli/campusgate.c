@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"reload", cmd_reload, MSG_CLI_HELP_RELOAD},
 	{"status", cmd_status, MSG_CLI_HELP_STATUS},
 	{"setup", cmd_setup, MSG_CLI_HELP_SETUP},
+	{"ipmac", cmd_ipmac, MSG_CLI_HELP_IPMAC},
 };
 
 static void usage(FILE *f)

@@ -15,5 +15,6 @@ int cmd_sensor(int argc, char **argv);  /* sensor --read FILE (cli_sensor.c) */
 int cmd_reload(int argc, char **argv);  /* reload: SIGHUP to campusgated (cli_daemon.c) */
 int cmd_status(int argc, char **argv);  /* status: is the daemon running (cli_daemon.c) */
 int cmd_setup(int argc, char **argv);   /* setup: write config and nftables rules (cli_setup.c) */
+int cmd_ipmac(int argc, char **argv);   /* ipmac sync: the IP-MAC binding set (cli_ipmac.c) */
 
 #endif

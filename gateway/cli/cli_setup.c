@@ -25,7 +25,7 @@
 
 struct setup_opts {
 	const char *lan_if, *lan_addr, *school, *contact, *out_config, *out_nft;
-	const char *language, *timezone, *user;
+	const char *language, *timezone, *user, *leases;
 	const char *subnet[SETUP_MAX], *upstream[SETUP_MAX];
 	size_t n_subnet, n_upstream;
 	bool yes, force;
@@ -109,7 +109,7 @@ static void resolv_upstreams(struct setup_opts *o)
 static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 {
 	enum { O_LAN_IF = 256, O_LAN_ADDR, O_SUBNET, O_UPSTREAM, O_SCHOOL, O_CONTACT, O_OUT_CONFIG,
-	       O_OUT_NFT, O_LANGUAGE, O_TIMEZONE, O_USER, O_YES, O_FORCE };
+	       O_OUT_NFT, O_LANGUAGE, O_TIMEZONE, O_USER, O_LEASES, O_YES, O_FORCE };
 	static const struct option longopts[] = {
 		{"lan-if", required_argument, NULL, O_LAN_IF},
 		{"lan-address", required_argument, NULL, O_LAN_ADDR},
@@ -122,6 +122,7 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 		{"language", required_argument, NULL, O_LANGUAGE},
 		{"timezone", required_argument, NULL, O_TIMEZONE},
 		{"user", required_argument, NULL, O_USER},
+		{"dhcp-leases", required_argument, NULL, O_LEASES},
 		{"yes", no_argument, NULL, O_YES},
 		{"force", no_argument, NULL, O_FORCE},
 		{"help", no_argument, NULL, 'h'},
@@ -149,6 +150,7 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 		case O_LANGUAGE: o->language = optarg; break;
 		case O_TIMEZONE: o->timezone = optarg; break;
 		case O_USER: o->user = optarg; break;
+		case O_LEASES: o->leases = optarg; break;
 		case O_YES: o->yes = true; break;
 		case O_FORCE: o->force = true; break;
 		case 'h': fputs(msg(l, MSG_SETUP_HELP), stdout); return 1;
@@ -255,7 +257,14 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 		sbuf_printf(b, "school = %s\n", one_line(o->school, v, sizeof v));
 	if (o->contact && *o->contact)
 		sbuf_printf(b, "contact = %s\n", one_line(o->contact, v, sizeof v));
-	sbuf_adds(b, "\n");
+	if (o->leases && *o->leases)
+		sbuf_printf(b, "dhcp_leases = %s\n", one_line(o->leases, v, sizeof v));
+	sbuf_printf(b, "\n[ipmac]\n# drop LAN packets whose MAC and source address no DHCP lease or static\n"
+		    "# binding pairs; campusgate ipmac sync keeps the nftables set (docs/deploy.md)\n"
+		    "%senforce = %s\ninterface = %s\n"
+		    "# devices with fixed addresses: static = MAC ADDRESS (repeatable)\n\n",
+		    o->leases && *o->leases ? "" : "# off: no DHCP lease file given (--dhcp-leases)\n",
+		    o->leases && *o->leases ? "yes" : "no", o->lan_if);
 	static const struct {
 		const char *name, *zh, *en, *ut1[3];
 		const char *lists[2];
@@ -309,6 +318,26 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 	sbuf_printf(b, "[group default]\nblock = %s\nblock_mode = nxdomain\nsafe_search = strict\n", cats);
 }
 
+/* The IP-MAC binding of config/nftables-campusgate.nft (keep the two alike). */
+#define NFT_IPMAC \
+	"\t# IP-MAC binding (docs/deploy.md): `campusgate ipmac sync` fills ipmac4 with the\n" \
+	"\t# DHCP leases and static bindings, and ipmac_ifaces with the LAN interface when\n" \
+	"\t# [ipmac] enforce = yes; until it runs no interface is checked.\n" \
+	"\tset ipmac4 {\n\t\ttype ether_addr . ipv4_addr\n\t}\n" \
+	"\tset ipmac_ifaces {\n\t\ttype ifname\n\t}\n" \
+	"\tcounter ipmac_dropped {\n\t}\n" \
+	"\tchain ipmac {\n" \
+	"\t\ttype filter hook prerouting priority raw; policy accept;\n" \
+	"\t\tiifname != @ipmac_ifaces return\n" \
+	"\t\t# IPv6 is not bound: DHCPv6 leases name no MAC, SLAAC addresses no lease\n" \
+	"\t\tmeta nfproto != ipv4 return\n" \
+	"\t\t# DHCP to this box: from 0.0.0.0, or renewing a lease that ran out\n" \
+	"\t\tudp sport 68 udp dport 67 fib daddr type { local, broadcast } accept\n" \
+	"\t\tether saddr . ip saddr @ipmac4 accept\n" \
+	"\t\tlimit rate 6/minute burst 5 packets log prefix \"campusgate ipmac drop: \" level warn\n" \
+	"\t\tcounter name \"ipmac_dropped\" drop\n" \
+	"\t}\n"
+
 static void write_nft(struct sbuf *b, const char *lan_if)
 {
 	sbuf_printf(b,
@@ -340,7 +369,8 @@ static void write_nft(struct sbuf *b, const char *lan_if)
 		"\t\tiifname $LAN_IF tcp dport 853 counter reject with tcp reset\n"
 		"\t\tiifname $LAN_IF udp dport 853 counter drop\n"
 		"\t}\n"
-		"}\n", lan_if);
+		"%s"
+		"}\n", lan_if, NFT_IPMAC);
 }
 
 /* Whether path exists (said on stderr: --force replaces it). */

@@ -158,6 +158,11 @@ void config_free(struct config *cfg)
 	free(cfg->journal.school);
 	free(cfg->journal.contact);
 	free(cfg->journal.dhcp_leases);
+	free(cfg->ipmac.interface);
+	for (size_t i = 0; i < cfg->ipmac.n_leases; i++)
+		free(cfg->ipmac.leases[i]);
+	free(cfg->ipmac.leases);
+	free(cfg->ipmac.statics);
 	for (size_t i = 0; i < cfg->n_categories; i++) {
 		struct cfg_category *c = &cfg->categories[i];
 		free(c->name);

@@ -141,6 +141,23 @@ struct cfg_journal {
 	bool lookup_mac;    /* not from the file: campusgated sets it (neighbour table MACs) */
 };
 
+/* A device with a fixed address: [ipmac] static = MAC ADDR. */
+struct cfg_ipmac_static {
+	uint8_t mac[6];
+	struct cg_addr addr; /* IPv4 */
+	unsigned line;
+};
+
+/* [ipmac]: the IP-MAC binding that `campusgate ipmac sync` writes into nftables. */
+struct cfg_ipmac {
+	bool enforce;	  /* drop LAN packets whose (MAC, source) pair is not bound */
+	char *interface;  /* the LAN interface the rule checks */
+	char **leases;	  /* lease files; none given: [journal] dhcp_leases */
+	size_t n_leases;
+	struct cfg_ipmac_static *statics;
+	size_t n_statics;
+};
+
 struct config {
 	char *file;                 /* the path it was read from */
 	char *dir;                  /* its directory (relative paths resolve here) */
@@ -156,6 +173,7 @@ struct config {
 	struct cfg_http http;
 	struct cfg_sensor sensor;
 	struct cfg_journal journal;
+	struct cfg_ipmac ipmac;
 	struct cfg_category *categories;
 	size_t n_categories;
 	struct cfg_list *allow;     /* the allowlist */

@@ -366,16 +366,22 @@ static const struct cload_key http_keys[] = {
 
 /* ---- [sensor] ---- */
 
-static void k_interface(struct cload *st, const char *v)
+/* An interface name as the kernel takes it (1-15 bytes, no blanks or quotes). */
+static bool iface_ok(struct cload *st, const char *v)
 {
 	size_t n = strlen(v);
 	bool ok = n >= 1 && n <= 15;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = isalnum((unsigned char)v[i]) || strchr("._-@:", v[i]);
-	if (!ok) {
+	if (!ok)
 		cload_msg(st, MSG_CFG_NOT_INTERFACE, v);
+	return ok;
+}
+
+static void k_interface(struct cload *st, const char *v)
+{
+	if (!iface_ok(st, v))
 		return;
-	}
 	struct cfg_sensor *s = &CFG->sensor;
 	for (size_t i = 0; i < s->n_interfaces; i++)
 		if (strcmp(s->interfaces[i], v) == 0) {
@@ -505,6 +511,65 @@ static const struct cload_key journal_keys[] = {
 	{NULL, false, false, NULL},
 };
 
+/* ---- [ipmac] ---- */
+
+#define MAX_STATIC 1024 /* [ipmac] static bindings */
+
+static void k_enforce(struct cload *st, const char *v)
+{
+	val_bool(st, v, &CFG->ipmac.enforce);
+}
+
+static void k_ipmac_if(struct cload *st, const char *v)
+{
+	if (iface_ok(st, v))
+		cload_set_string(st, v, 15, &CFG->ipmac.interface);
+}
+
+static void k_ipmac_leases(struct cload *st, const char *v)
+{
+	struct cfg_ipmac *m = &CFG->ipmac;
+	if (m->n_leases >= MAX_LIST) {
+		cload_msg(st, MSG_CFG_AT_MOST, "leases", MAX_LIST);
+		return;
+	}
+	m->leases = xrealloc(m->leases, (m->n_leases + 1) * sizeof *m->leases);
+	m->leases[m->n_leases++] = cload_path(st, v);
+}
+
+/* "MAC ADDR": a device with a fixed IPv4 address. */
+static void k_static(struct cload *st, const char *v)
+{
+	struct cfg_ipmac *m = &CFG->ipmac;
+	struct cfg_ipmac_static s = {.line = st->line};
+	const char *sp = strpbrk(v, " \t");
+	const char *ip = sp ? sp + strspn(sp, " \t") : NULL;
+	if (!sp || mac_parse(v, (size_t)(sp - v), s.mac) < 0 || addr_parse(ip, &s.addr) < 0 ||
+	    s.addr.family != AF_INET) {
+		cload_msg(st, MSG_CFG_BAD_IPMAC_STATIC, v);
+		return;
+	}
+	for (size_t i = 0; i < m->n_statics; i++)
+		if (memcmp(m->statics[i].addr.a, s.addr.a, 4) == 0) {
+			cload_msg(st, MSG_CFG_LISTED_TWICE, "static", ip);
+			return;
+		}
+	if (m->n_statics >= MAX_STATIC) {
+		cload_msg(st, MSG_CFG_AT_MOST, "static", MAX_STATIC);
+		return;
+	}
+	m->statics = xrealloc(m->statics, (m->n_statics + 1) * sizeof *m->statics);
+	m->statics[m->n_statics++] = s;
+}
+
+static const struct cload_key ipmac_keys[] = {
+	{"enforce", false, false, k_enforce},
+	{"interface", false, false, k_ipmac_if},
+	{"leases", true, false, k_ipmac_leases},
+	{"static", true, false, k_static},
+	{NULL, false, false, NULL},
+};
+
 const struct cload_key *cload_keys(enum cload_sec sec)
 {
 	static const struct cload_key none[] = {{NULL, false, false, NULL}};
@@ -518,6 +583,7 @@ const struct cload_key *cload_keys(enum cload_sec sec)
 	case SEC_CATEGORY: return cload_category_keys;
 	case SEC_TIMETABLE: return cload_timetable_keys;
 	case SEC_GROUP: return cload_group_keys;
+	case SEC_IPMAC: return ipmac_keys;
 	default: return none;
 	}
 }

@@ -39,7 +39,7 @@ static const struct {
 	{"http", SEC_HTTP, false},       {"sensor", SEC_SENSOR, false},
 	{"journal", SEC_JOURNAL, false}, {"allow", SEC_ALLOW, false},
 	{"category", SEC_CATEGORY, true}, {"timetable", SEC_TIMETABLE, true},
-	{"group", SEC_GROUP, true},
+	{"group", SEC_GROUP, true},       {"ipmac", SEC_IPMAC, false},
 };
 
 /* Names of categories, timetables and groups: letters, digits, - _ . (1-32 bytes). */
@@ -482,6 +482,12 @@ static void finish(struct cload *st)
 	for (size_t i = 0; i < c->n_groups; i++)
 		finish_group(st, i);
 	finish_unused(st);
+	if (c->ipmac.enforce && !c->ipmac.interface)
+		diag_msg(st->diag, false, st->file, st->sec_line[SEC_IPMAC],
+			 MSG_CFG_IPMAC_NO_INTERFACE);
+	if (c->ipmac.enforce && c->ipmac.n_leases == 0 && !c->journal.dhcp_leases &&
+	    c->ipmac.n_statics == 0)
+		diag_msg(st->diag, false, st->file, st->sec_line[SEC_IPMAC], MSG_CFG_IPMAC_NO_SOURCE);
 	if (c->http.max_line_bytes > c->http.max_head_bytes)
 		diag_msg(st->diag, false, st->file, st->sec_line[SEC_HTTP], MSG_CFG_LINE_OVER_HEAD,
 			 c->http.max_line_bytes, c->http.max_head_bytes);

@@ -14,7 +14,7 @@
 
 enum cload_sec {
 	SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_DNS, SEC_HTTP, SEC_SENSOR, SEC_JOURNAL,
-	SEC_ALLOW, SEC_CATEGORY, SEC_TIMETABLE, SEC_GROUP, SEC_COUNT
+	SEC_ALLOW, SEC_CATEGORY, SEC_TIMETABLE, SEC_GROUP, SEC_IPMAC, SEC_COUNT
 };
 
 /* A category named by a group, resolved once the whole file is read. */

@@ -15,7 +15,9 @@
  * - dnsmasq (dnsmasq.leases, OpenWrt): "EXPIRY MAC IP NAME CLIENT-ID" lines.
  * In every format the LAST record for an address holds (dhcpd and Kea append), and a
  * name must be 1..63 bytes of letters, digits, '-', '_' and '.'; anything else is no
- * name. A malformed line or block is skipped and the rest of the file used. */
+ * name. A malformed line or block is skipped and the rest of the file used.
+ * leases_parse_entries (leases_parse.h) gives the same records with the client's MAC,
+ * the lease's end and its state, for the IP-MAC binding (campusgate ipmac sync). */
 #ifndef CG_LEASES_H
 #define CG_LEASES_H
 

@@ -1,10 +1,12 @@
-/* leases_parse: dnsmasq lines, ISC dhcpd blocks and Kea CSV rows into address -> name
- * pairs; one bounded pass over (buf, len), nothing kept. */
+/* leases_parse: dnsmasq lines, ISC dhcpd blocks and Kea CSV rows into lease records
+ * (address, name, MAC, end, state); one bounded pass over (buf, len), nothing kept. */
 #include "leases_parse.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -37,6 +39,23 @@ static int span_addr(const char *s, size_t n, int family, struct cg_addr *a)
 	buf[n] = '\0';
 	if (addr_parse(buf, a) < 0 || (family && a->family != family))
 		return -1;
+	return 0;
+}
+
+/* A decimal count of seconds s[0..n) (digits only) into *out, capped at INT64_MAX:
+ * 0, or -1 when it is not one. */
+static int span_secs(const char *s, size_t n, int64_t *out)
+{
+	if (n == 0 || n > 20)
+		return -1;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		uint64_t d = (uint64_t)(s[i] - '0');
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+	}
+	*out = v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
 	return 0;
 }
 
@@ -77,11 +96,14 @@ static int field(const char *line, size_t len, size_t *pos, char out[MAX_FIELD])
 	return (int)(i - s);
 }
 
-int leases_parse_line(const char *line, size_t len, struct cg_addr *addr,
-		      char name[LEASES_NAME_MAX])
+/* One dnsmasq line into e (its name, when any, in nm): 1 a lease, 0 a line that is no
+ * lease (the server's "duid"), -1 a malformed line. */
+static int dnsmasq_entry(const char *line, size_t len, struct leases_entry *e,
+			 char nm[MAX_FIELD])
 {
-	char f[3][MAX_FIELD], nm[MAX_FIELD];
+	char f[3][MAX_FIELD];
 	size_t pos = 0;
+	memset(e, 0, sizeof *e);
 	if (len >= 4 && memcmp(line, "duid", 4) == 0 && (len == 4 || line[4] == ' '))
 		return 0; /* the IPv6 server's own DUID */
 	for (int k = 0; k < 3; k++)
@@ -90,33 +112,51 @@ int leases_parse_line(const char *line, size_t len, struct cg_addr *addr,
 	int nl = field(line, len, &pos, nm);
 	if (nl < 0)
 		return -1;
-	char *end;
-	strtoull(f[0], &end, 10);
-	if (*end != '\0' || f[0][0] == '-')
+	if (span_secs(f[0], strlen(f[0]), &e->expires) < 0)
 		return -1;
-	if (addr_parse(f[2], addr) < 0)
+	if (addr_parse(f[2], &e->addr) < 0)
 		return -1;
+	e->live = true; /* dnsmasq writes only the leases it holds */
+	e->has_mac = e->addr.family == AF_INET && mac_parse(f[1], strlen(f[1]), e->mac) == 0;
 	if (strcmp(nm, "*") == 0)
-		return 0;
-	if (!name_ok(nm, (size_t)nl))
-		return -1;
-	memcpy(name, nm, (size_t)nl + 1);
+		return 1;
+	if (name_ok(nm, (size_t)nl))
+		e->name = nm;
+	else
+		e->name_bad = true;
 	return 1;
 }
 
-static size_t parse_dnsmasq(const char *buf, size_t len, leases_entry_fn fn, void *arg)
+int leases_parse_line(const char *line, size_t len, struct cg_addr *addr,
+		      char name[LEASES_NAME_MAX])
+{
+	struct leases_entry e;
+	char nm[MAX_FIELD];
+	int r = dnsmasq_entry(line, len, &e, nm);
+	if (r <= 0)
+		return r;
+	*addr = e.addr;
+	if (e.name_bad)
+		return -1;
+	if (!e.name)
+		return 0;
+	memcpy(name, nm, strlen(nm) + 1);
+	return 1;
+}
+
+static size_t parse_dnsmasq(const char *buf, size_t len, leases_record_fn fn, void *arg)
 {
 	size_t pos = 0, n, bad = 0;
 	const char *line;
 	while ((line = next_line(buf, len, &pos, &n))) {
-		struct cg_addr a;
-		char name[LEASES_NAME_MAX];
+		struct leases_entry e;
+		char nm[MAX_FIELD];
 		if (n == 0)
 			continue;
-		int r = n > MAX_LINE ? -1 : leases_parse_line(line, n, &a, name);
+		int r = n > MAX_LINE ? -1 : dnsmasq_entry(line, n, &e, nm);
 		if (r == 1)
-			fn(arg, &a, name);
-		else if (r < 0)
+			fn(arg, &e);
+		if (r < 0 || (r == 1 && e.name_bad))
 			bad++;
 	}
 	return bad;
@@ -152,7 +192,7 @@ static size_t kea_cells(const char *line, size_t n, struct span c[KEA_COLS])
 /* Columns are found by name in the header, so v4, v6 and later schema versions (extra
  * columns) read alike. A row is a lease's latest state: the memfile appends until its
  * cleanup rewrites the file, and marks a deleted lease with valid_lifetime 0. */
-static size_t parse_kea(const char *buf, size_t len, leases_entry_fn fn, void *arg)
+static size_t parse_kea(const char *buf, size_t len, leases_record_fn fn, void *arg)
 {
 	struct span c[KEA_COLS];
 	size_t pos = 0, n, bad = 0;
@@ -160,6 +200,7 @@ static size_t parse_kea(const char *buf, size_t len, leases_entry_fn fn, void *a
 	if (!line || n > MAX_LINE)
 		return 1;
 	int addr = -1, host = -1, state = -1, valid = -1, type = -1, need = -1;
+	int hw = -1, expire = -1; /* used when the row has them; not needed */
 	size_t k = kea_cells(line, n, c);
 	for (size_t i = 0; i < k; i++) {
 		int *col = span_is(c[i], "address")	   ? &addr
@@ -168,6 +209,10 @@ static size_t parse_kea(const char *buf, size_t len, leases_entry_fn fn, void *a
 			   : span_is(c[i], "valid_lifetime") ? &valid
 			   : span_is(c[i], "lease_type")	   ? &type
 							   : NULL;
+		if (!col && span_is(c[i], "hwaddr") && hw < 0)
+			hw = (int)i;
+		else if (!col && span_is(c[i], "expire") && expire < 0)
+			expire = (int)i;
 		if (col && *col < 0) {
 			*col = (int)i;
 			if ((int)i > need)
@@ -187,19 +232,26 @@ static size_t parse_kea(const char *buf, size_t len, leases_entry_fn fn, void *a
 		}
 		if (type >= 0 && span_is(c[type], "2"))
 			continue; /* a delegated prefix, not a client's address */
-		bool live = (state < 0 || span_is(c[state], "0")) &&
-			    (valid < 0 || !span_is(c[valid], "0"));
+		struct leases_entry e;
+		memset(&e, 0, sizeof e);
+		e.addr = a;
+		e.live = (state < 0 || span_is(c[state], "0")) &&
+			 (valid < 0 || !span_is(c[valid], "0"));
+		if (hw >= 0 && (size_t)hw < k && a.family == AF_INET)
+			e.has_mac = mac_parse(c[hw].p, c[hw].n, e.mac) == 0;
+		if (expire >= 0 && (size_t)expire < k && span_secs(c[expire].p, c[expire].n,
+								    &e.expires) < 0)
+			e.expires = 0;
 		struct span h = c[host];
 		if (h.n && h.p[h.n - 1] == '.')
 			h.n--; /* an FQDN's root */
 		char name[LEASES_NAME_MAX];
-		if (live && name_ok(h.p, h.n)) {
+		if (e.live && name_ok(h.p, h.n)) {
 			memcpy(name, h.p, h.n);
 			name[h.n] = '\0';
-			fn(arg, &a, name);
-		} else {
-			fn(arg, &a, NULL);
+			e.name = name;
 		}
+		fn(arg, &e);
 	}
 	return bad;
 }
@@ -336,21 +388,73 @@ struct isc_lease {
 	bool abandoned; /* "abandoned;" (dhcpd before 3.0 wrote no binding state) */
 	bool state_seen, active, named;
 	char name[LEASES_NAME_MAX];
+	bool has_mac;
+	uint8_t mac[6];
+	int64_t expires; /* "ends": 0 never or not given */
+	struct tm ends;	 /* the date of "ends W YYYY/MM/DD HH:MM:SS" until its time */
 };
 
-enum isc_stmt { S_OTHER, S_BINDING, S_HOSTNAME, S_IAADDR };
+enum isc_stmt { S_OTHER, S_BINDING, S_HOSTNAME, S_IAADDR, S_HARDWARE, S_ENDS };
 
 struct isc {
 	struct lexer lx;
 	size_t bad;
-	leases_entry_fn fn;
+	leases_record_fn fn;
 	void *arg;
 };
 
 static void isc_emit(struct isc *p, const struct cg_addr *a, const struct isc_lease *le)
 {
-	bool gives = le->named && !le->abandoned && (!le->state_seen || le->active);
-	p->fn(p->arg, a, gives ? le->name : NULL);
+	struct leases_entry e;
+	memset(&e, 0, sizeof e);
+	e.addr = *a;
+	e.live = !le->abandoned && (!le->state_seen || le->active);
+	e.name = e.live && le->named ? le->name : NULL;
+	e.has_mac = le->has_mac && a->family == AF_INET;
+	memcpy(e.mac, le->mac, sizeof e.mac);
+	e.expires = le->expires;
+	p->fn(p->arg, &e);
+}
+
+/* Word w of "ends W YYYY/MM/DD HH:MM:SS;" ("ends never;", "ends epoch N;"). A date
+ * that does not read leaves the lease without an end. */
+static void isc_ends(struct isc_lease *le, size_t w, struct tok t)
+{
+	char b[24];
+	if (t.kind != T_WORD || t.n >= sizeof b)
+		return;
+	memcpy(b, t.p, t.n);
+	b[t.n] = '\0';
+	int64_t v;
+	if (w == 1) {
+		le->expires = 0;
+		memset(&le->ends, 0, sizeof le->ends);
+		le->ends.tm_mday = strcmp(b, "epoch") == 0 ? -1 : 0;
+	} else if (w == 2 && le->ends.tm_mday == -1) {
+		if (span_secs(t.p, t.n, &v) == 0)
+			le->expires = v;
+	} else if (w == 2) {
+		int y, m, d;
+		char x;
+		if (sscanf(b, "%4d/%2d/%2d%c", &y, &m, &d, &x) == 3 && y >= 1970 && m >= 1 &&
+		    m <= 12 && d >= 1 && d <= 31) {
+			le->ends.tm_year = y - 1900;
+			le->ends.tm_mon = m - 1;
+			le->ends.tm_mday = d;
+		}
+	} else if (w == 3 && le->ends.tm_mday > 0) {
+		int h, mi, sec;
+		char x;
+		if (sscanf(b, "%2d:%2d:%2d%c", &h, &mi, &sec, &x) == 3 && h >= 0 && h < 24 &&
+		    mi >= 0 && mi < 60 && sec >= 0 && sec <= 60) {
+			le->ends.tm_hour = h;
+			le->ends.tm_min = mi;
+			le->ends.tm_sec = sec;
+			time_t when = timegm(&le->ends);
+			if (when > 0)
+				le->expires = (int64_t)when;
+		}
+	}
 }
 
 /* Word number w of a statement at the body's own level, whose kind *st the first word
@@ -366,6 +470,10 @@ static void isc_word(struct isc_lease *le, bool ia, enum isc_stmt *st, size_t w,
 			*st = S_HOSTNAME;
 		else if (le && tok_is(t, "abandoned"))
 			le->abandoned = true;
+		else if (le && tok_is(t, "hardware"))
+			*st = S_HARDWARE;
+		else if (le && tok_is(t, "ends"))
+			*st = S_ENDS;
 		else if (ia && tok_is(t, "iaaddr"))
 			*st = S_IAADDR;
 	} else if (*st == S_BINDING) {
@@ -375,6 +483,13 @@ static void isc_word(struct isc_lease *le, bool ia, enum isc_stmt *st, size_t w,
 			le->state_seen = true;
 			le->active = tok_is(t, "active");
 		}
+	} else if (*st == S_HARDWARE) {
+		if (w == 1 && !tok_is(t, "ethernet"))
+			*st = S_OTHER;
+		else if (w == 2)
+			le->has_mac = t.kind == T_WORD && mac_parse(t.p, t.n, le->mac) == 0;
+	} else if (*st == S_ENDS) {
+		isc_ends(le, w, t);
 	} else if (*st == S_HOSTNAME && w == 1) {
 		le->named = t.kind == T_STR && isc_name(t.p, t.n, le->name) >= 0;
 	} else if (*st == S_IAADDR && w == 1) {
@@ -485,7 +600,7 @@ static void isc_ia_block(struct isc *p, bool prefix)
 }
 
 /* Top level: lease and ia-* blocks; any other statement or block is passed over. */
-static size_t parse_isc(const char *buf, size_t len, leases_entry_fn fn, void *arg)
+static size_t parse_isc(const char *buf, size_t len, leases_record_fn fn, void *arg)
 {
 	struct isc p = {{buf, len, 0}, 0, fn, arg};
 	bool start = true;
@@ -544,8 +659,8 @@ const char *leases_format_name(enum leases_format f)
 	}
 }
 
-size_t leases_parse(const char *buf, size_t len, enum leases_format f, leases_entry_fn fn,
-		    void *arg)
+size_t leases_parse_entries(const char *buf, size_t len, enum leases_format f,
+			    leases_record_fn fn, void *arg)
 {
 	switch (f) {
 	case LEASES_ISC:
@@ -555,4 +670,26 @@ size_t leases_parse(const char *buf, size_t len, enum leases_format f, leases_en
 	default:
 		return parse_dnsmasq(buf, len, fn, arg);
 	}
+}
+
+struct by_name {
+	enum leases_format f;
+	leases_entry_fn fn;
+	void *arg;
+};
+
+/* The names' view of a record: a dnsmasq line gives an address only with a name. */
+static void by_name_record(void *arg, const struct leases_entry *e)
+{
+	struct by_name *b = arg;
+	if (e->name_bad || (b->f == LEASES_DNSMASQ && !e->name))
+		return;
+	b->fn(b->arg, &e->addr, e->name);
+}
+
+size_t leases_parse(const char *buf, size_t len, enum leases_format f, leases_entry_fn fn,
+		    void *arg)
+{
+	struct by_name b = {f, fn, arg};
+	return leases_parse_entries(buf, len, f, by_name_record, &b);
 }

@@ -3,7 +3,9 @@
 #ifndef CG_LEASES_PARSE_H
 #define CG_LEASES_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "addr.h"
 
@@ -16,6 +18,22 @@ enum leases_format { LEASES_DNSMASQ, LEASES_ISC, LEASES_KEA };
  * released, abandoned, nameless); a later call for the same address replaces an
  * earlier one. */
 typedef void (*leases_entry_fn)(void *arg, const struct cg_addr *a, const char *name);
+
+/* One lease record as the file gives it, for the address -> MAC binding (campusgate
+ * ipmac) as well as the names. The file is a log: a later record for the same address
+ * replaces an earlier one. */
+struct leases_entry {
+	struct cg_addr addr;
+	const char *name; /* what leases_entry_fn is given: a live lease's valid name, or NULL */
+	bool name_bad;	  /* dnsmasq: the NAME field is not a host name (the line counts as
+			   * malformed and gives the journal nothing; the lease still holds) */
+	bool has_mac;	  /* mac is the client's Ethernet address */
+	uint8_t mac[6];
+	int64_t expires; /* when the lease ends, Unix seconds; 0: never, or not in the file */
+	bool live;	 /* bound: not free, released, expired, abandoned, declined or deleted */
+};
+
+typedef void (*leases_record_fn)(void *arg, const struct leases_entry *e);
 
 /* The format of buf[0..len): LEASES_KEA when the first line starts "address,",
  * LEASES_ISC when a line starts (after blanks) with "lease ", "ia-na ", "ia-ta " or
@@ -30,6 +48,13 @@ const char *leases_format_name(enum leases_format f);
  * (the rest of the file is still used). */
 size_t leases_parse(const char *buf, size_t len, enum leases_format f, leases_entry_fn fn,
 		    void *arg);
+
+/* The same pass as leases_parse, giving every lease record with its MAC address, end
+ * time and state (dnsmasq: the EXPIRY and MAC fields, 0 = never; ISC dhcpd: "hardware
+ * ethernet MAC;" and "ends W YYYY/MM/DD HH:MM:SS;" in UTC, "ends never;" or "ends epoch
+ * N;"; Kea: the hwaddr and expire columns). Returns the malformed count, as leases_parse. */
+size_t leases_parse_entries(const char *buf, size_t len, enum leases_format f,
+			    leases_record_fn fn, void *arg);
 
 /* Parse one line of a dnsmasq lease file ("EXPIRY MAC IP NAME CLIENT-ID" for IPv4,
  * "EXPIRY IAID IPV6 NAME DUID" for IPv6; the "duid ..." line and a NAME of "*" carry no

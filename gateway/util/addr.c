@@ -101,6 +101,46 @@ bool addr_is_loopback(const struct cg_addr *a)
 	return false;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mac_parse(const char *s, size_t n, uint8_t mac[6])
+{
+	size_t i = 0;
+	char sep = 0;
+	for (int k = 0; k < 6; k++) {
+		if (k > 0) {
+			if (i >= n || (s[i] != ':' && s[i] != '-') || (sep && s[i] != sep))
+				return -1;
+			sep = s[i++];
+		}
+		int v = 0, digits = 0;
+		while (i < n && digits < 3 && hexval(s[i]) >= 0) {
+			v = v * 16 + hexval(s[i++]);
+			digits++;
+		}
+		if (digits == 0 || digits > 2)
+			return -1;
+		mac[k] = (uint8_t)v;
+	}
+	return i == n ? 0 : -1;
+}
+
+const char *mac_str(const uint8_t mac[6], char buf[CG_MAC_STRLEN])
+{
+	snprintf(buf, CG_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return buf;
+}
+
 int endpoint_parse(const char *s, uint16_t default_port, struct cg_endpoint *out)
 {
 	char host[64];

@@ -3,6 +3,7 @@
 #define CG_ADDR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -29,6 +30,14 @@ bool subnet_contains(const struct cg_subnet *n, const struct cg_addr *a);
 const char *addr_str(const struct cg_addr *a, char *buf);
 void addr_from_sockaddr(const struct sockaddr *sa, struct cg_addr *out);
 bool addr_is_loopback(const struct cg_addr *a);
+
+#define CG_MAC_STRLEN 18 /* "52:54:00:aa:bb:cc" and its NUL */
+
+/* An Ethernet address "52:54:00:aa:bb:cc" (or '-' separated, one or two hex digits an
+ * octet, either case) in s[0..n) into mac: 0, or -1 when it is not one. */
+int mac_parse(const char *s, size_t n, uint8_t mac[6]);
+/* The text form "52:54:00:aa:bb:cc" into buf; returns buf. */
+const char *mac_str(const uint8_t mac[6], char buf[CG_MAC_STRLEN]);
 
 /* A listening or upstream endpoint: "127.0.0.1:53", "[::1]:53". */
 struct cg_endpoint {

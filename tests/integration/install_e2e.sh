@@ -41,13 +41,18 @@ for f in "$CGD" "$CG" "$ROOT/usr/local/sbin/campusgate-update-lists" \
 	"$ROOT/usr/local/share/campusgate/blocklists/gambling/domains.list" \
 	"$ROOT/etc/systemd/system/campusgated.service" \
 	"$ROOT/etc/systemd/system/campusgate-update-lists.service" \
-	"$ROOT/etc/systemd/system/campusgate-update-lists.timer" "$ETC/campusgate.conf"; do
+	"$ROOT/etc/systemd/system/campusgate-update-lists.timer" \
+	"$ROOT/etc/systemd/system/campusgate-ipmac.service" \
+	"$ROOT/etc/systemd/system/campusgate-ipmac.path" \
+	"$ROOT/etc/systemd/system/campusgate-ipmac.timer" "$ETC/campusgate.conf"; do
 	[ -e "$f" ] || cg_fail "not installed: $f"
 done
 grep -q "^ExecStart=$CGD -c $ETC/campusgate.conf$" "$ROOT/etc/systemd/system/campusgated.service" ||
 	cg_fail "the unit does not name the installed paths"
 grep -q "campusgate-update-lists .* $STATE/lists$" "$ROOT/etc/systemd/system/campusgate-update-lists.service" ||
 	cg_fail "the list update unit does not name the state folder"
+grep -q "^ExecStart=$CG ipmac sync -c $ETC/campusgate.conf$" "$ROOT/etc/systemd/system/campusgate-ipmac.service" ||
+	cg_fail "the IP-MAC binding unit does not name the installed paths"
 cg_expect "journal folder mode, owner, group" "$(stat -c '%a %U %G' "$STATE/journal")" "2750 $svc $staff"
 grep -E '^(dir|pid_file|list) = \.' "$ETC/campusgate.conf" && cg_fail "a relative path in the installed config"
 "$CGD" -n -c "$ETC/campusgate.conf" >/dev/null 2>&1 || cg_fail "the installed config does not check"
@@ -58,7 +63,8 @@ out=$(cd / && "$CG" config check 2>&1) || cg_fail "campusgate config check witho
 echo "$out" | grep -q "^$ETC/campusgate.conf: " || cg_fail "campusgate did not read $ETC/campusgate.conf: $out"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(cd "$ROOT/etc/systemd/system" && systemd-analyze verify --man=no ./campusgated.service \
-		./campusgate-update-lists.service ./campusgate-update-lists.timer 2>&1) ||
+		./campusgate-update-lists.service ./campusgate-update-lists.timer \
+		./campusgate-ipmac.service ./campusgate-ipmac.path ./campusgate-ipmac.timer 2>&1) ||
 		cg_fail "systemd-analyze verify of the installed units: $out"
 	[ -z "$out" ] || cg_fail "systemd-analyze verify of the installed units: $out"
 	cg_log "ok: systemd-analyze verify accepts the installed units"

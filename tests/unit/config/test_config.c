@@ -272,6 +272,17 @@ static const struct bad_case bad_cases[] = {
 	{"[group g]\nblock_mode = null\n", 1, "group 'g' has no subnet"},
 	{"[group a]\nsubnet = 10.0.0.0/8\n[group b]\nsubnet = 10.0.0.0/8\n", 3,
 	 "subnet 10.0.0.0/8 is also in group 'a'"},
+	/* [ipmac] */
+	{"[ipmac]\nenforce = maybe\n", 2, "enforce must be yes or no"},
+	{"[ipmac]\ninterface = lan 0\n", 2, "'lan 0' is not an interface name"},
+	{"[ipmac]\nstatic = 52:54:00:12:34:56\n", 2, "is not MAC ADDRESS"},
+	{"[ipmac]\nstatic = 52:54:00:12:34 10.1.2.3\n", 2, "is not MAC ADDRESS"},
+	{"[ipmac]\nstatic = 52:54:00:12:34:56 10.1.2\n", 2, "is not MAC ADDRESS"},
+	{"[ipmac]\nstatic = 52:54:00:12:34:56 2001:db8::1\n", 2, "is not MAC ADDRESS"},
+	{"[ipmac]\nstatic = 52:54:00:12:34:56 10.1.2.3\nstatic = 52:54:00:12:34:57 10.1.2.3\n", 3,
+	 "static: '10.1.2.3' is listed twice"},
+	{"[ipmac]\nenforce = yes\nstatic = 52:54:00:12:34:56 10.1.2.3\n", 1, "needs interface"},
+	{"[ipmac]\nenforce = yes\ninterface = lan0\n", 1, "needs a lease file"},
 };
 
 /* All cases in one test: forking a process per case is slow under ASan's leak check. */
@@ -702,6 +713,46 @@ START_TEST(test_load_values)
 END_TEST
 
 /* Built-in values stay when the file does not mention them; "off" clears. */
+START_TEST(test_ipmac)
+{
+	struct fx f;
+	fx_init(&f);
+	struct config *cfg = fx_load(&f, "[journal]\ndhcp_leases = /var/lib/misc/dnsmasq.leases\n"
+				     "[ipmac]\nenforce = yes\ninterface = lan0\n"
+				     "leases = leases/dhcpd.leases\nleases = /var/lib/kea/k4.csv\n"
+				     "static = 52:54:00:12:34:56 10.1.2.3\n"
+				     "static = 52-54-00-12-34-57\t 10.1.2.4\n");
+	if (!cfg)
+		fx_dump(&f);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(cfg->ipmac.enforce);
+	ck_assert_str_eq(cfg->ipmac.interface, "lan0");
+	ck_assert_uint_eq(cfg->ipmac.n_leases, 2);
+	ck_assert_ptr_nonnull(strstr(cfg->ipmac.leases[0], "/leases/dhcpd.leases"));
+	ck_assert_str_eq(cfg->ipmac.leases[1], "/var/lib/kea/k4.csv");
+	ck_assert_uint_eq(cfg->ipmac.n_statics, 2);
+	ck_assert_uint_eq(cfg->ipmac.statics[1].mac[5], 0x57);
+	ck_assert_uint_eq(cfg->ipmac.statics[1].addr.a[3], 4);
+	ck_assert_uint_eq(cfg->ipmac.statics[1].line, cfg->ipmac.statics[0].line + 1);
+	config_free(cfg);
+	fx_free(&f);
+	/* enforce with only the journal's lease file is enough; off by default */
+	fx_init(&f);
+	cfg = fx_load(&f, "[journal]\ndhcp_leases = d.leases\n[ipmac]\nenforce = on\ninterface = br-lan\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->ipmac.n_leases, 0);
+	config_free(cfg);
+	fx_free(&f);
+	fx_init(&f);
+	cfg = fx_load(&f, "[dns]\nthreads = 1\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(!cfg->ipmac.enforce);
+	ck_assert_ptr_null(cfg->ipmac.interface);
+	config_free(cfg);
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_load_minimal)
 {
 	struct fx f;
@@ -805,6 +856,7 @@ static Suite *config_suite(void)
 	TCase *load = tcase_create("load");
 	tcase_add_test(load, test_shipped_config);
 	tcase_add_test(load, test_load_values);
+	tcase_add_test(load, test_ipmac);
 	tcase_add_test(load, test_load_minimal);
 	tcase_add_test(load, test_warnings_only);
 	TCase *bad = tcase_create("reject");

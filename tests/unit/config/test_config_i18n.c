@@ -84,6 +84,8 @@ static const struct zcase cases[] = {
 	{H_MANY, NULL, 0, "listen: at most 64 entries", "listen: 最多只能有 64 项"},
 	{H_MANY, NULL, 0, "interface: at most 64 entries", "interface: 最多只能有 64 项"},
 	{H_MANY, NULL, 0, "resolver: at most 64 entries", "resolver: 最多只能有 64 项"},
+	{H_MANY, NULL, 0, "leases: at most 64 entries", "leases: 最多只能有 64 项"},
+	{H_MANY, NULL, 0, "static: at most 1024 entries", "static: 最多只能有 1024 项"},
 	{H_MANY, NULL, 0, "time: at most 64 entries", "time: 最多只能有 64 项"},
 	{H_MANY, NULL, 0, "holiday: at most 1000 entries", "holiday: 最多只能有 1000 项"},
 	{H_MANY, NULL, 0, "subnet: at most 1024 entries", "subnet: 最多只能有 1024 项"},
@@ -113,6 +115,14 @@ static const struct zcase cases[] = {
 	 "parent: “10.0.0.1”不是 ADDR:PORT、[ADDR6]:PORT 或 off"},
 	{H_TEXT, "[sensor]\ninterface = eth0 eth1\n", 0,
 	 "interface: 'eth0 eth1' is not an interface name", "interface: “eth0 eth1”不是有效的网卡名"},
+	{H_TEXT, "[ipmac]\nstatic = 52:54:00:12:34:56 2001:db8::1\n", 0,
+	 "static: '52:54:00:12:34:56 2001:db8::1' is not MAC ADDRESS",
+	 "static: “52:54:00:12:34:56 2001:db8::1”不是“MAC 地址 IPv4 地址”"},
+	{H_TEXT, "[ipmac]\nenforce = yes\nstatic = 52:54:00:12:34:56 10.1.2.3\n", 0,
+	 "[ipmac] enforce = yes needs interface", "[ipmac] enforce = yes 需要设置 interface"},
+	{H_TEXT, "[ipmac]\nenforce = yes\ninterface = lan0\n", 0,
+	 "needs a lease file (leases, or [journal] dhcp_leases) or static bindings",
+	 "需要租约文件（leases 或 [journal] dhcp_leases）或 static 绑定"},
 	{H_TEXT, "[sensor]\nresolver = 10.0.0.1:53\n", 0,
 	 "resolver: '10.0.0.1:53' is not an IP address", "resolver: “10.0.0.1:53”不是 IP 地址"},
 	{H_TEXT, "[journal]\nsyslog = remote\n", 0,
@@ -257,6 +267,12 @@ static char *many_text(void)
 	sbuf_adds(&b, "[sensor]\n");
 	for (int i = 0; i < 65; i++)
 		sbuf_printf(&b, "interface = eth%d\nresolver = 10.0.0.%d\n", i, i);
+	sbuf_adds(&b, "[ipmac]\n");
+	for (int i = 0; i < 65; i++)
+		sbuf_printf(&b, "leases = l%d.leases\n", i);
+	for (int i = 0; i < 1025; i++)
+		sbuf_printf(&b, "static = 52:54:00:00:%02x:%02x 10.9.%d.%d\n", i / 256, i % 256,
+			    i / 256, i % 256);
 	sbuf_adds(&b, "[timetable t]\n");
 	for (int i = 0; i < 65; i++)
 		sbuf_printf(&b, "time = 08:%02d-09:00\n", i % 60);

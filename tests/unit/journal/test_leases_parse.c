@@ -358,6 +358,159 @@ START_TEST(dnsmasq_buffer)
 }
 END_TEST
 
+/* ---- records with MAC, end and state (leases_parse_entries, for campusgate ipmac) ---- */
+
+struct rec {
+	size_t n;
+	struct leases_entry v[GOT_MAX];
+	char names[GOT_MAX][LEASES_NAME_MAX];
+};
+
+static void rec_collect(void *arg, const struct leases_entry *e)
+{
+	struct rec *r = arg;
+	ck_assert_uint_lt(r->n, GOT_MAX);
+	r->v[r->n] = *e;
+	if (e->name) {
+		strcpy(r->names[r->n], e->name);
+		r->v[r->n].name = r->names[r->n];
+	}
+	r->n++;
+}
+
+static size_t rec_run(enum leases_format f, const char *s, struct rec *r)
+{
+	size_t len = strlen(s);
+	char *copy = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, s, len);
+	memset(r, 0, sizeof *r);
+	size_t bad = leases_parse_entries(copy, len, f, rec_collect, r);
+	free(copy);
+	return bad;
+}
+
+/* The last record of address s, or NULL. */
+static const struct leases_entry *rec_last(const struct rec *r, const char *s)
+{
+	struct cg_addr a;
+	ck_assert_int_eq(addr_parse(s, &a), 0);
+	for (size_t i = r->n; i-- > 0;)
+		if (r->v[i].addr.family == a.family &&
+		    memcmp(r->v[i].addr.a, a.a, a.family == AF_INET ? 4 : 16) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+static void mac_is(const struct leases_entry *e, uint8_t last_octet)
+{
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->has_mac);
+	const uint8_t want[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, last_octet};
+	ck_assert_mem_eq(e->mac, want, 6);
+}
+
+START_TEST(entries_dnsmasq)
+{
+	struct rec r;
+	ck_assert_uint_eq(rec_run(LEASES_DNSMASQ,
+				  "1764700000 52:54:00:aa:00:01 10.1.2.1 pc-1 01:52:54\n"
+				  "0 52:54:00:aa:00:02 10.1.2.2 * *\n"
+				  "1764700000 52:54:00:aa:00:03 10.1.2.3 bad}name;x *\n"
+				  "1764700000 01-52:54:00:aa:00:04 10.1.2.4 pc-4 *\n"
+				  "1764700000 1234 2001:db8::5 pc-5 00:01\n"
+				  "-5 52:54:00:aa:00:06 10.1.2.6 pc-6 *\n",
+				  &r),
+			  2); /* the bad name, the negative expiry */
+	const struct leases_entry *e = rec_last(&r, "10.1.2.1");
+	mac_is(e, 1);
+	ck_assert(e->live);
+	ck_assert_int_eq(e->expires, 1764700000);
+	ck_assert_str_eq(e->name, "pc-1");
+	e = rec_last(&r, "10.1.2.2");
+	mac_is(e, 2);
+	ck_assert_int_eq(e->expires, 0); /* infinite */
+	ck_assert_ptr_null(e->name);
+	e = rec_last(&r, "10.1.2.3"); /* a hostile name: no name, but the lease holds */
+	mac_is(e, 3);
+	ck_assert(e->name_bad);
+	ck_assert_ptr_null(e->name);
+	e = rec_last(&r, "10.1.2.4"); /* not an Ethernet address */
+	ck_assert_ptr_nonnull(e);
+	ck_assert(!e->has_mac);
+	e = rec_last(&r, "2001:db8::5"); /* an IAID, not a MAC */
+	ck_assert_ptr_nonnull(e);
+	ck_assert(!e->has_mac);
+	ck_assert_ptr_null(rec_last(&r, "10.1.2.6"));
+}
+END_TEST
+
+START_TEST(entries_isc)
+{
+	struct rec r;
+	ck_assert_uint_eq(rec_run(LEASES_ISC,
+				  "lease 10.0.0.1 {\n  starts 1 2026/12/07 09:00:00;\n"
+				  "  ends 1 2026/12/07 10:00:00;\n  binding state active;\n"
+				  "  hardware ethernet 52:54:00:aa:00:01;\n  uid \"\\001RT\";\n"
+				  "  client-hostname \"pc-1\";\n}\n"
+				  "lease 10.0.0.2 { ends never; hardware ethernet 52:54:00:aa:00:02;"
+				  " binding state active; }\n"
+				  "lease 10.0.0.3 { ends epoch 1764700000; # Tue\n"
+				  " hardware ethernet 52:54:00:aa:00:03; binding state free; }\n"
+				  "lease 10.0.0.4 { ends 1 2026/13/07 10:00:00; hardware token-ring "
+				  "52:54:00:aa:00:04; }\n"
+				  "lease 10.0.0.5 { ends 1 2026/12/07 25:00:00; hardware ethernet zz; }\n"
+				  "lease 10.0.0.6 { on expiry { hardware ethernet 52:54:00:aa:00:66; }\n"
+				  " hardware ethernet 52:54:00:aa:00:06; }\n",
+				  &r),
+			  0);
+	const struct leases_entry *e = rec_last(&r, "10.0.0.1");
+	mac_is(e, 1);
+	ck_assert(e->live);
+	ck_assert_int_eq(e->expires, 1796637600); /* 2026-12-07 10:00:00 UTC */
+	e = rec_last(&r, "10.0.0.2");
+	mac_is(e, 2);
+	ck_assert_int_eq(e->expires, 0);
+	e = rec_last(&r, "10.0.0.3");
+	mac_is(e, 3);
+	ck_assert(!e->live);
+	ck_assert_int_eq(e->expires, 1764700000);
+	e = rec_last(&r, "10.0.0.4"); /* a month 13, not Ethernet */
+	ck_assert(!e->has_mac);
+	ck_assert_int_eq(e->expires, 0);
+	e = rec_last(&r, "10.0.0.5"); /* hour 25, a MAC that is not one */
+	ck_assert(!e->has_mac);
+	ck_assert_int_eq(e->expires, 0);
+	mac_is(rec_last(&r, "10.0.0.6"), 6); /* the nested block's MAC is not the lease's */
+}
+END_TEST
+
+START_TEST(entries_kea)
+{
+	struct rec r;
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s%s", KEA4_HEAD,
+		 "192.168.2.1,52:54:00:aa:00:01,,4000,1764700000,1,0,0,pc-1,0,,0\n"
+		 "192.168.2.2,52:54:00:aa:00:02,,0,1764700000,1,0,0,pc-2,0,,0\n"
+		 "192.168.2.3,,,4000,1764700000,1,0,0,,0,,0\n"
+		 "192.168.2.4,52:54:00:aa:00:04,,4000,soon,1,0,0,,1,,0\n");
+	ck_assert_uint_eq(rec_run(LEASES_KEA, buf, &r), 0);
+	const struct leases_entry *e = rec_last(&r, "192.168.2.1");
+	mac_is(e, 1);
+	ck_assert(e->live);
+	ck_assert_int_eq(e->expires, 1764700000);
+	ck_assert(!rec_last(&r, "192.168.2.2")->live); /* deleted */
+	ck_assert(!rec_last(&r, "192.168.2.3")->has_mac);
+	e = rec_last(&r, "192.168.2.4");
+	ck_assert(!e->live); /* declined */
+	ck_assert_int_eq(e->expires, 0);
+	/* a row shorter than the hwaddr and expire columns still gives its name */
+	ck_assert_uint_eq(rec_run(LEASES_KEA, "address,hostname,hwaddr,expire\n10.0.0.1,pc-1\n",
+				  &r), 0);
+	ck_assert(!rec_last(&r, "10.0.0.1")->has_mac);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("leases_parse");
@@ -370,6 +523,9 @@ int main(void)
 	tcase_add_test(tc, kea_rows);
 	tcase_add_test(tc, kea_malformed);
 	tcase_add_test(tc, dnsmasq_buffer);
+	tcase_add_test(tc, entries_dnsmasq);
+	tcase_add_test(tc, entries_isc);
+	tcase_add_test(tc, entries_kea);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }

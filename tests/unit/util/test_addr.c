@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "testutil.h"
+#include "util.h"
 
 START_TEST(addresses)
 {
@@ -284,6 +285,30 @@ START_TEST(endpoint_to_sockaddr_fields)
 }
 END_TEST
 
+START_TEST(mac_addresses)
+{
+	uint8_t m[6];
+	static const char *const good[] = {"52:54:00:aa:00:0b", "52-54-00-AA-00-0B",
+					   "52:54:0:aa:0:b"};
+	for (size_t i = 0; i < CG_ARRAY_LEN(good); i++) {
+		memset(m, 0, sizeof m);
+		ck_assert_int_eq(mac_parse(good[i], strlen(good[i]), m), 0);
+		ck_assert_uint_eq(m[5], 0x0b);
+		ck_assert_uint_eq(m[3], 0xaa);
+	}
+	static const char *const bad[] = {
+		"", "52:54:00:aa:00", "52:54:00:aa:00:0b:01", "52:54:00:aa:00:0g",
+		"52:54-00:aa:00:0b", "520:54:00:aa:00:0b", "52::54:00:aa:00", "52:54:00:aa:00:",
+		"01-52:54:00:aa:00:0b", "52 54 00 aa 00 0b"};
+	for (size_t i = 0; i < CG_ARRAY_LEN(bad); i++)
+		ck_assert_msg(mac_parse(bad[i], strlen(bad[i]), m) < 0, "%s", bad[i]);
+	/* n bounds the read: a longer buffer cut to 17 bytes is a MAC */
+	ck_assert_int_eq(mac_parse("52:54:00:aa:00:0bff", 17, m), 0);
+	char b[CG_MAC_STRLEN];
+	ck_assert_str_eq(mac_str(m, b), "52:54:00:aa:00:0b");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("addr");
@@ -298,6 +323,7 @@ int main(void)
 	tcase_add_test(tc, endpoints);
 	tcase_add_test(tc, endpoint_rejections_and_edges);
 	tcase_add_test(tc, endpoint_to_sockaddr_fields);
+	tcase_add_test(tc, mac_addresses);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
