@@ -16,6 +16,7 @@
 #include "policy_subject.h"
 #include "timetable.h"
 #include "tz.h"
+#include "urlnorm.h"
 #include "urlset.h"
 
 #define POLICY_MAX_FILES 65535  /* file ids are 16 bits */
@@ -104,7 +105,7 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 {
 	struct policy_load *ld = arg;
 	struct policy_stats *st = &ld->p->stats;
-	char perr[200], path[POLICY_SUBJECT_MAX_PATH];
+	char perr[200], path[POLICY_SUBJECT_INLINE_PATH + 2];
 	size_t plen;
 	int id = policy_file_id(ld, r->file);
 
@@ -128,8 +129,13 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 		}
 		break;
 	case LIST_RULE_URL:
-		/* Normalised as request paths are: "/Casino/" and "/%63asino/" are "/casino/". */
-		plen = policy_subject_path(r->path, r->path_len, path, sizeof(path));
+		/* Normalised as request paths are (urlnorm): "/./Casino/", "//casino/" and
+		 * "/%63asino/" are "/casino/". */
+		if (r->path_len >= sizeof(path)) {
+			snprintf(err, errlen, "URL rule not accepted (path too long?)");
+			return -1;
+		}
+		plen = urlnorm_path(r->path, r->path_len, path, sizeof(path));
 		if (urlset_add(ld->ub, r->host, r->host_len, path, plen, ld->category,
 			       (uint16_t)id, r->line) < 0) {
 			snprintf(err, errlen, "URL rule not accepted (path too long?)");
@@ -459,6 +465,25 @@ static void policy_rule_file(const struct policy *p, struct rule_ref *r, uint16_
 	r->file = file_id < p->n_files ? p->files[file_id] : "?";
 }
 
+/* The URL rule for s: the longest path prefix of the path or of its directory form
+ * ("/casino" is also looked up as "/casino/"); an IP literal host only by its own rules. */
+static bool policy_url_lookup(const struct urlset *u, const struct policy_subject *s,
+			      uint32_t mask, struct url_match *um)
+{
+	struct url_match dm;
+	bool hit = urlset_lookup(u, s->host, s->host_len, s->path, s->path_len, mask, um) &&
+		   (!s->ip || um->host_len == s->host_len);
+
+	if (s->dir && urlset_lookup(u, s->host, s->host_len, s->dir, s->dir_len, mask, &dm) &&
+	    (!s->ip || dm.host_len == s->host_len) &&
+	    (!hit || dm.host_len > um->host_len ||
+	     (dm.host_len == um->host_len && dm.path_len > um->path_len))) {
+		*um = dm;
+		hit = true;
+	}
+	return hit;
+}
+
 /* URL prefix (with a path) > the name > its closest parent > patterns. Fills *rule and
  * *category; true on a match whose category is in mask. */
 static bool policy_match(const struct policy *p, const struct policy_sets *sets,
@@ -471,9 +496,7 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 
 	if (s->host_len == 0 || mask == 0)
 		return false;
-	if (s->path_len > 0 && sets->url &&
-	    urlset_lookup(sets->url, s->host, s->host_len, s->path, s->path_len, mask, &um) &&
-	    (!s->ip || um.host_len == s->host_len)) {
+	if (s->path_len > 0 && sets->url && policy_url_lookup(sets->url, s, mask, &um)) {
 		rule->kind = RULE_URL;
 		rule->line = um.line;
 		rule->text = um.path == um.host + um.host_len ? um.host : um.path;
@@ -569,6 +592,7 @@ static enum action policy_decide_in(const struct policy *p, size_t gi,
 		v->timetable = tt->tt.name;
 	}
 done:
+	policy_subject_done(&s);
 	return v->action;
 }
 

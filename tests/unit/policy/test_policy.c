@@ -363,8 +363,9 @@ START_TEST(url_prefixes)
 	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/%63asin%6F/x", WED_1000, &v),
 			 ACTION_BLOCK);
 	rule_is(&v, RULE_URL, "lists/gambling.list", 1, "news.example/casino/");
+	/* %2F is a separator for matching (urlnorm.h): "/casino%2f" is "/casino/". */
 	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/casino%2f", WED_1000, &v),
-			 ACTION_ALLOW);
+			 ACTION_BLOCK);
 	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/casino%", WED_1000, &v),
 			 ACTION_ALLOW);
 	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/%zzcasino/", WED_1000, &v),
@@ -378,9 +379,93 @@ START_TEST(url_prefixes)
 	config_free(cfg);
 	ck_assert_int_eq(decide(p, "10.0.0.1", "shop.example", "/lotto%2fdraw/~USER/1", WED_1000,
 				&v), ACTION_BLOCK);
-	rule_is(&v, RULE_URL, "lists/gambling.list", 1, "shop.example/lotto%2fdraw/~user/");
+	rule_is(&v, RULE_URL, "lists/gambling.list", 1, "shop.example/lotto/draw/~user/");
 	ck_assert_int_eq(decide(p, "10.0.0.1", "shop.example", "/lotto/draw/~user/1", WED_1000,
+				&v), ACTION_BLOCK);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "shop.example", "/lotto/draw/user/1", WED_1000,
 				&v), ACTION_ALLOW);
+	policy_unref(p);
+}
+END_TEST
+
+/* issue 11: every way a student writes a listed path hits the rule for it, a rule
+ * written with dot segments or a default port is read the same way, and an allowed
+ * prefix followed by ".." is no way out. */
+START_TEST(url_tricks)
+{
+	struct config *cfg = config_default();
+	struct verdict v;
+	static const char *const tricks[] = {
+		"/casino/", "/./casino/", "//casino/", "/a/../casino/", "/%63asino/",
+		"/edu/../casino", "/edu/../casino/", "/edu/%2e%2E/casino/", "/edu%2F..%2Fcasino",
+		"/casino", "/casino?x=1", "/CASINO/x", "/edu/..\\casino/", "///casino//x",
+	};
+
+	add_category(cfg, "gambling", CATEGORY_BLOCK,
+		     "news.example/casino/\nNews.Example:80/./poker/../bet/\n");
+	add_list(&cfg->allow, &cfg->n_allow, "allow.list", "news.example/edu/\n");
+	struct policy *p = build(cfg, 0);
+	config_free(cfg);
+
+	for (size_t i = 0; i < CG_ARRAY_LEN(tricks); i++) {
+		ck_assert_msg(decide(p, "10.0.0.1", "news.example", tricks[i], WED_1000, &v) ==
+			      ACTION_BLOCK, "%s not blocked", tricks[i]);
+		ck_assert(!v.allowlisted);
+		rule_is(&v, RULE_URL, "lists/gambling.list", 1, "news.example/casino/");
+	}
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/edu/casino", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert(v.allowlisted);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/casinos/", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert(!v.allowlisted);
+	/* the second rule reads as news.example/bet/ */
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/bet/1", WED_1000, &v),
+			 ACTION_BLOCK);
+	rule_is(&v, RULE_URL, "lists/gambling.list", 2, "news.example/bet/");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/poker/", WED_1000, &v),
+			 ACTION_ALLOW);
+	policy_unref(p);
+}
+END_TEST
+
+/* Keyword patterns see the decoded UTF-8 of the path and the query, also past 4096 bytes. */
+START_TEST(patterns_see_decoded_url)
+{
+	struct config *cfg = config_default();
+	struct verdict v;
+
+	add_category(cfg, "gambling", CATEGORY_BLOCK, "/\xe8\xb5\x8c\xe5\x8d\x9a/\n/casino-?bonus/\n");
+	struct policy *p = build(cfg, 0);
+	config_free(cfg);
+
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/s?q=%E8%B5%8C%E5%8D%9A",
+				WED_1000, &v), ACTION_BLOCK);
+	rule_is(&v, RULE_PATTERN, "lists/gambling.list", 1, "\xe8\xb5\x8c\xe5\x8d\x9a");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/%e8%b5%8c%e5%8d%9a/",
+				WED_1000, &v), ACTION_BLOCK);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/\xe8\xb5\x8c\xe5\x8d\x9a",
+				WED_1000, &v), ACTION_BLOCK);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/s?q=%63asino%2Dbonus",
+				WED_1000, &v), ACTION_BLOCK);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/s?q=news", WED_1000, &v),
+			 ACTION_ALLOW);
+	/* padding before the keyword: 7000 bytes, as a request line of 8192 may carry */
+	char *path = xmalloc(7100);
+	memcpy(path, "/s?pad=", 7);
+	memset(path + 7, 'a', 7000);
+	strcpy(path + 7007, "&q=%E8%B5%8C%E5%8D%9A");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", path, WED_1000, &v),
+			 ACTION_BLOCK);
+	/* and past the inline buffer too (a raised max_line_bytes): the heap one */
+	free(path);
+	path = xmalloc(40100);
+	memcpy(path, "/s?pad=", 7);
+	memset(path + 7, 'a', 40000);
+	strcpy(path + 40007, "&q=casinobonus");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", path, WED_1000, &v),
+			 ACTION_BLOCK);
+	free(path);
 	policy_unref(p);
 }
 END_TEST
@@ -786,6 +871,8 @@ int main(void)
 	tcase_add_test(tc, blocks_with_provenance_and_label_boundary);
 	tcase_add_test(tc, most_specific_rule_wins);
 	tcase_add_test(tc, allowlist_wins);
+	tcase_add_test(tc, url_tricks);
+	tcase_add_test(tc, patterns_see_decoded_url);
 	tcase_add_test(tc, groups_by_longest_prefix);
 	tcase_add_test(tc, url_prefixes);
 	tcase_add_test(tc, ip_literals_are_exact);
