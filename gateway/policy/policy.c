@@ -484,11 +484,46 @@ static bool policy_url_lookup(const struct urlset *u, const struct policy_subjec
 	return hit;
 }
 
+/* The patterns on the host, the host with the normalised (decoded) path and query, and
+ * the Unicode form of the host: 1 and *pm on a match; -1 and *pm (the first pattern that
+ * hit a PCRE2 limit) when none matched but one could not be run to its end; 0. */
+static int policy_patterns(const struct patset *ps, struct policy_subject *s, uint32_t mask,
+			   struct pat_match *pm)
+{
+	struct pat_match lim;
+	bool limited = false;
+	const char *subj[3] = { s->host, s->url_len ? s->url : NULL, NULL };
+	size_t len[3] = { s->host_len, s->url_len, 0 };
+
+	for (int i = 0; i < 3; i++) {
+		if (i == 2 && !s->ip) {
+			int ulen = policy_subject_unicode(s);
+			if (ulen > 0) {
+				subj[2] = s->unicode;
+				len[2] = (size_t)ulen;
+			}
+		}
+		if (!subj[i] || !patset_match(ps, subj[i], len[i], mask, pm))
+			continue;
+		if (!pm->limit)
+			return 1;
+		if (!limited)
+			lim = *pm;
+		limited = true;
+	}
+	if (!limited)
+		return 0;
+	*pm = lim;
+	return -1;
+}
+
 /* URL prefix (with a path) > the name > its closest parent > patterns. Fills *rule and
- * *category; true on a match whose category is in mask. */
+ * *category; true on a match whose category is in mask. A pattern that hit a PCRE2 limit
+ * counts as a match when limit is given (the block sets: fail closed), and sets *limit;
+ * with limit NULL (the allowlist) it never does. */
 static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 			 struct policy_subject *s, uint32_t mask, struct rule_ref *rule,
-			 unsigned *category)
+			 unsigned *category, bool *limit)
 {
 	struct url_match um;
 	struct domain_match dm;
@@ -518,16 +553,11 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 	}
 	if (!sets->pat || patset_count(sets->pat) == 0)
 		return false;
-	bool hit = patset_match(sets->pat, s->host, s->host_len, mask, &pm);
-	if (!hit && s->url_len > 0)
-		hit = patset_match(sets->pat, s->url, s->url_len, mask, &pm);
-	if (!hit && !s->ip) {
-		int ulen = policy_subject_unicode(s);
-		if (ulen > 0)
-			hit = patset_match(sets->pat, s->unicode, (size_t)ulen, mask, &pm);
-	}
-	if (!hit)
+	int pr = policy_patterns(sets->pat, s, mask, &pm);
+	if (pr == 0 || (pr < 0 && !limit))
 		return false;
+	if (pr < 0)
+		*limit = true;
 	rule->kind = RULE_PATTERN;
 	rule->line = pm.line;
 	rule->text = pm.pattern;
@@ -568,14 +598,15 @@ static enum action policy_decide_in(const struct policy *p, size_t gi,
 	v->action = ACTION_ALLOW;
 	v->group = g->name;
 	policy_subject_init(&s, req);
-	if (policy_match(p, &p->allow, &s, 1, &v->rule, &cat)) {
+	if (policy_match(p, &p->allow, &s, 1, &v->rule, &cat, NULL)) {
 		v->allowlisted = true;
 		goto done;
 	}
 	memset(&v->rule, 0, sizeof(v->rule));
-	if (policy_match(p, &p->block, &s, enforced, &v->rule, &cat)) {
+	if (policy_match(p, &p->block, &s, enforced, &v->rule, &cat, &v->pattern_limit)) {
 		v->action = ACTION_BLOCK;
-	} else if (policy_match(p, &p->block, &s, p->all_mask & ~enforced, &v->rule, &cat)) {
+	} else if (policy_match(p, &p->block, &s, p->all_mask & ~enforced, &v->rule, &cat,
+				&v->pattern_limit)) {
 		v->category_listed = true;
 	} else {
 		memset(&v->rule, 0, sizeof(v->rule));
@@ -786,6 +817,7 @@ void policy_publish(struct policy *p)
 void policy_get_stats(const struct policy *p, struct policy_stats *st)
 {
 	*st = p->stats;
+	st->pattern_limits = patset_limit_count();
 }
 
 const struct cfg_group *policy_group(const struct policy *p, const char *name)

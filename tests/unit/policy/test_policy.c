@@ -429,6 +429,60 @@ START_TEST(url_tricks)
 }
 END_TEST
 
+/* issue 11: a pattern that hits a PCRE2 limit blocks (fail closed) where its category is
+ * enforced, and says so; an allow pattern that hits one allows nothing. */
+START_TEST(pattern_limit_fails_closed)
+{
+	struct config *cfg = config_default();
+	struct verdict v;
+	char path[64];
+
+	memset(path, 'a', 40);
+	path[0] = '/';
+	strcpy(path + 40, "!");
+	/* ^...(\w+)+$ on 39 letters and a '!' backtracks about 2^39 times: the match limit
+	 * (PATSET_MATCH_LIMIT) stops it within milliseconds */
+	add_category(cfg, "gambling", CATEGORY_BLOCK, "/^news\\.example/(\\w+)+$/\n");
+	struct policy *p = build(cfg, 0);
+	config_free(cfg);
+	struct policy_stats st;
+	policy_get_stats(p, &st);
+	unsigned long before = st.pattern_limits;
+
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", path, WED_1000, &v),
+			 ACTION_BLOCK);
+	ck_assert(v.pattern_limit);
+	ck_assert_str_eq(v.category, "gambling");
+	rule_is(&v, RULE_PATTERN, "lists/gambling.list", 1, "^news\\.example/(\\w+)+$");
+	policy_get_stats(p, &st);
+	ck_assert_uint_eq(st.pattern_limits, before + 1);
+	/* a real match is no limit, a quick miss is no block */
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/aaaa", WED_1000, &v),
+			 ACTION_BLOCK);
+	ck_assert(!v.pattern_limit);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/ok!", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert(!v.pattern_limit);
+	policy_unref(p);
+
+	/* the same pattern on the allowlist: it allows nothing it could not finish */
+	cfg = config_default();
+	add_category(cfg, "gambling", CATEGORY_BLOCK, "news.example\n");
+	add_list(&cfg->allow, &cfg->n_allow, "allow.list", "/^news\\.example/(\\w+)+$/\n");
+	p = build(cfg, 0);
+	config_free(cfg);
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", path, WED_1000, &v),
+			 ACTION_BLOCK);
+	ck_assert(!v.allowlisted);
+	ck_assert(!v.pattern_limit);
+	rule_is(&v, RULE_DOMAIN, "lists/gambling.list", 1, "news.example");
+	ck_assert_int_eq(decide(p, "10.0.0.1", "news.example", "/aaaa", WED_1000, &v),
+			 ACTION_ALLOW);
+	ck_assert(v.allowlisted);
+	policy_unref(p);
+}
+END_TEST
+
 /* Keyword patterns see the decoded UTF-8 of the path and the query, also past 4096 bytes. */
 START_TEST(patterns_see_decoded_url)
 {
@@ -872,6 +926,7 @@ int main(void)
 	tcase_add_test(tc, most_specific_rule_wins);
 	tcase_add_test(tc, allowlist_wins);
 	tcase_add_test(tc, url_tricks);
+	tcase_add_test(tc, pattern_limit_fails_closed);
 	tcase_add_test(tc, patterns_see_decoded_url);
 	tcase_add_test(tc, groups_by_longest_prefix);
 	tcase_add_test(tc, url_prefixes);
