@@ -374,7 +374,9 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 	req->method.p = buf + line_start;
 	req->method.len = i - line_start;
 	size_t ts = ++i;
-	while (i < end && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] < 0x7f)
+	/* Visible ASCII, and bytes >= 0x80 as sent: raw UTF-8 ("/赌博"), which browsers
+	 * percent-encode but other clients and servers take as it is (urlnorm reads both). */
+	while (i < end && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] != 0x7f)
 		i++;
 	if (i == ts || i >= end || buf[i] != ' ') {
 		req->error = "malformed request target";
@@ -406,6 +408,12 @@ static int request_framing(struct http_request *req, struct http_framing *f, boo
 	if (r < 0)
 		return r;
 	req->n_conn_tokens = f->n_tokens;
+	if (f->n_te && !lenient && req->minor == 0) {
+		/* RFC 9112 6.1: an HTTP/1.0 recipient may not know chunked; a proxy that
+		 * frames by it while the next hop reads by length is a smuggling seam. */
+		req->error = "Transfer-Encoding in an HTTP/1.0 request";
+		return -400;
+	}
 	if (f->n_te && !lenient) {
 		if (!f->chunked) {
 			req->error = "chunked is not the final transfer coding";
@@ -515,6 +523,69 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 		return -431;
 	}
 	return r;
+}
+
+void http_scan_reset(struct http_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+/* The line that ended at i (an LF): true when the parser has news (the request line or
+ * the head ended, too many lines). */
+static bool scan_line_end(struct http_scan *s, size_t i, const struct http_limits *lim)
+{
+	bool empty = i - s->line_start == (s->cr ? 1u : 0u);
+	bool ready = false;
+
+	if (!s->started) {
+		ready = ++s->empties > MAX_EMPTY_LINES;
+	} else if (s->lines++ == 0 || empty) {
+		ready = true; /* the request line, or the empty line that ends the head */
+	} else {
+		ready = s->lines > lim->max_headers + 1;
+	}
+	s->line_start = i + 1;
+	return ready;
+}
+
+/* Scan the bytes after s->pos; true when the parser must run. */
+static bool scan_bytes(struct http_scan *s, const char *buf, size_t len,
+		       const struct http_limits *lim)
+{
+	bool ready = false;
+
+	for (size_t i = s->pos; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		s->steps++;
+		if (c == '\n') {
+			ready |= scan_line_end(s, i, lim);
+			s->cr = false;
+			continue;
+		}
+		if (s->cr || c == '\0')
+			ready = true; /* a bare CR or a NUL: the parser says which */
+		s->cr = c == '\r';
+		if (!s->cr)
+			s->started = true;
+		if (i + 1 - s->line_start > lim->max_line || i + 1 > lim->max_head)
+			ready = true;
+	}
+	s->pos = len;
+	return ready;
+}
+
+int http_scan_request(struct http_scan *s, const char *buf, size_t len,
+		      const struct http_limits *limits, struct http_request *req)
+{
+	struct http_limits lim;
+
+	limits_fill(limits, &lim);
+	if (len < s->pos) /* not the buffer of the last call: start again */
+		http_scan_reset(s);
+	if (!lim.lenient && !scan_bytes(s, buf, len, &lim))
+		return 0;
+	s->steps += len;
+	return http_parse_request(buf, len, limits, req);
 }
 
 int http_parse_response(const char *buf, size_t len, const struct http_limits *limits,

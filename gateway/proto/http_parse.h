@@ -73,6 +73,29 @@ struct http_response {
 int http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 		       struct http_request *req);
 
+/* Where reading a request head stopped, so that each read continues there instead of
+ * parsing the head again from its start: a head sent a byte per segment costs O(n),
+ * not O(n^2). Reset it (http_scan_reset) for each new head. */
+struct http_scan {
+	size_t pos;          /* bytes of the buffer scanned so far */
+	size_t line_start;   /* where the current line starts */
+	unsigned lines;      /* lines of the head ended (the request line and fields) */
+	unsigned empties;    /* empty lines before the request line */
+	bool cr;             /* the last byte scanned was a CR */
+	bool started;        /* the request line has begun */
+	unsigned long steps; /* bytes examined by scans and parses (tests count them) */
+};
+
+void http_scan_reset(struct http_scan *s);
+
+/* http_parse_request over buf (len bytes: the buffer of the last call, grown, its first
+ * s->pos bytes unchanged), that scans only the new bytes and parses only when they end
+ * the request line or the head, pass a cap of lim, or hold a byte no head may (bare CR,
+ * NUL); else it returns 0 at once. The same returns as http_parse_request. In lenient
+ * mode every call parses. */
+int http_scan_request(struct http_scan *s, const char *buf, size_t len,
+		      const struct http_limits *lim, struct http_request *req);
+
 /* Whether bytes start like an HTTP/1.x request line: a method of capitals (and '_' or
  * '-' after the first), at most 32 of them, and a space; true for a prefix of one. */
 bool http_looks_like_request(const char *buf, size_t len);
