@@ -588,8 +588,10 @@ START_TEST(body_length_and_chunked)
 	ck_assert_int_eq(feed_all(&b, "0\r\n\r\n", &used), 1);
 	ck_assert_int_eq(feed_all(&b, "more", &used), 1);
 	ck_assert_uint_eq(used, 0);
+	/* trailer fields as in a head: several, empty values, tabs and UTF-8 in values */
 	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
-	ck_assert_int_eq(feed_all(&b, "0\n\n", &used), 1);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB:\r\nC: x\ty \xe4\xb8\xad\r\n\r\n", &used), 1);
+	ck_assert_uint_eq(b.trailer_fields, 3);
 }
 END_TEST
 
@@ -622,6 +624,56 @@ START_TEST(body_chunked_rejections)
 	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
 	ck_assert_int_eq(http_body_feed(&b, "0\r\nX: \0\r\n", 9, &used), -1);
 	ck_assert_str_eq(b.error, "NUL in a trailer");
+	/* issue 11: CRLF only; a bare LF is refused wherever a line ends */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\n\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in a chunk size line");
+	ck_assert_int_eq(chunk_err("1;ext\n"), -1);
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "1\r\na\n0\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "chunk data not followed by CRLF");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in the trailer section");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: 1\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in the trailer section");
+	/* control bytes in an extension */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "1;a\x01\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a chunk extension");
+	/* trailer fields are header fields */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n X: 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "obsolete line folding in the trailer section");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n(X): 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nNoColon\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: a\x01b\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a trailer");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: a\x7f\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a trailer");
+	/* the caps of a head: line length and field count (here lowered) */
+	struct http_limits lim = { 1024, 32, 2, false };
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: 0123456789012345678901234567890123\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "trailer line too long");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "too many trailer fields");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB: 2\r\n\r\n", &used), 1);
 	/* Over-long size line and trailer section. */
 	char *big = xmalloc(40000);
 	memset(big, '0', 5000);
