@@ -531,21 +531,39 @@ void http_scan_reset(struct http_scan *s)
 }
 
 /* The line that ended at i (an LF): true when the parser has news (the request line or
- * the head ended, too many lines). */
+ * the head ended, too many lines, a field line without its colon). */
 static bool scan_line_end(struct http_scan *s, size_t i, const struct http_limits *lim)
 {
 	bool empty = i - s->line_start == (s->cr ? 1u : 0u);
 	bool ready = false;
 
-	if (!s->started) {
+	if (!s->started)
 		ready = ++s->empties > MAX_EMPTY_LINES;
-	} else if (s->lines++ == 0 || empty) {
+	else if (s->lines++ == 0 || empty)
 		ready = true; /* the request line, or the empty line that ends the head */
-	} else {
-		ready = s->lines > lim->max_headers + 1;
-	}
+	else
+		ready = s->lines > lim->max_headers + 1 || s->field == 1 || s->bad_field;
 	s->line_start = i + 1;
+	s->field = 0;
+	s->bad_field = false;
 	return ready;
+}
+
+/* One byte (not CR or LF) of a field line, checked as http_fields_parse checks a whole
+ * line: true when the line cannot be a field (the parser says why once it ends). */
+static bool scan_field_byte(struct http_scan *s, unsigned char c)
+{
+	switch (s->field) {
+	case 0:
+		s->field = 1;
+		return !http_fields_tchar(c); /* also white space first: obs-fold */
+	case 1:
+		if (c == ':')
+			s->field = 2;
+		return c != ':' && !http_fields_tchar(c);
+	default:
+		return (c < 0x20 && c != '\t') || c == 0x7f;
+	}
 }
 
 /* Scan the bytes after s->pos; true when the parser must run. */
@@ -557,6 +575,8 @@ static bool scan_bytes(struct http_scan *s, const char *buf, size_t len,
 	for (size_t i = s->pos; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 		s->steps++;
+		if (i + 1 - s->line_start > lim->max_line || i + 1 > lim->max_head)
+			ready = true;
 		if (c == '\n') {
 			ready |= scan_line_end(s, i, lim);
 			s->cr = false;
@@ -565,10 +585,11 @@ static bool scan_bytes(struct http_scan *s, const char *buf, size_t len,
 		if (s->cr || c == '\0')
 			ready = true; /* a bare CR or a NUL: the parser says which */
 		s->cr = c == '\r';
-		if (!s->cr)
-			s->started = true;
-		if (i + 1 - s->line_start > lim->max_line || i + 1 > lim->max_head)
-			ready = true;
+		if (s->cr)
+			continue;
+		if (s->started && s->lines > 0 && scan_field_byte(s, c))
+			s->bad_field = true; /* the parser checks whole lines */
+		s->started = true;
 	}
 	s->pos = len;
 	return ready;

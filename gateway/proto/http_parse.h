@@ -81,6 +81,8 @@ struct http_scan {
 	size_t line_start;   /* where the current line starts */
 	unsigned lines;      /* lines of the head ended (the request line and fields) */
 	unsigned empties;    /* empty lines before the request line */
+	unsigned char field; /* in a field line: 0 at its start, 1 in the name, 2 value */
+	bool bad_field;      /* this field line is no field: answer when it ends */
 	bool cr;             /* the last byte scanned was a CR */
 	bool started;        /* the request line has begun */
 	unsigned long steps; /* bytes examined by scans and parses (tests count them) */
@@ -91,8 +93,9 @@ void http_scan_reset(struct http_scan *s);
 /* http_parse_request over buf (len bytes: the buffer of the last call, grown, its first
  * s->pos bytes unchanged), that scans only the new bytes and parses only when they end
  * the request line or the head, pass a cap of lim, or hold a byte no head may (bare CR,
- * NUL); else it returns 0 at once. The same returns as http_parse_request. In lenient
- * mode every call parses. */
+ * NUL, a field line that is no field: the field parser's checks, byte by byte);
+ * else it returns 0 at once. So it answers whenever http_parse_request over the same
+ * bytes would, with the same answer. In lenient mode every call parses. */
 int http_scan_request(struct http_scan *s, const char *buf, size_t len,
 		      const struct http_limits *lim, struct http_request *req);
 

@@ -241,6 +241,20 @@ START_TEST(scan_rejections)
 	const char nul[] = "GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n";
 	ck_assert_int_eq(scan_bytewise(&sc, nul, sizeof(nul) - 1, &lim, &calls), -400);
 	ck_assert_uint_le(calls, 32);
+	/* a field line that is no field: when it ends, not with the head */
+	static const struct { const char *head; size_t at; } bad_fields[] = {
+		{ "GET / HTTP/1.1\r\nHost: h\r\nBad Name: 1\r\nY: 1\r\n", 38 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\n Folded: 1\r\nY: 1\r\n", 37 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nX: a\x01z\r\nY: 1\r\n", 33 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nX: a\x7f\r\nY: 1\r\n", 32 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nNoColon\r\nY: 1\r\n", 34 },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(bad_fields); i++) {
+		const char *h = bad_fields[i].head;
+		ck_assert_int_eq(scan_bytewise(&sc, h, strlen(h), &lim, &calls), -400);
+		ck_assert_msg(calls == bad_fields[i].at, "%zu: answered after %zu bytes", i, calls);
+		ck_assert_int_eq(http_parse_request(h, calls, &lim, &req), -400);
+	}
 	/* a bad request line: when it ends, not with the head */
 	const char *bad = "G(T / HTTP/1.1\r\nHost: h\r\n\r\n";
 	ck_assert_int_eq(scan_bytewise(&sc, bad, strlen(bad), &lim, &calls), -400);
