@@ -391,8 +391,9 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 		policy_get_stats(p, &ps);
 		sbuf_printf(out, "policy_domains %zu\npolicy_exact %zu\npolicy_urls %zu\n"
 			    "policy_patterns %zu\npolicy_allow_rules %zu\npolicy_lists %zu\n"
-			    "policy_bad_lines %zu\n", ps.domains, ps.exact, ps.urls, ps.patterns,
-			    ps.allow_rules, ps.lists, ps.bad_lines);
+			    "policy_bad_lines %zu\npolicy_pattern_limits %lu\n", ps.domains,
+			    ps.exact, ps.urls, ps.patterns, ps.allow_rules, ps.lists, ps.bad_lines,
+			    ps.pattern_limits);
 		policy_unref(p);
 	}
 	struct journal_stats js;

@@ -52,6 +52,7 @@ struct http_conn {
 	struct event *head_timer;
 	enum conn_state state;
 	struct http_request *req;
+	struct http_scan scan; /* how far the next head has been read (linear reading) */
 	/* the request in flight */
 	struct http_body req_body;
 	bool req_body_done, connect_pending, upgrade, head_req, client_keep;
@@ -424,7 +425,7 @@ static void try_head(struct http_conn *c)
 		}
 		size_t look = len < c->set.max_head_bytes + 8 ? len : c->set.max_head_bytes + 8;
 		const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)look);
-		int n = http_parse_request(buf, look, &lim, c->req);
+		int n = http_scan_request(&c->scan, buf, look, &lim, c->req);
 		if (n == 0) {
 			if (c->cli_eof)
 				conn_close_after_write(c); /* a cut request: nothing to answer */
@@ -435,6 +436,7 @@ static void try_head(struct http_conn *c)
 			send_error(c, -n);
 			return;
 		}
+		http_scan_reset(&c->scan); /* the next head starts after this one */
 		handle_request(c, n);
 	}
 }

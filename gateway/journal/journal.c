@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "journal_store.h"
 #include "journal_syslog.h"
 #include "leases.h"
@@ -562,6 +563,8 @@ void journal_event_from(struct journal_event *ev, const struct request *req,
 	}
 	if (v->allowlisted)
 		ev->reason = "allowlisted";
+	else if (v->pattern_limit)
+		ev->reason = msg(LANG_EN, MSG_R_PATTERN_LIMIT);
 	else if (v->timetable_applied)
 		ev->reason = v->timetable_active ? "timetable in force" : "timetable not in force";
 }

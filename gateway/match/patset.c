@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,9 @@
 #define PAT_MAX_PATTERNS 0x7fffffffu
 #define PAT_JIT_STACK_MIN (32 * 1024)
 #define PAT_JIT_STACK_MAX (2 * 1024 * 1024)
-/* Backtracking steps one pattern may take on one subject (PCRE2's default is 10M): a
- * pathological pattern costs a few milliseconds at worst, then counts as no match. */
-#define PAT_MATCH_LIMIT 1000000
+/* Backtracking steps one pattern may take on one subject (PATSET_MATCH_LIMIT; PCRE2's
+ * default is 10M): a pathological pattern costs a few milliseconds at worst, then is
+ * reported as a limit (fail closed), never silently as no match. */
 
 struct pat {
 	pcre2_code *code;
@@ -39,6 +40,7 @@ struct patset_builder {
 	uint32_t *always;
 	size_t nalways, always_cap;
 	uint32_t max_pairs;
+	uint32_t match_limit;
 };
 
 struct patset {
@@ -50,6 +52,7 @@ struct patset {
 	uint32_t *always;     /* patterns with no literal, in the order added */
 	size_t nalways;
 	uint32_t max_pairs;   /* ovector pairs of the pattern with the most captures */
+	uint32_t match_limit;
 	size_t code_bytes;
 };
 
@@ -58,6 +61,7 @@ struct pat_tls {
 	pcre2_match_data *md;
 	uint32_t md_pairs;
 	pcre2_match_context *mctx; /* the match limit; the JIT stack once one is needed */
+	uint32_t match_limit;      /* the one set in mctx */
 	pcre2_jit_stack *jstack;
 	uint64_t *seen;            /* one bit per pattern: already a candidate */
 	size_t seen_words;
@@ -65,6 +69,7 @@ struct pat_tls {
 	size_t ncand, cand_cap;
 };
 
+static atomic_ulong pat_limit_hits;
 static pthread_key_t pat_tls_key;
 static pthread_once_t pat_tls_once = PTHREAD_ONCE_INIT;
 static __thread struct pat_tls *pat_tls_cur;
@@ -102,9 +107,12 @@ static struct pat_tls *pat_tls_get(const struct patset *s)
 			free(t);
 			return NULL;
 		}
-		pcre2_set_match_limit(t->mctx, PAT_MATCH_LIMIT);
 		pat_tls_cur = t;
 		pthread_setspecific(pat_tls_key, t);
+	}
+	if (t->match_limit != s->match_limit) {
+		pcre2_set_match_limit(t->mctx, s->match_limit);
+		t->match_limit = s->match_limit;
 	}
 	if (t->md_pairs < s->max_pairs) {
 		pcre2_match_data_free(t->md);
@@ -129,7 +137,19 @@ struct patset_builder *patset_builder_new(void)
 	sbuf_init(&b->text);
 	b->lits = litscan_builder_new();
 	b->max_pairs = 1;
+	b->match_limit = PATSET_MATCH_LIMIT;
 	return b;
+}
+
+void patset_set_match_limit(struct patset_builder *b, uint32_t limit)
+{
+	if (b)
+		b->match_limit = limit ? limit : PATSET_MATCH_LIMIT;
+}
+
+unsigned long patset_limit_count(void)
+{
+	return atomic_load_explicit(&pat_limit_hits, memory_order_relaxed);
 }
 
 int patset_add(struct patset_builder *b, const char *pattern, size_t len, unsigned category,
@@ -220,6 +240,7 @@ struct patset *patset_build(struct patset_builder *b)
 	s->always = b->always;
 	s->nalways = b->nalways;
 	s->max_pairs = b->max_pairs;
+	s->match_limit = b->match_limit;
 	for (size_t i = 0; i < s->n; i++) {
 		size_t sz = 0;
 		if (pcre2_pattern_info(s->pats[i].code, PCRE2_INFO_SIZE, &sz) == 0)
@@ -245,8 +266,9 @@ void patset_builder_free(struct patset_builder *b)
 	free(b);
 }
 
-/* Run one pattern; 1 on a match, 0 on none. A JIT stack overflow is retried once with a
- * bigger per-thread stack; other errors (the match limit) count as no match. */
+/* Run one pattern; 1 on a match, 0 on none, -1 when it hit a limit (match, depth or
+ * heap limit, memory, or a JIT stack overflow that a bigger per-thread stack, tried
+ * once, did not cure): whether it matches is unknown. */
 static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, size_t len)
 {
 	/* pcre2_jit_match skips the argument checks that pcre2_match repeats per call */
@@ -261,7 +283,20 @@ static int pat_run(const struct pat *p, struct pat_tls *t, const char *subject, 
 					 t->mctx);
 		}
 	}
-	return rc >= 0;
+	if (rc >= 0)
+		return 1;
+	switch (rc) {
+	case PCRE2_ERROR_NOMATCH:
+		return 0;
+	case PCRE2_ERROR_MATCHLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+	case PCRE2_ERROR_NOMEMORY:
+		return -1;
+	default:
+		return 0;
+	}
 }
 
 /* Whether the subject holds a character that caseless UTF matching equates with an ASCII
@@ -302,7 +337,7 @@ static int pat_id_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool pat_report(const struct patset *s, uint32_t id, struct pat_match *m)
+static bool pat_report(const struct patset *s, uint32_t id, bool limit, struct pat_match *m)
 {
 	const struct pat *p = &s->pats[id];
 
@@ -311,14 +346,28 @@ static bool pat_report(const struct patset *s, uint32_t id, struct pat_match *m)
 	m->category = p->category;
 	m->file_id = p->file_id;
 	m->line = p->line;
+	m->limit = limit;
+	if (limit)
+		atomic_fetch_add_explicit(&pat_limit_hits, 1, memory_order_relaxed);
 	return true;
+}
+
+/* Run candidate id: true when it decides (a match); a first limit is kept in *limited. */
+static bool pat_try(const struct patset *s, struct pat_tls *t, uint32_t id,
+		    const char *subject, size_t len, int64_t *limited)
+{
+	int rc = pat_run(&s->pats[id], t, subject, len);
+
+	if (rc < 0 && *limited < 0)
+		*limited = id;
+	return rc > 0;
 }
 
 bool patset_match(const struct patset *s, const char *subject, size_t len, uint32_t mask,
 		  struct pat_match *m)
 {
 	struct pat_tls *t;
-	bool found = false;
+	int64_t limited = -1;
 
 	if (!s || s->n == 0 || !subject || mask == 0)
 		return false;
@@ -328,9 +377,9 @@ bool patset_match(const struct patset *s, const char *subject, size_t len, uint3
 	if (pat_fold_trap((const unsigned char *)subject, len)) {
 		for (size_t i = 0; i < s->n; i++)
 			if ((mask & (1u << s->pats[i].category)) &&
-			    pat_run(&s->pats[i], t, subject, len))
-				return pat_report(s, (uint32_t)i, m);
-		return false;
+			    pat_try(s, t, (uint32_t)i, subject, len, &limited))
+				return pat_report(s, (uint32_t)i, false, m);
+		return limited >= 0 && pat_report(s, (uint32_t)limited, true, m);
 	}
 
 	/* Candidates from the literals, in the order added, merged with the always-run list. */
@@ -350,12 +399,10 @@ bool patset_match(const struct patset *s, const char *subject, size_t len, uint3
 			id = t->cand[c++];
 		if (!(mask & (1u << s->pats[id].category)))
 			continue;
-		if (pat_run(&s->pats[id], t, subject, len)) {
-			found = pat_report(s, id, m);
-			break;
-		}
+		if (pat_try(s, t, id, subject, len, &limited))
+			return pat_report(s, id, false, m);
 	}
-	return found;
+	return limited >= 0 && pat_report(s, (uint32_t)limited, true, m);
 }
 
 size_t patset_count(const struct patset *s)

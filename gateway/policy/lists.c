@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "name.h"
+#include "urlnorm.h"
 
 #define LISTS_READ_CHUNK 65536
 
@@ -119,8 +120,20 @@ static void lists_name_or_url(struct lists_ctx *c, const char *p, size_t len, bo
 			return;
 		}
 	}
-	if (lists_name(c, p, hlen, p, len, host) < 0)
+	if (slash) {
+		/* A URL rule's host as urlnorm reads it: "Example.COM:80/x" is example.com. */
+		char hbuf[NAME_MAX_LEN + 8];
+		const char *why = NULL;
+		int hn = urlnorm_host(p, hlen, hbuf, sizeof(hbuf), &why);
+		if (hn <= 0) {
+			lists_bad(c, why ? why : "empty name", p, len);
+			return;
+		}
+		if (lists_name(c, hbuf, (size_t)hn, p, len, host) < 0)
+			return;
+	} else if (lists_name(c, p, hlen, p, len, host) < 0) {
 		return;
+	}
 	r.host = host;
 	r.host_len = strlen(host);
 	if (slash && len - hlen > 1) {

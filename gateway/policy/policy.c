@@ -16,6 +16,7 @@
 #include "policy_subject.h"
 #include "timetable.h"
 #include "tz.h"
+#include "urlnorm.h"
 #include "urlset.h"
 
 #define POLICY_MAX_FILES 65535  /* file ids are 16 bits */
@@ -104,7 +105,7 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 {
 	struct policy_load *ld = arg;
 	struct policy_stats *st = &ld->p->stats;
-	char perr[200], path[POLICY_SUBJECT_MAX_PATH];
+	char perr[200], path[POLICY_SUBJECT_INLINE_PATH + 2];
 	size_t plen;
 	int id = policy_file_id(ld, r->file);
 
@@ -128,8 +129,13 @@ static int policy_add_rule(const struct list_rule *r, void *arg, char *err, size
 		}
 		break;
 	case LIST_RULE_URL:
-		/* Normalised as request paths are: "/Casino/" and "/%63asino/" are "/casino/". */
-		plen = policy_subject_path(r->path, r->path_len, path, sizeof(path));
+		/* Normalised as request paths are (urlnorm): "/./Casino/", "//casino/" and
+		 * "/%63asino/" are "/casino/". */
+		if (r->path_len >= sizeof(path)) {
+			snprintf(err, errlen, "URL rule not accepted (path too long?)");
+			return -1;
+		}
+		plen = urlnorm_path(r->path, r->path_len, path, sizeof(path));
 		if (urlset_add(ld->ub, r->host, r->host_len, path, plen, ld->category,
 			       (uint16_t)id, r->line) < 0) {
 			snprintf(err, errlen, "URL rule not accepted (path too long?)");
@@ -459,11 +465,65 @@ static void policy_rule_file(const struct policy *p, struct rule_ref *r, uint16_
 	r->file = file_id < p->n_files ? p->files[file_id] : "?";
 }
 
+/* The URL rule for s: the longest path prefix of the path or of its directory form
+ * ("/casino" is also looked up as "/casino/"); an IP literal host only by its own rules. */
+static bool policy_url_lookup(const struct urlset *u, const struct policy_subject *s,
+			      uint32_t mask, struct url_match *um)
+{
+	struct url_match dm;
+	bool hit = urlset_lookup(u, s->host, s->host_len, s->path, s->path_len, mask, um) &&
+		   (!s->ip || um->host_len == s->host_len);
+
+	if (s->dir && urlset_lookup(u, s->host, s->host_len, s->dir, s->dir_len, mask, &dm) &&
+	    (!s->ip || dm.host_len == s->host_len) &&
+	    (!hit || dm.host_len > um->host_len ||
+	     (dm.host_len == um->host_len && dm.path_len > um->path_len))) {
+		*um = dm;
+		hit = true;
+	}
+	return hit;
+}
+
+/* The patterns on the host, the host with the normalised (decoded) path and query, and
+ * the Unicode form of the host: 1 and *pm on a match; -1 and *pm (the first pattern that
+ * hit a PCRE2 limit) when none matched but one could not be run to its end; 0. */
+static int policy_patterns(const struct patset *ps, struct policy_subject *s, uint32_t mask,
+			   struct pat_match *pm)
+{
+	struct pat_match lim;
+	bool limited = false;
+	const char *subj[3] = { s->host, s->url_len ? s->url : NULL, NULL };
+	size_t len[3] = { s->host_len, s->url_len, 0 };
+
+	for (int i = 0; i < 3; i++) {
+		if (i == 2 && !s->ip) {
+			int ulen = policy_subject_unicode(s);
+			if (ulen > 0) {
+				subj[2] = s->unicode;
+				len[2] = (size_t)ulen;
+			}
+		}
+		if (!subj[i] || !patset_match(ps, subj[i], len[i], mask, pm))
+			continue;
+		if (!pm->limit)
+			return 1;
+		if (!limited)
+			lim = *pm;
+		limited = true;
+	}
+	if (!limited)
+		return 0;
+	*pm = lim;
+	return -1;
+}
+
 /* URL prefix (with a path) > the name > its closest parent > patterns. Fills *rule and
- * *category; true on a match whose category is in mask. */
+ * *category; true on a match whose category is in mask. A pattern that hit a PCRE2 limit
+ * counts as a match when limit is given (the block sets: fail closed), and sets *limit;
+ * with limit NULL (the allowlist) it never does. */
 static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 			 struct policy_subject *s, uint32_t mask, struct rule_ref *rule,
-			 unsigned *category)
+			 unsigned *category, bool *limit)
 {
 	struct url_match um;
 	struct domain_match dm;
@@ -471,9 +531,7 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 
 	if (s->host_len == 0 || mask == 0)
 		return false;
-	if (s->path_len > 0 && sets->url &&
-	    urlset_lookup(sets->url, s->host, s->host_len, s->path, s->path_len, mask, &um) &&
-	    (!s->ip || um.host_len == s->host_len)) {
+	if (s->path_len > 0 && sets->url && policy_url_lookup(sets->url, s, mask, &um)) {
 		rule->kind = RULE_URL;
 		rule->line = um.line;
 		rule->text = um.path == um.host + um.host_len ? um.host : um.path;
@@ -495,16 +553,11 @@ static bool policy_match(const struct policy *p, const struct policy_sets *sets,
 	}
 	if (!sets->pat || patset_count(sets->pat) == 0)
 		return false;
-	bool hit = patset_match(sets->pat, s->host, s->host_len, mask, &pm);
-	if (!hit && s->url_len > 0)
-		hit = patset_match(sets->pat, s->url, s->url_len, mask, &pm);
-	if (!hit && !s->ip) {
-		int ulen = policy_subject_unicode(s);
-		if (ulen > 0)
-			hit = patset_match(sets->pat, s->unicode, (size_t)ulen, mask, &pm);
-	}
-	if (!hit)
+	int pr = policy_patterns(sets->pat, s, mask, &pm);
+	if (pr == 0 || (pr < 0 && !limit))
 		return false;
+	if (pr < 0)
+		*limit = true;
 	rule->kind = RULE_PATTERN;
 	rule->line = pm.line;
 	rule->text = pm.pattern;
@@ -545,14 +598,15 @@ static enum action policy_decide_in(const struct policy *p, size_t gi,
 	v->action = ACTION_ALLOW;
 	v->group = g->name;
 	policy_subject_init(&s, req);
-	if (policy_match(p, &p->allow, &s, 1, &v->rule, &cat)) {
+	if (policy_match(p, &p->allow, &s, 1, &v->rule, &cat, NULL)) {
 		v->allowlisted = true;
 		goto done;
 	}
 	memset(&v->rule, 0, sizeof(v->rule));
-	if (policy_match(p, &p->block, &s, enforced, &v->rule, &cat)) {
+	if (policy_match(p, &p->block, &s, enforced, &v->rule, &cat, &v->pattern_limit)) {
 		v->action = ACTION_BLOCK;
-	} else if (policy_match(p, &p->block, &s, p->all_mask & ~enforced, &v->rule, &cat)) {
+	} else if (policy_match(p, &p->block, &s, p->all_mask & ~enforced, &v->rule, &cat,
+				&v->pattern_limit)) {
 		v->category_listed = true;
 	} else {
 		memset(&v->rule, 0, sizeof(v->rule));
@@ -569,6 +623,7 @@ static enum action policy_decide_in(const struct policy *p, size_t gi,
 		v->timetable = tt->tt.name;
 	}
 done:
+	policy_subject_done(&s);
 	return v->action;
 }
 
@@ -762,6 +817,7 @@ void policy_publish(struct policy *p)
 void policy_get_stats(const struct policy *p, struct policy_stats *st)
 {
 	*st = p->stats;
+	st->pattern_limits = patset_limit_count();
 }
 
 const struct cfg_group *policy_group(const struct policy *p, const char *name)

@@ -67,6 +67,7 @@ struct policy_stats {
 	size_t domains, exact, urls, patterns, patterns_always_run, allow_rules;
 	size_t lists, bad_lines;
 	size_t bytes; /* memory held by the match structures */
+	unsigned long pattern_limits; /* patterns that hit a PCRE2 limit, process-wide */
 };
 void policy_get_stats(const struct policy *p, struct policy_stats *st);
 

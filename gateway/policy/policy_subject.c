@@ -3,60 +3,26 @@
 #include "policy_subject.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "urlnorm.h"
 
 #include "util.h"
 
-static int subject_hex(unsigned char c)
+/* A buffer for host + path and the directory form: inline, or on the heap. */
+static char *subject_buffer(struct policy_subject *s, size_t host_len, size_t path_len,
+			    size_t *cap)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	size_t need = host_len + 2 * (path_len + 2);
 
-static unsigned char subject_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-static bool subject_unreserved(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-size_t policy_subject_path(const char *in, size_t len, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len && o < cap; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c == '%' && i + 2 < len) {
-			int hi = subject_hex((unsigned char)in[i + 1]);
-			int lo = subject_hex((unsigned char)in[i + 2]);
-			if (hi >= 0 && lo >= 0) {
-				unsigned char d = (unsigned char)(hi * 16 + lo);
-				if (subject_unreserved(d)) {
-					out[o++] = (char)subject_lower(d);
-					i += 2;
-					continue;
-				}
-				if (o + 3 > cap)
-					break;
-				out[o++] = '%';
-				out[o++] = (char)subject_lower((unsigned char)in[i + 1]);
-				out[o++] = (char)subject_lower((unsigned char)in[i + 2]);
-				i += 2;
-				continue;
-			}
-		}
-		out[o++] = (char)subject_lower(c);
+	if (need <= sizeof(s->inline_buf)) {
+		*cap = sizeof(s->inline_buf);
+		return s->inline_buf;
 	}
-	return o;
+	s->heap = malloc(need);
+	*cap = s->heap ? need : sizeof(s->inline_buf);
+	return s->heap ? s->heap : s->inline_buf;
 }
 
 void policy_subject_init(struct policy_subject *s, const struct request *req)
@@ -68,17 +34,40 @@ void policy_subject_init(struct policy_subject *s, const struct request *req)
 	s->host[n] = '\0';
 	s->host_len = n;
 	s->ip = n > 0 && name_is_ip_literal(s->host);
+	s->url = s->inline_buf;
 	s->url_len = 0;
-	s->path = NULL;
-	s->path_len = 0;
+	s->path = s->dir = NULL;
+	s->path_len = s->dir_len = 0;
+	s->heap = NULL;
 	if (req->path && req->path_len > 0 && n > 0) {
+		size_t plen = req->path_len < POLICY_SUBJECT_MAX_PATH ? req->path_len
+								     : POLICY_SUBJECT_MAX_PATH;
+		size_t cap;
+		s->url = subject_buffer(s, n, plen, &cap);
+		/* the normalised path is at most plen + 1 bytes: half the rest holds it */
+		size_t half = (cap - n) / 2;
 		memcpy(s->url, s->host, n);
-		s->path_len = policy_subject_path(req->path, req->path_len, s->url + n,
-						  sizeof(s->url) - n);
+		s->path_len = urlnorm_path(req->path, plen, s->url + n, half);
 		s->path = s->url + n;
 		s->url_len = n + s->path_len;
+		const char *q = memchr(s->path, '?', s->path_len);
+		size_t dlen = q ? (size_t)(q - s->path) : s->path_len;
+		if (dlen > 0 && s->path[dlen - 1] != '/' && dlen + 1 <= cap - n - half) {
+			char *d = s->url + n + half;
+			memcpy(d, s->path, dlen);
+			d[dlen] = '/';
+			s->dir = d;
+			s->dir_len = dlen + 1;
+		}
 	}
 	s->unicode_len = -2;
+}
+
+void policy_subject_done(struct policy_subject *s)
+{
+	free(s->heap);
+	s->heap = NULL;
+	s->url = s->inline_buf;
 }
 
 /* --- punycode (RFC 3492) ----------------------------------------------------------- */

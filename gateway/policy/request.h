@@ -55,6 +55,8 @@ struct verdict {
 	bool timetable_applied;/* a timetable decided whether the category is enforced */
 	bool timetable_active; /* ... and whether it was in force at request time */
 	const char *timetable; /* its name, or NULL */
+	bool pattern_limit;    /* the rule is a pattern that hit a PCRE2 limit (match, depth,
+				  JIT stack): blocked without knowing (fail closed) */
 	struct rule_ref rule;  /* the most specific rule that matched (block or allow) */
 };
 

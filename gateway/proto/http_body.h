@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_fields.h"
+
 enum http_body_mode {
 	HTTP_BODY_NONE,    /* no body */
 	HTTP_BODY_LENGTH,  /* Content-Length bytes */
@@ -19,12 +21,24 @@ struct http_body {
 	int state;           /* chunked parser state */
 	unsigned line_len;   /* bytes of the current size or trailer line */
 	unsigned trailer_bytes;
+	unsigned trailer_fields;
 	bool size_digits;
+	/* caps on the trailer section, those of a head (http_body_limits) */
+	size_t max_line, max_section;
+	unsigned max_fields;
 	const char *error;
 };
 
-/* Start framing one message body (length is used for HTTP_BODY_LENGTH). */
+/* Start framing one message body (length is used for HTTP_BODY_LENGTH). Chunked framing
+ * takes CRLF line ends only (a bare LF is refused: a peer that reads it otherwise is a
+ * smuggling seam), and its trailer fields must be header fields (a tchar name, a colon,
+ * a value without controls, no folding) within the caps of a head: the default ones
+ * (16384 bytes, lines of 8192, 100 fields) until http_body_limits. */
 void http_body_init(struct http_body *b, enum http_body_mode mode, uint64_t length);
+
+/* Take the trailer caps from lim (its max_head, max_line, max_headers; zero keeps the
+ * default). */
+void http_body_limits(struct http_body *b, const struct http_limits *lim);
 
 /* Consume body bytes from buf: *used is set to how many of the len bytes belong to the
  * body (the rest is the next message). Returns 1 when the body is complete, 0 when it

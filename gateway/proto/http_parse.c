@@ -1,41 +1,18 @@
-/* Bounded HTTP/1.x parsers: request and response heads, Host canonicalisation, body framing. */
+/* Bounded HTTP/1.x parsers: request lines and targets, Host canonicalisation, request
+ * and response heads put together (the fields and framing are in http_fields.c). */
 #include "http_parse.h"
 
 #include <arpa/inet.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "http_fields.h"
+
 #define DEF_MAX_HEAD 16384
 #define DEF_MAX_LINE 8192
 #define DEF_MAX_HEADERS 100
 #define MAX_EMPTY_LINES 4
-#define CL_MAX ((int64_t)1 << 62)
-#define CL_LENIENT_MAX ((int64_t)1 << 40) /* where lenient digit reading stops */
 #define LOOKS_MAX_METHOD 32
-
-/* tchar from RFC 9110 section 5.6.2 */
-static bool is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return true;
-	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
-bool http_span_eq(const struct http_span *s, const char *lo)
-{
-	size_t n = strlen(lo);
-	if (s->len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(s->p[i]) != lo[i])
-			return false;
-	return true;
-}
 
 static void limits_fill(const struct http_limits *in, struct http_limits *out)
 {
@@ -54,272 +31,6 @@ static void limits_fill(const struct http_limits *in, struct http_limits *out)
 	}
 }
 
-/* Find the line starting at pos: its content end and the start of the next line.
- * 1 found, 0 incomplete, -1 bare CR or NUL inside the line. Lenient: only LF ends a
- * line (one CR before it is dropped), CR and NUL elsewhere are content. */
-static int next_line(const char *buf, size_t len, size_t pos, bool lenient, size_t *end,
-		     size_t *next)
-{
-	if (lenient) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		if (!nl)
-			return 0;
-		*end = (size_t)(nl - buf);
-		*next = *end + 1;
-		if (*end > pos && buf[*end - 1] == '\r')
-			(*end)--;
-		return 1;
-	}
-	for (size_t i = pos; i < len; i++) {
-		char c = buf[i];
-		if (c == '\n') {
-			*end = i;
-			*next = i + 1;
-			return 1;
-		}
-		if (c == '\0')
-			return -1;
-		if (c == '\r') {
-			if (i + 1 >= len)
-				return 0;
-			if (buf[i + 1] != '\n')
-				return -1;
-			*end = i;
-			*next = i + 2;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Split a comma-separated list value into its next element; false at the end. */
-static bool list_next(const struct http_span *v, size_t *pos, struct http_span *out)
-{
-	while (*pos < v->len && (is_ows(v->p[*pos]) || v->p[*pos] == ','))
-		(*pos)++;
-	if (*pos >= v->len)
-		return false;
-	size_t s = *pos;
-	while (*pos < v->len && v->p[*pos] != ',')
-		(*pos)++;
-	size_t e = *pos;
-	while (e > s && is_ows(v->p[e - 1]))
-		e--;
-	out->p = v->p + s;
-	out->len = e - s;
-	return true;
-}
-
-/* One field "name: value" of the line from pos to end whose colon is at colon: the value
- * without white space around it. */
-static void field_store(struct http_header *h, const char *buf, size_t pos, size_t colon,
-			size_t end)
-{
-	size_t vs = colon + 1, ve = end;
-	while (vs < end && is_ows(buf[vs]))
-		vs++;
-	while (ve > vs && is_ows(buf[ve - 1]))
-		ve--;
-	h->name.p = buf + pos;
-	h->name.len = colon - pos;
-	h->value.p = buf + vs;
-	h->value.len = ve - vs;
-}
-
-/* Lenient: a line without a colon is skipped, the name is whatever stands before the
- * colon (it then matches no field we read when it is odd), control bytes may stand in
- * the value, and fields past max_headers are read over without being stored. */
-static void field_lenient(const char *buf, size_t pos, size_t end,
-			  const struct http_limits *lim, struct http_header *hdr, unsigned *n_hdr)
-{
-	const char *colon = memchr(buf + pos, ':', end - pos);
-	if (!colon || *n_hdr >= lim->max_headers)
-		return;
-	struct http_header *h = &hdr[(*n_hdr)++];
-	field_store(h, buf, pos, (size_t)(colon - buf), end);
-	/* CRs before the line end are no part of the value either */
-	while (h->value.len && (is_ows(h->value.p[h->value.len - 1]) ||
-				h->value.p[h->value.len - 1] == '\r'))
-		h->value.len--;
-}
-
-/* The header fields after the start line; returns the head length, 0, or -status. */
-static int parse_fields(const char *buf, size_t len, size_t pos, const struct http_limits *lim,
-			struct http_header *hdr, unsigned *n_hdr, const char **error)
-{
-	*n_hdr = 0;
-	for (;;) {
-		size_t end, next;
-		int r = next_line(buf, len, pos, lim->lenient, &end, &next);
-		if (r < 0) {
-			*error = "bare CR or NUL in a header line";
-			return -400;
-		}
-		if (r == 0) {
-			if (len - pos > lim->max_line || len > lim->max_head) {
-				*error = "header section too large";
-				return -431;
-			}
-			return 0;
-		}
-		if (next > lim->max_head || end - pos > lim->max_line) {
-			*error = "header section too large";
-			return -431;
-		}
-		if (end == pos)
-			return (int)next;
-		if (lim->lenient) {
-			field_lenient(buf, pos, end, lim, hdr, n_hdr);
-			pos = next;
-			continue;
-		}
-		if (is_ows(buf[pos])) {
-			*error = "obsolete line folding or white space before a field";
-			return -400;
-		}
-		size_t i = pos;
-		while (i < end && is_tchar((unsigned char)buf[i]))
-			i++;
-		if (i == pos || i >= end || buf[i] != ':') {
-			*error = "invalid header field name";
-			return -400;
-		}
-		if (*n_hdr >= lim->max_headers) {
-			*error = "too many header fields";
-			return -431;
-		}
-		for (size_t k = i + 1; k < end; k++) {
-			unsigned char c = (unsigned char)buf[k];
-			if (c < 0x20 && c != '\t') {
-				*error = "control character in a header value";
-				return -400;
-			}
-			if (c == 0x7f) {
-				*error = "control character in a header value";
-				return -400;
-			}
-		}
-		field_store(&hdr[(*n_hdr)++], buf, pos, i, end);
-		pos = next;
-	}
-}
-
-/* Framing and connection semantics shared by requests and responses. */
-struct framing {
-	int64_t content_length;
-	bool chunked, te_other, conn_close, conn_keep_alive;
-	unsigned n_te, n_host;
-	struct http_span host;
-	struct http_span *tokens;
-	unsigned n_tokens;
-	bool expect_continue;
-};
-
-static int parse_cl(const struct http_span *v, int64_t *cl)
-{
-	size_t pos = 0;
-	struct http_span el;
-	bool any = false;
-	while (list_next(v, &pos, &el)) {
-		int64_t n = 0;
-		if (el.len == 0 || el.len > 18)
-			return -1;
-		for (size_t i = 0; i < el.len; i++) {
-			if (el.p[i] < '0' || el.p[i] > '9')
-				return -1;
-			n = n * 10 + (el.p[i] - '0');
-		}
-		if (n > CL_MAX || (*cl >= 0 && *cl != n))
-			return -1;
-		*cl = n;
-		any = true;
-	}
-	return any ? 0 : -1;
-}
-
-/* Lenient Content-Length: the leading digits, as far as CL_LENIENT_MAX; 0 for none. */
-static int64_t cl_digits(const struct http_span *v)
-{
-	int64_t x = 0;
-	for (size_t i = 0; i < v->len && v->p[i] >= '0' && v->p[i] <= '9' && x < CL_LENIENT_MAX;
-	     i++)
-		x = x * 10 + (v->p[i] - '0');
-	return x;
-}
-
-/* Whether a span holds lower (a lowercase string) anywhere, in any case. */
-static bool span_has(const struct http_span *s, const char *lo)
-{
-	size_t n = strlen(lo);
-	for (size_t i = 0; i + n <= s->len; i++) {
-		struct http_span sub = { s->p + i, n };
-		if (http_span_eq(&sub, lo))
-			return true;
-	}
-	return false;
-}
-
-/* Collect the framing fields. Lenient: the last Content-Length's digits, chunked when
- * any Transfer-Encoding names it, and no conflict is an error. 0 or -400. */
-static int framing_scan(const struct http_header *hdr, unsigned n, struct framing *f,
-			unsigned max_tokens, bool lenient, const char **error)
-{
-	f->content_length = -1;
-	for (unsigned i = 0; i < n; i++) {
-		const struct http_header *h = &hdr[i];
-		size_t pos = 0;
-		struct http_span el;
-		if (lenient && http_span_eq(&h->name, "content-length")) {
-			f->content_length = cl_digits(&h->value);
-		} else if (lenient && http_span_eq(&h->name, "transfer-encoding")) {
-			f->n_te++;
-			f->chunked = f->chunked || span_has(&h->value, "chunked");
-		} else if (http_span_eq(&h->name, "content-length")) {
-			if (parse_cl(&h->value, &f->content_length) < 0) {
-				*error = "invalid or conflicting Content-Length";
-				return -400;
-			}
-		} else if (http_span_eq(&h->name, "transfer-encoding")) {
-			f->n_te++;
-			while (list_next(&h->value, &pos, &el)) {
-				if (f->chunked) {
-					*error = "transfer coding after chunked";
-					return -400;
-				}
-				if (http_span_eq(&el, "chunked"))
-					f->chunked = true;
-				else
-					f->te_other = true;
-			}
-		} else if (http_span_eq(&h->name, "connection")) {
-			while (list_next(&h->value, &pos, &el)) {
-				if (http_span_eq(&el, "close"))
-					f->conn_close = true;
-				else if (http_span_eq(&el, "keep-alive"))
-					f->conn_keep_alive = true;
-				if (f->n_tokens < max_tokens)
-					f->tokens[f->n_tokens++] = el;
-			}
-		} else if (http_span_eq(&h->name, "host")) {
-			f->n_host++;
-			f->host = h->value;
-		} else if (http_span_eq(&h->name, "expect")) {
-			struct http_span v = h->value;
-			if (http_span_eq(&v, "100-continue"))
-				f->expect_continue = true;
-		}
-	}
-	if (f->n_te && f->content_length >= 0 && !lenient) {
-		*error = "both Transfer-Encoding and Content-Length";
-		return -400;
-	}
-	return 0;
-}
 
 static bool host_char(unsigned char c)
 {
@@ -639,7 +350,7 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 			      size_t *next)
 {
 	size_t end;
-	int r = next_line(buf, len, line_start, lim->lenient, &end, next);
+	int r = http_fields_line(buf, len, line_start, lim->lenient, &end, next);
 	if (r < 0) {
 		req->error = "bare CR or NUL in the request line";
 		return -400;
@@ -654,7 +365,7 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 	if (lim->lenient)
 		return request_line_lenient(buf + line_start, end - line_start, req);
 	size_t i = line_start;
-	while (i < end && is_tchar((unsigned char)buf[i]))
+	while (i < end && http_fields_tchar((unsigned char)buf[i]))
 		i++;
 	if (i == line_start || i >= end || buf[i] != ' ') {
 		req->error = "malformed method";
@@ -663,7 +374,9 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
 	req->method.p = buf + line_start;
 	req->method.len = i - line_start;
 	size_t ts = ++i;
-	while (i < end && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] < 0x7f)
+	/* Visible ASCII, and bytes >= 0x80 as sent: raw UTF-8 ("/赌博"), which browsers
+	 * percent-encode but other clients and servers take as it is (urlnorm reads both). */
+	while (i < end && (unsigned char)buf[i] > 0x20 && (unsigned char)buf[i] != 0x7f)
 		i++;
 	if (i == ts || i >= end || buf[i] != ' ') {
 		req->error = "malformed request target";
@@ -686,15 +399,21 @@ static int parse_request_line(const char *buf, size_t len, size_t line_start,
  * fills f, chunked, content_length, expect_continue, keep_alive and the Connection
  * tokens. 0, or -400 / -501. Lenient: read, never refused (a sensor reports the request
  * however it is framed). */
-static int request_framing(struct http_request *req, struct framing *f, bool lenient)
+static int request_framing(struct http_request *req, struct http_framing *f, bool lenient)
 {
 	memset(f, 0, sizeof(*f));
 	f->tokens = req->conn_tokens;
-	int r = framing_scan(req->headers, req->n_headers, f, HTTP_MAX_CONN_TOKENS, lenient,
+	int r = http_fields_framing(req->headers, req->n_headers, f, HTTP_MAX_CONN_TOKENS, lenient,
 			     &req->error);
 	if (r < 0)
 		return r;
 	req->n_conn_tokens = f->n_tokens;
+	if (f->n_te && !lenient && req->minor == 0) {
+		/* RFC 9112 6.1: an HTTP/1.0 recipient may not know chunked; a proxy that
+		 * frames by it while the next hop reads by length is a smuggling seam. */
+		req->error = "Transfer-Encoding in an HTTP/1.0 request";
+		return -400;
+	}
 	if (f->n_te && !lenient) {
 		if (!f->chunked) {
 			req->error = "chunked is not the final transfer coding";
@@ -725,7 +444,7 @@ static int request_framing(struct http_request *req, struct framing *f, bool len
 /* The host: from the target when it has an authority, else from Host, canonicalised
  * into req->host with its port, and as sent in host_raw. 0 or -400. Lenient: only
  * host_raw, from Host when the target's authority has no host. */
-static int request_host(struct http_request *req, const struct framing *f, bool lenient)
+static int request_host(struct http_request *req, const struct http_framing *f, bool lenient)
 {
 	struct http_span a = target_authority(req);
 	const char *why = NULL;
@@ -759,7 +478,7 @@ static int request_host(struct http_request *req, const struct framing *f, bool 
 static int request_parse(const char *buf, size_t len, const struct http_limits *lim,
 			 struct http_request *req)
 {
-	struct framing f;
+	struct http_framing f;
 	size_t pos = 0, next;
 	int r;
 
@@ -776,7 +495,7 @@ static int request_parse(const char *buf, size_t len, const struct http_limits *
 	r = parse_request_line(buf, len, pos, lim, req, &next);
 	if (r <= 0)
 		return r;
-	r = parse_fields(buf, len, next, lim, req->headers, &req->n_headers, &req->error);
+	r = http_fields_parse(buf, len, next, lim, req->headers, &req->n_headers, &req->error);
 	if (r <= 0)
 		return r;
 	req->head_len = (size_t)r;
@@ -806,6 +525,90 @@ int http_parse_request(const char *buf, size_t len, const struct http_limits *li
 	return r;
 }
 
+void http_scan_reset(struct http_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+/* The line that ended at i (an LF): true when the parser has news (the request line or
+ * the head ended, too many lines, a field line without its colon). */
+static bool scan_line_end(struct http_scan *s, size_t i, const struct http_limits *lim)
+{
+	bool empty = i - s->line_start == (s->cr ? 1u : 0u);
+	bool ready = false;
+
+	if (!s->started)
+		ready = ++s->empties > MAX_EMPTY_LINES;
+	else if (s->lines++ == 0 || empty)
+		ready = true; /* the request line, or the empty line that ends the head */
+	else
+		ready = s->lines > lim->max_headers + 1 || s->field == 1 || s->bad_field;
+	s->line_start = i + 1;
+	s->field = 0;
+	s->bad_field = false;
+	return ready;
+}
+
+/* One byte (not CR or LF) of a field line, checked as http_fields_parse checks a whole
+ * line: true when the line cannot be a field (the parser says why once it ends). */
+static bool scan_field_byte(struct http_scan *s, unsigned char c)
+{
+	switch (s->field) {
+	case 0:
+		s->field = 1;
+		return !http_fields_tchar(c); /* also white space first: obs-fold */
+	case 1:
+		if (c == ':')
+			s->field = 2;
+		return c != ':' && !http_fields_tchar(c);
+	default:
+		return (c < 0x20 && c != '\t') || c == 0x7f;
+	}
+}
+
+/* Scan the bytes after s->pos; true when the parser must run. */
+static bool scan_bytes(struct http_scan *s, const char *buf, size_t len,
+		       const struct http_limits *lim)
+{
+	bool ready = false;
+
+	for (size_t i = s->pos; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		s->steps++;
+		if (i + 1 - s->line_start > lim->max_line || i + 1 > lim->max_head)
+			ready = true;
+		if (c == '\n') {
+			ready |= scan_line_end(s, i, lim);
+			s->cr = false;
+			continue;
+		}
+		if (s->cr || c == '\0')
+			ready = true; /* a bare CR or a NUL: the parser says which */
+		s->cr = c == '\r';
+		if (s->cr)
+			continue;
+		if (s->started && s->lines > 0 && scan_field_byte(s, c))
+			s->bad_field = true; /* the parser checks whole lines */
+		s->started = true;
+	}
+	s->pos = len;
+	return ready;
+}
+
+int http_scan_request(struct http_scan *s, const char *buf, size_t len,
+		      const struct http_limits *limits, struct http_request *req)
+{
+	struct http_limits lim;
+
+	limits_fill(limits, &lim);
+	if (len < s->pos) /* not the buffer of the last call: start again */
+		http_scan_reset(s);
+	if (!lim.lenient && !scan_bytes(s, buf, len, &lim))
+		return 0;
+	s->steps += len;
+	return http_parse_request(buf, len, limits, req);
+}
+
 int http_parse_response(const char *buf, size_t len, const struct http_limits *limits,
 			struct http_response *resp)
 {
@@ -823,7 +626,7 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	resp->head_len = 0;
 	resp->error = NULL;
 
-	r = next_line(buf, len, 0, false, &end, &next);
+	r = http_fields_line(buf, len, 0, false, &end, &next);
 	if (r < 0 || (r == 0 && len > lim.max_line) || (r > 0 && end > lim.max_line)) {
 		resp->error = "malformed status line";
 		return -502;
@@ -841,17 +644,17 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	resp->status_line.p = buf;
 	resp->status_line.len = end;
 
-	r = parse_fields(buf, len, next, &lim, resp->headers, &resp->n_headers, &resp->error);
+	r = http_fields_parse(buf, len, next, &lim, resp->headers, &resp->n_headers, &resp->error);
 	if (r < 0)
 		return -502;
 	if (r == 0)
 		return 0;
 	resp->head_len = (size_t)r;
 
-	struct framing f;
+	struct http_framing f;
 	memset(&f, 0, sizeof(f));
 	f.tokens = resp->conn_tokens;
-	if (framing_scan(resp->headers, resp->n_headers, &f, HTTP_MAX_CONN_TOKENS, false,
+	if (http_fields_framing(resp->headers, resp->n_headers, &f, HTTP_MAX_CONN_TOKENS, false,
 			 &resp->error) < 0)
 		return -502;
 	resp->n_conn_tokens = f.n_tokens;
@@ -864,35 +667,6 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 	return (int)resp->head_len;
 }
 
-/* Trailer is not among them: it describes the message's trailer section and goes end to
- * end (RFC 9110 6.6.2; 7.6.1 lists only Connection and what it names, plus the old
- * Keep-Alive, Proxy-Connection, TE and Upgrade). */
-static const char *const hop_headers[] = {
-	"connection", "keep-alive", "proxy-connection", "te", "upgrade",
-	"proxy-authorization", "proxy-authenticate",
-};
-
-bool http_header_is_hop(const struct http_span *name, const struct http_span *tokens,
-			unsigned n_tokens)
-{
-	for (size_t i = 0; i < sizeof(hop_headers) / sizeof(hop_headers[0]); i++)
-		if (http_span_eq(name, hop_headers[i]))
-			return true;
-	/* Connection may name other fields, but never the ones that frame the message. */
-	if (http_span_eq(name, "content-length") || http_span_eq(name, "transfer-encoding") ||
-	    http_span_eq(name, "host"))
-		return false;
-	for (unsigned i = 0; i < n_tokens; i++) {
-		if (tokens[i].len != name->len)
-			continue;
-		size_t k = 0;
-		while (k < name->len && lower(tokens[i].p[k]) == lower(name->p[k]))
-			k++;
-		if (k == name->len)
-			return true;
-	}
-	return false;
-}
 
 enum http_body_mode http_request_body_mode(const struct http_request *req)
 {

@@ -1,4 +1,5 @@
-/* Bounded HTTP/1.x parsers over (buf, len): request heads, response heads, body framing. */
+/* Bounded HTTP/1.x parsers over (buf, len): request heads, response heads, body framing
+ * (spans, header fields and limits are in http_fields.h). */
 #ifndef CG_HTTP_PARSE_H
 #define CG_HTTP_PARSE_H
 
@@ -7,32 +8,10 @@
 #include <stdint.h>
 
 #include "http_body.h"
+#include "http_fields.h"
 #include "name.h"
 
-#define HTTP_MAX_HEADERS 128  /* hard cap on stored headers (limits may set fewer) */
-#define HTTP_MAX_CONN_TOKENS 16 /* Connection: tokens remembered (hop-by-hop names) */
 
-/* Caps applied while parsing a head; a zero field takes the default in parentheses. */
-struct http_limits {
-	size_t max_head;      /* whole head incl. the blank line (16384) -> 431 */
-	size_t max_line;      /* request line (8192) -> 414; header line -> 431 */
-	unsigned max_headers; /* header fields (100, at most HTTP_MAX_HEADERS) -> 431 */
-	/* Lenient reading, the sensor's mode. A sensor sees other people's requests, a few
-	 * segments at a time, and must report what a client asked rather than refuse it:
-	 * the origin server may well serve what a strict proxy answers with 400 (spaces in
-	 * the target, no target, odd framing). So in this mode the bytes must start like a
-	 * request (http_looks_like_request; no empty lines before it), the target may hold
-	 * spaces or be missing and the version is not checked; https:// targets and user
-	 * information are read; CR and NUL are plain bytes and only LF ends a line; a header
-	 * line without a colon is skipped and fields past max_headers (default
-	 * HTTP_MAX_HEADERS) are read over unstored; Host, Content-Length and
-	 * Transfer-Encoding are read as a server would guess (the last Host, the digits of
-	 * the last Content-Length, chunked when named), a conflict being no error. The host
-	 * is left as sent in host_raw (host[] stays empty). max_line is max_head, and the
-	 * head must end within max_head bytes. The only refusals are -400 for bytes that do
-	 * not start like a request and -431 for max_head bytes without the head's end. */
-	bool lenient;
-};
 
 enum http_form {
 	HTTP_FORM_ORIGIN,    /* "/path?query" */
@@ -41,15 +20,6 @@ enum http_form {
 	HTTP_FORM_ASTERISK,  /* "*" (OPTIONS) */
 };
 
-/* A span inside the parsed buffer (not NUL-terminated). */
-struct http_span {
-	const char *p;
-	size_t len;
-};
-
-struct http_header {
-	struct http_span name, value; /* value without surrounding white space */
-};
 
 /* A parsed request head. Spans point into the caller's buffer; host is a copy. */
 struct http_request {
@@ -103,6 +73,32 @@ struct http_response {
 int http_parse_request(const char *buf, size_t len, const struct http_limits *lim,
 		       struct http_request *req);
 
+/* Where reading a request head stopped, so that each read continues there instead of
+ * parsing the head again from its start: a head sent a byte per segment costs O(n),
+ * not O(n^2). Reset it (http_scan_reset) for each new head. */
+struct http_scan {
+	size_t pos;          /* bytes of the buffer scanned so far */
+	size_t line_start;   /* where the current line starts */
+	unsigned lines;      /* lines of the head ended (the request line and fields) */
+	unsigned empties;    /* empty lines before the request line */
+	unsigned char field; /* in a field line: 0 at its start, 1 in the name, 2 value */
+	bool bad_field;      /* this field line is no field: answer when it ends */
+	bool cr;             /* the last byte scanned was a CR */
+	bool started;        /* the request line has begun */
+	unsigned long steps; /* bytes examined by scans and parses (tests count them) */
+};
+
+void http_scan_reset(struct http_scan *s);
+
+/* http_parse_request over buf (len bytes: the buffer of the last call, grown, its first
+ * s->pos bytes unchanged), that scans only the new bytes and parses only when they end
+ * the request line or the head, pass a cap of lim, or hold a byte no head may (bare CR,
+ * NUL, a field line that is no field: the field parser's checks, byte by byte);
+ * else it returns 0 at once. So it answers whenever http_parse_request over the same
+ * bytes would, with the same answer. In lenient mode every call parses. */
+int http_scan_request(struct http_scan *s, const char *buf, size_t len,
+		      const struct http_limits *lim, struct http_request *req);
+
 /* Whether bytes start like an HTTP/1.x request line: a method of capitals (and '_' or
  * '-' after the first), at most 32 of them, and a space; true for a prefix of one. */
 bool http_looks_like_request(const char *buf, size_t len);
@@ -116,14 +112,7 @@ int http_parse_response(const char *buf, size_t len, const struct http_limits *l
 int http_parse_authority(const char *buf, size_t len, char *host, size_t *host_len,
 			 uint16_t *port, const char **why);
 
-/* Whether a header is hop-by-hop (RFC 9110 section 7.6.1): the fixed set (Connection,
- * Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding when re-framed is NOT
- * included, Upgrade, Proxy-Authorization, Proxy-Authenticate) or named in Connection. */
-bool http_header_is_hop(const struct http_span *name, const struct http_span *tokens,
-			unsigned n_tokens);
 
-/* Case-insensitive comparison of a span with a NUL-terminated lowercase string. */
-bool http_span_eq(const struct http_span *s, const char *lower);
 
 /* The body mode of a request, and of a response to a request (method HEAD, CONNECT
  * success, 1xx, 204 and 304 carry no body). */

@@ -34,6 +34,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		off += used;
 	}
+	/* The incremental scan, fed a byte more each call (as a byte-per-segment client):
+	 * it answers exactly when and what one parse of the same bytes answers, and it
+	 * never waits when a parse of the whole input has an answer. */
+	{
+		static struct http_request req2;
+		struct http_scan sc;
+		size_t k = 0, cap = size < 2048 ? size : 2048;
+		int r = 0;
+		http_scan_reset(&sc);
+		while (r == 0 && k < cap)
+			r = http_scan_request(&sc, buf, ++k, &lim, &req2);
+		if (r != 0 && http_parse_request(buf, k, &lim, &req) != r)
+			abort();
+		if (r == 0 && cap > 0 && http_parse_request(buf, cap, &lim, &req) != 0)
+			abort();
+		if (sc.steps > 4 * (unsigned long)cap + 64)
+			abort();
+	}
 	/* The lenient mode (the sensor's), with a cap inside the input now and then. */
 	struct http_limits lenient = { .max_head = size > 64 && (size & 1) ? size / 2 : 4096,
 				       .lenient = true };

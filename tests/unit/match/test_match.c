@@ -510,6 +510,43 @@ START_TEST(pat_match_limit)
 	ck_assert_uint_eq(m.line, 2);
 	double ms = (double)(z.tv_sec - a.tv_sec) * 1e3 + (double)(z.tv_nsec - a.tv_nsec) / 1e6;
 	ck_assert_msg(ms < 6.0, "the match limit did not stop it: %.1f ms", ms);
+	ck_assert(!m.limit); /* a real match wins over a limit */
+	patset_free(s);
+}
+END_TEST
+
+/* issue 11: a pattern that hits a PCRE2 limit is reported with limit set (fail closed),
+ * counted, and never hides a real match of another pattern. */
+START_TEST(pat_limit_reported)
+{
+	struct patset_builder *b = patset_builder_new();
+	struct pat_match m;
+	pat_add(b, "^(\\w+)+$", 1, 7);
+	pat_add(b, "zzzz", 2, 8);
+	patset_set_match_limit(b, 1000); /* low, so that a short subject hits it */
+	struct patset *s = patset_build(b);
+	char subj[64];
+	memset(subj, 'a', 24);
+	strcpy(subj + 24, "!");
+	unsigned long before = patset_limit_count();
+	memset(&m, 0, sizeof(m));
+	ck_assert(pat_look(s, subj, ALL, &m));
+	ck_assert(m.limit);
+	ck_assert_uint_eq(m.line, 7);
+	ck_assert_uint_eq(m.category, 1);
+	ck_assert_uint_eq(patset_limit_count(), before + 1);
+	/* masked out: neither run nor reported */
+	ck_assert(!pat_look(s, subj, CAT(2), &m));
+	/* a real match of a later pattern wins */
+	strcpy(subj + 24, "!zzzz");
+	ck_assert(pat_look(s, subj, ALL, &m));
+	ck_assert(!m.limit);
+	ck_assert_uint_eq(m.line, 8);
+	/* a subject the pattern settles within the limit: a plain answer */
+	ck_assert(pat_look(s, "aaaa", ALL, &m));
+	ck_assert(!m.limit);
+	ck_assert(!pat_look(s, "a!", ALL, &m));
+	ck_assert_uint_eq(patset_limit_count(), before + 1);
 	patset_free(s);
 }
 END_TEST
@@ -813,6 +850,7 @@ int main(void)
 	tcase_add_test(tc, pat_errors);
 	tcase_add_test(tc, pat_deep_subject);
 	tcase_add_test(tc, pat_match_limit);
+	tcase_add_test(tc, pat_limit_reported);
 	tcase_add_test(tc, literal_shapes);
 	tcase_add_test(tc, litscan_finds_literals);
 	tcase_add_test(tc, sets_shared_by_threads);

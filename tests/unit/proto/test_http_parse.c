@@ -149,7 +149,8 @@ START_TEST(request_line_rejections)
 	ck_assert_str_eq(req.error, "malformed request target");
 	ck_assert_int_eq(P("GET /\r\n\r\n"), -400);                 /* HTTP/0.9 */
 	ck_assert_int_eq(P("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
-	ck_assert_int_eq(P("GET /\xe4\xb8\xad HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET /a\x7f HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "malformed request target");
 	ck_assert_int_eq(P("GET / HTTP/1.1 \r\nHost: h\r\n\r\n"), -400);
 	ck_assert_str_eq(req.error, "malformed HTTP version");
 	ck_assert_int_eq(P("GET / http/1.1\r\nHost: h\r\n\r\n"), -400);
@@ -161,6 +162,142 @@ START_TEST(request_line_rejections)
 	ck_assert_int_eq(http_parse_request(nul, sizeof(nul) - 1, NULL, &req), -400);
 	ck_assert_int_eq(P("GET /\r HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
 	ck_assert_str_eq(req.error, "bare CR or NUL in the request line");
+}
+END_TEST
+
+/* issue 11: raw UTF-8 in the target is taken as sent (urlnorm decodes both forms alike). */
+START_TEST(raw_utf8_target)
+{
+	ck_assert_int_gt(P("GET /\xe8\xb5\x8c\xe5\x8d\x9a?q=\xe4\xb8\xad HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+	ck_assert(req.path.len == 13 && memcmp(req.path.p, "/\xe8\xb5\x8c\xe5\x8d\x9a?q=\xe4\xb8\xad", 13) == 0);
+	ck_assert_int_gt(P("GET http://h/\xe4\xb8\xad HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+	ck_assert_uint_eq(req.path.len, 4);
+	/* still no controls, DEL or spaces */
+	ck_assert_int_eq(P("GET /\xe4\xb8\xad\x01 HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+	ck_assert_int_eq(P("GET /\xe4 \xb8 HTTP/1.1\r\nHost: h\r\n\r\n"), -400);
+}
+END_TEST
+
+/* Feed s one byte more each call, as a client sending one byte per segment; the result
+ * of the first call that is not 0, and the calls it took in *calls. */
+static int scan_bytewise(struct http_scan *sc, const char *buf, size_t len,
+			 const struct http_limits *lim, size_t *calls)
+{
+	int r = 0;
+	size_t k = 0;
+
+	http_scan_reset(sc);
+	while (r == 0 && k < len)
+		r = http_scan_request(sc, buf, ++k, lim, &req);
+	*calls = k;
+	return r;
+}
+
+/* issue 11: a 4 KB head sent one byte at a time costs linear steps, and gives what one
+ * parse of the whole head gives. */
+START_TEST(scan_is_linear)
+{
+	struct http_scan sc;
+	size_t calls;
+	char *head = xmalloc(8192);
+	size_t n = (size_t)sprintf(head, "GET /index.html?q=1 HTTP/1.1\r\nHost: example.org\r\n");
+	while (n < 4100)
+		n += (size_t)sprintf(head + n, "X-Pad-%04zu: %s\r\n", n, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	n += (size_t)sprintf(head + n, "\r\n");
+	ck_assert_uint_ge(n, 4096);
+
+	int whole = http_parse_request(head, n, NULL, &req);
+	ck_assert_int_eq(whole, (int)n);
+	int r = scan_bytewise(&sc, head, n, NULL, &calls);
+	ck_assert_int_eq(r, whole);
+	ck_assert_uint_eq(calls, n);
+	ck_assert_msg(sc.steps < 4 * n, "%lu steps for a head of %zu bytes", sc.steps, n);
+	ck_assert_uint_gt(req.n_headers, 50);
+	ck_assert(req.host_len == 11 && memcmp(req.host, "example.org", 11) == 0);
+
+	/* the same bytes in a few large pieces: the same answer, fewer steps still */
+	http_scan_reset(&sc);
+	ck_assert_int_eq(http_scan_request(&sc, head, 100, NULL, &req), 0);
+	ck_assert_int_eq(http_scan_request(&sc, head, 2000, NULL, &req), 0);
+	ck_assert_int_eq(http_scan_request(&sc, head, n, NULL, &req), (int)n);
+	ck_assert_uint_lt(sc.steps, 4 * n);
+	free(head);
+}
+END_TEST
+
+/* The scan hands every refusal to the parser as soon as the bytes show it. */
+START_TEST(scan_rejections)
+{
+	struct http_scan sc;
+	size_t calls;
+	struct http_limits lim = { 1024, 64, 4, false };
+	char buf[2048];
+
+	/* a bare CR: at the byte after it */
+	const char *bare = "GET / HTTP/1.1\r\nHost: h\rX: 1\r\n\r\n";
+	ck_assert_int_eq(scan_bytewise(&sc, bare, strlen(bare), &lim, &calls), -400);
+	ck_assert_uint_eq(calls, 25); /* the byte after the CR */
+	/* a NUL in a field: refused (at the latest when the head ends) */
+	const char nul[] = "GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n";
+	ck_assert_int_eq(scan_bytewise(&sc, nul, sizeof(nul) - 1, &lim, &calls), -400);
+	ck_assert_uint_le(calls, 32);
+	/* a field line that is no field: when it ends, not with the head */
+	static const struct { const char *head; size_t at; } bad_fields[] = {
+		{ "GET / HTTP/1.1\r\nHost: h\r\nBad Name: 1\r\nY: 1\r\n", 38 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\n Folded: 1\r\nY: 1\r\n", 37 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nX: a\x01z\r\nY: 1\r\n", 33 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nX: a\x7f\r\nY: 1\r\n", 32 },
+		{ "GET / HTTP/1.1\r\nHost: h\r\nNoColon\r\nY: 1\r\n", 34 },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(bad_fields); i++) {
+		const char *h = bad_fields[i].head;
+		ck_assert_int_eq(scan_bytewise(&sc, h, strlen(h), &lim, &calls), -400);
+		ck_assert_msg(calls == bad_fields[i].at, "%zu: answered after %zu bytes", i, calls);
+		ck_assert_int_eq(http_parse_request(h, calls, &lim, &req), -400);
+	}
+	/* a bad request line: when it ends, not with the head */
+	const char *bad = "G(T / HTTP/1.1\r\nHost: h\r\n\r\n";
+	ck_assert_int_eq(scan_bytewise(&sc, bad, strlen(bad), &lim, &calls), -400);
+	ck_assert_uint_eq(calls, 16);
+	/* a request line over max_line: 414 as soon as it is too long */
+	memset(buf, 'a', 200);
+	memcpy(buf, "GET /", 5);
+	ck_assert_int_eq(scan_bytewise(&sc, buf, 200, &lim, &calls), -414);
+	ck_assert_uint_eq(calls, 65);
+	/* a header line over max_line: 431 */
+	size_t n = (size_t)sprintf(buf, "GET / HTTP/1.1\r\nX: ");
+	memset(buf + n, 'b', 100);
+	ck_assert_int_eq(scan_bytewise(&sc, buf, n + 100, &lim, &calls), -431);
+	ck_assert_uint_eq(calls, 16 + 65);
+	/* too many fields: 431 without waiting for the head's end */
+	n = (size_t)sprintf(buf, "GET / HTTP/1.1\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n");
+	ck_assert_int_eq(scan_bytewise(&sc, buf, n, &lim, &calls), -431);
+	ck_assert_uint_lt(calls, n);
+	/* a head over max_head: 431 */
+	n = (size_t)sprintf(buf, "GET / HTTP/1.1\r\n");
+	while (n < 1100)
+		n += (size_t)sprintf(buf + n, "X: 0123456789\r\n");
+	struct http_limits many = { 1024, 64, 100, false };
+	ck_assert_int_eq(scan_bytewise(&sc, buf, n, &many, &calls), -431);
+	ck_assert_uint_eq(calls, 1025);
+	/* too many empty lines before the request */
+	const char *empties = "\r\n\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.0\r\n\r\n";
+	ck_assert_int_eq(scan_bytewise(&sc, empties, strlen(empties), &lim, &calls), -400);
+	ck_assert_uint_eq(calls, 10);
+	/* up to four are skipped; a bare-LF head ends too */
+	const char *ok = "\r\n\nGET / HTTP/1.0\n\n";
+	ck_assert_int_eq(scan_bytewise(&sc, ok, strlen(ok), &lim, &calls), (int)strlen(ok));
+	/* pipelined: the first head, then the next from a reset scan */
+	const char *two = "GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n";
+	http_scan_reset(&sc);
+	int r = http_scan_request(&sc, two, strlen(two), &lim, &req);
+	ck_assert_int_eq(r, 28);
+	http_scan_reset(&sc);
+	ck_assert_int_eq(http_scan_request(&sc, two + r, strlen(two) - (size_t)r, &lim, &req), 28);
+	ck_assert(req.path.len == 2 && req.path.p[1] == 'b');
+	/* a shorter buffer than the last call's: scanned again from its start */
+	ck_assert_int_eq(http_scan_request(&sc, two, 10, &lim, &req), 0);
+	ck_assert_uint_eq(sc.pos, 10);
 }
 END_TEST
 
@@ -271,6 +408,12 @@ START_TEST(framing_rejections)
 	ck_assert_str_eq(req.error, "transfer coding after chunked");
 	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), -400);
 	ck_assert_int_eq(P("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: \r\n\r\n"), -400);
+	/* issue 11: Transfer-Encoding in an HTTP/1.0 request, even a valid chunked one */
+	ck_assert_int_eq(P("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "Transfer-Encoding in an HTTP/1.0 request");
+	ck_assert_int_eq(P("POST http://h/ HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"), -400);
+	ck_assert_str_eq(req.error, "Transfer-Encoding in an HTTP/1.0 request");
+	ck_assert_int_gt(P("POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\n"), 0);
 }
 END_TEST
 
@@ -459,8 +602,10 @@ START_TEST(body_length_and_chunked)
 	ck_assert_int_eq(feed_all(&b, "0\r\n\r\n", &used), 1);
 	ck_assert_int_eq(feed_all(&b, "more", &used), 1);
 	ck_assert_uint_eq(used, 0);
+	/* trailer fields as in a head: several, empty values, tabs and UTF-8 in values */
 	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
-	ck_assert_int_eq(feed_all(&b, "0\n\n", &used), 1);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB:\r\nC: x\ty \xe4\xb8\xad\r\n\r\n", &used), 1);
+	ck_assert_uint_eq(b.trailer_fields, 3);
 }
 END_TEST
 
@@ -493,6 +638,56 @@ START_TEST(body_chunked_rejections)
 	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
 	ck_assert_int_eq(http_body_feed(&b, "0\r\nX: \0\r\n", 9, &used), -1);
 	ck_assert_str_eq(b.error, "NUL in a trailer");
+	/* issue 11: CRLF only; a bare LF is refused wherever a line ends */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\n\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in a chunk size line");
+	ck_assert_int_eq(chunk_err("1;ext\n"), -1);
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "1\r\na\n0\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "chunk data not followed by CRLF");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in the trailer section");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: 1\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "bare LF in the trailer section");
+	/* control bytes in an extension */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "1;a\x01\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a chunk extension");
+	/* trailer fields are header fields */
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n X: 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "obsolete line folding in the trailer section");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\n(X): 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX 1\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nNoColon\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "invalid trailer field name");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: a\x01b\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a trailer");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: a\x7f\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "control character in a trailer");
+	/* the caps of a head: line length and field count (here lowered) */
+	struct http_limits lim = { 1024, 32, 2, false };
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nX: 0123456789012345678901234567890123\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "trailer line too long");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", &used), -1);
+	ck_assert_str_eq(b.error, "too many trailer fields");
+	http_body_init(&b, HTTP_BODY_CHUNKED, 0);
+	http_body_limits(&b, &lim);
+	ck_assert_int_eq(feed_all(&b, "0\r\nA: 1\r\nB: 2\r\n\r\n", &used), 1);
 	/* Over-long size line and trailer section. */
 	char *big = xmalloc(40000);
 	memset(big, '0', 5000);
@@ -606,6 +801,9 @@ int main(void)
 	tcase_add_test(tc, absolute_form);
 	tcase_add_test(tc, authority_and_asterisk_forms);
 	tcase_add_test(tc, request_line_rejections);
+	tcase_add_test(tc, raw_utf8_target);
+	tcase_add_test(tc, scan_is_linear);
+	tcase_add_test(tc, scan_rejections);
 	tcase_add_test(tc, request_line_too_long);
 	tcase_add_test(tc, header_rejections);
 	tcase_add_test(tc, header_caps);
