@@ -39,6 +39,8 @@ struct config *config_default(void)
 	cfg->dns.rate_limit_burst = 200;
 	cfg->dns.strip_ech = true;
 	cfg->dns.tcp_idle_ms = 10000;
+	cfg->dns.tcp_msg_timeout_ms = 3000;
+	cfg->dns.tcp_max_per_client = 8;
 	cfg->dns.block_ttl = 60;
 	cfg->dns.max_pending = 4096;
 

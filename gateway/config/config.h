@@ -86,6 +86,8 @@ struct cfg_dns {
 	bool strip_ech;
 	struct cg_addr block_page_v4, block_page_v6; /* for BLOCK_PAGE */
 	unsigned tcp_idle_ms;
+	unsigned tcp_msg_timeout_ms; /* from a message's first byte to its last */
+	unsigned tcp_max_per_client; /* open TCP connections per client (IPv6: /64); 0 = off */
 	unsigned block_ttl;          /* TTL of synthesised answers */
 	unsigned max_pending;        /* upstream queries in flight per worker */
 };

@@ -247,6 +247,16 @@ static void k_tcp_idle(struct cload *st, const char *v)
 	set_uns(st, v, 100, 3600000, &CFG->dns.tcp_idle_ms);
 }
 
+static void k_tcp_msg_timeout(struct cload *st, const char *v)
+{
+	set_uns(st, v, 100, 600000, &CFG->dns.tcp_msg_timeout_ms);
+}
+
+static void k_tcp_per_client(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 100000, &CFG->dns.tcp_max_per_client);
+}
+
 static void k_block_ttl(struct cload *st, const char *v)
 {
 	set_uns(st, v, 0, 604800, &CFG->dns.block_ttl);
@@ -270,6 +280,8 @@ static const struct cload_key dns_keys[] = {
 	{"block_page_v4", false, false, k_page_v4},
 	{"block_page_v6", false, false, k_page_v6},
 	{"tcp_idle_ms", false, false, k_tcp_idle},
+	{"tcp_msg_timeout_ms", false, false, k_tcp_msg_timeout},
+	{"tcp_max_per_client", false, false, k_tcp_per_client},
 	{"block_ttl", false, false, k_block_ttl},
 	{"max_pending", false, false, k_max_pending},
 	{NULL, false, false, NULL},
