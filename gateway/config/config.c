@@ -62,6 +62,9 @@ struct config *config_default(void)
 	cfg->journal.retention_days = 180;
 	cfg->journal.max_file_bytes = (size_t)64 << 20;
 	cfg->journal.queue_events = 65536;
+	cfg->journal.client_max_events = 300;
+	cfg->journal.client_interval_s = 60;
+	cfg->journal.min_free_mb = 256;
 	return cfg;
 }
 

@@ -128,6 +128,9 @@ struct cfg_journal {
 	unsigned retention_days;
 	size_t max_file_bytes;
 	size_t queue_events;
+	unsigned client_max_events; /* written per client and interval; 0 = no limit */
+	unsigned client_interval_s;
+	unsigned min_free_mb;       /* below this free space only the low-space event is written */
 	char *syslog;       /* NULL/"off", "local", "udp:HOST:PORT", "tcp:HOST:PORT" */
 	char *school;       /* school name/id for reports, block pages and syslog */
 	char *contact;      /* whom pupils and teachers ask (block pages) */

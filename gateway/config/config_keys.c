@@ -504,6 +504,21 @@ static void k_leases(struct cload *st, const char *v)
 	set_path(st, v, &CFG->journal.dhcp_leases);
 }
 
+static void k_client_max(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 100000000, &CFG->journal.client_max_events);
+}
+
+static void k_client_interval(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 86400, &CFG->journal.client_interval_s);
+}
+
+static void k_min_free(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 1048576, &CFG->journal.min_free_mb);
+}
+
 static const struct cload_key journal_keys[] = {
 	{"dir", false, false, k_jdir},
 	{"fsync_interval_ms", false, false, k_fsync},
@@ -514,6 +529,9 @@ static const struct cload_key journal_keys[] = {
 	{"school", false, false, k_school},
 	{"contact", false, false, k_contact},
 	{"dhcp_leases", false, false, k_leases},
+	{"client_max_events", false, false, k_client_max},
+	{"client_interval_s", false, false, k_client_interval},
+	{"min_free_mb", false, false, k_min_free},
 	{NULL, false, false, NULL},
 };
 

@@ -398,10 +398,12 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 	struct journal_stats js;
 	journal_get_stats(d->journal, &js);
 	sbuf_printf(out, "journal_appended %llu\njournal_written %llu\njournal_dropped %llu\n"
-		    "journal_write_errors %llu\njournal_seq %llu\n",
+		    "journal_write_errors %llu\njournal_seq %llu\njournal_suppressed %llu\n"
+		    "journal_low_space %d\njournal_low_space_skipped %llu\n",
 		    (unsigned long long)js.appended, (unsigned long long)js.written,
 		    (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
-		    (unsigned long long)js.seq);
+		    (unsigned long long)js.seq, (unsigned long long)js.suppressed,
+		    js.low_space ? 1 : 0, (unsigned long long)js.low_space_skipped);
 	if (d->fe.tls) {
 		struct tls_stats ts;
 		tls_server_get_stats(d->fe.tls, &ts);

@@ -85,6 +85,8 @@ tls_listen = 127.0.0.1:$HTTP3
 blockpage_listen = 127.0.0.1:$HTTP4
 [journal]
 dir = $CG_TMP/journal
+# every event is checked: no per-client limit
+client_max_events = 0
 [category adult]
 kind = block
 list = $CG_TMP/adult.list
