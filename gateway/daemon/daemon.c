@@ -4,6 +4,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -24,6 +25,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "journal.h"
+#include "pidfile.h"
 #include "policy.h"
 #include "priv.h"
 #include "sensor.h"
@@ -168,14 +170,23 @@ static void journal_dir_prepare(const struct config *cfg)
 		gid_t gid;
 		if (priv_lookup(cfg->user, &uid, &gid) < 0)
 			fatal("[general] user: no such user '%s'", cfg->user);
+		/* By descriptor: the folder may already be the service user's, who could
+		 * have put a symlink in its place (a chown by path would follow it). */
+		int fd = open(cfg->journal.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fatal("%s: cannot open the journal directory (a symlink is refused): %s",
+			      cfg->journal.dir, strerror(errno));
 		/* Already the user's: keep its group, which may be a staff group that reads
 		 * the journal (scripts/install.sh: 2750 campusgate:campusgate-staff). */
 		struct stat st;
-		if (stat(cfg->journal.dir, &st) == 0 && st.st_uid == uid)
+		if (fstat(fd, &st) == 0 && st.st_uid == uid) {
+			close(fd);
 			return;
-		if (chown(cfg->journal.dir, uid, gid) < 0)
+		}
+		if (fchown(fd, uid, gid) < 0)
 			fatal("%s: cannot give the journal directory to %s: %s", cfg->journal.dir,
 			      cfg->user, strerror(errno));
+		close(fd);
 	}
 }
 
@@ -463,15 +474,12 @@ static struct control *control_setup(const struct config *cfg)
 	return c;
 }
 
+/* Written as root, maybe in a folder the service user can write: pidfile_write never
+ * follows or truncates what is at the path. */
 static void write_pid_file(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	if (pidfile_write(path, getpid()) < 0)
 		log_warn("%s: cannot write the pid file: %s", path, strerror(errno));
-		return;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
 }
 
 /* Without -c and without a listener named on the command line, the config is found
