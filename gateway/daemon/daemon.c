@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -448,26 +447,21 @@ static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *
 	}
 }
 
-/* The control socket of cfg, owned by the service user and control_group; NULL when none
- * is configured (or it cannot be opened: logged, the daemon serves without it). */
+/* The control socket of cfg, made by root with group control_group (mode 0660; without
+ * one 0600: root alone); NULL when none is configured (or it cannot be opened: logged,
+ * the daemon serves without it). */
 static struct control *control_setup(const struct config *cfg)
 {
 	if (!cfg->control_socket)
 		return NULL;
-	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	if (getuid() == 0 && cfg->user) {
-		const struct passwd *pw = getpwnam(cfg->user);
-		if (pw)
-			uid = pw->pw_uid;
-	}
 	if (cfg->control_group) {
 		const struct group *gr = getgrnam(cfg->control_group);
 		if (gr)
 			gid = gr->gr_gid;
 	}
 	const char *err = NULL;
-	struct control *c = control_open(cfg->control_socket, uid, gid, &err);
+	struct control *c = control_open(cfg->control_socket, gid, &err);
 	if (!c)
 		log_err("control socket %s: %s; `campusgate reload` and `status` will not reach "
 			"this daemon", cfg->control_socket, err ? err : "cannot open");
