@@ -21,8 +21,6 @@ listen = $3
 upstream = 127.0.0.1:9
 [journal]
 dir = $CG_TMP/journal
-# every event is checked: no per-client limit
-client_max_events = 0
 [category gambling]
 list = $CG_TMP/lists/a.list
 [group default]
