@@ -172,6 +172,11 @@ static void print_status(const char *r, enum lang l)
 	msg_printf(l, MSG_CTL_STATUS_JOURNAL,
 	       status_get(r, "journal_written", a, sizeof a), status_get(r, "journal_dropped", b, sizeof b),
 	       status_get(r, "journal_write_errors", c, sizeof c), status_get(r, "journal_seq", d, sizeof d));
+	if (atoll(status_get(r, "journal_suppressed", a, sizeof a)) > 0)
+		msg_printf(l, MSG_CTL_STATUS_JOURNAL_SUPPRESSED, a);
+	if (atoll(status_get(r, "journal_low_space", a, sizeof a)) > 0)
+		msg_printf(l, MSG_CTL_STATUS_JOURNAL_LOW_SPACE,
+			   status_get(r, "journal_low_space_skipped", b, sizeof b));
 	/* "upstream NAME STATE answered N timeouts N errors N last_answer_s S" */
 	for (const char *p = strstr(r, "upstream "); p; p = strstr(p + 1, "\nupstream ")) {
 		if (*p == '\n')

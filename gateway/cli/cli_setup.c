@@ -392,7 +392,9 @@ static int write_file(const char *path, const struct sbuf *data, bool force, mod
 	struct sbuf tmp;
 	sbuf_init(&tmp);
 	sbuf_printf(&tmp, "%s.new", path);
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* Run as root: a fresh file, never one (or a link) found at the temporary name. */
+	unlink(tmp.data);
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	bool ok = fd >= 0 && write(fd, data->data, data->len) == (ssize_t)data->len &&
 		  fsync(fd) == 0;
 	int e = errno;

@@ -39,6 +39,8 @@ struct config *config_default(void)
 	cfg->dns.rate_limit_burst = 200;
 	cfg->dns.strip_ech = true;
 	cfg->dns.tcp_idle_ms = 10000;
+	cfg->dns.tcp_msg_timeout_ms = 3000;
+	cfg->dns.tcp_max_per_client = 8;
 	cfg->dns.block_ttl = 60;
 	cfg->dns.max_pending = 4096;
 
@@ -60,6 +62,9 @@ struct config *config_default(void)
 	cfg->journal.retention_days = 180;
 	cfg->journal.max_file_bytes = (size_t)64 << 20;
 	cfg->journal.queue_events = 65536;
+	cfg->journal.client_max_events = 300;
+	cfg->journal.client_interval_s = 60;
+	cfg->journal.min_free_mb = 256;
 	return cfg;
 }
 

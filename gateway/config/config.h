@@ -94,6 +94,8 @@ struct cfg_dns {
 	bool strip_ech;
 	struct cg_addr block_page_v4, block_page_v6; /* for BLOCK_PAGE */
 	unsigned tcp_idle_ms;
+	unsigned tcp_msg_timeout_ms; /* from a message's first byte to its last */
+	unsigned tcp_max_per_client; /* open TCP connections per client (IPv6: /64); 0 = off */
 	unsigned block_ttl;          /* TTL of synthesised answers */
 	unsigned max_pending;        /* upstream queries in flight per worker */
 };
@@ -134,6 +136,9 @@ struct cfg_journal {
 	unsigned retention_days;
 	size_t max_file_bytes;
 	size_t queue_events;
+	unsigned client_max_events; /* written per client and interval; 0 = no limit */
+	unsigned client_interval_s;
+	unsigned min_free_mb;       /* below this free space only the low-space event is written */
 	char *syslog;       /* NULL/"off", "local", "udp:HOST:PORT", "tcp:HOST:PORT" */
 	char *school;       /* school name/id for reports, block pages and syslog */
 	char *contact;      /* whom pupils and teachers ask (block pages) */

@@ -247,6 +247,16 @@ static void k_tcp_idle(struct cload *st, const char *v)
 	set_uns(st, v, 100, 3600000, &CFG->dns.tcp_idle_ms);
 }
 
+static void k_tcp_msg_timeout(struct cload *st, const char *v)
+{
+	set_uns(st, v, 100, 600000, &CFG->dns.tcp_msg_timeout_ms);
+}
+
+static void k_tcp_per_client(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 100000, &CFG->dns.tcp_max_per_client);
+}
+
 static void k_block_ttl(struct cload *st, const char *v)
 {
 	set_uns(st, v, 0, 604800, &CFG->dns.block_ttl);
@@ -270,6 +280,8 @@ static const struct cload_key dns_keys[] = {
 	{"block_page_v4", false, false, k_page_v4},
 	{"block_page_v6", false, false, k_page_v6},
 	{"tcp_idle_ms", false, false, k_tcp_idle},
+	{"tcp_msg_timeout_ms", false, false, k_tcp_msg_timeout},
+	{"tcp_max_per_client", false, false, k_tcp_per_client},
 	{"block_ttl", false, false, k_block_ttl},
 	{"max_pending", false, false, k_max_pending},
 	{NULL, false, false, NULL},
@@ -498,6 +510,21 @@ static void k_leases(struct cload *st, const char *v)
 	set_path(st, v, &CFG->journal.dhcp_leases);
 }
 
+static void k_client_max(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 100000000, &CFG->journal.client_max_events);
+}
+
+static void k_client_interval(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 86400, &CFG->journal.client_interval_s);
+}
+
+static void k_min_free(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 1048576, &CFG->journal.min_free_mb);
+}
+
 static const struct cload_key journal_keys[] = {
 	{"dir", false, false, k_jdir},
 	{"fsync_interval_ms", false, false, k_fsync},
@@ -508,6 +535,9 @@ static const struct cload_key journal_keys[] = {
 	{"school", false, false, k_school},
 	{"contact", false, false, k_contact},
 	{"dhcp_leases", false, false, k_leases},
+	{"client_max_events", false, false, k_client_max},
+	{"client_interval_s", false, false, k_client_interval},
+	{"min_free_mb", false, false, k_min_free},
 	{NULL, false, false, NULL},
 };
 

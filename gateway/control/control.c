@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,8 +20,9 @@
 
 struct control {
 	int fd;
+	int dirfd;                  /* the socket's folder (to remove it at close) */
 	int stop_pipe[2];
-	char *path;
+	char *path, *base;
 	pthread_t thread;
 	bool running;
 	control_fn fn;
@@ -40,7 +42,7 @@ static int unix_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Whether a daemon answers on path already. */
+/* Whether a daemon answers on sa already. */
 static bool control_alive(const struct sockaddr_un *sa)
 {
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -51,57 +53,147 @@ static bool control_alive(const struct sockaddr_un *sa)
 	return alive;
 }
 
-struct control *control_open(const char *path, uid_t uid, gid_t gid, const char **err)
+/* The socket's folder, made (0755) when missing and opened by descriptor: it must be
+ * writable by its owner alone, and that owner must be us (root when the daemon starts
+ * as root), so that nobody else can put a name in the socket's place. *base is the
+ * socket's name in it. A descriptor, or -1 with *err set. */
+static int control_dir(const char *path, const char **base, const char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path)))
+			  : xstrdup(".");
+	*base = slash ? slash + 1 : path;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		*err = "cannot create the control socket's folder";
+		free(dir);
+		return -1;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(dir);
+	struct stat st;
+	if (dfd < 0 || fstat(dfd, &st) < 0) {
+		*err = "cannot open the control socket's folder (a symlink is refused)";
+		goto fail;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		*err = "the control socket's folder must belong to the daemon's starting user "
+		       "(root) and be writable by it alone: whoever else can write there can put "
+		       "a link in the socket's place";
+		goto fail;
+	}
+	if (!**base) {
+		*err = "the control socket path names a folder";
+		goto fail;
+	}
+	return dfd;
+fail:
+	if (dfd >= 0)
+		close(dfd);
+	return -1;
+}
+
+/* Bind fd to name in the folder dfd, so that the new file has its final owner (us),
+ * group (gid, or ours when -1) and mode (0660 with a group, else 0600) from the start.
+ *
+ * Why so, and not bind() then chown()/chmod(): those take a path, and between bind()
+ * and them a name in the socket's place would be followed (a symlink to /etc/shadow
+ * chowned to the control group). fchown()/fchmod() on the socket's descriptor do not
+ * reach the file on Linux (they change the socket inode, not the name bind() made). So
+ * the mode comes from the umask around bind(), and the group from this thread's
+ * effective group: the raw setresgid system call changes the calling thread alone (the
+ * glibc wrapper would change every thread, the journal writer's included), and is set
+ * back at once. The path given to bind() goes through /proc/self/fd/DFD, the folder
+ * checked above, so a swapped parent folder cannot move the socket elsewhere; bind()
+ * itself never follows a link at the last name (an existing name is EADDRINUSE). The
+ * result is checked by descriptor afterwards. 0, or -1 with *err. */
+static int control_bind(int fd, int dfd, const char *base, gid_t gid, const char **err)
+{
+	struct sockaddr_un sa;
+	char via[sizeof sa.sun_path];
+	if (snprintf(via, sizeof via, "/proc/self/fd/%d/%s", dfd, base) >= (int)sizeof via ||
+	    unix_addr(via, &sa) < 0) {
+		*err = "the control socket name is too long";
+		return -1;
+	}
+	gid_t egid = getegid();
+	bool set_gid = gid != (gid_t)-1 && gid != egid;
+	if (set_gid && syscall(SYS_setresgid, (gid_t)-1, gid, (gid_t)-1) < 0) {
+		*err = "cannot create the socket with the control group";
+		return -1;
+	}
+	mode_t old = umask(gid != (gid_t)-1 ? 0117 : 0177);
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	int e = errno;
+	umask(old);
+	if (set_gid && syscall(SYS_setresgid, (gid_t)-1, egid, (gid_t)-1) < 0)
+		fatal("control socket: cannot restore the effective group: %s", strerror(errno));
+	if (rc < 0) {
+		*err = strerror(e);
+		return -1;
+	}
+	struct stat st;
+	mode_t want = gid != (gid_t)-1 ? 0660 : 0600;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
+	    st.st_uid != geteuid() || (gid != (gid_t)-1 && st.st_gid != gid) ||
+	    (st.st_mode & 07777) != want) {
+		*err = "the socket did not get the intended owner, group or mode (a setgid "
+		       "folder?)";
+		unlinkat(dfd, base, 0);
+		return -1;
+	}
+	return 0;
+}
+
+struct control *control_open(const char *path, gid_t gid, const char **err)
 {
 	struct sockaddr_un sa;
 	struct stat st;
+	const char *base;
 	*err = NULL;
 	if (!path || !path[0] || unix_addr(path, &sa) < 0) {
 		*err = "the control socket path is empty or too long (at most 107 bytes)";
 		return NULL;
 	}
-	if (lstat(path, &st) == 0) {
+	int dfd = control_dir(path, &base, err);
+	if (dfd < 0)
+		return NULL;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			*err = "a file that is not a socket is in the way";
+			close(dfd);
 			return NULL;
 		}
 		if (control_alive(&sa)) {
 			*err = "another campusgated answers on this control socket";
+			close(dfd);
 			return NULL;
 		}
-		unlink(path); /* stale: left by a daemon that did not stop cleanly */
+		unlinkat(dfd, base, 0); /* stale: left by a daemon that did not stop cleanly */
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		*err = strerror(errno);
+		close(dfd);
 		return NULL;
 	}
-	/* Nobody but the owner may connect before the mode and owner are set. */
-	mode_t old = umask(0177);
-	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (rc < 0 || listen(fd, 16) < 0) {
-		*err = strerror(errno);
-		close(fd);
-		return NULL;
-	}
-	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) {
-		*err = strerror(errno);
+	if (control_bind(fd, dfd, base, gid, err) < 0)
 		goto fail;
-	}
-	if (chmod(path, gid != (gid_t)-1 ? 0660 : 0600) < 0) {
+	if (listen(fd, 16) < 0) {
 		*err = strerror(errno);
+		unlinkat(dfd, base, 0);
 		goto fail;
 	}
 	struct control *c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
+	c->dirfd = dfd;
 	c->path = xstrdup(path);
+	c->base = xstrdup(base);
 	c->stop_pipe[0] = c->stop_pipe[1] = -1;
 	c->client_ms = CONTROL_CLIENT_MS;
 	return c;
 fail:
-	unlink(path);
 	close(fd);
+	close(dfd);
 	return NULL;
 }
 
@@ -229,8 +321,11 @@ void control_close(struct control *c)
 		if (c->stop_pipe[i] >= 0)
 			close(c->stop_pipe[i]);
 	close(c->fd);
-	unlink(c->path);
+	unlinkat(c->dirfd, c->base, 0); /* may fail once privileges are dropped: then the
+					 * next start finds it stale and replaces it */
+	close(c->dirfd);
 	free(c->path);
+	free(c->base);
 	free(c);
 }
 

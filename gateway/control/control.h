@@ -20,11 +20,13 @@ typedef void (*control_fn)(void *arg, const char *cmd, uid_t peer_uid, struct sb
 struct control;
 
 /* Bind path (runs as root, before privileges are dropped): a stale socket there is
- * replaced, a live one (another daemon answers) is an error. The socket file gets mode
- * 0660, owner uid and group gid (either -1: unchanged); it must be in a directory that
- * only root can write (such as /run/campusgate), since it is changed by path. Returns
- * NULL with *err set (static text, or errno's) on failure. */
-struct control *control_open(const char *path, uid_t uid, gid_t gid, const char **err);
+ * replaced, a live one (another daemon answers) or any other file is an error. The
+ * socket is created with its final owner (the caller: root), group gid and mode 0660
+ * (gid -1: our group, mode 0600), never changed by path afterwards. Its folder is made
+ * (0755) when missing and must belong to the caller and be writable by it alone (such
+ * as /run/campusgate); the reasons are in control.c. Returns NULL with *err set (static
+ * text, or errno's) on failure. */
+struct control *control_open(const char *path, gid_t gid, const char **err);
 
 /* How long one client may take to send its request and read the reply (default 5 s);
  * a client that stalls holds the socket at most this long. Call before control_start. */

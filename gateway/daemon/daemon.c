@@ -4,9 +4,9 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "journal.h"
+#include "pidfile.h"
 #include "policy.h"
 #include "priv.h"
 #include "sensor.h"
@@ -168,14 +169,23 @@ static void journal_dir_prepare(const struct config *cfg)
 		gid_t gid;
 		if (priv_lookup(cfg->user, &uid, &gid) < 0)
 			fatal("[general] user: no such user '%s'", cfg->user);
+		/* By descriptor: the folder may already be the service user's, who could
+		 * have put a symlink in its place (a chown by path would follow it). */
+		int fd = open(cfg->journal.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fatal("%s: cannot open the journal directory (a symlink is refused): %s",
+			      cfg->journal.dir, strerror(errno));
 		/* Already the user's: keep its group, which may be a staff group that reads
 		 * the journal (scripts/install.sh: 2750 campusgate:campusgate-staff). */
 		struct stat st;
-		if (stat(cfg->journal.dir, &st) == 0 && st.st_uid == uid)
+		if (fstat(fd, &st) == 0 && st.st_uid == uid) {
+			close(fd);
 			return;
-		if (chown(cfg->journal.dir, uid, gid) < 0)
+		}
+		if (fchown(fd, uid, gid) < 0)
 			fatal("%s: cannot give the journal directory to %s: %s", cfg->journal.dir,
 			      cfg->user, strerror(errno));
+		close(fd);
 	}
 }
 
@@ -399,10 +409,12 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 	struct journal_stats js;
 	journal_get_stats(d->journal, &js);
 	sbuf_printf(out, "journal_appended %llu\njournal_written %llu\njournal_dropped %llu\n"
-		    "journal_write_errors %llu\njournal_seq %llu\n",
+		    "journal_write_errors %llu\njournal_seq %llu\njournal_suppressed %llu\n"
+		    "journal_low_space %d\njournal_low_space_skipped %llu\n",
 		    (unsigned long long)js.appended, (unsigned long long)js.written,
 		    (unsigned long long)js.dropped, (unsigned long long)js.write_errors,
-		    (unsigned long long)js.seq);
+		    (unsigned long long)js.seq, (unsigned long long)js.suppressed,
+		    js.low_space ? 1 : 0, (unsigned long long)js.low_space_skipped);
 	if (d->fe.tls) {
 		struct tls_stats ts;
 		tls_server_get_stats(d->fe.tls, &ts);
@@ -438,41 +450,33 @@ static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *
 	}
 }
 
-/* The control socket of cfg, owned by the service user and control_group; NULL when none
- * is configured (or it cannot be opened: logged, the daemon serves without it). */
+/* The control socket of cfg, made by root with group control_group (mode 0660; without
+ * one 0600: root alone); NULL when none is configured (or it cannot be opened: logged,
+ * the daemon serves without it). */
 static struct control *control_setup(const struct config *cfg)
 {
 	if (!cfg->control_socket)
 		return NULL;
-	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	if (getuid() == 0 && cfg->user) {
-		const struct passwd *pw = getpwnam(cfg->user);
-		if (pw)
-			uid = pw->pw_uid;
-	}
 	if (cfg->control_group) {
 		const struct group *gr = getgrnam(cfg->control_group);
 		if (gr)
 			gid = gr->gr_gid;
 	}
 	const char *err = NULL;
-	struct control *c = control_open(cfg->control_socket, uid, gid, &err);
+	struct control *c = control_open(cfg->control_socket, gid, &err);
 	if (!c)
 		log_err("control socket %s: %s; `campusgate reload` and `status` will not reach "
 			"this daemon", cfg->control_socket, err ? err : "cannot open");
 	return c;
 }
 
+/* Written as root, maybe in a folder the service user can write: pidfile_write never
+ * follows or truncates what is at the path. */
 static void write_pid_file(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	if (pidfile_write(path, getpid()) < 0)
 		log_warn("%s: cannot write the pid file: %s", path, strerror(errno));
-		return;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
 }
 
 /* Without -c and without a listener named on the command line, the config is found

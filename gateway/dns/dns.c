@@ -67,6 +67,9 @@ static void settings_from(struct dns_settings *s, const struct config *cfg, size
 		.strip_ech = cfg->dns.strip_ech,
 		.block_page_v4 = cfg->dns.block_page_v4, .block_page_v6 = cfg->dns.block_page_v6,
 		.tcp_idle_ms = cfg->dns.tcp_idle_ms ? cfg->dns.tcp_idle_ms : 10000,
+		.tcp_msg_timeout_ms = cfg->dns.tcp_msg_timeout_ms ? cfg->dns.tcp_msg_timeout_ms
+								  : 3000,
+		.tcp_max_per_client = cfg->dns.tcp_max_per_client,
 		.block_ttl = cfg->dns.block_ttl,
 	};
 	settings_copy(s, &t);
@@ -375,6 +378,7 @@ static void server_free(struct dns_server *s)
 		worker_free(&s->workers[i]);
 	free(s->workers);
 	ratelimit_free(s->rl);
+	connlimit_free(s->tcp_clients);
 	settings_free(&s->next);
 	free(s->listen);
 	pthread_mutex_destroy(&s->lock);
@@ -408,6 +412,7 @@ struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
 	s->listen = xmalloc(s->n_listen * sizeof *s->listen);
 	memcpy(s->listen, cfg->dns.listen, s->n_listen * sizeof *s->listen);
 	s->threads_cfg = cfg->dns.threads;
+	s->tcp_clients = connlimit_new();
 	s->rl_qps = cfg->dns.rate_limit_qps;
 	if (cfg->dns.rate_limit_qps)
 		s->rl = ratelimit_new(cfg->dns.rate_limit_qps, cfg->dns.rate_limit_burst,
@@ -532,7 +537,7 @@ static void stats_log(const struct dns_server *s)
 		 "badvers %llu), oversized %llu, odd names %llu; blocked %llu (bypass %llu, "
 		 "chain %llu, answers not inspectable %llu), safe search %llu, canary %llu, ddr %llu, rate limited %llu; "
 		 "cache hits %llu, forwarded %llu, servfail %llu; tcp conns %llu refused %llu "
-		 "idle-closed %llu bad frames %llu; send errors %llu, journal errors %llu",
+		 "(per client %llu) idle-closed %llu slow-closed %llu bad frames %llu; send errors %llu, journal errors %llu",
 		 (unsigned long long)t.udp_queries, (unsigned long long)t.tcp_queries,
 		 (unsigned long long)t.answers, (unsigned long long)rej,
 		 (unsigned long long)t.rejects[DNS_REJ_SHORT],
@@ -551,7 +556,8 @@ static void stats_log(const struct dns_server *s)
 		 (unsigned long long)t.rate_limited, (unsigned long long)t.cache_hits,
 		 (unsigned long long)t.forwarded, (unsigned long long)t.servfail,
 		 (unsigned long long)t.tcp_conns, (unsigned long long)t.tcp_refused,
-		 (unsigned long long)t.tcp_idle_closed, (unsigned long long)t.tcp_bad_frames,
+		 (unsigned long long)t.tcp_client_refused, (unsigned long long)t.tcp_idle_closed,
+		 (unsigned long long)t.tcp_slow_closed, (unsigned long long)t.tcp_bad_frames,
 		 (unsigned long long)t.send_errors, (unsigned long long)t.journal_errors);
 }
 

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-#define DNS_KEY_MAX_LEN 264 /* name (<= 253) + type, class, DO */
+#define DNS_KEY_MAX_LEN 264 /* name (<= 253) + type, class, DO/CD bits */
 
 struct centry {
 	struct dns_cache_entry pub;
@@ -17,7 +17,7 @@ struct centry {
 	uint64_t hash;
 	uint32_t size;                 /* bytes charged */
 	uint16_t qtype, qclass;
-	bool do_bit;
+	uint8_t bits;                  /* DNS_CACHE_DO | DNS_CACHE_CD */
 	uint8_t name_len;
 	char name[];                   /* then the TTL offsets, then the message */
 };
@@ -32,7 +32,7 @@ struct dns_cache {
 };
 
 static uint64_t key_hash(const struct dns_cache *c, const char *name, size_t len,
-			 uint16_t qtype, uint16_t qclass, bool do_bit)
+			 uint16_t qtype, uint16_t qclass, uint8_t bits)
 {
 	unsigned char buf[DNS_KEY_MAX_LEN];
 	unsigned char out[crypto_shorthash_BYTES];
@@ -42,7 +42,7 @@ static uint64_t key_hash(const struct dns_cache *c, const char *name, size_t len
 	buf[len + 1] = (unsigned char)qtype;
 	buf[len + 2] = (unsigned char)(qclass >> 8);
 	buf[len + 3] = (unsigned char)qclass;
-	buf[len + 4] = do_bit;
+	buf[len + 4] = bits;
 	crypto_shorthash(out, buf, len + 5, c->key);
 	memcpy(&h, out, sizeof h);
 	return h;
@@ -102,25 +102,25 @@ void dns_cache_free(struct dns_cache *c)
 }
 
 static struct centry *find(struct dns_cache *c, uint64_t h, const char *name, size_t len,
-			   uint16_t qtype, uint16_t qclass, bool do_bit)
+			   uint16_t qtype, uint16_t qclass, uint8_t bits)
 {
 	for (struct centry *e = c->buckets[h & (c->n_buckets - 1)]; e; e = e->hnext)
 		if (e->hash == h && e->qtype == qtype && e->qclass == qclass &&
-		    e->do_bit == do_bit && e->name_len == len && memcmp(e->name, name, len) == 0)
+		    e->bits == bits && e->name_len == len && memcmp(e->name, name, len) == 0)
 			return e;
 	return NULL;
 }
 
 const struct dns_cache_entry *dns_cache_get(struct dns_cache *c, const char *name,
 					    size_t name_len, uint16_t qtype,
-					    uint16_t qclass, bool do_bit, uint32_t now)
+					    uint16_t qclass, uint8_t bits, uint32_t now)
 {
 	if (name_len > DNS_KEY_MAX_LEN - 5) {
 		c->st.misses++;
 		return NULL;
 	}
-	uint64_t h = key_hash(c, name, name_len, qtype, qclass, do_bit);
-	struct centry *e = find(c, h, name, name_len, qtype, qclass, do_bit);
+	uint64_t h = key_hash(c, name, name_len, qtype, qclass, bits);
+	struct centry *e = find(c, h, name, name_len, qtype, qclass, bits);
 	if (!e) {
 		c->st.misses++;
 		return NULL;
@@ -158,7 +158,7 @@ static void grow(struct dns_cache *c)
 }
 
 int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16_t qtype,
-		  uint16_t qclass, bool do_bit, const uint8_t *msg, size_t len, size_t opt_off,
+		  uint16_t qclass, uint8_t bits, const uint8_t *msg, size_t len, size_t opt_off,
 		  const uint16_t *ttl_offs, size_t n_ttls, uint32_t ttl, bool chain,
 		  uint32_t now)
 {
@@ -170,8 +170,8 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	size_t size = sizeof(struct centry) + name_pad + n_ttls * sizeof(uint16_t) + len;
 	if (size > c->max_bytes)
 		return -1;
-	uint64_t h = key_hash(c, name, name_len, qtype, qclass, do_bit);
-	struct centry *old = find(c, h, name, name_len, qtype, qclass, do_bit);
+	uint64_t h = key_hash(c, name, name_len, qtype, qclass, bits);
+	struct centry *old = find(c, h, name, name_len, qtype, qclass, bits);
 	if (old)
 		entry_remove(c, old);
 	evict_to(c, c->max_entries - 1, c->max_bytes - size);
@@ -181,7 +181,7 @@ int dns_cache_put(struct dns_cache *c, const char *name, size_t name_len, uint16
 	e->size = (uint32_t)size;
 	e->qtype = qtype;
 	e->qclass = qclass;
-	e->do_bit = do_bit;
+	e->bits = bits;
 	e->name_len = (uint8_t)name_len;
 	memcpy(e->name, name, name_len);
 	e->name[name_len] = '\0';

@@ -38,6 +38,14 @@ static uint32_t mono_s(void)
 }
 
 /* Every answer leaves here, by the transport the query came in on. */
+/* The cache key bits of a query: DO, and CD (a CD=1 answer may be one that validation
+ * would have refused, so it is never served to a CD=0 query). */
+static uint8_t cache_bits(const struct dns_query *q)
+{
+	return (uint8_t)((q->do_bit ? DNS_CACHE_DO : 0) |
+			 ((q->flags & DNS_FLAG_CD) ? DNS_CACHE_CD : 0));
+}
+
 static void reply_send(struct dns_worker *w, const struct dns_reply_to *to, const uint8_t *msg,
 		       size_t len)
 {
@@ -321,7 +329,7 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 	if (w->cache && cacheable) {
 		uint32_t ttl = ri->min_ttl, cap = ri->negative ? DNS_CACHE_MAX_NEG_TTL
 							       : DNS_CACHE_MAX_TTL;
-		dns_cache_put(w->cache, fname, flen, q->qtype, q->qclass, q->do_bit, m, n,
+		dns_cache_put(w->cache, fname, flen, q->qtype, q->qclass, cache_bits(q), m, n,
 			      ri->opt_off, ri->ttl_offs, ri->n_ttls, ttl < cap ? ttl : cap, ri->chain,
 			      mono_s());
 	}
@@ -509,7 +517,7 @@ void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, siz
 	const char *cname = target ? target : q.name;
 	size_t clen = target ? strlen(target) : q.name_len;
 	const struct dns_cache_entry *e = w->cache ? dns_cache_get(w->cache, cname, clen, q.qtype,
-								   q.qclass, q.do_bit, now)
+								   q.qclass, cache_bits(&q), now)
 						   : NULL;
 	if (target)
 		w->st.safesearch++;

@@ -18,6 +18,7 @@
 #include <event2/listener.h>
 
 #include "addr.h"
+#include "connlimit.h"
 #include "dns_cache.h"
 #include "dns_forward.h"
 #include "dns_health.h"
@@ -42,6 +43,8 @@ struct dns_settings {
 	bool strip_ech;
 	struct cg_addr block_page_v4, block_page_v6;
 	unsigned tcp_idle_ms;
+	unsigned tcp_msg_timeout_ms;
+	unsigned tcp_max_per_client; /* 0 = no cap */
 	unsigned block_ttl;
 	size_t max_pending;         /* upstream queries in flight on this worker */
 	unsigned fwd_socks;         /* upstream source sockets per family on this worker */
@@ -54,6 +57,8 @@ struct dns_stats {
 		 rate_limited;
 	uint64_t cache_hits, forwarded, servfail, answers, send_errors, journal_errors;
 	uint64_t tcp_conns, tcp_refused, tcp_idle_closed, tcp_bad_frames;
+	uint64_t tcp_client_refused; /* over tcp_max_per_client */
+	uint64_t tcp_slow_closed;    /* a message not complete within tcp_msg_timeout_ms */
 	uint64_t overflow;          /* SERVFAIL: max_pending upstream queries in flight */
 	uint64_t bypass_unjournaled; /* canary/DDR queries not journaled (once a minute) */
 };
@@ -128,6 +133,7 @@ struct dns_worker {
 struct dns_server {
 	struct journal *journal;
 	struct ratelimit *rl;       /* thread-safe */
+	struct connlimit *tcp_clients; /* open TCP connections per client, all workers */
 	_Atomic unsigned rl_qps;    /* for messages */
 	struct dns_worker *workers;
 	size_t n_workers;

@@ -63,12 +63,14 @@ static bool addr_eq(const struct cg_addr *a, const struct cg_addr *b)
 	return memcmp(a->a, b->a, a->family == AF_INET ? 4 : 16) == 0;
 }
 
-enum ratelimit_result ratelimit_check(struct ratelimit *rl, const struct cg_addr *client,
+enum ratelimit_result ratelimit_check(struct ratelimit *rl, const struct cg_addr *addr,
 				      uint64_t now_ns)
 {
 	unsigned qps = atomic_load(&rl->qps), burst = atomic_load(&rl->burst);
 	if (qps == 0)
 		return RATELIMIT_PASS;
+	struct cg_addr key, *client = &key;
+	addr_client_key(addr, &key); /* an IPv6 client is its /64 */
 	unsigned char h[crypto_shorthash_BYTES];
 	size_t alen = client->family == AF_INET ? 4 : 16;
 	crypto_shorthash(h, client->a, alen, rl->key);

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "journal_limit.h"
+#include "journal_space.h"
 #include "journal_store.h"
 #include "journal_syslog.h"
 #include "leases.h"
@@ -79,6 +81,12 @@ struct journal {
 	uint64_t written, write_errors, fsyncs, seq; /* copies of the store's, under mu */
 	uint64_t batches;
 	uint64_t syslog_sent, syslog_dropped;
+	struct jlimit *limit;      /* per-client write limit (under mu), or NULL */
+	struct jspace space;       /* the free-space floor (writer only) */
+	uint64_t low_space_skipped; /* copy of space.skipped_total, under mu */
+	bool low_space;
+	uint64_t suppressed;       /* events over it (each interval ends in a summary) */
+	unsigned limit_max, limit_interval_s;
 	struct neigh *neigh;       /* MACs from the neighbour table (writer only), or NULL */
 	struct leases *leases;     /* host names from the DHCP lease file (writer only), or NULL */
 	/* event ids: a random per-start prefix and a keyed permutation of a counter */
@@ -262,10 +270,14 @@ static void writer_wait(struct journal *j, uint64_t last_sync)
 		/* Written but not synced: sync when the interval is up; idle: look at the
 		 * clock now and then for the end of the day. */
 		struct timespec ts;
+		uint64_t now = now_mono_ns();
+		uint64_t due = j->limit ? jlimit_next_ns(j->limit) : UINT64_MAX;
+		if (due <= now)
+			break; /* a client's summary is due */
 		if (j->store.dirty)
 			abs_deadline(&ts, last_sync, j->fsync_ns);
 		else
-			abs_deadline(&ts, now_mono_ns(), TICK_NS);
+			abs_deadline(&ts, now, due - now < TICK_NS ? due - now : TICK_NS);
 		if (pthread_cond_timedwait(&j->work, &j->mu, &ts) == ETIMEDOUT)
 			break;
 	}
@@ -280,10 +292,62 @@ static void writer_wait(struct journal *j, uint64_t last_sync)
 	}
 }
 
+/* The writer's own event about the journal (low-space, space-recovered). */
+static void writer_note(struct journal *j, const char *event, const char *reason,
+			int64_t now_us)
+{
+	struct journal_record r;
+	memset(&r, 0, sizeof r);
+	r.time_us = now_us;
+	r.event = event;
+	r.action = event;
+	r.id = "-";
+	r.reason = reason;
+	jstore_write(&j->store, &r, now_us);
+}
+
+/* Whether the free-space floor lets q be written; says when it starts and ends. */
+static bool writer_room(struct journal *j, int64_t now_us)
+{
+	struct jspace *sp = &j->space;
+	uint64_t now = now_mono_ns();
+	enum jspace_state st = jspace_check(sp, now);
+	char why[256];
+	unsigned long long mb = (unsigned long long)(sp->avail >> 20),
+			   floor_mb = (unsigned long long)(sp->min_free >> 20);
+	switch (st) {
+	case JSPACE_OK:
+		return true;
+	case JSPACE_WENT_LOW:
+		snprintf(why, sizeof why, "%llu MB free, below min_free_mb = %llu: events are "
+			 "counted but not written until space is freed", mb, floor_mb);
+		log_err("journal %s: LOW SPACE: %s", j->store.dir, why);
+		writer_note(j, "low-space", why, now_us);
+		jstore_sync(&j->store);
+		return false;
+	case JSPACE_LOW:
+		if (jspace_log_due(sp, now))
+			log_err("journal %s: LOW SPACE: %llu MB free, below min_free_mb = %llu: "
+				"%llu events not written so far; free space on this file system",
+				j->store.dir, mb, floor_mb, (unsigned long long)sp->skipped);
+		return false;
+	case JSPACE_RECOVERED:
+		snprintf(why, sizeof why, "%llu MB free again (min_free_mb = %llu): %llu events "
+			 "were not written while space was low", mb, floor_mb,
+			 (unsigned long long)sp->skipped);
+		log_warn("journal %s: %s", j->store.dir, why);
+		writer_note(j, "space-recovered", why, now_us);
+		return true;
+	}
+	return true;
+}
+
 /* Write one queued event to the store, with the client's MAC and host name looked up
  * when the front end did not give them. Without mu: the slot is the writer's now. */
 static void writer_write(struct journal *j, struct qslot *q, int64_t now_us)
 {
+	if (!writer_room(j, now_us))
+		return;
 	struct journal_record r;
 	char client[CG_ADDR_STRLEN];
 	slot_record(q, &r, client);
@@ -328,8 +392,79 @@ static void writer_done(struct journal *j, size_t h, size_t n, bool synced)
 	j->write_errors = j->store.write_errors;
 	j->fsyncs = j->store.fsyncs;
 	j->seq = j->store.seq;
+	j->low_space_skipped = j->space.skipped_total;
+	j->low_space = j->space.low;
 	journal_syslog_counts(j->store.syslog, &j->syslog_sent, &j->syslog_dropped);
 	pthread_cond_broadcast(&j->done);
+}
+
+/* Queue ev with mu held (at stop only the writer's own summaries: own). -1 when the queue is
+ * full: counted as dropped, and *say set when it is time to log that loudly (after mu
+ * is released). */
+static int queue_locked(struct journal *j, const struct journal_event *ev,
+			char id_out[JOURNAL_ID_LEN], bool own, bool *say)
+{
+	if (j->count == j->cap || (j->stop && !own)) {
+		j->dropped++;
+		uint64_t now = now_mono_ns();
+		if (!j->last_drop_log_ns ||
+		    now - (uint64_t)j->last_drop_log_ns >= DROP_LOG_INTERVAL_NS) {
+			j->last_drop_log_ns = (int64_t)now;
+			*say = true;
+		}
+		if (id_out)
+			id_out[0] = '\0';
+		return -1;
+	}
+	struct qslot *q;
+	if (j->n_spare) {
+		q = j->spare[--j->n_spare];
+	} else {
+		q = xcalloc(1, sizeof *q);
+		j->n_slots++;
+	}
+	j->ring[(j->head + j->count) % j->cap] = q;
+	id_make(j, q->id);
+	slot_fill(q, ev);
+	if (id_out)
+		memcpy(id_out, q->id, JOURNAL_ID_LEN);
+	j->count++;
+	j->enqueued++;
+	j->appended++;
+	if (j->count == 1 || j->count == j->coalesce_max)
+		pthread_cond_signal(&j->work);
+	return 0;
+}
+
+struct summary_ctx {
+	struct journal *j;
+	bool say;
+};
+
+/* Queue the one event that stands for a client's suppressed events (mu held). */
+static void summary_queue(void *arg, const struct jlimit_summary *s)
+{
+	struct summary_ctx *cx = arg;
+	char reason[160];
+	snprintf(reason, sizeof reason,
+		 "%llu more events from this client suppressed (over client_max_events = %u "
+		 "in %u s)", (unsigned long long)s->count, cx->j->limit_max,
+		 cx->j->limit_interval_s);
+	struct journal_event ev = {.proto = s->proto, .client = s->client,
+				   .action = "suppressed", .event = "suppressed",
+				   .reason = reason};
+	queue_locked(cx->j, &ev, NULL, true, &cx->say);
+}
+
+static void drop_log(struct journal *j, bool say)
+{
+	if (!say)
+		return;
+	pthread_mutex_lock(&j->mu);
+	unsigned long long dropped = (unsigned long long)j->dropped;
+	pthread_mutex_unlock(&j->mu);
+	log_err("journal: queue full (%zu events): event DROPPED, %llu dropped so far; the "
+		"disk is too slow or the writer is stuck", j->cap, dropped);
 }
 
 static void *writer_main(void *arg)
@@ -360,6 +495,16 @@ static void *writer_main(void *arg)
 
 		pthread_mutex_lock(&j->mu);
 		writer_done(j, h, n, synced);
+		if (j->limit) {
+			struct summary_ctx cx = {.j = j};
+			jlimit_sweep(j->limit, stopping ? UINT64_MAX : now_mono_ns(),
+				     summary_queue, &cx);
+			if (cx.say) {
+				pthread_mutex_unlock(&j->mu);
+				drop_log(j, true);
+				pthread_mutex_lock(&j->mu);
+			}
+		}
 		if (stopping && j->count == 0)
 			break;
 	}
@@ -413,6 +558,10 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 	j->seq = j->store.seq;
 	j->written = j->store.written;
 	j->fsyncs = j->store.fsyncs;
+	j->limit = jlimit_new(cfg->client_max_events, cfg->client_interval_s);
+	jspace_init(&j->space, j->store.dirfd, cfg->min_free_mb);
+	j->limit_max = cfg->client_max_events;
+	j->limit_interval_s = cfg->client_interval_s;
 
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -429,6 +578,7 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *zone,
 		*err = "cannot start the journal writer thread";
 		neigh_free(j->neigh);
 		leases_free(j->leases);
+		jlimit_free(j->limit);
 		goto fail;
 	}
 	return j;
@@ -447,42 +597,28 @@ fail_store:
 int journal_append(struct journal *j, const struct journal_event *ev,
 		   char id_out[JOURNAL_ID_LEN])
 {
+	struct summary_ctx cx = {.j = j};
+	int rc = 0;
 	pthread_mutex_lock(&j->mu);
-	if (j->count == j->cap || j->stop) {
-		uint64_t dropped = ++j->dropped;
-		uint64_t now = now_mono_ns();
-		bool say = !j->last_drop_log_ns ||
-			   now - (uint64_t)j->last_drop_log_ns >= DROP_LOG_INTERVAL_NS;
-		if (say)
-			j->last_drop_log_ns = (int64_t)now;
-		pthread_mutex_unlock(&j->mu);
-		if (say)
-			log_err("journal: queue full (%zu events): event DROPPED, %llu dropped so "
-				"far; the disk is too slow or the writer is stuck", j->cap,
-				(unsigned long long)dropped);
-		if (id_out)
-			id_out[0] = '\0';
-		return -1;
+	if (j->limit && ev->client.family) {
+		struct jlimit_summary due;
+		bool have_due;
+		bool ok = jlimit_take(j->limit, &ev->client, ev->proto, now_mono_ns(), &due,
+				      &have_due);
+		if (have_due) /* an interval that ended: its summary comes first */
+			summary_queue(&cx, &due);
+		if (!ok) {
+			j->suppressed++;
+			if (id_out)
+				id_out[0] = '\0';
+			goto out;
+		}
 	}
-	struct qslot *q;
-	if (j->n_spare) {
-		q = j->spare[--j->n_spare];
-	} else {
-		q = xcalloc(1, sizeof *q);
-		j->n_slots++;
-	}
-	j->ring[(j->head + j->count) % j->cap] = q;
-	id_make(j, q->id);
-	slot_fill(q, ev);
-	if (id_out)
-		memcpy(id_out, q->id, JOURNAL_ID_LEN);
-	j->count++;
-	j->enqueued++;
-	j->appended++;
-	if (j->count == 1 || j->count == j->coalesce_max)
-		pthread_cond_signal(&j->work);
+	rc = queue_locked(j, ev, id_out, false, &cx.say);
+out:
 	pthread_mutex_unlock(&j->mu);
-	return 0;
+	drop_log(j, cx.say);
+	return rc;
 }
 
 void journal_flush(struct journal *j)
@@ -511,6 +647,9 @@ void journal_get_stats(struct journal *j, struct journal_stats *st)
 	st->slots = j->n_slots;
 	st->syslog_sent = j->syslog_sent;
 	st->syslog_dropped = j->syslog_dropped;
+	st->suppressed = j->suppressed;
+	st->low_space = j->low_space;
+	st->low_space_skipped = j->low_space_skipped;
 	pthread_mutex_unlock(&j->mu);
 }
 
@@ -529,6 +668,7 @@ void journal_close(struct journal *j)
 	jstore_close(&j->store);
 	neigh_free(j->neigh);
 	leases_free(j->leases);
+	jlimit_free(j->limit);
 	for (size_t i = 0; i < j->count; i++) /* none after the writer's last round */
 		slot_free(j->ring[(j->head + i) % j->cap]);
 	for (size_t i = 0; i < j->n_spare; i++)

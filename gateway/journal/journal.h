@@ -52,7 +52,9 @@ struct journal *journal_open(const struct cfg_journal *cfg, const char *timezone
 
 /* Queue one event for writing; never blocks on I/O. Writes the event id (which the
  * block page shows) into id_out when it is not NULL. Returns 0, or -1 when the queue
- * is full: the event is then counted as dropped and logged loudly (rate-limited). */
+ * is full: the event is then counted as dropped and logged loudly (rate-limited). An
+ * event over its client's limit (client_max_events) is counted, not queued (0, id_out
+ * ""), and stands in the "suppressed" event that ends that client's interval. */
 int journal_append(struct journal *j, const struct journal_event *ev,
 		   char id_out[JOURNAL_ID_LEN]);
 
@@ -66,6 +68,9 @@ struct journal_stats {
 	uint64_t batches; /* writer rounds that wrote events (events gather for ~2 ms) */
 	size_t slots;     /* queue slots in memory: about the most events ever queued at once */
 	uint64_t syslog_sent, syslog_dropped; /* forwarding ([journal] syslog), if on */
+	uint64_t suppressed; /* over client_max_events: not written, summarised per interval */
+	bool low_space;      /* free space is below min_free_mb now: events are not written */
+	uint64_t low_space_skipped; /* events not written for want of space, in all */
 };
 void journal_get_stats(struct journal *j, struct journal_stats *st);
 

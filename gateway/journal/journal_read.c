@@ -569,7 +569,9 @@ void journal_files_free(struct journal_file *files, size_t n)
 int journal_reader_open(struct journal_reader *rd, const char *path)
 {
 	memset(rd, 0, sizeof *rd);
-	rd->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Journal files are never symlinks; the daemon reads them as root at start-up in a
+	 * folder the service user can write. */
+	rd->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (rd->fd < 0)
 		return -1;
 	rd->cap = READ_CHUNK + JOURNAL_LINE_MAX;

@@ -1,5 +1,10 @@
 /* journal_store: the journal's files on disk: day files, rotation, retention, recovery
- * of a torn last line after a crash, and the daily digest (digest.log + the log). */
+ * of a torn last line after a crash, and the daily digest (digest.log + the log).
+ *
+ * The daemon opens the store as root, in a folder that belongs to the service user, who
+ * could plant symlinks there. So every name in it is opened relative to the folder's
+ * descriptor with O_NOFOLLOW (O_EXCL where it must be new), and ownership and mode are
+ * changed on the open descriptor (fchown/fchmod), never by path. */
 #include "journal_store.h"
 
 #include <dirent.h>
@@ -84,7 +89,8 @@ static int open_file(struct jstore *s, int32_t day, unsigned part)
 {
 	char name[64];
 	file_name(day, part, name, sizeof name);
-	int fd = openat(s->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, FILE_MODE);
+	int fd = openat(s->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			FILE_MODE);
 	if (fd < 0) {
 		store_error(s, "cannot open the day file");
 		return -1;
@@ -141,8 +147,8 @@ static void digest(struct jstore *s)
 	unsigned long long count = s->seq - s->day_first_seq + 1;
 	log_info("journal digest %s: %llu events, seq %llu..%llu, last hash %s", day, count,
 		 (unsigned long long)s->day_first_seq, (unsigned long long)s->seq, hex);
-	int fd = openat(s->dirfd, "digest.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-			FILE_MODE);
+	int fd = openat(s->dirfd, "digest.log",
+			O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
 		store_error(s, "cannot open digest.log");
 		return;
@@ -180,7 +186,7 @@ static void internal_event(struct jstore *s, const char *event, const char *reas
  * start with that file's name); names that do not are left alone. Returns how many. */
 static size_t retention_torn(struct jstore *s, int32_t limit)
 {
-	int tfd = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int tfd = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tfd < 0)
 		return 0;
 	DIR *d = fdopendir(tfd);
@@ -361,24 +367,27 @@ void jstore_sync(struct jstore *s)
 static int move_aside(struct jstore *s, const struct journal_file *f, uint64_t from,
 		      uint64_t size, struct sbuf *note)
 {
-	int fd = openat(s->dirfd, f->name, O_RDWR | O_CLOEXEC);
-	int out = -1;
+	int fd = openat(s->dirfd, f->name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	int out = -1, tdir = -1;
 	char *buf = NULL;
 	if (fd < 0)
 		return -1;
-	if (mkdirat(s->dirfd, "torn", DIR_MODE) == 0) {
-		if (s->chown_files && fchownat(s->dirfd, "torn", s->uid, s->gid, 0) < 0)
-			log_warn("journal %s: cannot give torn/ to uid %u: %s", s->dir,
-				 (unsigned)s->uid, strerror(errno));
-	} else if (errno != EEXIST) {
+	bool made = mkdirat(s->dirfd, "torn", DIR_MODE) == 0;
+	if (!made && errno != EEXIST)
 		goto fail;
-	}
+	/* By descriptor from here: a symlink named torn is refused, not followed. */
+	tdir = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tdir < 0)
+		goto fail;
+	if (made && s->chown_files && fchown(tdir, s->uid, s->gid) < 0)
+		log_warn("journal %s: cannot give torn/ to uid %u: %s", s->dir, (unsigned)s->uid,
+			 strerror(errno));
 	char name[128];
 	/* Never overwrite an earlier torn piece: it is evidence too. */
 	for (unsigned k = 0; out < 0 && k < 1000; k++) {
-		snprintf(name, sizeof name, "torn/%s.%lld.%u.torn", f->name,
-			 (long long)time(NULL), k);
-		out = openat(s->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, FILE_MODE);
+		snprintf(name, sizeof name, "%s.%lld.%u.torn", f->name, (long long)time(NULL), k);
+		out = openat(tdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			     FILE_MODE);
 		if (out < 0 && errno != EEXIST)
 			goto fail;
 	}
@@ -394,25 +403,23 @@ static int move_aside(struct jstore *s, const struct journal_file *f, uint64_t f
 			goto fail;
 		at += (uint64_t)got;
 	}
-	int tdir = openat(s->dirfd, "torn", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fsync(out) < 0 || tdir < 0 || fsync(tdir) < 0 || fsync(s->dirfd) < 0) {
-		if (tdir >= 0)
-			close(tdir);
+	if (fsync(out) < 0 || fsync(tdir) < 0 || fsync(s->dirfd) < 0)
 		goto fail;
-	}
-	close(tdir);
 	if (ftruncate(fd, (off_t)from) < 0 || fsync(fd) < 0)
 		goto fail;
-	sbuf_printf(note, "torn end of %s (%llu bytes) moved to %s", f->name,
+	sbuf_printf(note, "torn end of %s (%llu bytes) moved to torn/%s", f->name,
 		    (unsigned long long)(size - from), name);
 	free(buf);
 	close(out);
+	close(tdir);
 	close(fd);
 	return 0;
 fail:
 	free(buf);
 	if (out >= 0)
 		close(out);
+	if (tdir >= 0)
+		close(tdir);
 	close(fd);
 	return -1;
 }
@@ -448,7 +455,7 @@ static int scan_tail(struct jstore *s, const char *path, uint64_t size, char *ar
 {
 	uint64_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
 	size_t n = (size_t)(size - from);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	char *buf = xmalloc(n + 1);
@@ -515,7 +522,7 @@ static int scan_full(struct jstore *s, const char *path, char *arena, bool *foun
  * line that ends at upto), or 0 when it cannot be read. */
 static unsigned long count_lines(const char *path, uint64_t upto)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	unsigned long lines = 0;
 	if (fd < 0)
 		return 0;
@@ -594,9 +601,12 @@ static int dir_open_locked(struct jstore *s, const char **err)
 		*err = "cannot create the journal directory";
 		return -1;
 	}
-	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* A symlink in place of the folder is refused (ELOOP), not followed. */
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->dirfd < 0) {
-		*err = "cannot open the journal directory";
+		*err = errno == ELOOP || errno == ENOTDIR
+			? "the journal directory is a symlink or not a directory (refused)"
+			: "cannot open the journal directory";
 		return -1;
 	}
 	if (flock(s->dirfd, LOCK_EX | LOCK_NB) < 0) {

@@ -61,10 +61,12 @@ static bool addr_same(const struct cg_addr *x, const struct cg_addr *y)
 	return x->family == y->family && memcmp(x->a, y->a, n) == 0;
 }
 
-bool connlimit_acquire(struct connlimit *cl, const struct cg_addr *a, unsigned max_total,
+bool connlimit_acquire(struct connlimit *cl, const struct cg_addr *addr, unsigned max_total,
 		       unsigned max_per_client)
 {
 	bool ok = false;
+	struct cg_addr key, *a = &key;
+	addr_client_key(addr, &key);
 	size_t h = addr_hash(a);
 	pthread_mutex_lock(&cl->lock);
 	struct cl_node *n = cl->bucket[h];
@@ -88,8 +90,10 @@ out:
 	return ok;
 }
 
-void connlimit_release(struct connlimit *cl, const struct cg_addr *a)
+void connlimit_release(struct connlimit *cl, const struct cg_addr *addr)
 {
+	struct cg_addr key, *a = &key;
+	addr_client_key(addr, &key);
 	size_t h = addr_hash(a);
 	pthread_mutex_lock(&cl->lock);
 	struct cl_node **pp = &cl->bucket[h];

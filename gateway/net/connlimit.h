@@ -12,7 +12,7 @@ struct connlimit *connlimit_new(void);
 void connlimit_free(struct connlimit *cl);
 
 /* Count one more connection from a unless that passes max_total or max_per_client
- * (0 = no limit). true when it was counted (release it later), false when refused. */
+ * (0 = no limit; a client is addr_client_key(a): an IPv6 client is its /64). true when it was counted (release it later), false when refused. */
 bool connlimit_acquire(struct connlimit *cl, const struct cg_addr *a, unsigned max_total,
 		       unsigned max_per_client);
 void connlimit_release(struct connlimit *cl, const struct cg_addr *a);

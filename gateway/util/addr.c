@@ -91,6 +91,15 @@ void addr_from_sockaddr(const struct sockaddr *sa, struct cg_addr *out)
 	}
 }
 
+void addr_client_key(const struct cg_addr *a, struct cg_addr *out)
+{
+	*out = *a;
+	if (a->family == AF_INET6)
+		memset(out->a + 8, 0, 8);
+	else if (a->family == AF_INET)
+		memset(out->a + 4, 0, 12);
+}
+
 bool addr_is_loopback(const struct cg_addr *a)
 {
 	static const uint8_t v6lo[16] = {[15] = 1};

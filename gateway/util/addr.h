@@ -30,6 +30,10 @@ bool subnet_contains(const struct cg_subnet *n, const struct cg_addr *a);
 const char *addr_str(const struct cg_addr *a, char *buf);
 void addr_from_sockaddr(const struct sockaddr *sa, struct cg_addr *out);
 bool addr_is_loopback(const struct cg_addr *a);
+/* The key per-client limits count a client under: an IPv4 address as it is, an IPv6
+ * address as its /64 (one host usually holds a whole /64 and can pick any address in it
+ * from one second to the next, RFC 4941/8981). */
+void addr_client_key(const struct cg_addr *a, struct cg_addr *out);
 
 #define CG_MAC_STRLEN 18 /* "52:54:00:aa:bb:cc" and its NUL */
 

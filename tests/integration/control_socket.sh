@@ -19,6 +19,9 @@ upstream = 127.0.0.1:9
 timeout_ms = 300
 [journal]
 dir = $CG_TMP/journal
+# the per-client limit, small (step 1c)
+client_max_events = 5
+client_interval_s = 5
 [category gambling]
 list = $CG_TMP/lists/a.list
 [group default]
@@ -41,7 +44,28 @@ echo "$out" | grep -q "campusgated 正在运行（PID $CG_DAEMON_PID" || cg_fail
 raw=$("$CAMPUSGATE" status --raw -c "$CG_TMP/c.conf")
 cg_expect "raw pid" "$(echo "$raw" | awk '$1=="pid" {print $2}')" "$CG_DAEMON_PID"
 cg_expect "raw policy_domains" "$(echo "$raw" | awk '$1=="policy_domains" {print $2}')" 1
+cg_expect "raw journal limits" "$(echo "$raw" | awk '$1 ~ /^journal_(suppressed|low_space)/ {printf "%s=%s ", $1, $2}')" \
+	"journal_suppressed=0 journal_low_space=0 journal_low_space_skipped=0 "
 cg_log "ok: status"
+
+# 1c. The journal's per-client limit (client_max_events = 5 in 5 s): 12 blocked queries
+# from one client: 5 journaled, 7 counted in status, and one 'suppressed' event with the
+# count when the interval ends (the writer's timer: no further event needed).
+for i in $(seq 12); do
+	dig +tries=1 +time=2 -b 127.0.0.5 -p "$port" @127.0.0.1 blocked-one.example A >/dev/null
+done
+cg_expect "suppressed in status" "$("$CAMPUSGATE" status --raw -c "$CG_TMP/c.conf" | awk '$1=="journal_suppressed" {print $2}')" 7
+"$CAMPUSGATE" status -c "$CG_TMP/c.conf" | grep -q "7 events over the per-client limit" ||
+	cg_fail "status for people does not show the suppressed events"
+for i in $(seq 100); do
+	grep -q '"event":"suppressed".*"client":"127.0.0.5"' "$CG_TMP"/journal/*.jsonl && break
+	sleep 0.1
+done
+sup=$(grep -h '"event":"suppressed"' "$CG_TMP"/journal/*.jsonl | grep '"client":"127.0.0.5"')
+echo "$sup" | grep -q '"reason":"7 more events from this client suppressed' || cg_fail "no summary event: $sup"
+cg_expect "one summary" "$(echo "$sup" | wc -l)" 1
+cg_expect "events journaled one by one" "$(grep -h '"event":"hit"' "$CG_TMP"/journal/*.jsonl | grep -c '"client":"127.0.0.5"')" 5
+cg_log "ok: journal per-client limit: 5 written, 7 summarised in one event"
 
 # 1b. A dead upstream: SERVFAIL with an Extended DNS Error, logged at once, in status.
 out=$(dig +tries=1 +time=5 -p "$port" @127.0.0.1 allowed.example A)

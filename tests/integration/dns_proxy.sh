@@ -75,6 +75,8 @@ strip_ech = yes
 block_page_v4 = 192.0.2.80
 block_page_v6 = 2001:db8::80
 tcp_idle_ms = 2000
+tcp_msg_timeout_ms = 1500
+tcp_max_per_client = 4
 block_ttl = 42
 [http]
 listen = 127.0.0.1:$HTTP1
@@ -83,6 +85,8 @@ tls_listen = 127.0.0.1:$HTTP3
 blockpage_listen = 127.0.0.1:$HTTP4
 [journal]
 dir = $CG_TMP/journal
+# every event is checked: no per-client limit
+client_max_events = 0
 [category adult]
 kind = block
 list = $CG_TMP/adult.list
@@ -189,6 +193,18 @@ idle=$(dns_py idle "$DNS_PORT" www.ok.test) || cg_fail "idle TCP connection not 
 awk -v t="$idle" 'BEGIN { exit !(t >= 1.5 && t <= 5) }' || cg_fail "idle TCP connection closed after $idle s, want ~2 s"
 cg_expect "a busy TCP connection outlives tcp_idle_ms" "$(dns_py keepalive "$DNS_PORT" www.ok.test 5 0.8)" 5
 cg_log "ok: idle TCP connection closed after $idle s"
+# Message deadline (tcp_msg_timeout_ms = 1500): a query sent a byte every 0.3 s keeps
+# the connection busy (the idle timeout of 2 s never passes between bytes), but the
+# deadline runs from its first byte and is not moved by the others: closed at ~1.5 s.
+dr=$(dns_py dribble "$DNS_PORT" www.ok.test 0.3)
+case $dr in closed*) ;; *) cg_fail "a byte-at-a-time query was not cut off: $dr" ;; esac
+awk -v t="${dr#closed }" 'BEGIN { exit !(t >= 1.2 && t <= 3) }' || cg_fail "slow query closed after ${dr#closed } s, want ~1.5 s"
+cg_expect "a query sent in pieces in time is answered" "$(dns_py dribble "$DNS_PORT" www.ok.test 0.01 | cut -d' ' -f1)" answered
+# Per-client cap (tcp_max_per_client = 4): of 10 connections at once from one address,
+# 4 are served (the daemon closes the rest at once); another address still gets in.
+cg_expect "TCP connections per client capped" "$(dns_py conncap "$DNS_PORT" 10 www.ok.test)" 4
+cg_expect "the cap is per client" "$(dig -p "$DNS_PORT" @127.0.0.1 -b 127.0.0.9 +tcp +short www.ok.test)" 192.0.2.10
+cg_log "ok: slow TCP query cut off after ${dr#closed } s, TCP connections capped per client"
 
 # --- bypass names ---------------------------------------------------------------------
 cg_expect "DoH canary" "$(dns_status use-application-dns.net)" NXDOMAIN
@@ -284,6 +300,8 @@ echo "$stats" | grep -Eq 'tcp retries [1-9]' || cg_fail "no TCP retry counted: $
 echo "$stats" | grep -Eq 'upstream timeouts [1-9]' || cg_fail "dead upstream never timed out: $stats"
 echo "$stats" | grep -Eq 'over max_pending 0' || cg_fail "queries refused over max_pending: $stats"
 echo "$stats" | grep -Eq 'idle-closed [1-9]' || cg_fail "idle TCP close not counted: $stats"
+echo "$stats" | grep -Eq 'slow-closed [1-9]' || cg_fail "slow TCP query not counted: $stats"
+echo "$stats" | grep -Eq 'per client [1-9]' || cg_fail "per-client TCP refusals not counted: $stats"
 cg_log "$stats"
 
 # --- rate limiting (a second run with a low limit) -----------------------------------------

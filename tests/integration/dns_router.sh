@@ -52,6 +52,8 @@ upstream = 127.0.0.1:5353
 threads = 2
 [journal]
 dir = $CG_TMP/journal
+# every event is checked: no per-client limit
+client_max_events = 0
 dhcp_leases = $CG_TMP/dnsmasq.leases
 [category adult]
 list = $CG_TMP/adult.list

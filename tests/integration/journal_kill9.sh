@@ -19,6 +19,9 @@ UP=$(cg_free_port)
 [ -n "$PORT" ] && [ -n "$UP" ] || cg_fail "no free port"
 ARGS=(--dns-listen "127.0.0.1:$PORT" --upstream "127.0.0.1:$UP" --blocklist "$LIST"
       --journal-dir "$J")
+# Every answered block must be journaled: no per-client journal limit (the flood sends
+# thousands a minute from each address); the rest as without a file.
+printf '[journal]\nclient_max_events = 0\n' > "$CG_TMP/kill9.conf"
 
 # flood STOPFILE ANSWERS: blocked queries, each for a name of its own
 # (qN.badK.example), from 64 loopback addresses (the per-client rate limit stays out of
@@ -81,7 +84,7 @@ count_lines() { cat "$J"/*.jsonl 2>/dev/null | wc -l; }
 # journal stats: the "seq S" there is the last line the writer had passed to write(2),
 # which kill -9 cannot take back (the kernel has it). Every line in the files at the
 # moment of the kill must still be there, byte for byte, after the restart.
-cg_start_daemon "" "${ARGS[@]}"
+cg_start_daemon "$CG_TMP/kill9.conf" "${ARGS[@]}"
 pid1=$CG_DAEMON_PID
 flood "$CG_TMP/stop1" "$CG_TMP/answers1" > "$CG_TMP/flood1" &
 fpid=$!
@@ -117,7 +120,7 @@ printf '%s' "$TORN" >>"$J/$NEWEST"
 
 # 2. Restart; a second flood; a clean stop, which writes everything queued: every
 # blocked query answered in this run is in the journal.
-cg_start_daemon "" "${ARGS[@]}"
+cg_start_daemon "$CG_TMP/kill9.conf" "${ARGS[@]}"
 pid2=$CG_DAEMON_PID
 grep -q "journal .*: recovered: torn end of $NEWEST" "$CG_TMP/daemon.log" ||
 	cg_fail "the restart did not report the torn end of $NEWEST"

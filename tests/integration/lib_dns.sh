@@ -208,6 +208,43 @@ elif what == "idle":
     except socket.timeout:
         sys.exit(1)
     print("%.2f" % (time.time() - t0))
+elif what == "dribble":
+    # dribble PORT NAME GAP: one query over TCP sent a byte at a time, GAP seconds apart;
+    # print "closed S" with the seconds until the daemon closed the connection, or
+    # "answered S" when the whole query went through and was answered.
+    port, name, gap = int(args[0]), args[1], float(args[2])
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    q = qmsg(9, name)
+    frame = struct.pack(">H", len(q)) + q
+    t0 = time.time()
+    try:
+        for b in frame:
+            s.sendall(bytes([b]))
+            r, _, _ = select.select([s], [], [], gap)
+            if r:
+                data = s.recv(65536)
+                print(("answered %.2f" if data else "closed %.2f") % (time.time() - t0))
+                sys.exit(0)
+        data = s.recv(65536)
+        print(("answered %.2f" if data else "closed %.2f") % (time.time() - t0))
+    except OSError:
+        print("closed %.2f" % (time.time() - t0))
+elif what == "conncap":
+    # conncap PORT N NAME: open N TCP connections at once, then ask NAME on each; print
+    # how many were answered (the others must have been closed by the daemon).
+    port, n, name = int(args[0]), int(args[1]), args[2]
+    socks = [socket.create_connection(("127.0.0.1", port), timeout=3) for _ in range(n)]
+    time.sleep(0.3)
+    got = 0
+    for i, s in enumerate(socks):
+        q = qmsg(200 + i, name)
+        try:
+            s.sendall(struct.pack(">H", len(q)) + q)
+            if len(s.recv(65536)) > 2:
+                got += 1
+        except OSError:
+            pass
+    print(got)
 elif what == "keepalive":
     # keepalive PORT NAME N GAP: N queries on one TCP connection, GAP seconds apart;
     # print how many were answered (the connection must stay open throughout).

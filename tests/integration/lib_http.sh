@@ -150,6 +150,7 @@ cg_http_config() {
 		for l in "$@"; do echo "$l"; done
 		echo "[journal]"
 		echo "dir = $CG_TMP/journal"
+		echo "client_max_events = 0"
 		echo "fsync_interval_ms = 100"
 		echo "[category gambling]"
 		echo "kind = block"

@@ -72,6 +72,8 @@ max_flows = 1000
 flow_timeout_s = 30
 [journal]
 dir = $CG_TMP/journal
+# every event is checked: no per-client limit
+client_max_events = 0
 fsync_interval_ms = 100
 [category adult]
 kind = block

@@ -15,6 +15,8 @@ cat >"$CG_TMP/c.conf" <<CONF
 resolver = 192.0.2.53
 [journal]
 dir = $CG_TMP/journal
+# every event is checked: no per-client limit
+client_max_events = 0
 [category adult]
 kind = block
 list = $CG_TMP/adult.list

@@ -35,7 +35,7 @@ START_TEST(request_and_reply)
 	char *dir = tu_tmpdir(), *path = sock_path(dir);
 	const char *err = NULL;
 	int calls = 0;
-	struct control *c = control_open(path, (uid_t)-1, (gid_t)-1, &err);
+	struct control *c = control_open(path, (gid_t)-1, &err);
 	ck_assert_msg(c != NULL, "%s", err ? err : "");
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
@@ -77,7 +77,7 @@ START_TEST(long_request_refused)
 	char *dir = tu_tmpdir(), *path = sock_path(dir);
 	const char *err = NULL;
 	int calls = 0;
-	struct control *c = control_open(path, (uid_t)-1, (gid_t)-1, &err);
+	struct control *c = control_open(path, (gid_t)-1, &err);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(control_start(c, echo, &calls), 0);
 	char big[CONTROL_MAX_REQUEST + 50];
@@ -103,7 +103,7 @@ START_TEST(silent_client_times_out)
 	char *dir = tu_tmpdir(), *path = sock_path(dir);
 	const char *err = NULL;
 	int calls = 0;
-	struct control *c = control_open(path, (uid_t)-1, (gid_t)-1, &err);
+	struct control *c = control_open(path, (gid_t)-1, &err);
 	ck_assert_ptr_nonnull(c);
 	control_set_client_timeout(c, 300);
 	ck_assert_int_eq(control_start(c, echo, &calls), 0);
@@ -137,15 +137,15 @@ START_TEST(stale_live_and_foreign_files)
 	strcpy(sa.sun_path, path);
 	ck_assert_int_eq(bind(stale, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(stale);  /* the file stays, nobody listens */
-	struct control *c = control_open(path, (uid_t)-1, (gid_t)-1, &err);
+	struct control *c = control_open(path, (gid_t)-1, &err);
 	ck_assert_msg(c != NULL, "%s", err ? err : "");
 	ck_assert_int_eq(control_start(c, echo, &calls), 0);
-	ck_assert_ptr_null(control_open(path, (uid_t)-1, (gid_t)-1, &err));
+	ck_assert_ptr_null(control_open(path, (gid_t)-1, &err));
 	ck_assert_str_eq(err, "another campusgated answers on this control socket");
 	control_close(c);
 
 	char *file = tu_write_file(dir, "control.sock", "not a socket\n");
-	ck_assert_ptr_null(control_open(path, (uid_t)-1, (gid_t)-1, &err));
+	ck_assert_ptr_null(control_open(path, (gid_t)-1, &err));
 	ck_assert_str_eq(err, "a file that is not a socket is in the way");
 	ck_assert_int_eq(access(file, F_OK), 0);  /* left alone */
 	free(file);
@@ -153,8 +153,96 @@ START_TEST(stale_live_and_foreign_files)
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = '\0';
-	ck_assert_ptr_null(control_open(longp, (uid_t)-1, (gid_t)-1, &err));
-	ck_assert_ptr_null(control_open("", (uid_t)-1, (gid_t)-1, &err));
+	ck_assert_ptr_null(control_open(longp, (gid_t)-1, &err));
+	ck_assert_ptr_null(control_open("", (gid_t)-1, &err));
+	tu_rmtree(dir);
+	free(dir);
+	free(path);
+}
+END_TEST
+
+/* Someone who can write the folder plants a symlink where the socket goes: refused, and
+ * the link's target is not touched (no chown or chmod through it). A folder others can
+ * write, or a folder that is itself a symlink, is refused before anything is made. */
+START_TEST(planted_links_and_open_folders_refused)
+{
+	char *dir = tu_tmpdir(), *outside = tu_tmpdir();
+	char *path = sock_path(dir);
+	char *victim = tu_write_file(outside, "shadow", "secret\n");
+	ck_assert_int_eq(chmod(victim, 0640), 0);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	const char *err = NULL;
+	ck_assert_ptr_null(control_open(path, (gid_t)-1, &err));
+	ck_assert_str_eq(err, "a file that is not a socket is in the way");
+	struct stat st;
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	ck_assert_int_eq(st.st_uid, getuid());
+	ck_assert_int_eq(unlink(path), 0);
+	/* A dangling link to where a socket would be made: not followed either. */
+	char *ghost = sock_path(outside);
+	ck_assert_int_eq(symlink(ghost, path), 0);
+	ck_assert_ptr_null(control_open(path, (gid_t)-1, &err));
+	ck_assert_int_eq(access(ghost, F_OK), -1);
+	ck_assert_int_eq(unlink(path), 0);
+	/* A folder that others can write. */
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_ptr_null(control_open(path, (gid_t)-1, &err));
+	ck_assert_msg(strstr(err, "writable by it alone"), "%s", err);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	/* The folder is a symlink. */
+	char *linkdir = NULL, *lpath = NULL;
+	ck_assert_int_ge(asprintf(&linkdir, "%s/linked", dir), 0);
+	ck_assert_int_eq(symlink(outside, linkdir), 0);
+	lpath = sock_path(linkdir);
+	ck_assert_ptr_null(control_open(lpath, (gid_t)-1, &err));
+	ck_assert_msg(strstr(err, "symlink"), "%s", err);
+	ck_assert_int_eq(access(ghost, F_OK), -1);
+	/* A missing folder is made, 0755, ours. */
+	char *sub = NULL, *spath = NULL;
+	ck_assert_int_ge(asprintf(&sub, "%s/run", dir), 0);
+	spath = sock_path(sub);
+	struct control *c = control_open(spath, (gid_t)-1, &err);
+	ck_assert_msg(c != NULL, "%s", err ? err : "");
+	ck_assert_int_eq(lstat(sub, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	control_close(c);
+	free(sub);
+	free(spath);
+	free(linkdir);
+	free(lpath);
+	free(ghost);
+	free(victim);
+	free(path);
+	tu_rmtree(dir);
+	tu_rmtree(outside);
+	free(dir);
+	free(outside);
+}
+END_TEST
+
+/* As root with a control group: the socket is made with that group and mode 0660 (no
+ * chown afterwards), and the process's effective group is the same as before. */
+START_TEST(group_set_at_creation)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "group_set_at_creation: not run: needs root\n");
+		return;
+	}
+	char *dir = tu_tmpdir(), *path = sock_path(dir);
+	const char *err = NULL;
+	gid_t before = getegid();
+	struct control *c = control_open(path, 65534, &err);
+	ck_assert_msg(c != NULL, "%s", err ? err : "");
+	struct stat st;
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_gid, 65534);
+	ck_assert_int_eq(st.st_uid, 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0660);
+	ck_assert_int_eq(getegid(), before);
+	control_close(c);
+	ck_assert_int_eq(access(path, F_OK), -1);
 	tu_rmtree(dir);
 	free(dir);
 	free(path);
@@ -166,6 +254,8 @@ int main(void)
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("control");
 	tcase_add_test(tc, request_and_reply);
+	tcase_add_test(tc, planted_links_and_open_folders_refused);
+	tcase_add_test(tc, group_set_at_creation);
 	tcase_add_test(tc, long_request_refused);
 	tcase_add_test(tc, silent_client_times_out);
 	tcase_add_test(tc, stale_live_and_foreign_files);

@@ -57,6 +57,13 @@ START_TEST(v6_and_bounded_table)
 	struct cg_addr a6 = {.family = AF_INET6, .a = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
 	ck_assert_int_eq(ratelimit_check(rl, &a6, S), RATELIMIT_PASS);
 	ck_assert_int_ne(ratelimit_check(rl, &a6, S), RATELIMIT_PASS);
+	/* Another address of the same /64 is the same client; another /64 is not. */
+	struct cg_addr same64 = a6, next64 = a6;
+	same64.a[8] = 0xfe;
+	same64.a[15] = 0x77;
+	next64.a[7] = 1;
+	ck_assert_int_ne(ratelimit_check(rl, &same64, S), RATELIMIT_PASS);
+	ck_assert_int_eq(ratelimit_check(rl, &next64, S), RATELIMIT_PASS);
 	/* Far more clients than slots: no failure, old clients are forgotten. */
 	for (unsigned i = 0; i < 100000; i++) {
 		struct cg_addr x = {.family = AF_INET,

@@ -570,7 +570,62 @@ START_TEST(full_queue_counted)
 }
 END_TEST
 
-
+/* A client over client_max_events in an interval: its further events are counted, and
+ * one "suppressed" event with the count is written when the interval ends (from the
+ * writer's own timer, no further event needed) or, at the latest, at close. Other
+ * clients are not affected. Never a silent drop. */
+START_TEST(client_limit_summarised)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.client_max_events = 3;
+	c.client_interval_s = 1;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev, other;
+	ev_basic(&ev, "flood.example");
+	ev_basic(&other, "quiet.example");
+	ck_assert_int_eq(addr_parse("192.0.2.9", &other.client), 0);
+	for (int i = 0; i < 10; i++) {
+		char id[JOURNAL_ID_LEN];
+		ck_assert_int_eq(journal_append(j, &ev, id), 0);
+		ck_assert_uint_eq(strlen(id), i < 3 ? JOURNAL_ID_LEN - 1 : 0);
+	}
+	ck_assert_int_eq(journal_append(j, &other, NULL), 0);
+	ck_assert_int_eq(journal_append(j, &other, NULL), 0);
+	usleep(1500000); /* the interval ends: the writer says it by itself */
+	journal_flush(j);
+	struct journal_stats st;
+	journal_get_stats(j, &st);
+	ck_assert_uint_eq(st.suppressed, 7);
+	ck_assert_uint_eq(st.dropped, 0);
+	struct lines ls;
+	read_all(dir, &ls);
+	ck_assert_uint_eq(count_events(&ls, "suppressed"), 1);
+	ck_assert_uint_eq(count_events(&ls, "hit"), 5);
+	const struct journal_record *r = &ls.v[ls.n - 1].r;
+	ck_assert_str_eq(r->event, "suppressed");
+	ck_assert_str_eq(r->action, "suppressed");
+	ck_assert_str_eq(r->client, "192.0.2.7");
+	ck_assert_msg(strstr(r->reason, "7 more events from this client suppressed"), "%s",
+		      r->reason);
+	lines_free(&ls);
+	/* A new interval: 3 written, 2 suppressed, said at close. */
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	journal_close(j);
+	read_all(dir, &ls);
+	ck_assert_uint_eq(count_events(&ls, "suppressed"), 2);
+	size_t k = ls.n;
+	while (k-- > 0 && strcmp(ls.v[k].r.event, "suppressed") != 0)
+		;
+	ck_assert_msg(strstr(ls.v[k].r.reason, "2 more events"), "%s", ls.v[k].r.reason);
+	check_chain(&ls);
+	lines_free(&ls);
+	verify_ok(dir);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
 
 START_TEST(open_errors)
 {
@@ -615,6 +670,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, fsync_every_batch);
 	tcase_add_test(tc, writer_batches_events);
 	tcase_add_test(tc, full_queue_counted);
+	tcase_add_test(tc, client_limit_summarised);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, files_0640_whatever_the_umask);
 	suite_add_tcase(s, tc);

@@ -20,16 +20,16 @@ static struct cg_addr addr(const char *s)
 	return a;
 }
 
-/* Client i of many: 10.x.y.z, or 2001:db8::x:y:z when v6. */
+/* Client i of many: 10.x.y.z, or 2001:db8:0:xyz::1 (a /64 each) when v6. */
 static struct cg_addr client(unsigned i, bool v6)
 {
 	struct cg_addr a;
 	memset(&a, 0, sizeof a);
 	if (v6) {
-		a = addr("2001:db8::");
-		a.a[13] = (uint8_t)(i >> 16);
-		a.a[14] = (uint8_t)(i >> 8);
-		a.a[15] = (uint8_t)i;
+		a = addr("2001:db8::1");
+		a.a[5] = (uint8_t)(i >> 16);
+		a.a[6] = (uint8_t)(i >> 8);
+		a.a[7] = (uint8_t)i;
 	} else {
 		a.family = AF_INET;
 		a.a[0] = 10;
@@ -55,6 +55,29 @@ START_TEST(family_tells_clients_apart)
 	ck_assert(!connlimit_acquire(cl, &v4, 0, 1)); /* v4 still counted */
 	ck_assert(connlimit_acquire(cl, &v6, 0, 1));
 	connlimit_free(cl); /* with clients still counted: frees them */
+}
+END_TEST
+
+/* An IPv6 host can take any address of its /64 for each connection: the /64 is the
+ * client. Another /64 is another client. */
+START_TEST(v6_client_is_its_slash64)
+{
+	struct connlimit *cl = connlimit_new();
+	struct cg_addr a1 = addr("2001:db8:1:2::1"), a2 = addr("2001:db8:1:2:ffff:1:2:3"),
+		       a3 = addr("2001:db8:1:2:dead:beef::9"), other = addr("2001:db8:1:3::1");
+	ck_assert(connlimit_acquire(cl, &a1, 0, 2));
+	ck_assert(connlimit_acquire(cl, &a2, 0, 2));
+	ck_assert(!connlimit_acquire(cl, &a3, 0, 2));
+	ck_assert(connlimit_acquire(cl, &other, 0, 2));
+	connlimit_release(cl, &a3); /* any address of the /64 gives one back */
+	ck_assert(connlimit_acquire(cl, &a1, 0, 2));
+	ck_assert(!connlimit_acquire(cl, &a2, 0, 2));
+	ck_assert_uint_eq(connlimit_total(cl), 3);
+	/* IPv4 clients stay per address. */
+	struct cg_addr b1 = addr("192.0.2.1"), b2 = addr("192.0.2.2");
+	ck_assert(connlimit_acquire(cl, &b1, 0, 1));
+	ck_assert(connlimit_acquire(cl, &b2, 0, 1));
+	connlimit_free(cl);
 }
 END_TEST
 
@@ -203,6 +226,7 @@ int main(void)
 	Suite *s = suite_create("connlimit");
 	TCase *tc = tcase_create("connlimit");
 	tcase_add_test(tc, family_tells_clients_apart);
+	tcase_add_test(tc, v6_client_is_its_slash64);
 	tcase_add_test(tc, many_clients_any_release_order);
 	tcase_add_test(tc, overall_cap_holds_under_threads);
 	tcase_add_test(tc, shared_counter_is_one_and_freed_by_its_last_user);

@@ -42,6 +42,20 @@ START_TEST(sockaddr_v4_mapped_is_v4)
 }
 END_TEST
 
+START_TEST(client_key_v6_slash64)
+{
+	struct cg_addr a, k, want;
+	char b[CG_ADDR_STRLEN];
+	ck_assert_int_eq(addr_parse("2001:db8:aa:bb:1:2:3:4", &a), 0);
+	addr_client_key(&a, &k);
+	ck_assert_str_eq(addr_str(&k, b), "2001:db8:aa:bb::");
+	ck_assert_int_eq(addr_parse("192.0.2.77", &a), 0);
+	addr_client_key(&a, &k);
+	ck_assert_int_eq(addr_parse("192.0.2.77", &want), 0);
+	ck_assert_int_eq(memcmp(&k, &want, sizeof k), 0);
+}
+END_TEST
+
 START_TEST(subnets)
 {
 	struct cg_subnet n;
@@ -318,6 +332,7 @@ int main(void)
 	tcase_add_test(tc, address_text_forms);
 	tcase_add_test(tc, sockaddr_v4_mapped_is_v4);
 	tcase_add_test(tc, sockaddr_in_and_out);
+	tcase_add_test(tc, client_key_v6_slash64);
 	tcase_add_test(tc, subnets);
 	tcase_add_test(tc, subnet_rejections_and_edges);
 	tcase_add_test(tc, endpoints);
