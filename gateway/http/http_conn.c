@@ -371,7 +371,13 @@ static void handle_request(struct http_conn *c, int n)
 		send_error(c, 503);
 		return;
 	}
-	policy_decide(p, &r, &v);
+	/* The Host and the address the connection was going to both decide. */
+	struct cg_addr dest;
+	if (c->orig_len)
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &dest);
+	policy_decide_dest(p, &r, c->orig_len ? &dest : NULL, NULL, &v, NULL);
+	if (v.by_dest)
+		reason = policy_dest_reason(&v);
 	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
 		answer_blocked(c, p, req, &r, &v, reason, n);
 		return;

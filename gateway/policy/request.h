@@ -56,6 +56,8 @@ struct verdict {
 	bool timetable_active; /* ... and whether it was in force at request time */
 	const char *timetable; /* its name, or NULL */
 	struct rule_ref rule;  /* the most specific rule that matched (block or allow) */
+	bool by_dest;          /* decided on the destination address, not on the name
+				  (policy_decide_dest): the rule names the address */
 };
 
 #endif

@@ -1,6 +1,6 @@
 /* The TLS decision: the server name when the hello has one (also behind ECH, so that
- * Chrome's ECH GREASE does not hide a blocked name), the original destination address
- * when there is no name or the named site may be a cover for an encrypted inner one. */
+ * Chrome's ECH GREASE does not hide a blocked name) together with the original
+ * destination address; the address alone when there is no name. */
 #include "tls_decide.h"
 
 #include <stdio.h>
@@ -15,6 +15,30 @@ static void decide_address(const struct policy *p, struct tls_decision *d,
 	d->r.path_len = 0;
 	policy_decide(p, &d->r, &d->v);
 	d->by_address = true;
+}
+
+/* A hello with a name: the name and the original destination decide together
+ * (policy_decide_dest), so that an allowed name does not carry a connection to a listed
+ * address (a cover name, ECH's outer name, REALITY-style camouflage). When the address
+ * decided, the request names the address and the reason the name. */
+static void decide_named(const struct policy *p, const struct tls_hello *h,
+			 const struct cg_addr *dst, struct tls_decision *out)
+{
+	out->r.host = h->sni;
+	out->r.host_len = h->sni_len;
+	policy_decide_dest(p, &out->r, dst, NULL, &out->v, NULL);
+	if (!out->v.by_dest)
+		return;
+	out->by_address = true;
+	out->r.host = addr_str(dst, out->addr_buf);
+	out->r.host_len = strlen(out->r.host);
+	if (h->ech)
+		snprintf(out->reason_buf, sizeof(out->reason_buf),
+			 "ECH: outer SNI %s allowed; %s", h->sni, policy_dest_reason(&out->v));
+	else
+		snprintf(out->reason_buf, sizeof(out->reason_buf), "SNI %s allowed; %s", h->sni,
+			 policy_dest_reason(&out->v));
+	out->reason = out->reason_buf;
 }
 
 int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,
@@ -36,26 +60,7 @@ int tls_decide(const struct policy *p, const struct tls_hello *h, const struct c
 			 "no SNI: decided on the destination address");
 		out->reason = out->reason_buf;
 	} else {
-		out->r.host = h->sni;
-		out->r.host_len = h->sni_len;
-		policy_decide(p, &out->r, &out->v);
-		if (h->ech && out->v.action != ACTION_BLOCK && orig) {
-			struct verdict by_name = out->v;
-			struct request named = out->r;
-			decide_address(p, out, &dst);
-			if (out->v.action != ACTION_ALLOW) {
-				snprintf(out->reason_buf, sizeof(out->reason_buf),
-					 "ECH: outer SNI %s allowed; decided on the destination "
-					 "address",
-					 h->sni);
-				out->reason = out->reason_buf;
-			} else {
-				/* Both allowed: the verdict is the name's. */
-				out->v = by_name;
-				out->r = named;
-				out->by_address = false;
-			}
-		}
+		decide_named(p, h, orig ? &dst : NULL, out);
 	}
 	out->journal = out->v.action == ACTION_BLOCK || out->v.action == ACTION_OBSERVE;
 	return 0;

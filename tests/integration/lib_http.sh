@@ -184,8 +184,8 @@ cg_journal_has() {
 # cg_router_up: three namespaces joined by veth pairs, the middle one routing with the
 # nftables rules of docs/http-tls.md (tcp 80 -> $GW_HTTP_PORT, tcp 443 -> $GW_TLS_PORT
 # REDIRECT, udp 443 dropped). Client 10.77.1.2 (NS_C), gateway 10.77.1.1/10.77.2.1
-# (NS_G), origin 10.77.2.2 and .3 (NS_O); IPv6 fd77:1::2 -> fd77:1::1/fd77:2::1 ->
-# fd77:2::2. Removed at exit.
+# (NS_G), origin 10.77.2.2, .3 and .4 (NS_O); IPv6 fd77:1::2 -> fd77:1::1/fd77:2::1 ->
+# fd77:2::2; 10.77.2.4 is one more origin address. Removed at exit.
 cg_router_up() {
 	local id=$$
 	NS_C=cgc$id NS_G=cgg$id NS_O=cgo$id
@@ -202,6 +202,8 @@ cg_router_up() {
 	ip -n $NS_O addr add 10.77.2.2/24 dev cgo0$id
 	# A second origin address, for names resolved to "another site".
 	ip -n $NS_O addr add 10.77.2.3/24 dev cgo0$id
+	# A third, not listed anywhere (10.77.2.3 is listed: see cg_http_config).
+	ip -n $NS_O addr add 10.77.2.4/24 dev cgo0$id
 	# IPv6 the same way (IP6T_SO_ORIGINAL_DST): fd77:1::/64 client side, fd77:2::/64 origin.
 	ip -n $NS_C addr add fd77:1::2/64 dev cgc0$id nodad
 	ip -n $NS_G addr add fd77:1::1/64 dev cgg0$id nodad
