@@ -184,6 +184,34 @@ static const char *check_kind(enum lang l, enum rule_kind k)
 	return "";
 }
 
+/* The verdict, its category, its rule and why (for the name, and for a --dest address). */
+static void check_print_verdict(enum lang l, const struct policy *p, const struct verdict *v)
+{
+	printf("%s %s\n", msg(l, MSG_CHECK_VERDICT),
+	       v->action == ACTION_BLOCK ? msg(l, MSG_CHECK_BLOCK) : msg(l, MSG_CHECK_ALLOW));
+	if (v->category) {
+		const struct cfg_category *c = policy_category(p, v->category);
+		/* the title the admin gave in the config: data, not a message */
+		const char *title = c ? (l == LANG_ZH ? c->title_zh : c->title_en) : NULL;
+		printf("%s %s%s%s%s%s\n", msg(l, MSG_CHECK_CATEGORY), v->category,
+		       title ? " (" : "", title ? title : "", title ? ")" : "",
+		       v->bypass ? msg(l, MSG_CHECK_BYPASS_CATEGORY) : "");
+	}
+	if (v->rule.kind != RULE_NONE)
+		msg_printf(l, MSG_CHECK_RULE_LINE,
+			   msg(l, MSG_CHECK_RULE), v->rule.file, v->rule.line,
+		       (int)v->rule.text_len, v->rule.text, check_kind(l, v->rule.kind));
+	else
+		printf("%s %s\n", msg(l, MSG_CHECK_RULE),
+		       msg(l, MSG_CHECK_NONE_MATCHED));
+	if (v->allowlisted)
+		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
+		       msg(l, MSG_CHECK_WHY_ALLOWLIST));
+	else if (v->category_listed && !v->timetable_applied)
+		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
+		       msg(l, MSG_CHECK_WHY_NOT_BLOCKED));
+}
+
 static void check_print(enum lang l, const struct policy *p, const char *target,
 			const char *host, const char *path, bool by_client,
 			const struct cg_addr *client, const char *group_arg, time_t when,
@@ -217,29 +245,7 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 		fputs(msg(l, MSG_CHECK_GROUP_DEFAULT), stdout);
 	}
 
-	printf("%s %s\n", msg(l, MSG_CHECK_VERDICT),
-	       v->action == ACTION_BLOCK ? msg(l, MSG_CHECK_BLOCK) : msg(l, MSG_CHECK_ALLOW));
-	if (v->category) {
-		const struct cfg_category *c = policy_category(p, v->category);
-		/* the title the admin gave in the config: data, not a message */
-		const char *title = c ? (l == LANG_ZH ? c->title_zh : c->title_en) : NULL;
-		printf("%s %s%s%s%s%s\n", msg(l, MSG_CHECK_CATEGORY), v->category,
-		       title ? " (" : "", title ? title : "", title ? ")" : "",
-		       v->bypass ? msg(l, MSG_CHECK_BYPASS_CATEGORY) : "");
-	}
-	if (v->rule.kind != RULE_NONE)
-		msg_printf(l, MSG_CHECK_RULE_LINE,
-			   msg(l, MSG_CHECK_RULE), v->rule.file, v->rule.line,
-		       (int)v->rule.text_len, v->rule.text, check_kind(l, v->rule.kind));
-	else
-		printf("%s %s\n", msg(l, MSG_CHECK_RULE),
-		       msg(l, MSG_CHECK_NONE_MATCHED));
-	if (v->allowlisted)
-		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
-		       msg(l, MSG_CHECK_WHY_ALLOWLIST));
-	else if (v->category_listed && !v->timetable_applied)
-		printf("%s %s\n", msg(l, MSG_CHECK_WHY),
-		       msg(l, MSG_CHECK_WHY_NOT_BLOCKED));
+	check_print_verdict(l, p, v);
 	if (v->timetable_applied)
 		printf("%s %s: %s\n", msg(l, MSG_CHECK_TIMETABLE), v->timetable,
 		       v->timetable_active ? msg(l, MSG_CHECK_TIMETABLE_IN_FORCE)
@@ -249,9 +255,30 @@ static void check_print(enum lang l, const struct policy *p, const char *target,
 		       msg(l, MSG_CHECK_TIMETABLE_NOT_USED));
 }
 
+/* With --dest: the address's own decision, then the connection's (a block on either the
+ * name or the address blocks). */
+static void check_print_dest(enum lang l, const struct policy *p, const struct cg_addr *dest,
+			     const struct verdict *dv, const struct verdict *v)
+{
+	char abuf[CG_ADDR_STRLEN];
+
+	printf("%s %s\n", msg(l, MSG_CHECK_DEST), addr_str(dest, abuf));
+	check_print_verdict(l, p, dv);
+	printf("%s %s", msg(l, MSG_CHECK_RESULT),
+	       v->action == ACTION_BLOCK ? msg(l, MSG_CHECK_BLOCK) : msg(l, MSG_CHECK_ALLOW));
+	if (v->action != ACTION_BLOCK)
+		fputs(msg(l, MSG_CHECK_RESULT_BOTH_ALLOWED), stdout);
+	else if (v->by_dest)
+		fputs(msg(l, MSG_CHECK_RESULT_BY_DEST), stdout);
+	else
+		fputs(msg(l, MSG_CHECK_RESULT_BY_NAME), stdout);
+}
+
 /* The options of campusgate check. */
 struct check_opts {
 	const char *conf, *client_arg, *group, *at;
+	bool has_dest;
+	struct cg_addr dest; /* --dest: the address the connection goes to */
 };
 
 /* Read and check the options into o (client parsed from --client). -1 to go on with
@@ -264,18 +291,28 @@ static int check_options(enum lang l, int argc, char **argv, struct check_opts *
 		{ "client", required_argument, NULL, 'C' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "dest", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
+	o->has_dest = false;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': client_arg = optarg; break;
 		case 'g': group = optarg; break;
 		case 'a': at = optarg; break;
+		case 'd':
+			if (addr_parse(optarg, &o->dest) < 0) {
+				fprintf(stderr, "campusgate check: --dest %s: %s\n", optarg,
+					msg(l, MSG_CHECK_NOT_IP));
+				return 2;
+			}
+			o->has_dest = true;
+			break;
 		case 'c': conf = optarg; break;
 		case 'h': check_usage(stdout); return 0;
 		default: check_usage(stderr); return 2;
@@ -400,12 +437,20 @@ int cmd_check(int argc, char **argv)
 	req.path = has_path ? path : NULL;
 	req.path_len = has_path ? strlen(path) : 0;
 	req.when = when;
+	if (o.has_dest)
+		req.proto = has_path ? PROTO_HTTP : PROTO_TLS; /* a connection, not a query */
 	if (client_arg)
 		policy_decide(p, &req, &v);
 	else
 		policy_decide_group(p, &req, group ? group : "default", &v);
 	check_print(l, p, argv[optind], host, req.path, client_arg != NULL, &client, group,
 		    when, school, &v);
+	if (o.has_dest) {
+		struct verdict dv;
+		policy_decide_dest(p, &req, &o.dest, client_arg ? NULL : group ? group : "default",
+				   &v, &dv);
+		check_print_dest(l, p, &o.dest, &dv, &v);
+	}
 	rc = v.action == ACTION_BLOCK ? 1 : 0;
 out:
 	policy_unref(p);

@@ -52,6 +52,10 @@ struct config *config_default(void)
 	cfg->http.max_head_bytes = 65536;
 	cfg->http.max_line_bytes = 8192;
 	cfg->http.max_headers = 100;
+	cfg->http.connect_ports[0] = 443;
+	cfg->http.n_connect_ports = 1;
+	cfg->http.connect_deny = CFG_DENY_LOOPBACK | CFG_DENY_LINK_LOCAL | CFG_DENY_LAN |
+				 CFG_DENY_SELF;
 
 	cfg->sensor.promiscuous = true;
 	cfg->sensor.max_flows = 65536;
@@ -154,6 +158,7 @@ void config_free(struct config *cfg)
 	free(cfg->http.explicit_listen);
 	free(cfg->http.tls_listen);
 	free(cfg->http.blockpage_listen);
+	free(cfg->http.connect_deny_nets);
 	for (size_t i = 0; i < cfg->sensor.n_interfaces; i++)
 		free(cfg->sensor.interfaces[i]);
 	free(cfg->sensor.interfaces);

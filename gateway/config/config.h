@@ -100,6 +100,13 @@ struct cfg_dns {
 	unsigned max_pending;        /* upstream queries in flight per worker */
 };
 
+#define CFG_MAX_CONNECT_PORTS 16
+/* connect_deny words: where CONNECT never goes. */
+#define CFG_DENY_LOOPBACK 1u   /* 127.0.0.0/8, ::1, 0.0.0.0/8, :: */
+#define CFG_DENY_LINK_LOCAL 2u /* 169.254.0.0/16, fe80::/10 */
+#define CFG_DENY_LAN 4u        /* every group's subnets */
+#define CFG_DENY_SELF 8u       /* the box's own addresses (getifaddrs at start and reload) */
+
 struct cfg_http {
 	struct cg_endpoint *listen;          /* transparent (REDIRECT) */
 	size_t n_listen;
@@ -118,6 +125,13 @@ struct cfg_http {
 	size_t max_head_bytes;
 	size_t max_line_bytes;
 	unsigned max_headers;
+	/* The explicit proxy's CONNECT: the ports it may tunnel to (default 443) and the
+	 * destinations it never tunnels to (CFG_DENY_* bits plus subnets). */
+	uint16_t connect_ports[CFG_MAX_CONNECT_PORTS];
+	size_t n_connect_ports;
+	unsigned connect_deny;                /* CFG_DENY_* */
+	struct cg_subnet *connect_deny_nets;  /* further subnets named in connect_deny */
+	size_t n_connect_deny_nets;
 };
 
 struct cfg_sensor {

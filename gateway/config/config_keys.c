@@ -359,6 +359,69 @@ static void k_headers(struct cload *st, const char *v)
 	set_uns(st, v, 1, 10000, &CFG->http.max_headers);
 }
 
+/* connect_ports = 443 8443: the ports CONNECT may reach (the list replaces 443). */
+static void k_connect_ports(struct cload *st, const char *v)
+{
+	struct cfg_http *h = &CFG->http;
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof(buf), "%s", v);
+	h->n_connect_ports = 0;
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		unsigned long long port;
+		if (val_num(st, t, 1, 65535, &port) < 0)
+			return;
+		for (size_t i = 0; i < h->n_connect_ports; i++)
+			if (h->connect_ports[i] == port) {
+				cload_msg(st, MSG_CFG_LISTED_TWICE, st->key, t);
+				return;
+			}
+		if (h->n_connect_ports >= CFG_MAX_CONNECT_PORTS) {
+			cload_msg(st, MSG_CFG_AT_MOST, st->key, CFG_MAX_CONNECT_PORTS);
+			return;
+		}
+		h->connect_ports[h->n_connect_ports++] = (uint16_t)port;
+	}
+	if (h->n_connect_ports == 0)
+		cload_msg(st, MSG_CFG_CONNECT_PORTS_EMPTY);
+}
+
+/* connect_deny = loopback link-local lan self 203.0.113.0/24, or none: where CONNECT
+ * never goes (the list replaces the default, all four words). */
+static void k_connect_deny(struct cload *st, const char *v)
+{
+	static const struct { const char *word; unsigned bit; } words[] = {
+		{ "loopback", CFG_DENY_LOOPBACK }, { "link-local", CFG_DENY_LINK_LOCAL },
+		{ "lan", CFG_DENY_LAN }, { "self", CFG_DENY_SELF }, { "none", 0 },
+	};
+	struct cfg_http *h = &CFG->http;
+	char *buf = xstrdup(v), *save = NULL;
+	h->connect_deny = 0;
+	h->n_connect_deny_nets = 0;
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		size_t i;
+		for (i = 0; i < CG_ARRAY_LEN(words); i++)
+			if (strcasecmp(t, words[i].word) == 0)
+				break;
+		if (i < CG_ARRAY_LEN(words)) {
+			h->connect_deny |= words[i].bit;
+			continue;
+		}
+		struct cg_subnet net;
+		if (subnet_parse(t, &net) < 0) {
+			cload_msg(st, MSG_CFG_BAD_CONNECT_DENY, t);
+			break;
+		}
+		if (h->n_connect_deny_nets >= MAX_LIST) {
+			cload_msg(st, MSG_CFG_AT_MOST, st->key, MAX_LIST);
+			break;
+		}
+		h->connect_deny_nets = xrealloc(h->connect_deny_nets, (h->n_connect_deny_nets + 1) *
+							      sizeof(*h->connect_deny_nets));
+		h->connect_deny_nets[h->n_connect_deny_nets++] = net;
+	}
+	free(buf);
+}
+
 static const struct cload_key http_keys[] = {
 	{"listen", true, false, k_http_listen},
 	{"explicit_listen", true, false, k_explicit},
@@ -373,6 +436,8 @@ static const struct cload_key http_keys[] = {
 	{"max_head_bytes", false, false, k_head_bytes},
 	{"max_line_bytes", false, false, k_line_bytes},
 	{"max_headers", false, false, k_headers},
+	{"connect_ports", false, false, k_connect_ports},
+	{"connect_deny", false, false, k_connect_deny},
 	{NULL, false, false, NULL},
 };
 

@@ -148,8 +148,12 @@ void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool 
 	struct sbuf body;
 	sbuf_init(&body);
 	blockpage_render(&body, bi);
+	if (bi->status == 405)
+		sbuf_adds(out, "HTTP/1.1 405 Method Not Allowed\r\n"
+			       "Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n");
+	else
+		sbuf_adds(out, "HTTP/1.1 403 Forbidden\r\n");
 	sbuf_printf(out,
-		    "HTTP/1.1 403 Forbidden\r\n"
 		    "Content-Type: text/html; charset=utf-8\r\n"
 		    "Content-Length: %zu\r\n"
 		    "Cache-Control: no-store\r\n"

@@ -24,6 +24,8 @@ struct blockpage_info {
 	const char *client;         /* client address */
 	const char *request_id;     /* the journal event id */
 	bool bypass;                /* a bypass category (DoH, VPN, ...) */
+	int status;                 /* blockpage_response's status: 0 is 403; 405 (a method
+				       this port does not take, with an Allow field) */
 };
 
 /* Append the HTML document to out. */

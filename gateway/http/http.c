@@ -2,6 +2,7 @@
  * (one event base and one SO_REUSEPORT socket per listener per worker). */
 #include "http.h"
 
+#include <errno.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -12,6 +13,7 @@
 #include "connlimit.h"
 #include "evloop.h"
 #include "http_conn.h"
+#include "http_tunnel.h"
 #include "util.h"
 
 struct http_listener {
@@ -44,6 +46,51 @@ static void settings_from(const struct config *cfg, struct http_settings *s)
 	snprintf(s->school, sizeof(s->school), "%s", cfg->journal.school ? cfg->journal.school : "");
 	snprintf(s->contact, sizeof(s->contact), "%s",
 		 cfg->journal.contact ? cfg->journal.contact : "");
+	memcpy(s->connect_ports, h->connect_ports, sizeof(s->connect_ports));
+	s->n_connect_ports = h->n_connect_ports;
+	s->tunnel_idle_ms = h->tls_idle_timeout_ms ? h->tls_idle_timeout_ms : 600000;
+}
+
+/* Where CONNECT never goes, from connect_deny: the fixed ranges, the admin's subnets,
+ * every group's subnets (the LAN) and the box's own addresses, read now. */
+static struct denyset *deny_from(const struct config *cfg)
+{
+	const struct cfg_http *h = &cfg->http;
+	struct denyset *d = denyset_new(h->connect_deny & CFG_DENY_LOOPBACK,
+					h->connect_deny & CFG_DENY_LINK_LOCAL);
+	for (size_t i = 0; i < h->n_connect_deny_nets; i++)
+		denyset_add(d, &h->connect_deny_nets[i]);
+	if (h->connect_deny & CFG_DENY_LAN)
+		for (size_t i = 0; i < cfg->n_groups; i++)
+			for (size_t j = 0; j < cfg->groups[i].n_subnets; j++)
+				denyset_add(d, &cfg->groups[i].subnets[j]);
+	if ((h->connect_deny & CFG_DENY_SELF) && denyset_add_interfaces(d) < 0)
+		log_warn("http: cannot read the interface addresses (%s); CONNECT to the "
+			 "gateway's own addresses is refused only where loopback or the LAN "
+			 "covers them", strerror(errno));
+	return d;
+}
+
+/* A resolver for the explicit proxy's names: the configured [dns] upstreams (so that
+ * the router's /etc/resolv.conf, which may name anything, is not used), or without
+ * any, /etc/resolv.conf after all. NULL when none can be made. */
+static struct evdns_base *dns_from(struct event_base *base, const struct config *cfg)
+{
+	struct evdns_base *dns = evdns_base_new(base, 0);
+	if (!dns)
+		return NULL;
+	for (size_t i = 0; i < cfg->dns.n_upstream; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = endpoint_to_sockaddr(&cfg->dns.upstream[i], &ss);
+		evdns_base_nameserver_sockaddr_add(dns, (struct sockaddr *)&ss, sl, 0);
+	}
+	if (cfg->dns.n_upstream == 0) {
+		log_warn("http: no [dns] upstream: the explicit proxy resolves names through "
+			 "/etc/resolv.conf");
+		evdns_base_resolv_conf_parse(dns, DNS_OPTIONS_ALL, "/etc/resolv.conf");
+	}
+	evdns_base_set_option(dns, "randomize-case:", "0");
+	return dns;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
@@ -104,6 +151,7 @@ static void server_free(struct http_server *s)
 		evconnlistener_free(s->listeners[i].l);
 	for (unsigned k = 0; s->workers && k < s->loops.n; k++) {
 		http_conn_free_all(&s->workers[k]);
+		http_tunnel_free_all(&s->workers[k]);
 		if (s->workers[k].dns)
 			evdns_base_free(s->workers[k].dns, 1);
 		/* A connection freed while its origin's name was being looked up leaves the
@@ -116,6 +164,7 @@ static void server_free(struct http_server *s)
 	free(s->listeners);
 	free(s->workers);
 	connlimit_shared_put(s->sh.limits);
+	denyset_unref(s->sh.deny);
 	if (s->sh.tz)
 		tz_free(s->sh.tz);
 	pthread_mutex_destroy(&s->sh.lock);
@@ -135,6 +184,7 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 	settings_from(cfg, &s->sh.set);
 	s->sh.journal = j;
 	s->sh.limits = connlimit_shared(); /* the caps count TLS connections too */
+	s->sh.deny = deny_from(cfg);
 	const char *tzerr = NULL;
 	s->sh.tz = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &tzerr);
 	if (!s->sh.tz)
@@ -148,13 +198,12 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 		s->workers[k].base = s->loops.w[k].base;
 		s->workers[k].sh = &s->sh;
 		LIST_INIT(&s->workers[k].conns);
+		LIST_INIT(&s->workers[k].tunnels);
 		if (h->n_explicit_listen) {
-			/* Names in explicit requests are resolved like the system does. */
-			s->workers[k].dns = evdns_base_new(s->workers[k].base,
-							   EVDNS_BASE_INITIALIZE_NAMESERVERS);
+			s->workers[k].dns = dns_from(s->workers[k].base, cfg);
 			if (!s->workers[k].dns)
-				log_warn("http: no resolver from /etc/resolv.conf; explicit "
-					 "requests use getaddrinfo");
+				log_warn("http: cannot make a resolver; explicit requests use "
+					 "getaddrinfo and CONNECT to a name fails");
 		}
 	}
 	if (add_listeners(s, h->listen, h->n_listen, HTTP_MODE_TRANSPARENT, err) < 0 ||
@@ -185,9 +234,13 @@ void http_server_reload(struct http_server *s, const struct config *cfg)
 {
 	struct http_settings set;
 	settings_from(cfg, &set);
+	struct denyset *deny = deny_from(cfg), *old;
 	pthread_mutex_lock(&s->sh.lock);
 	s->sh.set = set;
+	old = s->sh.deny;
+	s->sh.deny = deny;
 	pthread_mutex_unlock(&s->sh.lock);
+	denyset_unref(old);
 }
 
 void http_server_stop(struct http_server *s)

@@ -1,6 +1,7 @@
 /* One client connection through the HTTP proxy: read a head under a deadline, decide,
  * answer with the block page or relay to the origin (bodies framed both ways, so that
- * keep-alive and pipelined requests are each checked), or tunnel after CONNECT/101. */
+ * keep-alive and pipelined requests are each checked); a CONNECT or a WebSocket 101 is
+ * handed to http_tunnel.c. */
 #include "http_conn.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "blockpage.h"
 #include "http_head.h"
 #include "http_parse.h"
+#include "http_tunnel.h"
 #include "name.h"
 #include "policy.h"
 #include "origdst.h"
@@ -33,7 +35,6 @@
 enum conn_state {
 	ST_HEAD,    /* waiting for a request head */
 	ST_RELAY,   /* request forwarded (body may still flow), response coming back */
-	ST_TUNNEL,  /* CONNECT or 101: bytes both ways until one side closes */
 	ST_CLOSING, /* flushing our last answer, then free */
 };
 
@@ -55,7 +56,7 @@ struct http_conn {
 	struct http_scan scan; /* how far the next head has been read (linear reading) */
 	/* the request in flight */
 	struct http_body req_body;
-	bool req_body_done, connect_pending, upgrade, head_req, client_keep;
+	bool req_body_done, upgrade, head_req, client_keep;
 	int req_minor;
 	/* its response */
 	bool resp_head_done, resp_started;
@@ -66,6 +67,7 @@ struct http_conn {
 };
 
 static void conn_free(struct http_conn *c);
+static void conn_detach(struct http_conn *c);
 static void try_head(struct http_conn *c);
 static void cli_read(struct bufferevent *bev, void *arg);
 static void up_read(struct bufferevent *bev, void *arg);
@@ -240,7 +242,7 @@ static int route(struct http_conn *c, const struct http_request *req)
 {
 	char key[NAME_MAX_LEN + 16];
 	struct sockaddr_storage ss;
-	if (c->set.parent.port && !req->is_connect) {
+	if (c->set.parent.port) {
 		socklen_t sl = endpoint_to_sockaddr(&c->set.parent, &ss);
 		snprintf(key, sizeof(key), "parent");
 		return up_open(c, key, (struct sockaddr *)&ss, sl, NULL, 0) < 0 ? 502 : 0;
@@ -324,7 +326,7 @@ static void answer_blocked(struct http_conn *c, struct policy *p,
 }
 
 /* Relay an allowed request upstream (route() chose the upstream): the head rewritten,
- * then its body, or for CONNECT the tunnel once the upstream connects. */
+ * then its body. */
 static void relay_start(struct http_conn *c, struct http_request *req, int n)
 {
 	struct evbuffer *in = bufferevent_get_input(c->cli);
@@ -337,14 +339,6 @@ static void relay_start(struct http_conn *c, struct http_request *req, int n)
 	/* The client may say nothing while it waits; the origin's silence is timed on up. */
 	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
 	bufferevent_set_timeouts(c->cli, NULL, &tv);
-	if (req->is_connect) {
-		evbuffer_drain(in, (size_t)n);
-		c->connect_pending = true;
-		c->req_body_done = true;
-		if (c->up_connected) /* never: a CONNECT always opens its own */
-			up_event(c->up, BEV_EVENT_CONNECTED, c);
-		return;
-	}
 	c->upgrade = http_head_wants_upgrade(req);
 	http_head_request(bufferevent_get_output(c->up), req,
 			  !(c->set.parent.port && c->mode == HTTP_MODE_EXPLICIT), c->upgrade);
@@ -356,7 +350,29 @@ static void relay_start(struct http_conn *c, struct http_request *req, int n)
 		cli_read(c->cli, c);
 }
 
-static void handle_request(struct http_conn *c, int n)
+/* A CONNECT on a transparent or block-page port: 405, journaled as a bypass attempt. */
+static void connect_refuse(struct http_conn *c, const struct http_request *req)
+{
+	http_tunnel_refuse_transparent(c->w, bufferevent_get_output(c->cli), &c->client, req,
+				       &c->set);
+	conn_close_after_write(c);
+}
+
+/* An allowed CONNECT: the socket, its limit slot and what follows the head go to
+ * http_tunnel.c; this connection ends without closing them. */
+static void connect_hand_over(struct http_conn *c, const struct http_request *req, int n)
+{
+	struct http_worker *w = c->w;
+	struct bufferevent *cli = c->cli;
+	struct cg_addr client = c->client;
+	struct http_settings set = c->set;
+	evbuffer_drain(bufferevent_get_input(cli), (size_t)n);
+	http_tunnel_connect(w, cli, &client, req, &set);
+	conn_detach(c);
+}
+
+/* false when c is gone (handed to http_tunnel.c). */
+static bool handle_request(struct http_conn *c, int n)
 {
 	struct http_request *req = c->req;
 	char ipbuf[CG_ADDR_STRLEN];
@@ -365,30 +381,45 @@ static void handle_request(struct http_conn *c, int n)
 	const char *reason = NULL;
 
 	evtimer_del(c->head_timer);
+	if (req->is_connect && c->mode != HTTP_MODE_EXPLICIT) {
+		connect_refuse(c, req); /* a tunnel out of port 80 */
+		return true;
+	}
 	if (request_of_head(c, req, &r, ipbuf, &reason) < 0)
-		return;
+		return true;
 	struct policy *p = policy_acquire();
 	if (!p) {
 		send_error(c, 503);
-		return;
+		return true;
 	}
-	policy_decide(p, &r, &v);
+	/* The Host and the address the connection was going to both decide. */
+	struct cg_addr dest;
+	if (c->orig_len)
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &dest);
+	policy_decide_dest(p, &r, c->orig_len ? &dest : NULL, NULL, &v, NULL);
+	if (v.by_dest)
+		reason = policy_dest_reason(&v);
 	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
 		answer_blocked(c, p, req, &r, &v, reason, n);
-		return;
+		return true;
 	}
 	if (v.action == ACTION_OBSERVE || reason) {
 		char id[JOURNAL_ID_LEN];
 		journal_block(c, &r, &v, reason, id);
 	}
 	policy_unref(p);
+	if (req->is_connect) {
+		connect_hand_over(c, req, n);
+		return false;
+	}
 
 	int st = route(c, req);
 	if (st) {
 		send_error(c, st);
-		return;
+		return true;
 	}
 	relay_start(c, req, n);
+	return true;
 }
 
 /* Backpressure on answers: while the client holds ANSWER_HIGH bytes of them unread, stop
@@ -437,7 +468,8 @@ static void try_head(struct http_conn *c)
 			return;
 		}
 		http_scan_reset(&c->scan); /* the next head starts after this one */
-		handle_request(c, n);
+		if (!handle_request(c, n))
+			return;
 	}
 }
 
@@ -477,8 +509,6 @@ static void cli_read(struct bufferevent *bev, void *arg)
 		try_head(c);
 		break;
 	case ST_RELAY:
-		if (c->connect_pending)
-			break;
 		if (!c->req_body_done && c->up) {
 			forward_req_body(c);
 			if (c->state != ST_RELAY)
@@ -488,10 +518,6 @@ static void cli_read(struct bufferevent *bev, void *arg)
 		if (c->req_body_done &&
 		    evbuffer_get_length(bufferevent_get_input(c->cli)) > c->set.max_head_bytes)
 			bufferevent_disable(c->cli, EV_READ);
-		break;
-	case ST_TUNNEL:
-		if (c->up)
-			relay_move(c->cli, c->up, evbuffer_get_length(bufferevent_get_input(c->cli)));
 		break;
 	case ST_CLOSING:
 		evbuffer_drain(bufferevent_get_input(c->cli),
@@ -549,17 +575,34 @@ static void forward_resp_body(struct http_conn *c)
 	}
 }
 
+/* A 101 from the origin. Only an allowed WebSocket request's 101 that names websocket
+ * is tunnelled (spliced by http_tunnel.c); any other closes the connection, so that no
+ * other protocol (h2c, ...) runs through unfiltered. */
+static void upgrade_done(struct http_conn *c, const struct http_response *resp, int n)
+{
+	struct http_worker *w = c->w;
+	struct bufferevent *cli = c->cli, *up = c->up;
+	struct cg_addr client = c->client;
+	if (!c->upgrade || !http_head_upgrade_is_websocket(resp->headers, resp->n_headers)) {
+		log_debug("http: %s: 101 without a WebSocket request: closed", c->client_str);
+		send_error(c, 502); /* nothing of the 101 was passed on */
+		return;
+	}
+	http_head_response(bufferevent_get_output(cli), resp, false, c->req_minor, true);
+	evbuffer_drain(bufferevent_get_input(up), (size_t)n);
+	evtimer_del(c->head_timer);
+	unsigned idle_ms = c->set.tunnel_idle_ms;
+	conn_detach(c);
+	http_tunnel_relay(w, cli, up, &client, idle_ms);
+}
+
 static void up_read(struct bufferevent *bev, void *arg)
 {
 	struct http_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	static __thread struct http_response resp;
 
-	if (c->state == ST_TUNNEL) {
-		relay_move(c->up, c->cli, evbuffer_get_length(in));
-		return;
-	}
-	if (c->state != ST_RELAY || c->connect_pending) {
+	if (c->state != ST_RELAY) {
 		/* Nothing asked for: an origin talking out of turn is not reused. */
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
@@ -583,17 +626,11 @@ static void up_read(struct bufferevent *bev, void *arg)
 				send_error(c, 502);
 			return;
 		}
-		c->resp_started = true;
-		if (resp.status == 101 && c->upgrade) {
-			http_head_response(bufferevent_get_output(c->cli), &resp, false, c->req_minor,
-					   true);
-			evbuffer_drain(in, (size_t)n);
-			c->state = ST_TUNNEL;
-			bufferevent_enable(c->cli, EV_READ);
-			relay_move(c->up, c->cli, evbuffer_get_length(in));
-			cli_read(c->cli, c);
+		if (resp.status == 101) {
+			upgrade_done(c, &resp, n);
 			return;
 		}
+		c->resp_started = true;
 		if (resp.status < 200) { /* 100 Continue and friends pass, then the final one */
 			http_head_response(bufferevent_get_output(c->cli), &resp, false, 1, false);
 			evbuffer_drain(in, (size_t)n);
@@ -622,12 +659,7 @@ static void up_write(struct bufferevent *bev, void *arg)
 	struct http_conn *c = arg;
 	/* Below the low mark again: read from the client again. */
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
-	if (c->state == ST_TUNNEL && c->cli_eof) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			shutdown(bufferevent_getfd(bev), SHUT_WR);
-		return;
-	}
-	if (c->state == ST_TUNNEL || (c->state == ST_RELAY && !c->req_body_done))
+	if (c->state == ST_RELAY && !c->req_body_done)
 		bufferevent_enable(c->cli, EV_READ);
 }
 
@@ -649,7 +681,7 @@ static void cli_write(struct bufferevent *bev, void *arg)
 		try_head(c);
 		return;
 	}
-	if (c->up && (c->state == ST_TUNNEL || c->state == ST_RELAY))
+	if (c->up && c->state == ST_RELAY)
 		bufferevent_enable(c->up, EV_READ);
 }
 
@@ -661,13 +693,6 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 		int one = 1;
 		c->up_connected = true;
 		setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (c->connect_pending) {
-			static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
-			c->connect_pending = false;
-			bufferevent_write(c->cli, ok, sizeof(ok) - 1);
-			c->state = ST_TUNNEL;
-			cli_read(c->cli, c);
-		}
 		return;
 	}
 	/* EOF, error or timeout from the next hop. */
@@ -677,18 +702,11 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 		conn_close_after_write(c);
 		return;
 	}
-	if (c->state == ST_TUNNEL) {
-		relay_move(c->up, c->cli, evbuffer_get_length(bufferevent_get_input(c->up)));
-		conn_close_after_write(c);
-		return;
-	}
 	if (c->state == ST_RELAY) {
 		if (c->resp_started) {
 			conn_close_after_write(c);
 		} else {
 			bool timeout = (what & BEV_EVENT_TIMEOUT) != 0;
-			if (c->connect_pending)
-				c->connect_pending = false;
 			send_error(c, timeout ? 504 : 502);
 		}
 		return;
@@ -709,14 +727,6 @@ static void cli_event(struct bufferevent *bev, short what, void *arg)
 		if (!c->req_body_done)
 			conn_free(c);
 		return;
-	}
-	if ((what & BEV_EVENT_EOF) && c->state == ST_TUNNEL && c->up) {
-		/* Flush what the client sent, then tell the origin. */
-		c->cli_eof = true;
-		bufferevent_disable(c->cli, EV_READ);
-		if (evbuffer_get_length(bufferevent_get_output(c->up)) == 0)
-			shutdown(bufferevent_getfd(c->up), SHUT_WR);
-		return; /* else up_write shuts it down once flushed */
 	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && c->state == ST_HEAD) {
 		c->cli_eof = true; /* a last request may still be complete; answers flush */
@@ -767,11 +777,19 @@ fail:
 static void conn_free(struct http_conn *c)
 {
 	struct http_worker *w = c->w;
-	LIST_REMOVE(c, link);
 	connlimit_release(w->sh->limits, &c->client);
 	if (c->up)
 		bufferevent_free(c->up);
 	bufferevent_free(c->cli);
+	c->up = c->cli = NULL;
+	conn_detach(c);
+}
+
+/* End the connection but leave its sockets (c->cli, c->up unless freed or NULL) and its
+ * limit slot to whoever took them over. */
+static void conn_detach(struct http_conn *c)
+{
+	LIST_REMOVE(c, link);
 	event_free(c->head_timer);
 	free(c->req);
 	free(c);

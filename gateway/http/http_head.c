@@ -12,14 +12,22 @@ static bool has_token(const struct http_span *tokens, unsigned n, const char *lo
 	return false;
 }
 
+bool http_head_upgrade_is_websocket(const struct http_header *h, unsigned n)
+{
+	unsigned found = 0;
+	bool ws = false;
+	for (unsigned i = 0; i < n; i++)
+		if (http_span_eq(&h[i].name, "upgrade")) {
+			found++;
+			ws = http_span_eq(&h[i].value, "websocket");
+		}
+	return found == 1 && ws;
+}
+
 bool http_head_wants_upgrade(const struct http_request *req)
 {
-	if (!has_token(req->conn_tokens, req->n_conn_tokens, "upgrade"))
-		return false;
-	for (unsigned i = 0; i < req->n_headers; i++)
-		if (http_span_eq(&req->headers[i].name, "upgrade"))
-			return true;
-	return false;
+	return has_token(req->conn_tokens, req->n_conn_tokens, "upgrade") &&
+	       http_head_upgrade_is_websocket(req->headers, req->n_headers);
 }
 
 static void add_field(struct evbuffer *out, const struct http_header *h)
@@ -60,7 +68,8 @@ void http_head_request(struct evbuffer *out, const struct http_request *req, boo
 	}
 	for (unsigned i = 0; i < req->n_headers; i++) {
 		const struct http_header *h = &req->headers[i];
-		if (absolute && http_span_eq(&h->name, "host"))
+		if ((absolute && http_span_eq(&h->name, "host")) ||
+		    http_span_eq(&h->name, "http2-settings"))
 			continue;
 		if (keep_upgrade && http_span_eq(&h->name, "upgrade")) {
 			add_field(out, h);

@@ -45,6 +45,22 @@ enum action policy_decide_no_sni(const struct policy *p, const struct request *r
 enum action policy_decide_ech(const struct policy *p, const struct request *req,
 			      struct verdict *v);
 
+/* Decide a connection that has both a name (req->host: Host, SNI, the CONNECT name) and
+ * a destination address (dest: the original destination, or the address the proxy
+ * resolved): each is decided for the same client and group (the address as an exact
+ * name, without the path), and a block on either blocks. *v is the name's verdict, or
+ * the address's (v->by_dest set) when only the address blocks. dest_v, when not NULL,
+ * gets the address's own verdict (zeroed when dest is NULL or not an address), so that
+ * `campusgate check --dest` can explain both. group NULL: the client's group, else the
+ * group named (as policy_decide_group). Pure, like policy_decide. Returns v->action. */
+enum action policy_decide_dest(const struct policy *p, const struct request *req,
+			       const struct cg_addr *dest, const char *group, struct verdict *v,
+			       struct verdict *dest_v);
+
+/* The journal reason of a verdict decided by the destination address ("destination
+ * address listed", the English text of the catalogue's R_DEST_LISTED), or NULL. */
+const char *policy_dest_reason(const struct verdict *v);
+
 /* Reference counting; the last unref frees the snapshot. */
 void policy_ref(struct policy *p);
 void policy_unref(struct policy *p);

@@ -58,6 +58,8 @@ struct verdict {
 	bool pattern_limit;    /* the rule is a pattern that hit a PCRE2 limit (match, depth,
 				  JIT stack): blocked without knowing (fail closed) */
 	struct rule_ref rule;  /* the most specific rule that matched (block or allow) */
+	bool by_dest;          /* decided on the destination address, not on the name
+				  (policy_decide_dest): the rule names the address */
 };
 
 #endif

@@ -1,6 +1,6 @@
 /* The TLS decision: the server name when the hello has one (also behind ECH, so that
- * Chrome's ECH GREASE does not hide a blocked name), the original destination address
- * when there is no name or the named site may be a cover for an encrypted inner one. */
+ * Chrome's ECH GREASE does not hide a blocked name) together with the original
+ * destination address; the address alone when there is no name. */
 #include "tls_decide.h"
 
 #include <stdio.h>
@@ -60,6 +60,30 @@ static bool tls_decide_ech(const struct policy *p, const struct tls_hello *h,
 	return true;
 }
 
+/* A hello with a name: the name and the original destination decide together
+ * (policy_decide_dest), so that an allowed name does not carry a connection to a listed
+ * address (a cover name, ECH's outer name, REALITY-style camouflage). When the address
+ * decided, the request names the address and the reason the name. */
+static void decide_named(const struct policy *p, const struct tls_hello *h,
+			 const struct cg_addr *dst, struct tls_decision *out)
+{
+	out->r.host = h->sni;
+	out->r.host_len = h->sni_len;
+	policy_decide_dest(p, &out->r, dst, NULL, &out->v, NULL);
+	if (!out->v.by_dest)
+		return;
+	out->by_address = true;
+	out->r.host = addr_str(dst, out->addr_buf);
+	out->r.host_len = strlen(out->r.host);
+	if (h->ech)
+		snprintf(out->reason_buf, sizeof(out->reason_buf),
+			 "ECH: outer SNI %s allowed; %s", h->sni, policy_dest_reason(&out->v));
+	else
+		snprintf(out->reason_buf, sizeof(out->reason_buf), "SNI %s allowed; %s", h->sni,
+			 policy_dest_reason(&out->v));
+	out->reason = out->reason_buf;
+}
+
 int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,
 	       const struct sockaddr *orig, time_t when, struct tls_decision *out)
 {
@@ -76,28 +100,9 @@ int tls_decide(const struct policy *p, const struct tls_hello *h, const struct c
 			return -1;
 		tls_decide_no_sni(p, out, &dst);
 	} else {
-		out->r.host = h->sni;
-		out->r.host_len = h->sni_len;
-		policy_decide(p, &out->r, &out->v);
-		if (h->ech && out->v.action != ACTION_BLOCK && tls_decide_ech(p, h, out)) {
-			/* decided: a client-facing ECH name */
-		} else if (h->ech && out->v.action != ACTION_BLOCK && orig) {
-			struct verdict by_name = out->v;
-			struct request named = out->r;
-			decide_address(p, out, &dst);
-			if (out->v.action != ACTION_ALLOW) {
-				snprintf(out->reason_buf, sizeof(out->reason_buf),
-					 "ECH: outer SNI %s allowed; decided on the destination "
-					 "address",
-					 h->sni);
-				out->reason = out->reason_buf;
-			} else {
-				/* Both allowed: the verdict is the name's. */
-				out->v = by_name;
-				out->r = named;
-				out->by_address = false;
-			}
-		}
+		decide_named(p, h, orig ? &dst : NULL, out);
+		if (h->ech && out->v.action != ACTION_BLOCK)
+			tls_decide_ech(p, h, out); /* a client-facing ECH name */
 	}
 	out->journal = out->v.action == ACTION_BLOCK || out->v.action == ACTION_OBSERVE;
 	return 0;

@@ -12,8 +12,8 @@
 
 /* Which case a hello was, for the front end's counters. */
 enum tls_case {
-	TLS_CASE_SNI,    /* a server name and no ECH: decided on the name */
-	TLS_CASE_ECH,    /* ECH (real or GREASE): the name, then the destination address */
+	TLS_CASE_SNI,    /* a server name and no ECH: the name and the destination address */
+	TLS_CASE_ECH,    /* ECH (real or GREASE): the name and the destination address */
 	TLS_CASE_NO_SNI, /* no server name: the group's tls_no_sni, then the address */
 };
 
@@ -35,10 +35,10 @@ struct tls_decision {
 /* Decide a parsed hello h from client, sent to orig (NULL when the connection was not
  * redirected), at when, under policy p. The SNI always counts when present: a blocked
  * name is blocked even behind ECH. ECH (type outer) to a client-facing ECH name of an
- * enforced category is blocked as a bypass attempt (reason "ech"); otherwise, with ECH
- * and an allowed name the original destination is checked as well (the name may be a
- * cover name). Without a name the group's tls_no_sni decides (block: a bypass attempt,
- * reason "no-sni", host = the destination address), then the address.
+ * enforced category is blocked as a bypass attempt (reason "ech"). The original
+ * destination is checked as well (policy_decide_dest: the name may be a cover name, with
+ * or without ECH). Without a name the group's tls_no_sni decides (block: a bypass
+ * attempt, reason "no-sni", host = the destination address), then the address.
  * 0 with *out filled (it points into h and into itself; keep both while using it), or
  * -1 when there is nothing to decide on (no SNI and no original destination). */
 int tls_decide(const struct policy *p, const struct tls_hello *h, const struct cg_addr *client,

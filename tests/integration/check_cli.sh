@@ -34,6 +34,7 @@ kind = bypass
 title_zh = 加密 DNS
 title_en = DNS over HTTPS
 list = hosts:lists/doh.hosts
+list = lists/doh-ip.list
 
 [allow]
 list = lists/allow.list
@@ -64,6 +65,7 @@ printf '# gambling\ncasino.example\nnews.example/casino/\n/caipiao\\d{2,}/\nxn--
 printf 'games.example\n' >"$T/lists/games.list"
 printf '0.0.0.0 dns.doh.example\n' >"$T/lists/doh.hosts"
 printf 'homework.casino.example\n' >"$T/lists/allow.list"
+printf '192.0.2.7\n' >"$T/lists/doh-ip.list"
 
 OUT=$T/out
 # run EXPECTED-EXIT ARGS...: run campusgate, keep its output in $OUT, check the exit.
@@ -114,6 +116,22 @@ run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 "http://[2001:db8::1]:80/
 has "host:      2001:db8::1  path /casino/"
 run 2 check "${C[@]}" "${SCHOOL[@]}" "http://[2001:db8::1/"
 has "bad IPv6 literal"
+# --dest: the name and the destination address both decide (issue 11).
+run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 allowed.example --dest 192.0.2.7
+has "none matched"; has "destination: 192.0.2.7"; has "category:  doh (DNS over HTTPS)"
+has "rule:      lists/doh-ip.list:1: 192.0.2.7"; has "result:    BLOCK"
+has "the destination address is listed"
+run 0 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 allowed.example --dest 198.51.100.1
+has "destination: 198.51.100.1"; has "result:    ALLOW"; has "both allowed"
+run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 casino.example --dest 198.51.100.1
+has "result:    BLOCK"; has "(the name is blocked)"
+# The allowlist does not open a listed address.
+run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 http://homework.casino.example/ --dest 192.0.2.7
+has "allowlist"; has "result:    BLOCK"
+CG_LOCALE=zh_CN.UTF-8 run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 allowed.example --dest 192.0.2.7
+has "目标地址： 192.0.2.7"; has "结果：     拦截"; has "目标地址在名单中"
+run 2 check "${C[@]}" allowed.example --dest not-an-ip
+has "--dest not-an-ip: not an IP address"
 # A pattern, and a Unicode name listed as punycode.
 run 1 check "${C[@]}" "${SCHOOL[@]}" --client 10.9.9.9 caipiao88.cn
 has "lists/gambling.list:4:"; has "pattern"

@@ -4,9 +4,14 @@
 # the block-page server; blocked and allowed requests, keep-alive, pipelining, bodies
 # (Content-Length and chunked), chunked and close-delimited responses, hop-by-hop
 # headers, head limits (400/414/431), the head deadline (slowloris) and connection caps.
+# Tunnels (issue 11): CONNECT refused on the transparent port; on the explicit port only
+# to connect_ports, never to loopback or a listed address (names resolved through the
+# [dns] upstream, NSD here), the ClientHello inside decided like redirected 443; h2c
+# stripped, a 101 other than WebSocket closed, WebSocket relayed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
-cg_need curl openssl
+. "$(dirname "$0")/lib_dns.sh"
+cg_need curl openssl nsd dig
 cg_init
 
 OP=$(cg_free_port) TP=$(cg_free_port) EP=$(cg_free_port) BP=$(cg_free_port)
@@ -204,6 +209,71 @@ echo "$out" | grep -q "^header: X-Keep: yes" && echo "$out" | grep -q "^header: 
 echo "$out" | grep -q "^header: Trailer: X-T$" || cg_fail "Trailer was removed: $out"
 cg_log "ok: hop-by-hop fields removed"
 
+# --- h2c: the upgrade and its settings never reach the origin ----------------------------
+out=$(curl -sS --http2 -H "Host: a.example" "http://127.0.0.1:$TP/h2c")
+echo "$out" | grep -q "^target: /h2c" || cg_fail "h2c request not relayed: $out"
+for h in Upgrade HTTP2-Settings Connection; do
+	echo "$out" | grep -qi "^header: $h:" && cg_fail "$h was forwarded (curl --http2): $out"
+done
+out=$(curl -sS -H "Host: a.example" -H "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA" "http://127.0.0.1:$TP/h2c2")
+echo "$out" | grep -qi "^header: HTTP2-Settings:" && cg_fail "HTTP2-Settings (not in Connection) forwarded: $out"
+# An h2c upgrade to a path that would switch: the origin never sees it, answers 200.
+out=$(cg_http_raw 127.0.0.1 "$TP" 'GET /ws HTTP/1.1\r\nHost: a.example\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n' 2)
+echo "$out" | head -n1 | grep -q "^HTTP/1.1 200 " || cg_fail "h2c upgrade: $out"
+cg_log "ok: h2c upgrade and HTTP2-Settings stripped"
+
+# --- 101: WebSocket relayed after an allowed request, any other 101 closes -----------------
+"$PY" - 127.0.0.1 "$TP" >"$CG_TMP/ws.txt" <<'PY' || cg_fail "websocket: $(cat "$CG_TMP/ws.txt")"
+import socket, sys
+def head(s):
+    d = b""
+    while b"\r\n\r\n" not in d:
+        b = s.recv(4096)
+        if not b:
+            break
+        d += b
+    return d
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+s.sendall(b"GET /ws HTTP/1.1\r\nHost: a.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+h = head(s)
+print(h.split(b"\r\n")[0].decode())
+ok = h.startswith(b"HTTP/1.1 101 ") and b"Upgrade: websocket" in h
+s.sendall(b"ping")
+got = b""
+while len(got) < 9:
+    b = s.recv(100)
+    if not b:
+        break
+    got += b
+print(got)
+s.close()
+# A 101 nobody asked for (h2c): 502 and closed, nothing of it passed on.
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+s.sendall(b"GET /force101 HTTP/1.1\r\nHost: a.example\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+print(data.split(b"\r\n")[0].decode())
+sys.exit(0 if ok and got == b"echo:ping" and data.startswith(b"HTTP/1.1 502 ") and b" 101 " not in data else 1)
+PY
+cg_log "ok: WebSocket relayed after its 101 ($(tr '\n' ' ' <"$CG_TMP/ws.txt")), an unasked 101 closed"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: casino.test" -H "Upgrade: websocket" \
+	-H "Connection: Upgrade" "http://127.0.0.1:$TP/ws")
+cg_expect "WebSocket to a blocked name" "$code" 403
+
+# --- CONNECT on the transparent port: 405 with the block page, a bypass attempt ------------
+out=$(cg_http_raw 127.0.0.1 "$TP" 'CONNECT vpn.example:443 HTTP/1.1\r\nHost: vpn.example:443\r\n\r\n' 3)
+echo "$out" | head -n1 | grep -q "^HTTP/1.1 405 " || cg_fail "CONNECT on the transparent port: $out"
+echo "$out" | grep -q "^Allow: GET" || cg_fail "405 without Allow: $out"
+echo "$out" | grep -q "此网页已被拦截" || cg_fail "405 without the block page: $out"
+cg_journal_has '"host":"vpn.example"' '"event":"bypass"' 'CONNECT on a transparent port' ||
+	cg_fail "CONNECT on the transparent port not journaled"
+cg_log "ok: CONNECT on the transparent port answered 405 with the block page, journaled"
+
 # --- malformed heads --------------------------------------------------------------------
 st() { cg_http_raw 127.0.0.1 "$TP" "$1" 3 | head -n1 | awk '{print $2}'; }
 cg_expect "obs-fold" "$(st 'GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n  2\r\n\r\n')" 400
@@ -260,25 +330,79 @@ cg_log "ok: block-page server"
 cg_stop_pid "$CG_DAEMON_PID"
 cp "$CG_TMP/daemon.log" "$CG_TMP/daemon-a.log" # (the next start truncates it)
 
-# Daemon B: no parent, explicit mode connects by itself; CONNECT to a TLS origin.
-cg_http_cert localhost
+# Daemon B: no parent, explicit mode connects by itself; the default CONNECT rules
+# (port 443 only; never loopback, link-local, the LAN or the box). Names resolve through
+# the [dns] upstream: NSD with tunnel.test -> 127.0.0.1 and camo.test -> 10.77.2.3, an
+# address the gambling list names.
+NSP=$(cg_free_port)
+printf 'tunnel.test. 300 IN A 127.0.0.1\ncamo.test. 300 IN A 10.77.2.3\n' >"$CG_TMP/zone.txt"
+DNS_ZONES=test dns_start_upstream "$NSP" "$CG_TMP/zone.txt"
+export CG_DNS_UPSTREAM=127.0.0.1:$NSP
+cg_http_cert localhost tunnel.test casino.test
 SP=$(cg_free_port)
 cg_http_origin - 127.0.0.1 "$SP" tls1 "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
 cg_http_config "$CG_TMP/b.conf" "explicit_listen = 127.0.0.1:$EP" "idle_timeout_ms = 600"
 cg_start_daemon "$CG_TMP/b.conf"
 out=$(curl -sS -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/direct")
 echo "$out" | grep -q "^target: /direct$" || cg_fail "explicit direct (origin-form to origin): $out"
-out=$(curl -sS -x "http://127.0.0.1:$EP" --cacert "$CG_TMP/cert.pem" "https://localhost:$SP/tunnel")
-echo "$out" | grep -q "^ORIGIN tls1" || cg_fail "CONNECT tunnel: $out"
 code=$(curl -s -o /dev/null -w '%{http_connect}' -x "http://127.0.0.1:$EP" https://casino.test/)
 [ "$code" = 403 ] || cg_fail "CONNECT to a blocked name: $code"
 cg_journal_has '"host":"casino.test"' '"proto":"http"' || cg_fail "CONNECT block not journaled"
+# connect (the status of the CONNECT) TARGET: what the proxy answered a CONNECT to TARGET.
+connect() { cg_http_raw 127.0.0.1 "$EP" "CONNECT $1 HTTP/1.1\r\nHost: $1\r\n\r\n" 3 | head -n1 | awk '{print $2}'; }
+cg_expect "CONNECT to port 853 (DoT)" "$(connect dns.example:853)" 403
+cg_journal_has '"host":"dns.example"' '"event":"bypass"' 'CONNECT to port 853 not allowed' ||
+	cg_fail "CONNECT to 853 not journaled"
+cg_expect "CONNECT to a port not in connect_ports" "$(connect tunnel.test:$SP)" 403
+cg_expect "CONNECT to 127.0.0.1:443" "$(connect 127.0.0.1:443)" 403
+cg_journal_has '"host":"127.0.0.1"' '"event":"bypass"' 'not allowed: loopback' ||
+	cg_fail "CONNECT to loopback not journaled"
+cg_expect "CONNECT to [::1]:443" "$(connect '[::1]:443')" 403
+cg_expect "CONNECT to a name that resolves to loopback" "$(connect tunnel.test:443)" 403
+cg_journal_has '"host":"tunnel.test"' 'CONNECT to 127.0.0.1 (tunnel.test) not allowed: loopback' ||
+	cg_fail "the name resolved through the upstream was not checked"
+cg_expect "CONNECT to a listed address" "$(connect 10.77.2.3:443)" 403
+cg_expect "CONNECT to a name on a listed address" "$(connect camo.test:443)" 403
+cg_journal_has '"host":"camo.test"' '"action":"block"' '"text":"10.77.2.3"' 'destination address listed' ||
+	cg_fail "CONNECT to a listed destination not journaled"
+cg_expect "CONNECT to a name that does not resolve" "$(connect nothere.test:443)" 502
 cg_expect "unreachable origin" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:1/")" 502
 # The origin's /slow answers after 1 s; idle_timeout_ms is 600 here: 504.
 t0=$(date +%s%N)
 cg_expect "origin timeout" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/slow")" 504
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ms -ge 500 ] && [ $ms -le 3000 ] || cg_fail "504 after $ms ms"
-cg_log "ok: explicit direct, CONNECT allowed and blocked, 502, 504 after $ms ms"
+cg_log "ok: explicit direct; CONNECT refused to 853, other ports, loopback, listed addresses; 502, 504 after $ms ms"
+cg_stop_pid "$CG_DAEMON_PID"
+
+# Daemon C: the TLS origin's port allowed and loopback let through (it stands in for a
+# site outside): the tunnel works end to end, and the hello inside is decided.
+cg_http_config "$CG_TMP/c.conf" "explicit_listen = 127.0.0.1:$EP" "connect_ports = 443 $SP" \
+	"connect_deny = link-local lan 192.0.2.0/24" "head_timeout_ms = 1500"
+cg_start_daemon "$CG_TMP/c.conf"
+out=$(curl -sS -x "http://127.0.0.1:$EP" --cacert "$CG_TMP/cert.pem" "https://tunnel.test:$SP/tunnel")
+echo "$out" | grep -q "^ORIGIN tls1" || cg_fail "CONNECT tunnel: $out"
+echo "$out" | grep -q "^target: /tunnel" || cg_fail "CONNECT tunnel target: $out"
+out=$(curl -sS -p -x "http://127.0.0.1:$EP" --cacert "$CG_TMP/cert.pem" "https://tunnel.test:$SP/big/2000000" | wc -c)
+cg_expect "2 MB through the CONNECT splice" "$out" 2000000
+out=$(printf 'GET /s HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -quiet -proxy "127.0.0.1:$EP" \
+	-connect "tunnel.test:$SP" -servername tunnel.test -CAfile "$CG_TMP/cert.pem" 2>&1)
+echo "$out" | grep -q "^target: /s" || cg_fail "openssl through CONNECT: $out"
+cg_log "ok: CONNECT with an allowed SNI works end to end (curl, openssl s_client -proxy)"
+# An allowed destination, a blocked name in the hello: access_denied, journaled as TLS.
+out=$(timeout 10 openssl s_client -proxy "127.0.0.1:$EP" -connect "tunnel.test:$SP" \
+	-servername www.casino.test -CAfile "$CG_TMP/cert.pem" </dev/null 2>&1)
+echo "$out" | grep -qi "alert access denied" || cg_fail "blocked SNI inside CONNECT: $out"
+cg_journal_has '"proto":"tls"' '"host":"www.casino.test"' '"action":"block"' ||
+	cg_fail "blocked SNI inside CONNECT not journaled"
+# Not TLS inside the tunnel: closed, journaled as a bypass attempt.
+out=$(cg_http_raw 127.0.0.1 "$EP" "CONNECT tunnel.test:$SP HTTP/1.1\r\nHost: tunnel.test\r\n\r\nGET / HTTP/1.1\r\nHost: vpn.test\r\n\r\n" 3)
+echo "$out" | head -n1 | grep -q "^HTTP/1.1 200 " || cg_fail "CONNECT not answered 200: $out"
+echo "$out" | grep -q "ORIGIN" && cg_fail "plain HTTP inside CONNECT reached the origin: $out"
+cg_journal_has '"host":"tunnel.test"' '"event":"bypass"' 'not a TLS ClientHello' ||
+	cg_fail "plain HTTP inside CONNECT not journaled"
+# connect_deny subnets of the admin's own
+cg_expect "CONNECT to a connect_deny subnet" "$(connect 192.0.2.7:443)" 403
+cg_log "ok: a blocked SNI inside CONNECT is denied, plain HTTP inside is closed, journaled"
 cg_http_clean_exit
 cg_pass

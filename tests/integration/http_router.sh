@@ -13,6 +13,7 @@ cg_router_up
 
 cg_http_origin "$NS_O" 10.77.2.2 80 o2
 cg_http_origin "$NS_O" 10.77.2.3 80 o3
+cg_http_origin "$NS_O" 10.77.2.4 80 o4
 cg_http_origin "$NS_O" fd77:2::2 80 o6
 CG_BLOCK_PAGE_V4=10.77.1.1 cg_http_config "$CG_TMP/c.conf" "listen = 0.0.0.0:$GW_HTTP_PORT" \
 	"listen = [::]:$GW_HTTP_PORT" "blockpage_listen = 10.77.1.1:80"
@@ -23,9 +24,20 @@ C() { ip netns exec "$NS_C" "$@"; }
 out=$(C curl -sS --max-time 10 --resolve www.example.org:80:10.77.2.2 http://www.example.org/r1)
 echo "$out" | grep -q "^ORIGIN o2" || cg_fail "transparent allowed: $out"
 echo "$out" | grep -q "^target: /r1$" || cg_fail "target: $out"
-out=$(C curl -sS --max-time 10 --resolve other.example:80:10.77.2.3 http://other.example/r2)
-echo "$out" | grep -q "^ORIGIN o3" || cg_fail "second destination: $out"
+out=$(C curl -sS --max-time 10 --resolve other.example:80:10.77.2.4 http://other.example/r2)
+echo "$out" | grep -q "^ORIGIN o4" || cg_fail "second destination: $out"
 cg_log "ok: original destination from SO_ORIGINAL_DST"
+
+# --- the Host and the destination both decide: an allowed Host to a listed address -------
+code=$(C curl -s -o "$CG_TMP/dest.html" -w '%{http_code}' --max-time 10 \
+	--resolve allowed.example:80:10.77.2.3 http://allowed.example/camouflage)
+cg_expect "allowed Host sent to a listed destination" "$code" 403
+grep -q "^target: /camouflage" "$CG_TMP/origin-o3.log" "$CG_TMP/dest.html" &&
+	cg_fail "the request reached the listed destination"
+cg_journal_has '"host":"allowed.example"' '"path":"/camouflage"' '"action":"block"' \
+	'"text":"10.77.2.3"' 'destination address listed' ||
+	cg_fail "the block by destination was not journaled with its reason"
+cg_log "ok: Host allowed.example to the listed 10.77.2.3 blocked, journaled 'destination address listed'"
 
 # --- IPv6: IP6T_SO_ORIGINAL_DST -------------------------------------------------------------
 out6=$(C curl -sS --max-time 10 -g --resolve "www.example.org:80:[fd77:2::2]" http://www.example.org/v6)

@@ -9,7 +9,9 @@ PY=/usr/bin/python3
 # cg_http_origin_script: write the origin server to $CG_TMP/origin.py. It answers every
 # request with a text echo of what arrived (method, target, headers, body length and
 # checksum); /chunked answers chunked, /close answers close-delimited, /big/N sends N
-# bytes, /slow sleeps a second first. With a cert and key it speaks TLS.
+# bytes, /slow sleeps a second first, /ws with an Upgrade field answers 101 with it and
+# /force101 answers 101 (h2c) unasked, both then echoing bytes back with "echo:" in front.
+# With a cert and key it speaks TLS.
 cg_http_origin_script() {
 	cat >"$CG_TMP/origin.py" <<'PY'
 import hashlib, socket, socketserver, ssl, sys, time
@@ -52,6 +54,19 @@ class H(socketserver.StreamRequestHandler):
                     self.read_line()
             elif "content-length" in hmap:
                 body = self.rfile.read(int(hmap["content-length"][0]))
+            if (target.startswith("/ws") and "upgrade" in hmap) or target.startswith("/force101"):
+                # 101 with the Upgrade asked for (/force101: h2c, asked or not), then
+                # echo every read back as "echo:" + bytes until the peer closes.
+                up = "h2c" if target.startswith("/force101") else hmap["upgrade"][0]
+                self.wfile.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: %s\r\n"
+                                 b"Connection: Upgrade\r\n\r\n" % up.encode())
+                self.wfile.flush()
+                while True:
+                    d = self.rfile.read1(65536)
+                    if not d:
+                        return
+                    self.wfile.write(b"echo:" + d)
+                    self.wfile.flush()
             text = "ORIGIN %s\nmethod: %s\ntarget: %s\nversion: %s\n" % (
                 self.server.name, method, target, version)
             for h in headers:
@@ -130,7 +145,8 @@ cg_http_cert() {
 # cg_http_config FILE [extra [http] lines...]: a config whose lists block gambling names
 # (casino.test, *.bet.test, the URL prefix allowed.test/forbidden, the address 10.77.2.3
 # and the pattern /caipiao\d{2,}/ on host+path) and bypass names
-# (vpn.test), journal in $CG_TMP/journal. Listen addresses go in the extra lines.
+# (vpn.test), journal in $CG_TMP/journal. Listen addresses go in the extra lines;
+# $CG_DNS_UPSTREAM, when set, is the [dns] upstream (the explicit proxy resolves there).
 cg_http_config() {
 	local f=$1; shift
 	mkdir -p "$CG_TMP/lists"
@@ -145,6 +161,7 @@ cg_http_config() {
 		echo "pid_file = $CG_TMP/campusgated.pid"
 		echo "[dns]"
 		echo "block_page_v4 = ${CG_BLOCK_PAGE_V4:-127.0.0.1}"
+		[ -z "${CG_DNS_UPSTREAM:-}" ] || echo "upstream = $CG_DNS_UPSTREAM"
 		echo "[http]"
 		local l
 		for l in "$@"; do echo "$l"; done
@@ -168,15 +185,17 @@ cg_http_config() {
 	} >"$f"
 }
 
-# cg_journal_has TEXT...: wait (5 s) until one journal line contains every TEXT.
+# cg_journal_has TEXT...: wait (5 s) until one journal line contains every TEXT. The
+# lines are filtered with grep -F, one TEXT after another (a loop in the shell over a
+# journal of thousands of lines took seconds a call).
 cg_journal_has() {
-	local i t ok
+	local i t lines
 	for i in $(seq 50); do
-		while IFS= read -r line; do
-			ok=1
-			for t in "$@"; do case "$line" in *"$t"*) ;; *) ok=0 ;; esac; done
-			[ $ok = 1 ] && return 0
-		done < <(cat "$CG_TMP"/journal/*.jsonl 2>/dev/null)
+		lines=$(cat "$CG_TMP"/journal/*.jsonl 2>/dev/null)
+		for t in "$@"; do
+			lines=$(printf '%s\n' "$lines" | grep -F -- "$t") || break
+		done
+		[ -n "$lines" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -185,8 +204,8 @@ cg_journal_has() {
 # cg_router_up: three namespaces joined by veth pairs, the middle one routing with the
 # nftables rules of docs/http-tls.md (tcp 80 -> $GW_HTTP_PORT, tcp 443 -> $GW_TLS_PORT
 # REDIRECT, udp 443 dropped). Client 10.77.1.2 (NS_C), gateway 10.77.1.1/10.77.2.1
-# (NS_G), origin 10.77.2.2 and .3 (NS_O); IPv6 fd77:1::2 -> fd77:1::1/fd77:2::1 ->
-# fd77:2::2. Removed at exit.
+# (NS_G), origin 10.77.2.2, .3 and .4 (NS_O); IPv6 fd77:1::2 -> fd77:1::1/fd77:2::1 ->
+# fd77:2::2; 10.77.2.4 is one more origin address. Removed at exit.
 cg_router_up() {
 	local id=$$
 	NS_C=cgc$id NS_G=cgg$id NS_O=cgo$id
@@ -203,6 +222,8 @@ cg_router_up() {
 	ip -n $NS_O addr add 10.77.2.2/24 dev cgo0$id
 	# A second origin address, for names resolved to "another site".
 	ip -n $NS_O addr add 10.77.2.3/24 dev cgo0$id
+	# A third, not listed anywhere (10.77.2.3 is listed: see cg_http_config).
+	ip -n $NS_O addr add 10.77.2.4/24 dev cgo0$id
 	# IPv6 the same way (IP6T_SO_ORIGINAL_DST): fd77:1::/64 client side, fd77:2::/64 origin.
 	ip -n $NS_C addr add fd77:1::2/64 dev cgc0$id nodad
 	ip -n $NS_G addr add fd77:1::1/64 dev cgg0$id nodad

@@ -56,6 +56,14 @@ out=$(printf 'GET /s HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -quiet -c
 	-servername good.example.org -CAfile "$CG_TMP/cert.pem" 2>&1)
 echo "$out" | grep -q "^target: /s" || cg_fail "openssl through the splice: $out"
 
+# --- SNI allowed, destination listed (REALITY-style camouflage): blocked on the address ----
+out=$(C timeout 10 openssl s_client -connect 10.77.2.3:443 -servername good.example.org </dev/null 2>&1)
+echo "$out" | grep -qi "alert access denied" || cg_fail "allowed SNI to a listed address: $out"
+cg_journal_has '"proto":"tls"' '"host":"10.77.2.3"' '"action":"block"' \
+	'SNI good.example.org allowed; destination address listed' ||
+	cg_fail "the block on the destination was not journaled"
+cg_log "ok: allowed SNI to a listed destination blocked and journaled"
+
 # --- no SNI: the group blocks categories and leaves tls_no_sni unset, so a hello without
 # a name is refused and journaled as a bypass attempt (no-sni) with the destination ---------
 out=$(printf 'GET /nosni HTTP/1.0\r\n\r\n' | C timeout 10 openssl s_client -connect 10.77.2.2:443 \

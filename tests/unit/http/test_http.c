@@ -71,6 +71,34 @@ START_TEST(request_heads)
 			 "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n");
 	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nUpgrade: h2c\r\n\r\n", true),
 			 "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	/* h2c never passes (issue 11): not its Upgrade, not its settings, not with
+	 * websocket offered alongside, and HTTP2-Settings even when Connection does not name
+	 * it. */
+	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+				 "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n", true),
+			 "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nHTTP2-Settings: AAMA\r\nA: b\r\n\r\n", true),
+			 "GET / HTTP/1.1\r\nHost: h\r\nA: b\r\n\r\n");
+	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
+				 "Upgrade: h2c, websocket\r\n\r\n", true),
+			 "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
+				 "Upgrade: websocket\r\nUpgrade: h2c\r\n\r\n", true),
+			 "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+	ck_assert_str_eq(fwd_req("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
+				 "Upgrade: WebSocket\r\n\r\n", true),
+			 "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: upgrade\r\n\r\n");
+	/* Which 101s are tunnelled: one Upgrade field naming websocket only. */
+	static const char *const r101[] = {
+		"HTTP/1.1 101 S\r\nUpgrade: websocket\r\n\r\n",
+		"HTTP/1.1 101 S\r\nUpgrade: h2c\r\n\r\n",
+		"HTTP/1.1 101 S\r\n\r\n",
+		"HTTP/1.1 101 S\r\nUpgrade: websocket\r\nUpgrade: websocket\r\n\r\n",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_gt(http_parse_response(r101[i], strlen(r101[i]), NULL, &resp), 0);
+		ck_assert(http_head_upgrade_is_websocket(resp.headers, resp.n_headers) == (i == 0));
+	}
 	/* Framing fields stay. */
 	ck_assert_str_eq(fwd_req("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n", true),
 			 "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");

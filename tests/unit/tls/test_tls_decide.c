@@ -139,8 +139,8 @@ START_TEST(ech_allowed_name_decides_on_the_address)
 }
 END_TEST
 
-/* Without ECH the name decides: a blocked name is blocked, an allowed one passes even to
- * an address in the lists (the name is what the client asked for). */
+/* Without ECH the name and the address decide: a blocked name is blocked anywhere, an
+ * allowed one to a listed address is blocked on the address (REALITY-style camouflage). */
 START_TEST(plain_sni)
 {
 	struct tls_hello h;
@@ -158,10 +158,19 @@ START_TEST(plain_sni)
 	ck_assert(d.journal && !d.by_address);
 	policy_unref(p);
 	p = policy_with("casino.test\n192.0.2.66\n");
-	a = dst("192.0.2.66");
+	a = dst("192.0.2.10");
 	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
 	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
-	ck_assert(!d.journal);
+	ck_assert(!d.journal && !d.by_address);
+	a = dst("192.0.2.66");
+	ck_assert_int_eq(tls_decide(p, &h, &client, (struct sockaddr *)&a, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_BLOCK);
+	ck_assert(d.journal && d.by_address && d.v.by_dest);
+	ck_assert_str_eq(d.r.host, "192.0.2.66");
+	ck_assert_ptr_nonnull(strstr(d.reason, "allowed; destination address listed"));
+	/* Without an original destination the name alone decides. */
+	ck_assert_int_eq(tls_decide(p, &h, &client, NULL, 0, &d), 0);
+	ck_assert_int_eq(d.v.action, ACTION_ALLOW);
 	policy_unref(p);
 }
 END_TEST
