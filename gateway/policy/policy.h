@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "policy_stats.h"
 #include "request.h"
 #include "util.h"
 
@@ -79,12 +80,6 @@ unsigned long policy_generation(void);
 void policy_thread_serving(void);
 
 /* Facts about a snapshot (for logs, `campusgate lists stats` and the benchmark). */
-struct policy_stats {
-	size_t domains, exact, urls, patterns, patterns_always_run, allow_rules;
-	size_t lists, bad_lines;
-	size_t bytes; /* memory held by the match structures */
-	unsigned long pattern_limits; /* patterns that hit a PCRE2 limit, process-wide */
-};
 void policy_get_stats(const struct policy *p, struct policy_stats *st);
 
 /* Look up group settings for front ends (block mode, safe search) by name. */

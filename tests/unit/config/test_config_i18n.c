@@ -576,7 +576,7 @@ START_TEST(test_source_formats)
 	check_reasons("gateway/util/name.c", "*why = \"");
 	check_reasons("gateway/policy/lists.c", "lists_bad(c, \"");
 	check_reasons("gateway/policy/lists.c", "why = \"");
-	check_reasons("gateway/policy/policy.c", "snprintf(err, errlen, \"");
+	check_reasons("gateway/policy/policy_build.c", "snprintf(err, errlen, \"");
 }
 END_TEST
 
