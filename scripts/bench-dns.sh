@@ -10,7 +10,8 @@
 # campusgated runs with the flags the harness gives it (--dns-listen, --blocklist,
 # --upstream) plus -c $OUT/bench.conf, which switches the per-client rate limit off:
 # the load generator is one client at ~100k queries/s, which any per-client limit
-# would refuse. Everything else is the shipped default.
+# would refuse; and client_max_events = 0, so that every blocked query is journaled.
+# Everything else is the shipped default.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH:-$root/../shared/bench}
@@ -29,6 +30,9 @@ dir = $out/journal
 CONF
 # A BEFORE binary gets the config without the keys it may not know yet.
 cp "$out/bench.conf" "$out/bench-before.conf"
+# Every blocked query journaled, as before the per-client journal limit existed: the
+# load generator is one client, which the default limit (300 a minute) would summarise.
+sed -i 's/^\[journal\]$/[journal]\nclient_max_events = 0/' "$out/bench.conf"
 cat >"$out/campusgated-bench" <<WRAP
 #!/bin/sh
 exec "$bin" -c "$out/bench.conf" "\$@"

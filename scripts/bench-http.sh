@@ -27,8 +27,11 @@ bench_http() {
 	mkdir -p "$out/data" "$out/run" "$out/results"
 	# The harness starts "$GATEWAY_BIN --http-listen .. --blocklist .. --http-parent ..";
 	# the journal goes to its fresh work dir (the default var/journal is relative).
-	printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
-		"$out" "$bin" "$out" >"$out/gateway.sh"
+	# client_max_events = 0: every blocked request is journaled (wrk is one client, which
+	# the default per-client journal limit would summarise).
+	printf '[journal]\nclient_max_events = 0\n[group default]\n' >"$out/bench-http.conf"
+	printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" -c "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
+		"$out" "$bin" "$out/bench-http.conf" "$out" >"$out/gateway.sh"
 	chmod +x "$out/gateway.sh"
 	# BEFORE=/path/to/old/campusgated: that binary too, as target 'gateway-before', in the
 	# same run and interleaved with the others, to measure what a change costs.
@@ -36,8 +39,9 @@ bench_http() {
 	if [ -n "${BEFORE:-}" ]; then
 		[ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable" >&2; exit 2; }
 		mkdir -p "$out/targets"
-		printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
-			"$out" "$BEFORE" "$out" >"$out/gateway-before-bin"
+		printf '[group default]\n' >"$out/bench-http-before.conf" # (no keys it may not know)
+		printf '#!/bin/sh\nmkdir -p "${WORKDIR:-%s}/journal"\nexec "%s" -c "%s" "$@" --journal-dir "${WORKDIR:-%s}/journal"\n' \
+			"$out" "$BEFORE" "$out/bench-http-before.conf" "$out" >"$out/gateway-before-bin"
 		sed "s|\"\$GATEWAY_BIN\"|\"$out/gateway-before-bin\"|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN}|$out/gateway-before-bin|g; s|\${GATEWAY_BIN:?set GATEWAY_BIN to the gateway binary}|$out/gateway-before-bin|g" \
 			"$shared/targets/http/gateway.sh" >"$out/targets/gateway-before.sh"
 		chmod +x "$out/gateway-before-bin" "$out/targets/gateway-before.sh"
@@ -195,7 +199,8 @@ bench_latency() {
 	local gport=18080 opid
 	opid=$(cat "$RUN_DIR/origin/pid")
 	# Like the harness's servers: pinned, at BENCH_NICE.
-	ip netns exec "$NETNS" nice -n "$BENCH_NICE" taskset -c "$SERVER_CPU" "$bin" \
+	printf '[group default]\n' >"$out/bench-lat.conf" # (a config of its own, not /etc's)
+	ip netns exec "$NETNS" nice -n "$BENCH_NICE" taskset -c "$SERVER_CPU" "$bin" -c "$out/bench-lat.conf" \
 		--http-listen 127.0.0.1:$gport --http-parent "$ORIGIN_ADDR:$ORIGIN_PORT" \
 		--blocklist "$DATA_DIR/blocklist-100k.txt" --journal-dir "$out/lat-journal" \
 		>"$out/lat-gateway.log" 2>&1 &

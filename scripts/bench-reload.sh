@@ -42,6 +42,7 @@ pid_file = $out/campusgated.pid
 rate_limit_qps = 0
 [journal]
 dir = $out/journal
+client_max_events = 0
 [group default]
 CONF
 bl=$DATA_DIR/blocklist-1m.txt
