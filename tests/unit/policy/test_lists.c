@@ -14,7 +14,7 @@
 /* Every accepted rule as "K text@file:line" (K = D, E, U, P). */
 struct seen {
 	char **rules;
-	size_t n;
+	size_t n, cap; /* grown by doubling: one realloc a rule is quadratic under ASan */
 };
 
 static int collect(const struct list_rule *r, void *arg, char *err, size_t errlen)
@@ -44,7 +44,11 @@ static int collect(const struct list_rule *r, void *arg, char *err, size_t errle
 		break;
 	}
 	sbuf_printf(&b, "@%s:%u", r->file, r->line);
-	s->rules = realloc(s->rules, (s->n + 1) * sizeof(*s->rules));
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->rules = realloc(s->rules, s->cap * sizeof(*s->rules));
+		ck_assert_ptr_nonnull(s->rules);
+	}
 	s->rules[s->n++] = sbuf_take(&b);
 	sbuf_free(&b);
 	return 0;
@@ -65,7 +69,7 @@ static void seen_free(struct seen *s)
 		free(s->rules[i]);
 	free(s->rules);
 	s->rules = NULL;
-	s->n = 0;
+	s->n = s->cap = 0;
 }
 
 /* Parse text in fmt; results in *s, *d, *c (caller frees s and d). */
