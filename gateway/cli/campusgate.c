@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"status", cmd_status, MSG_CLI_HELP_STATUS},
 	{"setup", cmd_setup, MSG_CLI_HELP_SETUP},
 	{"ipmac", cmd_ipmac, MSG_CLI_HELP_IPMAC},
+	{"user", cmd_user, MSG_CLI_HELP_USER},
 };
 
 static void usage(FILE *f)

@@ -69,6 +69,9 @@ struct config *config_default(void)
 	cfg->journal.client_max_events = 300;
 	cfg->journal.client_interval_s = 60;
 	cfg->journal.min_free_mb = 256;
+
+	endpoint_parse("127.0.0.1:8444", 0, &cfg->console.listen);
+	cfg->console.accounts = xstrdup("var/console/accounts");
 	return cfg;
 }
 
@@ -173,6 +176,10 @@ void config_free(struct config *cfg)
 		free(cfg->ipmac.leases[i]);
 	free(cfg->ipmac.leases);
 	free(cfg->ipmac.statics);
+	free(cfg->console.cert);
+	free(cfg->console.key);
+	free(cfg->console.accounts);
+	free(cfg->console.user);
 	for (size_t i = 0; i < cfg->n_categories; i++) {
 		struct cfg_category *c = &cfg->categories[i];
 		free(c->name);

@@ -177,6 +177,15 @@ struct cfg_ipmac {
 	size_t n_statics;
 };
 
+/* The web console, campusgate-console (docs/console.md). */
+struct cfg_console {
+	struct cg_endpoint listen;  /* HTTPS; default 127.0.0.1:8444 */
+	char *cert, *key;           /* PEM files; both NULL = a self-signed pair made at first
+				     * start beside the accounts file */
+	char *accounts;             /* the account file (campusgate user ...) */
+	char *user;                 /* the console's own unprivileged user; NULL = stay */
+};
+
 struct config {
 	char *file;                 /* the path it was read from */
 	char *dir;                  /* its directory (relative paths resolve here) */
@@ -193,6 +202,7 @@ struct config {
 	struct cfg_sensor sensor;
 	struct cfg_journal journal;
 	struct cfg_ipmac ipmac;
+	struct cfg_console console;
 	struct cfg_category *categories;
 	size_t n_categories;
 	struct cfg_list *allow;     /* the allowlist */

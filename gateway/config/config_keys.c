@@ -1,5 +1,5 @@
 /* config_keys: the setters of the service keys ([general], [dns], [http], [sensor],
- * [journal]), each checking its value (see docs/config.md), and the table of every
+ * [journal], [console]), each checking its value (see docs/config.md), and the table of every
  * section's keys. */
 #include <ctype.h>
 #include <grp.h>
@@ -665,6 +665,54 @@ static const struct cload_key ipmac_keys[] = {
 	{NULL, false, false, NULL},
 };
 
+/* ---- [console] ---- */
+
+static void k_console_listen(struct cload *st, const char *v)
+{
+	struct cg_endpoint e;
+	if (endpoint_parse(v, 8444, &e) < 0 || e.port == 0) {
+		cload_msg(st, MSG_CFG_NOT_ADDR_PORT, st->key, v);
+		return;
+	}
+	CFG->console.listen = e;
+}
+
+static void k_console_cert(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->console.cert);
+}
+
+static void k_console_key(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->console.key);
+}
+
+static void k_console_accounts(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->console.accounts);
+}
+
+static void k_console_user(struct cload *st, const char *v)
+{
+	char *saved = CFG->user;
+	CFG->user = NULL;
+	k_user(st, v); /* the same checks as [general] user */
+	if (CFG->user) {
+		free(CFG->console.user);
+		CFG->console.user = CFG->user;
+	}
+	CFG->user = saved;
+}
+
+static const struct cload_key console_keys[] = {
+	{"listen", false, false, k_console_listen},
+	{"cert", false, false, k_console_cert},
+	{"key", false, false, k_console_key},
+	{"accounts", false, false, k_console_accounts},
+	{"user", false, false, k_console_user},
+	{NULL, false, false, NULL},
+};
+
 const struct cload_key *cload_keys(enum cload_sec sec)
 {
 	static const struct cload_key none[] = {{NULL, false, false, NULL}};
@@ -674,6 +722,7 @@ const struct cload_key *cload_keys(enum cload_sec sec)
 	case SEC_HTTP: return http_keys;
 	case SEC_SENSOR: return sensor_keys;
 	case SEC_JOURNAL: return journal_keys;
+	case SEC_CONSOLE: return console_keys;
 	case SEC_ALLOW: return cload_allow_keys;
 	case SEC_CATEGORY: return cload_category_keys;
 	case SEC_TIMETABLE: return cload_timetable_keys;

@@ -37,7 +37,8 @@ static const struct {
 } sections[] = {
 	{"general", SEC_GENERAL, false}, {"dns", SEC_DNS, false},
 	{"http", SEC_HTTP, false},       {"sensor", SEC_SENSOR, false},
-	{"journal", SEC_JOURNAL, false}, {"allow", SEC_ALLOW, false},
+	{"journal", SEC_JOURNAL, false}, {"console", SEC_CONSOLE, false},
+	{"allow", SEC_ALLOW, false},
 	{"category", SEC_CATEGORY, true}, {"timetable", SEC_TIMETABLE, true},
 	{"group", SEC_GROUP, true},       {"ipmac", SEC_IPMAC, false},
 };
@@ -491,6 +492,10 @@ static void finish(struct cload *st)
 	if (c->http.max_line_bytes > c->http.max_head_bytes)
 		diag_msg(st->diag, false, st->file, st->sec_line[SEC_HTTP], MSG_CFG_LINE_OVER_HEAD,
 			 c->http.max_line_bytes, c->http.max_head_bytes);
+	if (!c->console.cert != !c->console.key)
+		diag_msg(st->diag, false, st->file, st->sec_line[SEC_CONSOLE],
+			 MSG_CFG_CONSOLE_CERT_KEY_PAIR, c->console.cert ? "key" : "cert",
+			 c->console.cert ? "cert" : "key");
 }
 
 static void cload_free(struct cload *st)

@@ -228,6 +228,11 @@ static const struct zcase cases[] = {
 	{H_TEXT, "[http]\nmax_head_bytes = 4096\nmax_line_bytes = 8192\n", 0,
 	 "max_line_bytes (8192) is larger than max_head_bytes (4096)",
 	 "max_line_bytes（8192）大于 max_head_bytes（4096）"},
+	{H_TEXT, "[console]\ncert = console.pem\n", 0,
+	 "[console] needs both cert and key, or neither (a self-signed pair is made): key is missing beside cert",
+	 "缺少 key（已设置 cert）"},
+	{H_TEXT, "[console]\nlisten = 127.0.0.1:0\n", 0,
+	 "listen: '127.0.0.1:0' is not ADDR:PORT or [ADDR6]:PORT", "listen: “127.0.0.1:0”"},
 };
 
 struct fx {
