@@ -8,6 +8,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential meson ninja-build pkg-config git ca-certificates \
 	libpcap-dev libldns-dev libpcre2-dev libevent-dev check \
 	libidn2-dev libinih-dev libsodium-dev tzdata \
+	libmicrohttpd-dev libgnutls28-dev \
 	clang libclang-rt-14-dev \
 	python3 iproute2 nftables procps psmisc \
 	ldnsutils dnsutils nsd unbound \

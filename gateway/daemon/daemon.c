@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin_event.h"
 #include "cg_config.h"
 #include "config.h"
 #include "config_check.h"
@@ -429,7 +430,46 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 		    d->fe.tls ? " tls" : "", d->fe.sensor ? " sensor" : "");
 }
 
-/* One request on the control socket: "status" or "reload". */
+/* "journal-admin ACTION ACCOUNT ADDRESS" from the web console: an event of its accounts,
+ * appended by the daemon's journal writer (the only writer of the chain). Taken from root
+ * and from [console] user only, since it writes what the console says. */
+static void journal_admin(struct daemon *d, const char *cmd, uid_t peer, struct sbuf *out)
+{
+	struct admin_event ae;
+	const char *why = NULL;
+	pthread_mutex_lock(&d->lock);
+	const char *cuser = d->cfg->console.user;
+	uid_t cuid = (uid_t)-1;
+	gid_t cgid;
+	bool found = cuser && priv_lookup(cuser, &cuid, &cgid) == 0;
+	pthread_mutex_unlock(&d->lock);
+	if (peer != 0 && !(found && peer == cuid)) {
+		sbuf_adds(out, "error\njournal-admin is for root and the console's user\n");
+		return;
+	}
+	if (admin_event_parse(cmd, strlen(cmd), &ae, &why) < 0) {
+		sbuf_printf(out, "error\n%s\n", why);
+		return;
+	}
+	char reason[64];
+	snprintf(reason, sizeof reason, "account %s", ae.account);
+	struct journal_event ev = {
+		.proto = PROTO_HTTP,
+		.client = ae.client,
+		.event = "admin",
+		.action = ae.action,
+		.host = "console",
+		.reason = reason,
+	};
+	char id[JOURNAL_ID_LEN];
+	if (journal_append(d->journal, &ev, id) < 0) {
+		sbuf_adds(out, "error\njournal queue full\n");
+		return;
+	}
+	sbuf_printf(out, "ok\n%s\n", id);
+}
+
+/* One request on the control socket: "status", "reload" or "journal-admin ...". */
 static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *out)
 {
 	struct daemon *d = arg;
@@ -445,8 +485,10 @@ static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *
 		if (body.len)
 			sbuf_add(out, body.data, body.len);
 		sbuf_free(&body);
+	} else if (strncmp(cmd, "journal-admin ", 14) == 0) {
+		journal_admin(d, cmd, peer, out);
 	} else {
-		sbuf_adds(out, "error\nunknown request (status, reload)\n");
+		sbuf_adds(out, "error\nunknown request (status, reload, journal-admin)\n");
 	}
 }
 

@@ -1,0 +1,162 @@
+/* campusgate-console: the web console (HTTPS on [console] listen), its own process and
+ * user; it talks to campusgated only over the control socket (docs/console.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "cert.h"
+#include "cg_config.h"
+#include "config.h"
+#include "i18n.h"
+#include "priv.h"
+#include "server.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: campusgate-console [-c CONFIG]\n"
+	      "  Serves the web console on [console] listen (HTTPS); see docs/console.md.\n", f);
+}
+
+/* The certificate and key to serve: the configured pair, or a self-signed pair kept
+ * beside the accounts file (made now when missing). 0 with *cert and *key (PEM text,
+ * malloc'd), or -1 after logging why. */
+static int load_cert(const struct config *cfg, uid_t uid, gid_t gid, char **cert, char **key)
+{
+	const struct cfg_console *cc = &cfg->console;
+	char *cpath = NULL, *kpath = NULL;
+	const char *err = NULL;
+	int rc = -1;
+	if (cc->cert) {
+		cpath = xstrdup(cc->cert);
+		kpath = xstrdup(cc->key);
+	} else {
+		char *copy = xstrdup(cc->accounts);
+		const char *dir = dirname(copy);
+		if (mkdir(dir, 0700) == 0 && uid != (uid_t)-1 && chown(dir, uid, gid) < 0)
+			log_warn("%s: cannot give it to the console's user: %s", dir, strerror(errno));
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_printf(&b, "%s/console-cert.pem", dir);
+		cpath = sbuf_take(&b);
+		sbuf_printf(&b, "%s/console-key.pem", dir);
+		kpath = sbuf_take(&b);
+		free(copy);
+		char host[CG_ADDR_STRLEN];
+		int made = 0;
+		if (cert_ensure(cpath, kpath, addr_str(&cc->listen.addr, host), uid, gid, &made,
+				&err) < 0) {
+			log_err("%s: cannot make a self-signed certificate: %s", cpath, err);
+			goto out;
+		}
+		if (made)
+			log_info("made a self-signed certificate %s (key %s, mode 0600); set "
+				 "[console] cert and key to use your own", cpath, kpath);
+	}
+	if (!(*cert = cert_read_pem(cpath, &err))) {
+		log_err("%s: %s", cpath, err);
+		goto out;
+	}
+	if (!(*key = cert_read_pem(kpath, &err))) {
+		log_err("%s: %s", kpath, err);
+		free(*cert);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(cpath);
+	free(kpath);
+	return rc;
+}
+
+/* Become [console] user when started as root. 0 or -1 (logged). */
+static int drop_privileges(const struct config *cfg)
+{
+	const char *err = NULL;
+	if (getuid() != 0)
+		return 0;
+	if (!cfg->console.user) {
+		log_warn("campusgate-console runs as root: set [console] user to its own user");
+		return 0;
+	}
+	if (priv_drop(cfg->console.user, &err) < 0) {
+		log_err("cannot become %s: %s", cfg->console.user, err);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf = NULL;
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': conf = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("campusgate-console %s\n", CG_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!conf)
+		conf = config_default_path();
+	struct diag d;
+	diag_init(&d);
+	struct config *cfg = config_load(conf, &d);
+	lang_diag_print(lang_from_env(), &d, stderr);
+	diag_free(&d);
+	if (!cfg)
+		return 1;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	if (getuid() == 0 && cfg->console.user && priv_lookup(cfg->console.user, &uid, &gid) < 0)
+		fatal("[console] user %s: no such user", cfg->console.user);
+	char *cert = NULL, *key = NULL;
+	if (load_cert(cfg, uid, gid, &cert, &key) < 0 || drop_privileges(cfg) < 0)
+		return 1;
+	/* the serving thread inherits this mask; the main thread waits for the signal */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	const char *err = NULL;
+	struct server *s = server_start(cfg, cert, key, &err);
+	sodium_memzero(key, strlen(key));
+	free(key);
+	free(cert);
+	if (!s) {
+		log_err("console: %s", err);
+		config_free(cfg);
+		return 1;
+	}
+	char ep[80];
+	log_info("console serving https://%s/", endpoint_str(&cfg->console.listen, ep, sizeof ep));
+	int sig = 0;
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		log_info("console: SIGHUP ignored (accounts are read again when they change)");
+	log_info("console: signal %d, stopping", sig);
+	server_stop(s);
+	config_free(cfg);
+	return 0;
+}

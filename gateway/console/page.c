@@ -1,0 +1,171 @@
+/* page: the console's pages as HTML (no script; styles only from /static/console.css). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+void page_escape(struct sbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': sbuf_adds(out, "&amp;"); break;
+		case '<': sbuf_adds(out, "&lt;"); break;
+		case '>': sbuf_adds(out, "&gt;"); break;
+		case '"': sbuf_adds(out, "&quot;"); break;
+		case '\'': sbuf_adds(out, "&#39;"); break;
+		default: sbuf_addc(out, *s);
+		}
+	}
+}
+
+static void head(struct sbuf *out, enum lang l, enum msg_id title)
+{
+	sbuf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<title>", lang_tag(l));
+	page_escape(out, msg(l, title));
+	sbuf_adds(out, " - ");
+	page_escape(out, msg(l, MSG_CONSOLE_TITLE));
+	sbuf_adds(out, "</title><link rel=\"stylesheet\" href=\"/static/console.css\"></head>\n"
+		       "<body>");
+}
+
+/* The top bar: title, who is signed in, sign out, the other language. */
+static void bar(struct sbuf *out, const struct page_ctx *c)
+{
+	enum lang l = c->l;
+	sbuf_adds(out, "<header><a class=\"brand\" href=\"/\">");
+	page_escape(out, msg(l, MSG_CONSOLE_TITLE));
+	sbuf_adds(out, "</a><nav>");
+	if (c->account) {
+		sbuf_adds(out, "<span class=\"who\">");
+		struct sbuf t;
+		sbuf_init(&t);
+		msg_sbuf_printf(&t, l, MSG_CONSOLE_SIGNED_IN_AS, c->account, c->role);
+		page_escape(out, t.data);
+		sbuf_free(&t);
+		sbuf_adds(out, "</span><form method=\"post\" action=\"/logout\">"
+			       "<input type=\"hidden\" name=\"csrf\" value=\"");
+		page_escape(out, c->csrf);
+		sbuf_adds(out, "\"><button type=\"submit\">");
+		page_escape(out, msg(l, MSG_CONSOLE_LOGOUT));
+		sbuf_adds(out, "</button></form>");
+	}
+	sbuf_printf(out, "<a class=\"lang\" href=\"?lang=%s\">%s</a></nav></header>\n<main>",
+		    l == LANG_ZH ? "en" : "zh", l == LANG_ZH ? "English" : "中文");
+}
+
+static void tail(struct sbuf *out)
+{
+	sbuf_adds(out, "</main></body></html>\n");
+}
+
+void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id note)
+{
+	struct page_ctx c = {l, NULL, NULL, NULL};
+	head(out, l, MSG_CONSOLE_LOGIN_HEAD);
+	bar(out, &c);
+	sbuf_adds(out, "<section class=\"login\"><h1>");
+	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_HEAD));
+	sbuf_adds(out, "</h1>");
+	if (note) {
+		sbuf_adds(out, "<p class=\"note\" role=\"alert\">");
+		page_escape(out, msg(l, note));
+		sbuf_adds(out, "</p>");
+	}
+	sbuf_adds(out, "<form method=\"post\" action=\"/login\">"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"");
+	page_escape(out, token);
+	sbuf_adds(out, "\"><label>");
+	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_NAME));
+	sbuf_adds(out, "<input name=\"name\" autocomplete=\"username\" maxlength=\"32\" required "
+		       "autofocus></label><label>");
+	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_PASSWORD));
+	sbuf_adds(out, "<input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+		       "maxlength=\"256\" required></label><button type=\"submit\">");
+	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_SUBMIT));
+	sbuf_adds(out, "</button></form></section>");
+	tail(out);
+}
+
+void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *status,
+		    const char *why)
+{
+	enum lang l = c->l;
+	head(out, l, MSG_CONSOLE_DASHBOARD);
+	bar(out, c);
+	sbuf_adds(out, "<h1>");
+	page_escape(out, msg(l, MSG_CONSOLE_DASHBOARD));
+	sbuf_adds(out, "</h1><section><h2>");
+	page_escape(out, msg(l, MSG_CONSOLE_STATUS_HEAD));
+	sbuf_adds(out, "</h2>");
+	if (!status) {
+		struct sbuf t;
+		sbuf_init(&t);
+		msg_sbuf_printf(&t, l, MSG_CONSOLE_STATUS_DOWN, why ? why : "?");
+		sbuf_adds(out, "<p class=\"note\" role=\"alert\">");
+		page_escape(out, t.data);
+		sbuf_adds(out, "</p></section>");
+		sbuf_free(&t);
+		tail(out);
+		return;
+	}
+	sbuf_adds(out, "<table class=\"status\" id=\"status\">");
+	for (const char *p = status; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		char *sp = strchr(line, ' ');
+		if (sp)
+			*sp++ = '\0';
+		sbuf_adds(out, "<tr><th>");
+		page_escape(out, line);
+		sbuf_adds(out, "</th><td>");
+		page_escape(out, sp ? sp : "");
+		sbuf_adds(out, "</td></tr>");
+		free(line);
+		p += n + (nl != NULL);
+	}
+	sbuf_adds(out, "</table></section>");
+	tail(out);
+}
+
+void page_message(struct sbuf *out, const struct page_ctx *c, enum msg_id h, enum msg_id text)
+{
+	head(out, c->l, h);
+	bar(out, c);
+	sbuf_adds(out, "<section class=\"message\"><h1>");
+	page_escape(out, msg(c->l, h));
+	sbuf_adds(out, "</h1><p>");
+	page_escape(out, msg(c->l, text));
+	sbuf_adds(out, "</p><p><a href=\"/\">");
+	page_escape(out, msg(c->l, MSG_CONSOLE_BACK));
+	sbuf_adds(out, "</a></p></section>");
+	tail(out);
+}
+
+const char *page_css(void)
+{
+	return "body{margin:0;font:16px/1.5 \"Noto Sans CJK SC\",\"WenQuanYi Zen Hei\","
+	       "\"Microsoft YaHei\",sans-serif;color:#1d2733;background:#f4f6f8}\n"
+	       "header{display:flex;justify-content:space-between;align-items:center;"
+	       "padding:.6em 1.2em;background:#1f4e79;color:#fff}\n"
+	       "header a{color:#fff;text-decoration:none}\n"
+	       ".brand{font-weight:bold;font-size:1.1em}\n"
+	       "nav{display:flex;gap:1em;align-items:center}\n"
+	       "nav form{margin:0}\n"
+	       "main{max-width:60em;margin:1.5em auto;padding:0 1em}\n"
+	       "section{background:#fff;border:1px solid #d5dbe1;border-radius:6px;"
+	       "padding:1em 1.5em;margin-bottom:1em}\n"
+	       ".login{max-width:22em;margin:3em auto}\n"
+	       "label{display:block;margin:.8em 0}\n"
+	       "input{display:block;width:100%;box-sizing:border-box;padding:.5em;"
+	       "font:inherit;border:1px solid #9aa5b1;border-radius:4px}\n"
+	       "button{padding:.5em 1.2em;font:inherit;border:0;border-radius:4px;"
+	       "background:#2e75b6;color:#fff;cursor:pointer}\n"
+	       "header button{background:#fff;color:#1f4e79;padding:.2em .8em}\n"
+	       ".note{background:#fdecea;border-left:4px solid #c0392b;padding:.5em .8em}\n"
+	       "table.status{border-collapse:collapse;width:100%}\n"
+	       "table.status th,table.status td{text-align:left;padding:.25em .6em;"
+	       "border-bottom:1px solid #e4e8ec;font-family:monospace}\n";
+}
