@@ -13,4 +13,5 @@ apt-get install -y -qq --no-install-recommends \
 	python3 iproute2 nftables procps psmisc \
 	ldnsutils dnsutils nsd unbound \
 	curl openssl tcpdump \
-	chromium fonts-wqy-zenhei
+	chromium fonts-wqy-zenhei \
+	chromium-driver python3-selenium

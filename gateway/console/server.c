@@ -133,12 +133,13 @@ static enum MHD_Result redirect(struct MHD_Connection *c, enum lang l, const cha
 }
 
 static enum MHD_Result message(struct MHD_Connection *c, unsigned status,
-			       const struct page_ctx *pc, enum msg_id h, enum msg_id text)
+			       const struct page_ctx *pc, enum msg_id h, enum msg_id text,
+			       const char *lang_cookie)
 {
 	struct sbuf page;
 	sbuf_init(&page);
 	page_message(&page, pc, h, text);
-	return reply_page(c, status, pc->l, &page, NULL, NULL);
+	return reply_page(c, status, pc->l, &page, lang_cookie, NULL);
 }
 
 /* The reader's language: ?lang=, then the cg_lang cookie, then Accept-Language (zh-CN
@@ -341,9 +342,9 @@ static enum MHD_Result serve_signed_in(struct server *s, struct MHD_Connection *
 	const char *group = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "group");
 	struct page_ctx pc = {l, acc->name, role_name(acc->role), se->csrf};
 	if (role_check(&subj, route, m, group) == ROLE_DENY)
-		return message(c, 403, &pc, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_FORBIDDEN_TEXT);
+		return message(c, 403, &pc, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_FORBIDDEN_TEXT, lang_cookie);
 	if (m == METHOD_POST && !session_csrf_ok(se, r->csrf, strlen(r->csrf)))
-		return message(c, 403, &pc, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT);
+		return message(c, 403, &pc, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT, lang_cookie);
 	switch (route) {
 	case ROUTE_DASHBOARD:
 		return dashboard(s, c, &pc, lang_cookie);
@@ -352,7 +353,7 @@ static enum MHD_Result serve_signed_in(struct server *s, struct MHD_Connection *
 	case ROUTE_LOGOUT: {
 		if (m != METHOD_POST)
 			return message(c, 405, &pc, MSG_CONSOLE_BAD_REQUEST,
-				       MSG_CONSOLE_BAD_REQUEST_TEXT);
+				       MSG_CONSOLE_BAD_REQUEST_TEXT, lang_cookie);
 		char addr[CG_ADDR_STRLEN];
 		client_addr(c, addr);
 		journal_admin(s, "logout", acc->name, addr);
@@ -361,7 +362,7 @@ static enum MHD_Result serve_signed_in(struct server *s, struct MHD_Connection *
 		return redirect(c, l, "/login", "cg_session=; Max-Age=0" COOKIE_ATTRS, NULL);
 	}
 	default:
-		return message(c, 501, &pc, MSG_CONSOLE_NOT_YET, MSG_CONSOLE_NOT_YET_TEXT);
+		return message(c, 501, &pc, MSG_CONSOLE_NOT_YET, MSG_CONSOLE_NOT_YET_TEXT, lang_cookie);
 	}
 }
 
@@ -373,14 +374,14 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 	enum route route = role_route(url, strlen(url));
 	struct page_ctx anon = {l, NULL, NULL, NULL};
 	if (route == ROUTE_NONE)
-		return message(c, 404, &anon, MSG_CONSOLE_NOT_FOUND, MSG_CONSOLE_NOT_FOUND_TEXT);
+		return message(c, 404, &anon, MSG_CONSOLE_NOT_FOUND, MSG_CONSOLE_NOT_FOUND_TEXT, lang_cookie);
 	if (m == METHOD_OTHER || r->too_big)
 		return message(c, r->too_big ? 413 : 405, &anon, MSG_CONSOLE_BAD_REQUEST,
-			       MSG_CONSOLE_BAD_REQUEST_TEXT);
+			       MSG_CONSOLE_BAD_REQUEST_TEXT, lang_cookie);
 	if (route == ROUTE_STATIC) {
 		if (strcmp(url, "/static/console.css") != 0 || m != METHOD_GET)
 			return message(c, 404, &anon, MSG_CONSOLE_NOT_FOUND,
-				       MSG_CONSOLE_NOT_FOUND_TEXT);
+				       MSG_CONSOLE_NOT_FOUND_TEXT, lang_cookie);
 		const char *css = page_css();
 		return reply(c, 200, l, "text/css; charset=utf-8", css, strlen(css), NULL, NULL,
 			     NULL);
@@ -399,7 +400,7 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 	/* not signed in: a GET goes to the login form, anything else is refused */
 	if (m == METHOD_GET)
 		return redirect(c, l, "/login", lang_cookie, NULL);
-	return message(c, 403, &anon, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT);
+	return message(c, 403, &anon, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT, lang_cookie);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,

@@ -1,0 +1,81 @@
+#!/bin/bash
+# The web console in a real browser: Debian's chromium driven by chromedriver from
+# Debian's /usr/bin/python3 with python3-selenium (tests/integration/console_browser.py).
+# campusgated, campusgate-console and the browser run in a network namespace of their own
+# with only loopback (the browser reaches nothing else). Signs in as admin and as staff,
+# checks what each sees and is refused, the cookies' flags, that the browser reports no
+# Content Security Policy violation, and saves a screenshot of every page in zh-CN and
+# English under the build folder (console-screenshots/).
+. "$(dirname "$0")/lib.sh"
+cg_need_root
+cg_need chromium chromedriver ip
+/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
+	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
+[ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
+cg_init
+NS=console$$
+ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
+ip -n $NS link set lo up
+port=5399 cport=8444
+mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
+chmod 755 "$CG_TMP" "$CG_TMP/run"
+printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
+conf=$CG_TMP/c.conf
+cat >"$conf" <<CONF
+[general]
+control_socket = run/control.sock
+[dns]
+listen = 127.0.0.1:$port
+upstream = 127.0.0.1:9
+[journal]
+dir = $CG_TMP/journal
+school = 示例中学
+[console]
+listen = 127.0.0.1:$cport
+accounts = $CG_TMP/console/accounts
+[category gambling]
+list = $CG_TMP/lists/a.list
+[group class7a]
+subnet = 10.7.1.0/24
+block = gambling
+[group default]
+block = gambling
+CONF
+echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
+echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null
+
+: >"$CG_TMP/daemon.log"
+ip netns exec $NS "$CAMPUSGATED" -c "$conf" >>"$CG_TMP/daemon.log" 2>&1 &
+CG_DAEMON_PID=$!
+CG_PIDS+=("$CG_DAEMON_PID")
+for i in $(seq 300); do
+	grep -q 'campusgated: ready' "$CG_TMP/daemon.log" && break
+	kill -0 "$CG_DAEMON_PID" 2>/dev/null || cg_fail "campusgated exited during start-up"
+	sleep 0.1
+done
+ip netns exec $NS "$CONSOLE" -c "$conf" >"$CG_TMP/console.log" 2>&1 &
+CG_PIDS+=("$!")
+for i in $(seq 100); do
+	grep -q "console serving" "$CG_TMP/console.log" && break
+	sleep 0.1
+done
+grep -q "console serving" "$CG_TMP/console.log" || cg_fail "console: $(cat "$CG_TMP/console.log")"
+
+shots=$CG_BUILD_ROOT/console-screenshots
+rm -rf "$shots"
+mkdir -p "$shots"
+export HOME=$CG_TMP
+ip netns exec $NS timeout 240 /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
+	"https://127.0.0.1:$cport" "$shots" "$CG_DAEMON_PID" >"$CG_TMP/browser.log" 2>&1
+rc=$?
+cat "$CG_TMP/browser.log"
+[ $rc = 0 ] || cg_fail "the browser test failed (exit $rc)"
+for p in login-zh login-en login-failed-zh dashboard-zh dashboard-en forbidden-zh forbidden-en \
+	not-yet-zh; do
+	[ -s "$shots/$p.png" ] || cg_fail "no screenshot $p.png"
+done
+"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv | grep -q 'login,.*account wang' ||
+	cg_fail "the browser's login is not in the journal"
+cg_log "screenshots in $shots"
+cg_pass
