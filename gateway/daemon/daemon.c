@@ -272,6 +272,16 @@ static int policy_install(const struct config *cfg, struct sbuf *reply)
 	return 0;
 }
 
+/* The uid of cfg's [console] user, or -1 (none, or no such user). */
+static uid_t console_uid(const struct config *cfg)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid;
+	if (!cfg->console.user || priv_lookup(cfg->console.user, &uid, &gid) < 0)
+		return (uid_t)-1;
+	return uid;
+}
+
 /* What the running daemon is; the main thread (SIGHUP) and the control thread both
  * reload it, one at a time (lock). */
 struct daemon {
@@ -283,6 +293,8 @@ struct daemon {
 	time_t started, policy_loaded, last_reload;
 	unsigned long long reloads, reload_failures;
 	bool last_reload_ok;
+	uid_t console_uid;  /* [console] user's, or -1; read without the lock (atomic), since
+			     * a reload holds the lock while it builds the policy */
 };
 
 /* Load the config again and install it. The file:line messages and the result go to
@@ -366,6 +378,7 @@ static int reload(struct daemon *d, struct sbuf *reply)
 	frontends_reload(&d->fe, next);
 	config_free(d->cfg);
 	d->cfg = next;
+	__atomic_store_n(&d->console_uid, console_uid(next), __ATOMIC_RELAXED);
 	d->policy_loaded = time(NULL);
 	log_info("reload done");
 	if (reply)
@@ -437,13 +450,8 @@ static void journal_admin(struct daemon *d, const char *cmd, uid_t peer, struct 
 {
 	struct admin_event ae;
 	const char *why = NULL;
-	pthread_mutex_lock(&d->lock);
-	const char *cuser = d->cfg->console.user;
-	uid_t cuid = (uid_t)-1;
-	gid_t cgid;
-	bool found = cuser && priv_lookup(cuser, &cuid, &cgid) == 0;
-	pthread_mutex_unlock(&d->lock);
-	if (peer != 0 && !(found && peer == cuid)) {
+	uid_t cuid = __atomic_load_n(&d->console_uid, __ATOMIC_RELAXED);
+	if (peer != 0 && !(cuid != (uid_t)-1 && peer == cuid)) {
 		sbuf_adds(out, "error\njournal-admin is for root and the console's user\n");
 		return;
 	}
@@ -637,7 +645,7 @@ int daemon_main(const struct daemon_opts *given)
 	if (!j)
 		fatal("journal %s: %s", cfg->journal.dir, jerr ? jerr : "cannot open");
 
-	struct daemon d = { .o = o, .cfg = cfg, .journal = j };
+	struct daemon d = { .o = o, .cfg = cfg, .journal = j, .console_uid = console_uid(cfg) };
 	pthread_mutex_init(&d.lock, NULL);
 	d.started = d.policy_loaded = time(NULL);
 	frontends_new(&d.fe, cfg, j); /* binds and opens as root */
