@@ -98,7 +98,7 @@ install -d -m 0755 "$state/lists"
 # 5. The example config with absolute paths (always replaced) and the admin's config
 #    (written once, from the example; `campusgate setup --force` rewrites it for the LAN).
 ut1=$state/lists/current
-sed -e "s|^#user = campusgate|user = $user|" \
+sed -e "s|^#user = campusgate$|user = $user|" \
     -e "s|^pid_file = .*|pid_file = $state/campusgated.pid|" \
     -e "s|^dir = \.\./var/journal|dir = $state/journal|" \
     -e "s|\.\./blocklists/|$data/blocklists/|" \
