@@ -7,6 +7,13 @@
 # Content Security Policy violation, and saves a screenshot of every page in zh-CN and
 # English under the build folder (console-screenshots/).
 . "$(dirname "$0")/lib.sh"
+# cg_fail prints the console's log as well as the daemon's
+eval "cg_fail_lib() $(declare -f cg_fail | tail -n +2)"
+cg_fail() {
+	[ -n "${CG_TMP:-}" ] && [ -f "$CG_TMP/console.log" ] &&
+		{ echo "--- console log (last 20 lines) ---"; tail -n 20 "$CG_TMP/console.log"; }
+	cg_fail_lib "$@"
+}
 cg_need_root
 cg_need chromium chromedriver ip
 /usr/bin/python3 -c 'import selenium' 2>/dev/null ||
@@ -56,7 +63,7 @@ for i in $(seq 300); do
 done
 ip netns exec $NS "$CONSOLE" -c "$conf" >"$CG_TMP/console.log" 2>&1 &
 CG_PIDS+=("$!")
-for i in $(seq 100); do
+for i in $(seq 300); do
 	grep -q "console serving" "$CG_TMP/console.log" && break
 	sleep 0.1
 done
@@ -75,7 +82,11 @@ for p in login-zh login-en login-failed-zh dashboard-zh dashboard-en forbidden-z
 	not-yet-zh; do
 	[ -s "$shots/$p.png" ] || cg_fail "no screenshot $p.png"
 done
-"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv | grep -q 'login,.*account wang' ||
-	cg_fail "the browser's login is not in the journal"
+for i in $(seq 100); do
+	"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv | grep -q 'login,.*account wang' &&
+		break
+	sleep 0.1
+done
+[ "$i" -lt 100 ] || cg_fail "the browser's login is not in the journal"
 cg_log "screenshots in $shots"
 cg_pass

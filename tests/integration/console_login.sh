@@ -7,6 +7,13 @@
 # groups (403), logout ending the session, a disabled account's session ended, and the
 # login events in the journal (written by campusgated through its control socket).
 . "$(dirname "$0")/lib.sh"
+# cg_fail prints the console's log as well as the daemon's
+eval "cg_fail_lib() $(declare -f cg_fail | tail -n +2)"
+cg_fail() {
+	[ -n "${CG_TMP:-}" ] && [ -f "$CG_TMP/console.log" ] &&
+		{ echo "--- console log (last 20 lines) ---"; tail -n 20 "$CG_TMP/console.log"; }
+	cg_fail_lib "$@"
+}
 cg_need curl
 CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
 [ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
@@ -66,7 +73,7 @@ cg_start_daemon "$conf"
 "$CONSOLE" -c "$conf" >>"$CG_TMP/console.log" 2>&1 &
 console_pid=$!
 CG_PIDS+=("$console_pid")
-for i in $(seq 100); do
+for i in $(seq 300); do
 	grep -q "console serving https://127.0.0.1:$cport/" "$CG_TMP/console.log" 2>/dev/null && break
 	kill -0 "$console_pid" 2>/dev/null || cg_fail "console exited: $(cat "$CG_TMP/console.log")"
 	sleep 0.1
@@ -178,12 +185,19 @@ cg_expect "disabled account's session" "$(code GET / "$W")" 303
 cg_expect "disabled account cannot log in" "$(login "$CG_TMP/w2.jar" wang staff-pass-1)" 401
 
 # 11. The journal has the login events, written by campusgated (the chain verifies).
-"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv >"$CG_TMP/j.csv" ||
-	cg_fail "journal --event admin"
-for pat in 'login,.*account alice' 'login_failed,.*account alice' 'login_failed,.*account nobody' \
-	'logout,.*account alice' 'login,.*account wang' 'login_throttled,.*account li'; do
-	grep -q "$pat" "$CG_TMP/j.csv" || cg_fail "journal lacks '$pat': $(cat "$CG_TMP/j.csv")"
+# (the writer thread appends them a moment after the request: wait up to 10 s)
+pats=('login,.*account alice' 'login_failed,.*account alice' 'login_failed,.*account nobody'
+	'logout,.*account alice' 'login,.*account wang' 'login_throttled,.*account li'
+	'login_failed,.*account wang')
+for i in $(seq 100); do
+	"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv >"$CG_TMP/j.csv" ||
+		cg_fail "journal --event admin"
+	missing=
+	for pat in "${pats[@]}"; do grep -q "$pat" "$CG_TMP/j.csv" || missing=$pat; done
+	[ -z "$missing" ] && break
+	sleep 0.1
 done
+[ -z "$missing" ] || cg_fail "journal lacks '$missing': $(cat "$CG_TMP/j.csv")"
 "$CAMPUSGATE" journal verify -c "$conf" >/dev/null || cg_fail "journal verify after console events"
 cg_log "ok: journal"
 
