@@ -3,7 +3,7 @@
 # second run is an upgrade that keeps the admin's config and lists), `campusgate setup`
 # with flags, then in network namespaces (LAN client, router, upstream + origin) the
 # INSTALLED campusgated with the installed config and the nftables rules setup wrote.
-# Unmodified clients (dig, curl) get DNS, HTTP and HTTPS filtered transparently, also
+# Unmodified clients (dig, curl, Debian's chromium) get DNS, HTTP and HTTPS filtered transparently, also
 # with a hard-coded outside resolver; DNS over TLS and QUIC are dropped; the journal is
 # readable by a member of the staff group and by nobody else.
 # Addresses: LAN 10.90.1.0/24 (router 10.90.1.1, client 10.90.1.2); the "internet" is
@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || cg_skip "needs root (installs users and files, network namespaces)"
 ip netns list >/dev/null 2>&1 || cg_skip "ip netns is unavailable here"
-for t in dig curl nft nsd openssl python3 setpriv useradd script; do
+for t in dig curl chromium nft nsd openssl python3 setpriv useradd script; do
 	command -v "$t" >/dev/null 2>&1 || cg_fail "$t is missing (scripts/install-deps.sh installs it)"
 done
 PY=python3
@@ -244,6 +244,33 @@ C curl -sS --max-time 10 --cacert "$CG_TMP/cert.pem" --resolve bet365.com:443:19
 rc=$?
 cg_expect "HTTPS to a blocked name: TLS alert (curl 35)" "$rc" 35
 cg_log "ok: HTTP and HTTPS filtered transparently"
+
+# A real browser on the pupil's machine, with nothing configured: Debian's chromium,
+# headless, its names from the namespace's resolv.conf (the outside resolver, answered by
+# the gateway), no proxy setting.
+browse() {
+	local prof
+	prof=$(mktemp -d "$CG_TMP/profile.XXXXXX")
+	C timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$prof" --window-size=1024,768 "$@" 2>>"$CG_TMP/chromium.log"
+}
+browse --lang=zh-CN --accept-lang=zh-CN,zh --dump-dom http://bet365.com/casino >"$CG_TMP/dom.html"
+grep -q "此网页已被拦截" "$CG_TMP/dom.html" ||
+	cg_fail "chromium: no block page for http://bet365.com/: $(head -c 400 "$CG_TMP/dom.html"; tail -3 "$CG_TMP/chromium.log")"
+grep -q "E2E Middle School" "$CG_TMP/dom.html" || cg_fail "chromium: the block page does not name the school"
+browse --dump-dom http://www.allowed.test/browser-ok >"$CG_TMP/dom-ok.html"
+grep -q "ORIGIN plain" "$CG_TMP/dom-ok.html" || cg_fail "chromium: allowed HTTP page: $(head -c 400 "$CG_TMP/dom-ok.html")"
+# HTTPS: the allowed site is spliced to the origin (its certificate is the test's own, so
+# the browser is told to accept it); the blocked one never loads.
+browse --ignore-certificate-errors --dump-dom https://www.allowed.test/browser-tls >"$CG_TMP/dom-tls.html"
+grep -q "ORIGIN tls" "$CG_TMP/dom-tls.html" || cg_fail "chromium: allowed HTTPS page: $(head -c 400 "$CG_TMP/dom-tls.html")"
+browse --ignore-certificate-errors --dump-dom https://bet365.com/browser-blocked >"$CG_TMP/dom-tlsb.html"
+grep -q "ORIGIN" "$CG_TMP/dom-tlsb.html" && cg_fail "chromium: a blocked HTTPS site loaded"
+sleep 1.5 # the writer's fsync interval
+grep -h '"proto":"tls"' "$STATE"/journal/*.jsonl | grep -q '"host":"bet365.com"' ||
+	cg_fail "chromium: the blocked HTTPS site is not in the journal"
+cg_log "ok: chromium: the block page (zh-CN, the school named), allowed HTTP and HTTPS pages, a blocked HTTPS site refused"
 
 # ---- 6. the journal: the staff group reads it, others do not -------------------------------
 sleep 1.5 # the writer's fsync interval
