@@ -603,8 +603,13 @@ int journal_append(struct journal *j, const struct journal_event *ev,
 	if (j->limit && ev->client.family) {
 		struct jlimit_summary due;
 		bool have_due;
+		uint64_t next_before = jlimit_next_ns(j->limit);
 		bool ok = jlimit_take(j->limit, &ev->client, ev->proto, now_mono_ns(), &due,
 				      &have_due);
+		/* A summary now falls due earlier than the idle writer's wake-up (it may sleep
+		 * a TICK_NS): let it recompute, or the summary comes up to 30 s late. */
+		if (jlimit_next_ns(j->limit) < next_before)
+			pthread_cond_signal(&j->work);
 		if (have_due) /* an interval that ended: its summary comes first */
 			summary_queue(&cx, &due);
 		if (!ok) {

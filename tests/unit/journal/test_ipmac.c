@@ -210,8 +210,8 @@ START_TEST(parse_listing)
 		"type ether_addr . ipv4_addr\nelements = { 52:54:00:aa:00:01 . 2001:db8::1 }",
 		"type ether_addr . ipv4_addr\nelements = { 52:54:00:aa:00:01 . 10.0.0.1 ; }",
 		"type ether_addr . ipv4_addr\nelements = { }",
-		"type ether_addr . ipv4_addr\nelements = { 52:54:00:aa:00:01 . "
-		"10.0.0.1000000000000000000000000000000000000000000000000000 }",
+		("type ether_addr . ipv4_addr\nelements = { 52:54:00:aa:00:01 . "
+		 "10.0.0.1000000000000000000000000000000000000000000000000000 }"),
 	};
 	for (size_t i = 0; i < CG_ARRAY_LEN(bad); i++)
 		ck_assert_msg(listing(bad[i], &s) < 0, "bad[%zu] accepted", i);

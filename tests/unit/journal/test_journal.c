@@ -574,6 +574,37 @@ END_TEST
  * one "suppressed" event with the count is written when the interval ends (from the
  * writer's own timer, no further event needed) or, at the latest, at close. Other
  * clients are not affected. Never a silent drop. */
+/* The first suppressed event of an interval reaches a writer that is idle (written and
+ * synced, asleep for TICK_NS): its summary still comes when the interval ends, not up
+ * to 30 s later. */
+START_TEST(client_limit_summary_wakes_idle_writer)
+{
+	char *dir = tu_tmpdir();
+	struct cfg_journal c = test_cfg(dir);
+	c.client_max_events = 1;
+	c.client_interval_s = 1;
+	c.fsync_interval_ms = 10;
+	struct journal *j = open_ok(&c, "UTC");
+	struct journal_event ev;
+	ev_basic(&ev, "flood.example");
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0);
+	usleep(300000); /* written, synced, the writer idle */
+	ck_assert_int_eq(journal_append(j, &ev, NULL), 0); /* suppressed */
+	size_t found = 0;
+	for (int i = 0; i < 40 && !found; i++) { /* the interval ends ~0.7 s from now */
+		usleep(100000);
+		struct lines ls;
+		read_all(dir, &ls);
+		found = count_events(&ls, "suppressed");
+		lines_free(&ls);
+	}
+	ck_assert_msg(found == 1, "no summary within 4 s of a 1 s interval");
+	journal_close(j);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(client_limit_summarised)
 {
 	char *dir = tu_tmpdir();
@@ -671,6 +702,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, writer_batches_events);
 	tcase_add_test(tc, full_queue_counted);
 	tcase_add_test(tc, client_limit_summarised);
+	tcase_add_test(tc, client_limit_summary_wakes_idle_writer);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, files_0640_whatever_the_umask);
 	suite_add_tcase(s, tc);
