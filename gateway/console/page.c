@@ -18,7 +18,7 @@ void page_escape(struct sbuf *out, const char *s)
 	}
 }
 
-static void head(struct sbuf *out, enum lang l, enum msg_id title)
+void page_head(struct sbuf *out, enum lang l, enum msg_id title)
 {
 	sbuf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -30,8 +30,37 @@ static void head(struct sbuf *out, enum lang l, enum msg_id title)
 		       "<body>");
 }
 
-/* The top bar: title, who is signed in, sign out, the other language. */
-static void bar(struct sbuf *out, const struct page_ctx *c)
+/* The menu of the pages this account may open (the server checks again). */
+static void menu(struct sbuf *out, const struct page_ctx *c)
+{
+	static const struct {
+		const char *href;
+		enum msg_id text;
+		bool admin;
+	} items[] = {
+		{"/", MSG_CONSOLE_DASHBOARD, false},
+		{"/journal", MSG_CONSOLE_NAV_JOURNAL, false},
+		{"/report", MSG_CONSOLE_NAV_REPORT, false},
+		{"/check", MSG_CONSOLE_NAV_CHECK, false},
+		{"/unblock", MSG_CONSOLE_NAV_UNBLOCK, false},
+		{"/lists", MSG_CONSOLE_NAV_LISTS, true},
+		{"/accounts", MSG_CONSOLE_NAV_ACCOUNTS, true},
+		{"/password", MSG_CONSOLE_NAV_PASSWORD, false},
+	};
+	bool admin = c->role && strcmp(c->role, "admin") == 0;
+	sbuf_adds(out, "<nav class=\"menu\">");
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		if (items[i].admin && !admin)
+			continue;
+		sbuf_printf(out, "<a href=\"%s\">", items[i].href);
+		page_escape(out, msg(c->l, items[i].text));
+		sbuf_adds(out, "</a>");
+	}
+	sbuf_adds(out, "</nav>\n");
+}
+
+/* The top bar: title, who is signed in, sign out, the other language; the menu. */
+void page_bar(struct sbuf *out, const struct page_ctx *c)
 {
 	enum lang l = c->l;
 	sbuf_adds(out, "<header><a class=\"brand\" href=\"/\">");
@@ -51,11 +80,14 @@ static void bar(struct sbuf *out, const struct page_ctx *c)
 		page_escape(out, msg(l, MSG_CONSOLE_LOGOUT));
 		sbuf_adds(out, "</button></form>");
 	}
-	sbuf_printf(out, "<a class=\"lang\" href=\"?lang=%s\">%s</a></nav></header>\n<main>",
+	sbuf_printf(out, "<a class=\"lang\" href=\"?lang=%s\">%s</a></nav></header>\n",
 		    l == LANG_ZH ? "en" : "zh", l == LANG_ZH ? "English" : "中文");
+	if (c->account)
+		menu(out, c);
+	sbuf_adds(out, "<main>");
 }
 
-static void tail(struct sbuf *out)
+void page_tail(struct sbuf *out)
 {
 	sbuf_adds(out, "</main></body></html>\n");
 }
@@ -63,8 +95,8 @@ static void tail(struct sbuf *out)
 void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id note)
 {
 	struct page_ctx c = {l, NULL, NULL, NULL};
-	head(out, l, MSG_CONSOLE_LOGIN_HEAD);
-	bar(out, &c);
+	page_head(out, l, MSG_CONSOLE_LOGIN_HEAD);
+	page_bar(out, &c);
 	sbuf_adds(out, "<section class=\"login\"><h1>");
 	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_HEAD));
 	sbuf_adds(out, "</h1>");
@@ -85,15 +117,15 @@ void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id no
 		       "maxlength=\"256\" required></label><button type=\"submit\">");
 	page_escape(out, msg(l, MSG_CONSOLE_LOGIN_SUBMIT));
 	sbuf_adds(out, "</button></form></section>");
-	tail(out);
+	page_tail(out);
 }
 
 void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *status,
 		    const char *why)
 {
 	enum lang l = c->l;
-	head(out, l, MSG_CONSOLE_DASHBOARD);
-	bar(out, c);
+	page_head(out, l, MSG_CONSOLE_DASHBOARD);
+	page_bar(out, c);
 	sbuf_adds(out, "<h1>");
 	page_escape(out, msg(l, MSG_CONSOLE_DASHBOARD));
 	sbuf_adds(out, "</h1><section><h2>");
@@ -107,7 +139,7 @@ void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *stat
 		page_escape(out, t.data);
 		sbuf_adds(out, "</p></section>");
 		sbuf_free(&t);
-		tail(out);
+		page_tail(out);
 		return;
 	}
 	sbuf_adds(out, "<table class=\"status\" id=\"status\">");
@@ -127,13 +159,13 @@ void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *stat
 		p += n + (nl != NULL);
 	}
 	sbuf_adds(out, "</table></section>");
-	tail(out);
+	page_tail(out);
 }
 
 void page_message(struct sbuf *out, const struct page_ctx *c, enum msg_id h, enum msg_id text)
 {
-	head(out, c->l, h);
-	bar(out, c);
+	page_head(out, c->l, h);
+	page_bar(out, c);
 	sbuf_adds(out, "<section class=\"message\"><h1>");
 	page_escape(out, msg(c->l, h));
 	sbuf_adds(out, "</h1><p>");
@@ -141,7 +173,7 @@ void page_message(struct sbuf *out, const struct page_ctx *c, enum msg_id h, enu
 	sbuf_adds(out, "</p><p><a href=\"/\">");
 	page_escape(out, msg(c->l, MSG_CONSOLE_BACK));
 	sbuf_adds(out, "</a></p></section>");
-	tail(out);
+	page_tail(out);
 }
 
 const char *page_css(void)
@@ -167,5 +199,9 @@ const char *page_css(void)
 	       ".note{background:#fdecea;border-left:4px solid #c0392b;padding:.5em .8em}\n"
 	       "table.status{border-collapse:collapse;width:100%}\n"
 	       "table.status th,table.status td{text-align:left;padding:.25em .6em;"
-	       "border-bottom:1px solid #e4e8ec;font-family:monospace}\n";
+	       "border-bottom:1px solid #e4e8ec;font-family:monospace}\n"
+	       "nav.menu{display:flex;flex-wrap:wrap;gap:.2em 1.2em;padding:.4em 1.2em;"
+	       "background:#dce6f0}\n"
+	       "nav.menu a{color:#1f4e79;text-decoration:none}\n"
+	       "nav.menu a:hover{text-decoration:underline}\n";
 }

@@ -14,6 +14,13 @@ struct page_ctx {
 	const char *csrf;  /* the session's token, put in every form */
 };
 
+/* The frame every page shares: page_head (doctype, title, style sheet), page_bar (the
+ * top bar and, when signed in, the menu; opens <main>), then the page's own sections,
+ * then page_tail (closes <main>, the body and the page). */
+void page_head(struct sbuf *out, enum lang l, enum msg_id title);
+void page_bar(struct sbuf *out, const struct page_ctx *c);
+void page_tail(struct sbuf *out);
+
 /* The login form. token is the login form's own token (double-submit cookie); note is a
  * message to show above the form, or 0 for none. */
 void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id note);

@@ -45,8 +45,11 @@ enum route role_route(const char *path, size_t len)
 		len = (size_t)(q - path);
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		size_t n = strlen(routes[i].path);
-		if (routes[i].prefix ? len > n && memcmp(path, routes[i].path, n) == 0
-				     : len == n && memcmp(path, routes[i].path, n) == 0)
+		if (len < n || memcmp(path, routes[i].path, n) != 0)
+			continue;
+		/* "/journal" serves "/journal/event" too; "/" serves only itself */
+		if (routes[i].prefix ? len > n
+				     : len == n || (n > 1 && len > n + 1 && path[n] == '/'))
 			return routes[i].route;
 	}
 	return ROUTE_NONE;

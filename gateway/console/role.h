@@ -32,7 +32,8 @@ enum route {
 
 enum method { METHOD_GET, METHOD_POST, METHOD_OTHER };
 
-/* The route of a request path (the part before '?'), len bytes. */
+/* The route of a request path (the part before '?'), len bytes: a route's path and the
+ * paths under it ("/journal", "/journal/event"). */
 enum route role_route(const char *path, size_t len);
 
 /* The account asking. groups == NULL (n_groups 0) means every group. */

@@ -10,7 +10,7 @@
 #include "util.h"
 
 /* The longest request line; longer requests are refused. */
-#define CONTROL_MAX_REQUEST 256
+#define CONTROL_MAX_REQUEST 4096
 
 /* Answer one request. cmd is the request line without its newline; peer_uid is the
  * client's user (SO_PEERCRED). Append the reply to out: its first line is "ok" or

@@ -443,7 +443,7 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 		    d->fe.tls ? " tls" : "", d->fe.sensor ? " sensor" : "");
 }
 
-/* "journal-admin ACTION ACCOUNT ADDRESS" from the web console: an event of its accounts,
+/* "journal-admin ACTION ACCOUNT ADDRESS [DETAIL]" from the web console: an event of its accounts,
  * appended by the daemon's journal writer (the only writer of the chain). Taken from root
  * and from [console] user only, since it writes what the console says. */
 static void journal_admin(struct daemon *d, const char *cmd, uid_t peer, struct sbuf *out)
@@ -459,15 +459,14 @@ static void journal_admin(struct daemon *d, const char *cmd, uid_t peer, struct 
 		sbuf_printf(out, "error\n%s\n", why);
 		return;
 	}
-	char reason[64];
-	snprintf(reason, sizeof reason, "account %s", ae.account);
 	struct journal_event ev = {
 		.proto = PROTO_HTTP,
 		.client = ae.client,
 		.event = "admin",
 		.action = ae.action,
 		.host = "console",
-		.reason = reason,
+		.reason = ae.detail[0] ? ae.detail : NULL,
+		.account = ae.account,
 	};
 	char id[JOURNAL_ID_LEN];
 	if (journal_append(d->journal, &ev, id) < 0) {

@@ -411,7 +411,7 @@ static void csv_header(FILE *f, enum lang lang)
 		MSG_CSV_TIME, MSG_CSV_SEQ, MSG_CSV_ID, MSG_CSV_EVENT, MSG_CSV_PROTO, MSG_CSV_ACTION,
 		MSG_CSV_CLIENT, MSG_CSV_MAC, MSG_CSV_CLIENT_NAME, MSG_CSV_GROUP, MSG_CSV_HOST,
 		MSG_CSV_PATH, MSG_CSV_QTYPE, MSG_CSV_CATEGORY, MSG_CSV_RULE_FILE, MSG_CSV_RULE_LINE,
-		MSG_CSV_RULE_TEXT, MSG_CSV_BLOCK_MODE, MSG_CSV_REASON, MSG_CSV_HOST_ASCII,
+		MSG_CSV_RULE_TEXT, MSG_CSV_BLOCK_MODE, MSG_CSV_REASON, MSG_CSV_HOST_ASCII, MSG_CSV_ACCOUNT,
 	};
 	fputs("\xEF\xBB\xBF", f);
 	for (size_t i = 0; i < CG_ARRAY_LEN(heads); i++) {
@@ -463,6 +463,8 @@ static void csv_row(struct review_out *o, const struct journal_record *r)
 	review_csv_field(b, r->reason);
 	sbuf_addc(b, ',');
 	review_csv_field(b, r->host);
+	sbuf_addc(b, ',');
+	review_csv_field(b, r->account);
 	sbuf_add(b, "\r\n", 2);
 	fwrite(b->data, 1, b->len, o->f);
 	free(host);

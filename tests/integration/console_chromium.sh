@@ -83,7 +83,7 @@ for p in login-zh login-en login-failed-zh dashboard-zh dashboard-en forbidden-z
 	[ -s "$shots/$p.png" ] || cg_fail "no screenshot $p.png"
 done
 for i in $(seq 100); do
-	"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv | grep -q 'login,.*account wang' &&
+	"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv | grep -q 'login,.*,wang.$' &&
 		break
 	sleep 0.1
 done

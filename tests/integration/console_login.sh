@@ -188,9 +188,10 @@ cg_expect "disabled account cannot log in" "$(login "$CG_TMP/w2.jar" wang staff-
 
 # 11. The journal has the login events, written by campusgated (the chain verifies).
 # (the writer thread appends them a moment after the request: wait up to 10 s)
-pats=('login,.*account alice' 'login_failed,.*account alice' 'login_failed,.*account nobody'
-	'logout,.*account alice' 'login,.*account wang' 'login_throttled,.*account li'
-	'login_failed,.*account wang')
+# (the account is the CSV's last column)
+pats=('login,.*,alice.$' 'login_failed,.*,alice.$' 'login_failed,.*,nobody.$'
+	'logout,.*,alice.$' 'login,.*,wang.$' 'login_throttled,.*,li.$'
+	'login_failed,.*,wang.$')
 for i in $(seq 100); do
 	"$CAMPUSGATE" journal -c "$conf" --since 1h --event admin --format csv >"$CG_TMP/j.csv" ||
 		cg_fail "journal --event admin"

@@ -19,6 +19,10 @@ START_TEST(routes)
 	ck_assert_int_eq(role_route("/static/", 8), ROUTE_NONE);
 	ck_assert_int_eq(role_route("/lists/", 7), ROUTE_NONE);
 	ck_assert_int_eq(role_route("/listsx", 7), ROUTE_NONE);
+	/* the paths under a route are that route's */
+	ck_assert_int_eq(role_route("/lists/edit", 11), ROUTE_LISTS);
+	ck_assert_int_eq(role_route("/journal/event?id=x", 19), ROUTE_JOURNAL);
+	ck_assert_int_eq(role_route("/loginx/y", 9), ROUTE_NONE);
 	ck_assert_int_eq(role_route("/accounts", 9), ROUTE_ACCOUNTS);
 	ck_assert_int_eq(role_route("", 0), ROUTE_NONE);
 	/* only the first len bytes count */

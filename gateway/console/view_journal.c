@@ -1,0 +1,7 @@
+/* view_journal: the console's /journal page. Not built yet: 501. */
+#include "views.h"
+
+enum MHD_Result view_journal(struct hctx *h)
+{
+	return srv_message(h, 501, MSG_CONSOLE_NOT_YET, MSG_CONSOLE_NOT_YET_TEXT);
+}
