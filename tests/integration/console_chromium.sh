@@ -7,19 +7,11 @@
 # Content Security Policy violation, and saves a screenshot of every page in zh-CN and
 # English under the build folder (console-screenshots/).
 . "$(dirname "$0")/lib.sh"
-# cg_fail prints the console's log as well as the daemon's
-eval "cg_fail_lib() $(declare -f cg_fail | tail -n +2)"
-cg_fail() {
-	[ -n "${CG_TMP:-}" ] && [ -f "$CG_TMP/console.log" ] &&
-		{ echo "--- console log (last 20 lines) ---"; tail -n 20 "$CG_TMP/console.log"; }
-	cg_fail_lib "$@"
-}
+. "$(dirname "$0")/lib_console.sh"
 cg_need_root
 cg_need chromium chromedriver ip
 /usr/bin/python3 -c 'import selenium' 2>/dev/null ||
 	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
-CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
-[ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
 cg_init
 NS=console$$
 ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
@@ -52,22 +44,7 @@ CONF
 echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
 echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null
 
-: >"$CG_TMP/daemon.log"
-ip netns exec $NS "$CAMPUSGATED" -c "$conf" >>"$CG_TMP/daemon.log" 2>&1 &
-CG_DAEMON_PID=$!
-CG_PIDS+=("$CG_DAEMON_PID")
-for i in $(seq 300); do
-	grep -q 'campusgated: ready' "$CG_TMP/daemon.log" && break
-	kill -0 "$CG_DAEMON_PID" 2>/dev/null || cg_fail "campusgated exited during start-up"
-	sleep 0.1
-done
-ip netns exec $NS "$CONSOLE" -c "$conf" >"$CG_TMP/console.log" 2>&1 &
-CG_PIDS+=("$!")
-for i in $(seq 300); do
-	grep -q "console serving" "$CG_TMP/console.log" && break
-	sleep 0.1
-done
-grep -q "console serving" "$CG_TMP/console.log" || cg_fail "console: $(cat "$CG_TMP/console.log")"
+cg_console_start "$conf" $NS
 
 shots=$CG_BUILD_ROOT/console-screenshots
 rm -rf "$shots"

@@ -7,16 +7,8 @@
 # groups (403), logout ending the session, a disabled account's session ended, and the
 # login events in the journal (written by campusgated through its control socket).
 . "$(dirname "$0")/lib.sh"
-# cg_fail prints the console's log as well as the daemon's
-eval "cg_fail_lib() $(declare -f cg_fail | tail -n +2)"
-cg_fail() {
-	[ -n "${CG_TMP:-}" ] && [ -f "$CG_TMP/console.log" ] &&
-		{ echo "--- console log (last 20 lines) ---"; tail -n 20 "$CG_TMP/console.log"; }
-	cg_fail_lib "$@"
-}
+. "$(dirname "$0")/lib_console.sh"
 cg_need curl
-CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
-[ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
 cg_init
 port=$(cg_free_port)
 cport=$(cg_free_port)
@@ -68,38 +60,17 @@ out=$("$CAMPUSGATE" user -c "$conf" list)
 echo "$out" | grep -Eq '^wang +staff +active +class7a$' || cg_fail "user list: $out"
 
 # 2. The daemon and the console; the self-signed certificate made at first start.
-cg_start_daemon "$conf"
-: >"$CG_TMP/console.log"
-"$CONSOLE" -c "$conf" >>"$CG_TMP/console.log" 2>&1 &
-console_pid=$!
-CG_PIDS+=("$console_pid")
-for i in $(seq 300); do
-	grep -q "console serving https://127.0.0.1:$cport/" "$CG_TMP/console.log" 2>/dev/null && break
-	kill -0 "$console_pid" 2>/dev/null || cg_fail "console exited: $(cat "$CG_TMP/console.log")"
-	sleep 0.1
-done
-grep -q "console serving" "$CG_TMP/console.log" || cg_fail "console not serving: $(cat "$CG_TMP/console.log")"
+cg_console_start "$conf"
 cg_expect "generated key mode" "$(stat -c %a "$CG_TMP/console/console-key.pem")" 600
 openssl x509 -in "$CG_TMP/console/console-cert.pem" -noout -text | grep -q "IP Address:127.0.0.1" ||
 	cg_fail "the certificate does not name 127.0.0.1"
-base=https://127.0.0.1:$cport
-CURL=(curl -sk --max-time 10)
-
-# status code of a request: code METHOD PATH JAR [curl args]
-code() {
-	local m=$1 p=$2 jar=$3; shift 3
-	"${CURL[@]}" -o "$CG_TMP/body" -D "$CG_TMP/head" -w '%{http_code}' -X "$m" -b "$jar" -c "$jar" "$@" "$base$p"
-}
-# the login form's token from a cookie jar
-login_token() { awk '$6=="cg_login" {print $7}' "$1" | tail -n 1; }
-csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$CG_TMP/body" | head -n 1; }
-# log in: login JAR NAME PASSWORD -> the status code of the POST
-login() {
-	local jar=$1
-	code GET /login "$jar" >/dev/null
-	code POST /login "$jar" --data-urlencode "name=$2" --data-urlencode "password=$3" \
-		--data-urlencode "csrf=$(login_token "$jar")"
-}
+cg_console_curl "$cport"
+base=$CONSOLE_BASE
+CURL=("${CC_CURL[@]}")
+code() { cc_code "$@"; }
+login_token() { cc_login_token "$@"; }
+csrf_of() { cc_csrf; }
+login() { cc_login "$@"; }
 
 # 3. The login page: zh-CN by default, English by ?lang=en and by Accept-Language;
 #    headers: strict CSP, no framing; cookies HttpOnly, Secure, SameSite=Strict.
@@ -204,6 +175,6 @@ done
 "$CAMPUSGATE" journal verify -c "$conf" >/dev/null || cg_fail "journal verify after console events"
 cg_log "ok: journal"
 
-cg_stop_pid "$console_pid"
+cg_stop_pid "$CONSOLE_PID"
 grep -q "console: signal 15, stopping" "$CG_TMP/console.log" || cg_fail "console did not stop cleanly"
 cg_pass
