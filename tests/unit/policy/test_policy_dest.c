@@ -8,73 +8,27 @@
 #include "config.h"
 #include "i18n.h"
 #include "policy.h"
+#include "policy_support.h"
 #include "testutil.h"
 #include "util.h"
 
-static char *tmp;
-
-static void setup(void)
-{
-	tmp = tu_tmpdir();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(tmp);
-	free(tmp);
-	tmp = NULL;
-}
-
-static void add_list(struct cfg_list **lists, size_t *n, const char *file, const char *text)
-{
-	char *path = tu_write_file(tmp, file, text);
-
-	*lists = xrealloc(*lists, (*n + 1) * sizeof(**lists));
-	memset(&(*lists)[*n], 0, sizeof(**lists));
-	(*lists)[*n].format = LIST_NATIVE;
-	(*lists)[*n].path = path;
-	(*lists)[*n].name = xstrdup(file);
-	(*n)++;
-}
-
-static void add_category(struct config *cfg, const char *name, enum category_kind kind,
-			 const char *text)
-{
-	struct cfg_category *c;
-	char file[128];
-
-	cfg->categories = xrealloc(cfg->categories,
-				   (cfg->n_categories + 1) * sizeof(*cfg->categories));
-	c = &cfg->categories[cfg->n_categories++];
-	memset(c, 0, sizeof(*c));
-	c->name = xstrdup(name);
-	c->kind = kind;
-	snprintf(file, sizeof(file), "%s.list", name);
-	add_list(&c->lists, &c->n_lists, file, text);
-}
-
 /* Categories vpn (bypass: a VPN name and address) and gambling (a name), an allowlist
  * holding school.example, no groups (the built-in default blocks everything). */
-static struct policy *build(void)
+static struct policy *build_dest(void)
 {
 	struct config *cfg = config_default();
-	struct diag d;
-	struct policy *p;
-
 	add_category(cfg, "vpn", CATEGORY_BYPASS, "vpn.example\n192.0.2.7\n2001:db8::7\n");
 	add_category(cfg, "gambling", CATEGORY_BLOCK, "casino.example\n");
 	add_list(&cfg->allow, &cfg->n_allow, "allow.list", "school.example\n");
-	diag_init(&d);
-	p = policy_build(cfg, &d);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(d.errors, 0);
-	diag_free(&d);
+	struct policy *p = build(cfg, 0);
 	config_free(cfg);
 	return p;
 }
 
-static enum action decide(const struct policy *p, const char *host, const char *dest,
-			  const char *group, struct verdict *v, struct verdict *dv)
+/* A TLS connection from 10.1.2.3 to host at dest (NULL: none), in group (NULL: the
+ * client's); *dv the verdict on the address alone, when dv is not NULL. */
+static enum action decide_dest(const struct policy *p, const char *host, const char *dest,
+			       const char *group, struct verdict *v, struct verdict *dv)
 {
 	struct request req;
 	struct cg_addr d;
@@ -92,10 +46,10 @@ static enum action decide(const struct policy *p, const char *host, const char *
 
 START_TEST(name_allowed_address_listed_blocks)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v, dv;
 
-	ck_assert_int_eq(decide(p, "allowed.example", "192.0.2.7", NULL, &v, &dv), ACTION_BLOCK);
+	ck_assert_int_eq(decide_dest(p, "allowed.example", "192.0.2.7", NULL, &v, &dv), ACTION_BLOCK);
 	ck_assert(v.by_dest);
 	ck_assert(v.bypass);
 	ck_assert_str_eq(v.category, "vpn");
@@ -106,7 +60,7 @@ START_TEST(name_allowed_address_listed_blocks)
 	ck_assert_int_eq(dv.action, ACTION_BLOCK);
 	ck_assert(dv.by_dest);
 	/* IPv6 too */
-	ck_assert_int_eq(decide(p, "allowed.example", "2001:db8::7", NULL, &v, NULL), ACTION_BLOCK);
+	ck_assert_int_eq(decide_dest(p, "allowed.example", "2001:db8::7", NULL, &v, NULL), ACTION_BLOCK);
 	ck_assert(v.by_dest);
 	policy_unref(p);
 }
@@ -114,17 +68,17 @@ END_TEST
 
 START_TEST(name_blocked_address_allowed_blocks_by_name)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v, dv;
 
-	ck_assert_int_eq(decide(p, "www.casino.example", "198.51.100.1", NULL, &v, &dv),
+	ck_assert_int_eq(decide_dest(p, "www.casino.example", "198.51.100.1", NULL, &v, &dv),
 			 ACTION_BLOCK);
 	ck_assert(!v.by_dest);
 	ck_assert_str_eq(v.category, "gambling");
 	ck_assert_ptr_null(policy_dest_reason(&v));
 	ck_assert_int_eq(dv.action, ACTION_ALLOW);
 	/* Both listed: the name is named (the more specific). */
-	ck_assert_int_eq(decide(p, "casino.example", "192.0.2.7", NULL, &v, &dv), ACTION_BLOCK);
+	ck_assert_int_eq(decide_dest(p, "casino.example", "192.0.2.7", NULL, &v, &dv), ACTION_BLOCK);
 	ck_assert(!v.by_dest);
 	ck_assert_str_eq(v.category, "gambling");
 	ck_assert_int_eq(dv.action, ACTION_BLOCK);
@@ -134,10 +88,10 @@ END_TEST
 
 START_TEST(both_allowed_is_the_names_verdict)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v, dv;
 
-	ck_assert_int_eq(decide(p, "allowed.example", "198.51.100.1", NULL, &v, &dv),
+	ck_assert_int_eq(decide_dest(p, "allowed.example", "198.51.100.1", NULL, &v, &dv),
 			 ACTION_ALLOW);
 	ck_assert(!v.by_dest);
 	ck_assert_int_eq(v.rule.kind, RULE_NONE);
@@ -149,13 +103,13 @@ END_TEST
 
 START_TEST(allowlisted_name_does_not_open_a_listed_address)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v;
 
-	ck_assert_int_eq(decide(p, "school.example", "192.0.2.7", NULL, &v, NULL), ACTION_BLOCK);
+	ck_assert_int_eq(decide_dest(p, "school.example", "192.0.2.7", NULL, &v, NULL), ACTION_BLOCK);
 	ck_assert(v.by_dest);
 	ck_assert(!v.allowlisted);
-	ck_assert_int_eq(decide(p, "school.example", "198.51.100.1", NULL, &v, NULL),
+	ck_assert_int_eq(decide_dest(p, "school.example", "198.51.100.1", NULL, &v, NULL),
 			 ACTION_ALLOW);
 	ck_assert(v.allowlisted);
 	policy_unref(p);
@@ -164,11 +118,11 @@ END_TEST
 
 START_TEST(no_destination_is_the_name_alone)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v, dv;
 
 	dv.by_dest = true;
-	ck_assert_int_eq(decide(p, "allowed.example", NULL, NULL, &v, &dv), ACTION_ALLOW);
+	ck_assert_int_eq(decide_dest(p, "allowed.example", NULL, NULL, &v, &dv), ACTION_ALLOW);
 	ck_assert(!v.by_dest);
 	ck_assert(!dv.by_dest); /* zeroed: nothing was decided on an address */
 	struct cg_addr none = { 0 };
@@ -181,10 +135,10 @@ END_TEST
 
 START_TEST(group_named)
 {
-	struct policy *p = build();
+	struct policy *p = build_dest();
 	struct verdict v;
 
-	ck_assert_int_eq(decide(p, "allowed.example", "192.0.2.7", "default", &v, NULL),
+	ck_assert_int_eq(decide_dest(p, "allowed.example", "192.0.2.7", "default", &v, NULL),
 			 ACTION_BLOCK);
 	ck_assert(v.by_dest);
 	ck_assert_str_eq(v.group, "default");
