@@ -398,28 +398,37 @@ static void lookup_start(struct http_conn *c, const struct request *r, int n)
 		send_error(c, 502);
 }
 
+/* Answer the request waiting in ST_RESOLVE as blocked on v (p: a reference of the
+ * caller's, dropped), then on to the next head if the connection stays. */
+static void resolved_block(struct http_conn *c, struct policy *p, struct verdict *v,
+			   const char *reason)
+{
+	char ipbuf[CG_ADDR_STRLEN];
+	const char *why = NULL;
+	struct request r;
+	request_of_head(c, c->req, &r, ipbuf, &why); /* it passed before: cannot fail */
+	c->state = ST_HEAD;
+	answer_blocked(c, p, c->req, &r, v, reason, c->head_n);
+	if (c->state == ST_HEAD) { /* keep-alive: on to the next head */
+		if (!c->cli_eof)
+			bufferevent_enable(c->cli, EV_READ);
+		try_head(c);
+	}
+}
+
 /* The name of the request waiting in ST_RESOLVE is looked up: a name of the answer's
- * chain blocked (the block page, journaled with the chain), no address (502), or relay
- * to the first address. */
+ * chain blocked (the block page, journaled with the chain), no address (502), or the
+ * first address decided with the name (a listed address blocks, as for CONNECT) and the
+ * request relayed there. */
 static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 {
 	struct http_conn *c = arg;
 	struct http_request *req = c->req;
 	c->lookup = NULL;
 	if (res->status == DNS_LOOKUP_BLOCKED) {
-		char ipbuf[CG_ADDR_STRLEN];
-		const char *why = NULL;
-		struct request r;
 		struct verdict v = res->v;
-		request_of_head(c, req, &r, ipbuf, &why); /* it passed before: cannot fail */
-		c->state = ST_HEAD;
 		policy_ref(res->p); /* answer_blocked drops one */
-		answer_blocked(c, res->p, req, &r, &v, res->chain, c->head_n);
-		if (c->state == ST_HEAD) { /* keep-alive: on to the next head */
-			if (!c->cli_eof)
-				bufferevent_enable(c->cli, EV_READ);
-			try_head(c);
-		}
+		resolved_block(c, res->p, &v, res->chain);
 		return;
 	}
 	if (res->status != DNS_LOOKUP_OK) {
@@ -427,6 +436,21 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 		send_error(c, 502);
 		return;
 	}
+	struct policy *p = policy_acquire();
+	if (!p) {
+		send_error(c, 503);
+		return;
+	}
+	char ipbuf[CG_ADDR_STRLEN];
+	const char *why = NULL;
+	struct request r;
+	struct verdict v;
+	request_of_head(c, req, &r, ipbuf, &why);
+	if (policy_decide_dest(p, &r, &res->addrs[0], NULL, &v, NULL) == ACTION_BLOCK) {
+		resolved_block(c, p, &v, v.by_dest ? policy_dest_reason(&v) : NULL);
+		return;
+	}
+	policy_unref(p);
 	int st = route(c, req, &res->addrs[0]);
 	if (st) {
 		send_error(c, st);

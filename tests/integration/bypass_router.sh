@@ -77,6 +77,7 @@ www.casino IN A 10.77.2.3
 bet IN A 10.77.2.2
 alias IN CNAME bet.test.
 alias2 IN CNAME ok.test.
+camo IN A 10.77.2.3
 EOF
 cat >"$CG_TMP/nsd/nsd.conf" <<EOF
 server:
@@ -212,6 +213,12 @@ cg_journal_has '"proto":"http"' '"host":"alias.test"' '"path":"/get-alias"' '"ac
 code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://alias2.test/get-alias2)
 [ "$code" = 200 ] || cg_fail "GET http://alias2.test/ through the proxy: $code"
 reached get-alias2 "GET http://alias2.test/ (a CNAME of an unlisted name) through the proxy works"
+# An unlisted name on a listed address: the address the proxy looked up is decided too.
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://camo.test/get-camo)
+[ "$code" = 403 ] || cg_fail "GET http://camo.test/ (on a listed address) through the proxy: $code"
+never get-camo "GET http://camo.test/ (an unlisted name on a listed address) through the proxy refused"
+cg_journal_has '"host":"camo.test"' '"path":"/get-camo"' '"action":"block"' 'destination address listed' ||
+	cg_fail "the listed address of a proxied GET was not journaled"
 # h2c: the upgrade headers never reach the origin (no tunnel can follow).
 C curl -s -o /dev/null --max-time 10 --resolve www.example.org:80:10.77.2.2 \
 	-H 'Connection: Upgrade, HTTP2-Settings' -H 'Upgrade: h2c' -H 'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA' \
