@@ -1,12 +1,12 @@
 /* The DNS per-query path: parse, rate limit, decide, then answer with a block answer,
  * from the cache, or from the upstreams, inspecting CNAME/HTTPS chains and enforcing
  * safe search on the way. */
-#include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "dns_chain.h"
 #include "dns_resolve.h"
 #include "dns_write.h"
 #include "name.h"
@@ -16,7 +16,6 @@
 #define DNS_CACHE_MAX_TTL 86400
 #define DNS_CACHE_MAX_NEG_TTL 3600
 #define DNS_SAFESEARCH_TTL 300
-#define CHAIN_TEXT_MAX 1024
 
 /* A query waiting for the upstreams. */
 struct fwd_ctx {
@@ -178,35 +177,6 @@ static void block_verdict(struct dns_worker *w, struct policy *p, const struct d
 	journal_dns(w, req, v, q, v->bypass ? "bypass" : "hit", block_mode_name(mode), reason);
 }
 
-struct chain_walk {
-	struct policy *p;
-	struct request req;
-	struct verdict v;
-	char text[CHAIN_TEXT_MAX];
-	size_t len;
-};
-
-static void chain_add(struct chain_walk *cw, const char *name, size_t len)
-{
-	if (cw->len + len + 5 >= sizeof cw->text)
-		return;
-	memcpy(cw->text + cw->len, " -> ", 4);
-	cw->len += 4;
-	memcpy(cw->text + cw->len, name, len);
-	cw->len += len;
-	cw->text[cw->len] = '\0';
-}
-
-static int chain_visit(void *arg, const char *name, size_t len)
-{
-	struct chain_walk *cw = arg;
-	struct request req = cw->req;
-	chain_add(cw, name, len);
-	req.host = name;
-	req.host_len = len;
-	return policy_decide(cw->p, &req, &cw->v) == ACTION_BLOCK;
-}
-
 /* Whether a name the answer leads to is blocked for this client; if so the block
  * answer is sent and journaled, and true returned. An answer that cannot be parsed
  * for inspection gets SERVFAIL (true too). */
@@ -214,14 +184,10 @@ static bool inspect_chain(struct dns_worker *w, struct policy *p, const struct c
 			  const struct dns_reply_to *to, const uint8_t *qwire,
 			  const struct dns_query *q, const uint8_t *msg, size_t len)
 {
-	struct chain_walk cw;
-	cw.p = p;
-	memset(&cw.req, 0, sizeof cw.req);
-	cw.req.proto = PROTO_DNS;
-	cw.req.client = *client;
-	cw.req.when = time(NULL);
-	cw.len = (size_t)snprintf(cw.text, sizeof cw.text, "CNAME chain %s", q->name);
-	int r = dns_reply_chain(msg, len, chain_visit, &cw);
+	struct dns_chain cw;
+	struct request req = {.proto = PROTO_DNS, .client = *client, .host = q->name,
+			      .host_len = q->name_len, .when = time(NULL)};
+	int r = dns_chain_decide(&cw, p, &req, q->name, q->name_len, msg, len);
 	if (r < 0) { /* an answer we cannot inspect is not passed on: fail safe */
 		w->st.chain_unparsed++;
 		w->st.servfail++;
@@ -230,9 +196,6 @@ static bool inspect_chain(struct dns_worker *w, struct policy *p, const struct c
 	}
 	if (r != 1)
 		return false;
-	struct request req = cw.req;
-	req.host = q->name;
-	req.host_len = q->name_len;
 	w->st.chain_blocked++;
 	block_verdict(w, p, to, qwire, q, &req, &cw.v, cw.text);
 	return true;
@@ -317,7 +280,7 @@ static void fwd_done(void *arg, enum dns_forward_status st, uint8_t *reply, size
 		}
 	}
 	n = dns_reply_strip_opt(m, n, ri);
-	if (ri->chain && dns_reply_check(m, n) < 0) {
+	if (ri->chain && dns_chain_check(m, n) < 0) {
 		/* an answer we cannot inspect is neither passed on nor cached: fail safe */
 		w->st.chain_unparsed++;
 		answer_servfail(w, &c->to, c->qwire, q, DNS_EDE_OTHER,
@@ -531,16 +494,4 @@ void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, siz
 	else if (!(e->chain && p && inspect_chain(w, p, client, &to, msg, &q, e->msg, e->len)))
 		answer_from(w, &to, msg, &q, e->msg, e->len, e->opt_off, e->ttl_offs, e->n_ttls,
 			    now - e->stored_s);
-}
-
-/* Every record of a reply that carries CNAME/DNAME/SVCB/HTTPS records goes through
- * NLnet Labs' parser once, when it arrives from the upstream, before its targets are
- * decided and before it is cached; cache hits then walk it with dns_reply_chain. */
-int dns_reply_check(const uint8_t *buf, size_t len)
-{
-	ldns_pkt *pkt = NULL;
-	if (len < DNS_HDR_LEN || ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || !pkt)
-		return -1;
-	ldns_pkt_free(pkt);
-	return 0;
 }

@@ -17,8 +17,4 @@
 void dns_resolve(struct dns_worker *w, struct policy *p, const uint8_t *msg, size_t len,
 		 const struct cg_addr *client, const struct dns_reply_to *to);
 
-/* Whether ldns parses the whole reply: 0, or -1. Run once on an upstream reply that has
- * records to inspect, before it is inspected or cached. */
-int dns_reply_check(const uint8_t *buf, size_t len);
-
 #endif

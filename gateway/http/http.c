@@ -2,6 +2,7 @@
  * (one event base and one SO_REUSEPORT socket per listener per worker). */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/dns.h>
 #include <event2/event.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "connlimit.h"
+#include "dns_lookup.h"
 #include "evloop.h"
 #include "http_conn.h"
 #include "http_tunnel.h"
@@ -71,26 +73,40 @@ static struct denyset *deny_from(const struct config *cfg)
 	return d;
 }
 
-/* A resolver for the explicit proxy's names: the configured [dns] upstreams (so that
- * the router's /etc/resolv.conf, which may name anything, is not used), or without
- * any, /etc/resolv.conf after all. NULL when none can be made. */
-static struct evdns_base *dns_from(struct event_base *base, const struct config *cfg)
+#define RESOLV_CONF_MAX 8
+
+/* Where the explicit proxy's lookups go (dns_lookup: the answers' CNAME chains decided
+ * for the client): the configured [dns] upstreams (the router's /etc/resolv.conf may
+ * name anything), or without any, the nameservers of /etc/resolv.conf after all (read
+ * with evdns on base, which parses the file as the C library does). The count. */
+static size_t upstreams_from(const struct config *cfg, struct event_base *base,
+			     struct cg_endpoint ups[RESOLV_CONF_MAX], const struct cg_endpoint **out)
 {
-	struct evdns_base *dns = evdns_base_new(base, 0);
-	if (!dns)
-		return NULL;
-	for (size_t i = 0; i < cfg->dns.n_upstream; i++) {
-		struct sockaddr_storage ss;
-		socklen_t sl = endpoint_to_sockaddr(&cfg->dns.upstream[i], &ss);
-		evdns_base_nameserver_sockaddr_add(dns, (struct sockaddr *)&ss, sl, 0);
+	if (cfg->dns.n_upstream) {
+		*out = cfg->dns.upstream;
+		return cfg->dns.n_upstream;
 	}
-	if (cfg->dns.n_upstream == 0) {
-		log_warn("http: no [dns] upstream: the explicit proxy resolves names through "
-			 "/etc/resolv.conf");
-		evdns_base_resolv_conf_parse(dns, DNS_OPTIONS_ALL, "/etc/resolv.conf");
-	}
-	evdns_base_set_option(dns, "randomize-case:", "0");
-	return dns;
+	size_t n = 0;
+	struct evdns_base *rc = evdns_base_new(base, 0);
+	if (rc && evdns_base_resolv_conf_parse(rc, DNS_OPTION_NAMESERVERS, "/etc/resolv.conf") == 0)
+		for (int i = 0; n < RESOLV_CONF_MAX; i++) {
+			struct sockaddr_storage ss;
+			int sl = evdns_base_get_nameserver_addr(rc, i, (struct sockaddr *)&ss,
+								sizeof ss);
+			if (sl <= 0 || (size_t)sl > sizeof ss)
+				break;
+			addr_from_sockaddr((struct sockaddr *)&ss, &ups[n].addr);
+			ups[n].port = ntohs(ss.ss_family == AF_INET6
+						    ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						    : ((struct sockaddr_in *)&ss)->sin_port);
+			n++;
+		}
+	if (rc)
+		evdns_base_free(rc, 0);
+	log_warn("http: no [dns] upstream: the explicit proxy resolves names through the %zu "
+		 "nameserver(s) of /etc/resolv.conf", n);
+	*out = ups;
+	return n;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
@@ -152,13 +168,7 @@ static void server_free(struct http_server *s)
 	for (unsigned k = 0; s->workers && k < s->loops.n; k++) {
 		http_conn_free_all(&s->workers[k]);
 		http_tunnel_free_all(&s->workers[k]);
-		if (s->workers[k].dns)
-			evdns_base_free(s->workers[k].dns, 1);
-		/* A connection freed while its origin's name was being looked up leaves the
-		 * cancelled lookup's callback queued (it holds the last reference to the
-		 * bufferevent): let the loop run what is queued once, without waiting. */
-		if (s->workers[k].base)
-			event_base_loop(s->workers[k].base, EVLOOP_NONBLOCK);
+		dns_lookup_base_free(s->workers[k].dns); /* its lookups were cancelled above */
 	}
 	evloops_stop(&s->loops);
 	free(s->listeners);
@@ -194,17 +204,19 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 		goto fail;
 	s->workers = xcalloc(s->loops.n, sizeof(*s->workers));
 	s->listeners = xcalloc(n_eps * s->loops.n, sizeof(*s->listeners));
+	struct cg_endpoint rc_ups[RESOLV_CONF_MAX];
+	const struct cg_endpoint *ups = NULL;
+	size_t n_ups = h->n_explicit_listen ? upstreams_from(cfg, s->loops.w[0].base, rc_ups, &ups)
+					    : 0;
+	unsigned timeout_ms = cfg->dns.timeout_ms ? cfg->dns.timeout_ms : 1500;
 	for (unsigned k = 0; k < s->loops.n; k++) {
 		s->workers[k].base = s->loops.w[k].base;
 		s->workers[k].sh = &s->sh;
 		LIST_INIT(&s->workers[k].conns);
 		LIST_INIT(&s->workers[k].tunnels);
-		if (h->n_explicit_listen) {
-			s->workers[k].dns = dns_from(s->workers[k].base, cfg);
-			if (!s->workers[k].dns)
-				log_warn("http: cannot make a resolver; explicit requests use "
-					 "getaddrinfo and CONNECT to a name fails");
-		}
+		if (h->n_explicit_listen)
+			s->workers[k].dns = dns_lookup_base_new(s->workers[k].base, ups, n_ups,
+								timeout_ms);
 	}
 	if (add_listeners(s, h->listen, h->n_listen, HTTP_MODE_TRANSPARENT, err) < 0 ||
 	    add_listeners(s, h->explicit_listen, h->n_explicit_listen, HTTP_MODE_EXPLICIT, err) <

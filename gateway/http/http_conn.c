@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "blockpage.h"
+#include "dns_lookup.h"
 #include "http_head.h"
 #include "http_parse.h"
 #include "http_tunnel.h"
@@ -34,6 +34,8 @@
 
 enum conn_state {
 	ST_HEAD,    /* waiting for a request head */
+	ST_RESOLVE, /* explicit mode: an allowed request's name being looked up (the head
+		       stays in the client input, reading stops) */
 	ST_RELAY,   /* request forwarded (body may still flow), response coming back */
 	ST_CLOSING, /* flushing our last answer, then free */
 };
@@ -53,6 +55,8 @@ struct http_conn {
 	struct event *head_timer;
 	enum conn_state state;
 	struct http_request *req;
+	struct dns_lookup *lookup; /* ST_RESOLVE */
+	int head_n;                /* ST_RESOLVE: the length of the head waiting */
 	struct http_scan scan; /* how far the next head has been read (linear reading) */
 	/* the request in flight */
 	struct http_body req_body;
@@ -205,8 +209,7 @@ static void up_event(struct bufferevent *bev, short what, void *arg);
 static void up_write(struct bufferevent *bev, void *arg);
 
 /* A connection to the next hop for key, reusing the open one when it goes there. */
-static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl,
-		   const char *host, uint16_t port)
+static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl)
 {
 	if (c->up && strcmp(c->up_key, key) == 0)
 		return 0;
@@ -226,9 +229,7 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
 	bufferevent_set_timeouts(c->up, &tv, &tv);
 	bufferevent_enable(c->up, EV_READ | EV_WRITE);
-	int r = sa ? bufferevent_socket_connect(c->up, sa, (int)sl)
-		   : bufferevent_socket_connect_hostname(c->up, c->w->dns, AF_UNSPEC, host, port);
-	if (r < 0) {
+	if (bufferevent_socket_connect(c->up, sa, (int)sl) < 0) {
 		bufferevent_free(c->up);
 		c->up = NULL;
 		return -1;
@@ -236,27 +237,39 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 	return 0;
 }
 
-/* Where an allowed request goes. Returns 0 with the connection opened, or an HTTP
- * status to answer with. */
-static int route(struct http_conn *c, const struct http_request *req)
+#define ROUTE_LOOKUP 1 /* route(): the name must be looked up first */
+
+/* Where an allowed request goes. Returns 0 with the connection opened, ROUTE_LOOKUP when
+ * an explicit request's name is to be looked up (and its chain decided) first, or an
+ * HTTP status to answer with. dest: the looked-up address (explicit mode), or NULL. */
+static int route(struct http_conn *c, const struct http_request *req,
+		 const struct cg_addr *dest)
 {
 	char key[NAME_MAX_LEN + 16];
 	struct sockaddr_storage ss;
 	if (c->set.parent.port) {
 		socklen_t sl = endpoint_to_sockaddr(&c->set.parent, &ss);
 		snprintf(key, sizeof(key), "parent");
-		return up_open(c, key, (struct sockaddr *)&ss, sl, NULL, 0) < 0 ? 502 : 0;
+		return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
 	}
 	if (c->mode == HTTP_MODE_TRANSPARENT) {
 		if (!c->orig_len)
 			return 502; /* not redirected: no idea where it was going */
 		snprintf(key, sizeof(key), "orig");
-		return up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len, NULL, 0) < 0 ? 502
-											   : 0;
+		return up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len) < 0 ? 502 : 0;
 	}
-	uint16_t port = req->port ? req->port : 80;
-	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)port);
-	return up_open(c, key, NULL, 0, req->host, port) < 0 ? 502 : 0;
+	struct cg_endpoint ep = {.port = req->port ? req->port : 80};
+	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)ep.port);
+	if (c->up && strcmp(c->up_key, key) == 0)
+		return 0; /* the open connection to that name (looked up before) */
+	if (dest)
+		ep.addr = *dest;
+	else if (!req->host_is_ip)
+		return ROUTE_LOOKUP;
+	else if (addr_parse(req->host, &ep.addr) < 0)
+		return 400;
+	socklen_t sl = endpoint_to_sockaddr(&ep, &ss);
+	return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
 }
 
 /* The request head is complete (n bytes at the start of the client input). */
@@ -371,6 +384,82 @@ static void connect_hand_over(struct http_conn *c, const struct http_request *re
 	conn_detach(c);
 }
 
+static void conn_resolved(void *arg, const struct dns_lookup_result *res);
+
+/* Look the explicit request's name up (its head, n bytes, waits in the client input,
+ * which is not read meanwhile); conn_resolved goes on. */
+static void lookup_start(struct http_conn *c, const struct request *r, int n)
+{
+	c->state = ST_RESOLVE;
+	c->head_n = n;
+	bufferevent_disable(c->cli, EV_READ);
+	c->lookup = c->w->dns ? dns_lookup_start(c->w->dns, r, conn_resolved, c) : NULL;
+	if (!c->lookup)
+		send_error(c, 502);
+}
+
+/* Answer the request waiting in ST_RESOLVE as blocked on v (p: a reference of the
+ * caller's, dropped), then on to the next head if the connection stays. */
+static void resolved_block(struct http_conn *c, struct policy *p, struct verdict *v,
+			   const char *reason)
+{
+	char ipbuf[CG_ADDR_STRLEN];
+	const char *why = NULL;
+	struct request r;
+	request_of_head(c, c->req, &r, ipbuf, &why); /* it passed before: cannot fail */
+	c->state = ST_HEAD;
+	answer_blocked(c, p, c->req, &r, v, reason, c->head_n);
+	if (c->state == ST_HEAD) { /* keep-alive: on to the next head */
+		if (!c->cli_eof)
+			bufferevent_enable(c->cli, EV_READ);
+		try_head(c);
+	}
+}
+
+/* The name of the request waiting in ST_RESOLVE is looked up: a name of the answer's
+ * chain blocked (the block page, journaled with the chain), no address (502), or the
+ * first address decided with the name (a listed address blocks, as for CONNECT) and the
+ * request relayed there. */
+static void conn_resolved(void *arg, const struct dns_lookup_result *res)
+{
+	struct http_conn *c = arg;
+	struct http_request *req = c->req;
+	c->lookup = NULL;
+	if (res->status == DNS_LOOKUP_BLOCKED) {
+		struct verdict v = res->v;
+		policy_ref(res->p); /* answer_blocked drops one */
+		resolved_block(c, res->p, &v, res->chain);
+		return;
+	}
+	if (res->status != DNS_LOOKUP_OK) {
+		log_debug("http: %s: %s: %s", c->client_str, req->host, res->error);
+		send_error(c, 502);
+		return;
+	}
+	struct policy *p = policy_acquire();
+	if (!p) {
+		send_error(c, 503);
+		return;
+	}
+	char ipbuf[CG_ADDR_STRLEN];
+	const char *why = NULL;
+	struct request r;
+	struct verdict v;
+	request_of_head(c, req, &r, ipbuf, &why);
+	if (policy_decide_dest(p, &r, &res->addrs[0], NULL, &v, NULL) == ACTION_BLOCK) {
+		resolved_block(c, p, &v, v.by_dest ? policy_dest_reason(&v) : NULL);
+		return;
+	}
+	policy_unref(p);
+	int st = route(c, req, &res->addrs[0]);
+	if (st) {
+		send_error(c, st);
+		return;
+	}
+	bufferevent_enable(c->cli, EV_READ);
+	relay_start(c, req, c->head_n);
+}
+
 /* false when c is gone (handed to http_tunnel.c). */
 static bool handle_request(struct http_conn *c, int n)
 {
@@ -413,7 +502,11 @@ static bool handle_request(struct http_conn *c, int n)
 		return false;
 	}
 
-	int st = route(c, req);
+	int st = route(c, req, NULL);
+	if (st == ROUTE_LOOKUP) {
+		lookup_start(c, &r, n);
+		return true;
+	}
 	if (st) {
 		send_error(c, st);
 		return true;
@@ -519,6 +612,8 @@ static void cli_read(struct bufferevent *bev, void *arg)
 		    evbuffer_get_length(bufferevent_get_input(c->cli)) > c->set.max_head_bytes)
 			bufferevent_disable(c->cli, EV_READ);
 		break;
+	case ST_RESOLVE:
+		break; /* the head waits for its lookup */
 	case ST_CLOSING:
 		evbuffer_drain(bufferevent_get_input(c->cli),
 			       evbuffer_get_length(bufferevent_get_input(c->cli)));
@@ -789,6 +884,8 @@ static void conn_free(struct http_conn *c)
  * limit slot to whoever took them over. */
 static void conn_detach(struct http_conn *c)
 {
+	if (c->lookup)
+		dns_lookup_cancel(c->lookup);
 	LIST_REMOVE(c, link);
 	event_free(c->head_timer);
 	free(c->req);

@@ -9,7 +9,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "blockpage.h"
+#include "dns_lookup.h"
 #include "policy.h"
 #include "splice.h"
 #include "tls_decide.h"
@@ -35,8 +35,6 @@ enum tunnel_state {
 	TUN_CLOSING, /* flushing our last answer to the client, then free */
 };
 
-struct tunnel_lookup;
-
 struct http_tunnel {
 	struct http_worker *w;
 	LIST_ENTRY(http_tunnel) link; /* in w->tunnels */
@@ -50,17 +48,10 @@ struct http_tunnel {
 	struct sockaddr_storage dest;
 	socklen_t dest_len;
 	struct bufferevent *cli, *up;
-	struct tunnel_lookup *lookup; /* while resolving */
+	struct dns_lookup *lookup;    /* while resolving */
 	struct event *timer;          /* the ClientHello deadline */
 	struct splice *sp;
 	unsigned idle_ms;
-};
-
-/* A lookup outlives a tunnel freed while it runs (its callback still comes): the
- * callback finds t NULL then. */
-struct tunnel_lookup {
-	struct http_tunnel *t;
-	struct evdns_getaddrinfo_request *req;
 };
 
 static void tunnel_free(struct http_tunnel *t)
@@ -68,12 +59,8 @@ static void tunnel_free(struct http_tunnel *t)
 	struct http_worker *w = t->w;
 	LIST_REMOVE(t, link);
 	connlimit_release(w->sh->limits, &t->client);
-	if (t->lookup) {
-		struct tunnel_lookup *lk = t->lookup;
-		lk->t = NULL;
-		if (lk->req)
-			evdns_getaddrinfo_cancel(lk->req); /* the callback frees lk */
-	}
+	if (t->lookup)
+		dns_lookup_cancel(t->lookup);
 	if (t->sp)
 		splice_free(t->sp);
 	if (t->up)
@@ -209,6 +196,27 @@ static void tunnel_refuse(struct http_tunnel *t, const char *reason)
 	journal_refusal(t->w, &t->client, t->host, reason, id);
 	tunnel_page(bufferevent_get_output(t->cli), t->w, &t->set, NULL, t->host, t->client_str,
 		    NULL, id, 0);
+	tunnel_close_after_write(t);
+}
+
+/* Refuse on verdict v for r (the tunnel's name; the verdict may be a name of its CNAME
+ * chain): the block page with the category, journaled with reason. p is held by the
+ * caller. */
+static void tunnel_block(struct http_tunnel *t, const struct policy *p, const struct request *r,
+			 const struct verdict *v, const char *reason)
+{
+	char id[JOURNAL_ID_LEN] = "";
+	struct journal_event ev;
+	log_debug("http: %s: CONNECT %s:%u blocked: %s", t->client_str, t->host,
+		  (unsigned)t->port, reason);
+	if (t->w->sh->journal) {
+		journal_event_from(&ev, r, v);
+		ev.reason = reason;
+		if (journal_append(t->w->sh->journal, &ev, id) < 0)
+			id[0] = '\0';
+	}
+	tunnel_page(bufferevent_get_output(t->cli), t->w, &t->set, p, t->host, t->client_str, v,
+		    id, 0);
 	tunnel_close_after_write(t);
 }
 
@@ -435,20 +443,10 @@ static void tunnel_address(struct http_tunnel *t, const struct sockaddr *sa, soc
 	r.host_len = t->host_len;
 	r.when = time(NULL);
 	if (policy_decide_dest(p, &r, &a, NULL, &v, NULL) == ACTION_BLOCK) {
-		char id[JOURNAL_ID_LEN] = "";
-		struct journal_event ev;
-		if (t->w->sh->journal) {
-			journal_event_from(&ev, &r, &v);
-			snprintf(reason, sizeof(reason), "CONNECT to %s: %s", abuf,
-				 v.by_dest ? policy_dest_reason(&v) : "name listed");
-			ev.reason = reason;
-			if (journal_append(t->w->sh->journal, &ev, id) < 0)
-				id[0] = '\0';
-		}
-		tunnel_page(bufferevent_get_output(t->cli), t->w, &t->set, p, t->host,
-			    t->client_str, &v, id, 0);
+		snprintf(reason, sizeof(reason), "CONNECT to %s: %s", abuf,
+			 v.by_dest ? policy_dest_reason(&v) : "name listed");
+		tunnel_block(t, p, &r, &v, reason);
 		policy_unref(p);
-		tunnel_close_after_write(t);
 		return;
 	}
 	policy_unref(p);
@@ -476,27 +474,29 @@ static void tunnel_address(struct http_tunnel *t, const struct sockaddr *sa, soc
 	}
 }
 
-static void tunnel_resolved(int err, struct evutil_addrinfo *res, void *arg)
+/* The lookup is done: a name of the answer's chain blocked (the block page, journaled
+ * with the chain), no address (502), or the first address, as a browser would take it,
+ * checked and used. */
+static void tunnel_resolved(void *arg, const struct dns_lookup_result *res)
 {
-	struct tunnel_lookup *lk = arg;
-	struct http_tunnel *t = lk->t;
-	free(lk);
-	if (!t) { /* freed while resolving */
-		if (res)
-			evutil_freeaddrinfo(res);
+	struct http_tunnel *t = arg;
+	t->lookup = NULL;
+	if (res->status == DNS_LOOKUP_BLOCKED) {
+		struct request r = {.proto = PROTO_HTTP, .client = t->client, .host = t->host,
+				    .host_len = t->host_len, .when = time(NULL)};
+		struct verdict v = res->v;
+		tunnel_block(t, res->p, &r, &v, res->chain);
 		return;
 	}
-	t->lookup = NULL;
-	if (err || !res) {
-		log_debug("http: %s: CONNECT %s: %s", t->client_str, t->host, evutil_gai_strerror(err));
-		if (res)
-			evutil_freeaddrinfo(res);
+	if (res->status != DNS_LOOKUP_OK) {
+		log_debug("http: %s: CONNECT %s: %s", t->client_str, t->host, res->error);
 		tunnel_error(t, 502);
 		return;
 	}
-	/* The first address, as a browser would take it; the checks are on that one. */
-	tunnel_address(t, res->ai_addr, (socklen_t)res->ai_addrlen);
-	evutil_freeaddrinfo(res);
+	struct cg_endpoint ep = {.addr = res->addrs[0], .port = t->port};
+	struct sockaddr_storage ss;
+	socklen_t sl = endpoint_to_sockaddr(&ep, &ss);
+	tunnel_address(t, (struct sockaddr *)&ss, sl);
 }
 
 static bool port_allowed(const struct http_settings *set, uint16_t port)
@@ -563,19 +563,12 @@ void http_tunnel_connect(struct http_worker *w, struct bufferevent *cli,
 		tunnel_error(t, 502);
 		return;
 	}
-	struct evutil_addrinfo hints;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_protocol = IPPROTO_TCP;
-	struct tunnel_lookup *lk = xcalloc(1, sizeof(*lk));
-	lk->t = t;
-	t->lookup = lk;
+	struct request r = {.proto = PROTO_HTTP, .client = t->client, .host = t->host,
+			    .host_len = t->host_len, .when = time(NULL)};
 	t->state = TUN_RESOLVE;
-	struct evdns_getaddrinfo_request *dr =
-		evdns_getaddrinfo(w->dns, t->host, NULL, &hints, tunnel_resolved, lk);
-	if (dr)
-		lk->req = dr; /* else the callback has run (and freed lk) */
+	t->lookup = dns_lookup_start(w->dns, &r, tunnel_resolved, t);
+	if (!t->lookup)
+		tunnel_error(t, 502);
 }
 
 void http_tunnel_relay(struct http_worker *w, struct bufferevent *cli, struct bufferevent *up,

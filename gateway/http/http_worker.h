@@ -20,7 +20,7 @@
 #include "tz.h"
 
 struct event_base;
-struct evdns_base;
+struct dns_lookup_base;
 
 enum http_mode {
 	HTTP_MODE_TRANSPARENT, /* redirected port 80: origin-form, original destination */
@@ -61,7 +61,7 @@ struct http_conn;
 /* One worker thread's state. */
 struct http_worker {
 	struct event_base *base;
-	struct evdns_base *dns; /* explicit mode: the configured [dns] upstreams */
+	struct dns_lookup_base *dns; /* explicit mode: lookups from the [dns] upstreams */
 	struct http_shared *sh;
 	LIST_HEAD(http_conn_list, http_conn) conns; /* live connections (freed at stop) */
 	LIST_HEAD(http_tunnel_list, http_tunnel) tunnels; /* live tunnels (http_tunnel.c) */

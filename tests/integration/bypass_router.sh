@@ -74,6 +74,10 @@ ns IN A 10.77.2.5
 ok IN A 10.77.2.2
 casino IN A 10.77.2.3
 www.casino IN A 10.77.2.3
+bet IN A 10.77.2.2
+alias IN CNAME bet.test.
+alias2 IN CNAME ok.test.
+camo IN A 10.77.2.3
 EOF
 cat >"$CG_TMP/nsd/nsd.conf" <<EOF
 server:
@@ -189,6 +193,32 @@ reached tunnel-ok "an allowed CONNECT by name, resolved through the gateway's up
 out=$(P casino.test:443 www.example.org /tunnel-name)
 case "$out" in "connect HTTP/1.1 200"*) cg_fail "CONNECT to a listed name: $out" ;; esac
 never tunnel-name "CONNECT to a listed name refused"
+# A name of no list that is a CNAME of a listed one (alias.test -> bet.test, on an allowed
+# address) with an allowed SNI inside: the proxy's own lookup decides every name of the
+# chain for the pupil's group, as the DNS proxy does; alias2.test -> ok.test still works.
+out=$(P alias.test:443 www.example.org /tunnel-alias)
+case "$out" in "connect HTTP/1.1 403"*) ;; *) cg_fail "CONNECT to a CNAME of a listed name: $out" ;; esac
+never tunnel-alias "CONNECT to an unlisted name that is a CNAME of a listed one refused"
+cg_journal_has '"proto":"http"' '"host":"alias.test"' '"action":"block"' '"category":"gambling"' \
+	'"reason":"CNAME chain alias.test -> bet.test"' || cg_fail "the CNAME chain of a CONNECT was not journaled"
+out=$(P alias2.test:443 www.example.org /tunnel-alias2)
+echo "$out" | grep -q "^tls ok HTTP/1.1 200" || cg_fail "CONNECT to a CNAME of an allowed name: $out"
+reached tunnel-alias2 "CONNECT to a CNAME of an unlisted name works"
+# The same for absolute-form plain HTTP through the proxy.
+out=$(C curl -sS -i --max-time 10 -x "http://10.77.1.1:$GW_PROXY_PORT" http://alias.test/get-alias)
+[ "$(status "$out")" = 403 ] || cg_fail "GET http://alias.test/ through the proxy: $out"
+never get-alias "GET http://alias.test/ (a CNAME of a listed name) through the proxy refused"
+cg_journal_has '"proto":"http"' '"host":"alias.test"' '"path":"/get-alias"' '"action":"block"' \
+	'"reason":"CNAME chain alias.test -> bet.test"' || cg_fail "the CNAME chain of a GET was not journaled"
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://alias2.test/get-alias2)
+[ "$code" = 200 ] || cg_fail "GET http://alias2.test/ through the proxy: $code"
+reached get-alias2 "GET http://alias2.test/ (a CNAME of an unlisted name) through the proxy works"
+# An unlisted name on a listed address: the address the proxy looked up is decided too.
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://camo.test/get-camo)
+[ "$code" = 403 ] || cg_fail "GET http://camo.test/ (on a listed address) through the proxy: $code"
+never get-camo "GET http://camo.test/ (an unlisted name on a listed address) through the proxy refused"
+cg_journal_has '"host":"camo.test"' '"path":"/get-camo"' '"action":"block"' 'destination address listed' ||
+	cg_fail "the listed address of a proxied GET was not journaled"
 # h2c: the upgrade headers never reach the origin (no tunnel can follow).
 C curl -s -o /dev/null --max-time 10 --resolve www.example.org:80:10.77.2.2 \
 	-H 'Connection: Upgrade, HTTP2-Settings' -H 'Upgrade: h2c' -H 'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA' \

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "dns_write.h"
-#include "dns_resolve.h" /* dns_reply_check */
+#include "dns_chain.h" /* dns_chain_check */
 #include "dns_msg_support.h"
 #include "testutil.h"
 
@@ -289,12 +289,12 @@ START_TEST(reply_chain_refuses_what_ldns_cannot_parse)
 	ck_assert_int_eq(dns_reply_scan(b, n, 9, "q.test", DNS_TYPE_A, 1, &ri), 0);
 	ck_assert(ri.chain);
 	char acc[64] = "";
-	ck_assert_int_eq(dns_reply_check(b, n), -1);
+	ck_assert_int_eq(dns_chain_check(b, n), -1);
 	/* The same answer with a four-byte address is walked. */
 	b[n - 4] = 4;
 	b[n++] = 1;
 	acc[0] = '\0';
-	ck_assert_int_eq(dns_reply_check(b, n), 0);
+	ck_assert_int_eq(dns_chain_check(b, n), 0);
 	ck_assert_int_eq(dns_reply_chain(b, n, chain_collect, acc), 0);
 	ck_assert_str_eq(acc, "t.test;");
 }
