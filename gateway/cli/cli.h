@@ -17,5 +17,6 @@ int cmd_status(int argc, char **argv);  /* status: is the daemon running (cli_da
 int cmd_setup(int argc, char **argv);   /* setup: write config and nftables rules (cli_setup.c) */
 int cmd_ipmac(int argc, char **argv);   /* ipmac sync: the IP-MAC binding set (cli_ipmac.c) */
 int cmd_user(int argc, char **argv);    /* user add|passwd|disable|list (cli_user.c) */
+int cmd_district(int argc, char **argv); /* district ingest|verify|... (cli_district.c) */
 
 #endif
