@@ -684,10 +684,10 @@ void journal_close(struct journal *j)
 	pthread_cond_signal(&j->work);
 	pthread_mutex_unlock(&j->mu);
 	pthread_join(j->thread, NULL);
+	jstore_close(&j->store); /* its last digest still goes to syslog */
 	if (j->store.syslog)
 		journal_syslog_close(j->store.syslog);
 	j->store.syslog = NULL;
-	jstore_close(&j->store);
 	neigh_free(j->neigh);
 	leases_free(j->leases);
 	jlimit_free(j->limit);

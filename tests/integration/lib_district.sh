@@ -6,8 +6,9 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-# dist_pg_start DIR PORT [LISTEN_ADDR]: a new cluster in DIR, started; sets DIST_DB
-# (a libpq conninfo for the store 'campusgate'). Stopped at exit.
+# dist_pg_start DIR PORT [LISTEN_ADDR]: a new cluster in DIR, started (inside network
+# namespace $DIST_NS when set); sets DIST_DB (a libpq conninfo for the store
+# 'campusgate') and DIST_URI (the same as a URI, no spaces). Stopped at exit.
 dist_pg_start() {
 	local dir=$1 port=$2 listen=${3:-} i
 	[ -x "$PG_BIN/initdb" ] || cg_skip "PostgreSQL 15 is not installed (scripts/install-deps.sh)"
@@ -32,11 +33,14 @@ CONF
 	if [ -n "$listen" ]; then
 		echo "host all all 10.0.0.0/8 trust" >>"$dir/data/pg_hba.conf"
 	fi
-	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 start \
+	local nsx=()
+	[ -n "${DIST_NS:-}" ] && nsx=(ip netns exec "$DIST_NS")
+	"${nsx[@]}" runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 start \
 		>/dev/null 2>&1 || { tail -20 "$dir/pg.log"; cg_fail "PostgreSQL did not start"; }
 	cg_on_exit "runuser -u postgres -- '$PG_BIN/pg_ctl' -D '$dir/data' -m fast -w stop"
 	DIST_PGDIR=$dir
 	DIST_DB="host=$dir/sock port=$port user=postgres dbname=campusgate"
+	DIST_URI="postgresql:///campusgate?host=$dir/sock&port=$port&user=postgres"
 	runuser -u postgres -- "$PG_BIN/../bin/createdb" -h "$dir/sock" -p "$port" campusgate 2>/dev/null ||
 		psql -h "$dir/sock" -p "$port" -U postgres -qc "CREATE DATABASE campusgate" postgres ||
 		cg_fail "cannot create the store's database"
