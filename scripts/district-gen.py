@@ -4,8 +4,9 @@
 BLAKE2b-256 as docs/journal.md says) as MSG. For scripts/bench-district.sh and tests.
 
   district-gen.py --schools 100 --events 1000 [--days 30] [--start EPOCH]
-                  [--tcp HOST:PORT | --ingest]
+                  [--tcp HOST:PORT | --framed | --ingest]
 --tcp: send with RFC 6587 octet counting (to a school-side rsyslog's imtcp);
+--framed: print those frames (to send later, at full speed);
 --ingest: print the lines `campusgate district ingest` reads (SD, space, line);
 otherwise print the RFC 5424 messages one a line."""
 import argparse, hashlib, json, socket, sys, time
@@ -45,6 +46,7 @@ def main():
     ap.add_argument("--prefix", default="school")
     ap.add_argument("--tcp")
     ap.add_argument("--ingest", action="store_true")
+    ap.add_argument("--framed", action="store_true", help="octet-counted frames on stdout")
     a = ap.parse_args()
     out = sys.stdout.buffer
     sock = None
@@ -69,7 +71,7 @@ def main():
                 buf.append((sd + " " + line + "\n").encode())
             else:
                 m = ("<132>1 %s box-%s campusgated 1 hit %s %s" % (ts, sid, sd, line)).encode()
-                buf.append(b"%d %s" % (len(m), m) if sock else m + b"\n")
+                buf.append(b"%d %s" % (len(m), m) if sock or a.framed else m + b"\n")
         gens = alive
         if len(buf) >= 2000 or not gens:
             data = b"".join(buf)
