@@ -204,6 +204,25 @@ static int d_silent(const struct dargs *a, enum lang l, bool summary)
 	return rc < 0 ? 2 : (!summary && rc > 0 ? 1 : 0);
 }
 
+int cli_district_scan(const char *db, const char *school, const struct review_filter *f,
+		      const char *cmd, enum lang l,
+		      int (*cb)(const char *school, const struct journal_record *r,
+				const char *line, size_t len, void *ctx), void *ctx)
+{
+	char *cerr = NULL, err[512];
+	struct district_store *s = district_store_open(db, &cerr);
+	if (!s) {
+		msg_fprintf(stderr, l, MSG_DISTRICT_DB_ERROR, cmd, cerr ? cerr : "?");
+		free(cerr);
+		return -1;
+	}
+	int rc = district_scan(district_store_conn(s), f, school, cb, ctx, err, sizeof err);
+	if (rc < 0)
+		msg_fprintf(stderr, l, MSG_DISTRICT_DB_ERROR, cmd, err);
+	district_store_close(s);
+	return rc;
+}
+
 int cmd_district(int argc, char **argv)
 {
 	enum lang l = lang_from_env();

@@ -9,8 +9,6 @@
 
 #include "cli.h"
 #include "config.h"
-#include "district_review.h"
-#include "district_store.h"
 #include "i18n.h"
 #include "journal_read.h"
 #include "journal_verify.h"
@@ -405,22 +403,10 @@ static int dquery_cb(const char *school, const struct journal_record *r, const c
 /* Run q over the district store (o's filters, --school). -1 after saying why. */
 static int query_district(const struct jopts *o, const char *cmd, struct query *q)
 {
-	char *cerr = NULL, err[512];
-	struct district_store *s = district_store_open(o->db, &cerr);
-	if (!s) {
-		msg_fprintf(stderr, q->lang, MSG_DISTRICT_DB_ERROR, cmd, cerr ? cerr : "?");
-		free(cerr);
-		return -1;
-	}
 	struct dquery d = {.q = q, .o = o};
 	struct review_filter f = *q->f;
 	f.limit = 0; /* query_cb counts */
-	int rc = district_scan(district_store_conn(s), &f, o->school_id, dquery_cb, &d, err,
-			       sizeof err);
-	if (rc < 0)
-		msg_fprintf(stderr, q->lang, MSG_DISTRICT_DB_ERROR, cmd, err);
-	district_store_close(s);
-	return rc;
+	return cli_district_scan(o->db, o->school_id, &f, cmd, q->lang, dquery_cb, &d);
 }
 
 static void warn_bad(enum lang l, uint64_t bad)
