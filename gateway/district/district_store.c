@@ -1,7 +1,9 @@
 /* district_store: batches of journal lines into PostgreSQL. Each batch is COPYed into a
  * temporary table and merged with INSERT ... ON CONFLICT DO NOTHING, so that a line
  * redelivered after an outage (RELP resends what was not acknowledged) is stored once;
- * the rollups count only the rows that were really inserted, in the same transaction. */
+ * the rollups count only the rows that were really inserted, in the same transaction.
+ * Rollup and school rows are updated in key order, so that ingests running side by side
+ * (omprog workers) lock them in the same order and never deadlock. */
 #include "district_store.h"
 
 #include <stdlib.h>
@@ -42,17 +44,18 @@ static const char *const sql_merge =
 	"ON CONFLICT DO NOTHING RETURNING school_id, seq, ts, day, event, action, category, host),"
 	" c AS (INSERT INTO daily_counts SELECT day, school_id, coalesce(category, ''), "
 	"coalesce(action, ''), coalesce(event, ''), count(*) FROM ins GROUP BY 1, 2, 3, 4, 5 "
+	"ORDER BY 1, 2, 3, 4, 5 "
 	"ON CONFLICT (day, school_id, category, action, event) "
 	"DO UPDATE SET n = daily_counts.n + EXCLUDED.n),"
 	" h AS (INSERT INTO daily_hosts SELECT day, school_id, coalesce(category, ''), host, "
-	"count(*) FROM ins WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 "
+	"count(*) FROM ins WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
 	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n)"
 	" SELECT count(*) FROM ins";
 
 static const char *const sql_schools =
 	"INSERT INTO schools AS s (school_id, last_seen, last_event, last_heartbeat, last_seq) "
 	"SELECT school_id, now(), max(ts), max(ts) FILTER (WHERE event = 'heartbeat'), max(seq) "
-	"FROM cg_in GROUP BY school_id "
+	"FROM cg_in GROUP BY school_id ORDER BY school_id "
 	"ON CONFLICT (school_id) DO UPDATE SET last_seen = now(), "
 	"last_event = greatest(s.last_event, EXCLUDED.last_event), "
 	"last_heartbeat = greatest(s.last_heartbeat, EXCLUDED.last_heartbeat), "
