@@ -715,15 +715,15 @@ static const struct cload_key console_keys[] = {
 
 /* ---- [district] ---- */
 
-/* The school's id in the district store: 1-64 of [a-z0-9._-], starting with a letter or
- * digit, so that it is one token in syslog, SQL and file names alike. */
+/* The school's id in the district store and in list bundles' scopes: 1-64 of
+ * [A-Za-z0-9._-], one token in syslog, SQL and file names alike. */
 static void k_school_id(struct cload *st, const char *v)
 {
 	size_t n = strlen(v);
-	bool ok = n >= 1 && n <= 64 && ((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= '0' && v[0] <= '9'));
+	bool ok = n >= 1 && n <= 64;
 	for (size_t i = 0; ok && i < n; i++)
-		ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
-		     v[i] == '.' || v[i] == '_' || v[i] == '-';
+		ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		     (v[i] >= '0' && v[i] <= '9') || v[i] == '.' || v[i] == '_' || v[i] == '-';
 	if (!ok) {
 		cload_msg(st, MSG_CFG_BAD_SCHOOL_ID, v);
 		return;

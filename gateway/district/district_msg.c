@@ -14,11 +14,9 @@ bool district_school_id_ok(const char *s, size_t n)
 {
 	if (n < 1 || n > DISTRICT_SCHOOL_ID_MAX)
 		return false;
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
-		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '.' || s[i] == '_' || s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -235,7 +233,7 @@ int district_msg_parse(const char *buf, size_t len, struct district_msg *m, char
 		return -1;
 	}
 	if (!v.have_school || !district_school_id_ok(v.school_id, strlen(v.school_id))) {
-		*why = "no valid school_id (1-64 of a-z 0-9 . _ -)";
+		*why = "no valid school_id (1-64 of A-Z a-z 0-9 . _ -)";
 		return -1;
 	}
 	memcpy(m->school_id, v.school_id, strlen(v.school_id) + 1);

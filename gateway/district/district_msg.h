@@ -28,7 +28,7 @@ struct district_msg {
 	struct journal_digest d;   /* DM_DIGEST */
 };
 
-/* Whether s (n bytes) is a school id: 1-64 of [a-z0-9._-], starting with [a-z0-9]. */
+/* Whether s (n bytes) is a school id: 1-64 of [A-Za-z0-9._-] (the [district] school_id rule). */
 bool district_school_id_ok(const char *s, size_t n);
 
 /* Whether s[0..n) is valid UTF-8 with no NUL and no C0 control byte (what a journal line

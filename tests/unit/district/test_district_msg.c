@@ -152,7 +152,7 @@ START_TEST(msg_rejections)
 	reject_s("[other@1 school_id=\"a\" seq=\"1\"] {}", "no [campusgate@32473] element");
 	reject_s("[campusgate@32473 seq=\"1\"] {}", "no valid school_id");
 	reject_s("[campusgate@32473 school_id=\"No 3\" seq=\"1\"] {}", "no valid school_id");
-	reject_s("[campusgate@32473 school_id=\"-a\" seq=\"1\"] {}", "no valid school_id");
+	reject_s("[campusgate@32473 school_id=\"a/b\" seq=\"1\"] {}", "no valid school_id");
 	/* the line behind it */
 	reject_s("[campusgate@32473 school_id=\"a\" seq=\"5\"]", "no journal line");
 	reject_s("[campusgate@32473 school_id=\"a\" seq=\"5\"]x{}", "no journal line");
@@ -197,8 +197,9 @@ START_TEST(msg_school_id_and_text)
 	ck_assert(district_school_id_ok("a", 1));
 	ck_assert(district_school_id_ok("0-a.b_c", 7));
 	ck_assert(!district_school_id_ok("", 0));
-	ck_assert(!district_school_id_ok("A", 1));
-	ck_assert(!district_school_id_ok(".a", 2));
+	ck_assert(district_school_id_ok("GZ-No3", 6));
+	ck_assert(!district_school_id_ok("a/b", 3));
+	ck_assert(!district_school_id_ok("学校", strlen("学校")));
 	ck_assert(!district_school_id_ok("a b", 3));
 	ck_assert(!district_school_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 65));
 	ck_assert(district_text_ok("中文 ok", strlen("中文 ok")));
