@@ -1,4 +1,37 @@
-/* campusgate district ingest|verify|retain|silent|summary: the district store. */
+/* campusgate district ingest|verify|retain|silent|summary: the district store; and the
+ * store's side of journal/report --district. Built without libpq (meson -Ddistrict=
+ * disabled, or auto without libpq-dev), both only say so: the one #if of the file. */
+#include "cg_config.h"
+
+#if !CG_HAVE_DISTRICT
+#include <stdio.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+int cmd_district(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	msg_fprintf(stderr, lang_from_env(), MSG_DISTRICT_NOT_BUILT, "district");
+	return 2;
+}
+
+int cli_district_scan(const char *db, const char *school, const struct review_filter *f,
+		      const char *cmd, enum lang l,
+		      int (*cb)(const char *school, const struct journal_record *r,
+				const char *line, size_t len, void *ctx), void *ctx)
+{
+	(void)db;
+	(void)school;
+	(void)f;
+	(void)cb;
+	(void)ctx;
+	msg_fprintf(stderr, l, MSG_DISTRICT_NOT_BUILT, cmd);
+	return -1;
+}
+
+#else
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,3 +281,5 @@ int cmd_district(int argc, char **argv)
 		return d_silent(&a, l, true);
 	return bad_usage(l, msg(l, MSG_JOURNAL_UNKNOWN_SUBCOMMAND), sub);
 }
+
+#endif
