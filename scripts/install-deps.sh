@@ -14,4 +14,5 @@ apt-get install -y -qq --no-install-recommends \
 	ldnsutils dnsutils nsd unbound \
 	curl openssl tcpdump \
 	chromium fonts-wqy-zenhei \
-	chromium-driver python3-selenium
+	chromium-driver python3-selenium \
+	rsyslog rsyslog-relp rsyslog-gnutls postgresql libpq-dev

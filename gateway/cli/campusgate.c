@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"setup", cmd_setup, MSG_CLI_HELP_SETUP},
 	{"ipmac", cmd_ipmac, MSG_CLI_HELP_IPMAC},
 	{"user", cmd_user, MSG_CLI_HELP_USER},
+	{"district", cmd_district, MSG_CLI_HELP_DISTRICT},
 };
 
 static void usage(FILE *f)

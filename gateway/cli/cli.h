@@ -3,6 +3,11 @@
 #ifndef CG_CLI_H
 #define CG_CLI_H
 
+#include <stddef.h>
+
+#include "i18n.h"
+#include "review.h"
+
 /* Where the tool finds the config when -c is not given. */
 const char *cli_default_config(void);
 
@@ -17,5 +22,14 @@ int cmd_status(int argc, char **argv);  /* status: is the daemon running (cli_da
 int cmd_setup(int argc, char **argv);   /* setup: write config and nftables rules (cli_setup.c) */
 int cmd_ipmac(int argc, char **argv);   /* ipmac sync: the IP-MAC binding set (cli_ipmac.c) */
 int cmd_user(int argc, char **argv);    /* user add|passwd|disable|list (cli_user.c) */
+int cmd_district(int argc, char **argv); /* district ingest|verify|... (cli_district.c) */
+
+/* journal/report --district: the store's lines that pass f (school NULL: every school)
+ * to cb in (school, time) order (cli_district.c). -1 after saying why, as "campusgate
+ * CMD: ...". Without libpq (meson -Ddistrict=disabled) both say they are not built. */
+int cli_district_scan(const char *db, const char *school, const struct review_filter *f,
+		      const char *cmd, enum lang l,
+		      int (*cb)(const char *school, const struct journal_record *r,
+				const char *line, size_t len, void *ctx), void *ctx);
 
 #endif

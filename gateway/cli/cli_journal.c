@@ -21,7 +21,7 @@
 enum {
 	O_DIR = 256, O_SINCE, O_FROM, O_TO, O_CATEGORY, O_GROUP, O_CLIENT, O_HOST, O_ACTION,
 	O_PROTO, O_EVENT, O_ID, O_FORMAT, O_LIMIT, O_TZ, O_LANG, O_TOP, O_NOVERIFY,
-	O_HTML, O_CSV, O_TEXT, O_INCIDENTS,
+	O_HTML, O_CSV, O_TEXT, O_INCIDENTS, O_DISTRICT, O_DB, O_SCHOOL,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +49,9 @@ static const struct option longopts[] = {
 	{ "csv", no_argument, NULL, O_CSV },
 	{ "text", no_argument, NULL, O_TEXT },
 	{ "incidents", required_argument, NULL, O_INCIDENTS },
+	{ "district", no_argument, NULL, O_DISTRICT },
+	{ "db", required_argument, NULL, O_DB },
+	{ "school", required_argument, NULL, O_SCHOOL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -58,6 +61,8 @@ struct jopts {
 	struct review_filter filter;
 	unsigned top, incidents;
 	bool no_verify;
+	bool district;             /* --district: the district store, not a journal dir */
+	const char *db, *school_id;
 	/* resolved */
 	char *jdir, *school, *zone_name;
 	struct config *cfg;
@@ -109,6 +114,9 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_CSV: o->format = "csv"; break;
 		case O_TZ: o->zone = optarg; break;
 		case O_NOVERIFY: o->no_verify = true; break;
+		case O_DISTRICT: o->district = true; break;
+		case O_DB: o->db = optarg; break;
+		case O_SCHOOL: o->school_id = optarg; break;
 		case O_LANG: o->lang = optarg; break;
 		case O_CLIENT:
 			o->client = optarg;
@@ -141,6 +149,10 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	}
 	if (o->conf && o->dir)
 		return usage_error(l, cmd, msg(l, MSG_JOURNAL_CONF_AND_DIR), NULL);
+	if ((o->db || o->school_id) && !o->district)
+		return usage_error(l, cmd, "--db and --school go with --district", NULL);
+	if (o->district && o->dir)
+		return usage_error(l, cmd, "--district reads the store, not --dir", NULL);
 	if (o->since && (o->from || o->to))
 		return usage_error(l, cmd, msg(l, MSG_JOURNAL_SINCE_AND_FROM), NULL);
 	return 0;
@@ -181,6 +193,8 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 	const char *err = NULL;
 	if (o->dir) {
 		o->jdir = xstrdup(o->dir);
+	} else if (o->district && !o->conf) {
+		/* the district's server: no school config; the zone from --tz */
 	} else {
 		struct diag d;
 		const char *conf = o->conf ? o->conf : cli_default_config();
@@ -197,10 +211,14 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 			return 2;
 		/* config_load already made a relative dir relative to the config's folder */
 		o->jdir = xstrdup(o->cfg->journal.dir);
-		if (o->cfg->journal.school)
+		if (o->cfg->journal.school && !o->district)
 			o->school = xstrdup(o->cfg->journal.school);
 		if (!o->zone && o->cfg->timezone)
 			o->zone = o->cfg->timezone;
+	}
+	if (o->district) {
+		free(o->school);
+		o->school = xstrdup(o->school_id ? o->school_id : "all schools / 全部学校");
 	}
 	o->zone_name = xstrdup(o->zone ? o->zone : "Asia/Shanghai");
 	o->tz = tz_load(o->zone_name, &err);
@@ -350,6 +368,47 @@ static int query_scan(const struct jopts *o, const char *cmd, struct query *q, u
 	return 0;
 }
 
+/* --district: the store's lines through the same callback, per school. */
+struct dquery {
+	struct query *q;
+	const struct jopts *o;
+	char school[65];
+};
+
+static int dquery_cb(const char *school, const struct journal_record *r, const char *line,
+		     size_t len, void *ctx)
+{
+	struct dquery *d = ctx;
+	struct query *q = d->q;
+	if (strcmp(school, d->school) != 0) {
+		snprintf(d->school, sizeof d->school, "%s", school);
+		if (!q->rp && q->fmt == REVIEW_TABLE) {
+			if (q->out)
+				review_out_end(q->out);
+			q->out = NULL;
+			msg_printf(q->lang, MSG_DISTRICT_SCHOOL_HEAD, school);
+		}
+	}
+	if (!q->rp && q->fmt == REVIEW_JSON && !d->o->school_id) {
+		/* across schools, each line says whose it is */
+		if (!review_match(q->f, r))
+			return 0;
+		printf("{\"school_id\":\"%s\",%.*s\n", school, (int)(len - 1), line + 1);
+		q->n++;
+		return q->f->limit && q->n >= q->f->limit;
+	}
+	return query_cb(r, line, len, q);
+}
+
+/* Run q over the district store (o's filters, --school). -1 after saying why. */
+static int query_district(const struct jopts *o, const char *cmd, struct query *q)
+{
+	struct dquery d = {.q = q, .o = o};
+	struct review_filter f = *q->f;
+	f.limit = 0; /* query_cb counts */
+	return cli_district_scan(o->db, o->school_id, &f, cmd, q->lang, dquery_cb, &d);
+}
+
 static void warn_bad(enum lang l, uint64_t bad)
 {
 	if (bad)
@@ -380,13 +439,21 @@ int cmd_journal(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	struct query q = { .f = &o.filter, .fmt = fmt, .lang = l };
-	if (query_scan(&o, "journal", &q, &bad) < 0) {
+	if (o.district && fmt == REVIEW_CSV && !o.school_id) {
+		msg_fprintf(stderr, l, MSG_DISTRICT_NO_SCHOOL_CSV, "journal");
+		fputc('\n', stderr);
 		opts_free(&o);
 		return 2;
 	}
-	if (!q.out)
+	if (o.district ? query_district(&o, "journal", &q) < 0 :
+			 query_scan(&o, "journal", &q, &bad) < 0) {
+		opts_free(&o);
+		return 2;
+	}
+	if (!q.out && !(o.district && fmt == REVIEW_JSON && !o.school_id))
 		q.out = review_out_new(stdout, fmt, l); /* the header of an empty result */
-	review_out_end(q.out);
+	if (q.out)
+		review_out_end(q.out);
 	warn_bad(l, bad);
 	opts_free(&o);
 	return ferror(stdout) ? 2 : 0;
@@ -463,7 +530,13 @@ static int report_csv(struct jopts *o, FILE *f, enum lang rl, uint64_t *bad)
 	struct query q = { .f = &o->filter, .fmt = REVIEW_CSV, .lang = rl,
 			   .incidents_only = true };
 	q.out = review_out_new(f, REVIEW_CSV, rl);
-	int rc = query_scan(o, "report", &q, bad);
+	if (o->district && !o->school_id) {
+		msg_fprintf(stderr, rl, MSG_DISTRICT_NO_SCHOOL_CSV, "report");
+		fputc('\n', stderr);
+		review_out_end(q.out);
+		return 2;
+	}
+	int rc = o->district ? query_district(o, "report", &q) : query_scan(o, "report", &q, bad);
 	review_out_end(q.out);
 	return rc < 0 ? 2 : 0;
 }
@@ -496,12 +569,13 @@ static int report_write(struct jopts *o, enum lang l, enum lang rl, bool html, u
 	struct journal_verify_result vr;
 	FILE *f;
 	int rc;
-	if (query_scan(o, "report", &q, bad) < 0) {
+	if (o->district ? query_district(o, "report", &q) < 0 : query_scan(o, "report", &q, bad) < 0) {
 		report_free(rp);
 		return 2;
 	}
-	report_set_digests(rp, o->jdir);
-	if (!o->no_verify) {
+	if (!o->district)
+		report_set_digests(rp, o->jdir);
+	if (!o->no_verify && !o->district) {
 		journal_verify(o->jdir, o->filter.from_us == INT64_MIN ? INT32_MIN :
 			       journal_day(o->filter.from_us, off), &vr);
 		report_set_verify(rp, &vr);
@@ -515,7 +589,7 @@ static int report_write(struct jopts *o, enum lang l, enum lang rl, bool html, u
 	else
 		report_text(rp, f, rl);
 	rc = report_close(o, f, l, 0);
-	if (rc == 0 && !o->no_verify && vr.status != 0)
+	if (rc == 0 && !o->no_verify && !o->district && vr.status != 0)
 		rc = 1;
 	report_free(rp);
 	return rc;

@@ -69,6 +69,7 @@ struct config *config_default(void)
 	cfg->journal.client_max_events = 300;
 	cfg->journal.client_interval_s = 60;
 	cfg->journal.min_free_mb = 256;
+	cfg->journal.heartbeat_min = 5;
 
 	endpoint_parse("127.0.0.1:8444", 0, &cfg->console.listen);
 	cfg->console.accounts = xstrdup("var/console/accounts");
@@ -176,6 +177,7 @@ void config_free(struct config *cfg)
 		free(cfg->ipmac.leases[i]);
 	free(cfg->ipmac.leases);
 	free(cfg->ipmac.statics);
+	free(cfg->journal.school_id);
 	free(cfg->console.cert);
 	free(cfg->console.key);
 	free(cfg->console.accounts);

@@ -158,6 +158,9 @@ struct cfg_journal {
 	char *contact;      /* whom pupils and teachers ask (block pages) */
 	char *dhcp_leases;  /* the DHCP server's lease file (dnsmasq format), or NULL */
 	bool lookup_mac;    /* not from the file: campusgated sets it (neighbour table MACs) */
+	/* [district] keys the journal uses (docs/district.md): */
+	char *school_id;    /* the school's id in the district store; NULL = not in a district */
+	unsigned heartbeat_min; /* a heartbeat event every N minutes; 0 = none */
 };
 
 /* A device with a fixed address: [ipmac] static = MAC ADDR. */

@@ -713,6 +713,35 @@ static const struct cload_key console_keys[] = {
 	{NULL, false, false, NULL},
 };
 
+/* ---- [district] ---- */
+
+/* The school's id in the district store and in list bundles' scopes: 1-64 of
+ * [A-Za-z0-9._-], one token in syslog, SQL and file names alike. */
+static void k_school_id(struct cload *st, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		     (v[i] >= '0' && v[i] <= '9') || v[i] == '.' || v[i] == '_' || v[i] == '-';
+	if (!ok) {
+		cload_msg(st, MSG_CFG_BAD_SCHOOL_ID, v);
+		return;
+	}
+	cload_set_string(st, v, 64, &CFG->journal.school_id);
+}
+
+static void k_heartbeat(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 1440, &CFG->journal.heartbeat_min);
+}
+
+static const struct cload_key district_keys[] = {
+	{"school_id", false, false, k_school_id},
+	{"heartbeat_minutes", false, false, k_heartbeat},
+	{NULL, false, false, NULL},
+};
+
 const struct cload_key *cload_keys(enum cload_sec sec)
 {
 	static const struct cload_key none[] = {{NULL, false, false, NULL}};
@@ -723,6 +752,7 @@ const struct cload_key *cload_keys(enum cload_sec sec)
 	case SEC_SENSOR: return sensor_keys;
 	case SEC_JOURNAL: return journal_keys;
 	case SEC_CONSOLE: return console_keys;
+	case SEC_DISTRICT: return district_keys;
 	case SEC_ALLOW: return cload_allow_keys;
 	case SEC_CATEGORY: return cload_category_keys;
 	case SEC_TIMETABLE: return cload_timetable_keys;

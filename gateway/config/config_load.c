@@ -38,6 +38,7 @@ static const struct {
 	{"general", SEC_GENERAL, false}, {"dns", SEC_DNS, false},
 	{"http", SEC_HTTP, false},       {"sensor", SEC_SENSOR, false},
 	{"journal", SEC_JOURNAL, false}, {"console", SEC_CONSOLE, false},
+	{"district", SEC_DISTRICT, false},
 	{"allow", SEC_ALLOW, false},
 	{"category", SEC_CATEGORY, true}, {"timetable", SEC_TIMETABLE, true},
 	{"group", SEC_GROUP, true},       {"ipmac", SEC_IPMAC, false},

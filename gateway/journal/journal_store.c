@@ -165,6 +165,10 @@ static void digest(struct jstore *s)
 	if (write_all(fd, buf, (size_t)n) < 0 || fdatasync(fd) < 0)
 		store_error(s, "cannot write digest.log");
 	close(fd);
+	if (s->syslog)
+		journal_syslog_send_digest(s->syslog, s->now_us,
+					   jstore_offset(s, (time_t)(s->now_us / 1000000)), day,
+					   buf, (size_t)n);
 }
 
 static void internal_event(struct jstore *s, const char *event, const char *reason,
@@ -324,7 +328,7 @@ void jstore_write(struct jstore *s, struct journal_record *r, int64_t now_us)
 		s->day_first_seq = r->seq;
 	s->written++;
 	if (s->syslog)
-		journal_syslog_send(s->syslog, r);
+		journal_syslog_send(s->syslog, r, s->line.data, s->line.len);
 	if (s->out.len >= (256u << 10))
 		jstore_flush(s);
 }

@@ -1,6 +1,7 @@
-/* journal_syslog: each journal event as an RFC 5424 message with structured data, sent to the
- * local syslog socket or a collector (UDP, or TCP with RFC 6587 octet counting),
- * without ever making the journal's writer thread wait. */
+/* journal_syslog: each journal event as an RFC 5424 message with structured data and the
+ * exact journal line as its MSG (so that a district store can recompute the hash chain),
+ * sent to the local syslog socket or a collector (UDP, or TCP with RFC 6587 octet
+ * counting), without ever making the journal's writer thread wait. */
 #include "journal_syslog.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ struct journal_syslog {
 	bool connected;                /* TCP: the connect has completed */
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	char *school;
+	char *school, *school_id;
 	char hostname[256];
 	struct sbuf msg, pending;      /* one message; TCP bytes not yet sent */
 	uint64_t pending_msgs;         /* messages (wholly or partly) in pending */
@@ -56,7 +57,8 @@ static int js_connect(struct journal_syslog *js)
 	return 0;
 }
 
-struct journal_syslog *journal_syslog_open(const char *spec, const char *school, const char **err)
+struct journal_syslog *journal_syslog_open(const char *spec, const char *school,
+					   const char *school_id, const char **err)
 {
 	struct journal_syslog *js;
 	*err = NULL;
@@ -91,6 +93,7 @@ struct journal_syslog *journal_syslog_open(const char *spec, const char *school,
 		if (*c <= ' ' || *c > '~')
 			*c = '_';
 	js->school = school && *school ? xstrdup(school) : NULL;
+	js->school_id = school_id && *school_id ? xstrdup(school_id) : NULL;
 	if (js_connect(js) < 0 && js->kind != JS_LOCAL) {
 		/* A collector that is away now may come back: retry later, do not fail. */
 		log_warn("syslog %s: cannot connect now (%s); will retry", spec,
@@ -153,7 +156,7 @@ static void token(struct sbuf *out, const char *s, size_t max)
 }
 
 void journal_syslog_format(struct sbuf *out, const struct journal_record *r, const char *hostname,
-		    const char *school)
+			   const char *school, const char *school_id, const char *line, size_t len)
 {
 	char t[JOURNAL_TIME_LEN], hex[JOURNAL_HEX_LEN];
 	journal_format_time(r->time_us, r->utc_offset, t);
@@ -164,6 +167,7 @@ void journal_syslog_format(struct sbuf *out, const struct journal_record *r, con
 	sbuf_adds(out, " [" SD_ID);
 	sbuf_printf(out, " seq=\"%llu\"", (unsigned long long)r->seq);
 	sd_param(out, "id", r->id);
+	sd_param(out, "school_id", school_id);
 	sd_param(out, "school", school);
 	sd_param(out, "proto", r->proto);
 	sd_param(out, "action", r->action);
@@ -185,16 +189,28 @@ void journal_syslog_format(struct sbuf *out, const struct journal_record *r, con
 	journal_hex(r->hash, hex);
 	sd_param(out, "hash", hex);
 	sbuf_adds(out, "] ");
-	/* MSG: a short line for people reading a plain syslog file. */
-	token(out, r->action, 32);
-	sbuf_addc(out, ' ');
-	token(out, r->proto, 16);
-	sbuf_addc(out, ' ');
-	token(out, r->host, 253);
-	if (r->category) {
-		sbuf_addc(out, ' ');
-		token(out, r->category, 64);
-	}
+	/* MSG: the journal line itself, byte for byte (JSON: printable, no newline, UTF-8),
+	 * which a district store keeps and rehashes. */
+	if (len && line[len - 1] == '\n')
+		len--;
+	sbuf_add(out, line, len);
+}
+
+void journal_syslog_format_digest(struct sbuf *out, int64_t time_us, int32_t utc_offset,
+				  const char *hostname, const char *school_id, const char *day,
+				  const char *line, size_t len)
+{
+	char t[JOURNAL_TIME_LEN];
+	journal_format_time(time_us, utc_offset, t);
+	sbuf_printf(out, "<%d>1 %s ", FACILITY * 8 + 5, t);
+	token(out, hostname, 255);
+	sbuf_printf(out, " campusgated %ld digest [" SD_ID, (long)getpid());
+	sd_param(out, "school_id", school_id);
+	sd_param(out, "day", day);
+	sbuf_adds(out, "] ");
+	if (len && line[len - 1] == '\n')
+		len--;
+	sbuf_add(out, line, len);
 }
 
 /* Count a message not sent; say so in the log at most once a minute. */
@@ -236,18 +252,9 @@ static void tcp_push(struct journal_syslog *js)
 	}
 }
 
-void journal_syslog_send(struct journal_syslog *js, const struct journal_record *r)
+/* Send the message in js->msg. */
+static void js_send_msg(struct journal_syslog *js)
 {
-	if (!js)
-		return;
-	if (js->fd < 0 && now_mono_ns() - js->last_connect_ns >= RECONNECT_NS)
-		js_connect(js);
-	if (js->fd < 0) {
-		js_drop(js);
-		return;
-	}
-	sbuf_reset(&js->msg);
-	journal_syslog_format(&js->msg, r, js->hostname, js->school);
 	if (js->kind != JS_TCP) {
 		if (send(js->fd, js->msg.data, js->msg.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 			int e = errno;
@@ -273,6 +280,40 @@ void journal_syslog_send(struct journal_syslog *js, const struct journal_record 
 	tcp_push(js);
 }
 
+/* Whether there is a socket to send on (connecting again when it is time); counts a
+ * drop when not. */
+static bool js_ready(struct journal_syslog *js)
+{
+	if (js->fd < 0 && now_mono_ns() - js->last_connect_ns >= RECONNECT_NS)
+		js_connect(js);
+	if (js->fd < 0) {
+		js_drop(js);
+		return false;
+	}
+	return true;
+}
+
+void journal_syslog_send(struct journal_syslog *js, const struct journal_record *r,
+			 const char *line, size_t len)
+{
+	if (!js || !js_ready(js))
+		return;
+	sbuf_reset(&js->msg);
+	journal_syslog_format(&js->msg, r, js->hostname, js->school, js->school_id, line, len);
+	js_send_msg(js);
+}
+
+void journal_syslog_send_digest(struct journal_syslog *js, int64_t time_us, int32_t utc_offset,
+				const char *day, const char *line, size_t len)
+{
+	if (!js || !js_ready(js))
+		return;
+	sbuf_reset(&js->msg);
+	journal_syslog_format_digest(&js->msg, time_us, utc_offset, js->hostname, js->school_id,
+				     day, line, len);
+	js_send_msg(js);
+}
+
 void journal_syslog_counts(const struct journal_syslog *js, uint64_t *sent, uint64_t *dropped)
 {
 	*sent = js ? js->sent : 0;
@@ -291,5 +332,6 @@ void journal_syslog_close(struct journal_syslog *js)
 	sbuf_free(&js->msg);
 	sbuf_free(&js->pending);
 	free(js->school);
+	free(js->school_id);
 	free(js);
 }

@@ -340,11 +340,43 @@ static int chain_line(struct vstate *v, const struct journal_record *r, const ch
 	return 0;
 }
 
+/* One line read from label (a file, or a school's stored copy) as line lineno: got and
+ * complete as the reader said. Checks its hash and its place in the chain; -1 to stop. */
+static int check_line(struct vstate *v, const char *line, size_t len, int got, bool complete,
+		      const char *label, int32_t day, unsigned long lineno, bool first_in_file,
+		      char *arena)
+{
+	struct journal_record r;
+	const char *perr = NULL;
+	v->res->lines++;
+	bool parsed = got > 0 && complete &&
+		journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) == 0;
+	if (parsed && journal_line_hash_ok(line, &r)) {
+		if (day == INT32_MIN)
+			day = journal_day(r.time_us, r.utc_offset);
+		return chain_line(v, &r, label, day, lineno, first_in_file);
+	}
+	if (v->pending)
+		report_jump(v); /* the jump came first */
+	if (got < 0)
+		bad(v, 1, label, lineno, JV_EDITED ": line longer than %d bytes", JOURNAL_LINE_MAX);
+	else if (!complete)
+		bad(v, 1, label, lineno,
+		    JV_TORN ": the last line has no newline (%zu bytes, cut off by a "
+		    "crash or a truncation)", len);
+	else if (!parsed)
+		bad(v, 1, label, lineno, JV_EDITED ": not a valid journal line (%s)", perr);
+	else
+		bad(v, 1, label, lineno, JV_EDITED ": the line does not match its hash (seq %llu)",
+		    (unsigned long long)r.seq);
+	return -1;
+}
+
 /* Check one file; -1 to stop. */
 static int verify_file(struct vstate *v, const struct journal_file *f, char *arena)
 {
 	struct journal_reader rd;
-	const char *line, *perr;
+	const char *line;
 	size_t len;
 	bool complete;
 	int got, rc = 0;
@@ -354,42 +386,35 @@ static int verify_file(struct vstate *v, const struct journal_file *f, char *are
 	}
 	v->res->files++;
 	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
-		struct journal_record r;
 		if (got < 0 && errno != EMSGSIZE) {
 			bad(v, 2, f->name, rd.lineno, "cannot read: %s", strerror(errno));
 			rc = -1;
 			break;
 		}
-		v->res->lines++;
-		bool parsed = got > 0 && complete &&
-			journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &perr) == 0;
-		if (parsed && journal_line_hash_ok(line, &r)) {
-			if (chain_line(v, &r, f->name, f->day, rd.lineno, rd.lineno == 1) == 0)
-				continue;
+		if (check_line(v, line, len, got, complete, f->name, f->day, rd.lineno,
+			       rd.lineno == 1, arena) < 0) {
 			rc = -1;
 			break;
 		}
-		if (v->pending)
-			report_jump(v); /* the jump came first */
-		if (got < 0)
-			bad(v, 1, f->name, rd.lineno, JV_EDITED ": line longer than %d bytes",
-			    JOURNAL_LINE_MAX);
-		else if (!complete)
-			bad(v, 1, f->name, rd.lineno,
-			    JV_TORN ": the last line has no newline (%zu bytes, cut off by a "
-			    "crash or a truncation)", len);
-		else if (!parsed)
-			bad(v, 1, f->name, rd.lineno, JV_EDITED ": not a valid journal line (%s)",
-			    perr);
-		else
-			bad(v, 1, f->name, rd.lineno,
-			    JV_EDITED ": the line does not match its hash (seq %llu)",
-			    (unsigned long long)r.seq);
-		rc = -1;
-		break;
 	}
 	journal_reader_close(&rd);
 	return rc;
+}
+
+/* The end of the lines: a jump still waiting, an unexplained start. */
+static void chain_end(struct vstate *v)
+{
+	if (v->res->status)
+		return;
+	if (v->pending) {
+		report_jump(v);
+		return;
+	}
+	if (v->have_prev && !v->start_ok)
+		bad(v, 1, v->start_file, 1,
+		    JV_DELETED ": the journal starts at seq %llu, not 1, and no retention event "
+		    "says why (lines or files before it were removed)",
+		    (unsigned long long)v->start_seq);
 }
 
 /* One pass over the journal; *torn_path gets the path of a torn last file (or NULL). */
@@ -421,17 +446,9 @@ static void verify_once(const char *dir, int32_t from_day, struct journal_verify
 		*torn_path = xstrdup(files[i].path);
 	if (res->status)
 		goto done;
-	if (v.pending) {
-		report_jump(&v);
+	chain_end(&v);
+	if (res->status)
 		goto done;
-	}
-	if (v.have_prev && !v.start_ok) {
-		bad(&v, 1, v.start_file, 1,
-		    JV_DELETED ": the journal starts at seq %llu, not 1, and no retention event "
-		    "says why (lines or files before it were removed)",
-		    (unsigned long long)v.start_seq);
-		goto done;
-	}
 	/* Digests past the end: the last lines or files are gone. */
 	for (; v.dgi < v.ndg; v.dgi++) {
 		const struct journal_digest *d = &v.dg[v.dgi];
@@ -484,4 +501,48 @@ void journal_verify(const char *dir, int32_t from_day, struct journal_verify_res
 		verify_once(dir, from_day, res, &torn);
 	}
 	free(torn);
+}
+
+/* ---- a chain fed line by line ---------------------------------------------------- */
+
+struct journal_chain {
+	struct vstate v;
+	char *arena;
+};
+
+struct journal_chain *journal_chain_new(struct journal_verify_result *res, bool whole)
+{
+	struct journal_chain *c = xcalloc(1, sizeof *c);
+	memset(res, 0, sizeof *res);
+	c->v.res = res;
+	c->v.whole = whole;
+	c->arena = xmalloc(JOURNAL_LINE_MAX + 1);
+	return c;
+}
+
+int journal_chain_line(struct journal_chain *c, const char *line, size_t len, const char *label,
+		       unsigned long lineno)
+{
+	if (c->v.res->status)
+		return -1;
+	if (len >= JOURNAL_LINE_MAX)
+		return check_line(&c->v, line, len, -1, true, label, INT32_MIN, lineno, false,
+				  c->arena);
+	return check_line(&c->v, line, len, 1, true, label, INT32_MIN, lineno, false, c->arena);
+}
+
+void journal_chain_end(struct journal_chain *c)
+{
+	chain_end(&c->v);
+	if (c->v.res->status == 0 && c->v.have_prev)
+		journal_hex(c->v.prev_hash, c->v.res->last_hash);
+}
+
+void journal_chain_free(struct journal_chain *c)
+{
+	if (!c)
+		return;
+	free(c->arena);
+	free(c->v.dg);
+	free(c);
 }

@@ -50,4 +50,19 @@ int journal_digest_parse(const char *s, size_t len, struct journal_digest *d);
  * it waits up to 1.5 s, and checks again if the file grew (a running writer). */
 void journal_verify(const char *dir, int32_t from_day, struct journal_verify_result *res);
 
+/* The same checks over lines fed one by one in seq order, from wherever they are kept
+ * (the district store's copy of a school's journal): each line's hash, the chain of prev
+ * hashes and the sequence (a jump is "deleted", named at the line after the gap). whole:
+ * the chain must start at seq 1 (or where a retention event says). Results go to res,
+ * which must outlive the chain; labels must too (they are kept for the messages). */
+struct journal_chain;
+struct journal_chain *journal_chain_new(struct journal_verify_result *res, bool whole);
+/* One line (no newline), lineno its number under label. 0 to go on; -1 once res is
+ * decided (res->status 1, the first bad line described). */
+int journal_chain_line(struct journal_chain *c, const char *line, size_t len, const char *label,
+		       unsigned long lineno);
+/* No more lines: decide a jump still open; fill res->last_hash when intact. */
+void journal_chain_end(struct journal_chain *c);
+void journal_chain_free(struct journal_chain *c);
+
 #endif

@@ -1,0 +1,119 @@
+/* district_ingest: the omprog protocol around the store's batches. A line longer than
+ * a message may be is read to its end and rejected, never kept whole in memory. */
+#include "district_ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define BEGIN_MARK "BEGIN TRANSACTION"
+#define COMMIT_MARK "COMMIT TRANSACTION"
+
+/* Read one line into buf (cap bytes); *len its length without the newline, *long_line
+ * when it did not fit (the rest is skipped). 0 at EOF with nothing read. */
+static int read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *long_line)
+{
+	size_t n = 0;
+	int c;
+	*long_line = false;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n < cap)
+			buf[n++] = (char)c;
+		else
+			*long_line = true;
+	}
+	*len = n;
+	return c == EOF && n == 0 && !*long_line ? 0 : 1;
+}
+
+static void reply(FILE *out, const char *s)
+{
+	fputs(s, out);
+	fputc('\n', out);
+	fflush(out);
+}
+
+/* Commit the batch; on failure answer (confirm) or count it. 0 or -1. */
+static int commit(struct district_store *s, FILE *out, const struct district_ingest_opts *o,
+		  struct district_ingest_stats *st)
+{
+	uint64_t ins;
+	char *err = NULL;
+	if (district_store_commit(s, &ins, &err) == 0) {
+		st->inserted += ins;
+		st->commits++;
+		if (o->confirm)
+			reply(out, "OK");
+		return 0;
+	}
+	st->failed_commits++;
+	/* One line, for rsyslog's log: it keeps the batch and sends it again. */
+	for (char *p = err; p && *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	log_err("district ingest: the store refused a batch: %s", err ? err : "?");
+	if (o->confirm) {
+		fprintf(out, "ERROR store: %s\n", err ? err : "?");
+		fflush(out);
+	}
+	free(err);
+	district_store_discard(s);
+	return -1;
+}
+
+int district_ingest_run(FILE *in, FILE *out, struct district_store *s,
+			const struct district_ingest_opts *o, struct district_ingest_stats *st)
+{
+	char *buf = xmalloc(DISTRICT_MSG_MAX + 2);
+	char *arena = xmalloc(DISTRICT_MSG_MAX + 1);
+	struct district_msg m;
+	size_t len;
+	bool long_line, in_tx = false;
+	int rc = 0;
+	memset(st, 0, sizeof *st);
+	if (o->confirm)
+		reply(out, "OK"); /* ready */
+	while (read_line(in, buf, DISTRICT_MSG_MAX + 1, &len, &long_line)) {
+		const char *why = NULL;
+		if (len && buf[len - 1] == '\r')
+			len--;
+		if (o->confirm && !long_line && len == strlen(BEGIN_MARK) &&
+		    memcmp(buf, BEGIN_MARK, len) == 0) {
+			district_store_discard(s); /* an unfinished one was never confirmed */
+			in_tx = true;
+			reply(out, "OK");
+			continue;
+		}
+		if (o->confirm && !long_line && len == strlen(COMMIT_MARK) &&
+		    memcmp(buf, COMMIT_MARK, len) == 0) {
+			in_tx = false;
+			commit(s, out, o, st);
+			continue;
+		}
+		st->messages++;
+		if (long_line) {
+			district_store_reject(s, buf, len, "message too long");
+			st->rejected++;
+		} else if (district_msg_parse(buf, len, &m, arena, &why) < 0) {
+			district_store_reject(s, buf, len, why);
+			st->rejected++;
+		} else {
+			district_store_add(s, &m);
+		}
+		if (o->confirm && in_tx) {
+			reply(out, "DEFER_COMMIT");
+		} else if (o->confirm) {
+			commit(s, out, o, st);
+		} else if (district_store_pending(s) >= (o->batch ? o->batch : 1)) {
+			if (commit(s, out, o, st) < 0)
+				rc = -1;
+		}
+	}
+	if (!o->confirm && district_store_pending(s) && commit(s, out, o, st) < 0)
+		rc = -1;
+	/* confirm: a transaction cut by EOF was never confirmed; rsyslog sends it again. */
+	free(buf);
+	free(arena);
+	return rc;
+}

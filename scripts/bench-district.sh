@@ -1,0 +1,177 @@
+#!/bin/bash
+# District benchmark (a program that measures and prints, not a test):
+#  1. ingest: SCHOOLS schools' journals (EVENTS lines each, interleaved as a district
+#     receives them) sent to a relay rsyslog (imtcp), forwarded over RELP with TLS to the
+#     district's rsyslog (imrelp, client certificates), stored through omprog `campusgate
+#     district ingest` into PostgreSQL 15: the sustained events/s from the first line sent
+#     to the last one committed, and that none is lost or doubled (count, district verify);
+#     both rsyslogs run the shipped configs (config/rsyslog/), adapted to loopback.
+#  2. report: DAYS days of SCHOOLS schools put straight into the store with SQL
+#     (ROWS_PER_DAY lines a school a day, the rollups as the ingest keeps them), then the
+#     time of `campusgate district summary --days DAYS` (the weekly/monthly summary
+#     across schools, from the rollups), of a 12-hour `report --district --school` and of
+#     a `journal --district` search across schools by host.
+# Usage: scripts/bench-district.sh [SCHOOLS] [EVENTS] [DAYS] [ROWS_PER_DAY]
+#        (defaults 100 2000 30 2000; DAYS 0: the ingest only; run as root; the whole
+#        of it took ~10 minutes on a loaded 2-core machine at 100 1000 30 300)
+# Everything runs on loopback with a private PostgreSQL (temp dir, user postgres) and
+# rsyslogs of its own (-n -f CONF -i PIDFILE, own work dirs); the host's rsyslog is not
+# touched; all is removed at the end.
+set -u
+cd "$(dirname "$0")/.."
+SCHOOLS=${1:-100}
+EVENTS=${2:-2000}
+DAYS=${3:-30}
+ROWS=${4:-2000}
+CG_SOURCE_ROOT=$PWD
+. tests/integration/lib.sh
+. tests/integration/lib_district.sh
+cg_skip() { echo "cannot run: $*"; exit 2; }
+cg_init
+chmod 755 "$CG_TMP"
+CG=$CAMPUSGATE
+[ -x "$CG" ] || { echo "build first: ninja -C build"; exit 2; }
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
+echo "rsyslog $(rsyslogd -v | head -1 | awk '{print $2}'), $("$PG_BIN/postgres" --version)"
+
+PGPORT=$(cg_free_port)
+dist_pg_start "$CG_TMP/pg" "$PGPORT"
+PKI=$CG_TMP/pki
+dist_ca "$PKI"
+dist_cert "$PKI" district.example
+dist_cert "$PKI" relay.schools.district.example
+RELP=$(cg_free_port)
+TCP=$(cg_free_port)
+
+adapt() { # adapt SRC OUT FROM=>TO...
+	python3 - "$@" <<'PY' || cg_fail "cannot adapt $1"
+import sys
+src, out, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
+s = open(src).read()
+for p in pairs:
+    k, v = p.split("=>", 1)
+    assert k in s, k
+    s = s.replace(k, v)
+open(out, "w").write(s)
+PY
+}
+start_rs() { # start_rs DIR
+	mkdir -p "$1/spool"
+	cat >"$1/main.conf" <<CONF
+global(workDirectory="$1/spool")
+module(load="builtin:omfile")
+syslog.* action(type="omfile" file="$1/internal.log")
+include(file="$1/campusgate.conf")
+CONF
+	cg_bg rsyslogd -n -f "$1/main.conf" -i "$1/rsyslog.pid"
+}
+D=$CG_TMP/district R=$CG_TMP/relay
+mkdir -p "$D" "$R"
+adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
+	'port="20514"=>port="'"$RELP"'" address="127.0.0.1"' \
+	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
+	"/etc/campusgate/district/district-cert.pem=>$PKI/district.example-cert.pem" \
+	"/etc/campusgate/district/district-key.pem=>$PKI/district.example-key.pem" \
+	"*.schools.district.example.edu.cn=>*.schools.district.example" \
+	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+adapt config/rsyslog/campusgate-school.conf "$R/campusgate.conf" \
+	'port="5514"=>port="'"$TCP"'"' \
+	'target="district.example.edu.cn" port="20514"=>target="127.0.0.1" port="'"$RELP"'"' \
+	'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
+	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
+	"/etc/campusgate/district/school-cert.pem=>$PKI/relay.schools.district.example-cert.pem" \
+	"/etc/campusgate/district/school-key.pem=>$PKI/relay.schools.district.example-key.pem"
+start_rs "$D"
+start_rs "$R"
+cg_wait_port tcp 127.0.0.1 "$RELP"
+cg_wait_port tcp 127.0.0.1 "$TCP"
+
+total=$(( SCHOOLS * EVENTS ))
+echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total through relay rsyslog -> RELP/TLS -> district rsyslog -> omprog ingest -> PostgreSQL"
+python3 scripts/district-gen.py --schools "$SCHOOLS" --events "$EVENTS" --days 1 --framed \
+	>"$CG_TMP/frames" || cg_fail "the generator failed"
+t0=$(date +%s.%N)
+python3 - "$TCP" "$CG_TMP/frames" <<'PY' || cg_fail "cannot send"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+with open(sys.argv[2], "rb") as f:
+    while True:
+        b = f.read(1 << 20)
+        if not b:
+            break
+        s.sendall(b)
+s.close()
+PY
+t_sent=$(date +%s.%N)
+deadline=$(( SECONDS + 300 ))
+got=0
+while [ $SECONDS -lt $deadline ]; do
+	got=$(dist_sql "SELECT count(*) FROM events")
+	[ "$got" -ge "$total" ] && break
+	sleep 0.2
+done
+t1=$(date +%s.%N)
+python3 - "$t0" "$t_sent" "$t1" "$got" "$total" <<'PY'
+import sys
+t0, ts, t1, got, total = map(float, sys.argv[1:])
+print("sent in %.1f s (%.0f/s offered); stored %d of %d in %.1f s: %.0f events/s sustained"
+      % (ts - t0, total / (ts - t0), got, total, t1 - t0, got / (t1 - t0)))
+PY
+echo "distinct (school, seq) stored: $(dist_sql "SELECT count(*) FROM (SELECT DISTINCT school_id, seq FROM events) t"), rejects: $(dist_sql "SELECT count(*) FROM rejects")"
+tv0=$(date +%s.%N)
+"$CG" district verify --db "$DIST_URI" | tail -1
+tv1=$(date +%s.%N)
+python3 -c "import sys; print('district verify of %s lines: %.1f s' % (sys.argv[3], float(sys.argv[2]) - float(sys.argv[1])))" "$tv0" "$tv1" "$got"
+cg_stop_pid "$(cat "$R/rsyslog.pid")"
+cg_stop_pid "$(cat "$D/rsyslog.pid")"
+
+if [ "$DAYS" = 0 ]; then
+	exit 0
+fi
+echo "--- 2. report: $DAYS days x $SCHOOLS schools x $ROWS lines a day = $(( DAYS * SCHOOLS * ROWS )) lines, made with SQL"
+dist_sql "TRUNCATE events, daily_counts, daily_hosts, schools, digests" >/dev/null
+tl0=$(date +%s)
+for d in $(seq 0 $(( DAYS - 1 ))); do
+	day=$(date -u -d "-$d day" +%F)
+	dist_sql "SELECT cg_ensure_partition('$day')" >/dev/null
+	psql "$DIST_DB" -Xq -v ON_ERROR_STOP=1 <<SQL || cg_fail "loading day $day"
+BEGIN;
+WITH g AS (
+  SELECT s, n, ('$day'::date + interval '1 second' * (n * 86399 / $ROWS))::timestamptz AS ts,
+         (ARRAY['gambling','porn','superstition','doh','vpn'])[1 + (n % 5)] AS cat
+  FROM generate_series(0, $SCHOOLS - 1) s, generate_series(1, $ROWS) n)
+INSERT INTO events (school_id, seq, ts, utc_offset, day, event, proto, action, client, grp,
+                    host, category, id, hash, hash_ok, line)
+SELECT 'school-' || lpad(s::text, 3, '0'), $d * $ROWS + n, ts, 28800, '$day', 'hit', 'dns',
+       'block', ('10.' || (s % 200) || '.' || (n % 250) || '.1')::inet, 'pupils',
+       'site' || (n % 997) || '.' || cat || '.example', cat, 'x' || n, repeat('0', 64), true,
+       format('{"seq":%s,"time":"%s","id":"x%s","event":"hit","proto":"dns","action":"block","client":"10.%s.%s.1","group":"pupils","host":"site%s.%s.example","qtype":"A","category":"%s","prev":"%s","hash":"%s"}',
+              $d * $ROWS + n, to_char(ts AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS".000000+08:00"'),
+              n, s % 200, n % 250, n % 997, cat, cat, repeat('0', 64), repeat('0', 64))
+FROM g;
+INSERT INTO daily_counts SELECT day, school_id, category, action, event, count(*)
+  FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO daily_hosts SELECT day, school_id, category, host, count(*)
+  FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4;
+COMMIT;
+SQL
+done
+psql "$DIST_DB" -Xq -c "ANALYZE" >/dev/null
+tl1=$(date +%s)
+echo "loaded in $(( tl1 - tl0 )) s: $(dist_sql "SELECT count(*) FROM events") lines, $(dist_sql "SELECT count(*) FROM daily_hosts") daily host rows, store $(dist_sql "SELECT pg_size_pretty(pg_database_size('campusgate'))")"
+timed() { # timed LABEL CMD...
+	local a b
+	a=$(date +%s.%N)
+	"$@" >"$CG_TMP/out" 2>&1 || { echo "$1 FAILED"; tail "$CG_TMP/out"; }
+	b=$(date +%s.%N)
+	python3 -c "import sys; print('%-58s %6.2f s' % (sys.argv[1], float(sys.argv[3]) - float(sys.argv[2])))" \
+		"$*" "$a" "$b" | sed "s|$CG|campusgate|; s|$DIST_URI|URI|"
+}
+timed "$CG" district summary --db "$DIST_URI" --days "$DAYS" --top 10
+timed "$CG" district summary --db "$DIST_URI" --days 7 --top 10
+timed "$CG" report --district --db "$DIST_URI" --school school-042 --since 12h --lang en
+timed "$CG" report --district --db "$DIST_URI" --school school-042 --since 7d --lang en
+timed "$CG" journal --district --db "$DIST_URI" --host site5.porn --since 1d --format csv --school school-007
+timed "$CG" journal --district --db "$DIST_URI" --client 10.7.0.0/16 --since 1d --limit 1000
+head -12 "$CG_TMP/out" >/dev/null
+echo "(lines per school and day scaled down from the issue's 1M events per school over 30 days: see docs/district.md)"

@@ -1,0 +1,299 @@
+#!/bin/bash
+# The journal's district path, end to end, in network namespaces: two school namespaces,
+# each with campusgated and its own rsyslog running the shipped school config
+# (config/rsyslog/campusgate-school.conf: imtcp on loopback -> omrelp over TLS with the
+# school's certificate, a disk-assisted queue), and a district namespace with rsyslog
+# running the shipped district config (imrelp over TLS, client certificates checked ->
+# omprog `campusgate district ingest`) and PostgreSQL 15 (initdb in a temp dir, the
+# postgres user, a private socket) with config/district/schema.sql. Checks: blocks at each
+# school appear centrally under the right school id, with a heartbeat; the district's
+# rsyslog is stopped for 30 s while the schools keep journaling, and after its restart
+# every line arrives exactly once (counts against the schools' journals, district verify
+# clean, the daily digests sent at the daemons' stop match); a school without a valid
+# certificate is refused; a stored line edited, a digest changed and a school's local
+# journal rewritten are each reported by district verify.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_district.sh"
+
+cg_need_root
+cg_need ip rsyslogd openssl psql dig python3 runuser
+for m in imrelp omrelp omprog imtcp; do
+	[ -e "/usr/lib/x86_64-linux-gnu/rsyslog/$m.so" ] ||
+		cg_skip "rsyslog module $m is missing (rsyslog, rsyslog-relp: scripts/install-deps.sh)"
+done
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] ||
+	cg_skip "rsyslog-gnutls is not installed (scripts/install-deps.sh)"
+cg_init
+export LC_ALL=C.UTF-8
+T=$CG_TMP
+chmod 755 "$T"
+CG=$CAMPUSGATE
+
+# ---- namespaces: district D; schools S1, S2, each on a veth to D ---------------------
+P=cgdj$(printf '%04x' $(( $$ % 65536 )))
+D=${P}-d
+ip netns add "$D" || cg_fail "cannot create namespace $D"
+cg_on_exit "ip netns del $D"
+ip -n "$D" link set lo up
+for i in 1 2 3; do
+	ip netns add "${P}-s$i" || cg_fail "cannot create namespace ${P}-s$i"
+	cg_on_exit "ip netns del ${P}-s$i"
+	ip -n "${P}-s$i" link set lo up
+	ip link add "${P}a$i" netns "$D" type veth peer name "${P}b$i" netns "${P}-s$i" ||
+		cg_fail "cannot create a veth pair"
+	ip -n "$D" addr add "10.201.$i.1/24" dev "${P}a$i"
+	ip -n "$D" link set "${P}a$i" up
+	ip -n "${P}-s$i" addr add "10.201.$i.2/24" dev "${P}b$i"
+	ip -n "${P}-s$i" link set "${P}b$i" up
+done
+
+# ---- certificates: the district's CA, the collector, one per school ------------------
+PKI=$T/pki
+dist_ca "$PKI"
+dist_cert "$PKI" district.example
+dist_cert "$PKI" s1.schools.district.example
+dist_cert "$PKI" s2.schools.district.example
+# school 3's certificate is from another CA: the district must refuse it
+dist_ca "$T/rogue"
+dist_cert "$T/rogue" s3.schools.district.example
+cp "$PKI/ca.pem" "$T/rogue/district-ca.pem"
+
+# ---- the store ----------------------------------------------------------------------
+PGPORT=$(( 40000 + $$ % 20000 ))
+DIST_NS=$D dist_pg_start "$T/pg" "$PGPORT"
+cg_log "PostgreSQL up in $D"
+
+# conf_from SHIPPED OUT KEY=VALUE...: the shipped rsyslog config with its deployment
+# values replaced (plain string replacement, each must occur).
+conf_from() {
+	python3 - "$@" <<'PY' || cg_fail "cannot adapt $1"
+import sys
+src, out, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
+s = open(src).read()
+for p in pairs:
+    k, v = p.split("=>", 1)
+    assert k in s, "not in %s: %s" % (src, k)
+    s = s.replace(k, v)
+open(out, "w").write(s)
+PY
+}
+
+# rsyslog_start DIR NS: rsyslogd in NS on DIR/main.conf, its own pid file and work dir.
+rsyslog_start() {
+	local dir=$1 ns=$2
+	mkdir -p "$dir/spool"
+	ip netns exec "$ns" rsyslogd -n -f "$dir/main.conf" -i "$dir/rsyslog.pid" \
+		>>"$dir/rsyslogd.out" 2>&1 &
+	RS_PID=$!
+	CG_PIDS+=("$RS_PID")
+}
+main_conf() { # main_conf DIR: work dir, internal messages to a file, the campusgate conf
+	cat >"$1/main.conf" <<CONF
+global(workDirectory="$1/spool")
+module(load="builtin:omfile")
+syslog.* action(type="omfile" file="$1/internal.log")
+include(file="$1/campusgate.conf")
+CONF
+}
+
+DDIR=$T/district
+mkdir -p "$DDIR"
+conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-district.conf" "$DDIR/campusgate.conf" \
+	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
+	"/etc/campusgate/district/district-cert.pem=>$PKI/district.example-cert.pem" \
+	"/etc/campusgate/district/district-key.pem=>$PKI/district.example-key.pem" \
+	"*.schools.district.example.edu.cn=>*.schools.district.example" \
+	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+main_conf "$DDIR"
+mkdir -p "$DDIR/spool"
+ip netns exec "$D" rsyslogd -N1 -f "$DDIR/main.conf" >"$DDIR/check.out" 2>&1 ||
+	{ cat "$DDIR/check.out"; cg_fail "rsyslogd -N1: the district config does not check"; }
+start_district() {
+	rsyslog_start "$DDIR" "$D"
+	DIST_RS=$RS_PID
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$D" ss -ltn | grep -q ':20514 ' && return 0
+		sleep 0.1
+	done
+	cat "$DDIR/internal.log" "$DDIR/rsyslogd.out" 2>/dev/null | tail -20
+	cg_fail "the district's rsyslog does not listen on 20514"
+}
+start_district
+
+# ---- the schools ---------------------------------------------------------------------
+printf 'bad.example\n' >"$T/block.list"
+start_school() { # start_school I [PKI-DIR]
+	local i=$1 pki=${2:-$PKI} dir=$T/s$1 ca=${3:-$PKI/ca.pem}
+	mkdir -p "$dir"
+	conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$dir/campusgate.conf" \
+		'target="district.example.edu.cn"=>target="10.201.'"$i"'.1"' \
+		'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
+		"/etc/campusgate/district/ca.pem=>$ca" \
+		"/etc/campusgate/district/school-cert.pem=>$pki/s$i.schools.district.example-cert.pem" \
+		"/etc/campusgate/district/school-key.pem=>$pki/s$i.schools.district.example-key.pem" \
+		'queue.highWatermark="20000"=>queue.highWatermark="50"'
+	main_conf "$dir"
+	rsyslog_start "$dir" "${P}-s$i"
+	for n in $(seq 100); do
+		ip netns exec "${P}-s$i" ss -ltn | grep -q '127.0.0.1:5514 ' && break
+		sleep 0.1
+	done
+	cat >"$dir/cg.conf" <<CONF
+[journal]
+dir = $dir/journal
+syslog = tcp:127.0.0.1:5514
+client_max_events = 0
+[district]
+school_id = s$i
+heartbeat_minutes = 1
+CONF
+	ip netns exec "${P}-s$i" "$CAMPUSGATED" -c "$dir/cg.conf" --dns-listen 127.0.0.1:5353 \
+		--upstream 127.0.0.1:5354 --blocklist "$T/block.list" >"$dir/daemon.log" 2>&1 &
+	CG_PIDS+=("$!")
+	eval "GW$i=$!"
+	for n in $(seq 300); do
+		grep -q 'campusgated: ready' "$dir/daemon.log" && return 0
+		sleep 0.1
+	done
+	cat "$dir/daemon.log"
+	cg_fail "campusgated of school $i did not start"
+}
+block() { # block I FROM TO: blocked queries n.sI.bad.example for n in FROM..TO
+	local n
+	for n in $(seq "$2" "$3"); do
+		ip netns exec "${P}-s$1" dig @127.0.0.1 -p 5353 +tries=1 +time=2 +noall +comments \
+			"n$n.s$1.bad.example" | grep -q 'status: NXDOMAIN' ||
+			cg_fail "school $1: n$n.s$1.bad.example was not blocked"
+	done
+}
+local_lines() { cat "$T/s$1"/journal/*.jsonl 2>/dev/null | wc -l; }
+stored() { dist_sql "SELECT count(*) FROM events WHERE school_id = 's$1'"; }
+# wait_stored I SECONDS: until the store holds every line of school I's journal.
+wait_stored() {
+	local i=$1 n
+	for n in $(seq $(( $2 * 2 ))); do
+		[ "$(stored "$i")" = "$(local_lines "$i")" ] && return 0
+		sleep 0.5
+	done
+	tail -5 "$DDIR/internal.log" "$T/s$i/internal.log" 2>/dev/null
+	cg_fail "school $i: $(stored "$i") lines stored, its journal has $(local_lines "$i") (after $2 s)"
+}
+
+start_school 1
+start_school 2
+block 1 1 20
+block 2 1 25
+wait_stored 1 60
+wait_stored 2 60
+cg_expect "school 1's blocks stored under s1" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's1' AND host LIKE '%.s1.bad.example'")" 20
+cg_expect "school 2's blocks stored under s2" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's2' AND host LIKE '%.s2.bad.example'")" 25
+cg_expect "no school's blocks under another id" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE (school_id = 's1' AND host LIKE '%.s2.%') OR (school_id = 's2' AND host LIKE '%.s1.%')")" 0
+cg_expect "a heartbeat from each school" \
+	"$(dist_sql "SELECT count(DISTINCT school_id) FROM events WHERE event = 'heartbeat'")" 2
+cg_expect "the stored line is the journal's line, byte for byte" \
+	"$(dist_sql "SELECT line FROM events WHERE school_id = 's1' AND seq = 5")" \
+	"$(cat "$T"/s1/journal/*.jsonl | sed -n 5p)"
+OUT=$("$CG" journal --district --db "$DIST_URI" --school s2 --host n7.s2 --format json)
+echo "$OUT" | grep -q '"host":"n7.s2.bad.example"' || cg_fail "journal --district --host: $OUT"
+OUT=$("$CG" district silent --db "$DIST_URI") || cg_fail "district silent with every school fresh: $OUT"
+
+# ---- a school whose certificate is not the district's: refused, nothing stored --------
+start_school 3 "$T/rogue" "$T/rogue/district-ca.pem"
+block 3 1 3
+sleep 3
+cg_expect "nothing stored from a certificate of another CA" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's3'")" 0
+cg_stop_pid "$GW3"
+
+# ---- the district's rsyslog away for 30 s, the schools journaling on -------------------
+cg_log "stopping the district's rsyslog for 30 s"
+cg_stop_pid "$DIST_RS"
+end=$(( SECONDS + 30 ))
+n=100
+while [ $SECONDS -lt $end ]; do
+	block 1 "$n" $(( n + 4 ))
+	block 2 "$n" $(( n + 4 ))
+	n=$(( n + 5 ))
+	sleep 2
+done
+sent1=$(local_lines 1)
+cg_log "journaled during the outage: up to seq $sent1 at school 1, $(local_lines 2) at school 2"
+[ "$(stored 1)" -lt "$sent1" ] || cg_fail "the store grew while its rsyslog was stopped"
+start_district
+wait_stored 1 120
+wait_stored 2 120
+for i in 1 2; do
+	cg_expect "school $i: each seq stored once" \
+		"$(dist_sql "SELECT count(*) = count(DISTINCT seq) AND min(seq) = 1 AND max(seq) = count(*) FROM events WHERE school_id = 's$i'")" t
+done
+
+# ---- the daemons stop: their day's digest goes out; verify is clean --------------------
+l1=$(local_lines 1)
+cg_stop_pid "$GW1"
+cg_stop_pid "$GW2"
+for n in $(seq 60); do
+	[ "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" = 2 ] && break
+	sleep 0.5
+done
+cg_expect "each school's digest stored" "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" 2
+wait_stored 1 30
+OUT=$("$CG" district verify --db "$DIST_URI" 2>&1) || cg_fail "district verify after the outage: $OUT"
+echo "$OUT" | grep -q "^s1: intact: $(local_lines 1) lines, seq 1\.\.$(local_lines 1), 1 daily digests match" ||
+	cg_fail "district verify: $OUT"
+echo "$OUT" | grep -q "^s2: intact" || cg_fail "district verify: $OUT"
+OUT=$("$CG" district verify --db "$DIST_URI" --school s1 --journal "$T/s1/journal" 2>&1) ||
+	cg_fail "the local journal against the store: $OUT"
+echo "$OUT" | grep -q "$(local_lines 1) local lines match the store" || cg_fail "compare: $OUT"
+"$CG" report --district --db "$DIST_URI" --school s2 --since 1h --lang en >"$T/report.txt" ||
+	cg_fail "report --district"
+grep -q "bad.example" "$T/report.txt" || cg_fail "report --district lists no blocked site"
+
+# ---- damage, each found ---------------------------------------------------------------
+# a stored line edited
+dist_sql "UPDATE events SET line = replace(line, 'n3.s2.bad', 'n3.s2.bbd') WHERE school_id = 's2' AND host = 'n3.s2.bad.example'" >/dev/null
+OUT=$("$CG" district verify --db "$DIST_URI" 2>&1); rc=$?
+cg_expect "district verify exits 1 on an edited stored line" "$rc" 1
+echo "$OUT" | grep -q "^s2: chain broken at seq [0-9]*: edited" || cg_fail "edited line not reported: $OUT"
+echo "$OUT" | grep -q "^s1: intact" || cg_fail "school 1 not intact: $OUT"
+# a stored line deleted: the gap
+dist_sql "DELETE FROM events WHERE school_id = 's1' AND seq = 10" >/dev/null
+OUT=$("$CG" district verify --db "$DIST_URI" --school s1 2>&1)
+echo "$OUT" | grep -q "^s1: first gap: seq 9 is followed by seq 11 (1 missing)" || cg_fail "gap: $OUT"
+echo "$OUT" | grep -q "^s1: the digest of .* differs: the digest counts" || cg_fail "digest count: $OUT"
+# a school's local journal rewritten (the line changed and every hash after recomputed,
+# which journal verify on the box cannot see): the store's copy is the evidence
+python3 - "$T/s2/journal" <<'PY' || cg_fail "could not rewrite the local journal"
+import hashlib, json, os, sys
+d = sys.argv[1]
+for name in sorted(n for n in os.listdir(d) if n.endswith(".jsonl")):
+    p = os.path.join(d, name)
+    out, prev = [], None
+    for raw in open(p, "rb").read().split(b"\n")[:-1]:
+        rec = json.loads(raw)
+        if prev is None:
+            prev = bytes.fromhex(rec["prev"])
+        raw = raw.replace(b"n9.s2.bad.example", b"n9.s2.xxx.example")
+        cut = raw.rindex(b',"hash":"')
+        body = raw[:cut]
+        body = body[:body.rindex(b'"prev":"') + 8] + prev.hex().encode() + b'"'
+        h = hashlib.blake2b(prev + body, digest_size=32).digest()
+        out.append(body + b',"hash":"' + h.hex().encode() + b'"}')
+        prev = h
+    open(p, "wb").write(b"\n".join(out) + b"\n")
+PY
+OUT=$("$CG" journal verify --dir "$T/s2/journal" 2>&1)
+echo "$OUT" | grep -q "rewritten\|journal OK" || cg_fail "local verify: $OUT"
+OUT=$("$CG" district verify --db "$DIST_URI" --school s2 --journal "$T/s2/journal" 2>&1); rc=$?
+[ "$rc" = 1 ] || cg_fail "district verify --journal exited $rc on a rewritten local journal: $OUT"
+echo "$OUT" | grep -q "differs: the local line is not the one the school sent" ||
+	cg_fail "local rewrite not reported: $OUT"
+# a silent school
+dist_sql "INSERT INTO schools (school_id, last_seen) VALUES ('s9', now() - interval '2 hours')" >/dev/null
+OUT=$("$CG" district silent --db "$DIST_URI"); rc=$?
+cg_expect "district silent exits 1 with a silent school" "$rc" 1
+echo "$OUT" | grep -q "^  s9 " || cg_fail "silent school not listed: $OUT"
+cg_pass

@@ -1,0 +1,74 @@
+#!/bin/bash
+# Helpers for the district tests and scripts/bench-district.sh: a private PostgreSQL 15
+# (initdb in a temp dir, run as the unprivileged 'postgres' user, on its own socket
+# directory and port), the store's schema, and a CA with per-school certificates for
+# RELP over TLS. Source after lib.sh (cg_bg, cg_on_exit, cg_fail, cg_log).
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+# dist_pg_start DIR PORT [LISTEN_ADDR]: a new cluster in DIR, started (inside network
+# namespace $DIST_NS when set); sets DIST_DB (a libpq conninfo for the store
+# 'campusgate') and DIST_URI (the same as a URI, no spaces). Stopped at exit.
+dist_pg_start() {
+	local dir=$1 port=$2 listen=${3:-} i
+	[ -x "$PG_BIN/initdb" ] || cg_skip "PostgreSQL 15 is not installed (scripts/install-deps.sh)"
+	id postgres >/dev/null 2>&1 || cg_skip "no 'postgres' user to run PostgreSQL as"
+	mkdir -p "$dir/data" "$dir/sock"
+	chown -R postgres: "$dir"
+	chmod 700 "$dir/data"
+	# the temp dir's parent must be passable for the postgres user
+	chmod o+x "$(dirname "$dir")" 2>/dev/null
+	runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -E UTF8 --locale=C.UTF-8 \
+		-A trust -U postgres >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; cg_fail "initdb failed"; }
+	cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '${listen}'
+port = $port
+unix_socket_directories = '$dir/sock'
+max_connections = 40
+shared_buffers = 128MB
+fsync = on
+synchronous_commit = on
+logging_collector = off
+CONF
+	if [ -n "$listen" ]; then
+		echo "host all all 10.0.0.0/8 trust" >>"$dir/data/pg_hba.conf"
+	fi
+	local nsx=()
+	[ -n "${DIST_NS:-}" ] && nsx=(ip netns exec "$DIST_NS")
+	"${nsx[@]}" runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 start \
+		>/dev/null 2>&1 || { tail -20 "$dir/pg.log"; cg_fail "PostgreSQL did not start"; }
+	cg_on_exit "runuser -u postgres -- '$PG_BIN/pg_ctl' -D '$dir/data' -m fast -w stop"
+	DIST_PGDIR=$dir
+	DIST_DB="host=$dir/sock port=$port user=postgres dbname=campusgate"
+	DIST_URI="postgresql:///campusgate?host=$dir/sock&port=$port&user=postgres"
+	runuser -u postgres -- "$PG_BIN/../bin/createdb" -h "$dir/sock" -p "$port" campusgate 2>/dev/null ||
+		psql -h "$dir/sock" -p "$port" -U postgres -qc "CREATE DATABASE campusgate" postgres ||
+		cg_fail "cannot create the store's database"
+	psql "$DIST_DB" -q -v ON_ERROR_STOP=1 -f "$CG_SOURCE_ROOT/config/district/schema.sql" \
+		>/dev/null || cg_fail "schema.sql did not apply"
+	return 0
+}
+
+# dist_sql SQL: one value from the store.
+dist_sql() { psql "$DIST_DB" -XAtq -c "$1"; }
+
+# dist_ca DIR: a CA (ca.pem, ca-key.pem) in DIR.
+dist_ca() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj "/CN=campusgate test district CA" -keyout "$d/ca-key.pem" -out "$d/ca.pem" \
+		>/dev/null 2>&1 || cg_fail "cannot make the CA"
+}
+
+# dist_cert DIR NAME: NAME-key.pem and NAME-cert.pem signed by DIR's CA, with NAME as
+# the certificate's DNS name (what rsyslog's tls.authMode="name" checks).
+dist_cert() {
+	local d=$1 n=$2
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n" \
+		-keyout "$d/$n-key.pem" -out "$d/$n.csr" >/dev/null 2>&1 || cg_fail "cannot make a key for $n"
+	printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$n" >"$d/$n.ext"
+	openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial \
+		-days 30 -extfile "$d/$n.ext" -out "$d/$n-cert.pem" >/dev/null 2>&1 || cg_fail "cannot sign $n"
+	chmod 644 "$d/$n-key.pem"
+}
