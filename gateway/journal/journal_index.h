@@ -106,13 +106,16 @@ void journal_index_cache_setup(const char *cache_dir);
 /* Whether journal_index_cache_setup was called. */
 bool journal_index_cache_on(void);
 /* The current index of dir/name (a journal file; path is dir/name), or NULL when the
- * file cannot be read. Call between lock and unlock; the index stays valid until the
- * unlock. At most JIDX_CACHE_FILES files are held in memory. */
+ * file cannot be read, or (build false) when no index of it is in memory or in the cache
+ * folder: building one parses every line, which costs more than one plain filtered read,
+ * so journal_scan reads plainly then, and only the console's start, journal_scan_newest
+ * and journal_rollup build. Call between lock and unlock; the index stays valid until
+ * the unlock. At most JIDX_CACHE_FILES files are held in memory. */
 #define JIDX_CACHE_FILES 64
 void journal_index_cache_lock(void);
 void journal_index_cache_unlock(void);
 const struct journal_index *journal_index_cache_get(const char *dir, const char *name,
-						    const char *path);
+						    const char *path, bool build);
 /* Forget every index held in memory (tests; the files stay). */
 void journal_index_cache_clear(void);
 

@@ -181,7 +181,7 @@ static struct icache_ent *ent_find(const char *path)
 }
 
 const struct journal_index *journal_index_cache_get(const char *dir, const char *name,
-						    const char *path)
+						    const char *path, bool build)
 {
 	struct icache_ent *e = ent_find(path);
 	if (!e->path) {
@@ -189,6 +189,11 @@ const struct journal_index *journal_index_cache_get(const char *dir, const char 
 		disk_load(&e->ix, dir, name);
 		e->saved = e->ix.covered;
 		e->saved_at = time(NULL);
+		if (!build && e->ix.covered == 0) {
+			ent_free(e); /* the last entry (just made): dropped again */
+			icache.n--;
+			return NULL;
+		}
 	}
 	e->used = ++icache.clock;
 	int rc = journal_index_update(&e->ix, path);

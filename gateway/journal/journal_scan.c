@@ -213,7 +213,7 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 		if (indexed) {
 			journal_index_cache_lock();
 			const struct journal_index *ix =
-				journal_index_cache_get(dir, files[i].name, files[i].path);
+				journal_index_cache_get(dir, files[i].name, files[i].path, false);
 			if (ix && !ix->degraded) {
 				scan_indexed(&s, files[i].path, ix, false);
 				done = true;
@@ -246,7 +246,7 @@ int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 			break; /* files are in day order */
 		journal_index_cache_lock();
 		const struct journal_index *ix =
-			journal_index_cache_get(dir, files[i].name, files[i].path);
+			journal_index_cache_get(dir, files[i].name, files[i].path, true);
 		bool degraded = ix && ix->degraded;
 		if (ix && !degraded)
 			scan_indexed(&s, files[i].path, ix, true);
@@ -275,7 +275,7 @@ int journal_rollup(const char *dir, int64_t from_us, int64_t to_us, journal_roll
 			continue;
 		journal_index_cache_lock();
 		const struct journal_index *ix =
-			journal_index_cache_get(dir, files[i].name, files[i].path);
+			journal_index_cache_get(dir, files[i].name, files[i].path, true);
 		for (size_t k = 0; ix && k < ix->nrow; k++) {
 			const struct jidx_row *r = &ix->row[k];
 			const char *str[4];

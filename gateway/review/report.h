@@ -53,6 +53,10 @@ bool report_is_incident(const struct journal_record *r);
 /* "2025-11-25 09:30:00": the time us at offset off (seconds east of UTC). */
 void report_fmt_time(int64_t us, int32_t off, char out[20]);
 
+/* The site as people read it: the Unicode form, and the punycode in parentheses when the
+ * two differ (a malloc'd string; "-" for none). */
+char *report_site(const char *host);
+
 /* Count one event (the caller has filtered it). */
 void report_add(struct report *rp, const struct journal_record *r);
 

@@ -282,12 +282,18 @@ END_TEST
 
 /* ---- stale, damaged and hostile indexes --------------------------------------------- */
 
+/* The lines found newest first (which builds the index) and oldest first (which uses
+ * it): the same number. */
 static size_t count_all(const char *dir, const char *const *must)
 {
-	struct got g = { 0 };
+	struct got g = { 0 }, b = { 0 };
 	const char *err;
+	ck_assert_int_eq(journal_scan_newest(dir, INT64_MIN, INT64_MAX, must, got_cb, &b, NULL,
+					     &err), 0);
 	ck_assert_int_eq(journal_scan(dir, INT64_MIN, INT64_MAX, must, got_cb, &g, NULL, &err), 0);
+	ck_assert_uint_eq(g.n, b.n);
 	free(g.seq);
+	free(b.seq);
 	return g.n;
 }
 
