@@ -197,10 +197,12 @@ static void status_rows(struct sbuf *out, enum lang l, const struct dash_page *p
 	row(out, l, "uptime", MSG_CONSOLE_DASH_ST_UPTIME, &v, false);
 	unsigned long long q = stu(s, "dns_queries"), hits = stu(s, "dns_cache_hits");
 	if (st(s, "dns_queries", a, sizeof a)) {
+		double avg = up > 0 ? (double)q / (double)up : 0.0;
 		sbuf_reset(&v);
-		msg_sbuf_printf(&v, l, MSG_CONSOLE_DASH_QPS,
-				st(s, "dns_qps_recent", b, sizeof b) ? b :
-				msg(l, MSG_CONSOLE_DASH_QPS_UNKNOWN), up > 0 ? (double)q / (double)up : 0.0);
+		if (st(s, "dns_qps_recent", b, sizeof b))
+			msg_sbuf_printf(&v, l, MSG_CONSOLE_DASH_QPS, b, avg);
+		else
+			msg_sbuf_printf(&v, l, MSG_CONSOLE_DASH_QPS_AVG, avg);
 		row(out, l, "qps", MSG_CONSOLE_DASH_ST_QPS, &v, false);
 		sbuf_reset(&v);
 		msg_sbuf_printf(&v, l, MSG_CONSOLE_DASH_CACHE, q ? 100.0 * (double)hits / (double)q : 0.0,

@@ -125,7 +125,11 @@ static void chart_axes(struct report *rp, struct sbuf *o, enum lang l, const str
 		    c->top, c->left, bottom);
 	sbuf_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"ax\"/>\n", c->left,
 		    bottom, c->left + c->plot_w, bottom);
-	int every = (int)(48.0 / c->slot) + 1;
+	/* Labels as far apart as the longest is wide ("11-25 09:00" when the period spans
+	 * days), so that they never overlap: about 6.6 px a character at 12 px. */
+	char first[20];
+	report_bucket_label(rp, 0, first);
+	int every = (int)(((double)strlen(first) * 6.6 + 12) / c->slot) + 1;
 	for (size_t b = 0; b < rp->nbuckets; b += (size_t)every) {
 		char label[20];
 		int x = c->left + (int)(((double)b + 0.5) * c->slot);
