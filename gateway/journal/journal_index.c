@@ -211,16 +211,6 @@ static bool bloom_has(const uint64_t *bloom, uint64_t h)
 	return true;
 }
 
-static void bloom_add_record(uint64_t *bloom, const struct journal_record *r)
-{
-	const char *v[] = { r->category, r->group, r->action, r->proto, r->event, r->id,
-			    r->client };
-	for (size_t i = 0; i < CG_ARRAY_LEN(v); i++)
-		if (v[i])
-			bloom_set(bloom, bloom_hash(bloom_keys[i], strlen(bloom_keys[i]), v[i],
-						    strlen(v[i])));
-}
-
 /* The Bloom hash of a "key":"value" needle for an indexed key, or false. */
 static bool needle_hash(const char *s, uint64_t *h)
 {
@@ -277,24 +267,95 @@ static struct jidx_block *block_for(struct journal_index *ix, uint64_t off, size
 	return b;
 }
 
+/* Every raw value of the member "key":"..." in the line (the value's bytes as written,
+ * up to its closing quote) goes into the Bloom filter: every occurrence, so that the
+ * filter holds whatever a raw needle could match (journal_scan's prefilter looks for
+ * the same bytes), whatever the line. The first value is kept in *v (NULL: none);
+ * returns false when a value holds an escape (then the rollup needs the full parse). */
+static bool raw_member(const char *line, size_t len, const char *key, uint64_t *bloom,
+		       const char **v, size_t *vlen)
+{
+	char pat[24];
+	size_t klen = strlen(key), plen = (size_t)snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	bool plain = true;
+	*v = NULL;
+	for (const char *p = line, *end = line + len;
+	     (p = memmem(p, (size_t)(end - p), pat, plen)) != NULL;) {
+		const char *val = p + plen, *q = val;
+		while (q < end && *q != '"') {
+			if (*q == '\\') {
+				plain = false;
+				q++;
+			}
+			q++;
+		}
+		if (q > end)
+			q = end;
+		bloom_set(bloom, bloom_hash(key, klen, val, (size_t)(q - val)));
+		if (!*v) {
+			*v = val;
+			*vlen = (size_t)(q - val);
+		}
+		p = val;
+	}
+	return plain;
+}
+
+/* The rollup's fields as raw values copied into buf (a journal line has no NUL). */
+static const char *raw_copy(char **buf, const char *v, size_t n)
+{
+	if (!v)
+		return NULL;
+	char *out = *buf;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	*buf += n + 1;
+	return out;
+}
+
 static void index_line(struct journal_index *ix, const char *line, size_t len, uint64_t off,
 		       char *arena)
 {
+	/* the keys of the Bloom filter, then host, which only the rollup needs */
+	enum { K_CAT, K_GROUP, K_ACTION, K_PROTO, K_EVENT, K_ID, K_CLIENT, K_HOST, K_N };
 	struct jidx_block *b = block_for(ix, off, len + 1);
 	struct journal_record r;
-	const char *err;
+	const char *err, *v[K_N];
+	size_t vlen[K_N];
+	bool plain = true;
+	int64_t t;
 	b->len += (uint32_t)len + 1;
 	b->lines++;
 	ix->lines++;
-	if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &err) < 0) {
-		b->opaque = 1; /* the scan counts it as bad: it must see it */
+	if (journal_line_time(line, len, &t) < 0) {
+		/* not as the writer starts a line: the scan parses it in full, so must see it */
+		b->opaque = 1;
+		if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &err) == 0)
+			rollup_add(ix, &r);
 		return;
 	}
-	if (r.time_us < b->tmin)
-		b->tmin = r.time_us;
-	if (r.time_us > b->tmax)
-		b->tmax = r.time_us;
-	bloom_add_record(b->bloom, &r);
+	if (t < b->tmin)
+		b->tmin = t;
+	if (t > b->tmax)
+		b->tmax = t;
+	for (int k = 0; k < K_N; k++)
+		plain &= raw_member(line, len, k == K_HOST ? "host" : bloom_keys[k], b->bloom,
+				    &v[k], &vlen[k]);
+	if (!plain) {
+		/* an escaped value: the rollup takes the decoded strings */
+		if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &err) == 0)
+			rollup_add(ix, &r);
+		return;
+	}
+	char *at = arena;
+	memset(&r, 0, sizeof r);
+	r.time_us = t;
+	r.category = raw_copy(&at, v[K_CAT], vlen[K_CAT]);
+	r.group = raw_copy(&at, v[K_GROUP], vlen[K_GROUP]);
+	r.action = raw_copy(&at, v[K_ACTION], vlen[K_ACTION]);
+	r.event = raw_copy(&at, v[K_EVENT], vlen[K_EVENT]);
+	r.client = raw_copy(&at, v[K_CLIENT], vlen[K_CLIENT]);
+	r.host = raw_copy(&at, v[K_HOST], vlen[K_HOST]);
 	rollup_add(ix, &r);
 }
 

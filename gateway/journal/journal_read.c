@@ -664,3 +664,24 @@ void journal_reader_close(struct journal_reader *rd)
 	rd->fd = -1;
 	rd->buf = NULL;
 }
+
+/* The time of a line as the writer starts it ({"seq":N,"time":"..."), without parsing
+ * the rest: 0, or -1 when the line does not start that way (then it is parsed fully). */
+int journal_line_time(const char *line, size_t len, int64_t *us)
+{
+	static const char key[] = ",\"time\":\"";
+	const size_t klen = sizeof key - 1;
+	size_t i = 7; /* after {"seq": */
+	int32_t off;
+	if (len < 40 || memcmp(line, "{\"seq\":", 7) != 0)
+		return -1;
+	while (i < 28 && line[i] >= '0' && line[i] <= '9')
+		i++;
+	if (i + klen > len || memcmp(line + i, key, klen) != 0)
+		return -1;
+	i += klen;
+	const char *end = memchr(line + i, '"', len - i < 48 ? len - i : 48);
+	if (!end)
+		return -1;
+	return journal_parse_time(line + i, (size_t)(end - (line + i)), us, &off);
+}

@@ -55,6 +55,10 @@ void journal_reader_close(struct journal_reader *rd);
 int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 		       char *arena, size_t arena_len, const char **err);
 
+/* The time of a line as the writer starts it ({"seq":N,"time":"..."), without parsing
+ * the rest: 0, or -1 when the line does not start that way (it must be parsed fully). */
+int journal_line_time(const char *line, size_t len, int64_t *us);
+
 /* Called for each parsed line by journal_scan; return non-zero to stop the scan. */
 typedef int (*journal_scan_fn)(const struct journal_record *r, const char *line,
 			       size_t len, void *ctx);

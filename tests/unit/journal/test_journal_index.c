@@ -66,7 +66,7 @@ static void rj_day(struct rj *j, int32_t day, int n)
 		r.proto = rnd(2) ? "dns" : "http";
 		r.action = actions[rnd(3)];
 		r.client = client;
-		r.host = host;
+		r.host = rnd(53) ? host : "we\"ird\\.example"; /* escaped: the full parse */
 		r.group = groups[rnd(4)];      /* sometimes none */
 		r.category = cats[rnd(5)];     /* sometimes none */
 		memcpy(r.prev, j->last, JOURNAL_HASH_LEN);
