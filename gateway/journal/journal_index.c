@@ -79,7 +79,7 @@ static uint32_t str_id(struct journal_index *ix, const char *s)
 	size_t m = ix->shcap - 1, h = fnv(FNV0, s, n) & m;
 	for (; ix->shash[h]; h = (h + 1) & m) {
 		const char *t = ix->str[ix->shash[h]];
-		if (strlen(t) == n && memcmp(t, s, n) == 0)
+		if (strncmp(t, s, n) == 0 && t[n] == '\0') /* stops at t's end */
 			return ix->shash[h];
 	}
 	if (ix->nstr > JIDX_STRINGS_MAX)
@@ -96,11 +96,17 @@ static uint32_t str_id(struct journal_index *ix, const char *s)
 
 /* ---- rollup rows ----------------------------------------------------------------- */
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
 static uint64_t row_key_hash(const struct jidx_row *r)
 {
-	uint64_t h = fnv(FNV0, &r->kind, sizeof r->kind);
-	h = fnv(h, &r->hour, sizeof r->hour);
-	return fnv(h, r->k, sizeof r->k);
+	uint64_t h = mix(r->kind, (uint32_t)r->hour);
+	h = mix(h, (uint64_t)r->k[0] << 32 | r->k[1]);
+	return mix(h, (uint64_t)r->k[2] << 32 | r->k[3]);
 }
 
 static bool row_key_eq(const struct jidx_row *a, const struct jidx_row *b)
@@ -267,36 +273,48 @@ static struct jidx_block *block_for(struct journal_index *ix, uint64_t off, size
 	return b;
 }
 
-/* Every raw value of the member "key":"..." in the line (the value's bytes as written,
- * up to its closing quote) goes into the Bloom filter: every occurrence, so that the
- * filter holds whatever a raw needle could match (journal_scan's prefilter looks for
- * the same bytes), whatever the line. The first value is kept in *v (NULL: none);
- * returns false when a value holds an escape (then the rollup needs the full parse). */
-static bool raw_member(const char *line, size_t len, const char *key, uint64_t *bloom,
-		       const char **v, size_t *vlen)
+/* The raw values of the members the index wants, in one pass over the line: at each
+ * ":" (a member's key and value meet) the key is the text back to the quote before it
+ * and the value runs to its closing quote (escapes skipped). Every value of a key of
+ * the Bloom filter goes into it (every occurrence, whatever the line: the filter then
+ * holds whatever a raw needle "key":"value" of journal_scan could match); the first of
+ * each of the n keys is kept in v[] (NULL: none). Returns false when a value holds an
+ * escape (the rollup then takes the full parse's decoded strings). */
+static bool raw_members(const char *line, size_t len, const char *const *keys, size_t n,
+			size_t nbloom, uint64_t *bloom, const char **v, size_t *vlen)
 {
-	char pat[24];
-	size_t klen = strlen(key), plen = (size_t)snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	const char *end = line + len;
 	bool plain = true;
-	*v = NULL;
-	for (const char *p = line, *end = line + len;
-	     (p = memmem(p, (size_t)(end - p), pat, plen)) != NULL;) {
-		const char *val = p + plen, *q = val;
+	for (size_t k = 0; k < n; k++)
+		v[k] = NULL;
+	for (const char *p = line; (p = memmem(p, (size_t)(end - p), "\":\"", 3)) != NULL;) {
+		const char *ks = p, *val = p + 3, *q = val;
+		while (ks > line && ks[-1] != '"' && p - ks < 16)
+			ks--;
+		bool esc = false;
 		while (q < end && *q != '"') {
 			if (*q == '\\') {
-				plain = false;
+				esc = true;
 				q++;
 			}
 			q++;
 		}
 		if (q > end)
 			q = end;
-		bloom_set(bloom, bloom_hash(key, klen, val, (size_t)(q - val)));
-		if (!*v) {
-			*v = val;
-			*vlen = (size_t)(q - val);
+		size_t klen = (size_t)(p - ks);
+		for (size_t k = 0; k < n; k++) {
+			if (strlen(keys[k]) != klen || memcmp(keys[k], ks, klen) != 0)
+				continue;
+			if (k < nbloom)
+				bloom_set(bloom, bloom_hash(ks, klen, val, (size_t)(q - val)));
+			if (!v[k]) {
+				v[k] = val;
+				vlen[k] = (size_t)(q - val);
+				plain &= !esc;
+			}
+			break;
 		}
-		p = val;
+		p = q;
 	}
 	return plain;
 }
@@ -338,9 +356,10 @@ static void index_line(struct journal_index *ix, const char *line, size_t len, u
 		b->tmin = t;
 	if (t > b->tmax)
 		b->tmax = t;
-	for (int k = 0; k < K_N; k++)
-		plain &= raw_member(line, len, k == K_HOST ? "host" : bloom_keys[k], b->bloom,
-				    &v[k], &vlen[k]);
+	static const char *const keys[K_N] = {
+		"category", "group", "action", "proto", "event", "id", "client", "host",
+	};
+	plain = raw_members(line, len, keys, K_N, K_HOST, b->bloom, v, vlen);
 	if (!plain) {
 		/* an escaped value: the rollup takes the decoded strings */
 		if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1, &err) == 0)
