@@ -111,7 +111,7 @@ bool journal_index_cache_on(void);
  * so journal_scan reads plainly then, and only the console's start, journal_scan_newest
  * and journal_rollup build. Call between lock and unlock; the index stays valid until
  * the unlock. At most JIDX_CACHE_FILES files are held in memory. */
-#define JIDX_CACHE_FILES 64
+#define JIDX_CACHE_FILES 16
 void journal_index_cache_lock(void);
 void journal_index_cache_unlock(void);
 const struct journal_index *journal_index_cache_get(const char *dir, const char *name,

@@ -162,6 +162,16 @@ static void disk_save(struct icache_ent *e, const char *dir, const char *name)
 	free(p);
 }
 
+/* Free e and close the gap it leaves with the last entry. */
+static void ent_remove(struct icache_ent *e)
+{
+	ent_free(e);
+	if (e != &icache.ent[--icache.n]) {
+		*e = icache.ent[icache.n];
+		memset(&icache.ent[icache.n], 0, sizeof *e);
+	}
+}
+
 static struct icache_ent *ent_find(const char *path)
 {
 	for (size_t i = 0; i < icache.n; i++)
@@ -190,19 +200,14 @@ const struct journal_index *journal_index_cache_get(const char *dir, const char 
 		e->saved = e->ix.covered;
 		e->saved_at = time(NULL);
 		if (!build && e->ix.covered == 0) {
-			ent_free(e); /* the last entry (just made): dropped again */
-			icache.n--;
+			ent_remove(e); /* none to use, and none to make */
 			return NULL;
 		}
 	}
 	e->used = ++icache.clock;
 	int rc = journal_index_update(&e->ix, path);
 	if (rc < 0) {
-		ent_free(e);
-		if (e != &icache.ent[--icache.n]) {
-			*e = icache.ent[icache.n];   /* no hole in the table */
-			memset(&icache.ent[icache.n], 0, sizeof *e);
-		}
+		ent_remove(e);
 		return NULL;
 	}
 	if (rc > 0 && (rc == 2 || e->saved == 0 ||

@@ -215,6 +215,24 @@ START_TEST(index_agrees_with_full_read)
 }
 END_TEST
 
+/* More files than the cache holds in memory: the least used go (and come back from the
+ * folder), with the same answers. */
+START_TEST(many_files_evicted)
+{
+	struct rj j = { .dir = tu_tmpdir() };
+	char *cache = tu_tmpdir();
+	srandom(31);
+	journal_index_cache_setup(cache);
+	for (int d = 0; d < JIDX_CACHE_FILES + 5; d++)
+		rj_day(&j, DAY0 + d, 120);
+	check_agree(&j, 30);
+	tu_rmtree(j.dir);
+	tu_rmtree(cache);
+	free(j.dir);
+	free(cache);
+}
+END_TEST
+
 /* ---- the rollup -------------------------------------------------------------------- */
 
 struct sums {
@@ -510,6 +528,7 @@ int main(void)
 	TCase *tc = tcase_create("index");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, index_agrees_with_full_read);
+	tcase_add_test(tc, many_files_evicted);
 	tcase_add_test(tc, rollup_agrees_with_full_read);
 	tcase_add_test(tc, stale_index_rebuilt);
 	tcase_add_test(tc, hostile_index_bytes);
