@@ -2,6 +2,11 @@
  * of N events over D days once (kept in DIR for the next run), then times a filtered
  * "--since 24h" query in-process and, with --cli, through the real campusgate.
  *
+ * Then the console's queries (issue 12): the dashboard's numbers over 7 days and
+ * "the newest 50" journal pages over 7 days (one client, one category, one group and
+ * category, the rare bypass events), without the journal's index (a full read) and with
+ * it (built cold, warm in memory, read back from its cache folder).
+ *
  *   bench_review [--dir DIR] [--events N] [--days D] [--cli PATH-TO-campusgate]
  *   bench_review --write-api DIR N [MAXBYTES [AGE_S]]   (N events through the writer
  *       API, with hostile hosts, files rotated at MAXBYTES, dated AGE_S seconds ago (late
@@ -19,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dashboard.h"
 #include "journal.h"
 #include "journal_format.h"
+#include "journal_index.h"
 #include "journal_read.h"
 #include "review.h"
 #include "util.h"
@@ -115,12 +122,17 @@ static int generate(const char *dir, uint64_t n, unsigned days, int64_t end_us)
 		snprintf(rtext, sizeof rtext, "%s.example", cats[(x >> 8) % CG_ARRAY_LEN(cats)]);
 		r.id = id;
 		r.event = "hit";
+		if ((x >> 52) % 400 == 0) { /* a few bypass attempts: DoH, VPN */
+			r.event = "bypass";
+			r.category = (x >> 8) & 1 ? "doh" : "vpn";
+		}
 		r.proto = protos[(x >> 12) % CG_ARRAY_LEN(protos)];
 		r.action = actions[(x >> 16) % CG_ARRAY_LEN(actions)];
 		r.client = client;
 		r.group = groups[(x >> 4) % CG_ARRAY_LEN(groups)];
 		r.host = host;
-		r.category = cats[(x >> 8) % CG_ARRAY_LEN(cats)];
+		if (!r.category)
+			r.category = cats[(x >> 8) % CG_ARRAY_LEN(cats)];
 		r.qtype = strcmp(r.proto, "dns") == 0 ? "A" : NULL;
 		r.rule_file = "lists/blocklist.list";
 		r.rule_line = (unsigned)(x >> 44) % 100000 + 1;
@@ -210,6 +222,155 @@ static int write_api(const char *dir, unsigned long n, size_t max_file_bytes, ui
 	return 0;
 }
 
+/* ---- the console's queries ------------------------------------------------------- */
+
+#define PAGE 50
+
+struct page {
+	struct review_filter f;
+	uint64_t seq[PAGE], seen;   /* a ring of the last PAGE matches (forward read) */
+};
+
+static int page_fwd(const struct journal_record *r, const char *line, size_t len, void *ctx)
+{
+	struct page *p = ctx;
+	(void)line;
+	(void)len;
+	if (review_match(&p->f, r))
+		p->seq[p->seen++ % PAGE] = r->seq;
+	return 0;
+}
+
+static int page_newest(const struct journal_record *r, const char *line, size_t len, void *ctx)
+{
+	struct page *p = ctx;
+	(void)line;
+	(void)len;
+	if (review_match(&p->f, r))
+		p->seq[p->seen++] = r->seq;
+	return p->seen == PAGE;
+}
+
+static int count_all(const struct journal_record *r, const char *line, size_t len, void *ctx)
+{
+	uint64_t *n = ctx;
+	(void)r;
+	(void)line;
+	(void)len;
+	(*n)++;
+	return 0;
+}
+
+struct page_def {
+	const char *what, *client, *category, *group, *event;
+};
+
+static const struct page_def pages[] = {
+	{ "one client (10.1.3.77)", "10.1.3.77", NULL, NULL, NULL },
+	{ "one category (gambling)", NULL, "gambling", NULL, NULL },
+	{ "one group and category (students, porn)", NULL, "porn", "students", NULL },
+	{ "bypass attempts (event bypass)", NULL, NULL, NULL, "bypass" },
+};
+
+/* One page query; its wall time in seconds, the first seq found in *first. */
+static double page_run(const char *dir, const struct page_def *d, int64_t end_us, bool indexed,
+		       uint64_t *first, uint64_t *found)
+{
+	struct page p;
+	const char *err;
+	char *must[8];
+	memset(&p, 0, sizeof p);
+	review_filter_init(&p.f);
+	p.f.to_us = end_us;
+	p.f.from_us = end_us - 7 * 86400 * US;
+	p.f.category = d->category;
+	p.f.group = d->group;
+	p.f.event = d->event;
+	if (d->client)
+		review_filter_client(&p.f, d->client);
+	review_needles(&p.f, must, CG_ARRAY_LEN(must));
+	uint64_t t0 = now_mono_ns();
+	if (indexed)
+		journal_scan_newest(dir, p.f.from_us, p.f.to_us, (const char *const *)must,
+				    page_newest, &p, NULL, &err);
+	else
+		journal_scan(dir, p.f.from_us, p.f.to_us, (const char *const *)must, page_fwd, &p,
+			     NULL, &err);
+	uint64_t t1 = now_mono_ns();
+	review_needles_free(must);
+	*found = p.seen;
+	*first = indexed ? p.seq[0] : p.seq[(p.seen - 1) % PAGE];
+	return secs(t0, t1);
+}
+
+static bool index_only; /* --index-only: skip the figures without the index */
+
+static int console_queries(const char *dir, int64_t end_us)
+{
+	char cache[4200];
+	const char *err;
+	struct dashboard d;
+	uint64_t first[CG_ARRAY_LEN(pages)], found, n = 0;
+	snprintf(cache, sizeof cache, "%s-index", dir);
+	printf("--- the console's queries, 7 days back from the journal's end, one core\n");
+	/* Without the index: the dashboard's numbers by reading every event of the 7 days. */
+	uint64_t t0 = now_mono_ns();
+	double c0 = cpu_secs();
+	for (size_t i = 0; index_only && i < CG_ARRAY_LEN(pages); i++)
+		first[i] = 0;
+	if (index_only)
+		goto indexed;
+	journal_scan(dir, end_us - 7 * 86400 * US, end_us, NULL, count_all, &n, NULL, &err);
+	printf("dashboard without index (read every event of 7 days): %" PRIu64 " events in "
+	       "%.3f s wall, %.3f s CPU\n", n, secs(t0, now_mono_ns()), cpu_secs() - c0);
+	for (size_t i = 0; i < CG_ARRAY_LEN(pages); i++) {
+		c0 = cpu_secs();
+		double s = page_run(dir, &pages[i], end_us, false, &first[i], &found);
+		printf("page without index, newest %d of %-40s: %6.3f s wall, %.3f s CPU (%" PRIu64
+		       " match)\n", PAGE, pages[i].what, s, cpu_secs() - c0, found);
+	}
+indexed:
+	/* With it: built on first use (cold), then warm in memory, then from the folder. */
+	journal_index_cache_setup(cache);
+	c0 = cpu_secs();
+	t0 = now_mono_ns();
+	if (dashboard_build(&d, dir, end_us, OFF8, NULL, 10, &err) < 0) {
+		fprintf(stderr, "bench_review: dashboard: %s\n", err);
+		return -1;
+	}
+	printf("dashboard with index, cold (indexes 8 day files): %.3f s wall, %.3f s CPU; "
+	       "blocks 7 d %" PRIu64 ", 24 h %" PRIu64 ", bypass 7 d %" PRIu64 "\n",
+	       secs(t0, now_mono_ns()), cpu_secs() - c0, d.blocks_7d, d.blocks_24h, d.bypass_7d);
+	dashboard_free(&d);
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			journal_index_cache_clear(); /* a new process: indexes read back from disk */
+		t0 = now_mono_ns();
+		c0 = cpu_secs();
+		dashboard_build(&d, dir, end_us, OFF8, NULL, 10, &err);
+		double s = secs(t0, now_mono_ns()), cs = cpu_secs() - c0;
+		dashboard_free(&d);
+		static const char *const scoped[] = { "students", NULL };
+		t0 = now_mono_ns();
+		c0 = cpu_secs();
+		dashboard_build(&d, dir, end_us, OFF8, scoped, 10, &err);
+		printf("dashboard with index, %s: %.3f s wall, %.3f s CPU; limited to one group: "
+		       "%.3f s wall, %.3f s CPU (goal < 1 s)\n",
+		       round ? "read back from the cache folder" : "warm", s, cs,
+		       secs(t0, now_mono_ns()), cpu_secs() - c0);
+		dashboard_free(&d);
+	}
+	for (size_t i = 0; i < CG_ARRAY_LEN(pages); i++) {
+		uint64_t f;
+		c0 = cpu_secs();
+		double s = page_run(dir, &pages[i], end_us, true, &f, &found);
+		printf("page with index, newest %d of %-40s: %6.3f s wall, %.3f s CPU (goal < 0.3 s)"
+		       "%s\n", PAGE, pages[i].what, s, cpu_secs() - c0,
+		       index_only || f == first[i] ? "" : " MISMATCH with the full read");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = "/tmp/cg-bench-review", *cli = NULL;
@@ -230,6 +391,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc &&
 			 parse_uint(argv[i + 1], 1, 3650, &days) == 0)
 			i++;
+		else if (strcmp(argv[i], "--index-only") == 0)
+			index_only = true;
 		else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc)
 			cli = argv[++i];
 		else {
@@ -243,7 +406,7 @@ int main(int argc, char **argv)
 	char marker[4096], want[128];
 	long long end_s = 0;
 	snprintf(marker, sizeof marker, "%s/.bench-review", dir);
-	snprintf(want, sizeof want, "%llu %llu ", n, days);
+	snprintf(want, sizeof want, "v2 %llu %llu ", n, days);
 	FILE *m = fopen(marker, "r");
 	char have[128] = "";
 	if (m) {
@@ -306,6 +469,8 @@ int main(int argc, char **argv)
 		       fmts[k], q.n, n, secs(t0, t1), cpu_secs() - c0);
 	}
 	fclose(devnull);
+	if (console_queries(dir, end_s * US) < 0)
+		return 1;
 	if (cli) {
 		char from[40], to[40];
 		journal_format_time(q.f.from_us, OFF8, from);

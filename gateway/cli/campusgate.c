@@ -1,11 +1,13 @@
 /* campusgate: the admin and staff tool (check decisions, edit and check lists, review
  * and report the security journal, read captures, reload the daemon). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cg_config.h"
 #include "cli.h"
 #include "i18n.h"
+#include "journal_index.h"
 
 struct command {
 	const char *name;
@@ -38,6 +40,26 @@ static void usage(FILE *f)
 	fputs(msg(l, MSG_CLI_USAGE_NOTES), f);
 }
 
+/* The journal's index is kept per user, in $XDG_CACHE_HOME/campusgate/journal-index
+ * (~/.cache/...), so that `journal` and `report` read only the blocks they need from the
+ * second run on; CAMPUSGATE_INDEX=off reads every line as before, and without a home
+ * folder the index lives in memory only. docs/journal.md, "Index". */
+static void index_setup(void)
+{
+	const char *off = getenv("CAMPUSGATE_INDEX"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (off && strcmp(off, "off") == 0)
+		return;
+	struct sbuf b;
+	sbuf_init(&b);
+	if (xdg && *xdg == '/')
+		sbuf_printf(&b, "%s/campusgate/journal-index", xdg);
+	else if (home && *home == '/')
+		sbuf_printf(&b, "%s/.cache/campusgate/journal-index", home);
+	journal_index_cache_setup(b.len ? b.data : NULL);
+	sbuf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -53,8 +75,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			index_setup();
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "campusgate: unknown command '%s' (see campusgate --help)\n", argv[1]);
 	return 2;
 }

@@ -16,6 +16,8 @@
 #include "cg_config.h"
 #include "config.h"
 #include "i18n.h"
+#include "journal_index.h"
+#include "journal_read.h"
 #include "priv.h"
 #include "server.h"
 #include "util.h"
@@ -94,6 +96,35 @@ static int drop_privileges(const struct config *cfg)
 	return 0;
 }
 
+/* The journal's index lives beside the accounts file, in a folder of the console's own
+ * user (it only reads the journal): journal-index/. Built now for the last 31 days, so
+ * that the first dashboard does not wait for it (a page asked meanwhile takes its turn
+ * between two files). */
+static void rollup_none(unsigned kind, int64_t hour_us, int32_t file_day,
+			const char *const str[4], uint64_t n, void *ctx)
+{
+	(void)kind, (void)hour_us, (void)file_day, (void)str, (void)n, (void)ctx;
+}
+
+static void index_setup(const struct config *cfg)
+{
+	char *acc = xstrdup(cfg->console.accounts), path[4096];
+	snprintf(path, sizeof path, "%s/journal-index", dirname(acc));
+	free(acc);
+	journal_index_cache_setup(path);
+}
+
+static void index_warm(const struct config *cfg)
+{
+	const char *err;
+	uint64_t t0 = now_mono_ns();
+	int64_t now = now_wall_us();
+	if (journal_rollup(cfg->journal.dir, now - 31LL * 86400 * 1000000, now, rollup_none, NULL,
+			   &err) == 0)
+		log_info("console: journal index ready in %.1f s",
+			 (double)(now_mono_ns() - t0) / 1e9);
+}
+
 int main(int argc, char **argv)
 {
 	const char *conf = NULL;
@@ -132,6 +163,7 @@ int main(int argc, char **argv)
 	char *cert = NULL, *key = NULL;
 	if (load_cert(cfg, uid, gid, &cert, &key) < 0 || drop_privileges(cfg) < 0)
 		return 1;
+	index_setup(cfg);
 	/* the serving thread inherits this mask; the main thread waits for the signal */
 	sigset_t set;
 	sigemptyset(&set);
@@ -152,6 +184,7 @@ int main(int argc, char **argv)
 	}
 	char ep[80];
 	log_info("console serving https://%s/", endpoint_str(&cfg->console.listen, ep, sizeof ep));
+	index_warm(cfg);
 	int sig = 0;
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("console: SIGHUP ignored (accounts are read again when they change)");

@@ -120,48 +120,6 @@ void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id no
 	page_tail(out);
 }
 
-void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *status,
-		    const char *why)
-{
-	enum lang l = c->l;
-	page_head(out, l, MSG_CONSOLE_DASHBOARD);
-	page_bar(out, c);
-	sbuf_adds(out, "<h1>");
-	page_escape(out, msg(l, MSG_CONSOLE_DASHBOARD));
-	sbuf_adds(out, "</h1><section><h2>");
-	page_escape(out, msg(l, MSG_CONSOLE_STATUS_HEAD));
-	sbuf_adds(out, "</h2>");
-	if (!status) {
-		struct sbuf t;
-		sbuf_init(&t);
-		msg_sbuf_printf(&t, l, MSG_CONSOLE_STATUS_DOWN, why ? why : "?");
-		sbuf_adds(out, "<p class=\"note\" role=\"alert\">");
-		page_escape(out, t.data);
-		sbuf_adds(out, "</p></section>");
-		sbuf_free(&t);
-		page_tail(out);
-		return;
-	}
-	sbuf_adds(out, "<table class=\"status\" id=\"status\">");
-	for (const char *p = status; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = xstrndup(p, n);
-		char *sp = strchr(line, ' ');
-		if (sp)
-			*sp++ = '\0';
-		sbuf_adds(out, "<tr><th>");
-		page_escape(out, line);
-		sbuf_adds(out, "</th><td>");
-		page_escape(out, sp ? sp : "");
-		sbuf_adds(out, "</td></tr>");
-		free(line);
-		p += n + (nl != NULL);
-	}
-	sbuf_adds(out, "</table></section>");
-	page_tail(out);
-}
-
 void page_message(struct sbuf *out, const struct page_ctx *c, enum msg_id h, enum msg_id text)
 {
 	page_head(out, c->l, h);
@@ -203,5 +161,28 @@ const char *page_css(void)
 	       "nav.menu{display:flex;flex-wrap:wrap;gap:.2em 1.2em;padding:.4em 1.2em;"
 	       "background:#dce6f0}\n"
 	       "nav.menu a{color:#1f4e79;text-decoration:none}\n"
-	       "nav.menu a:hover{text-decoration:underline}\n";
+	       "nav.menu a:hover{text-decoration:underline}\n"
+	       /* the dashboard: number cards, the report's chart, two tables side by side */
+	       ".cards{display:flex;flex-wrap:wrap;gap:.8em;background:none;border:0;padding:0}\n"
+	       ".card{flex:1 1 9em;background:#fff;border:1px solid #d5dbe1;border-radius:6px;"
+	       "padding:.6em 1em}\n"
+	       ".card .n{display:block;font-size:1.9em;font-weight:bold;line-height:1.2}\n"
+	       ".card .t{display:block;font-size:.9em;color:#46525e}\n"
+	       ".card.alert{border:2px solid #c0392b}.card.alert .n{color:#a02c20}\n"
+	       ".scope{background:#fff7e0;border-left:4px solid #b9770e;padding:.4em .8em}\n"
+	       "svg{max-width:100%;height:auto}svg text{font-size:12px;fill:#111}\n"
+	       "svg .ax{stroke:#111}svg .grid{stroke:#bbb;stroke-dasharray:2 3}\n"
+	       "svg .yl{text-anchor:end}svg .xl{text-anchor:middle}\n"
+	       "svg rect.bar{stroke:#111;stroke-width:.5}\n"
+	       ".two{display:flex;flex-wrap:wrap;gap:0 1em}.two>section{flex:1 1 20em}\n"
+	       "table.list{border-collapse:collapse;width:100%}\n"
+	       "table.list th,table.list td{text-align:left;padding:.25em .5em;"
+	       "border-bottom:1px solid #e4e8ec;overflow-wrap:break-word}\n"
+	       "table.list td code{white-space:nowrap}\n"
+	       "table.list td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	       "table.list td.t{white-space:nowrap}\n"
+	       "table.status.summary th{width:12em;font-family:inherit}\n"
+	       "table.status.summary td{font-family:inherit}\n"
+	       "table.status tr.alert td,table.status tr.alert th{color:#a02c20;font-weight:bold}\n"
+	       "table.status.raw{font-size:.85em}\n";
 }

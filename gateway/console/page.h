@@ -24,10 +24,7 @@ void page_tail(struct sbuf *out);
 /* The login form. token is the login form's own token (double-submit cookie); note is a
  * message to show above the form, or 0 for none. */
 void page_login(struct sbuf *out, enum lang l, const char *token, enum msg_id note);
-/* The dashboard: status is the daemon's "status" reply (key value lines), or NULL with
- * why it could not be had. */
-void page_dashboard(struct sbuf *out, const struct page_ctx *c, const char *status,
-		    const char *why);
+/* The dashboard: page_dashboard.h. */
 /* A page that says one thing: head and text (403, 404, not yet built). */
 void page_message(struct sbuf *out, const struct page_ctx *c, enum msg_id head,
 		  enum msg_id text);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -408,6 +409,11 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 	if (d->reloads)
 		sbuf_printf(out, "last_reload %s %lld\n", d->last_reload_ok ? "ok" : "failed",
 			    (long long)(now - d->last_reload));
+	struct statvfs vfs;
+	if (d->cfg->journal.dir && statvfs(d->cfg->journal.dir, &vfs) == 0)
+		sbuf_printf(out, "journal_free_mb %llu\njournal_disk_mb %llu\n",
+			    (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20,
+			    (unsigned long long)vfs.f_blocks * vfs.f_frsize >> 20);
 	pthread_mutex_unlock(&d->lock);
 	struct policy *p = policy_acquire();
 	if (p) {

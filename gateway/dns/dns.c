@@ -402,6 +402,7 @@ struct dns_server *dns_server_new(const struct config *cfg, struct journal *j,
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, threads_init);
 	struct dns_server *s = xcalloc(1, sizeof *s);
+	s->rate = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	dns_health_init(&s->health);
 	s->journal = j;
@@ -582,5 +583,32 @@ void dns_server_status(struct dns_server *s, struct sbuf *out)
 {
 	pthread_mutex_lock(&s->lock);
 	dns_health_status(&s->health, s->next.upstream, s->next.n_upstream, time(NULL), out);
+	pthread_mutex_unlock(&s->lock);
+	/* The workers' counters, read while they count: each word is read whole (relaxed
+	 * atomic loads), the sums are a moment's picture. */
+	uint64_t q = 0, hits = 0, blocked = 0, fwd = 0;
+	for (size_t i = 0; i < s->n_workers; i++) {
+		const struct dns_stats *st = &s->workers[i].st;
+		q += __atomic_load_n(&st->udp_queries, __ATOMIC_RELAXED) +
+		     __atomic_load_n(&st->tcp_queries, __ATOMIC_RELAXED);
+		hits += __atomic_load_n(&st->cache_hits, __ATOMIC_RELAXED);
+		blocked += __atomic_load_n(&st->blocked, __ATOMIC_RELAXED);
+		fwd += __atomic_load_n(&st->forwarded, __ATOMIC_RELAXED);
+	}
+	sbuf_printf(out, "dns_queries %llu\ndns_cache_hits %llu\ndns_blocked %llu\n"
+		    "dns_forwarded %llu\n", (unsigned long long)q, (unsigned long long)hits,
+		    (unsigned long long)blocked, (unsigned long long)fwd);
+	/* Queries/s between two status requests at least 5 s apart (the console's page
+	 * loads, `campusgate status`): the rate of late, not since start. */
+	pthread_mutex_lock(&s->lock);
+	uint64_t now = now_mono_ns();
+	if (s->rate_ns == 0 || now - s->rate_ns >= 5000000000ULL) {
+		if (s->rate_ns)
+			s->rate = (double)(q - s->rate_q) * 1e9 / (double)(now - s->rate_ns);
+		s->rate_q = q;
+		s->rate_ns = now;
+	}
+	if (s->rate >= 0)
+		sbuf_printf(out, "dns_qps_recent %.1f\n", s->rate);
 	pthread_mutex_unlock(&s->lock);
 }

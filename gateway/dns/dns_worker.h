@@ -141,6 +141,8 @@ struct dns_server {
 	struct dns_settings next;
 	unsigned next_gen;
 	bool running;
+	uint64_t rate_q, rate_ns;   /* status: the queries counted at the last sample, when */
+	double rate;                /* queries/s between the last two samples; < 0: none yet */
 	/* What the sockets and threads were made from: a reload cannot change them. */
 	struct cg_endpoint *listen;
 	size_t n_listen;

@@ -646,6 +646,16 @@ int journal_reader_next(struct journal_reader *rd, const char **line, size_t *le
 	}
 }
 
+int journal_reader_seek(struct journal_reader *rd, uint64_t off)
+{
+	if (lseek(rd->fd, (off_t)off, SEEK_SET) < 0)
+		return -1;
+	rd->start = rd->end = 0;
+	rd->base = off;
+	rd->eof = rd->skip = false;
+	return 0;
+}
+
 void journal_reader_close(struct journal_reader *rd)
 {
 	if (rd->fd >= 0)
@@ -655,11 +665,9 @@ void journal_reader_close(struct journal_reader *rd)
 	rd->buf = NULL;
 }
 
-/* ---- scanning a time range ---------------------------------------------------------- */
-
 /* The time of a line as the writer starts it ({"seq":N,"time":"..."), without parsing
  * the rest: 0, or -1 when the line does not start that way (then it is parsed fully). */
-static int quick_time(const char *line, size_t len, int64_t *us)
+int journal_line_time(const char *line, size_t len, int64_t *us)
 {
 	static const char key[] = ",\"time\":\"";
 	const size_t klen = sizeof key - 1;
@@ -676,76 +684,4 @@ static int quick_time(const char *line, size_t len, int64_t *us)
 	if (!end)
 		return -1;
 	return journal_parse_time(line + i, (size_t)(end - (line + i)), us, &off);
-}
-
-/* Whether line holds every string of must. */
-static bool has_all(const char *line, size_t len, const char *const *must)
-{
-	for (; must && *must; must++)
-		if (!memmem(line, len, *must, strlen(*must)))
-			return false;
-	return true;
-}
-
-int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *const *must,
-		 journal_scan_fn fn, void *ctx, uint64_t *bad, const char **err)
-{
-	struct journal_file *files;
-	size_t n;
-	char *arena = NULL;
-	int rc = -1;
-	if (journal_list_files(dir, &files, &n) < 0) {
-		*err = "cannot read the journal directory";
-		return -1;
-	}
-	/* File days are local days in the school's zone: allow a day for the zone. A file
-	 * never holds an event dated after its day (the writer files it there or later),
-	 * but a later file may hold a late event (a capture read with `sensor --read`, a
-	 * clock set back), so only files before the range are skipped. A range that ends
-	 * now (--since) has no later files to read. */
-	int32_t from_day = from_us == INT64_MIN ? INT32_MIN : journal_day(from_us, 0) - 1;
-	arena = xmalloc(JOURNAL_LINE_MAX + 1);
-	int stop = 0;
-	for (size_t i = 0; i < n && !stop; i++) {
-		if (files[i].day < from_day)
-			continue;
-		struct journal_reader rd;
-		if (journal_reader_open(&rd, files[i].path) < 0)
-			continue; /* removed by retention while we read */
-		const char *line;
-		size_t len;
-		bool complete;
-		int got;
-		while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
-			struct journal_record r;
-			const char *perr;
-			if (got < 0) {
-				if (bad)
-					(*bad)++;
-				if (errno != EMSGSIZE)
-					break; /* a read error: the rest of this file is lost */
-				continue;
-			}
-			int64_t t;
-			if (quick_time(line, len, &t) == 0 && (t < from_us || t > to_us))
-				continue; /* out of range: the full parse is not needed */
-			if (!has_all(line, len, must))
-				continue;
-			if (journal_parse_line(line, len, &r, arena, JOURNAL_LINE_MAX + 1,
-					       &perr) < 0) {
-				if (bad)
-					(*bad)++;
-				continue;
-			}
-			if (r.time_us < from_us || r.time_us > to_us)
-				continue;
-			if ((stop = fn(&r, line, len, ctx)) != 0)
-				break;
-		}
-		journal_reader_close(&rd);
-	}
-	rc = 0;
-	free(arena);
-	journal_files_free(files, n);
-	return rc;
 }

@@ -45,6 +45,8 @@ int journal_reader_open(struct journal_reader *rd, const char *path);
  * EMSGSIZE). */
 int journal_reader_next(struct journal_reader *rd, const char **line, size_t *len,
 			bool *complete);
+/* Go on from byte off (the start of a line; lineno is no longer meaningful). 0 or -1. */
+int journal_reader_seek(struct journal_reader *rd, uint64_t off);
 void journal_reader_close(struct journal_reader *rd);
 
 /* Parse one line (without its newline) of len bytes. Strings are decoded into arena
@@ -52,6 +54,10 @@ void journal_reader_close(struct journal_reader *rd);
  * in *err. The hash is not checked here (journal_line_hash_ok). */
 int journal_parse_line(const char *line, size_t len, struct journal_record *r,
 		       char *arena, size_t arena_len, const char **err);
+
+/* The time of a line as the writer starts it ({"seq":N,"time":"..."), without parsing
+ * the rest: 0, or -1 when the line does not start that way (it must be parsed fully). */
+int journal_line_time(const char *line, size_t len, int64_t *us);
 
 /* Called for each parsed line by journal_scan; return non-zero to stop the scan. */
 typedef int (*journal_scan_fn)(const struct journal_record *r, const char *line,
@@ -67,5 +73,25 @@ typedef int (*journal_scan_fn)(const struct journal_record *r, const char *line,
  * or -1 with a static message in *err. */
 int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *const *must,
 		 journal_scan_fn fn, void *ctx, uint64_t *bad, const char **err);
+/* (journal_scan.c; with the index cache set up, journal_index.h, blocks that cannot
+ * hold a wanted line are not read, with the same result. fn must not scan itself.) */
+
+/* The same lines, newest first: files from the newest, each from its last whole line
+ * back (a line still being written is not read; a file with a line over
+ * JOURNAL_LINE_MAX is read in file order). Uses the index cache (in memory when not set
+ * up), so that "the newest 50" reads a few blocks. 0 or -1 with *err. */
+int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
+			const char *const *must, journal_scan_fn fn, void *ctx, uint64_t *bad,
+			const char **err);
+
+/* The rollup of the files that may hold events in [from_us, to_us] (journal_index.h):
+ * fn gets each row: its kind (enum jidx_kind), for JIDX_HOUR rows the hour's start
+ * (hours that overlap the range only; INT64_MIN for the others), the day of the file
+ * it comes from, its four strings (NULL: absent) and its count. A file that cannot be
+ * read gives nothing. 0 or -1 with *err. */
+typedef void (*journal_rollup_fn)(unsigned kind, int64_t hour_us, int32_t file_day,
+				  const char *const str[4], uint64_t n, void *ctx);
+int journal_rollup(const char *dir, int64_t from_us, int64_t to_us, journal_rollup_fn fn,
+		   void *ctx, const char **err);
 
 #endif

@@ -170,6 +170,39 @@ void report_set_category(struct report *rp, const char *name, const char *title_
 	c->title_en = title_en ? xstrdup(title_en) : NULL;
 }
 
+void report_set_buckets(struct report *rp, int64_t bucket_us)
+{
+	if (bucket_us <= 0 || rp->total)
+		return;
+	int64_t off_us = (int64_t)rp->off * 1000000;
+	int64_t start = rp->from_us == INT64_MIN ? 0 : rp->from_us;
+	int64_t end = rp->to_us == INT64_MAX || rp->to_us < start ? start : rp->to_us;
+	rp->bucket_us = bucket_us;
+	rp->base_us = floor_div64(start + off_us, bucket_us) * bucket_us - off_us;
+	rp->nbuckets = (size_t)((end - rp->base_us) / bucket_us + 1);
+	if (rp->nbuckets > BUCKETS_MAX)
+		rp->nbuckets = BUCKETS_MAX;
+	free(rp->buckets);
+	rp->buckets = xcalloc(rp->nbuckets, sizeof *rp->buckets);
+}
+
+void report_add_count(struct report *rp, const char *category, int64_t time_us, uint64_t n)
+{
+	if (n == 0 || time_us < rp->base_us)
+		return;
+	int64_t i = (time_us - rp->base_us) / rp->bucket_us;
+	if (i >= (int64_t)rp->nbuckets)
+		return;
+	struct rcat *c = cat_get(rp, category && *category ? category : NULL);
+	if (!c->buckets)
+		c->buckets = xcalloc(rp->nbuckets, sizeof *c->buckets);
+	c->buckets[i] += n;
+	c->total += n;
+	rp->buckets[i] += n;
+	rp->total += n;
+	rp->incidents += n;
+}
+
 /* Blocks, observations and bypasses are incidents; the journal's own events (a recovered
  * torn end, retention) are counted but not listed. */
 bool report_is_incident(const struct journal_record *r)

@@ -20,6 +20,20 @@ struct report;
 struct report *report_new(const char *school, int64_t from_us, int64_t to_us,
 			  int32_t utc_offset, unsigned top);
 
+/* Chart buckets of bucket_us (e.g. a day) instead of the hour chosen by the period's
+ * length; only before anything is added. Buckets start on the local hour or day. */
+void report_set_buckets(struct report *rp, int64_t bucket_us);
+
+/* Count n incidents of category (NULL: none) at time_us in the chart and the totals,
+ * without listing them (counts from the journal's rollup: the console's dashboard).
+ * Times outside the chart are not counted. */
+void report_add_count(struct report *rp, const char *category, int64_t time_us, uint64_t n);
+
+/* The chart of incidents per bucket by category as one inline <svg> (patterns that read
+ * in black and white, axes, a legend), appended to o; label names it for screen
+ * readers. The page supplies the CSS (svg text, .ax, .grid, rect.bar). */
+void report_html_chart(struct report *rp, struct sbuf *o, enum lang l, const char *label);
+
 /* How many incidents of each category to list by default. */
 #define REPORT_PER_CATEGORY 50
 
@@ -38,6 +52,10 @@ bool report_is_incident(const struct journal_record *r);
 
 /* "2025-11-25 09:30:00": the time us at offset off (seconds east of UTC). */
 void report_fmt_time(int64_t us, int32_t off, char out[20]);
+
+/* The site as people read it: the Unicode form, and the punycode in parentheses when the
+ * two differ (a malloc'd string; "-" for none). */
+char *report_site(const char *host);
 
 /* Count one event (the caller has filtered it). */
 void report_add(struct report *rp, const struct journal_record *r);

@@ -125,7 +125,11 @@ static void chart_axes(struct report *rp, struct sbuf *o, enum lang l, const str
 		    c->top, c->left, bottom);
 	sbuf_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"ax\"/>\n", c->left,
 		    bottom, c->left + c->plot_w, bottom);
-	int every = (int)(48.0 / c->slot) + 1;
+	/* Labels as far apart as the longest is wide ("11-25 09:00" when the period spans
+	 * days), so that they never overlap: about 6.6 px a character at 12 px. */
+	char first[20];
+	report_bucket_label(rp, 0, first);
+	int every = (int)(((double)strlen(first) * 6.6 + 12) / c->slot) + 1;
 	for (size_t b = 0; b < rp->nbuckets; b += (size_t)every) {
 		char label[20];
 		int x = c->left + (int)(((double)b + 0.5) * c->slot);
@@ -163,8 +167,9 @@ static void chart_legend(struct sbuf *o, enum lang l, const struct chart *c, str
 	}
 }
 
-static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rcat **cats,
-		       size_t ncats)
+/* The chart as one <svg>: stacked bars per bucket by category, axes, a legend. */
+static void chart_svg(struct report *rp, struct sbuf *o, enum lang l, struct rcat **cats,
+		      size_t ncats, const char *label)
 {
 	struct chart c = { .left = 64, .top = 12, .plot_w = 660, .plot_h = 220 };
 	uint64_t max = 0;
@@ -182,19 +187,19 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rc
 		c.ymax = step;
 	c.slot = (double)c.plot_w / (double)rp->nbuckets;
 	int legend_y = c.top + c.plot_h + 50, height = legend_y + (int)(c.ns + 1) / 2 * 20 + 10;
-	const char *title = msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_CHART_HOUR :
-									  MSG_REPORT_CHART_DAY);
-	sbuf_printf(o, "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-		    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
-		    title, c.left + c.plot_w + 16, height, c.left + c.plot_w + 16, height, title);
+	sbuf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		    "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", c.left + c.plot_w + 16,
+		    height, c.left + c.plot_w + 16, height);
+	report_html_escape(o, label);
+	sbuf_adds(o, "\">\n");
 	sbuf_adds(o, patterns);
 	chart_axes(rp, o, l, &c, step);
 	double bw = c.slot * 0.7 < 1 ? 1 : c.slot * 0.7;
 	for (size_t b = 0; b < rp->nbuckets; b++) {
-		char label[20];
+		char blabel[20];
 		double x = c.left + (double)b * c.slot + (c.slot - bw) / 2;
 		uint64_t below = 0;
-		report_bucket_label(rp, b, label);
+		report_bucket_label(rp, b, blabel);
 		for (size_t s = 0; s < c.ns; s++) {
 			uint64_t n = report_series_count(rp, cats, ncats, c.series, c.ns, s, b);
 			if (!n)
@@ -204,7 +209,7 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rc
 			below += n;
 			sbuf_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				    "class=\"bar\" fill=\"url(#cgp%zu)\"><title>%s ", x,
-				    c.top + c.plot_h - y1, bw, y1 - y0, s, label);
+				    c.top + c.plot_h - y1, bw, y1 - y0, s, blabel);
 			report_html_escape(o, c.series[s] ? report_cat_title(c.series[s], l) :
 							    msg(l, MSG_REPORT_OTHER));
 			sbuf_printf(o, ": %llu</title></rect>\n", (unsigned long long)n);
@@ -212,6 +217,23 @@ static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rc
 	}
 	chart_legend(o, l, &c, cats, ncats, legend_y);
 	sbuf_adds(o, "</svg>\n");
+}
+
+static void html_chart(struct report *rp, struct sbuf *o, enum lang l, struct rcat **cats,
+		       size_t ncats)
+{
+	const char *title = msg(l, rp->bucket_us == 3600LL * 1000000 ? MSG_REPORT_CHART_HOUR :
+									  MSG_REPORT_CHART_DAY);
+	sbuf_printf(o, "<h2>%s</h2>\n", title);
+	chart_svg(rp, o, l, cats, ncats, title);
+}
+
+void report_html_chart(struct report *rp, struct sbuf *o, enum lang l, const char *label)
+{
+	size_t ncats;
+	struct rcat **cats = report_cats_sorted(rp, &ncats);
+	chart_svg(rp, o, l, cats, ncats, label);
+	free(cats);
 }
 
 static void html_counts(struct report *rp, struct sbuf *o, enum lang l, int t,

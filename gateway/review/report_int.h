@@ -91,9 +91,6 @@ void report_bucket_label(const struct report *rp, size_t i, char out[20]);
 /* The period's ends as shown. */
 void report_period(const struct report *rp, char from[20], char to[20]);
 
-/* The site as people read it: the Unicode form, and the punycode in parentheses when the
- * two differ (a malloc'd string; "-" for none). */
-char *report_site(const char *host);
 
 /* The heading of a category's incidents, appended to b: its title, its name when that
  * differs, how many, and how many are listed when not all. */

@@ -3,6 +3,7 @@
 #include "review.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 
@@ -148,6 +149,17 @@ void review_needles(const struct review_filter *f, char **out, size_t max)
 			sbuf_printf(&b, "\"action\":\"observe");   /* both spellings */
 		else
 			sbuf_printf(&b, "\"%s\":\"%s\"", exact[i].key, exact[i].val);
+		out[n++] = sbuf_take(&b);
+	}
+	/* One address: the writer prints it with addr_str, so its text is known (and the
+	 * journal's index can rule out the blocks without it). A subnet is left to
+	 * review_match. */
+	if (f->has_client && n + 1 < max &&
+	    f->client.prefix == (f->client.addr.family == AF_INET ? 32 : 128)) {
+		char a[CG_ADDR_STRLEN];
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_printf(&b, "\"client\":\"%s\"", addr_str(&f->client.addr, a));
 		out[n++] = sbuf_take(&b);
 	}
 	if (max)

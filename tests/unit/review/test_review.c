@@ -174,6 +174,16 @@ START_TEST(filters)
 	f.proto = NULL;
 	review_needles(&f, must, 3);
 	ck_assert_ptr_null(must[0]);
+	/* one address: its text as the writer prints it; a subnet: none */
+	f.category = NULL;
+	ck_assert_int_eq(review_filter_client(&f, "2001:DB8:0::7"), 0);
+	review_needles(&f, must, 3);
+	ck_assert_str_eq(must[0], "\"client\":\"2001:db8::7\"");
+	ck_assert_ptr_null(must[1]);
+	review_needles_free(must);
+	ck_assert_int_eq(review_filter_client(&f, "10.1.2.0/24"), 0);
+	review_needles(&f, must, 3);
+	ck_assert_ptr_null(must[0]);
 	enum review_format fmt;
 	ck_assert_int_eq(review_parse_format("csv", &fmt), 0);
 	ck_assert_int_eq(fmt, REVIEW_CSV);

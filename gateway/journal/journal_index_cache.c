@@ -1,0 +1,218 @@
+/* journal_index_cache: the process's indexes of journal files, in memory and (when set
+ * up with a folder) on disk, kept current with the files (journal_index.h). The one
+ * piece of process-wide state of the index, behind a lock. */
+#include "journal_index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SAVE_BYTES (4u << 20)    /* a growing file's index is saved every 4 MiB ... */
+#define SAVE_SECONDS 60          /* ... or a minute */
+
+struct icache_ent {
+	char *path;
+	struct journal_index ix;
+	uint64_t used, saved;
+	time_t saved_at;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	bool on;
+	char *dir;
+	struct icache_ent ent[JIDX_CACHE_FILES];
+	size_t n;
+	uint64_t clock;
+} icache = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+void journal_index_cache_setup(const char *cache_dir)
+{
+	pthread_mutex_lock(&icache.mu);
+	icache.on = true;
+	free(icache.dir);
+	icache.dir = cache_dir ? xstrdup(cache_dir) : NULL;
+	pthread_mutex_unlock(&icache.mu);
+}
+
+bool journal_index_cache_on(void)
+{
+	pthread_mutex_lock(&icache.mu);
+	bool on = icache.on;
+	pthread_mutex_unlock(&icache.mu);
+	return on;
+}
+
+void journal_index_cache_lock(void)
+{
+	pthread_mutex_lock(&icache.mu);
+}
+
+void journal_index_cache_unlock(void)
+{
+	pthread_mutex_unlock(&icache.mu);
+}
+
+static void ent_free(struct icache_ent *e)
+{
+	free(e->path);
+	journal_index_free(&e->ix);
+	memset(e, 0, sizeof *e);
+}
+
+void journal_index_cache_clear(void)
+{
+	pthread_mutex_lock(&icache.mu);
+	for (size_t i = 0; i < icache.n; i++)
+		ent_free(&icache.ent[i]);
+	icache.n = 0;
+	pthread_mutex_unlock(&icache.mu);
+}
+
+/* cache_dir/<16 hex of the journal folder's real path>/name.idx, or NULL. */
+static char *disk_path(const char *dir, const char *name, bool make)
+{
+	if (!icache.dir)
+		return NULL;
+	char real[PATH_MAX];
+	if (!realpath(dir, real))
+		snprintf(real, sizeof real, "%s", dir);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)real; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s/%016llx", icache.dir, (unsigned long long)h);
+	for (char *s = make ? b.data + 1 : NULL; s && (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		(void)mkdir(b.data, 0700); /* each folder on the way; most exist */
+		*s = '/';
+	}
+	if (make)
+		(void)mkdir(b.data, 0700);
+	sbuf_printf(&b, "/%s.idx", name);
+	return sbuf_take(&b);
+}
+
+static void disk_load(struct journal_index *ix, const char *dir, const char *name)
+{
+	char *p = disk_path(dir, name, false);
+	if (!p)
+		return;
+	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(p);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= JIDX_FILE_MAX) {
+		size_t len = (size_t)st.st_size, got = 0;
+		char *buf = xmalloc(len);
+		while (got < len) {
+			ssize_t r = read(fd, buf + got, len - got);
+			if (r <= 0 && !(r < 0 && errno == EINTR))
+				break;
+			if (r > 0)
+				got += (size_t)r;
+		}
+		if (got != len || journal_index_load(ix, buf, len) < 0)
+			journal_index_init(ix); /* damaged or foreign: built anew */
+		free(buf);
+	}
+	close(fd);
+}
+
+/* Write the index beside the others, atomically (a temporary file renamed). */
+static void disk_save(struct icache_ent *e, const char *dir, const char *name)
+{
+	char *p = disk_path(dir, name, true);
+	if (!p)
+		return;
+	struct sbuf b, tmp;
+	sbuf_init(&b);
+	sbuf_init(&tmp);
+	journal_index_dump(&e->ix, &b);
+	sbuf_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	bool ok = fd >= 0;
+	for (size_t off = 0; ok && off < b.len;) {
+		ssize_t w = write(fd, b.data + off, b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		off += ok ? (size_t)w : 0;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		ok = false;
+	if (ok && rename(tmp.data, p) == 0) {
+		e->saved = e->ix.covered;
+		e->saved_at = time(NULL);
+	} else if (fd >= 0) {
+		(void)unlink(tmp.data);
+	}
+	sbuf_free(&b);
+	sbuf_free(&tmp);
+	free(p);
+}
+
+/* Free e and close the gap it leaves with the last entry. */
+static void ent_remove(struct icache_ent *e)
+{
+	ent_free(e);
+	if (e != &icache.ent[--icache.n]) {
+		*e = icache.ent[icache.n];
+		memset(&icache.ent[icache.n], 0, sizeof *e);
+	}
+}
+
+static struct icache_ent *ent_find(const char *path)
+{
+	for (size_t i = 0; i < icache.n; i++)
+		if (strcmp(icache.ent[i].path, path) == 0)
+			return &icache.ent[i];
+	if (icache.n < JIDX_CACHE_FILES) {
+		struct icache_ent *e = &icache.ent[icache.n++];
+		memset(e, 0, sizeof *e);
+		return e;
+	}
+	struct icache_ent *old = &icache.ent[0];
+	for (size_t i = 1; i < icache.n; i++)
+		if (icache.ent[i].used < old->used)
+			old = &icache.ent[i];
+	ent_free(old);
+	return old;
+}
+
+const struct journal_index *journal_index_cache_get(const char *dir, const char *name,
+						    const char *path, bool build)
+{
+	struct icache_ent *e = ent_find(path);
+	if (!e->path) {
+		e->path = xstrdup(path);
+		disk_load(&e->ix, dir, name);
+		e->saved = e->ix.covered;
+		e->saved_at = time(NULL);
+		if (!build && e->ix.covered == 0) {
+			ent_remove(e); /* none to use, and none to make */
+			return NULL;
+		}
+	}
+	e->used = ++icache.clock;
+	int rc = journal_index_update(&e->ix, path);
+	if (rc < 0) {
+		ent_remove(e);
+		return NULL;
+	}
+	if (rc > 0 && (rc == 2 || e->saved == 0 ||
+		       e->ix.covered - e->saved >= SAVE_BYTES ||
+		       time(NULL) - e->saved_at >= SAVE_SECONDS))
+		disk_save(e, dir, name);
+	return &e->ix;
+}
