@@ -211,6 +211,8 @@ const char *page_css(void)
 	       "table.lists th.num,table.lists td.num{text-align:right}\n"
 	       "td.where{font-family:monospace;color:#52606d;word-break:break-all}\n"
 	       "td code{word-break:break-all}\n"
+	       "td.line{width:3em;color:#52606d;font-family:monospace}\n"
+	       "td.act{width:1%;white-space:nowrap;text-align:right}\n"
 	       ".muted{color:#7b8794;font-size:.9em}\n"
 	       ".crumb{margin:0 0 .5em}\n"
 	       ".ok{background:#e3f4e8;border-left:4px solid #2e8b57;padding:.5em .8em}\n"

@@ -138,6 +138,27 @@ static void entries_note(struct sbuf *out, enum lang l, bool dup, char **v, size
 	sbuf_free(&t);
 }
 
+/* "Changes: +a -b" (the first 20). */
+static void changes(struct sbuf *out, enum lang l, const struct listedit_change *ch)
+{
+	struct sbuf list, t;
+
+	sbuf_init(&list);
+	sbuf_init(&t);
+	for (size_t i = 0; i < ch->n_added && i < 20; i++)
+		sbuf_printf(&list, "%s+%s", list.len ? "  " : "", ch->added[i]);
+	for (size_t i = 0; i < ch->n_removed && i < 20; i++)
+		sbuf_printf(&list, "%s-%s", list.len ? "  " : "", ch->removed[i]);
+	if (ch->n_added > 20 || ch->n_removed > 20)
+		sbuf_adds(&list, "  …");
+	msg_sbuf_printf(&t, l, MSG_CONSOLE_LISTS_CHANGES, list.data ? list.data : "");
+	sbuf_adds(out, "<p class=\"info\" id=\"changes\">");
+	page_escape(out, t.data);
+	sbuf_adds(out, "</p>");
+	sbuf_free(&list);
+	sbuf_free(&t);
+}
+
 static void diag_items(struct sbuf *out, enum lang l, const struct diag *d)
 {
 	char buf[1024];
@@ -186,6 +207,7 @@ static void result(struct sbuf *out, const struct page_ctx *pc, const struct lca
 		sbuf_adds(out, "<p class=\"ok\">");
 		page_escape(out, t.data);
 		sbuf_adds(out, "</p>");
+		changes(out, l, r->ch);
 		entries_note(out, l, true, r->ch->dup, r->ch->n_dup);
 		entries_note(out, l, false, r->ch->missing, r->ch->n_missing);
 		if (r->reload == 0) {
@@ -284,7 +306,7 @@ static void search(struct sbuf *out, const struct page_ctx *pc, const char *url,
 		page_escape(out, h->file);
 		sbuf_printf(out, ":%u</td><td><code>", h->line);
 		page_escape(out, h->text);
-		sbuf_adds(out, "</code></td><td>");
+		sbuf_adds(out, "</code></td><td class=\"act\">");
 		if (h->local && e)
 			remove_button(out, pc, url, e, h->text);
 		else
@@ -378,9 +400,9 @@ static void local_list(struct sbuf *out, const struct page_ctx *pc, const struct
 		if (!len || *s == '#')
 			continue;
 		char *entry = xstrndup(s, len);
-		sbuf_printf(out, "<tr><td class=\"where\">%u</td><td><code>", line);
+		sbuf_printf(out, "<tr><td class=\"line\">%u</td><td><code>", line);
 		page_escape(out, entry);
-		sbuf_adds(out, "</code></td><td>");
+		sbuf_adds(out, "</code></td><td class=\"act\">");
 		remove_button(out, pc, url, e, entry);
 		sbuf_adds(out, "</td></tr>");
 		free(entry);

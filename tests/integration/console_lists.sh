@@ -158,7 +158,7 @@ cg_expect "stale: other.test still resolves" "$(dns_answer other.test)" 192.0.2.
 # 9. Search within the category's lists (bounded), with remove buttons for own entries.
 cg_expect "search" "$(cc_code GET '/lists/category/gambling?q=test' "$A")" 200
 grep -q '共 2 个条目包含“test”' "$CG_TMP/body" || cg_fail "search count: $(cat "$CG_TMP/body")"
-grep -qF "ro.list:2</td><td><code>ro.test</code></td><td>只读" "$CG_TMP/body" || cg_fail "search: read-only hit"
+grep -qF "ro.list:2</td><td><code>ro.test</code></td><td class=\"act\">只读" "$CG_TMP/body" || cg_fail "search: read-only hit"
 grep -qF 'name="del" value="blockme.test"' "$CG_TMP/body" || cg_fail "search: no remove button for own entry"
 cg_expect "search nothing" "$(cc_code GET '/lists/category/gambling?q=zzz&lang=en' "$A")" 200
 grep -q "Nothing in this category&#39;s lists contains &#39;zzz&#39;" "$CG_TMP/body" || cg_fail "search none: $(cat "$CG_TMP/body")"
