@@ -415,6 +415,11 @@ void listedit_diff(const struct listedit_change *ch, const char *category, const
 	if (!ch->n_added && !ch->n_removed)
 		sbuf_adds(out, " no change");
 	sbuf_adds(out, " (file ");
+	size_t flen = strlen(file);
+	if (flen > 240) { /* the end of a long path names the file */
+		sbuf_adds(out, "...");
+		file += flen - 240;
+	}
 	listedit_clean(out, file);
 	sbuf_adds(out, ")");
 }

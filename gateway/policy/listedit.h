@@ -59,7 +59,8 @@ int listedit_apply(struct listedit *e, const char *add, size_t add_len, const ch
 void listedit_change_free(struct listedit_change *ch);
 
 /* The change as one line: "CATEGORY: +a.example -b.example (file NAME)", with at most
- * max bytes of entries (the rest summarised as "... +N -M more"). */
+ * max bytes of entries (the rest summarised as "... +N -M more") and the last 240 bytes
+ * of NAME; control characters shown as '?' (a journal event's reason takes none). */
 void listedit_diff(const struct listedit_change *ch, const char *category, const char *file,
 		   size_t max, struct sbuf *out);
 

@@ -434,6 +434,12 @@ START_TEST(diff_is_one_bounded_line)
 	struct listedit_change none = {0};
 	listedit_diff(&none, "x", "f", 100, &out);
 	ck_assert_str_eq(out.data, "x: no change (file f)");
+	sbuf_reset(&out);
+	char longname[400];
+	memset(longname, 'd', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	listedit_diff(&none, "x", longname, 100, &out);
+	ck_assert_uint_eq(out.len, strlen("x: no change (file ...)") + 240);
 	sbuf_free(&out);
 }
 END_TEST
