@@ -14,6 +14,7 @@
 #include "views.h"
 
 #define LISTS_QUERY_MAX 253
+#define LISTS_RO_CHECK_MAX 20 /* removals looked up in the read-only lists */
 #define LISTS_DIFF_MAX 1200 /* bytes of entries in a list_edit event (admin_event: 1536) */
 
 /* The folder part of path resolved, and its last name: two spellings of a path to the
@@ -175,14 +176,15 @@ static void lists_field_lines(const struct req *r, const char *key, struct sbuf 
 }
 
 /* Entries asked to be removed that are not in the console's list but in a read-only
- * list of the category: each a line of refusal in l. */
+ * list of the category: each a line of refusal in l. Each entry costs a read of the
+ * category's lists: the first LISTS_RO_CHECK_MAX are looked up. */
 static void lists_readonly_entries(const struct lcat *c, const struct listedit_change *ch,
 				   enum lang l, struct sbuf *out)
 {
 	struct sbuf key;
 
 	sbuf_init(&key);
-	for (size_t i = 0; i < ch->n_missing; i++) {
+	for (size_t i = 0; i < ch->n_missing && i < LISTS_RO_CHECK_MAX; i++) {
 		if (listedit_key(ch->missing[i], strlen(ch->missing[i]), &key) < 0)
 			continue;
 		for (size_t j = 0; j < c->n_files; j++) {
