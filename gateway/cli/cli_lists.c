@@ -9,7 +9,6 @@
 #include "config.h"
 #include "i18n.h"
 #include "lists.h"
-#include "patset.h"
 #include "policy.h"
 #include "util.h"
 
@@ -20,34 +19,16 @@ static void lists_usage(FILE *f)
 	fputs(msg(l, MSG_LISTS_USAGE), f);
 }
 
-/* Patterns are compiled as the policy would, so that check finds what build finds. */
-static int lists_check_rule(const struct list_rule *r, void *arg, char *err, size_t errlen)
-{
-	struct patset_builder *pb = arg;
-	char perr[200];
-
-	if (r->kind != LIST_RULE_PATTERN)
-		return 0;
-	perr[0] = '\0';
-	if (patset_add(pb, r->pattern, r->pattern_len, 0, 0, r->line, perr, sizeof(perr)) < 0) {
-		snprintf(err, errlen, "bad pattern (%s)", perr);
-		return -1;
-	}
-	return 0;
-}
-
 /* Check one list; prints its bad lines and a summary. 0, 1 bad lines, 2 unreadable. */
 static int lists_check_one(enum lang l, enum list_format fmt, const char *path,
 			   const char *name, bool quiet)
 {
-	struct patset_builder *pb = patset_builder_new();
 	struct list_counts c = { 0 };
 	struct diag d;
 	int rc;
 
 	diag_init(&d);
-	rc = lists_read(fmt, path, name, lists_check_rule, pb, &d, &c);
-	patset_builder_free(pb);
+	rc = lists_check_file(fmt, path, name, &d, &c);
 	lang_diag_print(l, &d, stdout);
 	if (rc < 0) {
 		diag_free(&d);

@@ -182,6 +182,7 @@ void config_free(struct config *cfg)
 	free(cfg->console.key);
 	free(cfg->console.accounts);
 	free(cfg->console.user);
+	free(cfg->console.lists_dir);
 	for (size_t i = 0; i < cfg->n_categories; i++) {
 		struct cfg_category *c = &cfg->categories[i];
 		free(c->name);

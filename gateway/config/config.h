@@ -187,6 +187,8 @@ struct cfg_console {
 				     * start beside the accounts file */
 	char *accounts;             /* the account file (campusgate user ...) */
 	char *user;                 /* the console's own unprivileged user; NULL = stay */
+	char *lists_dir;            /* the lists the console may edit: NAME.list per category
+				     * and allow.list; NULL = the console edits none */
 };
 
 struct config {

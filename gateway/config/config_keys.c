@@ -692,6 +692,11 @@ static void k_console_accounts(struct cload *st, const char *v)
 	set_path(st, v, &CFG->console.accounts);
 }
 
+static void k_console_lists_dir(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->console.lists_dir);
+}
+
 static void k_console_user(struct cload *st, const char *v)
 {
 	char *saved = CFG->user;
@@ -710,6 +715,7 @@ static const struct cload_key console_keys[] = {
 	{"key", false, false, k_console_key},
 	{"accounts", false, false, k_console_accounts},
 	{"user", false, false, k_console_user},
+	{"lists_dir", false, false, k_console_lists_dir},
 	{NULL, false, false, NULL},
 };
 

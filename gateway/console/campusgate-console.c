@@ -1,6 +1,7 @@
 /* campusgate-console: the web console (HTTPS on [console] listen), its own process and
  * user; it talks to campusgated only over the control socket (docs/console.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
@@ -77,6 +78,49 @@ out:
 	free(cpath);
 	free(kpath);
 	return rc;
+}
+
+/* An empty list at dir/name.list when there is none, given to the console's user.
+ * 1 when it was made. */
+static int make_list(const char *dir, const char *name, uid_t uid, gid_t gid)
+{
+	struct sbuf p;
+	int made = 0;
+	sbuf_init(&p);
+	sbuf_printf(&p, "%s/%s.list", dir, name);
+	int fd = open(p.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (uid != (uid_t)-1 && fchown(fd, uid, gid) < 0)
+			log_warn("%s: cannot give it to the console's user: %s", p.data,
+				 strerror(errno));
+		close(fd);
+		made = 1;
+	}
+	sbuf_free(&p);
+	return made;
+}
+
+/* The lists the console edits ([console] lists_dir): the folder (mode 0755: campusgated
+ * reads the lists in it) and an empty NAME.list per category and allow.list, made when
+ * missing and given to the console's user. A config names them as optional lists, which
+ * it skips while they do not exist: the console only finds them editable once they do.
+ * The install script makes them on the box; this serves a checkout. The number made. */
+static int make_lists(const struct config *cfg, uid_t uid, gid_t gid)
+{
+	const char *dir = cfg->console.lists_dir;
+	int made = 0;
+	if (!dir)
+		return 0;
+	if (mkdir(dir, 0755) == 0) {
+		if (uid != (uid_t)-1 && chown(dir, uid, gid) < 0)
+			log_warn("%s: cannot give it to the console's user: %s", dir,
+				 strerror(errno));
+		log_info("made %s for the lists the console edits", dir);
+	}
+	for (size_t i = 0; i < cfg->n_categories; i++)
+		if (strcmp(cfg->categories[i].name, "allow") != 0)
+			made += make_list(dir, cfg->categories[i].name, uid, gid);
+	return made + make_list(dir, "allow", uid, gid);
 }
 
 /* Become [console] user when started as root. 0 or -1 (logged). */
@@ -160,6 +204,15 @@ int main(int argc, char **argv)
 	gid_t gid = (gid_t)-1;
 	if (getuid() == 0 && cfg->console.user && priv_lookup(cfg->console.user, &uid, &gid) < 0)
 		fatal("[console] user %s: no such user", cfg->console.user);
+	if (make_lists(cfg, uid, gid) > 0) { /* read again: the config names them now */
+		diag_init(&d);
+		struct config *again = config_load(conf, &d);
+		diag_free(&d);
+		if (again) {
+			config_free(cfg);
+			cfg = again;
+		}
+	}
 	char *cert = NULL, *key = NULL;
 	if (load_cert(cfg, uid, gid, &cert, &key) < 0 || drop_privileges(cfg) < 0)
 		return 1;

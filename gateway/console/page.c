@@ -184,5 +184,26 @@ const char *page_css(void)
 	       "table.status.summary th{width:12em;font-family:inherit}\n"
 	       "table.status.summary td{font-family:inherit}\n"
 	       "table.status tr.alert td,table.status tr.alert th{color:#a02c20;font-weight:bold}\n"
-	       "table.status.raw{font-size:.85em}\n";
+	       "table.status.raw{font-size:.85em}\n"
+	       /* the lists pages (page_lists.c) */
+	       "table.lists{border-collapse:collapse;width:100%}\n"
+	       "table.lists th,table.lists td{text-align:left;padding:.3em .6em;"
+	       "border-bottom:1px solid #e4e8ec;vertical-align:middle}\n"
+	       "table.lists th.num,table.lists td.num{text-align:right}\n"
+	       "td.where{font-family:monospace;color:#52606d;word-break:break-all}\n"
+	       "td code{word-break:break-all}\n"
+	       "td.line{width:3em;color:#52606d;font-family:monospace}\n"
+	       "td.act{width:1%;white-space:nowrap;text-align:right}\n"
+	       ".muted{color:#7b8794;font-size:.9em}\n"
+	       ".crumb{margin:0 0 .5em}\n"
+	       ".ok{background:#e3f4e8;border-left:4px solid #2e8b57;padding:.5em .8em}\n"
+	       ".info{background:#eef3f8;border-left:4px solid #2e75b6;padding:.5em .8em}\n"
+	       "ul.errors{margin:.5em 0;padding-left:1.4em}\n"
+	       "ul.errors li{margin:.2em 0;word-break:break-all}\n"
+	       "textarea{display:block;width:100%;box-sizing:border-box;padding:.5em;margin-top:.3em;"
+	       "font:14px/1.4 monospace;border:1px solid #9aa5b1;border-radius:4px}\n"
+	       "form.row{display:flex;gap:.6em}\n"
+	       "form.row input{flex:1}\n"
+	       "form.inline{display:inline;margin:0}\n"
+	       "button.small{padding:.15em .7em;font-size:.9em;background:#c0392b}\n";
 }

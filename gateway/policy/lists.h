@@ -62,6 +62,17 @@ void lists_parse_expressions(const char *buf, size_t len, const char *file,
 int lists_read(enum list_format fmt, const char *path, const char *name, list_rule_fn fn,
 	       void *arg, struct diag *diag, struct list_counts *counts);
 
+/* lists_check.c: read a list as the policy build does, every pattern compiled with
+ * PCRE2, so that a check finds each line a build would reject (`campusgate lists check`,
+ * the console's list edits). Bad lines go to diag as "file:line: what" and are counted
+ * in counts->bad. lists_check_file: as lists_read (0, or -1 when the list cannot be read
+ * at all); lists_check_buf: a buffer of len bytes named name, in fmt (not LIST_UT1
+ * folders: their lines read as names and host/paths). */
+int lists_check_file(enum list_format fmt, const char *path, const char *name,
+		     struct diag *diag, struct list_counts *counts);
+void lists_check_buf(enum list_format fmt, const char *buf, size_t len, const char *name,
+		     struct diag *diag, struct list_counts *counts);
+
 /* "native", "hosts", "adblock", "ut1". */
 const char *lists_format_name(enum list_format fmt);
 /* The reverse; 0, or -1 for an unknown name. */

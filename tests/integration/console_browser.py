@@ -100,9 +100,9 @@ try:
     if "Gateway status" not in text(d):
         fail("the English dashboard")
     shot(d, "dashboard-en")
-    d.get(base + "/lists?lang=zh")
+    d.get(base + "/config?lang=zh")
     if "尚未完成" not in text(d):
-        fail("admin on /lists: " + text(d))
+        fail("admin on /config: " + text(d))
     shot(d, "not-yet-zh")
     ok("admin: dashboard with the daemon's status, cookie flags")
 
