@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{"setup", cmd_setup, MSG_CLI_HELP_SETUP},
 	{"ipmac", cmd_ipmac, MSG_CLI_HELP_IPMAC},
 	{"user", cmd_user, MSG_CLI_HELP_USER},
+	{"bundle", cmd_bundle, MSG_CLI_HELP_BUNDLE},
+	{"update", cmd_update, MSG_CLI_HELP_UPDATE},
 };
 
 static void usage(FILE *f)

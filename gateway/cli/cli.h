@@ -17,5 +17,7 @@ int cmd_status(int argc, char **argv);  /* status: is the daemon running (cli_da
 int cmd_setup(int argc, char **argv);   /* setup: write config and nftables rules (cli_setup.c) */
 int cmd_ipmac(int argc, char **argv);   /* ipmac sync: the IP-MAC binding set (cli_ipmac.c) */
 int cmd_user(int argc, char **argv);    /* user add|passwd|disable|list (cli_user.c) */
+int cmd_bundle(int argc, char **argv);  /* bundle keygen|make|sign|verify (cli_bundle.c) */
+int cmd_update(int argc, char **argv);  /* update: the district's bundle (cli_update.c) */
 
 #endif
