@@ -159,17 +159,14 @@ static void upd_warn_unused(struct update *u)
 /* Point lists_dir at target (a symbolic link replaced by rename: atomic). */
 static int upd_link(const char *lists_dir, const char *target)
 {
-	char *tmp = upd_path(lists_dir, "");
-	tmp[strlen(tmp) - 1] = '\0';
 	struct sbuf t;
 	sbuf_init(&t);
-	sbuf_printf(&t, "%s.new", tmp);
+	sbuf_printf(&t, "%s.new", lists_dir);
 	unlink(t.data);
 	int rc = symlink(target, t.data) == 0 && rename(t.data, lists_dir) == 0 ? 0 : -1;
 	if (rc < 0)
 		unlink(t.data);
 	sbuf_free(&t);
-	free(tmp);
 	return rc;
 }
 

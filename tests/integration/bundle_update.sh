@@ -227,6 +227,11 @@ cg_expect "serial 9" "$(cat "$T/district/serial")" 9
 minisign -V -p "$T/bureau/k.pub" -m "$T/b5.cgb" >/dev/null || cg_fail "minisign -V of our signature"
 "$CAMPUSGATE" bundle verify "$T/b9.cgb" -p "$T/bureau/tool.pub" --school school-a >/dev/null ||
 	cg_fail "bundle verify of minisign's signature"
+"$CAMPUSGATE" update -c "$T/c.conf" --bundle "$T/b9.cgb" --sig "$T/b9.cgb.minisig" >"$T/u.out" 2>&1 ||
+	{ cat "$T/u.out"; cg_fail "update from local files"; }
+grep -q "bundle serial 9 is the one applied; nothing new" "$T/u.out" || { cat "$T/u.out"; cg_fail "local files"; }
+"$CAMPUSGATE" update -c "$T/c.conf" --bundle "$T/b4.cgb" --sig "$T/b4.cgb.minisig" >"$T/u.out" 2>&1
+cg_expect "an old bundle from local files: exit" "$?" 1
 n=$(ls "$T/district/bundles" | wc -l)
 cg_expect "the last good bundle is kept beside the new one" "$n" 2
 cg_log "ok: minisign interop both ways, second key pinned"
