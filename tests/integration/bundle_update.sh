@@ -204,6 +204,11 @@ printf 'campusgate-manifest 1\nserial 8\nexpires %s\nscope all\nlist gambling.li
 publish "$T/b8.cgb"
 refused "a bad list line" "gambling.list:2: white space inside a rule"
 cg_expect "rotated.test still resolves" "$(dns_answer rotated.test A)" 192.0.2.11
+# the same refusal for a zh-CN reader
+publish "$T/b4.cgb"
+LC_ALL=zh_CN.UTF-8 "$CAMPUSGATE" update -c "$T/c.conf" >"$T/u.out" 2>&1
+grep -q "序号为 4 的名单包被拒绝：序号不比上次应用的新（拒绝回退）" "$T/u.out" ||
+	{ cat "$T/u.out"; cg_fail "no zh-CN refusal"; }
 # no CA file: the district's certificate is not trusted, nothing is fetched
 sed "s|^ca_file = .*|ca_file = /etc/ssl/certs/ca-certificates.crt|" "$T/c.conf" >"$T/noca.conf"
 "$CAMPUSGATE" update -c "$T/noca.conf" >"$T/u.out" 2>&1
