@@ -70,15 +70,22 @@ static void upd_journal(struct update *u, const char *action, const char *what)
 	sbuf_free(&detail);
 }
 
-static int upd_refuse(struct update *u, const char *why)
+/* Refuse: say why (in the reader's language) and journal it; detail (NULL: why) is what
+ * the journal gets, such as the first bad list line. */
+static int upd_refuse_detail(struct update *u, const char *why, const char *detail)
 {
 	if (u->m.serial)
 		msg_fprintf(stderr, u->l, MSG_UPDATE_REFUSED_SERIAL,
 			    (unsigned long long)u->m.serial, lang_reason(u->l, why));
 	else
 		msg_fprintf(stderr, u->l, MSG_UPDATE_REFUSED, lang_reason(u->l, why));
-	upd_journal(u, "bundle_refused", why);
+	upd_journal(u, "bundle_refused", detail ? detail : why);
 	return 1;
+}
+
+static int upd_refuse(struct update *u, const char *why)
+{
+	return upd_refuse_detail(u, why, NULL);
 }
 
 static void upd_read_serial(struct update *u)
@@ -299,8 +306,12 @@ static int upd_run(struct update *u, const char *bundle_file, const char *sig_fi
 	if (bundle_verify(u->bundle.data, u->bundle.len, u->sig.data, u->sig.len, keys, n,
 			  bundle_file ? bundle_file : d->url, &u->m, u->b, &used, &dg, &why) < 0) {
 		lang_diag_print(u->l, &dg, stderr);
+		char first[512] = "";
+		if (dg.n && strcmp(why, "bad list lines") == 0)
+			snprintf(first, sizeof first, "%zu bad list lines, the first: %s", dg.errors,
+				 dg.msgs[0]);
 		diag_free(&dg);
-		return upd_refuse(u, why);
+		return upd_refuse_detail(u, why, first[0] ? first : NULL);
 	}
 	diag_free(&dg);
 	if (u->have_last && u->m.serial == u->last && upd_same_as_applied(u, hex)) {

@@ -129,6 +129,8 @@ refused() { # refused WHAT REASON-TEXT: update exits 1, says why, journals it, o
 	grep -q "$2" "$T/u.out" || { cat "$T/u.out"; cg_fail "$1: no '$2' in the output"; }
 	for i in $(seq 50); do [ "$(journal_count bundle_refused)" -gt "$before" ] && break; sleep 0.1; done
 	cg_expect "$1: journaled" "$(journal_count bundle_refused)" "$((before + 1))"
+	grep -h '"action":"bundle_refused"' "$T"/journal/*.jsonl | tail -1 | grep -q "$2" ||
+		cg_fail "$1: the journaled event does not say '$2'"
 	cg_expect "$1: district-new.test still blocked" "$(dns_status district-new.test A)" NXDOMAIN
 	cg_expect "$1: serial kept" "$(cat "$T/district/serial")" 5
 }
@@ -156,6 +158,8 @@ rc=$(update)
 [ "$rc" = 0 ] && grep -q "bundle serial 5 is the one applied; nothing new" "$T/u.out" ||
 	{ cat "$T/u.out"; cg_fail "the same bundle again: exit $rc"; }
 cg_expect "the same bundle again is not journaled" "$(journal_count bundle_refused)" 0
+grep -h '"action":"bundle_applied"' "$T"/journal/*.jsonl | grep -q '"reason":"serial 5: 1 lists applied; reload: ok' ||
+	cg_fail "the applied event lacks its detail: $(grep -h bundle_applied "$T"/journal/*.jsonl)"
 cg_log "ok: good bundle applied, journaled, blocks through the gateway; repeated fetch is a no-op"
 
 # 6. Refusals, the previous lists in force after each.
