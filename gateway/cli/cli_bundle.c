@@ -294,6 +294,59 @@ out:
 	return rc;
 }
 
+/* Everything the subcommands take. */
+struct bundle_args {
+	struct make_opts mo;
+	struct verify_opts vo;
+	const char *pub, *sec, *comment;
+	char *schools[MANIFEST_MAX_SCHOOLS];
+};
+
+static int bundle_opt(enum lang l, int c, struct bundle_args *a)
+{
+	switch (c) {
+	case 'o': a->mo.out = optarg; break;
+	case 'S':
+		if (parse_uint(optarg, 1, INT64_MAX, &a->mo.serial) < 0) {
+			msg_fprintf(stderr, l, MSG_BUNDLE_NEED_SERIAL);
+			return -1;
+		}
+		break;
+	case 'E': a->mo.expires = optarg; break;
+	case 'D':
+		if (parse_uint(optarg, 1, 3650, &a->mo.days) < 0) {
+			msg_fprintf(stderr, l, MSG_BUNDLE_BAD_EXPIRES, optarg);
+			return -1;
+		}
+		break;
+	case 'A': a->mo.all = true; break;
+	case 'K':
+		if (!manifest_school_ok(optarg, strlen(optarg)) ||
+		    a->mo.n_schools == MANIFEST_MAX_SCHOOLS) {
+			msg_fprintf(stderr, l, MSG_BUNDLE_ERROR, optarg,
+				    lang_reason(l, "manifest: bad school id"));
+			return -1;
+		}
+		a->mo.schools[a->mo.n_schools++] = optarg;
+		a->vo.school = optarg;
+		break;
+	case 'p':
+		a->pub = optarg;
+		if (a->vo.n_keyfiles < BUNDLE_MAX_KEYS)
+			a->vo.keyfiles[a->vo.n_keyfiles++] = optarg;
+		break;
+	case 'P':
+		if (a->vo.n_keys < BUNDLE_MAX_KEYS)
+			a->vo.keys[a->vo.n_keys++] = optarg;
+		break;
+	case 's': a->sec = optarg; break;
+	case 't': a->comment = optarg; break;
+	case 'x': a->vo.sig = optarg; break;
+	default: fputs(msg(l, MSG_BUNDLE_USAGE), stderr); return -1;
+	}
+	return 0;
+}
+
 int cmd_bundle(int argc, char **argv)
 {
 	enum lang l = lang_from_env();
@@ -307,11 +360,8 @@ int cmd_bundle(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct make_opts mo = {0};
-	struct verify_opts vo = {0};
-	const char *pub = NULL, *sec = NULL, *comment = NULL;
-	char *schools[MANIFEST_MAX_SCHOOLS];
-	int c, rc = 2;
+	struct bundle_args a = {0};
+	int c;
 	if (sodium_init() < 0)
 		return 2;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -319,50 +369,15 @@ int cmd_bundle(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];
-	mo.schools = schools;
+	a.mo.schools = a.schools;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "o:p:P:s:t:x:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': mo.out = optarg; break;
-		case 'S':
-			if (parse_uint(optarg, 1, INT64_MAX, &mo.serial) < 0) {
-				msg_fprintf(stderr, l, MSG_BUNDLE_NEED_SERIAL);
-				return 2;
-			}
-			break;
-		case 'E': mo.expires = optarg; break;
-		case 'D':
-			if (parse_uint(optarg, 1, 3650, &mo.days) < 0) {
-				msg_fprintf(stderr, l, MSG_BUNDLE_BAD_EXPIRES, optarg);
-				return 2;
-			}
-			break;
-		case 'A': mo.all = true; break;
-		case 'K':
-			if (!manifest_school_ok(optarg, strlen(optarg)) ||
-			    mo.n_schools == MANIFEST_MAX_SCHOOLS) {
-				msg_fprintf(stderr, l, MSG_BUNDLE_ERROR, optarg,
-					    lang_reason(l, "manifest: bad school id"));
-				return 2;
-			}
-			mo.schools[mo.n_schools++] = optarg;
-			vo.school = optarg;
-			break;
-		case 'p':
-			pub = optarg;
-			if (vo.n_keyfiles < BUNDLE_MAX_KEYS)
-				vo.keyfiles[vo.n_keyfiles++] = optarg;
-			break;
-		case 'P':
-			if (vo.n_keys < BUNDLE_MAX_KEYS)
-				vo.keys[vo.n_keys++] = optarg;
-			break;
-		case 's': sec = optarg; break;
-		case 't': comment = optarg; break;
-		case 'x': vo.sig = optarg; break;
-		case 'h': fputs(msg(l, MSG_BUNDLE_USAGE), stdout); return 0;
-		default: fputs(msg(l, MSG_BUNDLE_USAGE), stderr); return 2;
+		if (c == 'h') {
+			fputs(msg(l, MSG_BUNDLE_USAGE), stdout);
+			return 0;
 		}
+		if (bundle_opt(l, c, &a) < 0)
+			return 2;
 	}
 	const char *arg = optind < argc ? argv[optind] : NULL;
 	if (optind + 1 < argc) {
@@ -370,14 +385,13 @@ int cmd_bundle(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(sub, "keygen"))
-		rc = bundle_keygen(l, pub, sec);
-	else if (!strcmp(sub, "make"))
-		rc = bundle_make_cmd(l, arg, &mo);
-	else if (!strcmp(sub, "sign"))
-		rc = bundle_sign_cmd(l, arg, sec, comment);
-	else if (!strcmp(sub, "verify"))
-		rc = bundle_verify_cmd(l, arg, &vo);
-	else
-		fputs(msg(l, MSG_BUNDLE_USAGE), stderr);
-	return rc;
+		return bundle_keygen(l, a.pub, a.sec);
+	if (!strcmp(sub, "make"))
+		return bundle_make_cmd(l, arg, &a.mo);
+	if (!strcmp(sub, "sign"))
+		return bundle_sign_cmd(l, arg, a.sec, a.comment);
+	if (!strcmp(sub, "verify"))
+		return bundle_verify_cmd(l, arg, &a.vo);
+	fputs(msg(l, MSG_BUNDLE_USAGE), stderr);
+	return 2;
 }
