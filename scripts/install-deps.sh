@@ -9,6 +9,7 @@ apt-get install -y -qq --no-install-recommends \
 	libpcap-dev libldns-dev libpcre2-dev libevent-dev check \
 	libidn2-dev libinih-dev libsodium-dev tzdata \
 	libmicrohttpd-dev libgnutls28-dev \
+	libcurl4-openssl-dev minisign nginx-light \
 	clang libclang-rt-14-dev \
 	python3 iproute2 nftables procps psmisc \
 	ldnsutils dnsutils nsd unbound \

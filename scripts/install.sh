@@ -86,7 +86,7 @@ mv "$data/blocklists.new" "$data/blocklists"
 rm -rf "$data/blocklists.old"
 chmod -R a+rX "$data"
 install -d -m 0755 "$prefix/share/doc/campusgate"
-install -m 0644 README.md docs/deploy.md "$prefix/share/doc/campusgate/"
+install -m 0644 README.md docs/deploy.md docs/district.md "$prefix/share/doc/campusgate/"
 say "programs in $sbin and $bin, shipped lists in $data/blocklists"
 
 # 4. State: the journal (staff may read it), the fetched lists.
@@ -130,7 +130,8 @@ install -m 0644 config/nftables-campusgate.nft "$etc/nftables-campusgate.nft.exa
 fill() { sed -e "s|/usr/local/sbin|$sbin|g" -e "s|/usr/local/bin|$bin|g" -e "s|/etc/campusgate|$etc|g" \
 	-e "s|/var/lib/campusgate|$state|g" -e "s|/usr/local/share|$prefix/share|g" "$1"; }
 for u in campusgated.service campusgate-update-lists.service campusgate-update-lists.timer \
-	campusgate-ipmac.service campusgate-ipmac.path campusgate-ipmac.timer; do
+	campusgate-ipmac.service campusgate-ipmac.path campusgate-ipmac.timer \
+	campusgate-district-update.service campusgate-district-update.timer; do
 	fill "config/$u" >"$units/$u"
 	chmod 0644 "$units/$u"
 done
@@ -168,6 +169,11 @@ if [ "$systemd" = 1 ] && [ -d /run/systemd/system ]; then
 	systemctl enable campusgate-ipmac.path campusgate-ipmac.timer campusgate-ipmac.service \
 		>/dev/null 2>&1 || true
 	systemctl start campusgate-ipmac.path campusgate-ipmac.timer || true
+	# Lists from the district: only when the config has a [district] section.
+	if grep -q '^\[district\]' "$conf"; then
+		install -d -m 0755 "$state/district"
+		systemctl enable --now campusgate-district-update.timer >/dev/null 2>&1 || true
+	fi
 	if [ "$conf_ok" = 1 ] && systemctl is-active --quiet campusgated.service; then
 		systemctl restart campusgated.service && say "restarted campusgated with the new programs"
 	else

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{"ipmac", cmd_ipmac, MSG_CLI_HELP_IPMAC},
 	{"user", cmd_user, MSG_CLI_HELP_USER},
 	{"district", cmd_district, MSG_CLI_HELP_DISTRICT},
+	{"bundle", cmd_bundle, MSG_CLI_HELP_BUNDLE},
+	{"update", cmd_update, MSG_CLI_HELP_UPDATE},
 };
 
 static void usage(FILE *f)

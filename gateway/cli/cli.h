@@ -31,5 +31,7 @@ int cli_district_scan(const char *db, const char *school, const struct review_fi
 		      const char *cmd, enum lang l,
 		      int (*cb)(const char *school, const struct journal_record *r,
 				const char *line, size_t len, void *ctx), void *ctx);
+int cmd_bundle(int argc, char **argv);  /* bundle keygen|make|sign|verify (cli_bundle.c) */
+int cmd_update(int argc, char **argv);  /* update: the district's bundle (cli_update.c) */
 
 #endif

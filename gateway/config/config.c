@@ -73,6 +73,7 @@ struct config *config_default(void)
 
 	endpoint_parse("127.0.0.1:8444", 0, &cfg->console.listen);
 	cfg->console.accounts = xstrdup("var/console/accounts");
+	cfg->district.timeout_s = 120;
 	return cfg;
 }
 
@@ -183,6 +184,13 @@ void config_free(struct config *cfg)
 	free(cfg->console.accounts);
 	free(cfg->console.user);
 	free(cfg->console.lists_dir);
+	free(cfg->district.url);
+	free(cfg->district.pubkey);
+	free(cfg->district.pubkey2);
+	free(cfg->district.ca_file);
+	free(cfg->district.school_id);
+	free(cfg->district.state_dir);
+	free(cfg->district.lists_dir);
 	for (size_t i = 0; i < cfg->n_categories; i++) {
 		struct cfg_category *c = &cfg->categories[i];
 		free(c->name);

@@ -191,6 +191,20 @@ struct cfg_console {
 				     * and allow.list; NULL = the console edits none */
 };
 
+/* [district]: lists from the district (docs/district.md), fetched by `campusgate update`. */
+struct cfg_district {
+	bool on;                    /* the section is there */
+	char *url;                  /* https:// URL of the bundle; its signature at url.minisig */
+	char *pubkey, *pubkey2;     /* minisign public keys (base64); pubkey2 for a rotation */
+	char *ca_file;              /* PEM CA file for the district's server; NULL = system CAs */
+	char *school_id;            /* this school's id in a bundle's scope */
+	char *state_dir;            /* bundles kept, the last applied serial */
+	char *lists_dir;            /* where the applied lists are (a link update replaces);
+				     * each category reads LISTS_DIR/CATEGORY.list when it is
+				     * there, and the allowlist LISTS_DIR/allow.list */
+	unsigned timeout_s;         /* a whole download */
+};
+
 struct config {
 	char *file;                 /* the path it was read from */
 	char *dir;                  /* its directory (relative paths resolve here) */
@@ -208,6 +222,7 @@ struct config {
 	struct cfg_journal journal;
 	struct cfg_ipmac ipmac;
 	struct cfg_console console;
+	struct cfg_district district;
 	struct cfg_category *categories;
 	size_t n_categories;
 	struct cfg_list *allow;     /* the allowlist */

@@ -1,9 +1,10 @@
 /* config_keys: the setters of the service keys ([general], [dns], [http], [sensor],
- * [journal], [console]), each checking its value (see docs/config.md), and the table of every
+ * [journal], [console], [district]), each checking its value (see docs/config.md), and the table of every
  * section's keys. */
 #include <ctype.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -735,6 +736,7 @@ static void k_school_id(struct cload *st, const char *v)
 		return;
 	}
 	cload_set_string(st, v, 64, &CFG->journal.school_id);
+	cload_set_string(st, v, 64, &CFG->district.school_id);
 }
 
 static void k_heartbeat(struct cload *st, const char *v)
@@ -742,9 +744,76 @@ static void k_heartbeat(struct cload *st, const char *v)
 	set_uns(st, v, 0, 1440, &CFG->journal.heartbeat_min);
 }
 
+
+static void k_district_url(struct cload *st, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n > 8 && n <= 1024 && strncasecmp(v, "https://", 8) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (unsigned char)v[i] > 0x20 && (unsigned char)v[i] < 0x7f;
+	if (!ok) {
+		cload_msg(st, MSG_CFG_DISTRICT_URL, v);
+		return;
+	}
+	cload_set_string(st, v, 1024, &CFG->district.url);
+}
+
+/* A minisign public key: base64 of "Ed" || key id (8) || Ed25519 key (32). */
+static void district_key(struct cload *st, const char *v, char **out)
+{
+	unsigned char raw[42];
+	size_t got = 0;
+	const char *end = NULL;
+	if (strlen(v) != 56 ||
+	    sodium_base642bin(raw, sizeof raw, v, 56, NULL, &got, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != sizeof raw || end != v + 56 || memcmp(raw, "Ed", 2) != 0) {
+		cload_msg(st, MSG_CFG_DISTRICT_PUBKEY, st->key, v);
+		return;
+	}
+	cload_set_string(st, v, 56, out);
+}
+
+static void k_district_pubkey(struct cload *st, const char *v)
+{
+	district_key(st, v, &CFG->district.pubkey);
+}
+
+static void k_district_pubkey2(struct cload *st, const char *v)
+{
+	district_key(st, v, &CFG->district.pubkey2);
+}
+
+static void k_district_ca(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->district.ca_file);
+}
+
+static void k_district_lists(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->district.lists_dir);
+}
+
+static void k_district_state(struct cload *st, const char *v)
+{
+	set_path(st, v, &CFG->district.state_dir);
+}
+
+static void k_district_timeout(struct cload *st, const char *v)
+{
+	set_uns(st, v, 5, 3600, &CFG->district.timeout_s);
+}
+
 static const struct cload_key district_keys[] = {
+	{"url", false, false, k_district_url},
+	{"pubkey", false, false, k_district_pubkey},
+	{"pubkey2", false, false, k_district_pubkey2},
+	{"ca_file", false, false, k_district_ca},
 	{"school_id", false, false, k_school_id},
 	{"heartbeat_minutes", false, false, k_heartbeat},
+	{"lists_dir", false, false, k_district_lists},
+	{"state_dir", false, false, k_district_state},
+	{"timeout", false, false, k_district_timeout},
 	{NULL, false, false, NULL},
 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config_keys.h"
 #include "config_state.h"
@@ -476,9 +477,60 @@ static void finish_unused(struct cload *st)
 	}
 }
 
+/* A list of the district's, when update has put it there. */
+static void district_list(struct cfg_list **lists, size_t *n, const char *dir,
+			  const char *file, unsigned line)
+{
+	struct sbuf p;
+	sbuf_init(&p);
+	sbuf_printf(&p, "%s/%s", dir, file);
+	if (access(p.data, F_OK) != 0) {
+		sbuf_free(&p);
+		return;
+	}
+	*lists = xrealloc(*lists, (*n + 1) * sizeof **lists);
+	struct cfg_list *l = &(*lists)[(*n)++];
+	l->format = LIST_NATIVE;
+	l->path = sbuf_take(&p);
+	sbuf_printf(&p, "district/%s", file);
+	l->name = sbuf_take(&p);
+	l->line = line;
+}
+
+/* [district]: defaults, the key a URL needs, and the district's lists added to the
+ * school's own (categories read LISTS_DIR/NAME.list, the allowlist allow.list). */
+static void finish_district(struct cload *st)
+{
+	struct cfg_district *d = &st->cfg->district;
+	unsigned line = st->sec_line[SEC_DISTRICT];
+	if (!line)
+		return;
+	d->on = true;
+	if (d->url && !d->pubkey)
+		diag_msg(st->diag, false, st->file, line, MSG_CFG_DISTRICT_NO_PUBKEY);
+	if (!d->state_dir)
+		d->state_dir = cload_path(st, "var/district");
+	if (!d->lists_dir) {
+		struct sbuf p;
+		sbuf_init(&p);
+		sbuf_printf(&p, "%s/lists", d->state_dir);
+		d->lists_dir = sbuf_take(&p);
+	}
+	for (size_t i = 0; i < st->cfg->n_categories; i++) {
+		struct cfg_category *c = &st->cfg->categories[i];
+		struct sbuf f;
+		sbuf_init(&f);
+		sbuf_printf(&f, "%s.list", c->name);
+		district_list(&c->lists, &c->n_lists, d->lists_dir, f.data, line);
+		sbuf_free(&f);
+	}
+	district_list(&st->cfg->allow, &st->cfg->n_allow, d->lists_dir, "allow.list", line);
+}
+
 static void finish(struct cload *st)
 {
 	struct config *c = st->cfg;
+	finish_district(st);
 	finish_categories(st);
 	finish_timetables(st);
 	for (size_t i = 0; i < c->n_groups; i++)

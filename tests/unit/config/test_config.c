@@ -753,6 +753,69 @@ START_TEST(test_ipmac)
 }
 END_TEST
 
+START_TEST(test_district)
+{
+	struct fx f;
+	fx_init(&f);
+	/* the district's lists: a category reads LISTS_DIR/NAME.list when it is there, the
+	 * allowlist allow.list; a category without a district list keeps only its own */
+	char dl[600];
+	snprintf(dl, sizeof dl, "%s/dl", f.dir);
+	ck_assert_int_eq(mkdir(dl, 0755), 0);
+	free(tu_write_file(dl, "gambling.list", "district.example\n"));
+	free(tu_write_file(dl, "allow.list", "ok.example\n"));
+	free(tu_write_file(dl, "unknown.list", "x.example\n"));
+	struct config *cfg = fx_load(&f,
+		"[district]\nurl = https://district.example/lists/bundle\n"
+		"pubkey = RWQZk2rRIh3BMYHUJWU/eahC6m8y0xbM2NN0Prz0xTGZ8auH7h4YwO44\n"
+		"pubkey2 = RWSyK5npbVikGXvlwEJB0VhT1aap3K2XEvhHF36r0IRYNY/BJxz92c52\n"
+		"ca_file = district-ca.pem\nschool_id = school-a.1\nlists_dir = dl\ntimeout = 30\n"
+		"[category gambling]\nlist = a.list\n[category porn]\nlist = a.list\n"
+		"[group default]\nblock = gambling, porn\n");
+	if (!cfg)
+		fx_dump(&f);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(cfg->district.on);
+	ck_assert_str_eq(cfg->district.school_id, "school-a.1");
+	ck_assert_uint_eq(cfg->district.timeout_s, 30);
+	ck_assert_ptr_nonnull(strstr(cfg->district.ca_file, "/district-ca.pem"));
+	ck_assert_ptr_nonnull(strstr(cfg->district.state_dir, "/var/district"));
+	ck_assert_uint_eq(cfg->categories[0].n_lists, 2);
+	ck_assert_str_eq(cfg->categories[0].lists[1].name, "district/gambling.list");
+	ck_assert_str_eq(cfg->categories[0].lists[1].path, strcat(dl, "/gambling.list"));
+	ck_assert_uint_eq(cfg->categories[1].n_lists, 1);
+	ck_assert_uint_eq(cfg->n_allow, 1);
+	ck_assert_str_eq(cfg->allow[0].name, "district/allow.list");
+	config_free(cfg);
+	/* without [district] nothing is read from anywhere; the default lists_dir */
+	cfg = fx_load(&f, "[category gambling]\nlist = a.list\n[group default]\nblock = gambling\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert(!cfg->district.on);
+	ck_assert_uint_eq(cfg->categories[0].n_lists, 1);
+	ck_assert_ptr_null(cfg->district.lists_dir);
+	config_free(cfg);
+	cfg = fx_load(&f, "[district]\nstate_dir = /var/lib/cg-district\n");
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->district.lists_dir, "/var/lib/cg-district/lists");
+	ck_assert_uint_eq(cfg->district.timeout_s, 120);
+	config_free(cfg);
+	/* refusals */
+	ck_assert_ptr_null(fx_load(&f, "[district]\nurl = https://a b\n"));
+	ck_assert(fx_has(&f, 2, "must be an https:// URL"));
+	ck_assert_ptr_null(fx_load(&f, "[district]\npubkey = RWQZk2rRIh3BMYHUJWU/eahC6m8y0xbM2NN0Prz0xTGZ8auH7h4YwO4=\n"));
+	ck_assert(fx_has(&f, 2, "not a minisign public key"));
+	ck_assert_ptr_null(fx_load(&f, "[district]\npubkey = RXQZk2rRIh3BMYHUJWU/eahC6m8y0xbM2NN0Prz0xTGZ8auH7h4YwO44\n"));
+	ck_assert(fx_has(&f, 2, "not a minisign public key"));
+	ck_assert_ptr_null(fx_load(&f, "[district]\nschool_id = a/b\n"));
+	ck_assert(fx_has(&f, 2, "school_id"));
+	ck_assert_ptr_null(fx_load(&f, "[district]\ntimeout = 1\n"));
+	ck_assert(fx_has(&f, 2, "timeout"));
+	ck_assert_ptr_null(fx_load(&f, "[district]\nurl = https://d.example/b\n"));
+	ck_assert(fx_has(&f, 1, "has a url but no pubkey"));
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_load_minimal)
 {
 	struct fx f;
@@ -857,6 +920,7 @@ static Suite *config_suite(void)
 	tcase_add_test(load, test_shipped_config);
 	tcase_add_test(load, test_load_values);
 	tcase_add_test(load, test_ipmac);
+	tcase_add_test(load, test_district);
 	tcase_add_test(load, test_load_minimal);
 	tcase_add_test(load, test_warnings_only);
 	TCase *bad = tcase_create("reject");
