@@ -187,6 +187,8 @@ struct cfg_console {
 				     * start beside the accounts file */
 	char *accounts;             /* the account file (campusgate user ...) */
 	char *user;                 /* the console's own unprivileged user; NULL = stay */
+	unsigned session_idle_s;    /* a session unused this long ends (default 1800) */
+	unsigned session_max_s;     /* and any session this old (default 43200) */
 };
 
 struct config {
