@@ -258,8 +258,9 @@ static int user_init(struct accounts *a, struct user_change *ch)
 		return 1;
 	}
 	acc->mustchange = true;
-	msg_printf(LANG_ZH, MSG_USER_FIRST_ADMIN, name, pw);
-	msg_printf(LANG_EN, MSG_USER_FIRST_ADMIN, name, pw);
+	msg_printf(LANG_ZH, MSG_USER_FIRST_ADMIN, name);
+	msg_printf(LANG_EN, MSG_USER_FIRST_ADMIN, name);
+	printf("    %s\n", pw);
 	sodium_memzero(pw, sizeof pw);
 	ch->action = "account_add";
 	sbuf_printf(&ch->detail, "%s role=admin groups=* password=one-time (first admin)", name);

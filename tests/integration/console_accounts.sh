@@ -238,10 +238,11 @@ out=$("$CAMPUSGATE" user -c "$conf" init) || cg_fail "user init with admins: $ou
 conf2=$CG_TMP/c2.conf
 sed "s|^accounts = .*|accounts = $CG_TMP/console2/accounts|" "$conf" >"$conf2"
 out=$("$CAMPUSGATE" user -c "$conf2" init) || cg_fail "user init: $out"
-echo "$out" | grep -q '管理员账号: admin' || cg_fail "user init (zh): $out"
-echo "$out" | grep -q 'admin account: admin' || cg_fail "user init (en): $out"
+echo "$out" | grep -q '管理员账号 admin，一次性密码' || cg_fail "user init (zh): $out"
+echo "$out" | grep -q "admin account admin, with a one-time password" || cg_fail "user init (en): $out"
 first=$(echo "$out" | sed -n 's/^  *\([2-9a-zA-Z]\{4\}-[2-9a-zA-Z-]\{14\}\)$/\1/p' | head -n1)
 [ ${#first} = 19 ] || cg_fail "user init: no one-time password: $out"
+cg_expect "user init prints the password once" "$(echo "$out" | grep -c -- "$first")" 1
 grep -q '^admin:admin::mustchange:\$argon2id\$' "$CG_TMP/console2/accounts" ||
 	cg_fail "user init: $(cat "$CG_TMP/console2/accounts")"
 out=$("$CAMPUSGATE" user -c "$conf2" init) || cg_fail "user init, again"
