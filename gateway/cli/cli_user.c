@@ -291,8 +291,9 @@ static int user_save(enum lang l, const struct config *cfg, const struct account
 }
 
 /* Have campusgated journal the change, as the Unix user running this; a note when it
- * cannot (the change stands). */
-static void user_journal(enum lang l, const struct config *cfg, const struct user_change *ch)
+ * cannot (the change stands), but for init when no daemon runs yet (an install). */
+static void user_journal(enum lang l, const struct config *cfg, const struct user_change *ch,
+			 bool quiet_absent)
 {
 	const struct passwd *pw = getpwuid(geteuid());
 	struct sbuf req, rep, detail;
@@ -301,11 +302,13 @@ static void user_journal(enum lang l, const struct config *cfg, const struct use
 	sbuf_init(&detail);
 	sbuf_printf(&detail, "%s (campusgate user)", ch->detail.data);
 	if (!cfg->control_socket) {
-		msg_fprintf(stderr, l, MSG_USER_NOT_JOURNALED, msg(l, MSG_CONSOLE_NO_CONTROL));
+		if (!quiet_absent)
+			msg_fprintf(stderr, l, MSG_USER_NOT_JOURNALED, msg(l, MSG_CONSOLE_NO_CONTROL));
 	} else if (admin_event_request(&req, ch->action, pw ? pw->pw_name : NULL, "127.0.0.1",
 				       detail.data) < 0 ||
 		   control_request(cfg->control_socket, req.data, 3000, &rep, 65536) < 0) {
-		msg_fprintf(stderr, l, MSG_USER_NOT_JOURNALED, lang_reason(l, strerror(errno)));
+		if (!quiet_absent || (errno != ENOENT && errno != ECONNREFUSED))
+			msg_fprintf(stderr, l, MSG_USER_NOT_JOURNALED, lang_reason(l, strerror(errno)));
 	} else if (rep.len < 3 || memcmp(rep.data, "ok\n", 3) != 0) {
 		sbuf_adds(&rep, "");
 		msg_fprintf(stderr, l, MSG_USER_NOT_JOURNALED, rep.data);
@@ -350,7 +353,7 @@ static int user_run(enum lang l, const struct config *cfg, struct accounts *a,
 	if (rc == 0 && ch.action) {
 		rc = user_save(l, cfg, a);
 		if (rc == 0)
-			user_journal(l, cfg, &ch);
+			user_journal(l, cfg, &ch, strcmp(verb, "init") == 0);
 	}
 	sbuf_free(&ch.detail);
 	return rc;
