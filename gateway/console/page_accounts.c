@@ -102,10 +102,8 @@ static void account_row(struct sbuf *out, const struct page_ctx *c, const struct
 	enum lang l = c->l;
 	sbuf_adds(out, "<tr><td>");
 	page_escape(out, acc->name);
-	if (c->account && strcmp(c->account, acc->name) == 0) {
-		sbuf_adds(out, " ");
+	if (c->account && strcmp(c->account, acc->name) == 0)
 		text(out, l, MSG_CONSOLE_ACC_YOU);
-	}
 	sbuf_adds(out, "</td><td>");
 	text(out, l, acc->role == ROLE_ADMIN ? MSG_CONSOLE_ACC_ROLE_ADMIN : MSG_CONSOLE_ACC_ROLE_STAFF);
 	sbuf_adds(out, "</td><td>");
@@ -179,7 +177,6 @@ static void state_form(struct sbuf *out, const struct page_ctx *c, const struct 
 {
 	enum lang l = c->l;
 	const char *why = NULL;
-	bool self = c->account && strcmp(c->account, acc->name) == 0;
 	bool kept = !acc->disabled &&
 		    account_change_allowed(a, acc, c->account, acc->role, true, &why) < 0;
 	sbuf_adds(out, "<section><h2>");
@@ -187,11 +184,6 @@ static void state_form(struct sbuf *out, const struct page_ctx *c, const struct 
 	sbuf_adds(out, "</h2><p class=\"hint\">");
 	text(out, l, MSG_CONSOLE_ACC_DISABLE_TEXT);
 	sbuf_adds(out, "</p>");
-	if (kept) {
-		sbuf_adds(out, "<p class=\"note\" id=\"kept\">");
-		text(out, l, self ? MSG_CONSOLE_ACC_KEPT_SELF : MSG_CONSOLE_ACC_KEPT_LAST);
-		sbuf_adds(out, "</p>");
-	}
 	form_open(out, c, acc->disabled ? "enable" : "disable", acc->name);
 	sbuf_printf(out, "<button type=\"submit\" class=\"%s\"%s>", acc->disabled ? "" : "danger",
 		    kept ? " disabled" : "");
@@ -216,6 +208,14 @@ void page_account_edit(struct sbuf *out, const struct page_ctx *c, const struct 
 	sbuf_adds(out, "</h1>");
 	sbuf_free(&t);
 	notice(out, l, n);
+	/* what the rules keep (account_change_allowed), said before the forms */
+	const char *why = NULL;
+	if (!acc->disabled && account_change_allowed(a, acc, c->account, acc->role, true, &why) < 0) {
+		bool self = c->account && strcmp(c->account, acc->name) == 0;
+		sbuf_adds(out, "<p class=\"note\" id=\"kept\">");
+		text(out, l, self ? MSG_CONSOLE_ACC_KEPT_SELF : MSG_CONSOLE_ACC_KEPT_LAST);
+		sbuf_adds(out, "</p>");
+	}
 	sbuf_adds(out, "<section><h2>");
 	text(out, l, MSG_CONSOLE_ACC_ROLE_HEAD);
 	sbuf_adds(out, "</h2>");

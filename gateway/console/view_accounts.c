@@ -127,7 +127,9 @@ static void op_add(struct hctx *h, const char *name, struct outcome *o)
 	account_groups_text(acc, &d);
 	sbuf_printf(&d, " password=%s", o->onetime[0] ? "one-time" : "typed");
 	if (commit(h, "account_add", d.data, o) == 0)
-		msg_sbuf_printf(&o->text, h->pc.l, MSG_CONSOLE_ACC_ADDED, name, role_name(role));
+		msg_sbuf_printf(&o->text, h->pc.l, MSG_CONSOLE_ACC_ADDED, name,
+				msg(h->pc.l, role == ROLE_ADMIN ? MSG_CONSOLE_ACC_ROLE_ADMIN
+								: MSG_CONSOLE_ACC_ROLE_STAFF));
 	sbuf_free(&d);
 }
 

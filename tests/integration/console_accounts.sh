@@ -59,7 +59,7 @@ body_has() { grep -q -- "$1" "$CG_TMP/body" || cg_fail "$2: the page lacks '$1':
 cg_expect "admin login" "$(cc_login "$A" alice admin-pass-1)" 303
 cg_expect "GET /accounts" "$(code GET /accounts "$A")" 200
 remember_csrf "$A"
-body_has '<td>alice （本人）</td>' "the list names the signed-in admin"
+body_has '<td>alice（本人）</td>' "the list names the signed-in admin"
 body_has 'name="group" value="class7a"' "the add form offers the config's groups"
 grep -qi '<script\|style=' "$CG_TMP/body" && cg_fail "inline script or style on /accounts"
 
@@ -67,7 +67,7 @@ grep -qi '<script\|style=' "$CG_TMP/body" && cg_fail "inline script or style on 
 #    password; refusals say why and change nothing.
 cg_expect "add zhang (typed password)" "$(post "$A" /accounts op=add name=zhang role=staff \
 	group=class7a pw1=zhang-pass-1 pw2=zhang-pass-1)" 200
-body_has '已添加账号 zhang（staff）' "add zhang"
+body_has '已添加账号 zhang：教职工（只能查看）' "add zhang"
 grep -q '^zhang:staff:class7a:mustchange:\$argon2id\$' "$CG_TMP/console/accounts" ||
 	cg_fail "zhang not saved as expected: $(cat "$CG_TMP/console/accounts")"
 cg_expect "accounts file mode after a console save" "$(stat -c %a "$CG_TMP/console/accounts")" 600
