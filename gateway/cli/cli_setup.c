@@ -242,9 +242,10 @@ static const char *one_line(const char *s, char *buf, size_t n)
 static void run_dir(struct sbuf *b)
 {
 	static const char tail[] = "/var/lib/campusgate";
-	size_t n = strlen(CG_STATE_DIR), t = sizeof tail - 1;
-	if (n >= t && strcmp(CG_STATE_DIR + n - t, tail) == 0)
-		sbuf_printf(b, "%.*s/run/campusgate", (int)(n - t), CG_STATE_DIR);
+	const char *state = CG_STATE_DIR;
+	size_t n = strlen(state), t = sizeof tail - 1;
+	if (n >= t && strcmp(&state[n - t], tail) == 0)
+		sbuf_printf(b, "%.*s/run/campusgate", (int)(n - t), state);
 	else
 		sbuf_adds(b, "/run/campusgate");
 }
