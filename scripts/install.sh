@@ -3,7 +3,8 @@
 # into a temporary root for a test. Run again to upgrade: programs, shipped lists and the
 # example config are replaced; the admin's config and local lists are kept.
 #   scripts/install.sh [--root DIR] [--prefix DIR] [--builddir DIR] [--no-build]
-#                      [--user NAME] [--staff-group NAME] [--lists-source SRC]
+#                      [--user NAME] [--staff-group NAME] [--console-user NAME]
+#                      [--admin-group NAME] [--lists-source SRC]
 #                      [--no-update-lists] [--no-systemd]
 #   --root DIR          install everything under DIR (DIR/usr/local, DIR/etc/campusgate,
 #                       DIR/var/lib/campusgate, DIR/etc/systemd/system) with those paths
@@ -13,15 +14,19 @@
 #   --no-build          install what --builddir holds, do not run meson/ninja
 #   --user NAME         the service user (default campusgate)
 #   --staff-group NAME  the group that may read the journal (default campusgate-staff)
+#   --console-user NAME the web console's own user (default campusgate-console)
+#   --admin-group NAME  the group that may use the daemon's control socket (the console's
+#                       user is in it; default campusgate-admin)
 #   --lists-source SRC  where update-lists.sh fetches the UT1 lists (URL, .tar.gz, folder)
 #   --no-update-lists   do not fetch the third-party lists now
 #   --no-systemd        install the units but do not call systemctl
 set -euo pipefail
 usage() {
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-2}"
 }
 root="" prefix=/usr/local builddir=build-release build=1 user=campusgate staff=campusgate-staff
+cuser=campusgate-console admins=campusgate-admin
 lists_source=https://dsi.ut-capitole.fr/blacklists/download/blacklists.tar.gz
 update_lists=1 systemd=1
 while [ $# -gt 0 ]; do
@@ -32,6 +37,8 @@ while [ $# -gt 0 ]; do
 	--no-build) build=0 ;;
 	--user) user=$2; shift ;;
 	--staff-group) staff=$2; shift ;;
+	--console-user) cuser=$2; shift ;;
+	--admin-group) admins=$2; shift ;;
 	--lists-source) lists_source=$2; shift ;;
 	--no-update-lists) update_lists=0 ;;
 	--no-systemd) systemd=0 ;;
@@ -60,9 +67,10 @@ if [ "$build" = 1 ]; then
 	else
 		meson setup "$builddir" "${opts[@]}" >/dev/null
 	fi
-	ninja -C "$builddir" gateway/campusgated gateway/campusgate >/dev/null
+	ninja -C "$builddir" gateway/campusgated gateway/campusgate gateway/campusgate-console >/dev/null
 fi
 [ -x "$builddir/gateway/campusgated" ] || { echo "install.sh: no build in $builddir" >&2; exit 1; }
+[ -x "$builddir/gateway/campusgate-console" ] || { echo "install.sh: no campusgate-console in $builddir" >&2; exit 1; }
 
 # 2. Users: the service user, and the staff group whose members may read the journal.
 getent group "$staff" >/dev/null || { groupadd --system "$staff"; say "created group $staff"; }
@@ -71,11 +79,21 @@ if ! getent passwd "$user" >/dev/null; then
 		--shell /usr/sbin/nologin "$user"
 	say "created user $user"
 fi
+# The web console's own user: no shell, no home; it reaches the daemon's control socket
+# (the admin group) and reads the journal (the staff group), nothing else.
+getent group "$admins" >/dev/null || { groupadd --system "$admins"; say "created group $admins"; }
+if ! getent passwd "$cuser" >/dev/null; then
+	useradd --system --user-group --home-dir /nonexistent --no-create-home \
+		--shell /usr/sbin/nologin "$cuser"
+	say "created user $cuser (the web console)"
+fi
+usermod -aG "$admins,$staff" "$cuser"
 
 # 3. Programs, shipped lists, the list updater (always replaced: an upgrade).
 install -d -m 0755 "$sbin" "$bin" "$data" "$etc" "$etc/lists" "$units"
 install -m 0755 "$builddir/gateway/campusgated" "$sbin/campusgated"
 install -m 0755 "$builddir/gateway/campusgate" "$bin/campusgate"
+install -m 0755 "$builddir/gateway/campusgate-console" "$sbin/campusgate-console"
 install -m 0755 scripts/update-lists.sh "$sbin/campusgate-update-lists"
 rm -rf "$data/blocklists.new"
 cp -r blocklists "$data/blocklists.new"
@@ -86,7 +104,7 @@ mv "$data/blocklists.new" "$data/blocklists"
 rm -rf "$data/blocklists.old"
 chmod -R a+rX "$data"
 install -d -m 0755 "$prefix/share/doc/campusgate"
-install -m 0644 README.md docs/deploy.md docs/district.md "$prefix/share/doc/campusgate/"
+install -m 0644 README.md docs/deploy.md docs/console.md docs/district.md "$prefix/share/doc/campusgate/"
 say "programs in $sbin and $bin, shipped lists in $data/blocklists"
 
 # 4. State: the journal (staff may read it), the fetched lists.
@@ -94,6 +112,10 @@ install -d -m 0755 -o "$user" -g "$user" "$state"
 install -d -m 2750 -o "$user" -g "$staff" "$state/journal"
 chown "$user:$staff" "$state/journal" && chmod 2750 "$state/journal"
 install -d -m 0755 "$state/lists"
+[ -n "$root" ] && install -d -m 0755 "$root/run" # the control socket's folder goes under it
+# The console's accounts (mode 0600 files) and its self-signed certificate: its own.
+install -d -m 0700 -o "$cuser" -g "$cuser" "$state/console"
+chown "$cuser:$cuser" "$state/console" && chmod 0700 "$state/console"
 
 # 5. The example config with absolute paths (always replaced) and the admin's config
 #    (written once, from the example; `campusgate setup --force` rewrites it for the LAN).
@@ -101,6 +123,10 @@ ut1=$state/lists/current
 sed -e "s|^#user = campusgate$|user = $user|" \
     -e "s|^pid_file = .*|pid_file = $state/campusgated.pid|" \
     -e "s|^dir = \.\./var/journal|dir = $state/journal|" \
+    -e "s|^control_socket = .*|control_socket = $root/run/campusgate/control.sock|" \
+    -e "s|^#control_group = campusgate-admin$|control_group = $admins|" \
+    -e "s|^accounts = .*|accounts = $state/console/accounts|" \
+    -e "s|^#user = campusgate-console$|user = $cuser|" \
     -e "s|\.\./blocklists/|$data/blocklists/|" \
     -e '/shared\/data\/blocklists/d' \
     -e "s|^\(list = $data/blocklists/pornography/keywords.list\)|\1\nlist = ?ut1:$ut1/adult|" \
@@ -116,6 +142,10 @@ for f in block allow; do
 	[ -f "$etc/lists/$f.list" ] || printf '# %s: the school'"'"'s own %s list, one name per line (kept on upgrades)\n' \
 		"$f.list" "$([ $f = block ] && echo block || echo allow)" >"$etc/lists/$f.list"
 done
+# The school's own lists: the console (its group) edits them, saving by rename in the folder.
+chgrp "$cuser" "$etc/lists" "$etc/lists/block.list" "$etc/lists/allow.list"
+chmod 2775 "$etc/lists"
+chmod 0664 "$etc/lists/block.list" "$etc/lists/allow.list"
 if [ -f "$conf" ]; then
 	say "kept your configuration $conf (the new example is $conf.example)"
 else
@@ -128,9 +158,11 @@ fi
 install -d -m 0755 "$etc"
 install -m 0644 config/nftables-campusgate.nft "$etc/nftables-campusgate.nft.example"
 fill() { sed -e "s|/usr/local/sbin|$sbin|g" -e "s|/usr/local/bin|$bin|g" -e "s|/etc/campusgate|$etc|g" \
-	-e "s|/var/lib/campusgate|$state|g" -e "s|/usr/local/share|$prefix/share|g" "$1"; }
-for u in campusgated.service campusgate-update-lists.service campusgate-update-lists.timer \
-	campusgate-ipmac.service campusgate-ipmac.path campusgate-ipmac.timer \
+	-e "s|/var/lib/campusgate|$state|g" -e "s|/usr/local/share|$prefix/share|g" -e "s|=campusgate-console$|=$cuser|" \
+	-e "s|^SupplementaryGroups=campusgate-admin campusgate-staff$|SupplementaryGroups=$admins $staff|" \
+	-e "s|(campusgate-console: no shell|($cuser: no shell|" "$1"; }
+for u in campusgated.service campusgate-console.service campusgate-update-lists.service \
+	campusgate-update-lists.timer campusgate-ipmac.service campusgate-ipmac.path campusgate-ipmac.timer \
 	campusgate-district-update.service campusgate-district-update.timer; do
 	fill "config/$u" >"$units/$u"
 	chmod 0644 "$units/$u"
@@ -154,12 +186,19 @@ if [ "$update_lists" = 1 ]; then
 fi
 chmod -R a+rX "$state/lists"
 
-# 8. Check the config as the daemon would; enable the units on a real install.
+# 8. Check the config as the daemon would.
 conf_ok=1
 if ! "$sbin/campusgated" -n -c "$conf"; then
 	conf_ok=0
 	say "the configuration $conf has errors (above); fix them before starting the service"
 fi
+# 9. The console's first admin, when no admin is active: a one-time password, printed once.
+if [ "$conf_ok" = 1 ]; then
+	"$bin/campusgate" user -c "$conf" init || say "could not make the console's first admin (above)"
+fi
+listen=$(awk '/^\[console\]/ {c=1; next} /^\[/ {c=0} c && $1 == "listen" {print $3; exit}' "$conf")
+say "web console: https://${listen:-127.0.0.1:8444}/ (self-signed certificate: accept it once; docs/console.md)"
+# 10. Enable the units on a real install.
 if [ "$systemd" = 1 ] && [ -d /run/systemd/system ]; then
 	systemctl daemon-reload
 	systemctl enable campusgate-update-lists.timer >/dev/null 2>&1 || true
@@ -173,6 +212,10 @@ if [ "$systemd" = 1 ] && [ -d /run/systemd/system ]; then
 	if grep -q '^\[district\]' "$conf"; then
 		install -d -m 0755 "$state/district"
 		systemctl enable --now campusgate-district-update.timer >/dev/null 2>&1 || true
+	fi
+	systemctl enable campusgate-console.service >/dev/null 2>&1 || true
+	if [ "$conf_ok" = 1 ]; then
+		systemctl restart campusgate-console.service && say "started the web console (campusgate-console)"
 	fi
 	if [ "$conf_ok" = 1 ] && systemctl is-active --quiet campusgated.service; then
 		systemctl restart campusgated.service && say "restarted campusgated with the new programs"

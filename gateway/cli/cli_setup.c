@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
+#include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -25,7 +27,7 @@
 
 struct setup_opts {
 	const char *lan_if, *lan_addr, *school, *contact, *out_config, *out_nft;
-	const char *language, *timezone, *user, *leases;
+	const char *language, *timezone, *user, *leases, *console_user, *admin_group;
 	const char *subnet[SETUP_MAX], *upstream[SETUP_MAX];
 	size_t n_subnet, n_upstream;
 	bool yes, force;
@@ -109,7 +111,8 @@ static void resolv_upstreams(struct setup_opts *o)
 static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 {
 	enum { O_LAN_IF = 256, O_LAN_ADDR, O_SUBNET, O_UPSTREAM, O_SCHOOL, O_CONTACT, O_OUT_CONFIG,
-	       O_OUT_NFT, O_LANGUAGE, O_TIMEZONE, O_USER, O_LEASES, O_YES, O_FORCE };
+	       O_OUT_NFT, O_LANGUAGE, O_TIMEZONE, O_USER, O_LEASES, O_YES, O_FORCE,
+	       O_CONSOLE_USER, O_ADMIN_GROUP };
 	static const struct option longopts[] = {
 		{"lan-if", required_argument, NULL, O_LAN_IF},
 		{"lan-address", required_argument, NULL, O_LAN_ADDR},
@@ -122,6 +125,8 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 		{"language", required_argument, NULL, O_LANGUAGE},
 		{"timezone", required_argument, NULL, O_TIMEZONE},
 		{"user", required_argument, NULL, O_USER},
+		{"console-user", required_argument, NULL, O_CONSOLE_USER},
+		{"admin-group", required_argument, NULL, O_ADMIN_GROUP},
 		{"dhcp-leases", required_argument, NULL, O_LEASES},
 		{"yes", no_argument, NULL, O_YES},
 		{"force", no_argument, NULL, O_FORCE},
@@ -150,6 +155,8 @@ static int parse_opts(int argc, char **argv, struct setup_opts *o, enum lang l)
 		case O_LANGUAGE: o->language = optarg; break;
 		case O_TIMEZONE: o->timezone = optarg; break;
 		case O_USER: o->user = optarg; break;
+		case O_CONSOLE_USER: o->console_user = optarg; break;
+		case O_ADMIN_GROUP: o->admin_group = optarg; break;
 		case O_LEASES: o->leases = optarg; break;
 		case O_YES: o->yes = true; break;
 		case O_FORCE: o->force = true; break;
@@ -230,6 +237,29 @@ static const char *one_line(const char *s, char *buf, size_t n)
 	return buf;
 }
 
+/* The folder of the control socket: /run/campusgate, under the same root as the state
+ * folder when that is not /var/lib/campusgate (an install into a test root). */
+static void run_dir(struct sbuf *b)
+{
+	static const char tail[] = "/var/lib/campusgate";
+	const char *state = CG_STATE_DIR;
+	size_t n = strlen(state), t = sizeof tail - 1;
+	if (n >= t && strcmp(&state[n - t], tail) == 0)
+		sbuf_printf(b, "%.*s/run/campusgate", (int)(n - t), state);
+	else
+		sbuf_adds(b, "/run/campusgate");
+}
+
+/* [console]: the web console, on loopback until the admin gives it the admin VLAN. */
+static void write_console(struct sbuf *b, const struct setup_opts *o)
+{
+	const char *u = o->console_user ? o->console_user : "campusgate-console";
+	sbuf_printf(b, "[console]\n# the web console (docs/console.md): loopback; on the box, an "
+		    "address of the admin VLAN\nlisten = 127.0.0.1:8444\naccounts = %s/console/accounts\n"
+		    "%suser = %s\n\n", CG_STATE_DIR,
+		    getpwnam(u) ? "" : "# (no such user yet: scripts/install.sh makes it)\n#", u);
+}
+
 static void write_config(struct sbuf *b, const struct setup_opts *o, const char *lan,
 			 const char *etc_dir)
 {
@@ -240,9 +270,14 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 		    "# campusgate 配置，由 campusgate setup 生成；检查：campusgated -n -c 文件\n\n",
 		    o->lan_if, lan);
 	sbuf_printf(b, "[general]\nuser = %s\ntimezone = %s\nlanguage = %s\n"
-		    "pid_file = %s/campusgated.pid\n\n", o->user ? o->user : "campusgate",
+		    "pid_file = %s/campusgated.pid\n", o->user ? o->user : "campusgate",
 		    o->timezone ? o->timezone : "Asia/Shanghai",
 		    o->language ? o->language : "zh-CN", CG_STATE_DIR);
+	sbuf_adds(b, "# campusgate reload/status and the web console reach the daemon here\ncontrol_socket = ");
+	run_dir(b);
+	const char *agroup = o->admin_group ? o->admin_group : "campusgate-admin";
+	sbuf_printf(b, "/control.sock\n%scontrol_group = %s\n\n",
+		    getgrnam(agroup) ? "" : "# (no such group yet: scripts/install.sh makes it)\n#", agroup);
 	sbuf_printf(b, "[dns]\nlisten = %s:53\n", lan);
 	for (size_t i = 0; i < o->n_upstream; i++)
 		sbuf_printf(b, "upstream = %s\n", o->upstream[i]);
@@ -259,7 +294,9 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 		sbuf_printf(b, "contact = %s\n", one_line(o->contact, v, sizeof v));
 	if (o->leases && *o->leases)
 		sbuf_printf(b, "dhcp_leases = %s\n", one_line(o->leases, v, sizeof v));
-	sbuf_printf(b, "\n[ipmac]\n# drop LAN packets whose MAC and source address no DHCP lease or static\n"
+	sbuf_adds(b, "\n");
+	write_console(b, o);
+	sbuf_printf(b, "[ipmac]\n# drop LAN packets whose MAC and source address no DHCP lease or static\n"
 		    "# binding pairs; campusgate ipmac sync keeps the nftables set (docs/deploy.md)\n"
 		    "%senforce = %s\ninterface = %s\n"
 		    "# devices with fixed addresses: static = MAC ADDRESS (repeatable)\n\n",

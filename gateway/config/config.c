@@ -74,6 +74,8 @@ struct config *config_default(void)
 	endpoint_parse("127.0.0.1:8444", 0, &cfg->console.listen);
 	cfg->console.accounts = xstrdup("var/console/accounts");
 	cfg->district.timeout_s = 120;
+	cfg->console.session_idle_s = 1800;
+	cfg->console.session_max_s = 43200;
 	return cfg;
 }
 

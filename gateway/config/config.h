@@ -189,6 +189,8 @@ struct cfg_console {
 	char *user;                 /* the console's own unprivileged user; NULL = stay */
 	char *lists_dir;            /* the lists the console may edit: NAME.list per category
 				     * and allow.list; NULL = the console edits none */
+	unsigned session_idle_s;    /* a session unused this long ends (default 1800) */
+	unsigned session_max_s;     /* and any session this old (default 43200) */
 };
 
 /* [district]: lists from the district (docs/district.md), fetched by `campusgate update`. */

@@ -710,6 +710,17 @@ static void k_console_user(struct cload *st, const char *v)
 	CFG->user = saved;
 }
 
+/* Session lifetimes: a few seconds at least (for tests), a day idle, a week in all. */
+static void k_session_idle(struct cload *st, const char *v)
+{
+	set_uns(st, v, 2, 86400, &CFG->console.session_idle_s);
+}
+
+static void k_session_max(struct cload *st, const char *v)
+{
+	set_uns(st, v, 2, 7 * 86400, &CFG->console.session_max_s);
+}
+
 static const struct cload_key console_keys[] = {
 	{"listen", false, false, k_console_listen},
 	{"cert", false, false, k_console_cert},
@@ -717,6 +728,8 @@ static const struct cload_key console_keys[] = {
 	{"accounts", false, false, k_console_accounts},
 	{"user", false, false, k_console_user},
 	{"lists_dir", false, false, k_console_lists_dir},
+	{"session_idle_s", false, false, k_session_idle},
+	{"session_max_s", false, false, k_session_max},
 	{NULL, false, false, NULL},
 };
 

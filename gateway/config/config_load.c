@@ -549,6 +549,10 @@ static void finish(struct cload *st)
 		diag_msg(st->diag, false, st->file, st->sec_line[SEC_CONSOLE],
 			 MSG_CFG_CONSOLE_CERT_KEY_PAIR, c->console.cert ? "key" : "cert",
 			 c->console.cert ? "cert" : "key");
+	if (c->console.session_idle_s > c->console.session_max_s)
+		diag_msg(st->diag, false, st->file, st->sec_line[SEC_CONSOLE],
+			 MSG_CFG_CONSOLE_IDLE_OVER_MAX, c->console.session_idle_s,
+			 c->console.session_max_s);
 }
 
 static void cload_free(struct cload *st)

@@ -153,6 +153,24 @@ static bool hash_ok(const char *s, size_t n)
 	return true;
 }
 
+/* FLAGS (n bytes): empty, or "disabled" and "mustchange" joined by ',', each at most
+ * once. 0, or -1 for anything else. */
+static int parse_flags(const char *s, size_t n, bool *disabled, bool *mustchange)
+{
+	for (size_t i = 0; n && i <= n;) {
+		const char *c = memchr(s + i, ',', n - i);
+		size_t end = c ? (size_t)(c - s) : n, k = end - i;
+		bool *flag = k == 8 && memcmp(s + i, "disabled", 8) == 0     ? disabled
+			     : k == 10 && memcmp(s + i, "mustchange", 10) == 0 ? mustchange
+									       : NULL;
+		if (!flag || *flag)
+			return -1;
+		*flag = true;
+		i = end + 1;
+	}
+	return 0;
+}
+
 /* One line (n bytes, no newline) into a; 0, or -1 after reporting. */
 static int parse_line(const char *s, size_t n, const char *file, unsigned line,
 		      struct accounts *a, struct diag *d)
@@ -194,8 +212,8 @@ static int parse_line(const char *s, size_t n, const char *file, unsigned line,
 		diag_msg(d, false, file, line, MSG_CONSOLE_ACC_ADMIN_GROUPS);
 		rc = -1;
 	}
-	bool disabled = fl[3] == 8 && memcmp(f[3], "disabled", 8) == 0;
-	if (fl[3] && !disabled) {
+	bool disabled = false, mustchange = false;
+	if (parse_flags(f[3], fl[3], &disabled, &mustchange) < 0) {
 		diag_msg(d, false, file, line, MSG_CONSOLE_ACC_BAD_FLAG, (int)fl[3], f[3]);
 		rc = -1;
 	}
@@ -213,6 +231,7 @@ static int parse_line(const char *s, size_t n, const char *file, unsigned line,
 		return -1;
 	}
 	acc->disabled = disabled;
+	acc->mustchange = mustchange;
 	acc->hash = xstrndup(f[4], fl[4]);
 	return 0;
 }
@@ -305,8 +324,9 @@ void accounts_format(const struct accounts *a, struct sbuf *out)
 		sbuf_printf(out, "%s:%s:", acc->name, role_name(acc->role));
 		for (size_t i = 0; i < acc->n_groups; i++)
 			sbuf_printf(out, "%s%s", i ? "," : "", acc->groups[i]);
-		sbuf_printf(out, ":%s:%s\n", acc->disabled ? "disabled" : "",
-			    acc->hash ? acc->hash : "");
+		sbuf_printf(out, ":%s%s%s:%s\n", acc->disabled ? "disabled" : "",
+			    acc->disabled && acc->mustchange ? "," : "",
+			    acc->mustchange ? "mustchange" : "", acc->hash ? acc->hash : "");
 	}
 }
 
@@ -413,4 +433,87 @@ void account_verify_dummy(const char *pw, size_t len, const struct account_kdf *
 		len = ACCOUNT_PASSWORD_MAX;
 	if (sodium_init() >= 0 && crypto_pwhash_str(out, pw, len, kdf->ops, kdf->mem) == 0)
 		sodium_memzero(out, sizeof out);
+}
+
+size_t accounts_active_admins(const struct accounts *a)
+{
+	const struct account *acc;
+	size_t n = 0;
+	TAILQ_FOREACH(acc, &a->list, entry)
+		n += acc->role == ROLE_ADMIN && !acc->disabled;
+	return n;
+}
+
+int account_change_allowed(const struct accounts *a, const struct account *acc,
+			   const char *actor, enum role role, bool disabled, const char **why)
+{
+	bool was_admin = acc->role == ROLE_ADMIN && !acc->disabled;
+	bool is_admin = role == ROLE_ADMIN && !disabled;
+	if (!was_admin || is_admin)
+		return 0;
+	if (actor && strcmp(actor, acc->name) == 0) {
+		*why = msg(LANG_EN, MSG_R_ACC_SELF);
+		return -1;
+	}
+	if (accounts_active_admins(a) <= 1) {
+		*why = msg(LANG_EN, MSG_R_ACC_LAST_ADMIN);
+		return -1;
+	}
+	return 0;
+}
+
+int account_password_check(const char *pw, size_t len, const char *again, size_t again_len,
+			   const char **why)
+{
+	if (len < ACCOUNT_PASSWORD_MIN || len > ACCOUNT_PASSWORD_MAX) {
+		*why = msg(LANG_EN, MSG_R_ACC_PW_LENGTH);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)pw[i] < 0x20 || pw[i] == 0x7f) {
+			*why = msg(LANG_EN, MSG_R_ACC_PW_CONTROL);
+			return -1;
+		}
+	if (again && (again_len != len || sodium_memcmp(pw, again, len) != 0)) {
+		*why = msg(LANG_EN, MSG_R_ACC_PW_MISMATCH);
+		return -1;
+	}
+	return 0;
+}
+
+void account_onetime_password(char out[ACCOUNT_ONETIME_LEN + 1])
+{
+	static const char alphabet[] = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+	if (sodium_init() < 0)
+		fatal("libsodium does not start");
+	size_t k = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i && i % 4 == 0)
+			out[k++] = '-';
+		out[k++] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	}
+	out[k] = '\0';
+}
+
+int account_groups_known(const struct account *acc, const struct config *cfg,
+			 const char **bad)
+{
+	for (size_t i = 0; i < acc->n_groups; i++) {
+		bool found = false;
+		for (size_t g = 0; g < cfg->n_groups && !found; g++)
+			found = strcmp(cfg->groups[g].name, acc->groups[i]) == 0;
+		if (!found) {
+			*bad = acc->groups[i];
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void account_groups_text(const struct account *acc, struct sbuf *out)
+{
+	if (!acc->n_groups)
+		sbuf_adds(out, "*");
+	for (size_t i = 0; i < acc->n_groups; i++)
+		sbuf_printf(out, "%s%s", i ? "," : "", acc->groups[i]);
 }

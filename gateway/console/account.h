@@ -6,6 +6,10 @@
  *     NAME:ROLE:GROUPS:FLAGS:HASH
  *     alice:admin:::$argon2id$v=19$m=65536,t=2,p=1$...
  *     wang:staff:7a,7b:disabled:$argon2id$...
+ *     admin:admin::mustchange:$argon2id$...
+ *
+ * FLAGS is empty or a comma-separated set of: disabled (cannot sign in), mustchange (a
+ * one-time password: the first sign-in must set a new one).
  */
 #ifndef CG_ACCOUNT_H
 #define CG_ACCOUNT_H
@@ -15,6 +19,7 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include "config.h"
 #include "role.h"
 #include "util.h"
 
@@ -25,6 +30,7 @@
 #define ACCOUNT_FILE_MAX (1 << 20)
 #define ACCOUNT_PASSWORD_MIN 8   /* characters (bytes) of a new password */
 #define ACCOUNT_PASSWORD_MAX 256
+#define ACCOUNT_ONETIME_LEN 19   /* a one-time password: xxxx-xxxx-xxxx-xxxx */
 
 struct account {
 	TAILQ_ENTRY(account) entry;
@@ -33,6 +39,7 @@ struct account {
 	char *groups[ACCOUNT_MAX_GROUPS]; /* staff only; none = every group */
 	size_t n_groups;
 	bool disabled;
+	bool mustchange;                  /* a one-time password: change at first sign-in */
 	char *hash;                       /* crypto_pwhash_str's text */
 };
 
@@ -92,5 +99,30 @@ bool account_verify(const struct account *acc, const char *pw, size_t len,
 		    const struct account_kdf *kdf, bool *rehash);
 /* Spend the time of one verify for an unknown name (no timing tells names apart). */
 void account_verify_dummy(const char *pw, size_t len, const struct account_kdf *kdf);
+
+
+/* ---- the rules every change obeys, in the console (/accounts, /password) and in
+ * `campusgate user` alike ---- */
+
+/* Accounts that are admin and not disabled. */
+size_t accounts_active_admins(const struct accounts *a);
+/* May actor (an account name, or NULL for root on the command line) give acc the role
+ * and disabled state? Refused (-1, *why a catalogue reason) when it would leave no active
+ * admin, or when an admin would demote or disable themselves. 0 when allowed. */
+int account_change_allowed(const struct accounts *a, const struct account *acc,
+			   const char *actor, enum role role, bool disabled, const char **why);
+/* Is pw (len bytes) acceptable as a new password, and again (when not NULL) the same?
+ * ACCOUNT_PASSWORD_MIN to _MAX bytes, no control characters. 0, or -1 with *why. */
+int account_password_check(const char *pw, size_t len, const char *again, size_t again_len,
+			   const char **why);
+/* A one-time password from libsodium's generator (16 letters and digits without the
+ * look-alikes 0 O 1 l I, about 93 bits, in groups of four): out gets
+ * ACCOUNT_ONETIME_LEN + 1 bytes. */
+void account_onetime_password(char out[ACCOUNT_ONETIME_LEN + 1]);
+/* Is every group of acc one that cfg defines? 0, or -1 with *bad the first unknown. */
+int account_groups_known(const struct account *acc, const struct config *cfg,
+			 const char **bad);
+/* acc's groups as "7a,7b", or "*" for every group, appended to out. */
+void account_groups_text(const struct account *acc, struct sbuf *out);
 
 #endif

@@ -205,5 +205,23 @@ const char *page_css(void)
 	       "form.row{display:flex;gap:.6em}\n"
 	       "form.row input{flex:1}\n"
 	       "form.inline{display:inline;margin:0}\n"
-	       "button.small{padding:.15em .7em;font-size:.9em;background:#c0392b}\n";
+	       "button.small{padding:.15em .7em;font-size:.9em;background:#c0392b}\n"
+	       /* accounts and password (page_accounts.c) */
+	       "#accounts td{vertical-align:top;padding:.4em .6em}\n"
+	       "td.off{color:#c0392b}\n"
+	       ".hint{color:#52606d;font-size:.9em;display:block;margin:.2em 0}\n"
+	       ".done{background:#e8f6ec;border-left:4px solid #27ae60;padding:.5em .8em}\n"
+	       ".onetime{background:#fff8e1;border:2px solid #f0b429;border-radius:6px;"
+	       "padding:.5em 1.2em;margin-bottom:1em}\n"
+	       ".onetime .secret{font:bold 1.6em/1.4 monospace;letter-spacing:.08em;"
+	       "user-select:all;margin:.2em 0}\n"
+	       "select{display:block;padding:.45em;font:inherit;border:1px solid #9aa5b1;"
+	       "border-radius:4px;min-width:14em}\n"
+	       "fieldset.groups{border:1px solid #d5dbe1;border-radius:4px;margin:.8em 0}\n"
+	       "label.check{display:inline-block;margin:.2em 1.2em .2em 0}\n"
+	       "label.check input{display:inline;width:auto;margin-right:.3em}\n"
+	       "button.danger{background:#c0392b}\n"
+	       "button[disabled]{background:#9aa5b1;cursor:not-allowed}\n"
+	       ".narrow{max-width:28em}\n"
+	       ".hidden{display:none}\n";
 }

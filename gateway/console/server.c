@@ -131,7 +131,8 @@ static enum MHD_Result login_post(struct server *s, struct MHD_Connection *c, st
 	sodium_memzero(id, sizeof id);
 	srv_journal_admin(s, "login", acc->name, addr, NULL);
 	log_info("console: %s signed in from %s", acc->name, addr);
-	return srv_redirect_to(c, l, "/", cookie, "cg_login=; Max-Age=0" COOKIE_ATTRS);
+	return srv_redirect_to(c, l, acc->mustchange ? "/password" : "/", cookie,
+			       "cg_login=; Max-Age=0" COOKIE_ATTRS);
 }
 
 /* The session of the request and its account, or NULL (no, ended, or its account gone
@@ -182,6 +183,12 @@ static enum MHD_Result serve_signed_in(struct hctx *h)
 	if (h->m == METHOD_POST && (!csrf || !session_csrf_ok(h->se, csrf, strlen(csrf))))
 		return srv_message(h, 403, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT);
 	h->scoped = rv == ROLE_ALLOW_SCOPED;
+	/* a one-time password: nothing but its change (and signing out) until it is changed */
+	if (acc->mustchange && h->route != ROUTE_PASSWORD && h->route != ROUTE_LOGOUT) {
+		if (h->m == METHOD_GET)
+			return srv_redirect(h, "/password");
+		return srv_message(h, 403, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_PW_MUST_TEXT);
+	}
 	switch (h->route) {
 	case ROUTE_DASHBOARD: return view_dashboard(h);
 	case ROUTE_JOURNAL: return view_journal(h);
@@ -234,12 +241,16 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 		srv_client_addr(c, h.addr);
 		return serve_signed_in(&h);
 	}
+	const char *ended = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ended");
 	if (route == ROUTE_LOGIN)
-		return login_form(c, l, why, 200, lang_cookie);
-	/* not signed in: a GET goes to the login form, anything else is refused */
+		return login_form(c, l, why ? why : ended ? MSG_CONSOLE_LOGIN_ENDED : 0, 200,
+				  lang_cookie);
+	/* not signed in: a GET goes to the login form (saying so when the session ended),
+	 * anything else is refused */
 	if (m == METHOD_GET)
-		return srv_redirect_to(c, l, "/login", lang_cookie, NULL);
-	return srv_message_to(c, 403, &anon, MSG_CONSOLE_FORBIDDEN, MSG_CONSOLE_CSRF_TEXT, lang_cookie);
+		return srv_redirect_to(c, l, why ? "/login?ended=1" : "/login", lang_cookie, NULL);
+	return srv_message_to(c, 403, &anon, MSG_CONSOLE_FORBIDDEN,
+			      why ? MSG_CONSOLE_LOGIN_ENDED : MSG_CONSOLE_CSRF_TEXT, lang_cookie);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -280,6 +291,8 @@ struct server *server_start(const struct config *cfg, const char *cert, const ch
 	s->kdf = account_kdf_default();
 	accounts_init(&s->accounts);
 	sessions_init(&s->sessions, SESSIONS_MAX);
+	s->sessions.idle_s = cfg->console.session_idle_s;
+	s->sessions.absolute_s = cfg->console.session_max_s;
 	/* 10 failed tries per address and 5 per account, one back a minute */
 	throttle_init(&s->by_addr, 4096, 10, 60000);
 	throttle_init(&s->by_account, 4096, 5, 60000);

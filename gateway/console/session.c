@@ -89,9 +89,15 @@ bool session_csrf_ok(const struct session *se, const char *token, size_t len)
 
 size_t sessions_end_account(struct sessions *s, const char *account)
 {
+	return sessions_end_others(s, account, NULL);
+}
+
+size_t sessions_end_others(struct sessions *s, const char *account, const struct session *keep)
+{
 	size_t n = 0;
 	for (size_t i = 0; i < s->max; i++)
-		if (s->slots[i].used && strcmp(s->slots[i].account, account) == 0) {
+		if (s->slots[i].used && &s->slots[i] != keep &&
+		    strcmp(s->slots[i].account, account) == 0) {
 			sessions_end(s, &s->slots[i]);
 			n++;
 		}

@@ -60,5 +60,7 @@ bool session_csrf_ok(const struct session *se, const char *token, size_t len);
 void sessions_end(struct sessions *s, struct session *se);
 /* End every session of account (disabled, password changed); how many. */
 size_t sessions_end_account(struct sessions *s, const char *account);
+/* End every session of account but keep (its own password change); how many. */
+size_t sessions_end_others(struct sessions *s, const char *account, const struct session *keep);
 
 #endif

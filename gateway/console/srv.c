@@ -182,6 +182,22 @@ void srv_accounts_refresh(struct server *s)
 	diag_free(&d);
 }
 
+void srv_accounts_reload(struct server *s)
+{
+	memset(&s->acc_st, 0, sizeof s->acc_st);
+	s->acc_st.st_ino = (ino_t)-1; /* differs from any file, and from a missing one */
+	srv_accounts_refresh(s);
+}
+
+int srv_accounts_save(struct server *s, const char **err)
+{
+	if (accounts_save(&s->accounts, s->cfg->console.accounts, (uid_t)-1, (gid_t)-1, err) == 0)
+		return 0;
+	log_err("console: cannot write %s: %s", s->cfg->console.accounts, *err);
+	srv_accounts_reload(s);
+	return -1;
+}
+
 /* GET /login: the form, with a fresh login token in a cookie and the form (a login
  * request must come from this form: double-submit, as there is no session yet). */
 const char *srv_query(const struct hctx *h, const char *key)

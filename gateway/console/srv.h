@@ -115,5 +115,10 @@ int srv_control(struct server *s, const char *req, int timeout_ms, struct sbuf *
 /* Read the accounts file again when it changed on disk (a bad file keeps the last
  * good set, logged). */
 void srv_accounts_refresh(struct server *s);
+/* Write s->accounts (changed by a page) to the accounts file, atomically. 0, or -1 with
+ * *err: then the changes are dropped and the file is read again. */
+int srv_accounts_save(struct server *s, const char **err);
+/* Drop unsaved changes: read the accounts file again. */
+void srv_accounts_reload(struct server *s);
 
 #endif

@@ -26,14 +26,17 @@ ETC=$ROOT/etc/campusgate STATE=$ROOT/var/lib/campusgate
 CG=$ROOT/usr/local/bin/campusgate CGD=$ROOT/usr/local/sbin/campusgated
 id=$$
 svc=cge2esvc$id staff=cge2estaff$id teacher=cge2eteach$id other=cge2eother$id
-for u in $svc $teacher $other; do getent passwd $u >/dev/null && cg_fail "user $u exists already"; done
+cusr=cge2econ$id adm=cge2eadm$id
+for u in $svc $teacher $other $cusr; do getent passwd $u >/dev/null && cg_fail "user $u exists already"; done
 cg_on_exit "groupdel $staff"
 cg_on_exit "userdel $svc"
 cg_on_exit "userdel $teacher; userdel $other"
+cg_on_exit "groupdel $adm"
+cg_on_exit "userdel $cusr; groupdel $cusr"
 
 # ---- 1. install, with the third-party lists unreachable -----------------------------------
 out=$(cd "$CG_SOURCE_ROOT" && scripts/install.sh --root "$ROOT" --builddir "$CG_TMP/build" \
-	--user $svc --staff-group $staff --lists-source "$CG_TMP/offline/blacklists.tar.gz" 2>&1) ||
+	--user $svc --staff-group $staff --console-user $cusr --admin-group $adm --lists-source "$CG_TMP/offline/blacklists.tar.gz" 2>&1) ||
 	{ echo "$out" | tail -30; cg_fail "install.sh failed without the third-party lists"; }
 echo "$out" | grep -q "THE THIRD-PARTY LISTS ARE MISSING" || cg_fail "install.sh did not say the third-party lists are missing: $out"
 echo "$out" | grep -q "campusgate-update-lists" || cg_fail "install.sh did not say how to fetch them: $out"
@@ -44,7 +47,8 @@ for f in "$CGD" "$CG" "$ROOT/usr/local/sbin/campusgate-update-lists" \
 	"$ROOT/etc/systemd/system/campusgate-update-lists.timer" \
 	"$ROOT/etc/systemd/system/campusgate-ipmac.service" \
 	"$ROOT/etc/systemd/system/campusgate-ipmac.path" \
-	"$ROOT/etc/systemd/system/campusgate-ipmac.timer" "$ETC/campusgate.conf"; do
+	"$ROOT/etc/systemd/system/campusgate-ipmac.timer" "$ETC/campusgate.conf" \
+	"$ROOT/usr/local/sbin/campusgate-console" "$ROOT/etc/systemd/system/campusgate-console.service"; do
 	[ -e "$f" ] || cg_fail "not installed: $f"
 done
 grep -q "^ExecStart=$CGD -c $ETC/campusgate.conf$" "$ROOT/etc/systemd/system/campusgated.service" ||
@@ -54,6 +58,25 @@ grep -q "campusgate-update-lists .* $STATE/lists$" "$ROOT/etc/systemd/system/cam
 grep -q "^ExecStart=$CG ipmac sync -c $ETC/campusgate.conf$" "$ROOT/etc/systemd/system/campusgate-ipmac.service" ||
 	cg_fail "the IP-MAC binding unit does not name the installed paths"
 cg_expect "journal folder mode, owner, group" "$(stat -c '%a %U %G' "$STATE/journal")" "2750 $svc $staff"
+# The console: its unit (own user, hardened), its user and folders, the first admin.
+cu=$ROOT/etc/systemd/system/campusgate-console.service
+for l in "ExecStart=$ROOT/usr/local/sbin/campusgate-console -c $ETC/campusgate.conf" "User=$cusr" \
+	"SupplementaryGroups=$adm $staff" "NoNewPrivileges=yes" "ProtectSystem=strict" "PrivateTmp=yes" \
+	"ReadWritePaths=$STATE/console -$ETC/lists" "CapabilityBoundingSet="; do
+	grep -qxF -- "$l" "$cu" || cg_fail "the console's unit lacks '$l': $(cat "$cu")"
+done
+cg_expect "console folder mode, owner" "$(stat -c '%a %U %G' "$STATE/console")" "700 $cusr $cusr"
+cg_expect "school lists folder: the console's group writes" "$(stat -c '%a %G' "$ETC/lists")" "2775 $cusr"
+id -nG $cusr | tr ' ' '\n' | grep -qx $adm || cg_fail "$cusr is not in $adm"
+id -nG $cusr | tr ' ' '\n' | grep -qx $staff || cg_fail "$cusr is not in $staff"
+grep -q "^user = $cusr$" "$ETC/campusgate.conf" || cg_fail "[console] user not set in the installed config"
+grep -q "^control_group = $adm$" "$ETC/campusgate.conf" || cg_fail "control_group not set in the installed config"
+first_pw=$(echo "$out" | sed -n 's/^  *\([2-9a-zA-Z]\{4\}-[2-9a-zA-Z-]\{14\}\)$/\1/p' | head -n1)
+[ ${#first_pw} = 19 ] || cg_fail "install.sh printed no one-time password for the console's admin: $out"
+echo "$out" | grep -q "网页控制台的管理员账号 admin" || cg_fail "install.sh: the first admin not said in zh-CN: $out"
+grep -q '^admin:admin::mustchange:' "$STATE/console/accounts" || cg_fail "no first admin in $STATE/console/accounts"
+cg_expect "accounts file mode, owner" "$(stat -c '%a %U' "$STATE/console/accounts")" "600 $cusr"
+echo "$out" | grep -q "web console: https://127.0.0.1:8444/" || cg_fail "install.sh does not say where the console is"
 grep -E '^(dir|pid_file|list) = \.' "$ETC/campusgate.conf" && cg_fail "a relative path in the installed config"
 "$CGD" -n -c "$ETC/campusgate.conf" >/dev/null 2>&1 || cg_fail "the installed config does not check"
 # Without -c outside a checkout, both programs read the installed config.
@@ -64,7 +87,8 @@ echo "$out" | grep -q "^$ETC/campusgate.conf: " || cg_fail "campusgate did not r
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(cd "$ROOT/etc/systemd/system" && systemd-analyze verify --man=no ./campusgated.service \
 		./campusgate-update-lists.service ./campusgate-update-lists.timer \
-		./campusgate-ipmac.service ./campusgate-ipmac.path ./campusgate-ipmac.timer 2>&1) ||
+		./campusgate-ipmac.service ./campusgate-ipmac.path ./campusgate-ipmac.timer \
+		./campusgate-console.service 2>&1) ||
 		cg_fail "systemd-analyze verify of the installed units: $out"
 	[ -z "$out" ] || cg_fail "systemd-analyze verify of the installed units: $out"
 	cg_log "ok: systemd-analyze verify accepts the installed units"
@@ -76,7 +100,7 @@ NS_C=cgec$id NS_G=cgeg$id NS_O=cgeo$id LAN_IF=cgel$id WAN_IF=cgew$id
 setup() {
 	"$CG" setup --lan-if $LAN_IF --lan-address 10.90.1.1 --subnet 10.90.1.0/24=students \
 		--subnet 10.90.2.0/24=staff --upstream 198.51.100.53 --school "E2E Middle School" \
-		--contact "IT office, 555-0100" --user $svc --yes "$@"
+		--contact "IT office, 555-0100" --user $svc --console-user $cusr --admin-group $adm --yes "$@"
 }
 out=$(setup 2>&1) && cg_fail "setup overwrote the config without --force"
 echo "$out" | grep -q -- "--force" || cg_fail "setup did not say --force: $out"
@@ -108,9 +132,11 @@ mkdir -p "$CG_TMP/ut1/gambling" "$CG_TMP/ut1/adult"
 printf 'casino-ut1.test\n' >"$CG_TMP/ut1/gambling/domains"
 printf 'adult-ut1.test\n' >"$CG_TMP/ut1/adult/domains"
 out=$(cd "$CG_SOURCE_ROOT" && scripts/install.sh --root "$ROOT" --builddir "$CG_TMP/build" \
-	--user $svc --staff-group $staff --lists-source "$CG_TMP/ut1" 2>&1) ||
+	--user $svc --staff-group $staff --console-user $cusr --admin-group $adm --lists-source "$CG_TMP/ut1" 2>&1) ||
 	{ echo "$out" | tail -30; cg_fail "the second install.sh failed"; }
 grep -q "# admin's edit $id" "$ETC/campusgate.conf" || cg_fail "the upgrade replaced the admin's config"
+echo "$out" | grep -q "一次性密码" && cg_fail "the upgrade made a second first admin: $out"
+grep -c '^admin' "$STATE/console/accounts" | grep -qx 1 || cg_fail "the upgrade changed the accounts: $(cat "$STATE/console/accounts")"
 grep -q "^blocked-by-school.test$" "$ETC/lists/block.list" || cg_fail "the upgrade replaced the school's list"
 "$CG" lists check "$ETC/lists/block.list" >/dev/null || cg_fail "lists check of the school's list"
 "$CG" --version >/dev/null 2>&1 || cg_fail "the upgrade did not replace the program"
@@ -205,6 +231,35 @@ grep -q 'campusgated: ready' "$CG_TMP/daemon.log" || cg_fail "campusgated not re
 cg_expect "the daemon runs as the service user" "$(ps -o uid= -p "$CG_DAEMON_PID" | tr -d ' ')" \
 	"$(id -u $svc)"
 C() { ip netns exec $NS_C "$@"; }
+
+# The console as its unit runs it (its own user and groups), on the config setup wrote.
+: >"$CG_TMP/console.log"
+ip netns exec $NS_G setpriv --reuid $cusr --regid $cusr --init-groups \
+	"$ROOT/usr/local/sbin/campusgate-console" -c "$ETC/campusgate.conf" >>"$CG_TMP/console.log" 2>&1 &
+CONSOLE_PID=$!
+CG_PIDS+=("$CONSOLE_PID")
+for i in $(seq 100); do
+	grep -q "console serving" "$CG_TMP/console.log" && break
+	kill -0 $CONSOLE_PID 2>/dev/null || cg_fail "the installed console exited: $(cat "$CG_TMP/console.log")"
+	sleep 0.1
+done
+G() { ip netns exec $NS_G "$@"; }
+cg_expect "the installed console answers on its listen address" \
+	"$(G curl -sk -o /dev/null -w '%{http_code}' --max-time 10 https://127.0.0.1:8444/login)" 200
+G curl -sk -c "$CG_TMP/cj" -b "$CG_TMP/cj" -o /dev/null --max-time 10 https://127.0.0.1:8444/login
+tok=$(awk '$6=="cg_login" {print $7}' "$CG_TMP/cj")
+code=$(G curl -sk -c "$CG_TMP/cj" -b "$CG_TMP/cj" -o /dev/null -D "$CG_TMP/ch" -w '%{http_code}' --max-time 10 \
+	--data-urlencode name=admin --data-urlencode "password=$first_pw" --data-urlencode "csrf=$tok" \
+	https://127.0.0.1:8444/login)
+cg_expect "the first admin signs in with the printed password" "$code" 303
+grep -qi '^Location: /password' "$CG_TMP/ch" || cg_fail "the first sign-in is not sent to /password: $(cat "$CG_TMP/ch")"
+cg_expect "the console runs as its own user" "$(ps -o uid= -p $CONSOLE_PID | tr -d ' ')" "$(id -u $cusr)"
+for i in $(seq 50); do
+	grep -h '"action":"login"' "$STATE"/journal/*.jsonl 2>/dev/null | grep -q '"account":"admin"' && break
+	sleep 0.2
+done
+[ "$i" -lt 50 ] || cg_fail "the console's sign-in is not in the journal (control socket, group $adm)"
+cg_log "ok: the installed console answers, runs as $cusr, the first admin signs in, journaled"
 
 # DNS: the client's own resolver (198.51.100.99, nothing there) is answered by the gateway.
 cg_expect "allowed name" "$(C dig +time=3 +tries=1 +short www.allowed.test)" "192.0.2.10"

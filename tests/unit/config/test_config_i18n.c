@@ -243,6 +243,10 @@ static const struct zcase cases[] = {
 	{H_TEXT, "[district]\nurl = https://district.example/b\n", 0,
 	 "[district] has a url but no pubkey: bundles could not be verified",
 	 "[district] 设置了 url 但没有 pubkey：无法校验名单包"},
+	{H_TEXT, "[console]\nsession_idle_s = 600\nsession_max_s = 300\n", 0,
+	 "[console] session_idle_s (600) is longer than session_max_s (300)",
+	 "session_idle_s（600）大于 session_max_s（300）"},
+	{H_TEXT, "[console]\nsession_idle_s = 1\n", 0, "2 to 86400", "2 到 86400 之间"},
 	{H_TEXT, "[console]\nlisten = 127.0.0.1:0\n", 0,
 	 "listen: '127.0.0.1:0' is not ADDR:PORT or [ADDR6]:PORT", "listen: “127.0.0.1:0”"},
 };

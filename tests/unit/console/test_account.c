@@ -85,7 +85,11 @@ START_TEST(parse_rejections)
 	reject("a:root:::" HASH "\n", 0, "unknown role 'root'", "未知的角色“root”");
 	reject("a:admin:7a::" HASH "\n", 0, "an admin account is not limited to groups",
 	       "管理员账号不能限定分组");
-	reject("a:staff::locked:" HASH "\n", 0, "unknown flag 'locked'", "未知的标记“locked”");
+	reject("a:staff::locked:" HASH "\n", 0, "unknown or repeated flag in 'locked'",
+	       "标记“locked”未知或重复");
+	reject("a:staff::disabled,disabled:" HASH "\n", 0, "flag in 'disabled,disabled'", "重复");
+	reject("a:staff::mustchange,:" HASH "\n", 0, "flag in 'mustchange,'", "未知或重复");
+	reject("a:staff::,disabled:" HASH "\n", 0, "flag in ',disabled'", "未知或重复");
 	reject("a:staff:::plaintext\n", 0, "not an Argon2id hash", "不是 Argon2id 哈希");
 	reject("a:staff:::$argon2i$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA\n", 0, "not an Argon2id hash",
 	       "Argon2id");
@@ -200,6 +204,138 @@ START_TEST(password_verify_and_rehash)
 }
 END_TEST
 
+/* The mustchange flag: parsed alone and with disabled, in either order, and written back. */
+START_TEST(mustchange_flag)
+{
+	const char *text = "a:admin::mustchange:" HASH "\nb:staff::disabled,mustchange:" HASH
+			   "\nc:staff::mustchange,disabled:" HASH "\nd:staff::disabled:" HASH "\n";
+	struct accounts a, b;
+	struct diag d;
+	accounts_init(&a);
+	accounts_init(&b);
+	diag_init(&d);
+	ck_assert_int_eq(accounts_parse(text, strlen(text), "acc", &a, &d), 0);
+	ck_assert(accounts_find(&a, "a")->mustchange && !accounts_find(&a, "a")->disabled);
+	ck_assert(accounts_find(&a, "b")->mustchange && accounts_find(&a, "b")->disabled);
+	ck_assert(accounts_find(&a, "c")->mustchange && accounts_find(&a, "c")->disabled);
+	ck_assert(!accounts_find(&a, "d")->mustchange && accounts_find(&a, "d")->disabled);
+	struct sbuf out;
+	sbuf_init(&out);
+	accounts_format(&a, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "\na:admin::mustchange:" HASH "\n"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\nc:staff::disabled,mustchange:" HASH "\n"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\nd:staff::disabled:" HASH "\n"));
+	ck_assert_int_eq(accounts_parse(out.data, out.len, "acc", &b, &d), 0);
+	ck_assert(accounts_find(&b, "c")->mustchange);
+	/* cleared: written without it */
+	accounts_find(&a, "a")->mustchange = false;
+	sbuf_reset(&out);
+	accounts_format(&a, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "\na:admin:::" HASH "\n"));
+	sbuf_free(&out);
+	accounts_free(&a);
+	accounts_free(&b);
+	diag_free(&d);
+}
+END_TEST
+
+/* The last active admin cannot be demoted or disabled, by anyone; an admin cannot demote
+ * or disable themselves while another admin exists. */
+START_TEST(last_admin_rule)
+{
+	struct accounts a;
+	const char *why = NULL;
+	accounts_init(&a);
+	struct account *al = accounts_add(&a, "alice", ROLE_ADMIN, &why);
+	struct account *w = accounts_add(&a, "wang", ROLE_STAFF, &why);
+	ck_assert_uint_eq(accounts_active_admins(&a), 1);
+	/* root (NULL) and wang alike cannot leave the box without an admin */
+	ck_assert_int_eq(account_change_allowed(&a, al, NULL, ROLE_STAFF, false, &why), -1);
+	ck_assert_str_eq(why, msg(LANG_EN, MSG_R_ACC_LAST_ADMIN));
+	ck_assert_int_eq(account_change_allowed(&a, al, NULL, ROLE_ADMIN, true, &why), -1);
+	ck_assert_int_eq(account_change_allowed(&a, al, "wang", ROLE_ADMIN, true, &why), -1);
+	/* not a demotion: allowed */
+	ck_assert_int_eq(account_change_allowed(&a, al, "alice", ROLE_ADMIN, false, &why), 0);
+	ck_assert_int_eq(account_change_allowed(&a, w, "alice", ROLE_STAFF, true, &why), 0);
+	ck_assert_int_eq(account_change_allowed(&a, w, "alice", ROLE_ADMIN, false, &why), 0);
+	/* a second admin, but disabled, does not count */
+	struct account *b = accounts_add(&a, "bob", ROLE_ADMIN, &why);
+	b->disabled = true;
+	ck_assert_uint_eq(accounts_active_admins(&a), 1);
+	ck_assert_int_eq(account_change_allowed(&a, al, NULL, ROLE_STAFF, false, &why), -1);
+	/* enabled: alice may now be demoted by bob or root, but not by herself */
+	b->disabled = false;
+	ck_assert_int_eq(account_change_allowed(&a, al, "bob", ROLE_STAFF, false, &why), 0);
+	ck_assert_int_eq(account_change_allowed(&a, al, NULL, ROLE_ADMIN, true, &why), 0);
+	ck_assert_int_eq(account_change_allowed(&a, al, "alice", ROLE_STAFF, false, &why), -1);
+	ck_assert_str_eq(why, msg(LANG_EN, MSG_R_ACC_SELF));
+	ck_assert_int_eq(account_change_allowed(&a, al, "alice", ROLE_ADMIN, true, &why), -1);
+	/* a disabled admin being enabled or demoted is not a loss */
+	b->disabled = true;
+	ck_assert_int_eq(account_change_allowed(&a, b, "alice", ROLE_STAFF, true, &why), 0);
+	accounts_free(&a);
+}
+END_TEST
+
+START_TEST(password_rules_and_onetime)
+{
+	const char *why = NULL;
+	ck_assert_int_eq(account_password_check("12345678", 8, NULL, 0, &why), 0);
+	ck_assert_int_eq(account_password_check("1234567", 7, NULL, 0, &why), -1);
+	ck_assert_str_eq(why, msg(LANG_EN, MSG_R_ACC_PW_LENGTH));
+	char big[ACCOUNT_PASSWORD_MAX + 1];
+	memset(big, 'x', sizeof big);
+	ck_assert_int_eq(account_password_check(big, ACCOUNT_PASSWORD_MAX, NULL, 0, &why), 0);
+	ck_assert_int_eq(account_password_check(big, sizeof big, NULL, 0, &why), -1);
+	ck_assert_int_eq(account_password_check("1234\n5678", 9, NULL, 0, &why), -1);
+	ck_assert_str_eq(why, msg(LANG_EN, MSG_R_ACC_PW_CONTROL));
+	ck_assert_int_eq(account_password_check("12345678", 8, "12345678", 8, &why), 0);
+	ck_assert_int_eq(account_password_check("12345678", 8, "12345679", 8, &why), -1);
+	ck_assert_str_eq(why, msg(LANG_EN, MSG_R_ACC_PW_MISMATCH));
+	ck_assert_int_eq(account_password_check("12345678", 8, "1234567", 7, &why), -1);
+	char p1[ACCOUNT_ONETIME_LEN + 1], p2[ACCOUNT_ONETIME_LEN + 1];
+	account_onetime_password(p1);
+	account_onetime_password(p2);
+	ck_assert_uint_eq(strlen(p1), ACCOUNT_ONETIME_LEN);
+	ck_assert_str_ne(p1, p2);
+	ck_assert_int_eq(account_password_check(p1, strlen(p1), NULL, 0, &why), 0);
+	for (size_t i = 0; i < ACCOUNT_ONETIME_LEN; i++) {
+		if (i % 5 == 4)
+			ck_assert_int_eq(p1[i], '-');
+		else
+			ck_assert_ptr_null(strchr("-01lIO", p1[i]));
+	}
+}
+END_TEST
+
+START_TEST(groups_known_and_text)
+{
+	struct config cfg = {0};
+	struct cfg_group g[2] = {{.name = (char *)"7a"}, {.name = (char *)"7b"}};
+	cfg.groups = g;
+	cfg.n_groups = 2;
+	struct accounts a;
+	const char *why = NULL, *bad = NULL;
+	accounts_init(&a);
+	struct account *w = accounts_add(&a, "w", ROLE_STAFF, &why);
+	struct sbuf t;
+	sbuf_init(&t);
+	account_groups_text(w, &t);
+	ck_assert_str_eq(t.data, "*");
+	ck_assert_int_eq(account_groups_known(w, &cfg, &bad), 0);
+	ck_assert_int_eq(account_set_groups(w, "7b,7a", &why), 0);
+	ck_assert_int_eq(account_groups_known(w, &cfg, &bad), 0);
+	sbuf_reset(&t);
+	account_groups_text(w, &t);
+	ck_assert_str_eq(t.data, "7b,7a");
+	ck_assert_int_eq(account_set_groups(w, "7a,9z", &why), 0);
+	ck_assert_int_eq(account_groups_known(w, &cfg, &bad), -1);
+	ck_assert_str_eq(bad, "9z");
+	sbuf_free(&t);
+	accounts_free(&a);
+}
+END_TEST
+
 START_TEST(names_and_groups)
 {
 	ck_assert(account_name_ok("a", 1));
@@ -232,6 +368,10 @@ int main(void)
 	tcase_add_test(tc, load_and_save);
 	tcase_add_test(tc, password_verify_and_rehash);
 	tcase_add_test(tc, names_and_groups);
+	tcase_add_test(tc, mustchange_flag);
+	tcase_add_test(tc, last_admin_rule);
+	tcase_add_test(tc, password_rules_and_onetime);
+	tcase_add_test(tc, groups_known_and_text);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }

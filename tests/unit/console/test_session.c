@@ -120,6 +120,26 @@ START_TEST(logout_and_account_end)
 }
 END_TEST
 
+/* A password change ends the account's other sessions and keeps the one that made it. */
+START_TEST(end_others_keeps_one)
+{
+	struct sessions s;
+	sessions_init(&s, 4);
+	char a1[SESSION_HEX_LEN + 1], a2[SESSION_HEX_LEN + 1], w[SESSION_HEX_LEN + 1];
+	struct session *keep = sessions_create(&s, "alice", 1000, a1);
+	sessions_create(&s, "alice", 1000, a2);
+	sessions_create(&s, "wang", 1000, w);
+	struct session *got;
+	ck_assert_uint_eq(sessions_end_others(&s, "alice", keep), 1);
+	ck_assert_int_eq(sessions_find(&s, a1, 64, 1001, &got), SESSION_OK);
+	ck_assert_ptr_eq(got, keep);
+	ck_assert_int_eq(sessions_find(&s, a2, 64, 1001, &got), SESSION_UNKNOWN);
+	ck_assert_int_eq(sessions_find(&s, w, 64, 1001, &got), SESSION_OK);
+	ck_assert_uint_eq(sessions_end_others(&s, "alice", keep), 0);
+	sessions_free(&s);
+}
+END_TEST
+
 START_TEST(full_table_evicts_least_recent)
 {
 	struct sessions s;
@@ -146,6 +166,7 @@ int main(void)
 	tcase_add_test(tc, idle_expiry);
 	tcase_add_test(tc, absolute_expiry);
 	tcase_add_test(tc, logout_and_account_end);
+	tcase_add_test(tc, end_others_keeps_one);
 	tcase_add_test(tc, full_table_evicts_least_recent);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
