@@ -133,8 +133,9 @@ sed -e "s|^#user = campusgate$|user = $user|" \
     -e "s|^\(list = $data/blocklists/gambling/keywords.list\)|\1\nlist = ?ut1:$ut1/gambling|" \
     -e "s|^\(list = $data/blocklists/superstition/keywords.list\)|\1\nlist = ?ut1:$ut1/astrology\nlist = ?ut1:$ut1/sect|" \
     -e "s|^\(list = $data/blocklists/bypass/vpn.list\)|\1\nlist = ?ut1:$ut1/doh\nlist = ?ut1:$ut1/vpn\nlist = ?ut1:$ut1/redirector|" \
-    -e "s|^\(list = $data/blocklists/allow/allow.list\)|\1\nlist = $etc/lists/allow.list|" \
-    -e "s|^\[category bypass\]|[category local]\nkind = block\ntitle_zh = 本校自定名单\ntitle_en = The school's own list\nlist = $etc/lists/block.list\n\n&|" \
+    -e "s|^lists_dir = \.\./var/lists$|lists_dir = $etc/lists|" \
+    -e "s|^list = ?\.\./var/lists/|list = ?$etc/lists/|" \
+    -e "s|^\[category bypass\]|[category local]\nkind = block\ntitle_zh = 本校自定名单\ntitle_en = The school's own list\nlist = $etc/lists/block.list\nlist = ?$etc/lists/local.list\n\n&|" \
     -e "s|^\(block = .*\)|\1 local|" \
     config/campusgate.conf >"$etc/campusgate.conf.example"
 chmod 0644 "$etc/campusgate.conf.example"
@@ -142,7 +143,8 @@ for f in block allow; do
 	[ -f "$etc/lists/$f.list" ] || printf '# %s: the school'"'"'s own %s list, one name per line (kept on upgrades)\n' \
 		"$f.list" "$([ $f = block ] && echo block || echo allow)" >"$etc/lists/$f.list"
 done
-# The school's own lists: the console (its group) edits them, saving by rename in the folder.
+# The school's own lists: the console (its group) edits them, saving by rename in the folder
+# ([console] lists_dir; it makes the NAME.list of a category when it is missing).
 chgrp "$cuser" "$etc/lists" "$etc/lists/block.list" "$etc/lists/allow.list"
 chmod 2775 "$etc/lists"
 chmod 0664 "$etc/lists/block.list" "$etc/lists/allow.list"

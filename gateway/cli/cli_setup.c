@@ -251,12 +251,13 @@ static void run_dir(struct sbuf *b)
 }
 
 /* [console]: the web console, on loopback until the admin gives it the admin VLAN. */
-static void write_console(struct sbuf *b, const struct setup_opts *o)
+static void write_console(struct sbuf *b, const struct setup_opts *o, const char *etc_dir)
 {
 	const char *u = o->console_user ? o->console_user : "campusgate-console";
 	sbuf_printf(b, "[console]\n# the web console (docs/console.md): loopback; on the box, an "
 		    "address of the admin VLAN\nlisten = 127.0.0.1:8444\naccounts = %s/console/accounts\n"
-		    "%suser = %s\n\n", CG_STATE_DIR,
+		    "# the lists the console edits: NAME.list of each category, allow.list\n"
+		    "lists_dir = %s/lists\n%suser = %s\n\n", CG_STATE_DIR, etc_dir,
 		    getpwnam(u) ? "" : "# (no such user yet: scripts/install.sh makes it)\n#", u);
 }
 
@@ -295,7 +296,7 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 	if (o->leases && *o->leases)
 		sbuf_printf(b, "dhcp_leases = %s\n", one_line(o->leases, v, sizeof v));
 	sbuf_adds(b, "\n");
-	write_console(b, o);
+	write_console(b, o, etc_dir);
 	sbuf_printf(b, "[ipmac]\n# drop LAN packets whose MAC and source address no DHCP lease or static\n"
 		    "# binding pairs; campusgate ipmac sync keeps the nftables set (docs/deploy.md)\n"
 		    "%senforce = %s\ninterface = %s\n"
@@ -322,10 +323,12 @@ static void write_config(struct sbuf *b, const struct setup_opts *o, const char 
 			sbuf_printf(b, "list = %s/blocklists/%s\n", CG_DATADIR, c[i].lists[k]);
 		for (size_t k = 0; k < 3 && c[i].ut1[k]; k++)
 			sbuf_printf(b, "list = ?ut1:%s/lists/current/%s\n", CG_STATE_DIR, c[i].ut1[k]);
-		sbuf_adds(b, "\n");
+		sbuf_printf(b, "# edited in the web console\nlist = ?%s/lists/%s.list\n\n", etc_dir,
+			    c[i].name);
 	}
 	sbuf_printf(b, "[category local]\nkind = block\ntitle_zh = 本校自定名单\n"
-		    "title_en = The school's own list\nlist = ?%s/lists/block.list\n\n", etc_dir);
+		    "title_en = The school's own list\nlist = ?%s/lists/block.list\n"
+		    "list = ?%s/lists/local.list\n\n", etc_dir, etc_dir);
 	sbuf_printf(b, "[allow]\nlist = %s/blocklists/allow/allow.list\nlist = ?%s/lists/allow.list\n\n",
 		    CG_DATADIR, etc_dir);
 	/* one group per name, in the order first given */

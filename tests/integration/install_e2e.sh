@@ -77,7 +77,9 @@ echo "$out" | grep -q "网页控制台的管理员账号 admin" || cg_fail "inst
 grep -q '^admin:admin::mustchange:' "$STATE/console/accounts" || cg_fail "no first admin in $STATE/console/accounts"
 cg_expect "accounts file mode, owner" "$(stat -c '%a %U' "$STATE/console/accounts")" "600 $cusr"
 echo "$out" | grep -q "web console: https://127.0.0.1:8444/" || cg_fail "install.sh does not say where the console is"
-grep -E '^(dir|pid_file|list) = \.' "$ETC/campusgate.conf" && cg_fail "a relative path in the installed config"
+grep -E '^(dir|pid_file|list|lists_dir) = \??\.' "$ETC/campusgate.conf" && cg_fail "a relative path in the installed config"
+grep -q "^lists_dir = $ETC/lists$" "$ETC/campusgate.conf" || cg_fail "[console] lists_dir is not the school's lists folder"
+grep -q "^list = ?$ETC/lists/gambling.list$" "$ETC/campusgate.conf" || cg_fail "category gambling does not read the console's list"
 "$CGD" -n -c "$ETC/campusgate.conf" >/dev/null 2>&1 || cg_fail "the installed config does not check"
 # Without -c outside a checkout, both programs read the installed config.
 out=$(cd / && "$CGD" -n 2>&1) || cg_fail "campusgated -n without -c: $out"
@@ -111,6 +113,10 @@ echo "$out" | grep -q "configuration OK" || cg_fail "setup did not check the con
 NFT=$ETC/nftables-campusgate.nft
 grep -q "define LAN_IF = \"$LAN_IF\"" "$NFT" || cg_fail "nft rules do not name the LAN interface"
 grep -q "^subnet = 10.90.2.0/24$" "$ETC/campusgate.conf" || cg_fail "staff subnet not in the config"
+grep -q "^lists_dir = $ETC/lists$" "$ETC/campusgate.conf" || cg_fail "setup: no [console] lists_dir"
+for c in pornography gambling superstition bypass local; do
+	grep -q "^list = ?$ETC/lists/$c.list$" "$ETC/campusgate.conf" || cg_fail "setup: category $c does not read $ETC/lists/$c.list"
+done
 "$CG" setup --help | grep -q "^SYNOPSIS" || cg_fail "setup --help"
 # On a terminal, setup asks for what the flags do not give (script(1) gives it one).
 printf 'lo\n10.90.1.0/24=students\nnot-a-cidr\n10.90.3.0/24=guests\n\n198.51.100.53 198.51.100.54\nAsked School\nMs. Wang\n' >"$CG_TMP/answers"
