@@ -159,4 +159,41 @@ cg_expect "report.css" "$(cc_code GET /static/report.css "$A")" 200
 grep -q '@media print' "$CG_TMP/body" || cg_fail "report.css has no print rules"
 grep -qi '^content-type: text/css' "$CG_TMP/head" || cg_fail "report.css type"
 cc_code GET '/report?lang=zh' "$A" >/dev/null
+
+# 7. /check: campusgated's running policy explains (not the files: an edit without a
+#    reload is not seen until the reload).
+cg_expect "check page" "$(cc_code GET '/check' "$A")" 200
+grep -q '域名或网址' "$CG_TMP/body" || cg_fail "check form"
+cg_expect "check a blocked name" "$(cc_code GET '/check?target=only.seven-b.example' "$A")" 200
+for want in 'verdict-block' '拦截' 'gambling（赌博）' "$CG_TMP/lists/a.list:2" '未指定客户端，使用默认分组' \
+	'该域名及其所有子域名'; do
+	grep -qF "$want" "$CG_TMP/body" || cg_fail "check lacks $want: $(sed -n '/id="answer"/,$p' "$CG_TMP/body")"
+done
+cg_expect "check a URL for a client" "$(cc_code GET '/check?target=https%3A%2F%2F%E8%91%A1%E4%BA%AC%E5%A8%B1%E4%B9%90%E5%9C%BA.com%2Fx%3Fy%3D1&client=127.0.8.5&time=2025-11-25T08%3A30' "$A")" 200
+for want in 'xn--fjqpit8uy6c246e.com' '/x?y=1' '中文形式：葡京娱乐场.com' 'class7b' \
+	'客户端 127.0.8.5 属于该分组的网段 127.0.8.0/24' '2025-11-25 08:30 (Asia/Shanghai)' \
+	"$CG_TMP/lists/a.list:4"; do
+	grep -qF "$want" "$CG_TMP/body" || cg_fail "check URL lacks $want"
+done
+cg_expect "check an allowed name (English)" "$(cc_code GET '/check?target=fine.example&lang=en' "$A")" 200
+for want in 'verdict-allow' 'ALLOW' 'none matched' 'CNAME'; do
+	grep -qF "$want" "$CG_TMP/body" || cg_fail "check allowed lacks $want"
+done
+cc_code GET '/check?lang=zh' "$A" >/dev/null
+printf 'later.example\n' >>"$CG_TMP/lists/a.list"
+cg_expect "check before the reload" "$(cc_code GET '/check?target=later.example' "$A")" 200
+grep -q 'verdict-allow' "$CG_TMP/body" || cg_fail "check did not answer from the running policy"
+"$CAMPUSGATE" reload -c "$conf" >/dev/null || cg_fail "reload"
+cg_expect "check after the reload" "$(cc_code GET '/check?target=later.example' "$A")" 200
+grep -q 'verdict-block' "$CG_TMP/body" || cg_fail "check does not see the reloaded policy"
+cg_expect "check: bad client" "$(cc_code GET '/check?target=a.example&client=nope' "$A")" 400
+cg_expect "check: bad time" "$(cc_code GET '/check?target=a.example&time=noon' "$A")" 400
+cg_expect "check: space in target" "$(cc_code GET '/check?target=a%20b' "$A")" 400
+cg_expect "check: bad name" "$(cc_code GET '/check?target=bad..name' "$A")" 400
+grep -q '域名或网址：“bad..name”无效' "$CG_TMP/body" || cg_fail "no reason for the bad name"
+cg_expect "wang checks his group's client" "$(cc_code GET '/check?target=only.seven-a.example&client=127.0.7.9' "$W")" 200
+grep -q 'class7a' "$CG_TMP/body" || cg_fail "wang's check"
+cg_expect "wang checks another group's client" "$(cc_code GET '/check?target=only.seven-b.example&client=127.0.8.5' "$W")" 403
+grep -q 'class7b\|a.list' "$CG_TMP/body" && cg_fail "wang is told of class7b's decision"
+grep -q 'style=' "$CG_TMP/body" && cg_fail "inline style on /check"
 cg_pass
