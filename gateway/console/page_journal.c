@@ -87,6 +87,25 @@ static void text_input(struct sbuf *out, enum lang l, enum msg_id text, const ch
 	sbuf_adds(out, "\"></label>");
 }
 
+static void option(struct sbuf *out, const char *value, const char *text, const char *cur);
+
+/* A select of values shown as words (page_value), "any" first. */
+static void select_words(struct sbuf *out, enum lang l, enum msg_id text, const char *name,
+			 const char *const *values, size_t n, const char *cur)
+{
+	label_open(out, l, text);
+	sbuf_printf(out, "<select name=\"%s\">", name);
+	option(out, "", msg(l, MSG_CONSOLE_J_ANY), cur);
+	bool found = !cur;
+	for (size_t i = 0; i < n; i++) {
+		option(out, values[i], page_value(l, values[i]), cur);
+		found = found || strcmp(values[i], cur) == 0;
+	}
+	if (!found)
+		option(out, cur, cur, cur);
+	sbuf_adds(out, "</select></label>");
+}
+
 static void option(struct sbuf *out, const char *value, const char *text, const char *cur)
 {
 	sbuf_adds(out, "<option value=\"");
@@ -163,9 +182,9 @@ static void journal_form(struct sbuf *out, const struct jpage *jp, const struct 
 	text_input(out, l, MSG_CONSOLE_J_CLIENT, "client", q->client, "text", 50);
 	select_of(out, l, MSG_CONSOLE_J_GROUP, "group", groups, ng, q->group);
 	select_of(out, l, MSG_CONSOLE_J_CATEGORY, "category", cats, nc, q->category);
-	select_of(out, l, MSG_CONSOLE_J_EVENT, "event", events, CG_ARRAY_LEN(events), q->event);
-	select_of(out, l, MSG_CONSOLE_J_ACTION, "action", actions, CG_ARRAY_LEN(actions),
-		  q->action);
+	select_words(out, l, MSG_CONSOLE_J_EVENT, "event", events, CG_ARRAY_LEN(events), q->event);
+	select_words(out, l, MSG_CONSOLE_J_ACTION, "action", actions, CG_ARRAY_LEN(actions),
+		     q->action);
 	select_of(out, l, MSG_CONSOLE_J_PROTO, "proto", protos, CG_ARRAY_LEN(protos), q->proto);
 	text_input(out, l, MSG_CONSOLE_J_HOST, "host", q->host, "search", 253);
 	sbuf_adds(out, "<div class=\"actions\"><button type=\"submit\">");
@@ -214,6 +233,36 @@ static void notes(struct sbuf *out, const struct jpage *jp)
 	}
 }
 
+/* The reader's word for an event or action value (the value itself when unknown). */
+const char *page_value(enum lang l, const char *v)
+{
+	static const struct { const char *v; enum msg_id m; } words[] = {
+		{ "hit", MSG_CONSOLE_V_HIT }, { "bypass", MSG_CONSOLE_V_BYPASS },
+		{ "admin", MSG_CONSOLE_V_ADMIN }, { "suppressed", MSG_CONSOLE_V_SUPPRESSED },
+		{ "recovered", MSG_CONSOLE_V_RECOVERED }, { "retention", MSG_CONSOLE_V_RETENTION },
+		{ "block", MSG_CONSOLE_V_BLOCK }, { "observe", MSG_CONSOLE_V_OBSERVE },
+		{ "observed", MSG_CONSOLE_V_OBSERVE }, { "allow", MSG_CONSOLE_V_ALLOW },
+		{ "login", MSG_CONSOLE_V_LOGIN }, { "login_failed", MSG_CONSOLE_V_LOGIN_FAILED },
+		{ "login_throttled", MSG_CONSOLE_V_LOGIN_THROTTLED }, { "logout", MSG_CONSOLE_V_LOGOUT },
+	};
+	for (size_t i = 0; v && i < CG_ARRAY_LEN(words); i++)
+		if (strcmp(v, words[i].v) == 0)
+			return msg(l, words[i].m);
+	return v;
+}
+
+/* A category's title in the reader's language from the config, else its name. */
+static const char *category_title(const struct config *cfg, enum lang l, const char *name)
+{
+	for (size_t i = 0; name && i < cfg->n_categories; i++)
+		if (strcmp(cfg->categories[i].name, name) == 0) {
+			const char *t = l == LANG_ZH ? cfg->categories[i].title_zh
+						     : cfg->categories[i].title_en;
+			return t ? t : name;
+		}
+	return name;
+}
+
 static void th(struct sbuf *out, enum lang l, enum msg_id m)
 {
 	sbuf_adds(out, "<th>");
@@ -252,8 +301,9 @@ static void site_cell(struct sbuf *out, const struct journal_record *r)
 	free(u);
 }
 
-static void events_table(struct sbuf *out, enum lang l, const struct review_page *p)
+static void events_table(struct sbuf *out, const struct jpage *jp, const struct review_page *p)
 {
+	enum lang l = jp->c->l;
 	char t[20];
 	sbuf_adds(out, "<div class=\"scroll\"><table class=\"events\" id=\"events\"><thead><tr>");
 	th(out, l, MSG_CONSOLE_J_COL_TIME);
@@ -280,10 +330,19 @@ static void events_table(struct sbuf *out, enum lang l, const struct review_page
 			td(out, NULL, "");
 		}
 		td(out, NULL, r->group);
-		td(out, NULL, r->event);
-		td(out, r->action && strcmp(r->action, "block") == 0 ? "block" : NULL, r->action);
-		td(out, NULL, r->category ? r->category : r->account);
-		site_cell(out, r);
+		td(out, NULL, page_value(l, r->event));
+		td(out, r->action && strcmp(r->action, "block") == 0 ? "block" : NULL,
+		   page_value(l, r->action));
+		td(out, NULL, category_title(jp->cfg, l, r->category));
+		if (r->account) {
+			struct sbuf who;
+			sbuf_init(&who);
+			msg_sbuf_printf(&who, l, MSG_CONSOLE_V_ACCOUNT, r->account);
+			td(out, "site", who.data);
+			sbuf_free(&who);
+		} else {
+			site_cell(out, r);
+		}
 		if (r->id) {
 			sbuf_adds(out, "<td class=\"id\"><a href=\"/journal/event?id=");
 			page_url_encode(out, r->id);
@@ -299,9 +358,10 @@ static void events_table(struct sbuf *out, enum lang l, const struct review_page
 }
 
 /* How many are shown, the rows, and the links to the newest and the older page. */
-static void rows_and_pager(struct sbuf *out, enum lang l, const char *path, const struct jq *q,
-			   const struct review_page *p)
+static void rows_and_pager(struct sbuf *out, const struct jpage *jp, const char *path,
+			   const struct jq *q, const struct review_page *p)
 {
+	enum lang l = jp->c->l;
 	struct sbuf t;
 	sbuf_init(&t);
 	if (!p->n) {
@@ -316,7 +376,7 @@ static void rows_and_pager(struct sbuf *out, enum lang l, const char *path, cons
 		sbuf_adds(out, "<p class=\"count\">");
 		page_text(out, t.data);
 		sbuf_adds(out, "</p>");
-		events_table(out, l, p);
+		events_table(out, jp, p);
 	}
 	sbuf_free(&t);
 	if (q->before.time_us == INT64_MAX && !p->more)
@@ -352,7 +412,7 @@ void page_journal(struct sbuf *out, const struct jpage *jp, const struct jq *q,
 	sbuf_adds(out, "<section>");
 	notes(out, jp);
 	if (p)
-		rows_and_pager(out, l, "/journal", q, p);
+		rows_and_pager(out, jp, "/journal", q, p);
 	sbuf_adds(out, "</section>");
 	page_tail(out);
 }
@@ -384,9 +444,9 @@ void page_event(struct sbuf *out, const struct jpage *jp, const struct journal_r
 	row(out, l, MSG_CONSOLE_EV_ID, r->id);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)r->seq);
 	row(out, l, MSG_CONSOLE_EV_SEQ, num);
-	row(out, l, MSG_CONSOLE_J_EVENT, r->event);
+	row(out, l, MSG_CONSOLE_J_EVENT, page_value(l, r->event));
 	row(out, l, MSG_CONSOLE_J_PROTO, r->proto);
-	row(out, l, MSG_CONSOLE_J_ACTION, r->action);
+	row(out, l, MSG_CONSOLE_J_ACTION, page_value(l, r->action));
 	row(out, l, MSG_CONSOLE_J_COL_CLIENT, r->client);
 	row(out, l, MSG_CONSOLE_EV_MAC, r->mac);
 	row(out, l, MSG_CONSOLE_EV_CLIENT_NAME, r->client_name);
@@ -398,7 +458,14 @@ void page_event(struct sbuf *out, const struct jpage *jp, const struct journal_r
 	free(u);
 	row(out, l, MSG_CONSOLE_EV_PATH, r->path);
 	row(out, l, MSG_CONSOLE_EV_QTYPE, r->qtype);
-	row(out, l, MSG_CONSOLE_J_CATEGORY, r->category);
+	if (r->category) {
+		const char *title = category_title(jp->cfg, l, r->category);
+		sbuf_reset(&t);
+		sbuf_adds(&t, r->category);
+		if (strcmp(title, r->category) != 0)
+			sbuf_printf(&t, l == LANG_ZH ? "（%s）" : " (%s)", title);
+		row(out, l, MSG_CONSOLE_J_CATEGORY, t.data);
+	}
 	row(out, l, MSG_CONSOLE_EV_RULE, r->rule_text);
 	if (r->rule_file) {
 		sbuf_reset(&t);
@@ -455,7 +522,7 @@ void page_client(struct sbuf *out, const struct jpage *jp, const char *addr, con
 	sbuf_adds(out, "</a></p>");
 	notes(out, jp);
 	if (p)
-		rows_and_pager(out, l, "/journal/client", q, p);
+		rows_and_pager(out, jp, "/journal/client", q, p);
 	sbuf_adds(out, "</section>");
 	page_tail(out);
 	sbuf_free(&t);

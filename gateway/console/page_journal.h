@@ -40,6 +40,9 @@ void page_url_encode(struct sbuf *out, const char *v);
 /* Journal data for HTML: escaped, controls and bidi overrides shown as U+FFFD. */
 void page_text(struct sbuf *out, const char *s);
 
+/* The reader's word for an event or action value ("hit", "block" ...), else v. */
+const char *page_value(enum lang l, const char *v);
+
 /* /journal: the form, the rows of p (NULL: none read), the pager. */
 void page_journal(struct sbuf *out, const struct jpage *jp, const struct jq *q,
 		  const struct review_page *p);

@@ -194,13 +194,19 @@ static void reason_rows(struct sbuf *out, enum lang l, const struct answer *a)
 		}
 		sbuf_adds(out, "</td></tr>");
 	}
+	/* notes: a pattern that hit its limit; an address; for a name let through, that the
+	 * answers' CNAME chain is checked too */
+	const char *verdict = get(a, "verdict");
+	bool allowed = verdict && strcmp(verdict, "block") != 0;
+	if (!get(a, "pattern_limit") && !get(a, "ip_literal") && !allowed)
+		return;
 	row_open(out, l, MSG_CONSOLE_C_NOTES);
-	if (get(a, "pattern_limit")) {
+	if (get(a, "pattern_limit"))
 		page_escape(out, msg(l, MSG_CONSOLE_C_NOTE_PATTERN));
-		sbuf_adds(out, "<br>");
-	}
-	page_escape(out, msg(l, get(a, "ip_literal") ? MSG_CONSOLE_C_NOTE_IP
-						      : MSG_CONSOLE_C_NOTE_CNAME));
+	else if (get(a, "ip_literal"))
+		page_escape(out, msg(l, MSG_CONSOLE_C_NOTE_IP));
+	else
+		page_escape(out, msg(l, MSG_CONSOLE_C_NOTE_CNAME));
 	sbuf_adds(out, "</td></tr>");
 }
 
