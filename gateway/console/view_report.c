@@ -4,6 +4,7 @@
  * groups when it is scoped. Printing leaves out the console's menu and this form. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "journal_verify.h"
 #include "page_journal.h"
@@ -148,6 +149,40 @@ static int report_build(const struct hctx *h, const struct rq *q, const struct t
 	return 0;
 }
 
+/* Links to the period's events on /journal and as CSV (all of them, where the report
+ * lists at most REPORT_PER_CATEGORY a category). */
+static void period_links(struct sbuf *out, const struct hctx *h, const struct rq *q,
+			 const struct tz *tz)
+{
+	enum lang l = h->pc.l;
+	char a[20], z[20];
+	int32_t off = (int32_t)tz_offset(tz, (time_t)(q->f.to_us / 1000000));
+	struct jq j;
+	memset(&j, 0, sizeof j);
+	report_fmt_time(q->f.from_us, off, a);
+	report_fmt_time(q->f.to_us, off, z);
+	j.from = a;
+	j.to = z;
+	j.group = q->group;
+	static const struct { const char *path; enum msg_id m; } links[] = {
+		{ "/journal", MSG_CONSOLE_R_JOURNAL }, { "/journal/csv", MSG_CONSOLE_J_CSV },
+	};
+	sbuf_adds(out, "<section class=\"noprint\"><nav class=\"pager\">");
+	for (size_t i = 0; i < CG_ARRAY_LEN(links); i++) {
+		struct sbuf u;
+		sbuf_init(&u);
+		jq_url(&u, links[i].path, &j, NULL);
+		sbuf_adds(&u, "");
+		sbuf_adds(out, "<a href=\"");
+		page_escape(out, u.data);
+		sbuf_adds(out, "\">");
+		page_escape(out, msg(l, links[i].m));
+		sbuf_adds(out, "</a>");
+		sbuf_free(&u);
+	}
+	sbuf_adds(out, "</nav></section>");
+}
+
 enum MHD_Result view_report(struct hctx *h)
 {
 	const char *zone = h->s->cfg->timezone ? h->s->cfg->timezone : "Asia/Shanghai";
@@ -177,6 +212,7 @@ enum MHD_Result view_report(struct hctx *h)
 			status = 500;
 		}
 		sbuf_adds(&page, "</section>");
+		period_links(&page, h, &q, tz);
 	} else {
 		status = 400;
 	}

@@ -141,6 +141,7 @@ cg_expect "wang csv" "$(cc_code GET '/journal/csv?since=all' "$W")" 200
 cg_expect "wang csv rows" "$(($(wc -l <"$CG_TMP/body") - 1))" 60
 grep -q 'seven-b\|127\.0\.8\.\|class7b\|,admin,' "$CG_TMP/body" && cg_fail "wang's CSV has others' events"
 cg_expect "wang csv of 7b" "$(cc_code GET '/journal/csv?group=class7b' "$W")" 403
+cg_expect "wang report of class7b" "$(cc_code GET '/report?group=class7b' "$W")" 403
 cg_expect "wang report" "$(cc_code GET '/report' "$W")" 200
 grep -q 'seven-b\|127\.0\.8\.\|class7b\|fjqpit' "$CG_TMP/body" && cg_fail "wang's report has class7b"
 grep -q 'seven-a' "$CG_TMP/body" || cg_fail "wang's report lacks class7a"
@@ -152,6 +153,12 @@ for want in '示例中学' '<link rel="stylesheet" href="/static/report.css">' '
 	grep -qF "$want" "$CG_TMP/body" || cg_fail "report lacks $want"
 done
 grep -q '<style\|style=\|<script' "$CG_TMP/body" && cg_fail "inline style or script in the report"
+csvlink=$(sed -n 's|.*<a href="\(/journal/csv?[^"]*\)".*|\1|p' "$CG_TMP/body" | sed 's/&amp;/\&/g' | tail -n 1)
+[ -n "$csvlink" ] || cg_fail "the report has no link to its events as CSV"
+cg_expect "report's CSV link" "$(cc_code GET "$csvlink" "$A")" 200
+cg_expect "report's CSV rows (every incident, not only the listed 50)" \
+	"$(grep -c 'seven-a.example,' "$CG_TMP/body")" 60
+cc_code GET '/report' "$A" >/dev/null
 cg_expect "report period" "$(cc_code GET '/report?since=7d&lang=en' "$A")" 200
 grep -q 'Gambling' "$CG_TMP/body" || cg_fail "report en lacks the category title"
 cg_expect "report bad period" "$(cc_code GET '/report?since=forever' "$A")" 400
