@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "check_request.h"
 #include "cli.h"
 #include "config.h"
 #include "i18n.h"
@@ -16,8 +17,6 @@
 #include "request.h"
 #include "tz.h"
 #include "util.h"
-
-#define CHECK_MAX_PATH 4096
 
 static void check_usage(FILE *f)
 {
@@ -102,56 +101,6 @@ static int check_parse_time(const char *s, const struct tz *school, time_t *out)
 	}
 	*out = (time_t)(days * 86400 + h * 3600 + mi * 60 + sec - off);
 	return 0;
-}
-
-/* Split NAME-OR-URL into a normalised host and an optional path (into path, at most
- * CHECK_MAX_PATH bytes). Returns the host length, or -1 with *why set. */
-static int check_split_target(const char *arg, char *host, char *path, bool *has_path,
-			      const char **why)
-{
-	const char *p = arg, *end, *h, *hend;
-
-	*has_path = false;
-	if (strncasecmp(p, "http://", 7) == 0)
-		p += 7;
-	else if (strncasecmp(p, "https://", 8) == 0)
-		p += 8;
-	end = p + strcspn(p, "/?#");
-	h = p;
-	for (const char *at = h; at < end; at++) /* user:pass@host */
-		if (*at == '@')
-			h = at + 1;
-	hend = end;
-	if (*h == '[') {
-		const char *rb = memchr(h, ']', (size_t)(end - h));
-		if (!rb) {
-			*why = "bad IPv6 literal";
-			return -1;
-		}
-		hend = rb + 1;
-	} else {
-		const char *colon = memchr(h, ':', (size_t)(end - h));
-		/* host:port, but not a bare IPv6 address */
-		if (colon && !memchr(colon + 1, ':', (size_t)(end - colon - 1)))
-			hend = colon;
-	}
-	if (*end == '/' || *end == '?') {
-		size_t plen = strcspn(end, "#");
-		if (plen + 2 > CHECK_MAX_PATH) {
-			*why = "path too long";
-			return -1;
-		}
-		if (*end == '?') {
-			path[0] = '/';
-			memcpy(path + 1, end, plen);
-			path[plen + 1] = '\0';
-		} else {
-			memcpy(path, end, plen);
-			path[plen] = '\0';
-		}
-		*has_path = true;
-	}
-	return name_normalise(h, (size_t)(hend - h), host, why);
 }
 
 /* The subnet of g that holds client, longest first; NULL when none does. */
@@ -419,8 +368,8 @@ int cmd_check(int argc, char **argv)
 	rc = 2;
 	client_arg = o.client_arg;
 	group = o.group;
-	path = xmalloc(CHECK_MAX_PATH + 1);
-	n = check_split_target(argv[optind], host, path, &has_path, &why);
+	path = xmalloc(CHECK_PATH_MAX + 1);
+	n = check_target_split(argv[optind], host, path, &has_path, &why);
 	if (n < 0) {
 		fprintf(stderr, "campusgate check: %s: %s\n", argv[optind], lang_reason(l, why));
 		goto out;

@@ -11,6 +11,7 @@
 
 #include "server.h"
 #include "srv.h"
+#include "report.h"
 #include "views.h"
 
 #define SESSIONS_MAX 256
@@ -218,10 +219,12 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 		return srv_message_to(c, r->too_big ? 413 : 405, &anon, MSG_CONSOLE_BAD_REQUEST,
 			       MSG_CONSOLE_BAD_REQUEST_TEXT, lang_cookie);
 	if (route == ROUTE_STATIC) {
-		if (strcmp(url, "/static/console.css") != 0 || m != METHOD_GET)
+		/* the console's style sheet, and the incident report's (view_report.c) */
+		const char *css = strcmp(url, "/static/console.css") == 0 ? page_css()
+				  : strcmp(url, "/static/report.css") == 0 ? report_html_css() : NULL;
+		if (!css || m != METHOD_GET)
 			return srv_message_to(c, 404, &anon, MSG_CONSOLE_NOT_FOUND,
 				       MSG_CONSOLE_NOT_FOUND_TEXT, lang_cookie);
-		const char *css = page_css();
 		return srv_reply(c, 200, l, "text/css; charset=utf-8", css, strlen(css), NULL, NULL,
 			     NULL);
 	}

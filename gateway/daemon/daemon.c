@@ -27,6 +27,7 @@
 #include "i18n.h"
 #include "journal.h"
 #include "pidfile.h"
+#include "daemon_explain.h"
 #include "policy.h"
 #include "priv.h"
 #include "sensor.h"
@@ -482,7 +483,8 @@ static void journal_admin(struct daemon *d, const char *cmd, uid_t peer, struct 
 	sbuf_printf(out, "ok\n%s\n", id);
 }
 
-/* One request on the control socket: "status", "reload" or "journal-admin ...". */
+/* One request on the control socket: "status", "reload", "journal-admin ..." or
+ * "check ...". */
 static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *out)
 {
 	struct daemon *d = arg;
@@ -500,8 +502,10 @@ static void daemon_control(void *arg, const char *cmd, uid_t peer, struct sbuf *
 		sbuf_free(&body);
 	} else if (strncmp(cmd, "journal-admin ", 14) == 0) {
 		journal_admin(d, cmd, peer, out);
+	} else if (strncmp(cmd, "check ", 6) == 0 || strcmp(cmd, "check") == 0) {
+		daemon_explain(cmd, out); /* reads the running policy; any peer the socket lets in */
 	} else {
-		sbuf_adds(out, "error\nunknown request (status, reload, journal-admin)\n");
+		sbuf_adds(out, "error\nunknown request (status, reload, journal-admin, check)\n");
 	}
 }
 

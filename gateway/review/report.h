@@ -69,6 +69,12 @@ void report_set_verify(struct report *rp, const struct journal_verify_result *v)
 void report_text(struct report *rp, FILE *f, enum lang lang);
 void report_html(struct report *rp, FILE *f, enum lang lang);
 
+/* The report's contents as an HTML fragment (what report_html puts in <body>), for a page
+ * with its own head (the web console); it has no inline style: its style sheet is
+ * report_html_css() (print rules included), to be served as a file. */
+void report_html_body(struct report *rp, struct sbuf *out, enum lang l);
+const char *report_html_css(void);
+
 /* Append s to out with & < > " ' as HTML entities. */
 void report_html_escape(struct sbuf *out, const char *s);
 

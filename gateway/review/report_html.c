@@ -33,8 +33,11 @@ void report_html_escape(struct sbuf *out, const char *s)
 	}
 }
 
+/* The page's own body rule (the standalone file only: the console has its own). */
+static const char body_style[] =
+	"body{font-family:sans-serif;margin:2em;color:#111;max-width:60em}\n";
+
 static const char style[] =
-	"body{font-family:sans-serif;margin:2em;color:#111;max-width:60em}\n"
 	"h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;"
 	"border-bottom:1px solid #888}h3{font-size:1em;margin:1.2em 0 .3em}\n"
 	".meta{margin:.1em 0;color:#333}\n"
@@ -416,11 +419,10 @@ static void html_signoff(struct sbuf *o, enum lang l)
 /* The document's head and title: "<school> 安全日志事件报告", and the period. */
 static void html_head(struct report *rp, struct sbuf *o, enum lang l)
 {
-	char a[20], z[20], off[16], now[20];
+	char a[20], z[20];
 	struct sbuf t;
 	sbuf_init(&t);
 	report_period(rp, a, z);
-	report_fmt_offset(rp->off, off);
 	if (rp->school)
 		msg_sbuf_printf(&t, l, MSG_REPORT_TITLE_SCHOOL, rp->school);
 	else
@@ -431,8 +433,24 @@ static void html_head(struct report *rp, struct sbuf *o, enum lang l)
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>", lang_tag(l));
 	report_html_escape(o, t.data);
-	sbuf_printf(o, " (%s – %s)</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", a, z,
-		    style);
+	sbuf_printf(o, " (%s – %s)</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", a, z,
+		    body_style, style);
+	sbuf_free(&t);
+}
+
+/* The report's heading: its title, the period, the totals, when it was made. */
+static void html_title(struct report *rp, struct sbuf *o, enum lang l)
+{
+	char a[20], z[20], off[16], now[20];
+	struct sbuf t;
+	sbuf_init(&t);
+	report_period(rp, a, z);
+	report_fmt_offset(rp->off, off);
+	if (rp->school)
+		msg_sbuf_printf(&t, l, MSG_REPORT_TITLE_SCHOOL, rp->school);
+	else
+		sbuf_adds(&t, msg(l, MSG_REPORT_HEADING));
+	sbuf_adds(o, "<h1>");
 	report_html_escape(o, t.data);
 	sbuf_adds(o, "</h1>\n<p class=meta>");
 	msg_sbuf_printf(o, l, MSG_REPORT_PERIOD, a, z, off);
@@ -446,33 +464,51 @@ static void html_head(struct report *rp, struct sbuf *o, enum lang l)
 	sbuf_free(&t);
 }
 
-void report_html(struct report *rp, FILE *f, enum lang l)
+const char *report_html_css(void)
 {
-	struct sbuf o, s;
+	return style;
+}
+
+/* Everything inside <body>. */
+static void html_body(struct report *rp, struct sbuf *o, enum lang l)
+{
+	struct sbuf s;
 	size_t ncats;
 	struct rcat **cats = report_cats_sorted(rp, &ncats);
-	sbuf_init(&o);
 	sbuf_init(&s);
-	html_head(rp, &o, l);
+	html_title(rp, o, l);
 	report_integrity(rp, l, &s);
-	sbuf_printf(&o, "<h2>%s</h2>\n<p class=%s>", msg(l, MSG_REPORT_SECTION_INTEGRITY),
+	sbuf_printf(o, "<h2>%s</h2>\n<p class=%s>", msg(l, MSG_REPORT_SECTION_INTEGRITY),
 		    rp->verified && rp->vr.status == 0 ? "ok" : "bad");
-	report_html_escape(&o, s.data);
-	sbuf_adds(&o, "</p>\n");
-	sbuf_printf(&o, "<h2>%s</h2>\n<div class=summary>\n", msg(l, MSG_REPORT_SECTION_SUMMARY));
-	html_categories(rp, &o, l, cats, ncats);
-	html_counts(rp, &o, l, T_GROUP, MSG_REPORT_TITLE_GROUP, MSG_REPORT_COLUMN_GROUP);
-	html_counts(rp, &o, l, T_ACTION, MSG_REPORT_TITLE_ACTION, MSG_REPORT_COLUMN_ACTION);
-	html_counts(rp, &o, l, T_CLIENT, MSG_REPORT_TITLE_CLIENT, MSG_REPORT_COLUMN_CLIENT);
-	html_counts(rp, &o, l, T_SITE, MSG_REPORT_TITLE_SITE, MSG_REPORT_COLUMN_SITE);
-	sbuf_adds(&o, "</div>\n");
-	html_chart(rp, &o, l, cats, ncats);
-	html_incidents(rp, &o, l, cats, ncats);
-	html_digests(rp, &o, l);
-	html_signoff(&o, l);
+	report_html_escape(o, s.data);
+	sbuf_adds(o, "</p>\n");
+	sbuf_printf(o, "<h2>%s</h2>\n<div class=summary>\n", msg(l, MSG_REPORT_SECTION_SUMMARY));
+	html_categories(rp, o, l, cats, ncats);
+	html_counts(rp, o, l, T_GROUP, MSG_REPORT_TITLE_GROUP, MSG_REPORT_COLUMN_GROUP);
+	html_counts(rp, o, l, T_ACTION, MSG_REPORT_TITLE_ACTION, MSG_REPORT_COLUMN_ACTION);
+	html_counts(rp, o, l, T_CLIENT, MSG_REPORT_TITLE_CLIENT, MSG_REPORT_COLUMN_CLIENT);
+	html_counts(rp, o, l, T_SITE, MSG_REPORT_TITLE_SITE, MSG_REPORT_COLUMN_SITE);
+	sbuf_adds(o, "</div>\n");
+	html_chart(rp, o, l, cats, ncats);
+	html_incidents(rp, o, l, cats, ncats);
+	html_digests(rp, o, l);
+	html_signoff(o, l);
+	free(cats);
+	sbuf_free(&s);
+}
+
+void report_html_body(struct report *rp, struct sbuf *out, enum lang l)
+{
+	html_body(rp, out, l);
+}
+
+void report_html(struct report *rp, FILE *f, enum lang l)
+{
+	struct sbuf o;
+	sbuf_init(&o);
+	html_head(rp, &o, l);
+	html_body(rp, &o, l);
 	sbuf_adds(&o, "</body>\n</html>\n");
 	fwrite(o.data, 1, o.len, f);
-	free(cats);
 	sbuf_free(&o);
-	sbuf_free(&s);
 }

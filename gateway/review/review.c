@@ -19,6 +19,25 @@ void review_filter_init(struct review_filter *f)
 	f->to_us = INT64_MAX;
 }
 
+void review_filter_scope(struct review_filter *f, const char *const *groups, size_t n)
+{
+	f->scoped = true;
+	f->groups = groups;
+	f->n_groups = n;
+}
+
+bool review_group_allowed(const struct review_filter *f, const char *group)
+{
+	if (!f->scoped)
+		return true;
+	if (!group)
+		return false;
+	for (size_t i = 0; i < f->n_groups; i++)
+		if (f->groups[i] && strcmp(f->groups[i], group) == 0)
+			return true;
+	return false;
+}
+
 int review_parse_duration(const char *s, int64_t *us)
 {
 	static const struct { char unit; int64_t secs; } units[] = {
@@ -162,6 +181,15 @@ void review_needles(const struct review_filter *f, char **out, size_t max)
 		sbuf_printf(&b, "\"client\":\"%s\"", addr_str(&f->client.addr, a));
 		out[n++] = sbuf_take(&b);
 	}
+	/* a scope of one group: its lines name it (a scope of none matches nothing, and
+	 * review_match says so) */
+	if (f->scoped && f->n_groups == 1 && !f->group && f->groups[0] && json_plain(f->groups[0]) &&
+	    n + 1 < max) {
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_printf(&b, "\"group\":\"%s\"", f->groups[0]);
+		out[n++] = sbuf_take(&b);
+	}
 	if (max)
 		out[n] = NULL;
 }
@@ -226,6 +254,8 @@ bool review_match(const struct review_filter *f, const struct journal_record *r)
 	if (!eq(f->category, r->category) || !eq(f->group, r->group) ||
 	    !action_eq(f->action, r->action) || !eq(f->proto, r->proto) || !eq(f->event, r->event) ||
 	    !eq(f->id, r->id))
+		return false;
+	if (!review_group_allowed(f, r->group))
 		return false;
 	if (f->host && !host_matches(r->host, f->host))
 		return false;

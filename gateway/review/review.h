@@ -22,10 +22,22 @@ struct review_filter {
 	bool has_client;
 	struct cg_subnet client;     /* an address is a full-length prefix */
 	uint64_t limit;              /* 0 = no limit */
+	/* Group scope (a staff account limited to groups): when scoped, only records whose
+	 * group is one of groups[0..n_groups) pass; none at all when n_groups is 0. Records
+	 * without a group (admin events, the journal's own) are outside every scope. */
+	bool scoped;
+	const char *const *groups;
+	size_t n_groups;
 };
 
 /* A filter that lets everything through. */
 void review_filter_init(struct review_filter *f);
+
+/* Limit f to the groups (borrowed) of a staff account: see struct review_filter. */
+void review_filter_scope(struct review_filter *f, const char *const *groups, size_t n);
+
+/* Whether f's scope lets a record of group (NULL: none) through (always when unscoped). */
+bool review_group_allowed(const struct review_filter *f, const char *group);
 
 /* Parse "90s", "30m", "12h", "7d", "2w" into microseconds; 0 or -1. */
 int review_parse_duration(const char *s, int64_t *us);
