@@ -16,8 +16,9 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+
 from selenium.webdriver.support.ui import WebDriverWait
+from browser_util import page_gone
 
 base, shots, phase = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -57,7 +58,7 @@ def submit(d, form_css):
     """Submit the form and wait for the next page."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, form_css + " button[type=submit]").click()
-    WebDriverWait(d, 20).until(staleness_of(old))
+    WebDriverWait(d, 20).until(page_gone(old))
 
 
 def fill(d, form_css, **fields):

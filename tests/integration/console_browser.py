@@ -10,8 +10,9 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+
 from selenium.webdriver.support.ui import WebDriverWait
+from browser_util import page_gone
 
 base, shots, daemon_pid = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -50,7 +51,7 @@ def submit(d, css):
     """Click the button css and wait for the next page to load (the old one goes stale)."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(staleness_of(old))
+    WebDriverWait(d, 15).until(page_gone(old))
 
 
 def login(d, name, password):

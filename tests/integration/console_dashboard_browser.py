@@ -10,8 +10,9 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+
 from selenium.webdriver.support.ui import WebDriverWait
+from browser_util import page_gone
 
 base, shots = sys.argv[1], sys.argv[2]
 
@@ -53,7 +54,7 @@ def text(d):
 def submit(d, css):
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(staleness_of(old))
+    WebDriverWait(d, 15).until(page_gone(old))
 
 
 def login(d, name, password):

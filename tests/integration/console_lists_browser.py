@@ -10,8 +10,9 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+
 from selenium.webdriver.support.ui import WebDriverWait
+from browser_util import page_gone
 
 base, shots = sys.argv[1], sys.argv[2]
 
@@ -54,7 +55,7 @@ def submit(d, css):
     """Click the button css and wait for the next page to load (the old one goes stale)."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 30).until(staleness_of(old))
+    WebDriverWait(d, 30).until(page_gone(old))
 
 
 def login(d, name, password):
@@ -135,7 +136,7 @@ try:
         fail("second.test is not in the console's list: " + text(d))
     old = d.find_element(By.TAG_NAME, "html")
     row[0].find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(d, 30).until(staleness_of(old))
+    WebDriverWait(d, 30).until(page_gone(old))
     t = text(d)
     if "0 added, 1 removed" not in t or "Reloaded" not in t:
         fail("remove (en): " + t)

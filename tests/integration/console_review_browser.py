@@ -15,8 +15,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from browser_util import page_gone
 
 base, shots, event_id = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -62,7 +63,7 @@ def gone(old):
     being replaced with an inspector error rather than "stale": gone as well."""
     def check(_d):
         try:
-            return staleness_of(old)(_d)
+            return page_gone(old)(_d)
         except WebDriverException:
             return True
     return check
