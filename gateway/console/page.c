@@ -223,5 +223,15 @@ const char *page_css(void)
 	       "button.danger{background:#c0392b}\n"
 	       "button[disabled]{background:#9aa5b1;cursor:not-allowed}\n"
 	       ".narrow{max-width:28em}\n"
-	       ".hidden{display:none}\n";
+	       ".hidden{display:none}\n"
+	       /* /unblock: one card per request, its state as a badge, the two forms */
+	       "section.ub h2{font-size:1.05em;margin:0 0 .5em}\n"
+	       "section.ub .state{font-weight:normal;font-size:.85em;padding:.1em .7em;"
+	       "border-radius:1em;background:#fdf2d0;margin-left:.5em}\n"
+	       "section.ub.approved .state{background:#d7f0dd}\n"
+	       "section.ub.declined .state{background:#f3d6d3}\n"
+	       ".ub-decide{display:flex;gap:1.5em;flex-wrap:wrap;margin-top:.8em}\n"
+	       ".ub-decide form{flex:1;min-width:16em}\n"
+	       ".ub-decide select{width:100%;box-sizing:border-box}\n"
+	       ".ub-decide .hint{margin:0}\n";
 }

@@ -132,4 +132,70 @@ grep -q 'campusgate/review' "$CG_TMP"/origin-*.log 2>/dev/null && cg_fail "a rev
 cg_expect "third request" "$(post casino.test "token=$tok&reason=third")" 200
 cg_expect "fourth request: rate limit" "$(post casino.test "token=$tok&reason=fourth")" 429
 grep -q '申请过多' "$CG_TMP/answer.html" || cg_fail "rate-limit text"
+
+# 5. The console's queue: staff see it read-only; staff cannot decide (403 from the server).
+A=$CG_TMP/a.jar W=$CG_TMP/w.jar
+cg_expect "admin login" "$(cc_login "$A" alice admin-pass-1)" 303
+cg_expect "staff login" "$(cc_login "$W" wang staff-pass-1)" 303
+cg_expect "staff queue" "$(cc_code GET /unblock "$W")" 200
+grep -q "id=\"req-$rid\"" "$CG_TMP/body" || cg_fail "the request is not in the staff's queue"
+grep -q '课堂需要 class work' "$CG_TMP/body" || cg_fail "the reason is not shown"
+grep -q '王老师' "$CG_TMP/body" || cg_fail "the teacher is not shown"
+grep -q 'action="/unblock/approve"' "$CG_TMP/body" && cg_fail "staff see the approve form"
+wcsrf=$(cc_csrf)
+[ -n "$wcsrf" ] || cg_fail "no csrf on the staff's page"
+cg_expect "staff approve refused" "$(cc_code POST /unblock/approve "$W" --data "csrf=$wcsrf&id=$rid&duration=today")" 403
+cg_expect "staff decline refused" "$(cc_code POST /unblock/decline "$W" --data "csrf=$wcsrf&id=$rid&note=no")" 403
+cg_expect "admin queue" "$(cc_code GET /unblock "$A")" 200
+grep -q 'action="/unblock/approve"' "$CG_TMP/body" || cg_fail "no approve form for the admin"
+# newest first: the bet.test request (later) before casino.test's
+[ "$(grep -o 'id="req-[a-z0-9]*"' "$CG_TMP/body" | head -n 1)" = "id=\"req-$(grep -o '"id":"[a-z0-9]*","event":"unblock_request"' "$CG_TMP"/journal/*.jsonl | tail -n 1 | cut -d'"' -f4)\"" ] ||
+	cg_fail "the queue is not newest first"
+acsrf=$(cc_csrf)
+cg_expect "approve without CSRF" "$(cc_code POST /unblock/approve "$A" --data "id=$rid&duration=today")" 403
+cg_expect "a bad date" "$(cc_code POST /unblock/approve "$A" --data "csrf=$acsrf&id=$rid&duration=date&date=2020-01-01")" 400
+cg_expect "an unknown id" "$(cc_code POST /unblock/approve "$A" --data "csrf=$acsrf&id=zzzz&duration=today")" 409
+
+# 6. Before: blocked in DNS (the block page's address) and HTTP. The admin approves for
+# "today": the grant, the reload, and then the upstream's answer and the origin.
+cg_expect "DNS before" "$(dns_answer casino.test A)" 127.0.0.1
+cg_expect "approve today" "$(cc_code POST /unblock/approve "$A" --data "csrf=$acsrf&id=$rid&duration=today")" 200
+grep -q '网关已重新加载' "$CG_TMP/body" || cg_fail "no reload result: $(cat "$CG_TMP/body")"
+grep -q "^casino.test default [0-9]* $rid alice$" "$CG_TMP/console/grants" || cg_fail "grant: $(cat "$CG_TMP/console/grants")"
+end=$(awk '$1 == "casino.test" {print $3}' "$CG_TMP/console/grants")
+want=$(TZ=Asia/Shanghai date -d 'tomorrow 00:00' +%s)
+cg_expect "the grant ends at midnight in the school's zone" "$end" "$want"
+cg_expect "DNS after" "$(dns_answer casino.test A)" 192.0.2.10
+cg_expect "HTTP after" "$(page casino.test /spin)" 200
+grep -q '^ORIGIN o1' "$CG_TMP/page.html" || cg_fail "not relayed after the approval"
+cg_expect "another name stays blocked" "$(dns_answer bet.test A)" 127.0.0.1
+cg_journal_has '"event":"admin"' '"action":"unblock_approve"' '"account":"alice"' "request=$rid host=casino.test group=default duration=today" ||
+	cg_fail "the approval is not journaled"
+cg_journal_has '"event":"admin"' '"action":"reload"' '"account":"alice"' '"reason":"ok (unblock approval)"' ||
+	cg_fail "the reload is not journaled"
+cc_code GET /unblock "$A" >/dev/null
+grep -A3 "id=\"req-$rid\"" "$CG_TMP/body" | grep -q '已由 alice 批准' || cg_fail "the queue does not show the approval"
+cg_expect "approve twice" "$(cc_code POST /unblock/approve "$A" --data "csrf=$acsrf&id=$rid&duration=today")" 409
+
+# 7. A decline, with its note; nothing is granted.
+cg_expect "decline without a note" "$(cc_code POST /unblock/decline "$A" --data "csrf=$acsrf&id=$rid_bet&note=")" 400
+cg_expect "decline" "$(cc_code POST /unblock/decline "$A" --data-urlencode "csrf=$acsrf" --data-urlencode "id=$rid_bet" --data-urlencode "note=与学习无关")" 200
+cg_journal_has '"action":"unblock_decline"' '"account":"alice"' "request=$rid_bet host=bet.test note=与学习无关" ||
+	cg_fail "the decline is not journaled"
+cc_code GET /unblock "$A" >/dev/null
+grep -q '已由 alice 拒绝：与学习无关' "$CG_TMP/body" || cg_fail "the queue does not show the decline"
+cg_expect "declined stays blocked" "$(dns_answer bet.test A)" 127.0.0.1
+cc_code GET '/unblock?lang=en' "$A" >/dev/null
+grep -q 'Declined by alice' "$CG_TMP/body" || cg_fail "no English queue"
+
+# 8. A grant that ends stops allowing with no admin action (checked at every decision).
+now=$(date +%s)
+echo "poker.test default $((now + 4)) - alice" >>"$CG_TMP/console/grants"
+"$CAMPUSGATE" reload -c "$conf" >/dev/null || cg_fail "reload"
+cg_expect "short grant allows" "$(dns_answer poker.test A)" 192.0.2.12
+cg_expect "short grant allows HTTP" "$(page poker.test /)" 200
+sleep 5
+cg_expect "ended grant blocks DNS" "$(dns_answer poker.test A)" 127.0.0.1
+cg_expect "ended grant blocks HTTP" "$(page poker.test /)" 403
+cg_expect "the day's grant still allows" "$(dns_answer casino.test A)" 192.0.2.10
 cg_pass
