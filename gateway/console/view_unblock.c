@@ -5,6 +5,7 @@
  * file, for the request's group, until a chosen end; applied by a reload over the
  * control socket) or declines (with a note); both are journaled under the admin's name. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,21 @@ static time_t grant_end(struct hctx *h, const struct tz *z, const char *group, t
 	return day_start(z, (int64_t)day + 1); /* through the end of that day */
 }
 
+/* "2026-12-08T00:00+08:00": the end as shown and journaled (no space: the detail's
+ * fields are split at spaces). */
+static void until_format(const struct tz *z, time_t t, char *buf, size_t len)
+{
+	struct tm lt;
+	tz_localtime(z, t, &lt);
+	long off = lt.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", lt.tm_year + 1900,
+		 lt.tm_mon + 1, lt.tm_mday, lt.tm_hour, lt.tm_min, sign, (int)(off / 3600 % 100),
+		 (int)(off % 3600 / 60));
+}
+
 static struct ub_request *find_pending(struct ub_queue *q, const char *id)
 {
 	for (size_t i = 0; id && i < q->n; i++)
@@ -275,9 +291,9 @@ static enum MHD_Result approve(struct hctx *h, struct ub_request *u)
 	if (!z)
 		return refuse(h, 500, MSG_CONSOLE_UB_WRITE_FAILED);
 	time_t now = time(NULL), until = grant_end(h, z, u->group, now, &bad);
-	char until_text[JOURNAL_TIME_LEN] = "permanent";
+	char until_text[64] = "permanent";
 	if (until > 0)
-		journal_format_time((int64_t)until * 1000000, (int32_t)tz_offset(z, until), until_text);
+		until_format(z, until, until_text, sizeof(until_text));
 	tz_free(z);
 	if (until < 0)
 		return refuse(h, 400, bad);
