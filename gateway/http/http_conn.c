@@ -499,7 +499,7 @@ static bool review_post(struct http_conn *c, struct policy *p, const struct http
 	const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)need);
 	struct sbuf b;
 	sbuf_init(&b);
-	http_review_answer(c->w->sh, &c->set, p, req, r, v, buf + n,
+	http_review_answer(c->w->sh, &c->set, req, r, v, buf + n,
 			   (size_t)req->content_length, &b);
 	policy_unref(p);
 	bufferevent_write(c->cli, b.data, b.len);

@@ -207,7 +207,7 @@ static int journal_request(struct http_shared *sh, const struct request *r,
 }
 
 void http_review_answer(struct http_shared *sh, const struct http_settings *set,
-			const struct policy *p, const struct http_request *req,
+			const struct http_request *req,
 			const struct request *r, const struct verdict *v, const char *body,
 			size_t len, struct sbuf *out)
 {
@@ -218,7 +218,6 @@ void http_review_answer(struct http_shared *sh, const struct http_settings *set,
 	const char *why = NULL;
 	char id[JOURNAL_ID_LEN] = "";
 	const struct http_span *al = header(req, "accept-language");
-	(void)p;
 	if (al)
 		br.lang = lang_from_accept(al->p, al->len);
 	if (set->review_limit == 0) {

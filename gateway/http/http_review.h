@@ -42,10 +42,10 @@ bool http_review_is_form(const struct http_request *req);
 
 /* Answer a posted form: req its head, body its body (len bytes), r and v the request
  * for the Host it was posted to and the policy's verdict on it now (a form is taken
- * only for a host that is blocked for this client), p the policy v came from. Writes
- * a whole HTTP response (which closes) to out. */
+ * only for a host that is blocked for this client; v's strings must stay valid, so
+ * the caller holds the policy). Writes a whole HTTP response (which closes) to out. */
 void http_review_answer(struct http_shared *sh, const struct http_settings *set,
-			const struct policy *p, const struct http_request *req,
+			const struct http_request *req,
 			const struct request *r, const struct verdict *v, const char *body,
 			size_t len, struct sbuf *out);
 
