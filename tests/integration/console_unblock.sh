@@ -17,7 +17,7 @@
 cg_need curl dig nsd
 cg_init
 
-DNS_PORT=$(cg_free_port) UP=$(cg_free_port) TP=$(cg_free_port) OP=$(cg_free_port)
+DNS_PORT=$(cg_free_port) UP=$(cg_free_port) TP=$(cg_free_port) OP=$(cg_free_port) BP=$(cg_free_port)
 cport=$(cg_free_port)
 mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run" "$CG_TMP/console"
 chmod 755 "$CG_TMP" "$CG_TMP/run"
@@ -40,6 +40,7 @@ timeout_ms = 1000
 block_page_v4 = 127.0.0.1
 [http]
 listen = 127.0.0.1:$TP
+blockpage_listen = 127.0.0.1:$BP
 parent = 127.0.0.1:$OP
 review_limit = 3
 review_window = 600
@@ -56,6 +57,9 @@ title_en = Gambling
 list = $CG_TMP/lists/gambling.list
 [allow]
 grants = $CG_TMP/console/grants
+[group class7a]
+subnet = 10.7.1.0/24
+block = gambling
 [group default]
 block = gambling
 block_mode = page
@@ -64,6 +68,8 @@ echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --pas
 	cg_fail "user add alice"
 echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --password-stdin >/dev/null ||
 	cg_fail "user add wang"
+echo 'staff-pass-2' | "$CAMPUSGATE" user -c "$conf" add li --role staff --groups class7a --password-stdin >/dev/null ||
+	cg_fail "user add li"
 cg_console_start "$conf"
 cg_console_curl "$cport"
 
@@ -127,9 +133,16 @@ n_after=$(grep -c unblock_request "$CG_TMP"/journal/*.jsonl | awk -F: '{s+=$NF} 
 cg_expect "refusals not journaled" "$n_after" "$n_before"
 grep -q 'campusgate/review' "$CG_TMP"/origin-*.log 2>/dev/null && cg_fail "a review form reached the origin"
 
-# 4. The rate limit: 3 per client per window; the two above count, the next one passes,
-# the one after is refused with 429.
-cg_expect "third request" "$(post casino.test "token=$tok&reason=third")" 200
+# 4. The block-page server (where DNS "page" answers send browsers) has the same form;
+# its own address as Host (no name) has none. Then the rate limit: 3 per client per
+# window; the two above count, this one passes, the one after is refused with 429.
+curl -s -o "$CG_TMP/page.html" -H 'Host: casino.test' "http://127.0.0.1:$BP/spin"
+grep -q '申请复核' "$CG_TMP/page.html" || cg_fail "no form on the block-page server's page"
+curl -s -o "$CG_TMP/ip.html" -H "Host: 127.0.0.1:$BP" "http://127.0.0.1:$BP/"
+grep -q '申请复核' "$CG_TMP/ip.html" && cg_fail "a form on the page for the server's own address"
+cg_expect "third request (block-page server)" "$(curl -s -o "$CG_TMP/answer.html" -w '%{http_code}' -H 'Host: casino.test' \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary "token=$(token)&reason=third" \
+	"http://127.0.0.1:$BP/.campusgate/review")" 200
 cg_expect "fourth request: rate limit" "$(post casino.test "token=$tok&reason=fourth")" 429
 grep -q '申请过多' "$CG_TMP/answer.html" || cg_fail "rate-limit text"
 
@@ -146,6 +159,11 @@ wcsrf=$(cc_csrf)
 [ -n "$wcsrf" ] || cg_fail "no csrf on the staff's page"
 cg_expect "staff approve refused" "$(cc_code POST /unblock/approve "$W" --data "csrf=$wcsrf&id=$rid&duration=today")" 403
 cg_expect "staff decline refused" "$(cc_code POST /unblock/decline "$W" --data "csrf=$wcsrf&id=$rid&note=no")" 403
+L=$CG_TMP/l.jar
+cg_expect "scoped staff login" "$(cc_login "$L" li staff-pass-2)" 303
+cg_expect "scoped staff queue" "$(cc_code GET /unblock "$L")" 200
+grep -q 'id="req-' "$CG_TMP/body" && cg_fail "staff limited to class7a see the default group's requests"
+grep -q 'id="ub-none"' "$CG_TMP/body" || cg_fail "the scoped queue does not say it is empty"
 cg_expect "admin queue" "$(cc_code GET /unblock "$A")" 200
 grep -q 'action="/unblock/approve"' "$CG_TMP/body" || cg_fail "no approve form for the admin"
 # newest first: the bet.test request (later) before casino.test's
