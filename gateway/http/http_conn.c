@@ -202,17 +202,9 @@ static void send_blockpage(struct http_conn *c, const struct policy *p, const st
 	bi.client = c->client_str;
 	bi.request_id = id[0] ? id : NULL;
 	bi.bypass = v->bypass;
-	/* the review form, for a blocked name (not an address: nothing to review there) */
 	char tok[HTTP_REVIEW_TOKEN_LEN], path[REVIEW_URL_MAX + 1];
-	if (form && c->set.review_limit && !name_is_ip_literal(r->host)) {
-		http_review_token(c->w->sh->review, &c->client, r->host, r->when, tok);
-		bi.review_token = tok;
-		if (r->path && r->path_len <= REVIEW_URL_MAX) {
-			memcpy(path, r->path, r->path_len);
-			path[r->path_len] = '\0';
-			bi.path = path;
-		}
-	}
+	if (form) /* the review form, for a blocked name */
+		http_review_offer(c->w->sh, &c->set, &c->client, r, &bi, tok, path, sizeof(path));
 	sbuf_init(&b);
 	blockpage_response(&b, &bi, keep, c->req->is_head);
 	bufferevent_write(c->cli, b.data, b.len);
@@ -476,35 +468,22 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 }
 
 /* The block page's review form, posted to the blocked host: answered here, never
- * relayed (http_review.c), and the connection closes after the answer. Its body must be
- * in the input first: false while it is not (the head is read again with it, under the
- * head timeout). */
+ * relayed (http_review.c); the connection closes after the answer. false while its body
+ * is not all in (the head is read again with it, under the head timeout). */
 static bool review_post(struct http_conn *c, struct policy *p, const struct http_request *req,
 			const struct request *r, const struct verdict *v, int n)
 {
-	struct evbuffer *in = bufferevent_get_input(c->cli);
-	if (req->chunked || req->content_length < 0 || req->content_length > REVIEW_FORM_MAX) {
-		policy_unref(p);
-		send_error(c, 400);
-		return true;
-	}
-	size_t need = (size_t)n + (size_t)req->content_length;
-	if (evbuffer_get_length(in) < need) {
-		struct timeval tv = { c->set.head_timeout_ms / 1000,
-				      (c->set.head_timeout_ms % 1000) * 1000 };
-		policy_unref(p);
-		evtimer_add(c->head_timer, &tv);
-		return false;
-	}
-	const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)need);
 	struct sbuf b;
 	sbuf_init(&b);
-	http_review_answer(c->w->sh, &c->set, req, r, v, buf + n,
-			   (size_t)req->content_length, &b);
+	int done = http_review_take(c->w->sh, &c->set, req, r, v, bufferevent_get_input(c->cli),
+				    (size_t)n, &b);
 	policy_unref(p);
+	if (!done) {
+		head_wait(c);
+		return false;
+	}
 	bufferevent_write(c->cli, b.data, b.len);
 	sbuf_free(&b);
-	evbuffer_drain(in, need);
 	conn_close_after_write(c);
 	return true;
 }

@@ -6,6 +6,7 @@
  * name; the Origin, when the browser sends one, must be the blocked host. */
 #include "http_review.h"
 
+#include <event2/buffer.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -240,4 +241,43 @@ void http_review_answer(struct http_shared *sh, const struct http_settings *set,
 	}
 	free(f);
 	blockpage_review_response(out, &br);
+}
+
+void http_review_offer(const struct http_shared *sh, const struct http_settings *set,
+		       const struct cg_addr *client, const struct request *r,
+		       struct blockpage_info *bi, char tok[HTTP_REVIEW_TOKEN_LEN],
+		       char *path, size_t path_len)
+{
+	if (!set->review_limit || name_is_ip_literal(r->host))
+		return;
+	http_review_token(sh->review, client, r->host, r->when, tok);
+	bi->review_token = tok;
+	if (r->path && r->path_len < path_len && r->path_len <= REVIEW_URL_MAX) {
+		memcpy(path, r->path, r->path_len);
+		path[r->path_len] = '\0';
+		bi->path = path;
+	}
+}
+
+int http_review_take(struct http_shared *sh, const struct http_settings *set,
+		     const struct http_request *req, const struct request *r,
+		     const struct verdict *v, struct evbuffer *in, size_t head_len,
+		     struct sbuf *out)
+{
+	if (req->chunked || req->content_length < 0 || req->content_length > REVIEW_FORM_MAX) {
+		/* no length, or too long: refused without reading the body */
+		struct blockpage_review br = { .lang = set->lang, .status = 400,
+					       .text = MSG_PAGE_REVIEW_BAD_FORM, .host = r->host,
+					       .school = set->school };
+		blockpage_review_response(out, &br);
+		evbuffer_drain(in, head_len);
+		return 1;
+	}
+	size_t need = head_len + (size_t)req->content_length;
+	if (evbuffer_get_length(in) < need)
+		return 0;
+	const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)need);
+	http_review_answer(sh, set, req, r, v, buf + head_len, (size_t)req->content_length, out);
+	evbuffer_drain(in, need);
+	return 1;
 }

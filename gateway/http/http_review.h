@@ -37,6 +37,26 @@ bool http_review_token_ok(const struct http_review *rv, const struct cg_addr *cl
 bool http_review_rate(struct http_review *rv, const struct cg_addr *client, time_t now,
 		      unsigned limit, unsigned window);
 
+struct evbuffer;
+struct blockpage_info;
+
+/* Offer the review form on the block page bi for the blocked request r (a name, not an
+ * address) of client: the token into tok and the path into path (the caller's buffers,
+ * which bi then points to). Does nothing when the form is off (set->review_limit 0). */
+void http_review_offer(const struct http_shared *sh, const struct http_settings *set,
+		       const struct cg_addr *client, const struct request *r,
+		       struct blockpage_info *bi, char tok[HTTP_REVIEW_TOKEN_LEN],
+		       char *path, size_t path_len);
+
+/* Take a posted form from the client's input in: its head (head_len bytes), then its
+ * body, answered as http_review_answer does into out. Returns 1 with the answer in out
+ * and what was taken drained from in (the connection must close after the answer), or
+ * 0 while the body is not all in yet (nothing written or drained). */
+int http_review_take(struct http_shared *sh, const struct http_settings *set,
+		     const struct http_request *req, const struct request *r,
+		     const struct verdict *v, struct evbuffer *in, size_t head_len,
+		     struct sbuf *out);
+
 /* Whether a request head is a POST of the review form (its path, any host). */
 bool http_review_is_form(const struct http_request *req);
 
