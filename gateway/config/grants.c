@@ -49,7 +49,10 @@ static char *dupn(const char *s, size_t n)
 static void push(struct grants *g, const char *f[5], const size_t fl[5], time_t until,
 		 unsigned line)
 {
-	g->v = xrealloc(g->v, (g->n + 1) * sizeof(*g->v));
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 16;
+		g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
+	}
 	struct grant *e = &g->v[g->n++];
 	e->name = dupn(f[0], fl[0]);
 	e->name_len = fl[0];
@@ -299,5 +302,5 @@ void grants_free(struct grants *g)
 		grant_free(&g->v[i]);
 	free(g->v);
 	g->v = NULL;
-	g->n = 0;
+	g->n = g->cap = 0;
 }

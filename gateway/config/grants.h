@@ -33,7 +33,7 @@ struct grant {
 
 struct grants {
 	struct grant *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Parse a grants file's text (len bytes) named file (for messages): bad lines go to

@@ -131,6 +131,26 @@ static int queue_read(struct hctx *h, struct ub_scan *sc, const char **err)
 			    must, scan_one, sc, NULL, err);
 }
 
+/* Each request's category as its title in the reader's language, with the name. */
+static void category_titles(const struct config *cfg, enum lang l, struct ub_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		struct ub_request *u = &q->v[i];
+		for (size_t k = 0; u->category && k < cfg->n_categories; k++) {
+			const struct cfg_category *c = &cfg->categories[k];
+			const char *t = l == LANG_ZH ? c->title_zh : c->title_en;
+			if (strcmp(c->name, u->category) != 0 || !t)
+				continue;
+			struct sbuf b;
+			sbuf_init(&b);
+			sbuf_printf(&b, "%s (%s)", t, c->name);
+			free(u->category);
+			u->category = sbuf_take(&b);
+			break;
+		}
+	}
+}
+
 static enum MHD_Result queue_page(struct hctx *h)
 {
 	struct ub_scan sc;
@@ -139,6 +159,7 @@ static enum MHD_Result queue_page(struct hctx *h)
 	sbuf_init(&page);
 	if (queue_read(h, &sc, &err) < 0 && !err)
 		err = strerror(errno);
+	category_titles(h->s->cfg, h->pc.l, &sc.q);
 	page_unblock(&page, &h->pc, &sc.q, h->acc->role == ROLE_ADMIN, err);
 	ub_queue_free(&sc.q);
 	return srv_page(h, 200, &page);
