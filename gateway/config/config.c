@@ -52,6 +52,8 @@ struct config *config_default(void)
 	cfg->http.max_head_bytes = 65536;
 	cfg->http.max_line_bytes = 8192;
 	cfg->http.max_headers = 100;
+	cfg->http.review_limit = 3;
+	cfg->http.review_window = 600;
 	cfg->http.connect_ports[0] = 443;
 	cfg->http.n_connect_ports = 1;
 	cfg->http.connect_deny = CFG_DENY_LOOPBACK | CFG_DENY_LINK_LOCAL | CFG_DENY_LAN |
@@ -203,6 +205,7 @@ void config_free(struct config *cfg)
 	}
 	free(cfg->categories);
 	lists_free(cfg->allow, cfg->n_allow);
+	free(cfg->grants);
 	for (size_t i = 0; i < cfg->n_timetables; i++) {
 		struct cfg_timetable *t = &cfg->timetables[i];
 		free(t->name);

@@ -132,6 +132,8 @@ struct cfg_http {
 	unsigned connect_deny;                /* CFG_DENY_* */
 	struct cg_subnet *connect_deny_nets;  /* further subnets named in connect_deny */
 	size_t n_connect_deny_nets;
+	unsigned review_limit;  /* block page review requests per client per window (0: off) */
+	unsigned review_window; /* that window, in seconds */
 };
 
 struct cfg_sensor {
@@ -229,6 +231,7 @@ struct config {
 	size_t n_categories;
 	struct cfg_list *allow;     /* the allowlist */
 	size_t n_allow;
+	char *grants;               /* approved unblock requests (grants.h); NULL = none */
 	struct cfg_timetable *timetables;
 	size_t n_timetables;
 	struct cfg_group *groups;   /* first match by longest prefix; "default" catches all */

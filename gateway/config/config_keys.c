@@ -423,6 +423,16 @@ static void k_connect_deny(struct cload *st, const char *v)
 	free(buf);
 }
 
+static void k_review_limit(struct cload *st, const char *v)
+{
+	set_uns(st, v, 0, 16, &CFG->http.review_limit);
+}
+
+static void k_review_window(struct cload *st, const char *v)
+{
+	set_uns(st, v, 10, 86400, &CFG->http.review_window);
+}
+
 static const struct cload_key http_keys[] = {
 	{"listen", true, false, k_http_listen},
 	{"explicit_listen", true, false, k_explicit},
@@ -439,6 +449,8 @@ static const struct cload_key http_keys[] = {
 	{"max_headers", false, false, k_headers},
 	{"connect_ports", false, false, k_connect_ports},
 	{"connect_deny", false, false, k_connect_deny},
+	{"review_limit", false, false, k_review_limit},
+	{"review_window", false, false, k_review_window},
 	{NULL, false, false, NULL},
 };
 

@@ -144,8 +144,16 @@ static void k_allow_list(struct cload *st, const char *v)
 	add_list(st, v, &CFG->allow, &CFG->n_allow);
 }
 
+/* grants = PATH: the approved unblock requests (grants.h), written by the console. */
+static void k_allow_grants(struct cload *st, const char *v)
+{
+	free(CFG->grants);
+	CFG->grants = cload_path(st, v);
+}
+
 const struct cload_key cload_allow_keys[] = {
 	{"list", true, false, k_allow_list},
+	{"grants", false, false, k_allow_grants},
 	{NULL, false, false, NULL},
 };
 

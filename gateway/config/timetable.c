@@ -54,6 +54,45 @@ bool timetable_active(const struct cfg_timetable *tt, const struct tz *tz, time_
 	return false;
 }
 
+/* The moment minute m (may be 1440 or more: the next day) of day begins in tz. */
+static time_t minute_time(const struct tz *tz, int64_t day, int m)
+{
+	int64_t y;
+	int mo, d;
+	struct tm lt;
+	tz_civil_from_days(day + m / 1440, &y, &mo, &d);
+	memset(&lt, 0, sizeof(lt));
+	lt.tm_year = (int)(y - 1900);
+	lt.tm_mon = mo - 1;
+	lt.tm_mday = d;
+	lt.tm_hour = m % 1440 / 60;
+	lt.tm_min = m % 60;
+	lt.tm_isdst = -1;
+	return tz_mktime(tz, &lt);
+}
+
+time_t timetable_period_end(const struct cfg_timetable *tt, const struct tz *tz, time_t t)
+{
+	struct tm lt;
+	tz_localtime(tz, t, &lt);
+	int64_t day = tz_days_from_civil((int64_t)lt.tm_year + 1900, lt.tm_mon + 1, lt.tm_mday);
+	int minute = lt.tm_hour * 60 + lt.tm_min;
+	bool today = school_day(tt, day);
+	for (size_t i = 0; i < tt->n_times; i++) {
+		const struct cfg_timerange *r = &tt->times[i];
+		if (r->start < r->end) {
+			if (today && minute >= r->start && minute < r->end)
+				return minute_time(tz, day, r->end);
+		} else {
+			if (today && minute >= r->start)
+				return minute_time(tz, day, 1440 + r->end);
+			if (minute < r->end && school_day(tt, day - 1))
+				return minute_time(tz, day, r->end);
+		}
+	}
+	return 0;
+}
+
 static int day_index(const char *s, size_t n)
 {
 	static const char *names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};

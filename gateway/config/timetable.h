@@ -15,6 +15,11 @@
  * crosses midnight belongs to the day it starts on). No time ranges means all day. */
 bool timetable_active(const struct cfg_timetable *tt, const struct tz *tz, time_t t);
 
+/* The end of the time range of tt that t falls in on a school day (the current
+ * period), or 0 when tt is not in force at t by a time range (no ranges, outside them,
+ * or an exam day that is in force all day). */
+time_t timetable_period_end(const struct cfg_timetable *tt, const struct tz *tz, time_t t);
+
 /* "mon-fri", "mon,wed,fri", "sat-sun", "daily" -> bit 0 = Monday ... bit 6 = Sunday.
  * 0, or -1 with *why set. */
 int timetable_parse_weekdays(const char *s, uint8_t *out, const char **why);

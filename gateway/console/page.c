@@ -256,6 +256,16 @@ const char *page_css(void)
 	       ".check label{margin:.3em 0}\n"
 	       "section.report{max-width:none}\n"
 	       "section.report h1{font-size:1.5em}\n"
+	       /* /unblock: one card per request, its state as a badge, the two forms */
+	       "section.ub h2{font-size:1.05em;margin:0 0 .5em}\n"
+	       "section.ub .state{font-weight:normal;font-size:.85em;padding:.1em .7em;"
+	       "border-radius:1em;background:#fdf2d0;margin-left:.5em}\n"
+	       "section.ub.approved .state{background:#d7f0dd}\n"
+	       "section.ub.declined .state{background:#f3d6d3}\n"
+	       ".ub-decide{display:flex;gap:1.5em;flex-wrap:wrap;margin-top:.8em}\n"
+	       ".ub-decide form{flex:1;min-width:16em}\n"
+	       ".ub-decide select{width:100%;box-sizing:border-box}\n"
+	       ".ub-decide .hint{margin:0}\n"
 	       "@media print{header,nav.menu,.noprint{display:none}body{background:#fff}"
 	       "main{max-width:none;margin:0;padding:0}section{border:0;padding:0;margin:0}}\n";
 }

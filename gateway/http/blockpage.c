@@ -62,6 +62,14 @@ static const char page_style[] =
 	".note{margin:0 32px 16px;font-size:14px;color:#4b5563}"
 	".sw{margin:0 32px 24px;font-size:14px}.sw a{color:#1d4ed8}"
 	"code{font-family:monospace;background:#f3f4f6;padding:2px 6px;border-radius:4px}"
+	"form{margin:0 32px 24px;padding:16px;border:1px solid #e5e7eb;border-radius:8px}"
+	"form h2{margin:0 0 8px;font-size:18px}form p{margin:0 0 12px;font-size:14px;color:#4b5563}"
+	"form label{display:block;font-size:14px;margin:8px 0 4px}"
+	"form input[type=text]{width:100%;box-sizing:border-box;padding:8px;font-size:15px;"
+	"border:1px solid #9ca3af;border-radius:6px}"
+	"form button{margin-top:12px;padding:8px 20px;font-size:15px;background:#1d4ed8;color:#fff;"
+	"border:0;border-radius:6px;cursor:pointer}"
+	".ok{background:#15803d}"
 	/* the other language, one click away without a script: shown when its box is the
 	 * URL's fragment target, and then the page's own box is hidden */
 	"#alt{display:none}#alt:target{display:block}#alt:target~#main{display:none}";
@@ -77,6 +85,40 @@ static void row(struct sbuf *out, const char *key, const char *val, bool code, b
 		sbuf_adds(out, "</td><td>");
 	esc(out, val);
 	sbuf_adds(out, code ? "</code></td></tr>\n" : "</td></tr>\n");
+}
+
+static void hidden(struct sbuf *out, const char *name, const char *val)
+{
+	sbuf_printf(out, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	if (val)
+		blockpage_escape(out, val, strlen(val));
+	sbuf_adds(out, "\">");
+}
+
+/* The "request a review" form: it posts to the blocked host itself, where the proxy
+ * takes it before any policy (http_review.c); the token binds it to this client and
+ * host. The reason is one line (a control character is refused). */
+static void review_form(struct sbuf *out, const struct blockpage_info *bi, enum lang l, bool main)
+{
+	const char *sfx = main ? "" : "-alt";
+	sbuf_printf(out, "<form method=\"post\" action=\"%s\" id=\"review%s\">"
+			 "<h2>", BLOCKPAGE_REVIEW_PATH, sfx);
+	sbuf_adds(out, msg(l, MSG_PAGE_REVIEW_TITLE));
+	sbuf_adds(out, "</h2><p>");
+	sbuf_adds(out, msg(l, MSG_PAGE_REVIEW_INTRO));
+	sbuf_adds(out, "</p>");
+	hidden(out, "token", bi->review_token);
+	hidden(out, "block", bi->request_id);
+	hidden(out, "url", bi->path);
+	sbuf_printf(out, "<label for=\"reason%s\">", sfx);
+	sbuf_adds(out, msg(l, MSG_PAGE_REVIEW_REASON));
+	sbuf_printf(out, "</label><input type=\"text\" id=\"reason%s\" name=\"reason\" "
+			 "required maxlength=\"200\"><label for=\"teacher%s\">", sfx, sfx);
+	sbuf_adds(out, msg(l, MSG_PAGE_REVIEW_TEACHER));
+	sbuf_printf(out, "</label><input type=\"text\" id=\"teacher%s\" name=\"teacher\" "
+			 "maxlength=\"20\"><button type=\"submit\" id=\"send%s\">", sfx, sfx);
+	sbuf_adds(out, msg(l, MSG_PAGE_REVIEW_SEND));
+	sbuf_adds(out, "</button></form>\n");
 }
 
 /* One language's box: the red bar (school, title, why), the facts, whom to ask, and the
@@ -115,7 +157,10 @@ static void render_box(struct sbuf *out, const struct blockpage_info *bi, enum l
 	sbuf_adds(out, "</table>\n<p class=\"note\">");
 	sbuf_adds(out, msg(l, bi->contact && *bi->contact ? MSG_PAGE_ASK_CONTACT
 							   : MSG_PAGE_ASK_TEACHER));
-	sbuf_adds(out, "</p>\n<p class=\"sw\"><a href=\"");
+	sbuf_adds(out, "</p>\n");
+	if (bi->review_token)
+		review_form(out, bi, l, main);
+	sbuf_adds(out, "<p class=\"sw\"><a href=\"");
 	sbuf_adds(out, main ? "#alt" : "#main");
 	sbuf_adds(out, "\">");
 	/* the other language's own name (an endonym, the same in every language) */
@@ -159,11 +204,76 @@ void blockpage_response(struct sbuf *out, const struct blockpage_info *bi, bool 
 		    "Cache-Control: no-store\r\n"
 		    "Content-Language: %s\r\n"
 		    "X-Content-Type-Options: nosniff\r\n"
-		    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
+		    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+		    "form-action 'self'; frame-ancestors 'none'\r\n"
+		    "X-Frame-Options: DENY\r\n"
 		    "Connection: %s\r\n\r\n",
 		    body.len, lang_tag(bi->lang), keep_alive ? "keep-alive" : "close");
 	if (!head_only)
 		sbuf_add(out, body.data, body.len);
+	sbuf_free(&body);
+}
+
+/* One language's box of the review answer. */
+static void review_box(struct sbuf *out, const struct blockpage_review *br, enum lang l, bool main)
+{
+	sbuf_adds(out, main ? "<div class=\"box\" id=\"main\" lang=\""
+			    : "<div class=\"box\" id=\"alt\" lang=\"");
+	sbuf_adds(out, lang_tag(l));
+	sbuf_adds(out, br->status == 200 ? "\"><div class=\"bar ok\">" : "\"><div class=\"bar\">");
+	if (br->school && *br->school) {
+		sbuf_adds(out, "<p class=\"school\">");
+		esc(out, br->school);
+		sbuf_adds(out, "</p>");
+	}
+	sbuf_adds(out, "<h1>");
+	sbuf_adds(out, msg(l, br->status == 200 ? MSG_PAGE_REVIEW_THANKS : MSG_PAGE_REVIEW_REFUSED));
+	sbuf_adds(out, "</h1><p>");
+	sbuf_adds(out, msg(l, br->status == 200 ? MSG_PAGE_REVIEW_THANKS_TEXT : br->text));
+	sbuf_adds(out, "</p></div>\n<table>\n");
+	if (br->host)
+		row(out, msg(l, MSG_PAGE_SITE), br->host, false, main);
+	if (br->status == 200)
+		row(out, msg(l, MSG_PAGE_REQUEST_ID), br->event_id, true, main);
+	sbuf_adds(out, "</table>\n<p class=\"sw\"><a href=\"");
+	sbuf_adds(out, main ? "#alt" : "#main");
+	sbuf_adds(out, "\">");
+	sbuf_adds(out, l == LANG_ZH ? "English" : "中文");
+	sbuf_adds(out, "</a></p></div>\n");
+}
+
+static const char *status_reason(int status);
+
+void blockpage_review_response(struct sbuf *out, const struct blockpage_review *br)
+{
+	enum lang l = br->lang, other = l == LANG_ZH ? LANG_EN : LANG_ZH;
+	struct sbuf body;
+	sbuf_init(&body);
+	sbuf_adds(&body, "<!DOCTYPE html>\n<html lang=\"");
+	sbuf_adds(&body, lang_tag(l));
+	sbuf_adds(&body, "\"><head><meta charset=\"utf-8\">"
+			 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+			 "<title>");
+	sbuf_adds(&body, msg(l, MSG_PAGE_REVIEW_TITLE));
+	sbuf_adds(&body, "</title><style>");
+	sbuf_adds(&body, page_style);
+	sbuf_adds(&body, "</style></head>\n<body>\n");
+	review_box(&body, br, other, false);
+	review_box(&body, br, l, true);
+	sbuf_adds(&body, "</body></html>\n");
+	sbuf_printf(out,
+		    "HTTP/1.1 %d %s\r\n"
+		    "Content-Type: text/html; charset=utf-8\r\n"
+		    "Content-Length: %zu\r\n"
+		    "Cache-Control: no-store\r\n"
+		    "Content-Language: %s\r\n"
+		    "X-Content-Type-Options: nosniff\r\n"
+		    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+		    "form-action 'none'; frame-ancestors 'none'\r\n"
+		    "X-Frame-Options: DENY\r\n"
+		    "Connection: close\r\n\r\n",
+		    br->status, status_reason(br->status), body.len, lang_tag(l));
+	sbuf_add(out, body.data, body.len);
 	sbuf_free(&body);
 }
 
@@ -186,7 +296,11 @@ static const char *status_text(int status, enum lang l)
 static const char *status_reason(int status)
 {
 	switch (status) {
+	case 200: return "OK";
 	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 413: return "Content Too Large";
+	case 429: return "Too Many Requests";
 	case 408: return "Request Timeout";
 	case 414: return "URI Too Long";
 	case 431: return "Request Header Fields Too Large";

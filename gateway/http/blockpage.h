@@ -26,7 +26,25 @@ struct blockpage_info {
 	bool bypass;                /* a bypass category (DoH, VPN, ...) */
 	int status;                 /* blockpage_response's status: 0 is 403; 405 (a method
 				       this port does not take, with an Allow field) */
+	const char *review_token;   /* the review form's token (http_review.h), or NULL for
+				       no form */
+	const char *path;           /* the blocked path, carried by the form (may be NULL) */
 };
+
+/* Where the block page's review form posts, on the blocked host itself. */
+#define BLOCKPAGE_REVIEW_PATH "/.campusgate/review"
+
+/* The answer to a review form: status 200 (thank you, with the request's event id),
+ * or 400, 403, 429, 503 with text saying why; always closes. */
+struct blockpage_review {
+	enum lang lang;
+	int status;
+	enum msg_id text;           /* the refusal's text (status other than 200) */
+	const char *host;
+	const char *school;
+	const char *event_id;       /* 200: the request's journal event id */
+};
+void blockpage_review_response(struct sbuf *out, const struct blockpage_review *br);
 
 /* Append the HTML document to out. */
 void blockpage_render(struct sbuf *out, const struct blockpage_info *bi);

@@ -15,6 +15,7 @@
 #include "dns_lookup.h"
 #include "evloop.h"
 #include "http_conn.h"
+#include "http_review.h"
 #include "http_tunnel.h"
 #include "util.h"
 
@@ -51,6 +52,8 @@ static void settings_from(const struct config *cfg, struct http_settings *s)
 	memcpy(s->connect_ports, h->connect_ports, sizeof(s->connect_ports));
 	s->n_connect_ports = h->n_connect_ports;
 	s->tunnel_idle_ms = h->tls_idle_timeout_ms ? h->tls_idle_timeout_ms : 600000;
+	s->review_limit = h->review_limit;
+	s->review_window = h->review_window;
 }
 
 /* Where CONNECT never goes, from connect_deny: the fixed ranges, the admin's subnets,
@@ -175,6 +178,7 @@ static void server_free(struct http_server *s)
 	free(s->workers);
 	connlimit_shared_put(s->sh.limits);
 	denyset_unref(s->sh.deny);
+	http_review_free(s->sh.review);
 	if (s->sh.tz)
 		tz_free(s->sh.tz);
 	pthread_mutex_destroy(&s->sh.lock);
@@ -195,6 +199,7 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 	s->sh.journal = j;
 	s->sh.limits = connlimit_shared(); /* the caps count TLS connections too */
 	s->sh.deny = deny_from(cfg);
+	s->sh.review = http_review_new();
 	const char *tzerr = NULL;
 	s->sh.tz = tz_load(cfg->timezone ? cfg->timezone : "Asia/Shanghai", &tzerr);
 	if (!s->sh.tz)

@@ -20,7 +20,9 @@
 #include "dns_lookup.h"
 #include "http_head.h"
 #include "http_parse.h"
+#include "http_review.h"
 #include "http_tunnel.h"
+#include "review_form.h"
 #include "name.h"
 #include "policy.h"
 #include "origdst.h"
@@ -172,9 +174,10 @@ static void journal_block(struct http_conn *c, const struct request *r, const st
 		id[0] = '\0';
 }
 
-/* Queue the block page for this request; the policy is held by the caller. */
+/* Queue the block page for this request; the policy is held by the caller. form: offer
+ * the review form (the name is blocked for this client). */
 static void send_blockpage(struct http_conn *c, const struct policy *p, const struct request *r,
-			   const struct verdict *v, const char *id, bool keep)
+			   const struct verdict *v, const char *id, bool keep, bool form)
 {
 	char tbuf[48];
 	struct blockpage_info bi;
@@ -199,6 +202,9 @@ static void send_blockpage(struct http_conn *c, const struct policy *p, const st
 	bi.client = c->client_str;
 	bi.request_id = id[0] ? id : NULL;
 	bi.bypass = v->bypass;
+	char tok[HTTP_REVIEW_TOKEN_LEN], path[REVIEW_URL_MAX + 1];
+	if (form) /* the review form, for a blocked name */
+		http_review_offer(c->w->sh, &c->set, &c->client, r, &bi, tok, path, sizeof(path));
 	sbuf_init(&b);
 	blockpage_response(&b, &bi, keep, c->req->is_head);
 	bufferevent_write(c->cli, b.data, b.len);
@@ -324,12 +330,13 @@ static void answer_blocked(struct http_conn *c, struct policy *p,
 	 * blocked accesses. */
 	bool self = c->mode == HTTP_MODE_BLOCKPAGE &&
 		    (v->action != ACTION_BLOCK || name_is_ip_literal(r->host));
+	bool form = v->action == ACTION_BLOCK;
 	if (!self)
 		journal_block(c, r, v, reason, id);
 	v->action = ACTION_BLOCK;
 	/* A body we would have to skip: answer and close instead. */
 	bool keep = req->keep_alive && !body && !c->cli_eof;
-	send_blockpage(c, p, r, v, id, keep);
+	send_blockpage(c, p, r, v, id, keep, form);
 	policy_unref(p);
 	evbuffer_drain(bufferevent_get_input(c->cli), (size_t)n);
 	if (keep)
@@ -460,7 +467,29 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 	relay_start(c, req, c->head_n);
 }
 
-/* false when c is gone (handed to http_tunnel.c). */
+/* The block page's review form, posted to the blocked host: answered here, never
+ * relayed (http_review.c); the connection closes after the answer. false while its body
+ * is not all in (the head is read again with it, under the head timeout). */
+static bool review_post(struct http_conn *c, struct policy *p, const struct http_request *req,
+			const struct request *r, const struct verdict *v, int n)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	int done = http_review_take(c->w->sh, &c->set, req, r, v, bufferevent_get_input(c->cli),
+				    (size_t)n, &b);
+	policy_unref(p);
+	if (!done) {
+		head_wait(c);
+		return false;
+	}
+	bufferevent_write(c->cli, b.data, b.len);
+	sbuf_free(&b);
+	conn_close_after_write(c);
+	return true;
+}
+
+/* false when c is gone (handed to http_tunnel.c) or waits for more input (a review
+ * form's body). */
 static bool handle_request(struct http_conn *c, int n)
 {
 	struct http_request *req = c->req;
@@ -488,6 +517,8 @@ static bool handle_request(struct http_conn *c, int n)
 	policy_decide_dest(p, &r, c->orig_len ? &dest : NULL, NULL, &v, NULL);
 	if (v.by_dest)
 		reason = policy_dest_reason(&v);
+	if (http_review_is_form(req))
+		return review_post(c, p, req, &r, &v, n);
 	if (c->mode == HTTP_MODE_BLOCKPAGE || v.action == ACTION_BLOCK) {
 		answer_blocked(c, p, req, &r, &v, reason, n);
 		return true;

@@ -41,6 +41,8 @@ struct http_settings {
 	uint16_t connect_ports[CFG_MAX_CONNECT_PORTS]; /* where CONNECT may go */
 	size_t n_connect_ports;
 	unsigned tunnel_idle_ms;   /* a spliced tunnel silent both ways (tls_idle_timeout_ms) */
+	unsigned review_limit;     /* review requests per client per window (0: no form) */
+	unsigned review_window;    /* seconds */
 };
 
 /* What all workers of one server share. */
@@ -50,11 +52,13 @@ struct http_shared {
 	struct journal *journal; /* NULL: do not journal */
 	struct connlimit *limits;
 	struct tz *tz;           /* the school's zone for the block page time */
+	struct http_review *review; /* the review form's key and rate limit (http_review.c) */
 	struct denyset *deny;    /* where CONNECT never goes (guarded by lock; rebuilt on
 				    reload; a tunnel holds its own reference) */
 };
 
 struct http_tunnel;
+struct http_review;
 
 struct http_conn;
 

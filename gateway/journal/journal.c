@@ -34,11 +34,11 @@
 
 /* The string fields of an event, in the order a queue slot keeps them. */
 enum { S_MAC, S_CNAME, S_GROUP, S_HOST, S_PATH, S_QTYPE, S_CATEGORY, S_ACTION, S_EVENT,
-       S_RFILE, S_RTEXT, S_BMODE, S_REASON, S_ACCOUNT, S_COUNT };
+       S_RFILE, S_RTEXT, S_BMODE, S_REASON, S_ACCOUNT, S_TEACHER, S_COUNT };
 
 /* Longest value kept per field, in bytes (the line format caps them again). */
 static const size_t str_cap[S_COUNT] = {
-	64, 256, 256, 1024, 4096, 32, 256, 64, 64, 1024, 1024, 32, 1024, 64,
+	64, 256, 256, 1024, 4096, 32, 256, 64, 64, 1024, 1024, 32, 1024, 64, 256,
 };
 
 #define NO_STR UINT32_MAX
@@ -201,6 +201,7 @@ static void slot_fill(struct qslot *q, const struct journal_event *ev)
 	slot_put(q, S_BMODE, ev->block_mode, 0);
 	slot_put(q, S_REASON, ev->reason, 0);
 	slot_put(q, S_ACCOUNT, ev->account, 0);
+	slot_put(q, S_TEACHER, ev->teacher, 0);
 }
 
 /* Turn a slot into a record for the store (strings point into the slot). */
@@ -226,6 +227,7 @@ static void slot_record(const struct qslot *q, struct journal_record *r, char *c
 	r->block_mode = slot_str(q, S_BMODE);
 	r->reason = slot_str(q, S_REASON);
 	r->account = slot_str(q, S_ACCOUNT);
+	r->teacher = slot_str(q, S_TEACHER);
 }
 
 /* ---- the writer thread ---------------------------------------------------------- */

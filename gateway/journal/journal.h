@@ -34,6 +34,7 @@ struct journal_event {
 	const char *block_mode;   /* DNS: "nxdomain", "null", "page", "refused" */
 	const char *reason;       /* free text: "CNAME chain a -> b", "no SNI", ... */
 	const char *account;      /* admin events: the console or CLI account that acted */
+	const char *teacher;      /* unblock requests: the teacher the pupil named */
 	/* Lengths of host, path and rule_text when they are not NUL-terminated (as in
 	 * struct request and struct rule_ref); 0 = NUL-terminated. */
 	size_t host_len, path_len, rule_text_len;

@@ -399,6 +399,7 @@ void journal_format_line(struct sbuf *out, struct journal_record *r)
 	ADD_STR(out, "block_mode", r->block_mode, 32);
 	ADD_STR(out, "reason", r->reason, STR_MAX);
 	ADD_STR(out, "account", r->account, 64);
+	ADD_STR(out, "teacher", r->teacher, 256);
 	if (r->start_prev) {
 		sbuf_add(out, ",\"start_seq\":", 13);
 		add_u64(out, r->start_seq);

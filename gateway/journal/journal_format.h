@@ -41,6 +41,7 @@ struct journal_record {
 	const char *block_mode;
 	const char *reason;
 	const char *account;      /* admin events: who acted */
+	const char *teacher;      /* unblock requests: the teacher named */
 	uint64_t start_seq;       /* retention events: the oldest seq still kept ... */
 	const char *start_prev;   /* ... and the prev hash (hex) of that line */
 	uint8_t prev[JOURNAL_HASH_LEN];

@@ -264,12 +264,14 @@ static int jp_uint(struct jp *p, uint64_t max, uint64_t *out)
 }
 
 enum { F_SEQ, F_TIME, F_ID, F_EVENT, F_PROTO, F_ACTION, F_CLIENT, F_MAC, F_CNAME, F_GROUP,
-       F_HOST, F_PATH, F_QTYPE, F_CATEGORY, F_RULE, F_BMODE, F_REASON, F_ACCOUNT, F_SSEQ, F_SPREV,
+       F_HOST, F_PATH, F_QTYPE, F_CATEGORY, F_RULE, F_BMODE, F_REASON, F_ACCOUNT, F_TEACHER, F_SSEQ,
+       F_SPREV,
        F_PREV, F_HASH, F_COUNT };
 
 static const char *const field_names[F_COUNT] = {
 	"seq", "time", "id", "event", "proto", "action", "client", "mac", "client_name",
 	"group", "host", "path", "qtype", "category", "rule", "block_mode", "reason", "account",
+	"teacher",
 	"start_seq", "start_prev", "prev", "hash",
 };
 
@@ -323,6 +325,7 @@ static const char **str_field(struct journal_record *r, int f)
 	case F_BMODE: return &r->block_mode;
 	case F_REASON: return &r->reason;
 	case F_ACCOUNT: return &r->account;
+	case F_TEACHER: return &r->teacher;
 	case F_SPREV: return &r->start_prev;
 	default: return NULL;
 	}

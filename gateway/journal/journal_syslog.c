@@ -186,6 +186,7 @@ void journal_syslog_format(struct sbuf *out, const struct journal_record *r, con
 	sd_param(out, "block_mode", r->block_mode);
 	sd_param(out, "reason", r->reason);
 	sd_param(out, "account", r->account);
+	sd_param(out, "teacher", r->teacher);
 	journal_hex(r->hash, hex);
 	sd_param(out, "hash", hex);
 	sbuf_adds(out, "] ");

@@ -158,6 +158,20 @@ static enum action policy_decide_in(const struct policy *p, size_t gi,
 		v->allowlisted = true;
 		goto done;
 	}
+	/* An approved unblock request, for this group or the whole school, not ended yet:
+	 * its end is checked here, at every decision, so that it stops allowing on time. */
+	const struct grant *gr = s.host_len && !s.ip ? grants_match(&p->grants, s.host, s.host_len,
+								   g->name, req->when)
+						     : NULL;
+	if (gr) {
+		v->allowlisted = true;
+		v->rule.kind = RULE_DOMAIN;
+		v->rule.file = p->grants_file;
+		v->rule.line = gr->line;
+		v->rule.text = gr->name;
+		v->rule.text_len = gr->name_len;
+		goto done;
+	}
 	memset(&v->rule, 0, sizeof(v->rule));
 	if (policy_match(p, &p->block, &s, enforced, &v->rule, &cat, &v->pattern_limit)) {
 		v->action = ACTION_BLOCK;
@@ -314,6 +328,8 @@ void policy_free(struct policy *p)
 	domainset_free(p->block.dom);
 	urlset_free(p->block.url);
 	patset_free(p->block.pat);
+	grants_free(&p->grants);
+	free(p->grants_file);
 	domainset_free(p->allow.dom);
 	urlset_free(p->allow.url);
 	patset_free(p->allow.pat);

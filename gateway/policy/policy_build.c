@@ -351,6 +351,12 @@ struct policy *policy_build(const struct config *cfg, struct diag *diag)
 	policy_sets_finish(&p->allow, &ld);
 	if (policy_read_ech(p, cfg, diag) < 0)
 		goto fail;
+	if (cfg->grants) {
+		p->grants_file = xstrdup(cfg->grants);
+		if (grants_read(cfg->grants, &p->grants, diag) < 0)
+			goto fail;
+		p->stats.allow_rules += p->grants.n;
+	}
 
 	p->stats.patterns_always_run = patset_always_run(p->block.pat) +
 				       patset_always_run(p->allow.pat);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "domainset.h"
+#include "grants.h"
 #include "patset.h"
 #include "config.h"
 #include "policy_stats.h"
@@ -51,6 +52,8 @@ struct policy {
 	size_t n_files;
 	struct policy_sets block, allow;
 	struct domainset *ech;        /* client-facing ECH names (ech_list), by category */
+	struct grants grants;         /* approved unblock requests: allow until they end */
+	char *grants_file;            /* where they were read from (for the verdict's rule) */
 	struct policy_stats stats;
 };
 

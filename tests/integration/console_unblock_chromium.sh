@@ -1,0 +1,66 @@
+#!/bin/bash
+# Unblock requests in a real browser (console_unblock_browser.py): the pupil's block page
+# through campusgated's explicit proxy, the review form filled in and sent, the thank-you
+# page; the admin's queue in campusgate-console, an approval and a decline. All inside a
+# network namespace with only loopback. Screenshots of each step in zh-CN and English go
+# to the build folder's console-screenshots/ (unblock-*.png).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_http.sh"
+. "$(dirname "$0")/lib_console.sh"
+cg_need_root
+cg_need chromium chromedriver ip
+/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
+	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_init
+NS=cgunblock$$
+ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
+ip -n $NS link set lo up
+dport=5398 cport=8445 ep=3129 op=8099
+mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run" "$CG_TMP/console"
+chmod 755 "$CG_TMP" "$CG_TMP/run"
+printf 'casino.test\nbet.test\n' >"$CG_TMP/lists/gambling.list"
+conf=$CG_TMP/c.conf
+cat >"$conf" <<CONF
+[general]
+allow_root = yes
+control_socket = run/control.sock
+[dns]
+listen = 127.0.0.1:$dport
+upstream = 127.0.0.1:9
+[http]
+explicit_listen = 127.0.0.1:$ep
+parent = 127.0.0.1:$op
+[journal]
+dir = $CG_TMP/journal
+school = 示例中学
+contact = 信息中心 王老师
+[console]
+listen = 127.0.0.1:$cport
+accounts = $CG_TMP/console/accounts
+[category gambling]
+title_zh = 赌博
+title_en = Gambling
+list = $CG_TMP/lists/gambling.list
+[allow]
+grants = $CG_TMP/console/grants
+[group default]
+block = gambling
+CONF
+echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
+cg_http_origin $NS 127.0.0.1 "$op" o1
+cg_console_start "$conf" $NS
+
+shots=$CG_BUILD_ROOT/console-screenshots
+mkdir -p "$shots"
+export HOME=$CG_TMP
+ip netns exec $NS timeout 240 /usr/bin/python3 "$(dirname "$0")/console_unblock_browser.py" \
+	"https://127.0.0.1:$cport" "127.0.0.1:$ep" "$shots" >"$CG_TMP/browser.log" 2>&1
+rc=$?
+cat "$CG_TMP/browser.log"
+[ $rc = 0 ] || cg_fail "the browser test failed (exit $rc)"
+for p in blockpage-form-zh blockpage-form-en thanks-zh thanks-en queue-zh queue-en approved-zh \
+	declined-en; do
+	[ -s "$shots/unblock-$p.png" ] || cg_fail "no screenshot unblock-$p.png"
+done
+cg_log "screenshots in $shots (unblock-*.png)"
+cg_pass
