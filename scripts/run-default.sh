@@ -32,6 +32,13 @@ else
 fi
 conf=config/campusgate.conf
 cg=build/gateway/campusgate
+# The lists the console edits (var/lists/NAME.list, named "?../var/lists/..." in the
+# config): empty at first. Made here, before the gateway reads them, so that its first
+# start does not warn about each optional list (the console would make them next).
+mkdir -p var/lists
+for f in $(grep -o '^list = ?\.\./var/lists/[A-Za-z0-9_.-]*\.list$' $conf | sed 's|.*/||'); do
+	[ -e "var/lists/$f" ] || : >"var/lists/$f"
+done
 # The gateway, then (once it answers on its control socket, which journals the console's
 # accounts) the first admin when there is none, then the console. Ctrl-C stops both.
 build/gateway/campusgated -c $conf "${args[@]}" "$@" &
