@@ -1,8 +1,10 @@
 /* review_page: the staff's reading API over the journal: a filtered scan, a page of the
- * newest matches before a cursor (bounded memory: a ring of the last n + 1 lines), and
+ * newest matches before a cursor (read newest first through the journal's index, n + 1
+ * lines kept at most), and
  * the export in the formats of `campusgate journal`. */
 #include "review_page.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,25 +29,31 @@ static int scan_cb(const struct journal_record *r, const char *line, size_t len,
 	return s->f->limit && s->n >= s->f->limit;
 }
 
-int review_scan(const char *dir, const struct review_filter *f, review_scan_fn fn, void *ctx,
-		uint64_t *bad, const char **err)
+/* The lines that pass f, oldest first (journal_scan) or newest first. */
+static int scan_dir(const char *dir, const struct review_filter *f, review_scan_fn fn,
+		    void *ctx, bool newest, uint64_t *bad, const char **err)
 {
 	struct scan_ctx s = { f, fn, ctx, 0 };
 	char *must[10];
 	if (f->scoped && f->n_groups == 0)
 		return 0; /* a scope of no group sees nothing */
 	review_needles(f, must, CG_ARRAY_LEN(must));
-	int rc = journal_scan(dir, f->from_us, f->to_us, (const char *const *)must, scan_cb, &s,
-			      bad, err);
+	int rc = (newest ? journal_scan_newest : journal_scan)(
+		dir, f->from_us, f->to_us, (const char *const *)must, scan_cb, &s, bad, err);
 	review_needles_free(must);
 	return rc;
 }
 
-/* The page in the making: the last cap lines that passed, in a ring. */
-struct ring {
+int review_scan(const char *dir, const struct review_filter *f, review_scan_fn fn, void *ctx,
+		uint64_t *bad, const char **err)
+{
+	return scan_dir(dir, f, fn, ctx, false, bad, err);
+}
+
+/* The page in the making: the first cap lines before the cursor, newest first. */
+struct collect {
 	const struct review_cursor *before;
-	size_t cap, head, n;
-	uint64_t total;
+	size_t cap, n;
 	struct { char *line; size_t len; } *e;
 };
 
@@ -54,23 +62,14 @@ static bool before_cursor(const struct review_cursor *c, const struct journal_re
 	return r->time_us < c->time_us || (r->time_us == c->time_us && r->seq < c->seq);
 }
 
-static int ring_cb(const struct journal_record *r, const char *line, size_t len, void *ctx)
+static int collect_cb(const struct journal_record *r, const char *line, size_t len, void *ctx)
 {
-	struct ring *g = ctx;
+	struct collect *g = ctx;
 	if (g->before && g->before->time_us != INT64_MAX && !before_cursor(g->before, r))
 		return 0;
-	size_t i = (g->head + g->n) % g->cap;
-	if (g->n == g->cap) {
-		i = g->head;
-		g->head = (g->head + 1) % g->cap;
-		free(g->e[i].line);
-	} else {
-		g->n++;
-	}
-	g->e[i].line = xstrndup(line, len);
-	g->e[i].len = len;
-	g->total++;
-	return 0;
+	g->e[g->n].line = xstrndup(line, len);
+	g->e[g->n].len = len;
+	return ++g->n == g->cap; /* enough: stop reading */
 }
 
 int review_page_read(const char *dir, const struct review_filter *f,
@@ -78,7 +77,7 @@ int review_page_read(const char *dir, const struct review_filter *f,
 		     uint64_t *bad, const char **err)
 {
 	struct review_filter w = *f;
-	struct ring g = { before, n + 1, 0, 0, 0, NULL };
+	struct collect g = { before, n + 1, 0, NULL };
 	memset(out, 0, sizeof *out);
 	if (n == 0 || n > REVIEW_PAGE_MAX) {
 		*err = "bad page size";
@@ -88,19 +87,18 @@ int review_page_read(const char *dir, const struct review_filter *f,
 		w.to_us = before->time_us;
 	w.limit = 0;
 	g.e = xcalloc(g.cap, sizeof *g.e);
-	int rc = review_scan(dir, &w, ring_cb, &g, bad, err);
+	/* newest first, through the journal's index: "the newest 50" reads a few blocks
+	 * instead of the whole period; the (n+1)-th match only tells that there is more */
+	int rc = scan_dir(dir, &w, collect_cb, &g, true, bad, err);
 	size_t take = g.n > n ? n : g.n;
 	out->more = rc == 0 && g.n > n;
 	out->hits = xcalloc(take ? take : 1, sizeof *out->hits);
-	/* newest first: the ring's last entry first; the oldest (the (n+1)-th) only tells
-	 * that there is more */
 	for (size_t k = 0; rc == 0 && k < take; k++) {
-		size_t i = (g.head + g.n - 1 - k) % g.cap;
 		struct review_hit *h = &out->hits[out->n];
 		const char *perr;
-		h->line = g.e[i].line;
-		h->len = g.e[i].len;
-		g.e[i].line = NULL;
+		h->line = g.e[k].line;
+		h->len = g.e[k].len;
+		g.e[k].line = NULL;
 		h->arena = xmalloc(h->len + 1);
 		if (journal_parse_line(h->line, h->len, &h->r, h->arena, h->len + 1, &perr) < 0) {
 			free(h->line);
