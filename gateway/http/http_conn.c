@@ -244,9 +244,11 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 }
 
 #define ROUTE_LOOKUP 1 /* route(): the name must be looked up first */
+#define ROUTE_DENIED 2 /* route(): the address is a connect_deny place (refused, journaled) */
 
 /* Where an allowed request goes. Returns 0 with the connection opened, ROUTE_LOOKUP when
- * an explicit request's name is to be looked up (and its chain decided) first, or an
+ * an explicit request's name is to be looked up (and its chain decided) first, ROUTE_DENIED
+ * when its address is a connect_deny place (answered, journaled, closing), or an
  * HTTP status to answer with. dest: the looked-up address (explicit mode), or NULL. */
 static int route(struct http_conn *c, const struct http_request *req,
 		 const struct cg_addr *dest)
@@ -274,6 +276,14 @@ static int route(struct http_conn *c, const struct http_request *req,
 		return ROUTE_LOOKUP;
 	else if (addr_parse(req->host, &ep.addr) < 0)
 		return 400;
+	/* never the box itself, the LAN or loopback, as for CONNECT */
+	enum denyset_kind k = http_deny_match(c->w, &ep.addr);
+	if (k != DENYSET_NONE) {
+		http_tunnel_refuse_denied(c->w, bufferevent_get_output(c->cli), &c->client, req,
+					  &c->set, &ep.addr, k);
+		conn_close_after_write(c);
+		return ROUTE_DENIED;
+	}
 	socklen_t sl = endpoint_to_sockaddr(&ep, &ss);
 	return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
 }
@@ -459,6 +469,8 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 	}
 	policy_unref(p);
 	int st = route(c, req, &res->addrs[0]);
+	if (st == ROUTE_DENIED)
+		return;
 	if (st) {
 		send_error(c, st);
 		return;
@@ -538,6 +550,8 @@ static bool handle_request(struct http_conn *c, int n)
 		lookup_start(c, &r, n);
 		return true;
 	}
+	if (st == ROUTE_DENIED)
+		return true;
 	if (st) {
 		send_error(c, st);
 		return true;

@@ -187,6 +187,28 @@ void http_tunnel_refuse_transparent(struct http_worker *w, struct evbuffer *out,
 	tunnel_page(out, w, set, NULL, req->host, addr_str(client, cs), NULL, id, 405);
 }
 
+enum denyset_kind http_deny_match(struct http_worker *w, const struct cg_addr *a)
+{
+	pthread_mutex_lock(&w->sh->lock);
+	enum denyset_kind k = w->sh->deny ? denyset_match(w->sh->deny, a) : DENYSET_NONE;
+	pthread_mutex_unlock(&w->sh->lock);
+	return k;
+}
+
+void http_tunnel_refuse_denied(struct http_worker *w, struct evbuffer *out,
+			       const struct cg_addr *client, const struct http_request *req,
+			       const struct http_settings *set, const struct cg_addr *a,
+			       enum denyset_kind k)
+{
+	char id[JOURNAL_ID_LEN], cs[CG_ADDR_STRLEN], as[CG_ADDR_STRLEN];
+	char reason[NAME_MAX_LEN + 200];
+	snprintf(reason, sizeof(reason), "HTTP to %s (%s) not allowed: %s", addr_str(a, as),
+		 req->host, denyset_kind_name(k));
+	log_debug("http: %s: %s", addr_str(client, cs), reason);
+	journal_refusal(w, client, req->host, reason, id);
+	tunnel_page(out, w, set, NULL, req->host, cs, NULL, id, 403);
+}
+
 /* Refuse with the block page and a journal event; reason is English free text. */
 static void tunnel_refuse(struct http_tunnel *t, const char *reason)
 {
@@ -422,9 +444,7 @@ static void tunnel_address(struct http_tunnel *t, const struct sockaddr *sa, soc
 
 	addr_from_sockaddr(sa, &a);
 	addr_str(&a, abuf);
-	pthread_mutex_lock(&t->w->sh->lock);
-	enum denyset_kind k = t->w->sh->deny ? denyset_match(t->w->sh->deny, &a) : DENYSET_NONE;
-	pthread_mutex_unlock(&t->w->sh->lock);
+	enum denyset_kind k = http_deny_match(t->w, &a);
 	if (k != DENYSET_NONE) {
 		snprintf(reason, sizeof(reason), "CONNECT to %s (%s) not allowed: %s", abuf, t->host,
 			 denyset_kind_name(k));

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "denyset.h"
 #include "http_parse.h"
 #include "http_worker.h"
 
@@ -20,6 +21,19 @@ struct evbuffer;
 void http_tunnel_refuse_transparent(struct http_worker *w, struct evbuffer *out,
 				    const struct cg_addr *client, const struct http_request *req,
 				    const struct http_settings *set);
+
+/* Where the explicit proxy never goes (connect_deny: loopback, link-local, the LAN's
+ * group subnets, the box's own addresses): the kind of place a, or DENYSET_NONE. For a
+ * CONNECT and for a plain-HTTP request alike. */
+enum denyset_kind http_deny_match(struct http_worker *w, const struct cg_addr *a);
+
+/* Answer a plain-HTTP request through the explicit proxy whose destination a is such a
+ * place: 403 with the block page appended to out (the caller closes after it),
+ * journaled as a bypass attempt naming the address and the kind of place. */
+void http_tunnel_refuse_denied(struct http_worker *w, struct evbuffer *out,
+			       const struct cg_addr *client, const struct http_request *req,
+			       const struct http_settings *set, const struct cg_addr *a,
+			       enum denyset_kind k);
 
 /* Take over cli, whose CONNECT head has been read and whose name the policy allowed,
  * with its connection-limit slot: check the port, resolve the name through w->dns,

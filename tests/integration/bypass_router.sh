@@ -78,6 +78,7 @@ bet IN A 10.77.2.2
 alias IN CNAME bet.test.
 alias2 IN CNAME ok.test.
 camo IN A 10.77.2.3
+inner IN A 127.0.0.1
 EOF
 cat >"$CG_TMP/nsd/nsd.conf" <<EOF
 server:
@@ -219,6 +220,22 @@ code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://camo.test/get-camo)
 never get-camo "GET http://camo.test/ (an unlisted name on a listed address) through the proxy refused"
 cg_journal_has '"host":"camo.test"' '"path":"/get-camo"' '"action":"block"' 'destination address listed' ||
 	cg_fail "the listed address of a proxied GET was not journaled"
+# The box itself is never where the proxy goes, as for CONNECT (connect_deny): not its
+# loopback by address or by a name that resolves there, not its own addresses; a pupil
+# cannot reach the router's own services through it.
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://127.0.0.1:9/get-loopback)
+[ "$code" = 403 ] || cg_fail "GET http://127.0.0.1:9/ through the proxy: $code"
+cg_journal_has '"event":"bypass"' 'HTTP to 127.0.0.1 (127.0.0.1) not allowed: loopback' ||
+	cg_fail "the proxied GET to loopback was not journaled"
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://inner.test:9/get-inner)
+[ "$code" = 403 ] || cg_fail "GET http://inner.test/ (a name on 127.0.0.1) through the proxy: $code"
+cg_journal_has '"event":"bypass"' 'HTTP to 127.0.0.1 (inner.test) not allowed: loopback' ||
+	cg_fail "the proxied GET to a name on loopback was not journaled"
+code=$(code -x "http://10.77.1.1:$GW_PROXY_PORT" http://10.77.1.1:80/get-self)
+[ "$code" = 403 ] || cg_fail "GET http://10.77.1.1/ (the gateway) through the proxy: $code"
+cg_journal_has '"event":"bypass"' "HTTP to 10.77.1.1 (10.77.1.1) not allowed: the gateway's own address" ||
+	cg_fail "the proxied GET to the gateway itself was not journaled"
+cg_log "ok: the proxy never goes to loopback or the gateway itself, by address or by name"
 # h2c: the upgrade headers never reach the origin (no tunnel can follow).
 C curl -s -o /dev/null --max-time 10 --resolve www.example.org:80:10.77.2.2 \
 	-H 'Connection: Upgrade, HTTP2-Settings' -H 'Upgrade: h2c' -H 'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA' \

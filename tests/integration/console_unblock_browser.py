@@ -13,7 +13,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from browser_util import page_gone
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, proxy, shots = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -54,7 +54,7 @@ def text(d):
 def submit(d, css):
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(staleness_of(old))
+    WebDriverWait(d, 15).until(page_gone(old))
 
 
 def csp_violations(d):

@@ -343,8 +343,12 @@ SP=$(cg_free_port)
 cg_http_origin - 127.0.0.1 "$SP" tls1 "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
 cg_http_config "$CG_TMP/b.conf" "explicit_listen = 127.0.0.1:$EP" "idle_timeout_ms = 600"
 cg_start_daemon "$CG_TMP/b.conf"
-out=$(curl -sS -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/direct")
-echo "$out" | grep -q "^target: /direct$" || cg_fail "explicit direct (origin-form to origin): $out"
+# Plain HTTP through the proxy to loopback is refused like a CONNECT (connect_deny): the
+# box's own services are not a destination (daemon C lets loopback through to relay).
+cg_expect "plain HTTP to loopback through the proxy" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/direct")" 403
+cg_journal_has '"event":"bypass"' 'HTTP to 127.0.0.1 (127.0.0.1) not allowed: loopback' ||
+	cg_fail "plain HTTP to loopback through the proxy not journaled"
 code=$(curl -s -o /dev/null -w '%{http_connect}' -x "http://127.0.0.1:$EP" https://casino.test/)
 [ "$code" = 403 ] || cg_fail "CONNECT to a blocked name: $code"
 cg_journal_has '"host":"casino.test"' '"proto":"http"' || cg_fail "CONNECT block not journaled"
@@ -366,20 +370,23 @@ cg_expect "CONNECT to a name on a listed address" "$(connect camo.test:443)" 403
 cg_journal_has '"host":"camo.test"' '"action":"block"' '"text":"10.77.2.3"' 'destination address listed' ||
 	cg_fail "CONNECT to a listed destination not journaled"
 cg_expect "CONNECT to a name that does not resolve" "$(connect nothere.test:443)" 502
+cg_log "ok: CONNECT and plain HTTP refused to loopback; CONNECT refused to 853, other ports, listed addresses"
+cg_stop_pid "$CG_DAEMON_PID"
+
+# Daemon C: the TLS origin's port allowed and loopback let through (it stands in for a
+# site outside): the tunnel works end to end, and the hello inside is decided.
+cg_http_config "$CG_TMP/c.conf" "explicit_listen = 127.0.0.1:$EP" "connect_ports = 443 $SP" \
+	"connect_deny = link-local lan 192.0.2.0/24" "head_timeout_ms = 1500" "idle_timeout_ms = 600"
+cg_start_daemon "$CG_TMP/c.conf"
+out=$(curl -sS -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/direct")
+echo "$out" | grep -q "^target: /direct$" || cg_fail "explicit direct (origin-form to origin): $out"
 cg_expect "unreachable origin" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:1/")" 502
 # The origin's /slow answers after 1 s; idle_timeout_ms is 600 here: 504.
 t0=$(date +%s%N)
 cg_expect "origin timeout" "$(curl -s -o /dev/null -w '%{http_code}' -x "http://127.0.0.1:$EP" "http://127.0.0.1:$OP/slow")" 504
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ms -ge 500 ] && [ $ms -le 3000 ] || cg_fail "504 after $ms ms"
-cg_log "ok: explicit direct; CONNECT refused to 853, other ports, loopback, listed addresses; 502, 504 after $ms ms"
-cg_stop_pid "$CG_DAEMON_PID"
-
-# Daemon C: the TLS origin's port allowed and loopback let through (it stands in for a
-# site outside): the tunnel works end to end, and the hello inside is decided.
-cg_http_config "$CG_TMP/c.conf" "explicit_listen = 127.0.0.1:$EP" "connect_ports = 443 $SP" \
-	"connect_deny = link-local lan 192.0.2.0/24" "head_timeout_ms = 1500"
-cg_start_daemon "$CG_TMP/c.conf"
+cg_log "ok: explicit direct; 502; 504 after $ms ms"
 out=$(curl -sS -x "http://127.0.0.1:$EP" --cacert "$CG_TMP/cert.pem" "https://tunnel.test:$SP/tunnel")
 echo "$out" | grep -q "^ORIGIN tls1" || cg_fail "CONNECT tunnel: $out"
 echo "$out" | grep -q "^target: /tunnel" || cg_fail "CONNECT tunnel target: $out"
