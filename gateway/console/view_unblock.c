@@ -304,11 +304,11 @@ done:
 static enum MHD_Result approve(struct hctx *h, struct ub_request *u)
 {
 	const struct config *cfg = h->s->cfg;
-	const char *why = NULL, *tzname = cfg->timezone ? cfg->timezone : "Asia/Shanghai";
+	const char *why = NULL, *tz_name = cfg->timezone ? cfg->timezone : "Asia/Shanghai";
 	enum msg_id bad;
 	if (!cfg->grants)
 		return refuse(h, 409, MSG_CONSOLE_UB_NO_GRANTS);
-	struct tz *z = tz_load(tzname, &why);
+	struct tz *z = tz_load(tz_name, &why);
 	if (!z)
 		return refuse(h, 500, MSG_CONSOLE_UB_WRITE_FAILED);
 	time_t now = time(NULL), until = grant_end(h, z, u->group, now, &bad);
