@@ -45,7 +45,8 @@ int cli_district_scan(const char *db, const char *school, const struct review_fi
 #include "i18n.h"
 #include "util.h"
 
-enum { O_DB = 256, O_SCHOOL, O_JOURNAL, O_DAYS, O_MINUTES, O_TOP, O_CONFIRM, O_BATCH };
+enum { O_DB = 256, O_SCHOOL, O_JOURNAL, O_DAYS, O_MINUTES, O_TOP, O_CONFIRM, O_BATCH,
+       O_AUTHENTICATED };
 
 static const struct option dopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -57,13 +58,14 @@ static const struct option dopts[] = {
 	{ "top", required_argument, NULL, O_TOP },
 	{ "confirm", no_argument, NULL, O_CONFIRM },
 	{ "batch", required_argument, NULL, O_BATCH },
+	{ "authenticated", no_argument, NULL, O_AUTHENTICATED },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct dargs {
 	const char *db, *school, *journal;
 	unsigned long long days, minutes, top, batch;
-	bool confirm;
+	bool confirm, authenticated;
 };
 
 static int bad_usage(enum lang l, const char *what, const char *arg)
@@ -93,6 +95,7 @@ static int dparse(int argc, char **argv, struct dargs *a, enum lang l)
 			break;
 		case O_JOURNAL: a->journal = optarg; break;
 		case O_CONFIRM: a->confirm = true; break;
+		case O_AUTHENTICATED: a->authenticated = true; break;
 		case O_DAYS: num = &a->days; hi = 36500; break;
 		case O_MINUTES: num = &a->minutes; hi = 100000; break;
 		case O_TOP: num = &a->top; hi = 1000; break;
@@ -128,7 +131,8 @@ static int d_ingest(const struct dargs *a, enum lang l)
 	struct district_store *s = dopen(a, l);
 	if (!s)
 		return 2;
-	struct district_ingest_opts o = {.confirm = a->confirm, .batch = a->batch ? a->batch : 5000};
+	struct district_ingest_opts o = {.confirm = a->confirm, .batch = a->batch ? a->batch : 5000,
+					 .authenticated = a->authenticated};
 	struct district_ingest_stats st;
 	int rc = district_ingest_run(stdin, stdout, s, &o, &st);
 	district_store_close(s);
@@ -171,6 +175,11 @@ static void verify_print(const struct district_verify_result *r, void *arg)
 			   r->digest_what);
 }
 
+static void forged_print(const char *cert, const char *claimed, unsigned long long n, void *arg)
+{
+	msg_printf(*(enum lang *)arg, MSG_DISTRICT_VERIFY_FORGED, cert, n, claimed);
+}
+
 static int d_verify(const struct dargs *a, enum lang l)
 {
 	if (a->journal && !a->school)
@@ -187,6 +196,14 @@ static int d_verify(const struct dargs *a, enum lang l)
 		msg_printf(l, MSG_DISTRICT_VERIFY_LOCAL, a->school, what);
 		rc = c > rc ? c : rc;
 	}
+	/* lines sent with one school's certificate under another's id: rejected, not in any
+	 * school's chain, but a box to look at (exit 1) */
+	char err[256];
+	long long forged = district_verify_forged(district_store_conn(s), a->school,
+						  forged_print, &l, err, sizeof err);
+	if (forged < 0)
+		msg_printf(l, MSG_DISTRICT_VERIFY_ERROR, "rejects", err);
+	rc = forged < 0 ? 2 : (forged > 0 && rc < 1 ? 1 : rc);
 	msg_printf(l, MSG_DISTRICT_VERIFY_SUMMARY, v.schools, v.bad);
 	district_store_close(s);
 	return rc;

@@ -2,6 +2,7 @@
  * a message may be is read to its end and rejected, never kept whole in memory. */
 #include "district_ingest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,12 +63,37 @@ static int commit(struct district_store *s, FILE *out, const struct district_ing
 	return -1;
 }
 
+/* Parse one message and add it to the batch, or to rejects with why. A message whose
+ * school_id is not its certificate's school is kept as evidence with both ids in the
+ * reason ("school_id mismatch: certificate A, message B"; `district verify` counts them). */
+static void ingest_one(struct district_store *s, const struct district_ingest_opts *o,
+		       const char *buf, size_t len, char *arena, struct district_ingest_stats *st)
+{
+	struct district_msg m;
+	const char *why = NULL;
+	int rc = o->authenticated ? district_msg_parse_auth(buf, len, &m, arena, &why)
+				  : district_msg_parse(buf, len, &m, arena, &why);
+	if (rc == 0) {
+		district_store_add(s, &m);
+		return;
+	}
+	st->rejected++;
+	if (rc == DISTRICT_MSG_FORGED) {
+		char reason[64 + 2 * DISTRICT_SCHOOL_ID_MAX];
+		snprintf(reason, sizeof reason, "%s: certificate %s, message %s",
+			 DISTRICT_FORGED_REASON, m.auth_school, m.school_id);
+		st->forged++;
+		district_store_reject(s, buf, len, reason);
+		return;
+	}
+	district_store_reject(s, buf, len, why);
+}
+
 int district_ingest_run(FILE *in, FILE *out, struct district_store *s,
 			const struct district_ingest_opts *o, struct district_ingest_stats *st)
 {
 	char *buf = xmalloc(DISTRICT_MSG_MAX + 2);
 	char *arena = xmalloc(DISTRICT_MSG_MAX + 1);
-	struct district_msg m;
 	size_t len;
 	bool long_line, in_tx = false;
 	int rc = 0;
@@ -75,7 +101,6 @@ int district_ingest_run(FILE *in, FILE *out, struct district_store *s,
 	if (o->confirm)
 		reply(out, "OK"); /* ready */
 	while (read_line(in, buf, DISTRICT_MSG_MAX + 1, &len, &long_line)) {
-		const char *why = NULL;
 		if (len && buf[len - 1] == '\r')
 			len--;
 		if (o->confirm && !long_line && len == strlen(BEGIN_MARK) &&
@@ -95,11 +120,8 @@ int district_ingest_run(FILE *in, FILE *out, struct district_store *s,
 		if (long_line) {
 			district_store_reject(s, buf, len, "message too long");
 			st->rejected++;
-		} else if (district_msg_parse(buf, len, &m, arena, &why) < 0) {
-			district_store_reject(s, buf, len, why);
-			st->rejected++;
 		} else {
-			district_store_add(s, &m);
+			ingest_one(s, o, buf, len, arena, st);
 		}
 		if (o->confirm && in_tx) {
 			reply(out, "DEFER_COMMIT");

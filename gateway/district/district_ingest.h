@@ -12,10 +12,14 @@
 struct district_ingest_opts {
 	bool confirm;        /* omprog confirmMessages=on: answer OK / DEFER_COMMIT / an error */
 	uint64_t batch;      /* without confirm (a file): commit every batch messages */
+	bool authenticated;  /* each line starts with the school id its listener authenticated
+			      * (district_msg_parse_auth); a line naming another school is
+			      * rejected, never stored under that school */
 };
 
 struct district_ingest_stats {
 	uint64_t messages, inserted, rejected, commits, failed_commits;
+	uint64_t forged;     /* of rejected: school_id not the certificate's school */
 };
 
 /* Read messages from in until EOF and store them through s. With confirm: "OK" once

@@ -262,3 +262,30 @@ int district_msg_parse(const char *buf, size_t len, struct district_msg *m, char
 		return parse_digest(m, &v, why);
 	return parse_event(m, &v, arena, why);
 }
+
+int district_msg_parse_auth(const char *buf, size_t len, struct district_msg *m, char *arena,
+			    const char **why)
+{
+	char auth[DISTRICT_SCHOOL_ID_MAX + 1] = "";
+	const char *sp = memchr(buf, ' ', len < DISTRICT_SCHOOL_ID_MAX + 1 ? len :
+					      DISTRICT_SCHOOL_ID_MAX + 1);
+	size_t n = sp ? (size_t)(sp - buf) : 0;
+	if (!sp || !district_school_id_ok(buf, n)) {
+		memset(m, 0, sizeof *m);
+		*why = "no authenticated school id before the message (the district's rsyslog "
+		       "config does not set it: docs/district.md)";
+		return -1;
+	}
+	memcpy(auth, buf, n);
+	auth[n] = '\0';
+	int rc = district_msg_parse(sp + 1, len - n - 1, m, arena, why);
+	memcpy(m->auth_school, auth, n + 1);
+	if (rc < 0)
+		return -1;
+	if (strcmp(m->school_id, m->auth_school) != 0) {
+		*why = DISTRICT_FORGED_REASON ": the message names another school than its "
+		       "certificate";
+		return DISTRICT_MSG_FORGED;
+	}
+	return 0;
+}

@@ -21,6 +21,9 @@ enum district_kind { DM_EVENT, DM_DIGEST };
 struct district_msg {
 	enum district_kind kind;
 	char school_id[DISTRICT_SCHOOL_ID_MAX + 1];
+	/* district_msg_parse_auth: the school whose certificate the message came in with
+	 * (empty when the prefix was not a valid id) */
+	char auth_school[DISTRICT_SCHOOL_ID_MAX + 1];
 	const char *line;          /* the journal or digest line, no newline */
 	size_t len;
 	struct journal_record r;   /* DM_EVENT: the line's fields (hash checked) */
@@ -46,5 +49,21 @@ bool district_utf8_ok(const char *s, size_t n);
  * keeps it as evidence and `district verify` reports it. */
 int district_msg_parse(const char *buf, size_t len, struct district_msg *m, char *arena,
 		       const char **why);
+
+/* What district_msg_parse_auth returns for a message that parses but whose school_id is
+ * not the school its certificate authenticated. */
+#define DISTRICT_MSG_FORGED (-2)
+/* The start of such a message's reason in the store's rejects ("...: certificate A,
+ * message B"), which `district verify` counts per certificate. */
+#define DISTRICT_FORGED_REASON "school_id mismatch"
+
+/* Parse what the district's rsyslog hands the ingest when each school comes in on its own
+ * listener (docs/district.md, "Which school sent it"): the id of the school that listener
+ * authenticated by its certificate, a space, then what district_msg_parse reads. Returns
+ * 0 when the message parses and its school_id is m->auth_school; -1 with *why when it
+ * does not parse (m->auth_school set when the prefix was a valid id); DISTRICT_MSG_FORGED
+ * with *why when it parses but names another school (m filled, both ids in m). */
+int district_msg_parse_auth(const char *buf, size_t len, struct district_msg *m, char *arena,
+			    const char **why);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "district_msg.h"
 #include "journal_read.h"
 #include "util.h"
 
@@ -156,6 +157,33 @@ int district_verify(PGconn *c, const char *school, district_verify_cb cb, void *
 	}
 	PQclear(r);
 	return worst;
+}
+
+long long district_verify_forged(PGconn *c, const char *school, district_forged_cb cb,
+				 void *ctx, char *err, size_t errlen)
+{
+	/* the reason is "<DISTRICT_FORGED_REASON>: certificate A, message B" (district_ingest.c) */
+	const char *p[2] = {DISTRICT_FORGED_REASON, school};
+	PGresult *r = PQexecParams(c, "SELECT cert, claimed, count(*) FROM (SELECT "
+			 "substring(why from ': certificate ([^ ,]+), message ') AS cert, "
+			 "substring(why from ', message ([^ ,]+)$') AS claimed FROM rejects "
+			 "WHERE starts_with(why, $1 || ': certificate ')) f "
+			 "WHERE $2::text IS NULL OR cert = $2 OR claimed = $2 "
+			 "GROUP BY cert, claimed ORDER BY cert, claimed",
+			 2, NULL, p, NULL, NULL, 0);
+	long long total = 0;
+	if (!ok(r, NULL)) {
+		snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		unsigned long long n = strtoull(PQgetvalue(r, i, 2), NULL, 10);
+		cb(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), n, ctx);
+		total += (long long)n;
+	}
+	PQclear(r);
+	return total;
 }
 
 /* ---- a school's local journal against the store ------------------------------------ */

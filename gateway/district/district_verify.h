@@ -31,6 +31,15 @@ typedef void (*district_verify_cb)(const struct district_verify_result *r, void 
  * the worst status. */
 int district_verify(PGconn *c, const char *school, district_verify_cb cb, void *ctx);
 
+/* The messages the ingest rejected because their school_id was not the school whose
+ * certificate sent them (district ingest --authenticated), grouped by certificate and
+ * claimed school; with school, only those where it is either. cb(cert, claimed, count) for
+ * each group. Returns the number of such messages, or -1 with the store's error in err. */
+typedef void (*district_forged_cb)(const char *cert_school, const char *claimed,
+				   unsigned long long n, void *ctx);
+long long district_verify_forged(PGconn *c, const char *school, district_forged_cb cb,
+				 void *ctx, char *err, size_t errlen);
+
 /* Compare the local journal in dir with the store's copy of school: the first seq whose
  * line differs (a local rewrite), lines only the store has, lines only the journal has.
  * 0 the same, 1 different (described in what), 2 could not compare. */

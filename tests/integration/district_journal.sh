@@ -30,7 +30,7 @@ chmod 755 "$T"
 CG=$CAMPUSGATE
 
 # ---- namespaces: district D; schools S1, S2, each on a veth to D ---------------------
-P=cgdj$(printf '%04x' $(( $$ % 65536 )))
+P=cgci$(printf '%04x' $(( $$ % 65536 )))
 D=${P}-d
 ip netns add "$D" || cg_fail "cannot create namespace $D"
 cg_on_exit "ip netns del $D"
@@ -96,14 +96,24 @@ include(file="$1/campusgate.conf")
 CONF
 }
 
+# The district's listeners, one a school on its own port (20600 + i here), made from the
+# list of schools by the shipped script; s3 is listed, but its certificate is another CA's.
 DDIR=$T/district
 mkdir -p "$DDIR"
+printf '# school port\ns1 20601\ns2 20602\ns3 20603\n' >"$DDIR/schools"
+"$CG_SOURCE_ROOT/scripts/district-rsyslog-schools.sh" --domain schools.district.example \
+	--ca "$PKI/ca.pem" --cert "$PKI/district.example-cert.pem" \
+	--key "$PKI/district.example-key.pem" "$DDIR/schools" >"$DDIR/schools.conf" ||
+	cg_fail "district-rsyslog-schools.sh failed"
+# a bad list makes nothing: an id twice, a port twice, an id that is not one, no school
+for bad in 's1 20601\ns1 20602' 's1 20601\ns2 20601' 's/1 20601' 's1' '# none'; do
+	printf "$bad\n" >"$DDIR/bad"
+	OUT=$("$CG_SOURCE_ROOT/scripts/district-rsyslog-schools.sh" "$DDIR/bad" 2>/dev/null); rc=$?
+	[ "$rc" = 2 ] && [ -z "$OUT" ] || cg_fail "district-rsyslog-schools.sh took '$bad' (exit $rc)"
+done
 conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-district.conf" "$DDIR/campusgate.conf" \
-	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
-	"/etc/campusgate/district/district-cert.pem=>$PKI/district.example-cert.pem" \
-	"/etc/campusgate/district/district-key.pem=>$PKI/district.example-key.pem" \
-	"*.schools.district.example.edu.cn=>*.schools.district.example" \
-	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+	"/etc/campusgate/district/rsyslog-schools.conf=>$DDIR/schools.conf" \
+	"/usr/bin/campusgate district ingest --confirm --authenticated --db postgresql:///campusgate=>$CG district ingest --confirm --authenticated --db $DIST_URI"
 main_conf "$DDIR"
 mkdir -p "$DDIR/spool"
 ip netns exec "$D" rsyslogd -N1 -f "$DDIR/main.conf" >"$DDIR/check.out" 2>&1 ||
@@ -113,11 +123,13 @@ start_district() {
 	DIST_RS=$RS_PID
 	local i
 	for i in $(seq 100); do
-		ip netns exec "$D" ss -ltn | grep -q ':20514 ' && return 0
+		# each port once (imrelp listens on IPv4 and IPv6)
+		[ "$(ip netns exec "$D" ss -ltn | grep -o ':2060[123] ' | sort -u | wc -l)" = 3 ] &&
+			return 0
 		sleep 0.1
 	done
 	cat "$DDIR/internal.log" "$DDIR/rsyslogd.out" 2>/dev/null | tail -20
-	cg_fail "the district's rsyslog does not listen on 20514"
+	cg_fail "the district's rsyslog does not listen on 20601-20603"
 }
 start_district
 
@@ -127,7 +139,7 @@ start_school() { # start_school I [PKI-DIR]
 	local i=$1 pki=${2:-$PKI} dir=$T/s$1 ca=${3:-$PKI/ca.pem}
 	mkdir -p "$dir"
 	conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$dir/campusgate.conf" \
-		'target="district.example.edu.cn"=>target="10.201.'"$i"'.1"' \
+		'target="district.example.edu.cn" port="20514"=>target="10.201.'"$i"'.1" port="2060'"$i"'"' \
 		'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
 		"/etc/campusgate/district/ca.pem=>$ca" \
 		"/etc/campusgate/district/school-cert.pem=>$pki/s$i.schools.district.example-cert.pem" \
@@ -251,6 +263,92 @@ echo "$OUT" | grep -q "$(local_lines 1) local lines match the store" || cg_fail 
 "$CG" report --district --db "$DIST_URI" --school s2 --since 1h --lang en >"$T/report.txt" ||
 	cg_fail "report --district"
 grep -q "bad.example" "$T/report.txt" || cg_fail "report --district lists no blocked site"
+
+# ---- a school's certificate cannot speak for another school -----------------------------
+# The store takes the school id from the listener that checked the certificate, not from
+# the message: a line of s2 sent through s1's box (s1's certificate, as a box configured
+# with another school's school_id would send it, or a forger on s1's box) is rejected,
+# with both ids, and nothing is stored under s2; s1's certificate on s2's listener is
+# refused at TLS. The forged line continues s2's real chain (next seq, prev = the last
+# hash), so if it were stored s2's chain would look whole and extended.
+cg_expect "no message rejected so far" "$(dist_sql "SELECT count(*) FROM rejects")" 0
+wait_stored 2 30
+s2_lines=$(stored 2)
+# forge NS PORT: send, octet-counted into NS's rsyslog on PORT, s2's next line (its last
+# one with the seq after it and chained on it)
+forge() {
+	ip netns exec "$1" python3 - "$2" "$T"/s2/journal/*.jsonl <<'PY' || cg_fail "cannot forge"
+import hashlib, json, socket, sys
+port, files = int(sys.argv[1]), sys.argv[2:]
+last = b"".join(open(f, "rb").read() for f in sorted(files)).split(b"\n")[-2]
+rec = json.loads(last)
+seq = rec["seq"] + 1
+prev = bytes.fromhex(rec["hash"])
+body = last[:last.rindex(b',"hash":"')]
+body = body.replace(b'"seq":%d,' % rec["seq"], b'"seq":%d,' % seq, 1)
+body = body[:body.rindex(b'"prev":"') + 8] + prev.hex().encode() + b'"'
+h = hashlib.blake2b(prev + body, digest_size=32).digest()
+line = body + b',"hash":"' + h.hex().encode() + b'"}'
+msg = (b'<132>1 2026-12-07T10:00:00+08:00 box campusgated 1 hit '
+       b'[campusgate@32473 seq="%d" school_id="s2"] ' % seq) + line
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"%d %s" % (len(msg), msg))
+s.close()
+PY
+}
+forge "${P}-s1" 5514
+for n in $(seq 60); do
+	[ "$(dist_sql "SELECT count(*) FROM rejects")" != 0 ] && break
+	sleep 0.5
+done
+cg_expect "the line sent with s1's certificate is rejected as s1's naming s2" \
+	"$(dist_sql "SELECT count(*) FROM rejects WHERE why = 'school_id mismatch: certificate s1, message s2' AND position('\\x7331205b'::bytea in message) = 1")" 1
+cg_expect "nothing stored under s2 from s1's box" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's2' AND seq > $s2_lines")" 0
+cg_expect "s2's stored lines unchanged" "$(stored 2)" "$s2_lines"
+OUT=$("$CG" district verify --db "$DIST_URI" --school s2 2>&1); rc=$?
+cg_expect "district verify exits 1 while a forged line is in rejects" "$rc" 1
+echo "$OUT" | grep -q "^s2: intact: $s2_lines lines, seq 1\.\.$s2_lines, 1 daily digests match" ||
+	cg_fail "s2 not intact after the forged line: $OUT"
+echo "$OUT" | grep -q "^s1: 1 messages sent with this school's certificate named school s2: rejected" ||
+	cg_fail "the forged line is not reported: $OUT"
+OUT=$("$CG" district verify --db "$DIST_URI" 2>&1)
+echo "$OUT" | grep -q "^s1: intact" && echo "$OUT" | grep -q "^s2: intact" &&
+	echo "$OUT" | grep -q "^2 schools checked, 0 with damage" || cg_fail "district verify: $OUT"
+OUT=$(LC_ALL=zh_CN.UTF-8 "$CG" district verify --db "$DIST_URI" --school s1 2>&1)
+echo "$OUT" | grep -q "^s1: 1 条消息用本校证书发送却自称学校 s2" || cg_fail "zh: $OUT"
+# s1's certificate on s2's listener: refused (its own rsyslog, the shipped config again)
+X=$T/s1x
+mkdir -p "$X"
+conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$X/campusgate.conf" \
+	'port="5514"=>port="5515"' \
+	'target="district.example.edu.cn" port="20514"=>target="10.201.1.1" port="20602"' \
+	'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
+	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
+	"/etc/campusgate/district/school-cert.pem=>$PKI/s1.schools.district.example-cert.pem" \
+	"/etc/campusgate/district/school-key.pem=>$PKI/s1.schools.district.example-key.pem"
+main_conf "$X"
+rsyslog_start "$X" "${P}-s1"
+X_RS=$RS_PID
+for n in $(seq 100); do
+	ip netns exec "${P}-s1" ss -ltn | grep -q '127.0.0.1:5515 ' && break
+	sleep 0.1
+done
+forge "${P}-s1" 5515
+# imrelp[20602]: authentication error 'no permited name found', peer is 'DNSname: s1...'
+refused() { grep "imrelp\[20602\]: authentication error" "$DDIR/rsyslogd.out" | grep -q "s1\.schools"; }
+for n in $(seq 40); do
+	refused && break
+	sleep 0.5
+done
+refused || cg_fail "the district did not refuse s1's certificate on s2's listener: $(tail -5 "$DDIR/rsyslogd.out")"
+sleep 2
+cg_expect "nothing stored from s1's certificate on s2's listener" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's2' AND seq > $s2_lines")" 0
+cg_expect "and nothing more rejected" "$(dist_sql "SELECT count(*) FROM rejects")" 1
+cg_stop_pid "$X_RS"
+# the forged line's reject removed again: the checks below count on a clean store
+dist_sql "DELETE FROM rejects" >/dev/null
 
 # ---- damage, each found ---------------------------------------------------------------
 # a stored line edited

@@ -211,6 +211,76 @@ START_TEST(msg_school_id_and_text)
 }
 END_TEST
 
+/* The authenticated form: "<school the certificate was checked for> SP" and the message.
+ * The same school is accepted; another school's id is DISTRICT_MSG_FORGED with both ids
+ * kept; a missing or invalid prefix and a message that does not parse are -1. */
+START_TEST(msg_auth)
+{
+	uint8_t prev[JOURNAL_HASH_LEN] = {0};
+	char *line = jline(1, prev, "bet.example");
+	struct district_msg m;
+	const char *why = NULL;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, "gz-no3 [campusgate@32473 seq=\"1\" school_id=\"gz-no3\"] %s\n", line);
+	ck_assert_msg(district_msg_parse_auth(b.data, b.len, &m, arena, &why) == 0, "%s", why);
+	ck_assert_str_eq(m.school_id, "gz-no3");
+	ck_assert_str_eq(m.auth_school, "gz-no3");
+	ck_assert_uint_eq(m.r.seq, 1);
+	ck_assert(m.hash_ok);
+	ck_assert(memcmp(m.line, line, m.len) == 0 && m.len == strlen(line));
+
+	/* a line of gz-no3 sent with gz-no5's certificate */
+	sbuf_reset(&b);
+	sbuf_printf(&b, "gz-no5 [campusgate@32473 seq=\"1\" school_id=\"gz-no3\"] %s", line);
+	why = NULL;
+	ck_assert_int_eq(district_msg_parse_auth(b.data, b.len, &m, arena, &why),
+			 DISTRICT_MSG_FORGED);
+	ck_assert_str_eq(m.school_id, "gz-no3");
+	ck_assert_str_eq(m.auth_school, "gz-no5");
+	ck_assert_ptr_nonnull(why);
+	ck_assert(strncmp(why, DISTRICT_FORGED_REASON, strlen(DISTRICT_FORGED_REASON)) == 0);
+	/* ids differing only in case are different schools */
+	sbuf_reset(&b);
+	sbuf_printf(&b, "GZ-no3 [campusgate@32473 seq=\"1\" school_id=\"gz-no3\"] %s", line);
+	ck_assert_int_eq(district_msg_parse_auth(b.data, b.len, &m, arena, &why),
+			 DISTRICT_MSG_FORGED);
+
+	/* no prefix (the old form: a district config without the per-school listeners) */
+	sbuf_reset(&b);
+	sbuf_printf(&b, "[campusgate@32473 seq=\"1\" school_id=\"gz-no3\"] %s", line);
+	why = NULL;
+	ck_assert_int_eq(district_msg_parse_auth(b.data, b.len, &m, arena, &why), -1);
+	ck_assert_msg(why && strstr(why, "no authenticated school id"), "%s", why);
+	ck_assert_str_eq(m.auth_school, "");
+	/* an empty prefix (the template's variable unset), an invalid one, none at all */
+	const char *bad[] = {" [campusgate@32473 seq=\"1\"] {}", "a/b [x] {}", "gz-no3", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		why = NULL;
+		ck_assert_int_eq(district_msg_parse_auth(bad[i], strlen(bad[i]), &m, arena, &why),
+				 -1);
+		ck_assert_msg(why && strstr(why, "no authenticated school id"), "%zu: %s", i, why);
+	}
+	/* a prefix longer than an id may be */
+	char longid[80];
+	memset(longid, 'a', 70);
+	strcpy(longid + 70, " [x] {}");
+	why = NULL;
+	ck_assert_int_eq(district_msg_parse_auth(longid, strlen(longid), &m, arena, &why), -1);
+	ck_assert_msg(why && strstr(why, "no authenticated school id"), "%s", why);
+	/* a valid prefix before a message that does not parse: that parser's reason, and the
+	 * certificate's school kept for the reject */
+	sbuf_reset(&b);
+	sbuf_printf(&b, "gz-no5 [campusgate@32473 seq=\"2\" school_id=\"gz-no3\"] %s", line);
+	why = NULL;
+	ck_assert_int_eq(district_msg_parse_auth(b.data, b.len, &m, arena, &why), -1);
+	ck_assert_msg(why && strstr(why, "seq of the structured data"), "%s", why);
+	ck_assert_str_eq(m.auth_school, "gz-no5");
+	sbuf_free(&b);
+	free(line);
+}
+END_TEST
+
 /* The chain fed line by line: intact, an edited line, a gap, a duplicate. */
 START_TEST(chain_fed_lines)
 {
@@ -278,6 +348,7 @@ int main(void)
 	tcase_add_test(tc, msg_digest_accepted);
 	tcase_add_test(tc, msg_rejections);
 	tcase_add_test(tc, msg_school_id_and_text);
+	tcase_add_test(tc, msg_auth);
 	tcase_add_test(tc, chain_fed_lines);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
