@@ -7,14 +7,9 @@
 # (console-screenshots/lists-*.png).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser
 cg_init
-NS=clists$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns clists
 port=5399 cport=8444
 cg_console_conf "$port" "$cport" <<CONF
 [journal]

@@ -7,14 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser
 cg_init
-NS=cgunblock$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns cgunblock
 dport=5398 cport=8445 ep=3129 op=8099
 mkdir -p "$CG_TMP/console"
 cg_console_conf "$dport" "$cport" <<CONF

@@ -11,6 +11,10 @@
 #                                  $CG_TMP/c.conf (sets conf), with the folders lists/,
 #                                  journal/ and run/: see below
 #   cg_console_user NAME ROLE PASSWORD [GROUPS]  an account made with `campusgate user add`
+#   cg_console_need_browser [CMD...]  skip unless root with chromium, chromedriver, ip,
+#                                  python3-selenium (and CMD...)
+#   cg_console_netns PREFIX        after cg_init: a network namespace PREFIX<pid> with only
+#                                  loopback up, deleted at exit; sets NS
 # cg_fail also prints the console's log.
 CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
 [ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
@@ -55,6 +59,19 @@ cg_console_user() {
 	[ -n "$groups" ] && g=(--groups "$groups")
 	echo "$pw" | "$CAMPUSGATE" user -c "$conf" add "$name" --role "$role" "${g[@]}" --password-stdin >/dev/null ||
 		cg_fail "user add $name"
+}
+
+cg_console_need_browser() {
+	cg_need_root
+	cg_need chromium chromedriver ip "$@"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
+		cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+}
+
+cg_console_netns() {
+	NS=$1$$
+	ip netns add "$NS" && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
+	ip -n "$NS" link set lo up
 }
 
 cg_console_start() {
