@@ -92,3 +92,10 @@ def csp_violations(d):
     """The browser's console lines that say a Content Security Policy refused something."""
     return [e["message"] for e in d.get_log("browser")
             if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+
+
+def no_csp(d, what="the browser reports CSP violations"):
+    """Fail (what: the failure's first words) when the browser reported a CSP violation."""
+    bad = csp_violations(d)
+    if bad:
+        fail(f"{what}: " + "; ".join(bad))

@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser_util
-from browser_util import csp_violations, fail, ok, page_gone, submit, text
+from browser_util import fail, ok, page_gone, submit, text
 
 base, shots, event_id = sys.argv[1], sys.argv[2], sys.argv[3]
 browser = partial(browser_util.browser, size=(1200, 900))
@@ -32,9 +32,7 @@ def click_link(d, by, what):
 
 
 def no_csp(d, where):
-    bad = csp_violations(d)
-    if bad:
-        fail(f"CSP violations on {where}: " + "; ".join(bad))
+    browser_util.no_csp(d, f"CSP violations on {where}")
 
 
 def rows(d):
