@@ -14,22 +14,9 @@ cg_need curl
 cg_init
 port=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$port" "$cport" <<CONF
 [dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
 timeout_ms = 300
-[journal]
-dir = $CG_TMP/journal
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 list = $CG_TMP/lists/a.list
 [group class7a]
@@ -38,8 +25,8 @@ block = gambling
 [group default]
 block = gambling
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
+printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
+cg_console_user alice admin admin-pass-1
 cg_console_start "$conf"
 cg_console_curl "$cport"
 A=$CG_TMP/alice.jar Z=$CG_TMP/zhang.jar Z2=$CG_TMP/zhang2.jar H=$CG_TMP/zhao.jar

@@ -12,53 +12,22 @@ line per check; exits 1 at the first failure."""
 import re
 import sys
 import time
+from functools import partial
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from selenium.webdriver.support.ui import WebDriverWait
-from browser_util import page_gone
+import browser_util
+from browser_util import fail, no_csp, ok, text
 
 base, shots, phase = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def fail(what):
-    print(f"FAIL: {what}")
-    sys.exit(1)
-
-
-def ok(what):
-    print(f"# ok: {what}")
-
-
-def browser(lang):
-    o = webdriver.ChromeOptions()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--window-size=1100,900", f"--lang={lang}"):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang,
-                                        "credentials_enable_service": False})
-    o.accept_insecure_certs = True
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def shot(d, name):
-    d.save_screenshot(f"{shots}/{name}.png")
-
-
-def text(d):
-    return d.find_element(By.TAG_NAME, "body").text
+browser = partial(browser_util.browser, size=(1100, 900),
+                  prefs={"credentials_enable_service": False})
+shot = partial(browser_util.shot, shots)
 
 
 def submit(d, form_css):
     """Submit the form and wait for the next page."""
-    old = d.find_element(By.TAG_NAME, "html")
-    d.find_element(By.CSS_SELECTOR, form_css + " button[type=submit]").click()
-    WebDriverWait(d, 20).until(page_gone(old))
+    browser_util.submit(d, form_css + " button[type=submit]", 20)
 
 
 def fill(d, form_css, **fields):
@@ -97,11 +66,6 @@ def set_password(d, current, new):
     form = "form[action='/password']"
     fill(d, form, current=current, pw1=new, pw2=new)
     submit(d, form)
-
-
-def csp_violations(d):
-    return [e["message"] for e in d.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
 
 
 def pages():
@@ -175,9 +139,7 @@ def pages():
         shot(d, "first-signin-en")
         d.get(base + "/login?lang=zh")
 
-        bad = csp_violations(d)
-        if bad:
-            fail("CSP violations: " + "; ".join(bad))
+        no_csp(d, "CSP violations")
         ok("no Content Security Policy violation reported")
     finally:
         d.quit()

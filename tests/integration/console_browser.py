@@ -6,64 +6,17 @@ Run by console_chromium.sh inside a network namespace with only loopback. Prints
 line per check; exits 1 at the first failure, 0 when every check passed."""
 
 import sys
+from functools import partial
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from selenium.webdriver.support.ui import WebDriverWait
-from browser_util import page_gone
+import browser_util
+from browser_util import fail, no_csp, ok, submit, text
 
 base, shots, daemon_pid = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def fail(what):
-    print(f"FAIL: {what}")
-    sys.exit(1)
-
-
-def ok(what):
-    print(f"# ok: {what}")
-
-
-def browser(lang):
-    o = webdriver.ChromeOptions()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--window-size=1100,800", f"--lang={lang}"):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    o.accept_insecure_certs = True  # the console's self-signed certificate
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def shot(d, name):
-    d.save_screenshot(f"{shots}/{name}.png")
-
-
-def text(d):
-    return d.find_element(By.TAG_NAME, "body").text
-
-
-def submit(d, css):
-    """Click the button css and wait for the next page to load (the old one goes stale)."""
-    old = d.find_element(By.TAG_NAME, "html")
-    d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(page_gone(old))
-
-
-def login(d, name, password):
-    d.get(base + "/login")
-    d.find_element(By.NAME, "name").send_keys(name)
-    d.find_element(By.NAME, "password").send_keys(password)
-    submit(d, "form[action='/login'] button")
-
-
-def csp_violations(d):
-    return [e["message"] for e in d.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+browser = partial(browser_util.browser, size=(1100, 800))
+shot = partial(browser_util.shot, shots)
+login = partial(browser_util.login, base)
 
 
 d = browser("zh-CN")
@@ -130,9 +83,7 @@ try:
     shot(d, "forbidden-en")
     ok("staff refused the admin pages and another group's events")
 
-    bad = csp_violations(d)
-    if bad:
-        fail("the browser reports CSP violations: " + "; ".join(bad))
+    no_csp(d)
     ok("no Content Security Policy violation reported")
 finally:
     d.quit()

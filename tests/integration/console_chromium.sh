@@ -8,31 +8,13 @@
 # English under the build folder (console-screenshots/).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser
 cg_init
-NS=console$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns console
 port=5399 cport=8444
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
-[dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
+cg_console_conf "$port" "$cport" <<CONF
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 list = $CG_TMP/lists/a.list
 [group class7a]
@@ -41,8 +23,9 @@ block = gambling
 [group default]
 block = gambling
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null
+printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 class7a
 
 cg_console_start "$conf" $NS
 

@@ -11,24 +11,9 @@ cg_need curl dig
 cg_init
 port=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'bet.example\n' >"$CG_TMP/lists/gambling.list"
-printf 'adult.example\n' >"$CG_TMP/lists/porn.list"
-printf 'doh.example\n' >"$CG_TMP/lists/doh.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$port" "$cport" <<CONF
 [dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
 timeout_ms = 300
-[journal]
-dir = $CG_TMP/journal
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -44,10 +29,11 @@ block = gambling, pornography, bypass
 [group default]
 block = gambling, pornography, bypass
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups lab --password-stdin >/dev/null ||
-	cg_fail "user add wang"
+printf 'bet.example\n' >"$CG_TMP/lists/gambling.list"
+printf 'adult.example\n' >"$CG_TMP/lists/porn.list"
+printf 'doh.example\n' >"$CG_TMP/lists/doh.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 lab
 cg_console_start "$conf"
 cg_console_curl "$cport"
 

@@ -6,71 +6,22 @@ Run by console_dashboard_browser.sh inside a network namespace with only loopbac
 Prints one line per check; exits 1 at the first failure, 0 when every check passed."""
 
 import sys
+from functools import partial
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from selenium.webdriver.support.ui import WebDriverWait
-from browser_util import page_gone
+import browser_util
+from browser_util import fail, no_csp, ok, submit, text
 
 base, shots = sys.argv[1], sys.argv[2]
-
-
-def fail(what):
-    print(f"FAIL: {what}")
-    sys.exit(1)
-
-
-def ok(what):
-    print(f"# ok: {what}")
-
-
-def browser(lang):
-    o = webdriver.ChromeOptions()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--window-size=1100,900", f"--lang={lang}"):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    o.accept_insecure_certs = True  # the console's self-signed certificate
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def shot(d, name):
-    """The whole page: the window made as tall as the document first."""
-    h = d.execute_script("return document.documentElement.scrollHeight")
-    d.set_window_size(1100, min(max(h + 40, 900), 6000))
-    d.save_screenshot(f"{shots}/{name}.png")
-    d.set_window_size(1100, 900)
-
-
-def text(d):
-    return d.find_element(By.TAG_NAME, "body").text
-
-
-def submit(d, css):
-    old = d.find_element(By.TAG_NAME, "html")
-    d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(page_gone(old))
-
-
-def login(d, name, password):
-    d.get(base + "/login")
-    d.find_element(By.NAME, "name").send_keys(name)
-    d.find_element(By.NAME, "password").send_keys(password)
-    submit(d, "form[action='/login'] button")
+browser = partial(browser_util.browser, size=(1100, 900))
+# the whole page: the window made as tall as the document first
+shot = partial(browser_util.shot, shots, full=True, size=(1100, 900), pad=40, most=6000)
+login = partial(browser_util.login, base)
 
 
 def card(d, cid):
     return int(d.find_element(By.CSS_SELECTOR, f"#{cid} .n").text)
-
-
-def csp_violations(d):
-    return [e["message"] for e in d.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
 
 
 d = browser("zh-CN")
@@ -122,9 +73,7 @@ try:
     shot(d, "dashboard-scoped-zh")
     ok("staff limited to the lab: only the lab numbers")
 
-    bad = csp_violations(d)
-    if bad:
-        fail("the browser reports CSP violations: " + "; ".join(bad))
+    no_csp(d)
     ok("no Content Security Policy violation reported")
 finally:
     d.quit()

@@ -9,35 +9,15 @@
 # build folder's console-screenshots/).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip dig
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser dig
 GEN=$CG_BUILD_ROOT/bench/bench_review
 [ -x "$GEN" ] || cg_fail "bench_review (the journal generator) not built at $GEN"
 cg_init
-NS=cgdash$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns cgdash
 port=5399 cport=8444
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'bet.example\n' >"$CG_TMP/lists/gambling.list"
-printf 'adult.example\n' >"$CG_TMP/lists/porn.list"
-printf 'doh.example\n' >"$CG_TMP/lists/doh.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
-[dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
+cg_console_conf "$port" "$cport" <<CONF
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -57,8 +37,11 @@ block = gambling, porn, bypass
 [group default]
 block = gambling, porn, bypass
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups lab --password-stdin >/dev/null
+printf 'bet.example\n' >"$CG_TMP/lists/gambling.list"
+printf 'adult.example\n' >"$CG_TMP/lists/porn.list"
+printf 'doh.example\n' >"$CG_TMP/lists/doh.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 lab
 
 # A week of events through the writer (students and teachers, gambling and porn), each
 # batch dated AGE seconds back, before the daemon continues the chain.

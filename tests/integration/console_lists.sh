@@ -15,30 +15,12 @@ cg_init
 up=$(cg_free_port)
 DNS_PORT=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-cat >"$CG_TMP/zone.txt" <<'ZONE'
-blockme.test. 300 IN A 192.0.2.10
-other.test. 300 IN A 192.0.2.11
-ro.test. 300 IN A 192.0.2.12
-ZONE
-dns_start_upstream "$up" "$CG_TMP/zone.txt"
-printf '# shipped, read-only in the console\nro.test\n' >"$CG_TMP/lists/ro.list"
 local_list=$CG_TMP/local/gambling.list
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$DNS_PORT" "$cport" "$up" <<CONF
 [dns]
-listen = 127.0.0.1:$DNS_PORT
-upstream = 127.0.0.1:$up
 timeout_ms = 1000
 cache_entries = 0
-[journal]
-dir = $CG_TMP/journal
 [console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 lists_dir = $CG_TMP/local
 [category gambling]
 title_zh = 赌博
@@ -51,10 +33,15 @@ list = ?$CG_TMP/local/allow.list
 block = gambling
 block_mode = nxdomain
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --password-stdin >/dev/null ||
-	cg_fail "user add wang"
+cat >"$CG_TMP/zone.txt" <<'ZONE'
+blockme.test. 300 IN A 192.0.2.10
+other.test. 300 IN A 192.0.2.11
+ro.test. 300 IN A 192.0.2.12
+ZONE
+dns_start_upstream "$up" "$CG_TMP/zone.txt"
+printf '# shipped, read-only in the console\nro.test\n' >"$CG_TMP/lists/ro.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1
 cg_console_start "$conf"
 dns_wait_daemon
 cg_console_curl "$cport"

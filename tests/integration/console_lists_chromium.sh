@@ -7,33 +7,14 @@
 # (console-screenshots/lists-*.png).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser
 cg_init
-NS=clists$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns clists
 port=5399 cport=8444
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf '# shipped\ncasino-one.test\ncasino-two.test\n/caipiao\\d+/\nbet.test/casino/\n' >"$CG_TMP/lists/gambling.list"
-printf '0.0.0.0 adult-one.test\n0.0.0.0 adult-two.test\n' >"$CG_TMP/lists/adult.hosts"
-printf 'school.test\n' >"$CG_TMP/lists/allow.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
-[dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
+cg_console_conf "$port" "$cport" <<CONF
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
 [console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 lists_dir = $CG_TMP/local
 [category pornography]
 title_zh = 色情
@@ -56,7 +37,10 @@ list = ?$CG_TMP/local/allow.list
 [group default]
 block = pornography gambling bypass
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
+printf '# shipped\ncasino-one.test\ncasino-two.test\n/caipiao\\d+/\nbet.test/casino/\n' >"$CG_TMP/lists/gambling.list"
+printf '0.0.0.0 adult-one.test\n0.0.0.0 adult-two.test\n' >"$CG_TMP/lists/adult.hosts"
+printf 'school.test\n' >"$CG_TMP/lists/allow.list"
+cg_console_user alice admin admin-pass-1
 
 cg_console_start "$conf" $NS
 

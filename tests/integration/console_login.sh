@@ -12,22 +12,9 @@ cg_need curl
 cg_init
 port=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$port" "$cport" <<CONF
 [dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
 timeout_ms = 300
-[journal]
-dir = $CG_TMP/journal
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 list = $CG_TMP/lists/a.list
 [group class7a]
@@ -36,14 +23,12 @@ block = gambling
 [group default]
 block = gambling
 CONF
+printf 'blocked-one.example\n' >"$CG_TMP/lists/a.list"
 
 # 1. Accounts with the CLI (passwords on stdin), refusals, and the file's mode.
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null ||
-	cg_fail "user add wang"
-echo 'staff-pass-2' | "$CAMPUSGATE" user -c "$conf" add li --role staff --password-stdin >/dev/null ||
-	cg_fail "user add li"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 class7a
+cg_console_user li staff staff-pass-2
 set +e
 out=$(echo 'whatever-1' | "$CAMPUSGATE" user -c "$conf" add bob --role staff --groups class9z --password-stdin 2>&1); rc=$?
 set -e

@@ -12,23 +12,11 @@ cg_need curl dig
 cg_init
 port=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'seven-a.example\nseven-b.example\n# 葡京娱乐场\nxn--fjqpit8uy6c246e.com\n' >"$CG_TMP/lists/a.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$port" "$cport" <<CONF
 [dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
 timeout_ms = 300
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -42,10 +30,9 @@ block = gambling
 [group default]
 block = gambling
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null ||
-	cg_fail "user add wang"
+printf 'seven-a.example\nseven-b.example\n# 葡京娱乐场\nxn--fjqpit8uy6c246e.com\n' >"$CG_TMP/lists/a.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 class7a
 cg_console_start "$conf"
 cg_console_curl "$cport"
 A=$CG_TMP/alice.jar W=$CG_TMP/wang.jar

@@ -10,93 +10,29 @@ failure, 0 when every check passed."""
 import base64
 import sys
 import urllib.parse
+from functools import partial
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from browser_util import page_gone
+
+import browser_util
+from browser_util import fail, ok, page_gone, submit, text
 
 base, shots, event_id = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def fail(what):
-    print(f"FAIL: {what}")
-    sys.exit(1)
-
-
-def ok(what):
-    print(f"# ok: {what}")
-
-
-def browser(lang):
-    o = webdriver.ChromeOptions()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--window-size=1200,900", f"--lang={lang}"):
-        o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    o.accept_insecure_certs = True  # the console's self-signed certificate
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def shot(d, name, full=False):
-    """A screenshot; full: the whole page's height (at most 5000 px)."""
-    if full:
-        h = d.execute_script("return document.documentElement.scrollHeight")
-        d.set_window_size(1200, min(max(int(h) + 150, 900), 5000))
-    d.save_screenshot(f"{shots}/review-{name}.png")
-    if full:
-        d.set_window_size(1200, 900)
-
-
-def text(d):
-    return d.find_element(By.TAG_NAME, "body").text
-
-
-def gone(old):
-    """Whether the old page's element is gone; chromedriver may answer a node of a page
-    being replaced with an inspector error rather than "stale": gone as well."""
-    def check(_d):
-        try:
-            return page_gone(old)(_d)
-        except WebDriverException:
-            return True
-    return check
-
-
-def submit(d, css):
-    old = d.find_element(By.TAG_NAME, "html")
-    d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(gone(old))
+browser = partial(browser_util.browser, size=(1200, 900))
+# full=True: the whole page's height (at most 5000 px)
+shot = partial(browser_util.shot, shots, prefix="review-", size=(1200, 900), pad=150, most=5000)
+login = partial(browser_util.login, base)
 
 
 def click_link(d, by, what):
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(by, what).click()
-    WebDriverWait(d, 15).until(gone(old))
-
-
-def login(d, name, password):
-    d.get(base + "/login")
-    d.find_element(By.NAME, "name").send_keys(name)
-    d.find_element(By.NAME, "password").send_keys(password)
-    submit(d, "form[action='/login'] button")
-
-
-def csp_violations(d):
-    return [e["message"] for e in d.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+    WebDriverWait(d, 15).until(page_gone(old))
 
 
 def no_csp(d, where):
-    bad = csp_violations(d)
-    if bad:
-        fail(f"CSP violations on {where}: " + "; ".join(bad))
+    browser_util.no_csp(d, f"CSP violations on {where}")
 
 
 def rows(d):

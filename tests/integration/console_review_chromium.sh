@@ -8,32 +8,15 @@
 # screenshots of each page in zh-CN and English under build/console-screenshots/ (review-*).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip dig
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser dig
 cg_init
-NS=cjournal$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns cjournal
 port=5399 cport=8444
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'seven-a.example\nseven-b.example\n# 葡京娱乐场\nxn--fjqpit8uy6c246e.com\n' >"$CG_TMP/lists/a.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
-[general]
-control_socket = run/control.sock
+cg_console_conf "$port" "$cport" <<CONF
 [dns]
-listen = 127.0.0.1:$port
-upstream = 127.0.0.1:9
 timeout_ms = 300
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -47,8 +30,9 @@ block = gambling
 [group default]
 block = gambling
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --groups class7a --password-stdin >/dev/null
+printf 'seven-a.example\nseven-b.example\n# 葡京娱乐场\nxn--fjqpit8uy6c246e.com\n' >"$CG_TMP/lists/a.list"
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1 class7a
 cg_console_start "$conf" $NS
 q() { ip netns exec $NS dig +short +tries=1 +time=2 -p $port @127.0.0.1 -b "$1" "$2" A >/dev/null ||
 	cg_fail "dig $2 from $1"; }

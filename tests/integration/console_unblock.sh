@@ -19,23 +19,12 @@ cg_init
 
 DNS_PORT=$(cg_free_port) UP=$(cg_free_port) TP=$(cg_free_port) OP=$(cg_free_port) BP=$(cg_free_port)
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run" "$CG_TMP/console"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'casino.test\nbet.test\npoker.test\n' >"$CG_TMP/lists/gambling.list"
-printf 'casino.test. 300 IN A 192.0.2.10\nbet.test. 300 IN A 192.0.2.11\npoker.test. 300 IN A 192.0.2.12\n' >"$CG_TMP/zone.data"
-DNS_ZONES="test"
-dns_start_upstream "$UP" "$CG_TMP/zone.data"
-cg_http_origin - 127.0.0.1 "$OP" o1
-
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
+mkdir -p "$CG_TMP/console"
+cg_console_conf "$DNS_PORT" "$cport" "$UP" <<CONF
 [general]
 allow_root = yes
 timezone = Asia/Shanghai
-control_socket = run/control.sock
 [dns]
-listen = 127.0.0.1:$DNS_PORT
-upstream = 127.0.0.1:$UP
 timeout_ms = 1000
 block_page_v4 = 127.0.0.1
 [http]
@@ -45,12 +34,8 @@ parent = 127.0.0.1:$OP
 review_limit = 3
 review_window = 600
 [journal]
-dir = $CG_TMP/journal
 client_max_events = 0
 fsync_interval_ms = 100
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -64,12 +49,14 @@ block = gambling
 block = gambling
 block_mode = page
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
-echo 'staff-pass-1' | "$CAMPUSGATE" user -c "$conf" add wang --role staff --password-stdin >/dev/null ||
-	cg_fail "user add wang"
-echo 'staff-pass-2' | "$CAMPUSGATE" user -c "$conf" add li --role staff --groups class7a --password-stdin >/dev/null ||
-	cg_fail "user add li"
+printf 'casino.test\nbet.test\npoker.test\n' >"$CG_TMP/lists/gambling.list"
+printf 'casino.test. 300 IN A 192.0.2.10\nbet.test. 300 IN A 192.0.2.11\npoker.test. 300 IN A 192.0.2.12\n' >"$CG_TMP/zone.data"
+DNS_ZONES="test"
+dns_start_upstream "$UP" "$CG_TMP/zone.data"
+cg_http_origin - 127.0.0.1 "$OP" o1
+cg_console_user alice admin admin-pass-1
+cg_console_user wang staff staff-pass-1
+cg_console_user li staff staff-pass-2 class7a
 cg_console_start "$conf"
 cg_console_curl "$cport"
 

@@ -9,57 +9,20 @@ Run by console_unblock_chromium.sh inside a network namespace with only loopback
 line per check; exits 1 at the first failure."""
 
 import sys
+from functools import partial
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from browser_util import page_gone
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import browser_util
+from browser_util import csp_violations, fail, ok, submit, text
 
 base, proxy, shots = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def fail(what):
-    print(f"FAIL: {what}")
-    sys.exit(1)
-
-
-def ok(what):
-    print(f"# ok: {what}")
+shot = partial(browser_util.shot, shots)
 
 
 def browser(lang, via_proxy):
-    o = webdriver.ChromeOptions()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--window-size=1000,1100", f"--lang={lang}"):
-        o.add_argument(a)
-    if via_proxy:
-        o.add_argument(f"--proxy-server=http://{proxy}")
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
-    o.accept_insecure_certs = True
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def shot(d, name):
-    d.save_screenshot(f"{shots}/{name}.png")
-
-
-def text(d):
-    return d.find_element(By.TAG_NAME, "body").text
-
-
-def submit(d, css):
-    old = d.find_element(By.TAG_NAME, "html")
-    d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 15).until(page_gone(old))
-
-
-def csp_violations(d):
-    return [e["message"] for e in d.get_log("browser")
-            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+    return browser_util.browser(lang, (1000, 1100), proxy=proxy if via_proxy else None)
 
 
 def pupil(lang, url, reason, teacher, title, thanks, sfx):

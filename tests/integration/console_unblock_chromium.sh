@@ -7,36 +7,20 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_console.sh"
-cg_need_root
-cg_need chromium chromedriver ip
-/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+cg_console_need_browser
 cg_init
-NS=cgunblock$$
-ip netns add $NS && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
-ip -n $NS link set lo up
+cg_console_netns cgunblock
 dport=5398 cport=8445 ep=3129 op=8099
-mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run" "$CG_TMP/console"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-printf 'casino.test\nbet.test\n' >"$CG_TMP/lists/gambling.list"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
+mkdir -p "$CG_TMP/console"
+cg_console_conf "$dport" "$cport" <<CONF
 [general]
 allow_root = yes
-control_socket = run/control.sock
-[dns]
-listen = 127.0.0.1:$dport
-upstream = 127.0.0.1:9
 [http]
 explicit_listen = 127.0.0.1:$ep
 parent = 127.0.0.1:$op
 [journal]
-dir = $CG_TMP/journal
 school = 示例中学
 contact = 信息中心 王老师
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 [category gambling]
 title_zh = 赌博
 title_en = Gambling
@@ -46,7 +30,8 @@ grants = $CG_TMP/console/grants
 [group default]
 block = gambling
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null
+printf 'casino.test\nbet.test\n' >"$CG_TMP/lists/gambling.list"
+cg_console_user alice admin admin-pass-1
 cg_http_origin $NS 127.0.0.1 "$op" o1
 cg_console_start "$conf" $NS
 

@@ -6,6 +6,15 @@
 #                                  headers in $CG_TMP/head
 #   cc_login JAR NAME PASSWORD     sign in (GET the form, POST it): the POST's status
 #   cc_csrf                        the csrf token of the page last fetched
+#   cg_console_conf DNS_PORT CONSOLE_PORT [UPSTREAM_PORT] <<CONF
+#                                  the config every console test starts from, in
+#                                  $CG_TMP/c.conf (sets conf), with the folders lists/,
+#                                  journal/ and run/: see below
+#   cg_console_user NAME ROLE PASSWORD [GROUPS]  an account made with `campusgate user add`
+#   cg_console_need_browser [CMD...]  skip unless root with chromium, chromedriver, ip,
+#                                  python3-selenium (and CMD...)
+#   cg_console_netns PREFIX        after cg_init: a network namespace PREFIX<pid> with only
+#                                  loopback up, deleted at exit; sets NS
 # cg_fail also prints the console's log.
 CONSOLE=$CG_BUILD_ROOT/gateway/campusgate-console
 [ -x "$CONSOLE" ] || cg_fail "campusgate-console not built at $CONSOLE"
@@ -14,6 +23,55 @@ cg_fail() {
 	[ -n "${CG_TMP:-}" ] && [ -f "$CG_TMP/console.log" ] &&
 		{ echo "--- console log (last 20 lines) ---"; tail -n 20 "$CG_TMP/console.log"; }
 	cg_fail_lib "$@"
+}
+
+# The common part: [general] the control socket under run/; [dns] listening on
+# 127.0.0.1:DNS_PORT, upstream 127.0.0.1:UPSTREAM_PORT (by default 9, where nothing
+# answers); [journal] dir; [console] listening on 127.0.0.1:CONSOLE_PORT with its accounts
+# file. The rest of the config comes on stdin: its lines under [general], [dns], [journal]
+# or [console] are added to that section (a section may be given only once), every other
+# section is copied as it is, after them.
+cg_console_conf() {
+	local port=$1 cport=$2 up=${3:-9}
+	mkdir -p "$CG_TMP/lists" "$CG_TMP/journal" "$CG_TMP/run"
+	chmod 755 "$CG_TMP" "$CG_TMP/run"
+	conf=$CG_TMP/c.conf
+	awk -v port="$port" -v cport="$cport" -v up="$up" -v tmp="$CG_TMP" '
+		BEGIN {
+			n = split("[general] [dns] [journal] [console]", order, " ")
+			body["[general]"] = "control_socket = run/control.sock\n"
+			body["[dns]"] = "listen = 127.0.0.1:" port "\nupstream = 127.0.0.1:" up "\n"
+			body["[journal]"] = "dir = " tmp "/journal\n"
+			body["[console]"] = "listen = 127.0.0.1:" cport "\naccounts = " tmp "/console/accounts\n"
+		}
+		/^\[/ { sec = $0; if (sec in body) next }
+		{ if (sec in body) body[sec] = body[sec] $0 "\n"; else rest = rest $0 "\n" }
+		END {
+			for (i = 1; i <= n; i++)
+				printf "%s\n%s", order[i], body[order[i]]
+			printf "%s", rest
+		}' >"$conf" || cg_fail "cannot write $conf"
+}
+
+cg_console_user() {
+	local name=$1 role=$2 pw=$3 groups=${4:-}
+	local g=()
+	[ -n "$groups" ] && g=(--groups "$groups")
+	echo "$pw" | "$CAMPUSGATE" user -c "$conf" add "$name" --role "$role" "${g[@]}" --password-stdin >/dev/null ||
+		cg_fail "user add $name"
+}
+
+cg_console_need_browser() {
+	cg_need_root
+	cg_need chromium chromedriver ip "$@"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null ||
+		cg_skip "python3-selenium is not installed (scripts/install-deps.sh installs it)"
+}
+
+cg_console_netns() {
+	NS=$1$$
+	ip netns add "$NS" && cg_on_exit "ip netns del $NS" || cg_fail "ip netns add"
+	ip -n "$NS" link set lo up
 }
 
 cg_console_start() {

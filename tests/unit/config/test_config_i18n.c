@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config.h"
+#include "config_support.h"
 #include "i18n.h"
 #include "testutil.h"
 
@@ -251,41 +251,6 @@ static const struct zcase cases[] = {
 	 "listen: '127.0.0.1:0' is not ADDR:PORT or [ADDR6]:PORT", "listen: “127.0.0.1:0”"},
 };
 
-struct fx {
-	char *dir;
-	char *conf; /* the path the messages name */
-	struct diag d;
-};
-
-static void fx_init(struct fx *f)
-{
-	f->dir = tu_tmpdir();
-	free(tu_write_file(f->dir, "a.list", "example.com\n"));
-	char *ut1 = tu_write_file(f->dir, "ut1dir", "");
-	remove(ut1);
-	ck_assert_int_eq(mkdir(ut1, 0700), 0);
-	free(tu_write_file(ut1, "domains", "example.net\n"));
-	free(ut1);
-	f->conf = NULL;
-	diag_init(&f->d);
-}
-
-static void fx_free(struct fx *f)
-{
-	diag_free(&f->d);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->conf);
-}
-
-static void fx_path(struct fx *f, const char *name)
-{
-	free(f->conf);
-	size_t n = strlen(f->dir) + strlen(name) + 2;
-	f->conf = malloc(n);
-	snprintf(f->conf, n, "%s/%s", f->dir, name);
-}
-
 /* Every repeatable key one over its limit, and one category over the 32 allowed. */
 static char *many_text(void)
 {
@@ -343,8 +308,7 @@ static void run_case(struct fx *f, const struct zcase *c)
 		text = malloc(1024 * 1024 + 2);
 		memset(text, '#', 1024 * 1024 + 1);
 		text[1024 * 1024 + 1] = '\0';
-		free(tu_write_file(f->dir, "test.conf", text));
-		cfg = config_load(f->conf, &f->d);
+		cfg = fx_load(f, text);
 		break;
 	case H_LONG_LINE:
 	case H_LONG_VALUE: {
