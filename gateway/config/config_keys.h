@@ -1,6 +1,7 @@
 /* config_keys: the key table of each section, which the line reader (config_load.c)
- * looks keys up in; the service sections' setters live in config_keys.c, the policy
- * sections' in config_rules.c. Not for other parts. */
+ * looks keys up in; the setters of the filter's sections live in config_keys.c, those
+ * of the services beside it in config_services.c, the policy sections' in
+ * config_rules.c. Not for other parts. */
 #ifndef CG_CONFIG_KEYS_H
 #define CG_CONFIG_KEYS_H
 

@@ -14,6 +14,7 @@
 #include "connlimit.h"
 #include "dns_lookup.h"
 #include "evloop.h"
+#include "http_client.h"
 #include "http_conn.h"
 #include "http_review.h"
 #include "http_tunnel.h"
@@ -126,7 +127,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		http_refuse(fd, set.lang);
 		return;
 	}
-	http_conn_start(hl->w, hl->mode, fd, sa, (socklen_t)sl);
+	http_client_start(hl->w, hl->mode, fd, sa, (socklen_t)sl);
 }
 
 static void on_accept_error(struct evconnlistener *l, void *arg)

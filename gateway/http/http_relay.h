@@ -1,0 +1,31 @@
+/* http_relay: an allowed request relayed to the next hop (the parent proxy, the original
+ * destination or the looked-up address, never a connect_deny place), its body and the
+ * response's framed both ways so that keep-alive and pipelined requests are each
+ * decided; a WebSocket 101 is handed to http_tunnel. Internal to the http front end. */
+#ifndef CG_HTTP_RELAY_H
+#define CG_HTTP_RELAY_H
+
+#include "http_conn.h"
+
+#define HTTP_RELAY_LOOKUP 1 /* http_relay_route(): the name must be looked up first */
+#define HTTP_RELAY_DENIED 2 /* http_relay_route(): the address is a connect_deny place
+			       (refused, journaled) */
+
+/* Where an allowed request goes. Returns 0 with the connection opened, HTTP_RELAY_LOOKUP
+ * when an explicit request's name is to be looked up (and its chain decided) first,
+ * HTTP_RELAY_DENIED when its address is a connect_deny place (answered, journaled,
+ * closing), or an HTTP status to answer with. dest: the looked-up address (explicit
+ * mode), or NULL. */
+int http_relay_route(struct http_conn *c, const struct http_request *req,
+		     const struct cg_addr *dest);
+
+/* Relay an allowed request upstream (http_relay_route() chose the upstream): the head
+ * (n bytes at the start of the client input) rewritten, then its body. When the
+ * response is complete the connection closes or goes on with c->next_head. */
+void http_relay_start(struct http_conn *c, struct http_request *req, int n);
+
+/* The client sent more while a request is relayed: forward its body as far as the
+ * framing goes; pipelined heads wait (reading stops beyond one head's worth). */
+void http_relay_client_read(struct http_conn *c);
+
+#endif
