@@ -304,6 +304,7 @@ static double page_run(const char *dir, const struct page_def *d, int64_t end_us
 }
 
 static bool index_only; /* --index-only: skip the figures without the index */
+static bool generate_only; /* --generate-only: make the journal (tests), measure nothing */
 
 static int console_queries(const char *dir, int64_t end_us)
 {
@@ -393,11 +394,13 @@ int main(int argc, char **argv)
 			i++;
 		else if (strcmp(argv[i], "--index-only") == 0)
 			index_only = true;
+		else if (strcmp(argv[i], "--generate-only") == 0)
+			generate_only = true;
 		else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc)
 			cli = argv[++i];
 		else {
 			fprintf(stderr, "usage: bench_review [--dir DIR] [--events N] [--days D] "
-					"[--cli campusgate]\n       bench_review --write-api DIR N [MAXBYTES [AGE_S]]\n");
+					"[--cli campusgate] [--index-only] [--generate-only]\n       bench_review --write-api DIR N [MAXBYTES [AGE_S]]\n");
 			return 2;
 		}
 	}
@@ -434,6 +437,8 @@ int main(int argc, char **argv)
 			fclose(m);
 		}
 	}
+	if (generate_only)
+		return 0;
 
 	/* --since 24h --category gambling, as of the journal's end. */
 	struct q q;

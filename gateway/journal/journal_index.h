@@ -103,6 +103,13 @@ int journal_index_load(struct journal_index *ix, const void *buf, size_t len);
  * index of each journal file is kept there as <hash of the journal folder>/<file>.idx
  * and read back by later runs (checked, and rebuilt when it does not fit the file). */
 void journal_index_cache_setup(const char *cache_dir);
+/* The cache folder of a reader other than the console (campusgate journal, report and
+ * journal index): the console's (console_dir: journal-index/ beside its accounts file)
+ * when this user can read it, so that the index the console keeps serves the CLI too;
+ * else $XDG_CACHE_HOME/campusgate/journal-index (xdg, an absolute path) or
+ * $HOME/.cache/campusgate/journal-index. NULL (memory only) when none applies;
+ * otherwise malloc'd. */
+char *journal_index_dir_choose(const char *console_dir, const char *xdg, const char *home);
 /* Whether journal_index_cache_setup was called. */
 bool journal_index_cache_on(void);
 /* The current index of dir/name (a journal file; path is dir/name), or NULL when the

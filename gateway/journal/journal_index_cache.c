@@ -37,6 +37,22 @@ static struct {
 	uint64_t clock;
 } icache = { .mu = PTHREAD_MUTEX_INITIALIZER, .built = PTHREAD_COND_INITIALIZER };
 
+char *journal_index_dir_choose(const char *console_dir, const char *xdg, const char *home)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	if (console_dir && access(console_dir, R_OK | X_OK) == 0)
+		sbuf_adds(&b, console_dir);
+	else if (xdg && *xdg == '/')
+		sbuf_printf(&b, "%s/campusgate/journal-index", xdg);
+	else if (home && *home == '/')
+		sbuf_printf(&b, "%s/.cache/campusgate/journal-index", home);
+	if (b.len)
+		return sbuf_take(&b);
+	sbuf_free(&b);
+	return NULL;
+}
+
 void journal_index_cache_setup(const char *cache_dir)
 {
 	pthread_mutex_lock(&icache.mu);
@@ -80,6 +96,17 @@ void journal_index_cache_clear(void)
 	pthread_mutex_unlock(&icache.mu);
 }
 
+/* Run as root (cron's `campusgate journal index` into the console's folder), what is
+ * made in the cache folder goes to the folder's owner, so that the console can read and
+ * replace it. */
+static void owner_match(const char *path)
+{
+	struct stat st;
+	if (geteuid() == 0 && stat(icache.dir, &st) == 0 && st.st_uid != 0 &&
+	    lchown(path, st.st_uid, st.st_gid) < 0)
+		return; /* then the console rebuilds it in its own name */
+}
+
 /* cache_dir/<16 hex of the journal folder's real path>/name.idx, or NULL. */
 static char *disk_path(const char *dir, const char *name, bool make)
 {
@@ -99,8 +126,8 @@ static char *disk_path(const char *dir, const char *name, bool make)
 		(void)mkdir(b.data, 0700); /* each folder on the way; most exist */
 		*s = '/';
 	}
-	if (make)
-		(void)mkdir(b.data, 0700);
+	if (make && mkdir(b.data, 0700) == 0)
+		owner_match(b.data);
 	sbuf_printf(&b, "/%s.idx", name);
 	return sbuf_take(&b);
 }
@@ -153,6 +180,8 @@ static void disk_save(struct icache_ent *e, const char *dir, const char *name)
 		ok = w > 0;
 		off += ok ? (size_t)w : 0;
 	}
+	if (ok)
+		owner_match(tmp.data);
 	if (fd >= 0 && close(fd) < 0)
 		ok = false;
 	if (ok && rename(tmp.data, p) == 0) {
