@@ -238,19 +238,24 @@ static int building_find(const char *path)
 	return -1;
 }
 
+/* A free slot among the files being built, or -1. */
+static int building_free(void)
+{
+	for (int i = 0; i < BUILDING_MAX; i++)
+		if (!icache.building[i])
+			return i;
+	return -1;
+}
+
 /* Load (from the cache folder) and bring up to date the index of a file not in memory,
  * with the lock released: building one parses every line (about 0.6 s for a day of
  * 333k events), and readers of other files, or of this one without building, go on
- * meanwhile. Called and returns with the lock held; the entry, or NULL. */
+ * meanwhile. Called with the lock held and a free building slot; returns with the lock
+ * held: the entry, or NULL. */
 static struct icache_ent *ent_make(const char *dir, const char *name, const char *path,
 				   bool build, int *rc)
 {
-	int slot = -1;
-	for (int i = 0; i < BUILDING_MAX && slot < 0; i++)
-		if (!icache.building[i])
-			slot = i;
-	if (slot < 0)
-		return NULL; /* so many builds at once: read this file plainly */
+	int slot = building_free();
 	icache.building[slot] = xstrdup(path);
 	pthread_mutex_unlock(&icache.mu);
 	struct journal_index ix;
@@ -289,13 +294,13 @@ const struct journal_index *journal_index_cache_get(const char *dir, const char 
 			}
 			break;
 		}
-		if (building_find(path) < 0) {
+		if (building_find(path) < 0 && building_free() >= 0) {
 			if (!(e = ent_make(dir, name, path, build, &rc)))
 				return NULL;
 			break;
 		}
 		if (!build)
-			return NULL; /* being built: read the file plainly meanwhile */
+			return NULL; /* being built (or many are): read the file plainly */
 		pthread_cond_wait(&icache.built, &icache.mu); /* then use that build */
 	}
 	e->used = ++icache.clock;
