@@ -210,9 +210,9 @@ START_TEST(index_agrees_with_full_read)
 		for (int d = 0; d < ndays; d++)
 			rj_day(&j, DAY0 + d, 200 + (int)rnd(1500));
 		/* No index yet: plain reads, forwards and backwards. */
-		check_agree(&j, 20);
+		check_agree(&j, 10);
 		warm_all(&j);
-		check_agree(&j, 40);
+		check_agree(&j, 30);
 		/* Appended to since: the index is extended, and still agrees. */
 		rj_day(&j, DAY0 + ndays - 1, 300);
 		check_agree(&j, 10);
