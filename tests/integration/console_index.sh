@@ -19,24 +19,11 @@ events=${CG_INDEX_EVENTS:-1200000}
 ndays=$(ls "$J"/*.jsonl | wc -l)
 cg_log "generated $events events in $ndays day files"
 cport=$(cg_free_port)
-mkdir -p "$CG_TMP/run"
-chmod 755 "$CG_TMP" "$CG_TMP/run"
-conf=$CG_TMP/c.conf
-cat >"$conf" <<CONF
+cg_console_conf "$(cg_free_port)" "$cport" <<CONF
 [general]
-control_socket = run/control.sock
 timezone = Asia/Shanghai
-[dns]
-listen = 127.0.0.1:$(cg_free_port)
-upstream = 127.0.0.1:9
-[journal]
-dir = $J
-[console]
-listen = 127.0.0.1:$cport
-accounts = $CG_TMP/console/accounts
 CONF
-echo 'admin-pass-1' | "$CAMPUSGATE" user -c "$conf" add alice --role admin --password-stdin >/dev/null ||
-	cg_fail "user add alice"
+cg_console_user alice admin admin-pass-1
 ms() { echo $(( (${EPOCHREALTIME/./} - ${1/./}) / 1000 )); } # ms since $1
 
 # The full build, timed (the console's own index folder stays empty).
