@@ -304,6 +304,7 @@ static double page_run(const char *dir, const struct page_def *d, int64_t end_us
 }
 
 static bool index_only; /* --index-only: skip the figures without the index */
+static bool generate_only; /* --generate-only: make the journal (tests), measure nothing */
 
 static int console_queries(const char *dir, int64_t end_us)
 {
@@ -371,6 +372,65 @@ indexed:
 	return 0;
 }
 
+/* Run the CLI (argv, NULL-terminated) with stdout to /dev/null and env (NAME=VALUE, may
+ * be NULL) set; print its wall and CPU time (its own rusage) after label. */
+static void cli_run(const char *label, const char *env, char *const *argv)
+{
+	uint64_t t0 = now_mono_ns();
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		if (env)
+			putenv((char *)env);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st = 0;
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	wait4(pid, &st, 0, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	printf("%s: exit %d in %.3f s wall, %.3f s CPU\n", label, WEXITSTATUS(st),
+	       secs(t0, now_mono_ns()), cpu);
+	fflush(stdout);
+}
+
+/* The CLI's own index (campusgate journal index into a cache folder of the bench's),
+ * then "the newest 50 of one client over 30 days" (journal --newest) without and with
+ * it: the staff's search from a shell. */
+static void cli_index_queries(const char *cli, const char *dir)
+{
+	char xdg[4200], off[] = "CAMPUSGATE_INDEX=off", cmd[4400];
+	snprintf(xdg, sizeof xdg, "XDG_CACHE_HOME=%s-cli-cache", dir);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s-cli-cache'", dir);
+	if (system(cmd) != 0)
+		return;
+	char *index[] = { (char *)cli, "journal", "index", "--dir", (char *)dir, "--days", "31",
+			  NULL };
+	char *newest[] = { (char *)cli, "journal", "--dir", (char *)dir, "--since", "31d",
+			   "--client", "10.1.3.77", "--newest", "--limit", "50", "--format",
+			   "json", NULL };
+	char *fwd[] = { (char *)cli, "journal", "--dir", (char *)dir, "--since", "31d",
+			"--client", "10.1.3.77", "--format", "json", NULL };
+	printf("load average before the CLI's index: ");
+	fflush(stdout);
+	if (system("cut -d' ' -f1-3 /proc/loadavg") != 0)
+		putchar('\n');
+	cli_run("campusgate journal --newest --limit 50 --client 10.1.3.77 --since 31d, no index"
+		" (CAMPUSGATE_INDEX=off)", off, newest);
+	cli_run("campusgate journal --client 10.1.3.77 --since 31d (all, oldest first), no index",
+		off, fwd);
+	cli_run("campusgate journal index --dir DIR --days 31 (cold: every day file parsed)", xdg,
+		index);
+	cli_run("campusgate journal index again (every index current: only checked)", xdg, index);
+	cli_run("campusgate journal --newest --limit 50 --client 10.1.3.77 --since 31d, with the"
+		" index", xdg, newest);
+	cli_run("campusgate journal --client 10.1.3.77 --since 31d (all, oldest first), with the"
+		" index", xdg, fwd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = "/tmp/cg-bench-review", *cli = NULL;
@@ -393,11 +453,13 @@ int main(int argc, char **argv)
 			i++;
 		else if (strcmp(argv[i], "--index-only") == 0)
 			index_only = true;
+		else if (strcmp(argv[i], "--generate-only") == 0)
+			generate_only = true;
 		else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc)
 			cli = argv[++i];
 		else {
 			fprintf(stderr, "usage: bench_review [--dir DIR] [--events N] [--days D] "
-					"[--cli campusgate]\n       bench_review --write-api DIR N [MAXBYTES [AGE_S]]\n");
+					"[--cli campusgate] [--index-only] [--generate-only]\n       bench_review --write-api DIR N [MAXBYTES [AGE_S]]\n");
 			return 2;
 		}
 	}
@@ -434,6 +496,8 @@ int main(int argc, char **argv)
 			fclose(m);
 		}
 	}
+	if (generate_only)
+		return 0;
 
 	/* --since 24h --category gambling, as of the journal's end. */
 	struct q q;
@@ -489,6 +553,7 @@ int main(int argc, char **argv)
 		uint64_t t1 = now_mono_ns();
 		printf("%s journal --dir %s --from %s --to %s --category gambling --format csv: "
 		       "exit %d in %.3f s\n", cli, dir, from, to, WEXITSTATUS(st), secs(t0, t1));
+		cli_index_queries(cli, dir);
 	}
 	return 0;
 }

@@ -13,7 +13,7 @@ apt-get install -y -qq --no-install-recommends \
 	clang libclang-rt-14-dev \
 	python3 iproute2 nftables procps psmisc \
 	ldnsutils dnsutils nsd unbound \
-	curl openssl tcpdump \
+	curl openssl tcpdump strace \
 	chromium fonts-wqy-zenhei \
 	chromium-driver python3-selenium \
 	rsyslog rsyslog-relp rsyslog-gnutls postgresql libpq-dev

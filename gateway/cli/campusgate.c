@@ -7,7 +7,6 @@
 #include "cg_config.h"
 #include "cli.h"
 #include "i18n.h"
-#include "journal_index.h"
 
 struct command {
 	const char *name;
@@ -42,24 +41,12 @@ static void usage(FILE *f)
 	fputs(msg(l, MSG_CLI_USAGE_NOTES), f);
 }
 
-/* The journal's index is kept per user, in $XDG_CACHE_HOME/campusgate/journal-index
- * (~/.cache/...), so that `journal` and `report` read only the blocks they need from the
- * second run on; CAMPUSGATE_INDEX=off reads every line as before, and without a home
- * folder the index lives in memory only. docs/journal.md, "Index". */
+/* The journal's index: the user's cache folder until a command that reads a config
+ * finds the console's (cli_index_setup); CAMPUSGATE_INDEX=off reads every line as
+ * before. docs/journal.md, "Index". */
 static void index_setup(void)
 {
-	const char *off = getenv("CAMPUSGATE_INDEX"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	if (off && strcmp(off, "off") == 0)
-		return;
-	struct sbuf b;
-	sbuf_init(&b);
-	if (xdg && *xdg == '/')
-		sbuf_printf(&b, "%s/campusgate/journal-index", xdg);
-	else if (home && *home == '/')
-		sbuf_printf(&b, "%s/.cache/campusgate/journal-index", home);
-	journal_index_cache_setup(b.len ? b.data : NULL);
-	sbuf_free(&b);
+	free(cli_index_setup(NULL));
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #ifndef CG_CLI_H
 #define CG_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "i18n.h"
@@ -31,6 +32,25 @@ int cli_district_scan(const char *db, const char *school, const struct review_fi
 		      const char *cmd, enum lang l,
 		      int (*cb)(const char *school, const struct journal_record *r,
 				const char *line, size_t len, void *ctx), void *ctx);
+/* journal index [--days N] [-c CONF | --dir DIR] (cli_jindex.c). */
+#define JINDEX_DAYS_DEFAULT 31
+#define JINDEX_DAYS_MAX 400
+struct jindex_opts {
+	const char *conf, *dir;
+	unsigned days;
+	bool help;
+};
+/* Its options (argv[0] is "index"). 0, or -1 with the message *why and the argument it
+ * is about in *arg (NULL: none). */
+int cli_jindex_parse(int argc, char **argv, struct jindex_opts *o, enum msg_id *why,
+		     const char **arg);
+int cmd_journal_index(int argc, char **argv, enum lang l);
+/* Set up the journal's index cache for this run (journal_index_dir_choose: the console's
+ * folder of cfg, may be NULL, when readable, else the user's cache); nothing with
+ * CAMPUSGATE_INDEX=off. The folder (malloc'd) or NULL (memory only, or off). */
+struct config;
+char *cli_index_setup(const struct config *cfg);
+
 int cmd_bundle(int argc, char **argv);  /* bundle keygen|make|sign|verify (cli_bundle.c) */
 int cmd_update(int argc, char **argv);  /* update: the district's bundle (cli_update.c) */
 

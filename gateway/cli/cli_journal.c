@@ -21,7 +21,7 @@
 enum {
 	O_DIR = 256, O_SINCE, O_FROM, O_TO, O_CATEGORY, O_GROUP, O_CLIENT, O_HOST, O_ACTION,
 	O_PROTO, O_EVENT, O_ID, O_FORMAT, O_LIMIT, O_TZ, O_LANG, O_TOP, O_NOVERIFY,
-	O_HTML, O_CSV, O_TEXT, O_INCIDENTS, O_DISTRICT, O_DB, O_SCHOOL,
+	O_HTML, O_CSV, O_TEXT, O_INCIDENTS, O_DISTRICT, O_DB, O_SCHOOL, O_NEWEST,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +52,7 @@ static const struct option longopts[] = {
 	{ "district", no_argument, NULL, O_DISTRICT },
 	{ "db", required_argument, NULL, O_DB },
 	{ "school", required_argument, NULL, O_SCHOOL },
+	{ "newest", no_argument, NULL, O_NEWEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -61,6 +62,7 @@ struct jopts {
 	struct review_filter filter;
 	unsigned top, incidents;
 	bool no_verify;
+	bool newest;               /* journal --newest: newest first */
 	bool district;             /* --district: the district store, not a journal dir */
 	const char *db, *school_id;
 	/* resolved */
@@ -114,6 +116,12 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 		case O_CSV: o->format = "csv"; break;
 		case O_TZ: o->zone = optarg; break;
 		case O_NOVERIFY: o->no_verify = true; break;
+		case O_NEWEST:
+			if (report)
+				return usage_error(l, cmd, msg(l, MSG_JOURNAL_JOURNAL_ONLY_OPTION),
+						   argv[optind - 1]);
+			o->newest = true;
+			break;
 		case O_DISTRICT: o->district = true; break;
 		case O_DB: o->db = optarg; break;
 		case O_SCHOOL: o->school_id = optarg; break;
@@ -149,6 +157,8 @@ static int parse_opts(int argc, char **argv, struct jopts *o, const char *cmd, b
 	}
 	if (o->conf && o->dir)
 		return usage_error(l, cmd, msg(l, MSG_JOURNAL_CONF_AND_DIR), NULL);
+	if (o->newest && o->district)
+		return usage_error(l, cmd, "--newest reads a journal dir, not --district", NULL);
 	if ((o->db || o->school_id) && !o->district)
 		return usage_error(l, cmd, "--db and --school go with --district", NULL);
 	if (o->district && o->dir)
@@ -211,6 +221,7 @@ static int resolve(struct jopts *o, const char *cmd, enum lang l)
 			return 2;
 		/* config_load already made a relative dir relative to the config's folder */
 		o->jdir = xstrdup(o->cfg->journal.dir);
+		free(cli_index_setup(o->cfg)); /* the console's index, when readable */
 		if (o->cfg->journal.school && !o->district)
 			o->school = xstrdup(o->cfg->journal.school);
 		if (!o->zone && o->cfg->timezone)
@@ -358,8 +369,9 @@ static int query_scan(const struct jopts *o, const char *cmd, struct query *q, u
 	const char *err = NULL;
 	char *must[8];
 	review_needles(&o->filter, must, CG_ARRAY_LEN(must));
-	int rc = journal_scan(o->jdir, o->filter.from_us, o->filter.to_us,
-			      (const char *const *)must, query_cb, q, bad, &err);
+	int rc = (o->newest ? journal_scan_newest : journal_scan)(
+		o->jdir, o->filter.from_us, o->filter.to_us, (const char *const *)must, query_cb,
+		q, bad, &err);
 	review_needles_free(must);
 	if (rc < 0) {
 		fprintf(stderr, "campusgate %s: %s: %s\n", cmd, o->jdir, err);
@@ -424,6 +436,8 @@ int cmd_journal(int argc, char **argv)
 	int rc;
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1, l);
+	if (argc >= 2 && strcmp(argv[1], "index") == 0)
+		return cmd_journal_index(argc - 1, argv + 1, l);
 	memset(&o, 0, sizeof o);
 	rc = parse_opts(argc, argv, &o, "journal", false, l);
 	if (rc == 0 && optind < argc)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -141,14 +142,17 @@ static int drop_privileges(const struct config *cfg)
 }
 
 /* The journal's index lives beside the accounts file, in a folder of the console's own
- * user (it only reads the journal): journal-index/. Built now for the last 31 days, so
- * that the first dashboard does not wait for it (a page asked meanwhile takes its turn
- * between two files). */
-static void rollup_none(unsigned kind, int64_t hour_us, int32_t file_day,
-			const char *const str[4], uint64_t n, void *ctx)
-{
-	(void)kind, (void)hour_us, (void)file_day, (void)str, (void)n, (void)ctx;
-}
+ * user (it only reads the journal): journal-index/. A thread of its own builds it for the
+ * last 31 days after the console serves, newest first, one file at a time and with the
+ * cache unlocked while it parses: no page waits for it. Meanwhile the journal pages read
+ * the files it has not reached plainly, and the dashboard indexes a day it needs itself
+ * (or waits for the one being built). */
+struct warm {
+	pthread_t th;
+	bool running;
+	atomic_bool stop;
+	const char *dir;
+};
 
 static void index_setup(const struct config *cfg)
 {
@@ -158,15 +162,39 @@ static void index_setup(const struct config *cfg)
 	journal_index_cache_setup(path);
 }
 
-static void index_warm(const struct config *cfg)
+static void *index_warm(void *arg)
 {
-	const char *err;
+	struct warm *w = arg;
+	const char *err = NULL;
+	unsigned built = 0;
 	uint64_t t0 = now_mono_ns();
 	int64_t now = now_wall_us();
-	if (journal_rollup(cfg->journal.dir, now - 31LL * 86400 * 1000000, now, rollup_none, NULL,
-			   &err) == 0)
-		log_info("console: journal index ready in %.1f s",
-			 (double)(now_mono_ns() - t0) / 1e9);
+	if (journal_index_warm(w->dir, now - 31LL * 86400 * 1000000, &w->stop, &built, &err) < 0)
+		log_warn("console: journal index: %s: %s", w->dir, err);
+	else if (!atomic_load(&w->stop))
+		log_info("console: journal index ready in %.1f s (%u files)",
+			 (double)(now_mono_ns() - t0) / 1e9, built);
+	return NULL;
+}
+
+/* Start the thread; it blocks the signals the main thread waits for (inherited mask). */
+static void index_warm_start(struct warm *w, const struct config *cfg)
+{
+	atomic_init(&w->stop, false);
+	w->dir = cfg->journal.dir;
+	w->running = pthread_create(&w->th, NULL, index_warm, w) == 0;
+	if (!w->running)
+		log_warn("console: cannot start the journal index thread; pages read the "
+			 "journal without it");
+}
+
+/* Stop it between two files and wait for it (at most one file's build). */
+static void index_warm_stop(struct warm *w)
+{
+	atomic_store(&w->stop, true);
+	if (w->running)
+		pthread_join(w->th, NULL);
+	w->running = false;
 }
 
 int main(int argc, char **argv)
@@ -237,11 +265,13 @@ int main(int argc, char **argv)
 	}
 	char ep[80];
 	log_info("console serving https://%s/", endpoint_str(&cfg->console.listen, ep, sizeof ep));
-	index_warm(cfg);
+	struct warm warm = { .running = false };
+	index_warm_start(&warm, cfg);
 	int sig = 0;
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("console: SIGHUP ignored (accounts are read again when they change)");
 	log_info("console: signal %d, stopping", sig);
+	index_warm_stop(&warm);
 	server_stop(s);
 	config_free(cfg);
 	return 0;

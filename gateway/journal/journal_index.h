@@ -97,20 +97,30 @@ int journal_index_load(struct journal_index *ix, const void *buf, size_t len);
 #define JIDX_FILE_MAX (512u << 20)
 
 /* The process's index cache (journal_index_cache.c), used by journal_scan,
- * journal_scan_newest and journal_rollup. Off until set up: then journal_scan uses it;
- * journal_scan_newest and journal_rollup use it in memory in any case. cache_dir (NULL:
+ * journal_scan_newest, journal_rollup and journal_index_warm. Off until set up: then
+ * journal_scan uses it; the others use it in memory in any case. cache_dir (NULL:
  * memory only) is a folder only this reader's user may write, made when missing; the
  * index of each journal file is kept there as <hash of the journal folder>/<file>.idx
  * and read back by later runs (checked, and rebuilt when it does not fit the file). */
 void journal_index_cache_setup(const char *cache_dir);
+/* The cache folder of a reader other than the console (campusgate journal, report and
+ * journal index): the console's (console_dir: journal-index/ beside its accounts file)
+ * when this user can read it, so that the index the console keeps serves the CLI too;
+ * else $XDG_CACHE_HOME/campusgate/journal-index (xdg, an absolute path) or
+ * $HOME/.cache/campusgate/journal-index. NULL (memory only) when none applies;
+ * otherwise malloc'd. */
+char *journal_index_dir_choose(const char *console_dir, const char *xdg, const char *home);
 /* Whether journal_index_cache_setup was called. */
 bool journal_index_cache_on(void);
 /* The current index of dir/name (a journal file; path is dir/name), or NULL when the
  * file cannot be read, or (build false) when no index of it is in memory or in the cache
- * folder: building one parses every line, which costs more than one plain filtered read,
- * so journal_scan reads plainly then, and only the console's start, journal_scan_newest
- * and journal_rollup build. Call between lock and unlock; the index stays valid until
- * the unlock. At most JIDX_CACHE_FILES files are held in memory. */
+ * folder, or one is being built by another thread: building one parses every line,
+ * which costs more than one plain filtered read, so journal_scan and journal_scan_newest
+ * read plainly then; only journal_rollup and journal_index_warm build. A file not in
+ * memory is loaded and built with the lock released (other readers go on meanwhile;
+ * a second builder of the same file waits for the first). Call between lock and unlock;
+ * the index stays valid until the unlock. At most JIDX_CACHE_FILES files are held in
+ * memory. */
 #define JIDX_CACHE_FILES 16
 void journal_index_cache_lock(void);
 void journal_index_cache_unlock(void);

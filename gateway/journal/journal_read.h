@@ -4,6 +4,7 @@
 #ifndef CG_JOURNAL_READ_H
 #define CG_JOURNAL_READ_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,8 +79,11 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 
 /* The same lines, newest first: files from the newest, each from its last whole line
  * back (a line still being written is not read; a file with a line over
- * JOURNAL_LINE_MAX is read in file order). Uses the index cache (in memory when not set
- * up), so that "the newest 50" reads a few blocks. 0 or -1 with *err. */
+ * JOURNAL_LINE_MAX is read in file order). A file with an index (in memory or in the
+ * cache folder, checked against the file) is read by its blocks, so that "the newest 50"
+ * reads a few; a file without one is not indexed now (journal_index_warm does that) but
+ * read plainly from its end: one pass finding line ends, then blocks backwards.
+ * 0 or -1 with *err. */
 int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 			const char *const *must, journal_scan_fn fn, void *ctx, uint64_t *bad,
 			const char **err);
@@ -93,5 +97,14 @@ typedef void (*journal_rollup_fn)(unsigned kind, int64_t hour_us, int32_t file_d
 				  const char *const str[4], uint64_t n, void *ctx);
 int journal_rollup(const char *dir, int64_t from_us, int64_t to_us, journal_rollup_fn fn,
 		   void *ctx, const char **err);
+/* (A file with no index yet is indexed now: its rollup is that index. A file another
+ * thread is indexing is waited for, not indexed twice.) */
+
+/* Index the files that may hold events from from_us on, newest first, into the index
+ * cache (and its folder): the console's background thread at start, and `campusgate
+ * journal index`. Stops between two files once *stop (may be NULL) is set. *built: the
+ * files indexed or found current. 0 or -1 with *err. */
+int journal_index_warm(const char *dir, int64_t from_us, const atomic_bool *stop,
+		       unsigned *built, const char **err);
 
 #endif

@@ -207,6 +207,50 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 	return 0;
 }
 
+/* Every whole line of path, newest first, without an index: one pass that only finds
+ * line ends (no parsing) to cut the file into blocks, then the blocks backwards. A file
+ * with a line over JOURNAL_LINE_MAX is read in file order, as with a degraded index. */
+static void scan_plain_backwards(struct scan *s, const char *path)
+{
+	struct journal_reader rd;
+	if (journal_reader_open(&rd, path) < 0)
+		return;
+	struct jidx_block *blk = NULL, *b = NULL;
+	size_t n = 0, cap = 0;
+	const char *line;
+	size_t len;
+	bool complete, longline = false;
+	int got;
+	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+		if (got < 0) {
+			longline = errno == EMSGSIZE;
+			break;
+		}
+		if (!complete)
+			break; /* still being written */
+		if (!b || b->len + len + 1 > JIDX_BLOCK_BYTES) {
+			if (n == cap)
+				blk = xrealloc(blk, (cap = cap ? cap * 2 : 64) * sizeof *blk);
+			b = &blk[n++];
+			memset(b, 0, sizeof *b);
+			b->off = rd.offset;
+		}
+		b->len += (uint32_t)len + 1;
+	}
+	journal_reader_close(&rd);
+	int fd = longline ? -1 : open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	for (size_t k = n; fd >= 0 && k-- > 0 && !s->stop;) {
+		size_t got_len = block_read(s, fd, &blk[k]);
+		if (got_len)
+			block_lines(s, got_len, true);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(blk);
+	if (longline)
+		scan_plain(s, path, 0);
+}
+
 int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 			const char *const *must, journal_scan_fn fn, void *ctx, uint64_t *bad,
 			const char **err)
@@ -225,15 +269,37 @@ int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 			break; /* files are in day order */
 		journal_index_cache_lock();
 		const struct journal_index *ix =
-			journal_index_cache_get(dir, files[i].name, files[i].path, true);
-		bool degraded = ix && ix->degraded;
-		if (ix && !degraded)
+			journal_index_cache_get(dir, files[i].name, files[i].path, false);
+		bool plain = !ix || ix->degraded;
+		if (!plain)
 			scan_indexed(&s, files[i].path, ix, true);
 		journal_index_cache_unlock();
-		if (degraded)
-			scan_plain(&s, files[i].path, 0); /* an over-long line: in file order */
+		if (plain)
+			scan_plain_backwards(&s, files[i].path);
 	}
 	scan_done(&s);
+	journal_files_free(files, n);
+	return 0;
+}
+
+int journal_index_warm(const char *dir, int64_t from_us, const atomic_bool *stop,
+		       unsigned *built, const char **err)
+{
+	struct journal_file *files;
+	size_t n;
+	if (journal_list_files(dir, &files, &n) < 0) {
+		*err = "cannot read the journal directory";
+		return -1;
+	}
+	int32_t from_day = first_day(from_us);
+	*built = 0;
+	for (size_t i = n; i-- > 0 && !(stop && atomic_load(stop));) {
+		if (files[i].day < from_day)
+			break;
+		journal_index_cache_lock();
+		*built += journal_index_cache_get(dir, files[i].name, files[i].path, true) != NULL;
+		journal_index_cache_unlock();
+	}
 	journal_files_free(files, n);
 	return 0;
 }

@@ -189,6 +189,15 @@ static void check_agree(struct rj *j, int rounds)
 	}
 }
 
+/* Every file indexed (as the console's thread and `journal index` do). */
+static void warm_all(struct rj *j)
+{
+	unsigned built = 0;
+	const char *err;
+	ck_assert_int_eq(journal_index_warm(j->dir, INT64_MIN, NULL, &built, &err), 0);
+	ck_assert_uint_gt(built, 0);
+}
+
 START_TEST(index_agrees_with_full_read)
 {
 	for (int trial = 0; trial < 6; trial++) {
@@ -200,7 +209,10 @@ START_TEST(index_agrees_with_full_read)
 		int ndays = 1 + (int)rnd(5);
 		for (int d = 0; d < ndays; d++)
 			rj_day(&j, DAY0 + d, 200 + (int)rnd(1500));
-		check_agree(&j, 40);
+		/* No index yet: plain reads, forwards and backwards. */
+		check_agree(&j, 10);
+		warm_all(&j);
+		check_agree(&j, 30);
 		/* Appended to since: the index is extended, and still agrees. */
 		rj_day(&j, DAY0 + ndays - 1, 300);
 		check_agree(&j, 10);
@@ -225,6 +237,7 @@ START_TEST(many_files_evicted)
 	journal_index_cache_setup(cache);
 	for (int d = 0; d < JIDX_CACHE_FILES + 5; d++)
 		rj_day(&j, DAY0 + d, 120);
+	warm_all(&j);
 	check_agree(&j, 30);
 	tu_rmtree(j.dir);
 	tu_rmtree(cache);
@@ -300,18 +313,25 @@ END_TEST
 
 /* ---- stale, damaged and hostile indexes --------------------------------------------- */
 
-/* The lines found newest first (which builds the index) and oldest first (which uses
- * it): the same number. */
+/* The lines found newest first and oldest first: the same number, with the index as it
+ * is (none yet: the newest first read goes backwards plainly) and once built. */
 static size_t count_all(const char *dir, const char *const *must)
 {
-	struct got g = { 0 }, b = { 0 };
+	struct got g = { 0 }, b = { 0 }, w = { 0 };
 	const char *err;
+	unsigned built;
 	ck_assert_int_eq(journal_scan_newest(dir, INT64_MIN, INT64_MAX, must, got_cb, &b, NULL,
+					     &err), 0);
+	ck_assert_int_eq(journal_index_warm(dir, INT64_MIN, NULL, &built, &err), 0);
+	ck_assert_uint_gt(built, 0);
+	ck_assert_int_eq(journal_scan_newest(dir, INT64_MIN, INT64_MAX, must, got_cb, &w, NULL,
 					     &err), 0);
 	ck_assert_int_eq(journal_scan(dir, INT64_MIN, INT64_MAX, must, got_cb, &g, NULL, &err), 0);
 	ck_assert_uint_eq(g.n, b.n);
+	ck_assert_uint_eq(g.n, w.n);
 	free(g.seq);
 	free(b.seq);
+	free(w.seq);
 	return g.n;
 }
 
