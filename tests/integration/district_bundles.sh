@@ -12,7 +12,8 @@
 # (read back with `campusgate journal`), while the last good bundle's name stays blocked
 # and the refused bundle's new name does not; a bundle scoped to school-b is applied there
 # and refused (scope) at school-a and school-c; each school's own local list is never
-# touched and its names stay blocked throughout.
+# touched and its names stay blocked throughout; each fetched over its own link (nginx's
+# log) and its journal verifies at the end.
 . "$(dirname "$0")/lib.sh"
 
 cg_need_root
@@ -368,6 +369,15 @@ for s in a c; do
 	cg_expect "school-$s: serial kept" "$(cat "$T/school-$s/district/serial")" 10
 done
 cg_log "ok: the bundle for school-b applied there only, refused for its scope at a and c"
+
+# ---- each school fetched over its own link; its journal's chain is whole -----------------
+for s in $SCHOOLS; do
+	n=$(grep -c "^$(addr_of "$s") .*GET /district.cgb.minisig " "$T/nginx/access.log")
+	cg_expect "school-$s: signature fetched from nginx once per run" "$n" 7
+	out=$("$CG" journal verify -c "$T/school-$s/campusgate.conf" 2>&1) ||
+		cg_fail "school-$s: journal verify after the updates: $out"
+done
+cg_log "ok: every school fetched from its namespace, every journal verifies"
 
 # ---- no sanitizer report from any daemon or update run ---------------------------------
 for s in $SCHOOLS; do
