@@ -1,5 +1,5 @@
 #!/bin/bash
-# The journal's district path, end to end, in network namespaces: two school namespaces,
+# The journal's district path, end to end, in network namespaces: three school namespaces,
 # each with campusgated and its own rsyslog running the shipped school config
 # (config/rsyslog/campusgate-school.conf: imtcp on loopback -> omrelp over TLS with the
 # school's certificate, a disk-assisted queue), and a district namespace with rsyslog
@@ -29,13 +29,13 @@ T=$CG_TMP
 chmod 755 "$T"
 CG=$CAMPUSGATE
 
-# ---- namespaces: district D; schools S1, S2, each on a veth to D ---------------------
+# ---- namespaces: district D; schools S1, S2, S3 (and S4, the rogue), each on a veth to D
 P=cgci$(printf '%04x' $(( $$ % 65536 )))
 D=${P}-d
 ip netns add "$D" || cg_fail "cannot create namespace $D"
 cg_on_exit "ip netns del $D"
 ip -n "$D" link set lo up
-for i in 1 2 3; do
+for i in 1 2 3 4; do
 	ip netns add "${P}-s$i" || cg_fail "cannot create namespace ${P}-s$i"
 	cg_on_exit "ip netns del ${P}-s$i"
 	ip -n "${P}-s$i" link set lo up
@@ -53,9 +53,10 @@ dist_ca "$PKI"
 dist_cert "$PKI" district.example
 dist_cert "$PKI" s1.schools.district.example
 dist_cert "$PKI" s2.schools.district.example
-# school 3's certificate is from another CA: the district must refuse it
+dist_cert "$PKI" s3.schools.district.example
+# school 4's certificate is from another CA: the district must refuse it
 dist_ca "$T/rogue"
-dist_cert "$T/rogue" s3.schools.district.example
+dist_cert "$T/rogue" s4.schools.district.example
 cp "$PKI/ca.pem" "$T/rogue/district-ca.pem"
 
 # ---- the store ----------------------------------------------------------------------
@@ -97,10 +98,10 @@ CONF
 }
 
 # The district's listeners, one a school on its own port (20600 + i here), made from the
-# list of schools by the shipped script; s3 is listed, but its certificate is another CA's.
+# list of schools by the shipped script; s4 is listed, but its certificate is another CA's.
 DDIR=$T/district
 mkdir -p "$DDIR"
-printf '# school port\ns1 20601\ns2 20602\ns3 20603\n' >"$DDIR/schools"
+printf '# school port\ns1 20601\ns2 20602\ns3 20603\ns4 20604\n' >"$DDIR/schools"
 "$CG_SOURCE_ROOT/scripts/district-rsyslog-schools.sh" --domain schools.district.example \
 	--ca "$PKI/ca.pem" --cert "$PKI/district.example-cert.pem" \
 	--key "$PKI/district.example-key.pem" "$DDIR/schools" >"$DDIR/schools.conf" ||
@@ -124,12 +125,12 @@ start_district() {
 	local i
 	for i in $(seq 100); do
 		# each port once (imrelp listens on IPv4 and IPv6)
-		[ "$(ip netns exec "$D" ss -ltn | grep -o ':2060[123] ' | sort -u | wc -l)" = 3 ] &&
+		[ "$(ip netns exec "$D" ss -ltn | grep -o ':2060[1234] ' | sort -u | wc -l)" = 4 ] &&
 			return 0
 		sleep 0.1
 	done
 	cat "$DDIR/internal.log" "$DDIR/rsyslogd.out" 2>/dev/null | tail -20
-	cg_fail "the district's rsyslog does not listen on 20601-20603"
+	cg_fail "the district's rsyslog does not listen on 20601-20604"
 }
 start_district
 
@@ -194,18 +195,23 @@ wait_stored() {
 
 start_school 1
 start_school 2
+start_school 3
 block 1 1 20
 block 2 1 25
+block 3 1 15
 wait_stored 1 60
 wait_stored 2 60
+wait_stored 3 60
 cg_expect "school 1's blocks stored under s1" \
 	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's1' AND host LIKE '%.s1.bad.example'")" 20
 cg_expect "school 2's blocks stored under s2" \
 	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's2' AND host LIKE '%.s2.bad.example'")" 25
+cg_expect "school 3's blocks stored under s3" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's3' AND host LIKE '%.s3.bad.example'")" 15
 cg_expect "no school's blocks under another id" \
-	"$(dist_sql "SELECT count(*) FROM events WHERE (school_id = 's1' AND host LIKE '%.s2.%') OR (school_id = 's2' AND host LIKE '%.s1.%')")" 0
+	"$(dist_sql "SELECT count(*) FROM events WHERE host LIKE '%.bad.example' AND host NOT LIKE '%.' || school_id || '.bad.example'")" 0
 cg_expect "a heartbeat from each school" \
-	"$(dist_sql "SELECT count(DISTINCT school_id) FROM events WHERE event = 'heartbeat'")" 2
+	"$(dist_sql "SELECT count(DISTINCT school_id) FROM events WHERE event = 'heartbeat'")" 3
 cg_expect "the stored line is the journal's line, byte for byte" \
 	"$(dist_sql "SELECT line FROM events WHERE school_id = 's1' AND seq = 5")" \
 	"$(cat "$T"/s1/journal/*.jsonl | sed -n 5p)"
@@ -214,12 +220,12 @@ echo "$OUT" | grep -q '"host":"n7.s2.bad.example"' || cg_fail "journal --distric
 OUT=$("$CG" district silent --db "$DIST_URI") || cg_fail "district silent with every school fresh: $OUT"
 
 # ---- a school whose certificate is not the district's: refused, nothing stored --------
-start_school 3 "$T/rogue" "$T/rogue/district-ca.pem"
-block 3 1 3
+start_school 4 "$T/rogue" "$T/rogue/district-ca.pem"
+block 4 1 3
 sleep 3
 cg_expect "nothing stored from a certificate of another CA" \
-	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's3'")" 0
-cg_stop_pid "$GW3"
+	"$(dist_sql "SELECT count(*) FROM events WHERE school_id = 's4'")" 0
+cg_stop_pid "$GW4"
 
 # ---- the district's rsyslog away for 30 s, the schools journaling on -------------------
 cg_log "stopping the district's rsyslog for 30 s"
@@ -229,6 +235,7 @@ n=100
 while [ $SECONDS -lt $end ]; do
 	block 1 "$n" $(( n + 4 ))
 	block 2 "$n" $(( n + 4 ))
+	block 3 "$n" $(( n + 4 ))
 	n=$(( n + 5 ))
 	sleep 2
 done
@@ -238,7 +245,8 @@ cg_log "journaled during the outage: up to seq $sent1 at school 1, $(local_lines
 start_district
 wait_stored 1 120
 wait_stored 2 120
-for i in 1 2; do
+wait_stored 3 120
+for i in 1 2 3; do
 	cg_expect "school $i: each seq stored once" \
 		"$(dist_sql "SELECT count(*) = count(DISTINCT seq) AND min(seq) = 1 AND max(seq) = count(*) FROM events WHERE school_id = 's$i'")" t
 done
@@ -247,16 +255,18 @@ done
 l1=$(local_lines 1)
 cg_stop_pid "$GW1"
 cg_stop_pid "$GW2"
+cg_stop_pid "$GW3"
 for n in $(seq 60); do
-	[ "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" = 2 ] && break
+	[ "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" = 3 ] && break
 	sleep 0.5
 done
-cg_expect "each school's digest stored" "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" 2
+cg_expect "each school's digest stored" "$(dist_sql "SELECT count(DISTINCT school_id) FROM digests")" 3
 wait_stored 1 30
 OUT=$("$CG" district verify --db "$DIST_URI" 2>&1) || cg_fail "district verify after the outage: $OUT"
 echo "$OUT" | grep -q "^s1: intact: $(local_lines 1) lines, seq 1\.\.$(local_lines 1), 1 daily digests match" ||
 	cg_fail "district verify: $OUT"
 echo "$OUT" | grep -q "^s2: intact" || cg_fail "district verify: $OUT"
+echo "$OUT" | grep -q "^s3: intact: $(local_lines 3) lines" || cg_fail "district verify: $OUT"
 OUT=$("$CG" district verify --db "$DIST_URI" --school s1 --journal "$T/s1/journal" 2>&1) ||
 	cg_fail "the local journal against the store: $OUT"
 echo "$OUT" | grep -q "$(local_lines 1) local lines match the store" || cg_fail "compare: $OUT"
@@ -314,7 +324,7 @@ echo "$OUT" | grep -q "^s1: 1 messages sent with this school's certificate named
 	cg_fail "the forged line is not reported: $OUT"
 OUT=$("$CG" district verify --db "$DIST_URI" 2>&1)
 echo "$OUT" | grep -q "^s1: intact" && echo "$OUT" | grep -q "^s2: intact" &&
-	echo "$OUT" | grep -q "^2 schools checked, 0 with damage" || cg_fail "district verify: $OUT"
+	echo "$OUT" | grep -q "^3 schools checked, 0 with damage" || cg_fail "district verify: $OUT"
 OUT=$(LC_ALL=zh_CN.UTF-8 "$CG" district verify --db "$DIST_URI" --school s1 2>&1)
 echo "$OUT" | grep -q "^s1: 1 条消息用本校证书发送却自称学校 s2" || cg_fail "zh: $OUT"
 # s1's certificate on s2's listener: refused (its own rsyslog, the shipped config again)
