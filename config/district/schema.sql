@@ -142,7 +142,7 @@ BEGIN
 		n := n + 1;
 	END LOOP;
 	DELETE FROM daily_counts WHERE day < cut;
-	DELETE FROM daily_hosts WHERE day < cut;
+	DELETE FROM daily_hosts WHERE day < cut - 1; -- a kept line's local day may be cut - 1
 	DELETE FROM digests WHERE day < cut;
 	DELETE FROM rejects WHERE received < cut;
 	RETURN n;

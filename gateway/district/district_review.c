@@ -50,6 +50,28 @@ static bool res_ok(PGresult *r, char *err, size_t elen)
 	return false;
 }
 
+/* A part of a host name, as a pattern (its own %, _ and \\ taken literally). */
+#define HOST_LIKE "ILIKE '%%' || replace(replace(replace($%d, '\\', '\\\\'), '%%', '\\%%'), " \
+	"'_', '\\_') || '%%'"
+
+/* The names that match the part of a host name (parameter ph) are looked up in the daily
+ * host rollup, which the ingest keeps in the same transaction as the lines, over the
+ * filter's UTC days a day either side (a line's local day, the rollup's, is within a
+ * day of its UTC day): a substring cannot use the index on (host, ts), the list of
+ * names it matches can, and the rollup is far smaller than the lines. */
+static void host_known(struct qb *q, int ph, int p_from, int p_to)
+{
+	sbuf_adds(&q->sql, " AND host IN (SELECT DISTINCT host FROM daily_hosts WHERE host ");
+	sbuf_printf(&q->sql, HOST_LIKE, ph);
+	if (p_from)
+		sbuf_printf(&q->sql, " AND day >= ($%d::timestamptz AT TIME ZONE 'UTC')::date - 1",
+			    p_from);
+	if (p_to)
+		sbuf_printf(&q->sql, " AND day <= ($%d::timestamptz AT TIME ZONE 'UTC')::date + 1",
+			    p_to);
+	sbuf_addc(&q->sql, ')');
+}
+
 int district_scan(PGconn *c, const struct review_filter *f, const char *school,
 		  district_scan_cb cb, void *ctx, char *err, size_t elen)
 {
@@ -60,19 +82,27 @@ int district_scan(PGconn *c, const struct review_filter *f, const char *school,
 	sbuf_init(&q.sql);
 	sbuf_adds(&q.sql, "DECLARE cg_s NO SCROLL CURSOR FOR SELECT school_id, line FROM events "
 		  "WHERE true");
-	if (f->from_us != INT64_MIN)
+	int p_from = 0, p_to = 0;
+	if (f->from_us != INT64_MIN) {
 		qb_time(&q, "ts >= $%d", f->from_us);
-	if (f->to_us != INT64_MAX)
+		p_from = q.n;
+	}
+	if (f->to_us != INT64_MAX) {
 		qb_time(&q, "ts <= $%d", f->to_us);
+		p_to = q.n;
+	}
 	qb_add(&q, "school_id = $%d", school);
 	qb_add(&q, "category = $%d", f->category);
 	qb_add(&q, "grp = $%d", f->group);
 	qb_add(&q, "proto = $%d", f->proto);
 	qb_add(&q, "event = $%d", f->event);
 	qb_add(&q, "id = $%d", f->id);
-	qb_add(&q, "host ILIKE '%%' || replace(replace(replace($%d, '\\', '\\\\'), '%%', '\\%%'), "
-	       "'_', '\\_') || '%%'", f->host && strspn(f->host, "abcdefghijklmnopqrstuvwxyz"
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(f->host) ? f->host : NULL);
+	const char *host = f->host && strspn(f->host, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(f->host) ? f->host : NULL;
+	int n0 = q.n;
+	qb_add(&q, "host " HOST_LIKE, host);
+	if (host && q.n > n0)
+		host_known(&q, q.n, p_from, p_to);
 	if (f->has_client) {
 		char a[CG_ADDR_STRLEN];
 		snprintf(cidr, sizeof cidr, "%s/%u", addr_str(&f->client.addr, a),
