@@ -171,7 +171,7 @@ if [ "$DAYS" = 0 ]; then
 	exit 0
 fi
 echo "--- 2. report: $DAYS days x $SCHOOLS schools x $ROWS lines a day = $(( DAYS * SCHOOLS * ROWS )) lines, made with SQL"
-dist_sql "TRUNCATE events, daily_counts, daily_hosts, schools, digests" >/dev/null
+dist_sql "TRUNCATE events, daily_counts, daily_hosts, daily_sites, schools, digests" >/dev/null
 tl0=$(date +%s)
 for d in $(seq 0 $(( DAYS - 1 ))); do
 	day=$(date -u -d "-$d day" +%F)
@@ -195,6 +195,8 @@ INSERT INTO daily_counts SELECT day, school_id, category, action, event, count(*
   FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4, 5;
 INSERT INTO daily_hosts SELECT day, school_id, category, host, count(*)
   FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4;
+INSERT INTO daily_sites SELECT day, category, host, count(*)
+  FROM events WHERE day = '$day' GROUP BY 1, 2, 3;
 COMMIT;
 SQL
 done

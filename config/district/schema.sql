@@ -7,7 +7,7 @@
 --            (school_id, seq) is unique: a line delivered twice is stored once.
 -- digests    each school's daily digests, as the school sent them.
 -- schools    one row per school: when it was last heard from, its newest heartbeat.
--- daily_counts, daily_hosts   rollups kept by the ingest in the same transaction as the
+-- daily_counts, daily_hosts, daily_sites   rollups kept by the ingest in the same transaction as the
 --            lines (only lines really inserted are counted), for reports over weeks.
 -- rejects    messages the ingest could not take, with why (evidence, never dropped).
 
@@ -98,6 +98,20 @@ CREATE TABLE IF NOT EXISTS daily_hosts (
 	PRIMARY KEY (day, school_id, category, host)
 );
 
+-- The host rollup across schools (what daily_hosts sums to per day, category and host):
+-- the summary's top sites and the names a `journal --district --host` part matches are
+-- read here, 3 k rows a day instead of 300 k for 100 schools. A store made before it
+-- gets it filled from daily_hosts once.
+CREATE TABLE IF NOT EXISTS daily_sites (
+	day       date   NOT NULL,
+	category  text   COLLATE "C" NOT NULL,
+	host      text   COLLATE "C" NOT NULL,
+	n         bigint NOT NULL,
+	PRIMARY KEY (day, category, host)
+);
+INSERT INTO daily_sites SELECT day, category, host, sum(n) FROM daily_hosts
+	WHERE NOT EXISTS (SELECT 1 FROM daily_sites) GROUP BY 1, 2, 3;
+
 CREATE TABLE IF NOT EXISTS rejects (
 	received timestamptz NOT NULL DEFAULT now(),
 	why      text NOT NULL,
@@ -143,6 +157,7 @@ BEGIN
 	END LOOP;
 	DELETE FROM daily_counts WHERE day < cut;
 	DELETE FROM daily_hosts WHERE day < cut - 1; -- a kept line's local day may be cut - 1
+	DELETE FROM daily_sites WHERE day < cut - 1;
 	DELETE FROM digests WHERE day < cut;
 	DELETE FROM rejects WHERE received < cut;
 	RETURN n;

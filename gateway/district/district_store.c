@@ -49,7 +49,10 @@ static const char *const sql_merge =
 	"DO UPDATE SET n = daily_counts.n + EXCLUDED.n),"
 	" h AS (INSERT INTO daily_hosts SELECT day, school_id, coalesce(category, ''), host, "
 	"count(*) FROM ins WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
-	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n)"
+	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n),"
+	" t AS (INSERT INTO daily_sites SELECT day, coalesce(category, ''), host, count(*) FROM ins "
+	"WHERE host IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+	"ON CONFLICT (day, category, host) DO UPDATE SET n = daily_sites.n + EXCLUDED.n)"
 	" SELECT count(*) FROM ins";
 
 static const char *const sql_schools =
