@@ -57,7 +57,7 @@ cg_expect "each (school, seq) once" \
 cg_expect "nothing of the transaction cut by EOF" \
 	"$(dist_sql "SELECT count(*) FROM events WHERE (school_id, seq) IN (SELECT 'school-' || lpad((i % 3)::text, 3, '0'), i / 3 + 1 FROM generate_series(150, 179) i)")" 0
 cg_expect "the rollups count each stored line once" \
-	"$(dist_sql "SELECT (SELECT sum(n) FROM daily_counts) || ' ' || (SELECT sum(n) FROM daily_hosts)")" "151 151"
+	"$(dist_sql "SELECT (SELECT sum(n) FROM daily_counts) || ' ' || (SELECT sum(n) FROM daily_hosts) || ' ' || (SELECT sum(n) FROM daily_sites)")" "151 151 151"
 cg_expect "the too long and the malformed message in rejects" \
 	"$(dist_sql "SELECT count(*) FROM rejects")" 2
 cg_expect "the group decoded (tab, backslash)" \
