@@ -11,7 +11,7 @@
 #     time of `campusgate district summary --days DAYS` (the weekly/monthly summary
 #     across schools, from the rollups), of a 12-hour `report --district --school` and of
 #     a `journal --district` search across schools by host.
-# Usage: scripts/bench-district.sh [SCHOOLS] [EVENTS] [DAYS] [ROWS_PER_DAY]
+# Usage: [RELAYS=10] scripts/bench-district.sh [SCHOOLS] [EVENTS] [DAYS] [ROWS_PER_DAY]
 #        (defaults 100 2000 30 2000; DAYS 0: the ingest only; run as root; the whole
 #        of it took ~10 minutes on a loaded 2-core machine at 100 1000 30 300)
 # Everything runs on loopback with a private PostgreSQL (temp dir, user postgres) and
@@ -23,6 +23,7 @@ SCHOOLS=${1:-100}
 EVENTS=${2:-2000}
 DAYS=${3:-30}
 ROWS=${4:-2000}
+RELAYS=${RELAYS:-10}
 CG_SOURCE_ROOT=$PWD
 . tests/integration/lib.sh
 . tests/integration/lib_district.sh
@@ -60,14 +61,15 @@ start_rs() { # start_rs DIR
 	cat >"$1/main.conf" <<CONF
 global(workDirectory="$1/spool")
 module(load="builtin:omfile")
+module(load="impstats" interval="2" log.file="$1/stats.log" log.syslog="off" format="json")
 syslog.* action(type="omfile" file="$1/internal.log")
 include(file="$1/campusgate.conf")
 CONF
 	cg_bg rsyslogd -n -f "$1/main.conf" -i "$1/rsyslog.pid"
 }
-D=$CG_TMP/district R=$CG_TMP/relay
-mkdir -p "$D" "$R"
-# One relay sends every school's lines with one certificate, so the district's listener
+D=$CG_TMP/district
+mkdir -p "$D"
+# The relays send every school's lines with one certificate, so the district's listener
 # here is a single one for all schools (the shipped config has one a school, and the
 # ingest's --authenticated check of each line's school against it costs a string compare).
 cat >"$D/listener.conf" <<CONF
@@ -80,33 +82,54 @@ adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
 	'string="%$.cg_school% %structured-data%=>string="%structured-data%' \
 	"/etc/campusgate/district/rsyslog-schools.conf=>$D/listener.conf" \
 	"/usr/bin/campusgate district ingest --confirm --authenticated --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
-adapt config/rsyslog/campusgate-school.conf "$R/campusgate.conf" \
-	'port="5514"=>port="'"$TCP"'"' \
-	'target="district.example.edu.cn" port="20514"=>target="127.0.0.1" port="'"$RELP"'"' \
-	'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
-	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
-	"/etc/campusgate/district/school-cert.pem=>$PKI/relay.schools.district.example-cert.pem" \
-	"/etc/campusgate/district/school-key.pem=>$PKI/relay.schools.district.example-key.pem"
 start_rs "$D"
-start_rs "$R"
 cg_wait_port tcp 127.0.0.1 "$RELP"
-cg_wait_port tcp 127.0.0.1 "$TCP"
+# The schools' side: RELAYS school rsyslogs (the shipped school config), each sending the
+# journals of SCHOOLS/RELAYS schools over its own RELP/TLS session. One relay for all the
+# schools would stand for a single box with 100 schools' backlog: past the school
+# config's highWatermark its queue goes to disk, and the district would be measured
+# waiting on that one disk queue (~2,700 lines/s here) instead of on itself.
+[ $(( SCHOOLS % RELAYS )) = 0 ] || cg_fail "SCHOOLS must be a multiple of RELAYS ($RELAYS)"
+RPORTS=()
+for r in $(seq 0 $(( RELAYS - 1 ))); do
+	R=$CG_TMP/relay$r
+	mkdir -p "$R"
+	port=$(cg_free_port)
+	adapt config/rsyslog/campusgate-school.conf "$R/campusgate.conf" \
+		'port="5514"=>port="'"$port"'"' \
+		'target="district.example.edu.cn" port="20514"=>target="127.0.0.1" port="'"$RELP"'"' \
+		'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
+		"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
+		"/etc/campusgate/district/school-cert.pem=>$PKI/relay.schools.district.example-cert.pem" \
+		"/etc/campusgate/district/school-key.pem=>$PKI/relay.schools.district.example-key.pem"
+	start_rs "$R"
+	cg_wait_port tcp 127.0.0.1 "$port"
+	RPORTS+=("$port")
+done
 
 total=$(( SCHOOLS * EVENTS ))
-echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total through relay rsyslog -> RELP/TLS -> district rsyslog -> omprog ingest -> PostgreSQL"
-python3 scripts/district-gen.py --schools "$SCHOOLS" --events "$EVENTS" --days 1 --framed \
-	>"$CG_TMP/frames" || cg_fail "the generator failed"
+echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total through $RELAYS school rsyslogs -> RELP/TLS -> district rsyslog -> omprog ingest -> PostgreSQL"
+for r in $(seq 0 $(( RELAYS - 1 ))); do
+	python3 scripts/district-gen.py --schools $(( SCHOOLS / RELAYS )) --events "$EVENTS" \
+		--days 1 --prefix "school$r" --framed >"$CG_TMP/frames$r" || cg_fail "the generator failed"
+done
 t0=$(date +%s.%N)
-python3 - "$TCP" "$CG_TMP/frames" <<'PY' || cg_fail "cannot send"
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-with open(sys.argv[2], "rb") as f:
-    while True:
-        b = f.read(1 << 20)
-        if not b:
-            break
-        s.sendall(b)
-s.close()
+python3 - "$CG_TMP/frames" "${RPORTS[@]}" <<'PY' || cg_fail "cannot send"
+import socket, sys, threading
+def send(i, port):
+    s = socket.create_connection(("127.0.0.1", int(port)))
+    with open("%s%d" % (sys.argv[1], i), "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                break
+            s.sendall(b)
+    s.close()
+ts = [threading.Thread(target=send, args=(i, p)) for i, p in enumerate(sys.argv[2:])]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
 PY
 t_sent=$(date +%s.%N)
 deadline=$(( SECONDS + 300 ))
@@ -123,19 +146,32 @@ t0, ts, t1, got, total = map(float, sys.argv[1:])
 print("sent in %.1f s (%.0f/s offered); stored %d of %d in %.1f s: %.0f events/s sustained"
       % (ts - t0, total / (ts - t0), got, total, t1 - t0, got / (t1 - t0)))
 PY
+cpu() { # cpu PID...: user+system CPU seconds of the processes (their threads included)
+	local p t=0
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+	done
+	python3 -c "import sys; print('%.1f' % (int(sys.argv[1]) / int(sys.argv[2])))" "$t" "$(getconf CLK_TCK)"
+}
+ingests=$(pgrep -d' ' -f "$CG district ingest")
+pm=$(head -1 "$DIST_PGDIR/data/postmaster.pid")
+relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do echo "$(cat "$f")"; done)
+echo "CPU time: school rsyslogs $(cpu $relays) s, district rsyslog $(cpu "$(cat "$D/rsyslog.pid")") s," \
+	"ingest ($(echo $ingests | wc -w) processes) $(cpu $ingests) s, PostgreSQL (all its processes) $(cpu "$pm" $(pgrep -d' ' -P "$pm")) s;" \
+	"load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "distinct (school, seq) stored: $(dist_sql "SELECT count(*) FROM (SELECT DISTINCT school_id, seq FROM events) t"), rejects: $(dist_sql "SELECT count(*) FROM rejects")"
 tv0=$(date +%s.%N)
 "$CG" district verify --db "$DIST_URI" | tail -1
 tv1=$(date +%s.%N)
 python3 -c "import sys; print('district verify of %s lines: %.1f s' % (sys.argv[3], float(sys.argv[2]) - float(sys.argv[1])))" "$tv0" "$tv1" "$got"
-cg_stop_pid "$(cat "$R/rsyslog.pid")"
+for p in $relays; do cg_stop_pid "$p"; done
 cg_stop_pid "$(cat "$D/rsyslog.pid")"
 
 if [ "$DAYS" = 0 ]; then
 	exit 0
 fi
 echo "--- 2. report: $DAYS days x $SCHOOLS schools x $ROWS lines a day = $(( DAYS * SCHOOLS * ROWS )) lines, made with SQL"
-dist_sql "TRUNCATE events, daily_counts, daily_hosts, schools, digests" >/dev/null
+dist_sql "TRUNCATE events, daily_counts, daily_hosts, daily_sites, schools, digests" >/dev/null
 tl0=$(date +%s)
 for d in $(seq 0 $(( DAYS - 1 ))); do
 	day=$(date -u -d "-$d day" +%F)
@@ -159,6 +195,8 @@ INSERT INTO daily_counts SELECT day, school_id, category, action, event, count(*
   FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4, 5;
 INSERT INTO daily_hosts SELECT day, school_id, category, host, count(*)
   FROM events WHERE day = '$day' GROUP BY 1, 2, 3, 4;
+INSERT INTO daily_sites SELECT day, category, host, count(*)
+  FROM events WHERE day = '$day' GROUP BY 1, 2, 3;
 COMMIT;
 SQL
 done

@@ -7,27 +7,31 @@
 --            (school_id, seq) is unique: a line delivered twice is stored once.
 -- digests    each school's daily digests, as the school sent them.
 -- schools    one row per school: when it was last heard from, its newest heartbeat.
--- daily_counts, daily_hosts   rollups kept by the ingest in the same transaction as the
+-- daily_counts, daily_hosts, daily_sites   rollups kept by the ingest in the same transaction as the
 --            lines (only lines really inserted are counted), for reports over weeks.
 -- rejects    messages the ingest could not take, with why (evidence, never dropped).
 
+-- The text columns that are keys of indexes compare bytewise (COLLATE "C"): they are
+-- ids, names and ASCII words, never sorted for people, and a B-tree insert compared them
+-- with strcoll() (most of the ingest's time in the server went there). A store made
+-- before keeps the database's collation: correct, only slower.
 CREATE TABLE IF NOT EXISTS events (
-	school_id   text        NOT NULL,
+	school_id   text        COLLATE "C" NOT NULL,
 	seq         bigint      NOT NULL,
 	ts          timestamptz NOT NULL,
 	utc_offset  integer     NOT NULL,
 	day         date        NOT NULL,     -- the school's local day of ts
-	event       text,
+	event       text        COLLATE "C",
 	proto       text,
-	action      text,
+	action      text        COLLATE "C",
 	client      inet,
 	mac         text,
 	client_name text,
 	grp         text,
-	host        text,
+	host        text        COLLATE "C",
 	path        text,
 	qtype       text,
-	category    text,
+	category    text        COLLATE "C",
 	rule_file   text,
 	rule_line   integer,
 	reason      text,
@@ -39,7 +43,11 @@ CREATE TABLE IF NOT EXISTS events (
 	PRIMARY KEY (school_id, seq, ts)
 ) PARTITION BY RANGE (ts);
 
-CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+-- ts: a BRIN index (lines arrive in about time order, so a day's partition is ordered by
+-- ts and the summary of a few pages finds a range), cheap to keep up at ingest where a
+-- B-tree on ts cost as much as the others; a store made before it loses the B-tree.
+DROP INDEX IF EXISTS events_ts;
+CREATE INDEX IF NOT EXISTS events_ts_brin ON events USING brin (ts) WITH (pages_per_range = 32);
 CREATE INDEX IF NOT EXISTS events_school_ts ON events (school_id, ts);
 CREATE INDEX IF NOT EXISTS events_client_ts ON events (client, ts);
 CREATE INDEX IF NOT EXISTS events_category_ts ON events (category, ts);
@@ -73,22 +81,36 @@ CREATE TABLE IF NOT EXISTS schools (
 
 CREATE TABLE IF NOT EXISTS daily_counts (
 	day       date   NOT NULL,
-	school_id text   NOT NULL,
-	category  text   NOT NULL,       -- '' for none
-	action    text   NOT NULL,
-	event     text   NOT NULL,
+	school_id text   COLLATE "C" NOT NULL,
+	category  text   COLLATE "C" NOT NULL,       -- '' for none
+	action    text   COLLATE "C" NOT NULL,
+	event     text   COLLATE "C" NOT NULL,
 	n         bigint NOT NULL,
 	PRIMARY KEY (day, school_id, category, action, event)
 );
 
 CREATE TABLE IF NOT EXISTS daily_hosts (
 	day       date   NOT NULL,
-	school_id text   NOT NULL,
-	category  text   NOT NULL,
-	host      text   NOT NULL,
+	school_id text   COLLATE "C" NOT NULL,
+	category  text   COLLATE "C" NOT NULL,
+	host      text   COLLATE "C" NOT NULL,
 	n         bigint NOT NULL,
 	PRIMARY KEY (day, school_id, category, host)
 );
+
+-- The host rollup across schools (what daily_hosts sums to per day, category and host):
+-- the summary's top sites and the names a `journal --district --host` part matches are
+-- read here, 3 k rows a day instead of 300 k for 100 schools. A store made before it
+-- gets it filled from daily_hosts once.
+CREATE TABLE IF NOT EXISTS daily_sites (
+	day       date   NOT NULL,
+	category  text   COLLATE "C" NOT NULL,
+	host      text   COLLATE "C" NOT NULL,
+	n         bigint NOT NULL,
+	PRIMARY KEY (day, category, host)
+);
+INSERT INTO daily_sites SELECT day, category, host, sum(n) FROM daily_hosts
+	WHERE NOT EXISTS (SELECT 1 FROM daily_sites) GROUP BY 1, 2, 3;
 
 CREATE TABLE IF NOT EXISTS rejects (
 	received timestamptz NOT NULL DEFAULT now(),
@@ -134,7 +156,8 @@ BEGIN
 		n := n + 1;
 	END LOOP;
 	DELETE FROM daily_counts WHERE day < cut;
-	DELETE FROM daily_hosts WHERE day < cut;
+	DELETE FROM daily_hosts WHERE day < cut - 1; -- a kept line's local day may be cut - 1
+	DELETE FROM daily_sites WHERE day < cut - 1;
 	DELETE FROM digests WHERE day < cut;
 	DELETE FROM rejects WHERE received < cut;
 	RETURN n;

@@ -18,7 +18,8 @@ static int read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *long_li
 	size_t n = 0;
 	int c;
 	*long_line = false;
-	while ((c = getc(in)) != EOF && c != '\n') {
+	/* one reader of the stream: no lock taken per byte */
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
 		if (n < cap)
 			buf[n++] = (char)c;
 		else

@@ -50,6 +50,28 @@ static bool res_ok(PGresult *r, char *err, size_t elen)
 	return false;
 }
 
+/* A part of a host name, as a pattern (its own %, _ and \\ taken literally). */
+#define HOST_LIKE "ILIKE '%%' || replace(replace(replace($%d, '\\', '\\\\'), '%%', '\\%%'), " \
+	"'_', '\\_') || '%%'"
+
+/* The names that match the part of a host name (parameter ph) are looked up in the
+ * daily site rollup (daily_sites), which the ingest keeps in the same transaction as the
+ * lines, over the filter's UTC days a day either side (a line's local day, the rollup's,
+ * is within a day of its UTC day): a substring cannot use the index on (host, ts), the
+ * list of names it matches can, and the rollup is far smaller than the lines. */
+static void host_known(struct qb *q, int ph, int p_from, int p_to)
+{
+	sbuf_adds(&q->sql, " AND host IN (SELECT DISTINCT host FROM daily_sites WHERE host ");
+	sbuf_printf(&q->sql, HOST_LIKE, ph);
+	if (p_from)
+		sbuf_printf(&q->sql, " AND day >= ($%d::timestamptz AT TIME ZONE 'UTC')::date - 1",
+			    p_from);
+	if (p_to)
+		sbuf_printf(&q->sql, " AND day <= ($%d::timestamptz AT TIME ZONE 'UTC')::date + 1",
+			    p_to);
+	sbuf_addc(&q->sql, ')');
+}
+
 int district_scan(PGconn *c, const struct review_filter *f, const char *school,
 		  district_scan_cb cb, void *ctx, char *err, size_t elen)
 {
@@ -60,19 +82,27 @@ int district_scan(PGconn *c, const struct review_filter *f, const char *school,
 	sbuf_init(&q.sql);
 	sbuf_adds(&q.sql, "DECLARE cg_s NO SCROLL CURSOR FOR SELECT school_id, line FROM events "
 		  "WHERE true");
-	if (f->from_us != INT64_MIN)
+	int p_from = 0, p_to = 0;
+	if (f->from_us != INT64_MIN) {
 		qb_time(&q, "ts >= $%d", f->from_us);
-	if (f->to_us != INT64_MAX)
+		p_from = q.n;
+	}
+	if (f->to_us != INT64_MAX) {
 		qb_time(&q, "ts <= $%d", f->to_us);
+		p_to = q.n;
+	}
 	qb_add(&q, "school_id = $%d", school);
 	qb_add(&q, "category = $%d", f->category);
 	qb_add(&q, "grp = $%d", f->group);
 	qb_add(&q, "proto = $%d", f->proto);
 	qb_add(&q, "event = $%d", f->event);
 	qb_add(&q, "id = $%d", f->id);
-	qb_add(&q, "host ILIKE '%%' || replace(replace(replace($%d, '\\', '\\\\'), '%%', '\\%%'), "
-	       "'_', '\\_') || '%%'", f->host && strspn(f->host, "abcdefghijklmnopqrstuvwxyz"
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(f->host) ? f->host : NULL);
+	const char *host = f->host && strspn(f->host, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(f->host) ? f->host : NULL;
+	int n0 = q.n;
+	qb_add(&q, "host " HOST_LIKE, host);
+	if (host && q.n > n0)
+		host_known(&q, q.n, p_from, p_to);
 	if (f->has_client) {
 		char a[CG_ADDR_STRLEN];
 		snprintf(cidr, sizeof cidr, "%s/%u", addr_str(&f->client.addr, a),
@@ -80,7 +110,10 @@ int district_scan(PGconn *c, const struct review_filter *f, const char *school,
 		qb_add(&q, "client <<= $%d::inet", cidr);
 	}
 	sbuf_adds(&q.sql, " ORDER BY school_id, ts, seq");
-	PGresult *r = PQexec(c, "BEGIN");
+	/* Every row is read: plan for all of them, not for the first tenth (a cursor's
+	 * default), which walked (school_id, ts) over every line of the period to avoid a
+	 * sort instead of taking the few lines a host or a client names. */
+	PGresult *r = PQexec(c, "BEGIN; SET LOCAL cursor_tuple_fraction = 1");
 	bool good = res_ok(r, err, elen);
 	PQclear(r);
 	if (good) {
@@ -178,7 +211,7 @@ int district_summary(PGconn *c, unsigned days, unsigned top, FILE *out, enum lan
 		"SELECT to_char(current_date - $1::int + 1, 'YYYY-MM-DD'), "
 		"to_char(current_date, 'YYYY-MM-DD'), (SELECT count(*) FROM schools)",
 		NULL, NULL,
-		"SELECT host, category, sum(n) FROM daily_hosts WHERE day > current_date - $1::int "
+		"SELECT host, category, sum(n) FROM daily_sites WHERE day > current_date - $1::int "
 		"GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT $2::int",
 	};
 	struct sbuf s1, s2;

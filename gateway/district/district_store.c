@@ -49,7 +49,10 @@ static const char *const sql_merge =
 	"DO UPDATE SET n = daily_counts.n + EXCLUDED.n),"
 	" h AS (INSERT INTO daily_hosts SELECT day, school_id, coalesce(category, ''), host, "
 	"count(*) FROM ins WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
-	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n)"
+	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n),"
+	" t AS (INSERT INTO daily_sites SELECT day, coalesce(category, ''), host, count(*) FROM ins "
+	"WHERE host IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+	"ON CONFLICT (day, category, host) DO UPDATE SET n = daily_sites.n + EXCLUDED.n)"
 	" SELECT count(*) FROM ins";
 
 static const char *const sql_schools =
@@ -89,22 +92,32 @@ PGconn *district_store_conn(struct district_store *s)
 	return s->conn;
 }
 
-/* A COPY text field: \N for NULL, else the bytes with \\ and control bytes escaped. */
-static void copy_field(struct sbuf *out, const char *v, bool last)
+/* A COPY text field of len bytes: \N for NULL, else the bytes with \\ and control bytes
+ * escaped; runs of plain bytes are copied at once. */
+static void copy_field_n(struct sbuf *out, const char *v, size_t len, bool last)
 {
 	if (!v) {
 		sbuf_add(out, "\\N", 2);
 	} else {
-		for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		const unsigned char *p = (const unsigned char *)v, *end = p + len, *run = p;
+		for (; p < end; p++) {
+			if (*p != '\\' && *p >= 0x20 && *p != 0x7f)
+				continue;
+			sbuf_add(out, (const char *)run, (size_t)(p - run));
 			if (*p == '\\')
 				sbuf_add(out, "\\\\", 2);
-			else if (*p < 0x20 || *p == 0x7f)
-				sbuf_printf(out, "\\%03o", *p);
 			else
-				sbuf_addc(out, (char)*p);
+				sbuf_printf(out, "\\%03o", *p);
+			run = p + 1;
 		}
+		sbuf_add(out, (const char *)run, (size_t)(end - run));
 	}
 	sbuf_addc(out, last ? '\n' : '\t');
+}
+
+static void copy_field(struct sbuf *out, const char *v, bool last)
+{
+	copy_field_n(out, v, v ? strlen(v) : 0, last);
 }
 
 /* A decoded field that the store's UTF8 text takes (invalid UTF-8: NULL; the line keeps
@@ -169,12 +182,7 @@ static void add_event(struct district_store *s, const struct district_msg *m)
 	copy_field(o, hex, false);
 	copy_field(o, m->hash_ok ? "t" : "f", false);
 	/* the line: printable UTF-8 already (district_msg_parse), copied as it is */
-	struct sbuf l;
-	sbuf_init(&l);
-	sbuf_add(&l, m->line, m->len);
-	sbuf_addc(&l, '\0');
-	copy_field(o, l.data, false);
-	sbuf_free(&l);
+	copy_field_n(o, m->line, m->len, false);
 	copy_field(o, "now", true); /* received: the server's clock */
 	s->n_ev++;
 	want_day(s, (int32_t)floor_div(r->time_us, 86400000000LL));
@@ -195,12 +203,7 @@ static void add_digest(struct district_store *s, const struct district_msg *m)
 	copy_field(o, num, false);
 	journal_hex(d->last_hash, hex);
 	copy_field(o, hex, false);
-	struct sbuf l;
-	sbuf_init(&l);
-	sbuf_add(&l, m->line, m->len);
-	sbuf_addc(&l, '\0');
-	copy_field(o, l.data, false);
-	sbuf_free(&l);
+	copy_field_n(o, m->line, m->len, false);
 	copy_field(o, "now", true);
 	s->n_dg++;
 }
