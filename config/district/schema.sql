@@ -11,6 +11,10 @@
 --            lines (only lines really inserted are counted), for reports over weeks.
 -- rejects    messages the ingest could not take, with why (evidence, never dropped).
 
+-- 'does not exist, skipping' notices of the idempotent statements are not news to the
+-- admin who applies this file; errors and warnings still show.
+SET client_min_messages = warning;
+
 -- The text columns that are keys of indexes compare bytewise (COLLATE "C"): they are
 -- ids, names and ASCII words, never sorted for people, and a B-tree insert compared them
 -- with strcoll() (most of the ingest's time in the server went there). A store made
