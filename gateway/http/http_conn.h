@@ -46,6 +46,7 @@ struct http_conn {
 	socklen_t orig_len; /* 0: not redirected */
 	struct bufferevent *cli, *up;
 	char up_key[NAME_MAX_LEN + 16]; /* where up goes ("h:port" or "a:port") */
+	unsigned long up_gen;           /* policy_generation() when up was opened */
 	bool up_connected;
 	struct event *head_timer;
 	enum conn_state state;

@@ -13,6 +13,7 @@
 
 #include "http_head.h"
 #include "http_tunnel.h"
+#include "policy.h"
 #include "util.h"
 
 static void up_read(struct bufferevent *bev, void *arg);
@@ -47,6 +48,7 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 	if (!c->up)
 		return -1;
 	snprintf(c->up_key, sizeof(c->up_key), "%s", key);
+	c->up_gen = policy_generation();
 	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
 	bufferevent_set_max_single_read(c->up, HTTP_CONN_IO);
 	bufferevent_set_max_single_write(c->up, HTTP_CONN_IO);
@@ -79,8 +81,16 @@ int http_relay_route(struct http_conn *c, const struct http_request *req,
 	}
 	struct cg_endpoint ep = {.port = req->port ? req->port : 80};
 	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)ep.port);
-	if (c->up && strcmp(c->up_key, key) == 0)
-		return 0; /* the open connection to that name (looked up before) */
+	if (c->up && strcmp(c->up_key, key) == 0) {
+		if (c->up_gen == policy_generation())
+			return 0; /* the open connection to that name (looked up and decided before) */
+		/* The policy was reloaded since: the name is looked up and its chain and address
+		 * decided again, on a new connection, so that a kept-alive one does not outlive
+		 * a list that now holds its address. */
+		bufferevent_free(c->up);
+		c->up = NULL;
+		c->up_connected = false;
+	}
 	if (dest)
 		ep.addr = *dest;
 	else if (!req->host_is_ip)

@@ -367,5 +367,45 @@ pk=$(ip netns exec "$NS_G" nft list chain inet campusgate_test forward | grep 'd
 [ "${pk:-0}" -gt 0 ] || cg_fail "DoT not dropped at the router"
 cg_log "ok: DoT dropped at the router ($pk packets)"
 
+# === a kept-alive connection through the proxy does not outlive a reload ==================
+# The pupil opens a connection through the explicit proxy to an allowed name and keeps it
+# alive; the admin then lists the name's address. The next request on that same
+# connection is decided again (a new lookup, the address checked): refused, never sent
+# on the old connection. (Last: it lists ok.test's address for the rest of the run.)
+cat >"$CG_TMP/keepalive.py" <<'PY'
+import http.client, os, sys, time
+port, flag = int(sys.argv[1]), sys.argv[2]
+h = http.client.HTTPConnection("10.77.1.1", port, timeout=10)
+h.request("GET", "http://ok.test/ka-before", headers={"Host": "ok.test"})
+r = h.getresponse(); r.read()
+print("before", r.status, flush=True)
+sock = h.sock
+for _ in range(300):
+    if os.path.exists(flag):
+        break
+    time.sleep(0.1)
+h.request("GET", "http://ok.test/ka-after", headers={"Host": "ok.test"})
+r = h.getresponse(); r.read()
+print("after", r.status, "same-connection" if h.sock is sock and sock is not None else "new-connection", flush=True)
+PY
+C "$PY" "$CG_TMP/keepalive.py" "$GW_PROXY_PORT" "$CG_TMP/ka.flag" >"$CG_TMP/ka.out" 2>&1 &
+ka=$!
+for i in $(seq 100); do grep -q '^before' "$CG_TMP/ka.out" && break; sleep 0.1; done
+grep -q '^before 200' "$CG_TMP/ka.out" || cg_fail "keep-alive through the proxy, first request: $(cat "$CG_TMP/ka.out")"
+reached ka-before "an allowed GET through the proxy on a kept-alive connection"
+printf '10.77.2.2\n' >>"$CG_TMP/lists/doh-addresses.list"
+n=$(grep -c 'reload done' "$CG_TMP/daemon.log")
+kill -HUP "$CG_DAEMON_PID"
+for i in $(seq 100); do [ "$(grep -c 'reload done' "$CG_TMP/daemon.log")" -gt "$n" ] && break; sleep 0.1; done
+[ "$(grep -c 'reload done' "$CG_TMP/daemon.log")" -gt "$n" ] || cg_fail "the reload did not finish"
+touch "$CG_TMP/ka.flag"
+wait "$ka" || cg_fail "keep-alive client: $(cat "$CG_TMP/ka.out")"
+grep -q '^after 403 same-connection' "$CG_TMP/ka.out" ||
+	cg_fail "the kept-alive connection after the reload: $(cat "$CG_TMP/ka.out")"
+never ka-after "the next request on a kept-alive proxy connection, after its address was listed, refused"
+cg_journal_has '"host":"ok.test"' '"path":"/ka-after"' '"category":"bypass"' '"text":"10.77.2.2"' \
+	'"reason":"destination address listed"' ||
+	cg_fail "the refused request on the kept-alive connection was not journaled: $(grep -h ka-after "$CG_TMP"/journal/*.jsonl)"
+
 cg_http_clean_exit
 cg_pass
