@@ -39,6 +39,13 @@ out=$(echo 'short' | LC_ALL=zh_CN.UTF-8 "$CAMPUSGATE" user -c "$conf" add bob --
 set -e
 cg_expect "short password refused" "$rc" 1
 echo "$out" | grep -q "密码应为 8 到 256 个字符" || cg_fail "zh short password message: $out"
+# No password on stdin (not a terminal): refused, saying the two other ways.
+set +e
+out=$("$CAMPUSGATE" user -c "$conf" add bob --role staff </dev/null 2>&1); rc=$?
+set -e
+cg_expect "user add with no password given is refused" "$rc" 1
+echo "$out" | grep -q -- "--password-stdin, or let --onetime make one" || cg_fail "no-password message: $out"
+grep -q '^bob:' "$CG_TMP/console/accounts" && cg_fail "bob added without a password"
 cg_expect "accounts file mode" "$(stat -c %a "$CG_TMP/console/accounts")" 600
 grep -q '^alice:admin:::\$argon2id\$' "$CG_TMP/console/accounts" || cg_fail "no Argon2id hash: $(cat "$CG_TMP/console/accounts")"
 out=$("$CAMPUSGATE" user -c "$conf" list)
