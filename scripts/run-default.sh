@@ -17,18 +17,21 @@ if [ -z "$upstream" ]; then
 	upstream=$(awk '$1 == "nameserver" && $2 !~ /%/ { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)
 	case "$upstream" in *:*) upstream="[$upstream]:53" ;; ?*) upstream="$upstream:53" ;; esac
 	from="this machine's resolver, from /etc/resolv.conf"
+	from_zh="本机的解析服务器，取自 /etc/resolv.conf"
 else
 	from="UPSTREAM"
+	from_zh="UPSTREAM 指定"
 fi
 args=()
 if [ -n "$upstream" ] && [ "$upstream" != config ]; then
 	echo "campusgate: allowed names are forwarded to $upstream ($from);" \
 	     "set [dns] upstream in config/campusgate.conf, or UPSTREAM=ADDR, to change it" >&2
-	echo "campusgate: 允许的域名转发到 $upstream（$from）；" \
+	echo "campusgate: 允许的域名转发到 $upstream（$from_zh）；" \
 	     "可在 config/campusgate.conf 的 [dns] upstream 或用 UPSTREAM=地址 修改" >&2
 	args+=(--upstream "$upstream")
 else
 	echo "campusgate: allowed names are forwarded to the config's [dns] upstream" >&2
+	echo "campusgate: 允许的域名转发到配置文件 [dns] upstream 指定的服务器" >&2
 fi
 conf=config/campusgate.conf
 cg=build/gateway/campusgate
