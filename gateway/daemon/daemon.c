@@ -245,6 +245,18 @@ static void frontends_stop(struct frontends *fe)
 		dns_server_stop(fe->dns);
 }
 
+/* A list message for the log, "FILE:LINE: MESSAGE": log_warn gives the warning mark, so
+ * the message's own ("FILE:LINE: warning: ...") is not said twice. */
+static void log_list_diag(const char *m)
+{
+	static const char mark[] = ": warning: ";
+	const char *w = strstr(m, mark);
+	if (w)
+		log_warn("%.*s: %s", (int)(w - m), m, w + sizeof mark - 1);
+	else
+		log_warn("%s", m);
+}
+
 /* Build and publish a new policy for cfg. 0, or -1 with the old policy kept. The list
  * messages are logged, and appended to reply when it is not NULL. */
 static int policy_install(const struct config *cfg, struct sbuf *reply)
@@ -254,7 +266,7 @@ static int policy_install(const struct config *cfg, struct sbuf *reply)
 	uint64_t t0 = now_mono_ns();
 	struct policy *p = policy_build(cfg, &diag);
 	for (size_t i = 0; i < diag.n; i++) {
-		log_warn("%s", diag.msgs[i]);
+		log_list_diag(diag.msgs[i]);
 		if (reply)
 			sbuf_printf(reply, "%s\n", diag.msgs[i]);
 	}

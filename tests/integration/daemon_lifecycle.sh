@@ -126,6 +126,21 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	chmod 644 "$CG_TMP/lists/a.list"
 fi
 
+# 5c. A list warning is logged as "FILE:LINE: MESSAGE" after the log's own warning mark,
+# not with a second one ("warning: FILE:LINE: warning: ..."), and the reload goes on.
+printf '0.0.0.0 localhostish\n0.0.0.0 blocked-three.example\n' >"$CG_TMP/lists/h.hosts"
+cp "$CG_TMP/run.conf" "$CG_TMP/run.conf.5c"
+sed -i "s#^list = .*#&\nlist = hosts:$CG_TMP/lists/h.hosts#" "$CG_TMP/run.conf"
+n=$(grep -c 'reload done' "$CG_TMP/daemon.log")
+kill -HUP "$CG_DAEMON_PID"
+for i in $(seq 50); do [ "$(grep -c 'reload done' "$CG_TMP/daemon.log")" -gt "$n" ] && break; sleep 0.1; done
+grep -q "warning: $CG_TMP/lists/h.hosts:1: single-label name in a hosts file skipped" "$CG_TMP/daemon.log" ||
+	cg_fail "the list warning: $(grep h.hosts "$CG_TMP/daemon.log")"
+grep "h.hosts" "$CG_TMP/daemon.log" | grep -q "warning:.*warning:" && cg_fail "warning said twice: $(grep h.hosts "$CG_TMP/daemon.log")"
+rc=$(dig +tries=1 +time=2 -p "$port" @127.0.0.1 blocked-three.example A | awk '/status:/ {print $6}')
+cg_expect "the hosts list's other line applied" "$rc" "NXDOMAIN,"
+cp "$CG_TMP/run.conf.5c" "$CG_TMP/run.conf"
+
 # 6. SIGTERM stops it cleanly and removes the pid file.
 cg_stop_pid "$CG_DAEMON_PID"
 [ ! -e "$CG_TMP/campusgated.pid" ] || [ "$(id -u)" = 0 ] || cg_fail "pid file left behind"
