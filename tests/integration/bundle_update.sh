@@ -7,6 +7,7 @@
 # lists staying in force), and works with the minisign tool both ways (a bundle signed
 # by minisign -S with a second pinned key is applied; ours passes minisign -V).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_district.sh"
 . "$(dirname "$0")/lib_dns.sh"
 cg_need dig nsd nginx openssl minisign sha256sum
 cg_init
@@ -27,35 +28,7 @@ DATA
 dns_start_upstream "$up_port" "$T/zone.data"
 
 # 2. The district's HTTPS server: a CA and a server certificate made here.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=campusgate test district CA" -keyout "$T/ca.key" -out "$T/ca.pem" 2>/dev/null ||
-	cg_fail "openssl: CA"
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-	-keyout "$T/srv.key" -out "$T/srv.csr" 2>/dev/null || cg_fail "openssl: CSR"
-printf 'subjectAltName=IP:127.0.0.1\n' >"$T/san.ext"
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/san.ext" -out "$T/srv.pem" 2>/dev/null || cg_fail "openssl: sign"
-cat >"$T/nginx/nginx.conf" <<NGX
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 32; }
-http {
-    access_log $T/nginx/access.log;
-    client_body_temp_path $T/nginx/body;
-    proxy_temp_path $T/nginx/proxy;
-    fastcgi_temp_path $T/nginx/fastcgi;
-    uwsgi_temp_path $T/nginx/uwsgi;
-    scgi_temp_path $T/nginx/scgi;
-    server {
-        listen 127.0.0.1:$https_port ssl;
-        ssl_certificate $T/srv.pem;
-        ssl_certificate_key $T/srv.key;
-        root $T/www;
-    }
-}
-NGX
-chmod 644 "$T/srv.key"
+dist_bundle_https "$T" 127.0.0.1 "$https_port"
 cg_bg nginx -c "$T/nginx/nginx.conf" -p "$T/nginx" -g 'daemon off;'
 cg_wait_port tcp 127.0.0.1 "$https_port"
 

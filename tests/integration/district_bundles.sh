@@ -15,6 +15,7 @@
 # touched and its names stay blocked throughout; each fetched over its own link (nginx's
 # log) and its journal verifies at the end.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_district.sh"
 
 cg_need_root
 cg_need ip nginx nsd nsd-checkconf openssl dig sha256sum
@@ -103,37 +104,8 @@ done
 
 # ---- the district's HTTPS server: a test CA, nginx in D ------------------------------
 HTTPS_PORT=$(( 20000 + RANDOM % 30000 ))
-mkdir -p "$T/www" "$T/nginx" "$T/bureau/lists"
-chmod 755 "$T/www"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=campusgate test district CA" -keyout "$T/ca.key" -out "$T/ca.pem" 2>/dev/null ||
-	cg_fail "openssl: CA"
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$DIST" \
-	-keyout "$T/srv.key" -out "$T/srv.csr" 2>/dev/null || cg_fail "openssl: CSR"
-printf 'subjectAltName=IP:%s\n' "$DIST" >"$T/san.ext"
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-days 2 -extfile "$T/san.ext" -out "$T/srv.pem" 2>/dev/null || cg_fail "openssl: sign"
-chmod 644 "$T/srv.key"
-cat >"$T/nginx/nginx.conf" <<NGX
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 32; }
-http {
-    access_log $T/nginx/access.log;
-    client_body_temp_path $T/nginx/body;
-    proxy_temp_path $T/nginx/proxy;
-    fastcgi_temp_path $T/nginx/fastcgi;
-    uwsgi_temp_path $T/nginx/uwsgi;
-    scgi_temp_path $T/nginx/scgi;
-    server {
-        listen $DIST:$HTTPS_PORT ssl;
-        ssl_certificate $T/srv.pem;
-        ssl_certificate_key $T/srv.key;
-        root $T/www;
-    }
-}
-NGX
+mkdir -p "$T/bureau/lists"
+dist_bundle_https "$T" "$DIST" "$HTTPS_PORT"
 cg_bg ip netns exec "$D" nginx -c "$T/nginx/nginx.conf" -p "$T/nginx" -g 'daemon off;'
 for i in $(seq 100); do
 	ip netns exec "$D" ss -ltn | grep -q "$DIST:$HTTPS_PORT " && break

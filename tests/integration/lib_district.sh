@@ -2,7 +2,8 @@
 # Helpers for the district tests and scripts/bench-district.sh: a private PostgreSQL 15
 # (initdb in a temp dir, run as the unprivileged 'postgres' user, on its own socket
 # directory and port), the store's schema, and a CA with per-school certificates for
-# RELP over TLS. Source after lib.sh (cg_bg, cg_on_exit, cg_fail, cg_log).
+# RELP over TLS, and the HTTPS server of the bundle tests. Source after lib.sh (cg_bg,
+# cg_on_exit, cg_fail, cg_log).
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -71,4 +72,44 @@ dist_cert() {
 	openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial \
 		-days 30 -extfile "$d/$n.ext" -out "$d/$n-cert.pem" >/dev/null 2>&1 || cg_fail "cannot sign $n"
 	chmod 644 "$d/$n-key.pem"
+}
+
+# dist_bundle_https DIR ADDR PORT: the district's HTTPS server for list bundles, as the
+# bundle tests use it: a test CA (DIR/ca.pem, DIR/ca.key), a certificate for the address
+# ADDR (DIR/srv.pem), and nginx's config DIR/nginx/nginx.conf serving DIR/www on
+# ADDR:PORT (log DIR/nginx/access.log). The caller starts nginx where ADDR lives:
+#   nginx -c DIR/nginx/nginx.conf -p DIR/nginx -g 'daemon off;'
+dist_bundle_https() {
+	local T=$1 addr=$2 port=$3
+	mkdir -p "$T/www" "$T/nginx"
+	chmod 755 "$T/www"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=campusgate test district CA" -keyout "$T/ca.key" -out "$T/ca.pem" 2>/dev/null ||
+		cg_fail "openssl: CA"
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$addr" \
+		-keyout "$T/srv.key" -out "$T/srv.csr" 2>/dev/null || cg_fail "openssl: CSR"
+	printf 'subjectAltName=IP:%s\n' "$addr" >"$T/san.ext"
+	openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+		-days 2 -extfile "$T/san.ext" -out "$T/srv.pem" 2>/dev/null || cg_fail "openssl: sign"
+	chmod 644 "$T/srv.key"
+	cat >"$T/nginx/nginx.conf" <<NGX
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 32; }
+http {
+    access_log $T/nginx/access.log;
+    client_body_temp_path $T/nginx/body;
+    proxy_temp_path $T/nginx/proxy;
+    fastcgi_temp_path $T/nginx/fastcgi;
+    uwsgi_temp_path $T/nginx/uwsgi;
+    scgi_temp_path $T/nginx/scgi;
+    server {
+        listen $addr:$port ssl;
+        ssl_certificate $T/srv.pem;
+        ssl_certificate_key $T/srv.key;
+        root $T/www;
+    }
+}
+NGX
 }
