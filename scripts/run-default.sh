@@ -26,8 +26,8 @@ args=()
 if [ -n "$upstream" ] && [ "$upstream" != config ]; then
 	echo "campusgate: allowed names are forwarded to $upstream ($from);" \
 	     "set [dns] upstream in config/campusgate.conf, or UPSTREAM=ADDR, to change it" >&2
-	echo "campusgate: 允许的域名转发到 $upstream（$from_zh）；" \
-	     "可在 config/campusgate.conf 的 [dns] upstream 或用 UPSTREAM=地址 修改" >&2
+	echo "campusgate: 允许的域名转发到 $upstream（$from_zh）；可在" \
+	     "config/campusgate.conf 的 [dns] upstream 或用 UPSTREAM=地址 修改" >&2
 	args+=(--upstream "$upstream")
 else
 	echo "campusgate: allowed names are forwarded to the config's [dns] upstream" >&2
