@@ -29,23 +29,10 @@ T=$CG_TMP
 chmod 755 "$T"
 CG=$CAMPUSGATE
 
-# ---- namespaces: district D; schools S1, S2, S3 (and S4, the rogue), each on a veth to D
-P=cgci$(printf '%04x' $(( $$ % 65536 )))
-D=${P}-d
-ip netns add "$D" || cg_fail "cannot create namespace $D"
-cg_on_exit "ip netns del $D"
-ip -n "$D" link set lo up
-for i in 1 2 3 4; do
-	ip netns add "${P}-s$i" || cg_fail "cannot create namespace ${P}-s$i"
-	cg_on_exit "ip netns del ${P}-s$i"
-	ip -n "${P}-s$i" link set lo up
-	ip link add "${P}a$i" netns "$D" type veth peer name "${P}b$i" netns "${P}-s$i" ||
-		cg_fail "cannot create a veth pair"
-	ip -n "$D" addr add "10.201.$i.1/24" dev "${P}a$i"
-	ip -n "$D" link set "${P}a$i" up
-	ip -n "${P}-s$i" addr add "10.201.$i.2/24" dev "${P}b$i"
-	ip -n "${P}-s$i" link set "${P}b$i" up
-done
+# ---- namespaces: district D with a bridge; schools s1, s2, s3 (and s4, the rogue) ------
+dist_netns cgj 10.201.0 s1 s2 s3 s4
+P=$DIST_NSP
+D=$DIST_NSD
 
 # ---- certificates: the district's CA, the collector, one per school ------------------
 PKI=$T/pki
@@ -140,7 +127,7 @@ start_school() { # start_school I [PKI-DIR]
 	local i=$1 pki=${2:-$PKI} dir=$T/s$1 ca=${3:-$PKI/ca.pem}
 	mkdir -p "$dir"
 	conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$dir/campusgate.conf" \
-		'target="district.example.edu.cn" port="20514"=>target="10.201.'"$i"'.1" port="2060'"$i"'"' \
+		"target=\"district.example.edu.cn\" port=\"20514\"=>target=\"$DIST_ADDR\" port=\"2060$i\"" \
 		'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
 		"/etc/campusgate/district/ca.pem=>$ca" \
 		"/etc/campusgate/district/school-cert.pem=>$pki/s$i.schools.district.example-cert.pem" \
@@ -338,7 +325,7 @@ X=$T/s1x
 mkdir -p "$X"
 conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$X/campusgate.conf" \
 	'port="5514"=>port="5515"' \
-	'target="district.example.edu.cn" port="20514"=>target="10.201.1.1" port="20602"' \
+	"target=\"district.example.edu.cn\" port=\"20514\"=>target=\"$DIST_ADDR\" port=\"20602\"" \
 	'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
 	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
 	"/etc/campusgate/district/school-cert.pem=>$PKI/s1.schools.district.example-cert.pem" \
