@@ -122,11 +122,11 @@ NGX
 # other namespace on this host has: unique per run, and the interface names (inside the
 # namespaces only) within 15 bytes.
 dist_netns() {
-	local tag=$1 net=$2 i k n ns made=
+	local tag=$1 net=$2 k n ns made=
 	shift 2
 	case $tag in '' | ??????* | *[!a-z0-9]*) cg_fail "dist_netns: bad tag '$tag'" ;; esac
-	[ $# -ge 1 ] && [ $# -le 200 ] || cg_fail "dist_netns: 1 to 200 schools"
-	for i in $(seq 50); do
+	if [ $# -lt 1 ] || [ $# -gt 200 ]; then cg_fail "dist_netns: 1 to 200 schools"; fi
+	for _ in $(seq 50); do
 		DIST_NSP=$tag$(printf '%04x' $(( RANDOM % 65536 )))
 		DIST_NSD=$DIST_NSP-d
 		[ -e "/run/netns/$DIST_NSD" ] && continue # another run's: try another prefix
