@@ -118,7 +118,7 @@ NGX
 # The district's namespace $DIST_NSD (= $DIST_NSP-d) with a bridge holding NET.1/24
 # ($DIST_ADDR), and for the k-th school NAME a namespace $DIST_NSP-NAME on a veth to the
 # bridge, at NET.(10+k) (`dist_addr NAME` prints it). NET is the first three bytes of a
-# private /24 (10.201.0). $DIST_NSP is TAG (1-5 of a-z 0-9) and four hex digits that no
+# private /24 (10.201.0) or a documentation one (192.0.2). $DIST_NSP is TAG (1-5 of a-z 0-9) and four hex digits that no
 # other namespace on this host has: unique per run, and the interface names (inside the
 # namespaces only) within 15 bytes.
 dist_netns() {
@@ -126,6 +126,9 @@ dist_netns() {
 	shift 2
 	case $tag in '' | ??????* | *[!a-z0-9]*) cg_fail "dist_netns: bad tag '$tag'" ;; esac
 	if [ $# -lt 1 ] || [ $# -gt 200 ]; then cg_fail "dist_netns: 1 to 200 schools"; fi
+	# private or documentation addresses only
+	[[ $net =~ ^(10\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|192\.0\.2|198\.51\.100|203\.0\.113)$ ]] ||
+		cg_fail "dist_netns: $net is not 10.x.y or a documentation /24"
 	for _ in $(seq 50); do
 		DIST_NSP=$tag$(printf '%04x' $(( RANDOM % 65536 )))
 		DIST_NSD=$DIST_NSP-d
