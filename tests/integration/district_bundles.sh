@@ -27,32 +27,10 @@ CG=$CAMPUSGATE
 SCHOOLS="a b c"
 
 # ---- namespaces: district D with a bridge; schools a, b, c on a veth each ------------
-P=cgb3$(printf '%04x' $(( $$ % 65536 )))
-D=${P}-d
-NET=10.203.0
-DIST=$NET.1
-ip netns add "$D" || cg_fail "cannot create namespace $D"
-cg_on_exit "ip netns del $D"
-ip -n "$D" link set lo up
-ip -n "$D" link add "${P}br" type bridge || cg_fail "cannot create a bridge"
-ip -n "$D" addr add "$DIST/24" dev "${P}br"
-ip -n "$D" link set "${P}br" up
-n=10
-for s in $SCHOOLS; do
-	n=$(( n + 1 ))
-	ns=${P}-$s
-	ip netns add "$ns" || cg_fail "cannot create namespace $ns"
-	cg_on_exit "ip netns del $ns"
-	ip -n "$ns" link set lo up
-	ip link add "${P}d$s" netns "$D" type veth peer name "${P}s$s" netns "$ns" ||
-		cg_fail "cannot create a veth pair"
-	ip -n "$D" link set "${P}d$s" master "${P}br"
-	ip -n "$D" link set "${P}d$s" up
-	ip -n "$ns" addr add "$NET.$n/24" dev "${P}s$s"
-	ip -n "$ns" link set "${P}s$s" up
-	eval "ADDR_$s=$NET.$n"
-done
-addr_of() { eval "echo \$ADDR_$1"; }
+dist_netns cgb 10.203.0 $SCHOOLS
+P=$DIST_NSP
+D=$DIST_NSD
+DIST=$DIST_ADDR
 
 # ---- the upstream: NSD in the district namespace, every test name resolving ------------
 mkdir -p "$T/nsd"
@@ -139,7 +117,7 @@ control_socket = $dir/run/control.sock
 # a test namespace of our own: no unprivileged user to switch to
 allow_root = yes
 [dns]
-listen = $(addr_of "$s"):53
+listen = $(dist_addr "$s"):53
 upstream = $DIST:53
 [journal]
 dir = $dir/journal
@@ -173,16 +151,16 @@ for s in $SCHOOLS; do start_school "$s"; done
 
 # status S NAME: the DNS status of NAME asked from school S's namespace to its gateway
 status() {
-	ip netns exec "${P}-$1" dig @"$(addr_of "$1")" +tries=1 +time=3 +noall +comments "$2" A |
+	ip netns exec "${P}-$1" dig @"$(dist_addr "$1")" +tries=1 +time=3 +noall +comments "$2" A |
 		sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
 }
-answer() { ip netns exec "${P}-$1" dig @"$(addr_of "$1")" +tries=1 +time=3 +short "$2" A; }
+answer() { ip netns exec "${P}-$1" dig @"$(dist_addr "$1")" +tries=1 +time=3 +short "$2" A; }
 blocked() { cg_expect "$3: $2 blocked at school-$1" "$(status "$1" "$2")" NXDOMAIN; }
 open_at() { cg_expect "$3: $2 resolves at school-$1" "$(answer "$1" "$2")" "$4"; }
 for s in $SCHOOLS; do
 	for i in $(seq 100); do
 		[ "$(status "$s" "local-$s.test")" = NXDOMAIN ] && break
-		[ "$i" = 100 ] && cg_fail "school-$s's gateway does not answer on $(addr_of "$s"):53"
+		[ "$i" = 100 ] && cg_fail "school-$s's gateway does not answer on $(dist_addr "$s"):53"
 		sleep 0.1
 	done
 done
@@ -344,7 +322,7 @@ cg_log "ok: the bundle for school-b applied there only, refused for its scope at
 
 # ---- each school fetched over its own link; its journal's chain is whole -----------------
 for s in $SCHOOLS; do
-	n=$(grep -c "^$(addr_of "$s") .*GET /district.cgb.minisig " "$T/nginx/access.log")
+	n=$(grep -c "^$(dist_addr "$s") .*GET /district.cgb.minisig " "$T/nginx/access.log")
 	cg_expect "school-$s: signature fetched from nginx once per run" "$n" 7
 	out=$("$CG" journal verify -c "$T/school-$s/campusgate.conf" 2>&1) ||
 		cg_fail "school-$s: journal verify after the updates: $out"

@@ -10,8 +10,12 @@
 # rsyslog is stopped for 30 s while the schools keep journaling, and after its restart
 # every line arrives exactly once (counts against the schools' journals, district verify
 # clean, the daily digests sent at the daemons' stop match); a school without a valid
-# certificate is refused; a stored line edited, a digest changed and a school's local
-# journal rewritten are each reported by district verify.
+# certificate is refused; school 1's box with school 2's school_id in its gateway's config
+# (issue 14) has every line it sends rejected as a school_id mismatch naming both, nothing
+# stored under school 2, and district verify reports it (exit 1); a line of school 2 forged
+# on school 1's box likewise, and school 1's certificate on school 2's listener is
+# refused; a stored line edited, a digest changed and a school's local journal rewritten
+# are each reported by district verify.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_district.sh"
 
@@ -29,23 +33,10 @@ T=$CG_TMP
 chmod 755 "$T"
 CG=$CAMPUSGATE
 
-# ---- namespaces: district D; schools S1, S2, S3 (and S4, the rogue), each on a veth to D
-P=cgci$(printf '%04x' $(( $$ % 65536 )))
-D=${P}-d
-ip netns add "$D" || cg_fail "cannot create namespace $D"
-cg_on_exit "ip netns del $D"
-ip -n "$D" link set lo up
-for i in 1 2 3 4; do
-	ip netns add "${P}-s$i" || cg_fail "cannot create namespace ${P}-s$i"
-	cg_on_exit "ip netns del ${P}-s$i"
-	ip -n "${P}-s$i" link set lo up
-	ip link add "${P}a$i" netns "$D" type veth peer name "${P}b$i" netns "${P}-s$i" ||
-		cg_fail "cannot create a veth pair"
-	ip -n "$D" addr add "10.201.$i.1/24" dev "${P}a$i"
-	ip -n "$D" link set "${P}a$i" up
-	ip -n "${P}-s$i" addr add "10.201.$i.2/24" dev "${P}b$i"
-	ip -n "${P}-s$i" link set "${P}b$i" up
-done
+# ---- namespaces: district D with a bridge; schools s1, s2, s3 (and s4, the rogue) ------
+dist_netns cgj 10.201.0 s1 s2 s3 s4
+P=$DIST_NSP
+D=$DIST_NSD
 
 # ---- certificates: the district's CA, the collector, one per school ------------------
 PKI=$T/pki
@@ -140,7 +131,7 @@ start_school() { # start_school I [PKI-DIR]
 	local i=$1 pki=${2:-$PKI} dir=$T/s$1 ca=${3:-$PKI/ca.pem}
 	mkdir -p "$dir"
 	conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$dir/campusgate.conf" \
-		'target="district.example.edu.cn" port="20514"=>target="10.201.'"$i"'.1" port="2060'"$i"'"' \
+		"target=\"district.example.edu.cn\" port=\"20514\"=>target=\"$DIST_ADDR\" port=\"2060$i\"" \
 		'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
 		"/etc/campusgate/district/ca.pem=>$ca" \
 		"/etc/campusgate/district/school-cert.pem=>$pki/s$i.schools.district.example-cert.pem" \
@@ -161,8 +152,15 @@ client_max_events = 0
 school_id = s$i
 heartbeat_minutes = 1
 CONF
-	ip netns exec "${P}-s$i" "$CAMPUSGATED" -c "$dir/cg.conf" --dns-listen 127.0.0.1:5353 \
-		--upstream 127.0.0.1:5354 --blocklist "$T/block.list" >"$dir/daemon.log" 2>&1 &
+	start_gateway "$i" "$dir/cg.conf"
+}
+# start_gateway I CONF: school I's campusgated on CONF (its pid in GW<I>), DNS on its
+# namespace's 127.0.0.1:5353, journal lines to the school's rsyslog
+start_gateway() {
+	local i=$1 dir=$T/s$1 n
+	: >"$dir/daemon.log"
+	ip netns exec "${P}-s$i" "$CAMPUSGATED" -c "$2" --dns-listen 127.0.0.1:5353 \
+		--upstream 127.0.0.1:5354 --blocklist "$T/block.list" >>"$dir/daemon.log" 2>&1 &
 	CG_PIDS+=("$!")
 	eval "GW$i=$!"
 	for n in $(seq 300); do
@@ -172,12 +170,12 @@ CONF
 	cat "$dir/daemon.log"
 	cg_fail "campusgated of school $i did not start"
 }
-block() { # block I FROM TO: blocked queries n.sI.bad.example for n in FROM..TO
-	local n
+block() { # block I FROM TO [LABEL]: blocked queries LABEL<n>.sI.bad.example (LABEL: n)
+	local n name
 	for n in $(seq "$2" "$3"); do
+		name=${4:-n}$n.s$1.bad.example
 		ip netns exec "${P}-s$1" dig @127.0.0.1 -p 5353 +tries=1 +time=2 +noall +comments \
-			"n$n.s$1.bad.example" | grep -q 'status: NXDOMAIN' ||
-			cg_fail "school $1: n$n.s$1.bad.example was not blocked"
+			"$name" | grep -q 'status: NXDOMAIN' || cg_fail "school $1: $name was not blocked"
 	done
 }
 local_lines() { cat "$T/s$1"/journal/*.jsonl 2>/dev/null | wc -l; }
@@ -280,6 +278,84 @@ echo "$OUT" | grep -q "$(local_lines 1) local lines match the store" || cg_fail 
 	cg_fail "report --district"
 grep -q "bad.example" "$T/report.txt" || cg_fail "report --district lists no blocked site"
 
+# ---- a box configured with another school's id: its lines rejected, none stored ------
+# School s1's box (its rsyslog with its certificate, its listener at the district, all as
+# shipped) whose gateway config says school_id = s2: a config copied from s2 by mistake,
+# or someone on s1's box who wants s2 blamed for s1's blocks. Everything it sends (the
+# heartbeat, its blocks, the digest at its stop) goes to rejects with both ids, byte for
+# byte after the authenticated id; nothing is stored under s2 (lines, digests, rollups,
+# last seen) nor under s1; district verify reports it under s1 and exits 1, s2 intact.
+MISMATCH='school_id mismatch: certificate s1, message s2'
+cg_expect "no message rejected so far" "$(dist_sql "SELECT count(*) FROM rejects")" 0
+wait_stored 1 30
+wait_stored 2 30
+s1_lines=$(stored 1)
+s2_lines=$(stored 2)
+# what the store says about s2 (and s1's digests): unchanged by the wrong box
+s2_state() {
+	dist_sql "SELECT md5(concat_ws('|',
+		(SELECT string_agg(concat_ws(',', last_seen, last_event, last_heartbeat, last_seq), ';')
+		   FROM schools WHERE school_id = 's2'),
+		(SELECT string_agg(line, ';' ORDER BY day, last_seq) FROM digests WHERE school_id IN ('s1', 's2')),
+		(SELECT sum(n) FROM daily_counts WHERE school_id = 's2'),
+		(SELECT count(*) FROM events WHERE school_id = 's2')))"
+}
+s2_before=$(s2_state)
+first=$(( $(local_lines 1) + 1 ))
+sed 's/^school_id = s1$/school_id = s2/' "$T/s1/cg.conf" >"$T/s1/cg-s2.conf"
+grep -q '^school_id = s2$' "$T/s1/cg-s2.conf" || cg_fail "cannot write s1's box's wrong config"
+start_gateway 1 "$T/s1/cg-s2.conf"
+block 1 1 5 wrong
+# mismatches: how many rejects say the mismatch; wait_mismatches N: until N or more (60 s)
+mismatches() { dist_sql "SELECT count(*) FROM rejects WHERE why = '$MISMATCH'"; }
+wait_mismatches() {
+	local n
+	for n in $(seq 120); do
+		[ "$(mismatches)" -ge "$1" ] && return 0
+		sleep 0.5
+	done
+	tail -5 "$DDIR/internal.log" "$T/s1/internal.log" 2>/dev/null
+	cg_fail "the wrong box's lines: $(mismatches) rejects say '$MISMATCH', expected $1"
+}
+wait_mismatches $(( $(local_lines 1) - first + 1 ))
+cg_stop_pid "$GW1"
+# its stop sends the day's digest (named s2 too): one reject more
+wrong=$(( $(local_lines 1) - first + 1 + 1 ))
+wait_mismatches "$wrong"
+sleep 1
+cg_expect "the wrong box's lines and digest: rejects, each a mismatch" \
+	"$(dist_sql "SELECT count(*) FILTER (WHERE why = '$MISMATCH') || ' of ' || count(*) FROM rejects")" \
+	"$wrong of $wrong"
+cg_log "s1's box as s2: $(( wrong - 1 )) journal lines and a digest, each rejected"
+cat "$T"/s1/journal/*.jsonl | tail -n +"$first" >"$T/wrong.jsonl"
+cg_expect "the wrong box journaled its 5 blocks" \
+	"$(grep -c '"host":"wrong[1-5]\.s1\.bad\.example"' "$T/wrong.jsonl")" 5
+# each line the box journaled is in rejects as it was sent, after the certificate's id
+cg_expect "every line of the wrong box in rejects, after 's1 '" "$(python3 - "$T/wrong.jsonl" "$DIST_DB" <<'PY'
+import subprocess, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
+rows = subprocess.run(["psql", sys.argv[2], "-XAtq", "-c",
+    "SELECT encode(message, 'hex') FROM rejects"], capture_output=True, check=True).stdout.split()
+msgs = [bytes.fromhex(r.decode()) for r in rows]
+print(sum(any(m.startswith(b"s1 [campusgate@") and m.endswith(b" " + l) for m in msgs) for l in lines),
+      "of", len(lines))
+PY
+)" "$(( wrong - 1 )) of $(( wrong - 1 ))"
+cg_expect "nothing of the wrong box stored" \
+	"$(dist_sql "SELECT count(*) FROM events WHERE host LIKE 'wrong%' OR (school_id = 's1' AND seq >= $first)")" 0
+cg_expect "s1's stored lines unchanged" "$(stored 1)" "$s1_lines"
+cg_expect "s2's stored lines unchanged" "$(stored 2)" "$s2_lines"
+cg_expect "s2's row, digests, rollups (and s1's digests) unchanged" "$(s2_state)" "$s2_before"
+OUT=$("$CG" district verify --db "$DIST_URI" 2>&1); rc=$?
+cg_expect "district verify exits 1 while the wrong box's lines are in rejects" "$rc" 1
+echo "$OUT" | grep -q "^s1: $wrong messages sent with this school's certificate named school s2: rejected, not stored (table rejects)\$" ||
+	cg_fail "district verify does not report the wrong box: $OUT"
+echo "$OUT" | grep -q "^s1: intact: $s1_lines lines, seq 1\.\.$s1_lines, 1 daily digests match" &&
+	echo "$OUT" | grep -q "^s2: intact: $s2_lines lines, seq 1\.\.$s2_lines, 1 daily digests match" ||
+	cg_fail "s1 or s2 not intact after the wrong box: $OUT"
+# the rejected lines are evidence to keep in a real store; cleared here for the checks below
+dist_sql "DELETE FROM rejects" >/dev/null
+
 # ---- a school's certificate cannot speak for another school -----------------------------
 # The store takes the school id from the listener that checked the certificate, not from
 # the message: a line of s2 sent through s1's box (s1's certificate, as a box configured
@@ -287,8 +363,7 @@ grep -q "bad.example" "$T/report.txt" || cg_fail "report --district lists no blo
 # with both ids, and nothing is stored under s2; s1's certificate on s2's listener is
 # refused at TLS. The forged line continues s2's real chain (next seq, prev = the last
 # hash), so if it were stored s2's chain would look whole and extended.
-cg_expect "no message rejected so far" "$(dist_sql "SELECT count(*) FROM rejects")" 0
-wait_stored 2 30
+cg_expect "no message rejected since" "$(dist_sql "SELECT count(*) FROM rejects")" 0
 s2_lines=$(stored 2)
 # forge NS PORT: send, octet-counted into NS's rsyslog on PORT, s2's next line (its last
 # one with the seq after it and chained on it)
@@ -338,7 +413,7 @@ X=$T/s1x
 mkdir -p "$X"
 conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-school.conf" "$X/campusgate.conf" \
 	'port="5514"=>port="5515"' \
-	'target="district.example.edu.cn" port="20514"=>target="10.201.1.1" port="20602"' \
+	"target=\"district.example.edu.cn\" port=\"20514\"=>target=\"$DIST_ADDR\" port=\"20602\"" \
 	'tls.permittedpeer=["district.example.edu.cn"]=>tls.permittedpeer=["district.example"]' \
 	"/etc/campusgate/district/ca.pem=>$PKI/ca.pem" \
 	"/etc/campusgate/district/school-cert.pem=>$PKI/s1.schools.district.example-cert.pem" \

@@ -2,8 +2,8 @@
 # Helpers for the district tests and scripts/bench-district.sh: a private PostgreSQL 15
 # (initdb in a temp dir, run as the unprivileged 'postgres' user, on its own socket
 # directory and port), the store's schema, and a CA with per-school certificates for
-# RELP over TLS, and the HTTPS server of the bundle tests. Source after lib.sh (cg_bg,
-# cg_on_exit, cg_fail, cg_log).
+# RELP over TLS, the HTTPS server of the bundle tests and the district's network in
+# namespaces. Source after lib.sh (cg_bg, cg_on_exit, cg_fail, cg_log).
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -113,3 +113,54 @@ http {
 }
 NGX
 }
+
+# dist_netns TAG NET NAME...: the district's network in namespaces, each removed at exit.
+# The district's namespace $DIST_NSD (= $DIST_NSP-d) with a bridge holding NET.1/24
+# ($DIST_ADDR), and for the k-th school NAME a namespace $DIST_NSP-NAME on a veth to the
+# bridge, at NET.(10+k) (`dist_addr NAME` prints it). NET is the first three bytes of a
+# private /24 (10.201.0) or a documentation one (192.0.2). $DIST_NSP is TAG (1-5 of a-z 0-9) and four hex digits that no
+# other namespace on this host has: unique per run, and the interface names (inside the
+# namespaces only) within 15 bytes.
+dist_netns() {
+	local tag=$1 net=$2 k n ns made=
+	shift 2
+	case $tag in '' | ??????* | *[!a-z0-9]*) cg_fail "dist_netns: bad tag '$tag'" ;; esac
+	if [ $# -lt 1 ] || [ $# -gt 200 ]; then cg_fail "dist_netns: 1 to 200 schools"; fi
+	# private or documentation addresses only
+	[[ $net =~ ^(10\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|192\.0\.2|198\.51\.100|203\.0\.113)$ ]] ||
+		cg_fail "dist_netns: $net is not 10.x.y or a documentation /24"
+	for _ in $(seq 50); do
+		DIST_NSP=$tag$(printf '%04x' $(( RANDOM % 65536 )))
+		DIST_NSD=$DIST_NSP-d
+		[ -e "/run/netns/$DIST_NSD" ] && continue # another run's: try another prefix
+		ip netns add "$DIST_NSD" || cg_fail "cannot create namespace $DIST_NSD"
+		made=1
+		break
+	done
+	[ -n "$made" ] || cg_fail "dist_netns: no free namespace prefix $tag*"
+	cg_on_exit "ip netns del $DIST_NSD"
+	DIST_ADDR=$net.1
+	ip -n "$DIST_NSD" link set lo up
+	ip -n "$DIST_NSD" link add "${DIST_NSP}br" type bridge || cg_fail "cannot create a bridge"
+	ip -n "$DIST_NSD" addr add "$DIST_ADDR/24" dev "${DIST_NSP}br"
+	ip -n "$DIST_NSD" link set "${DIST_NSP}br" up
+	declare -gA DIST_ADDRS=()
+	k=0
+	for n in "$@"; do
+		k=$(( k + 1 ))
+		ns=$DIST_NSP-$n
+		ip netns add "$ns" || cg_fail "cannot create namespace $ns"
+		cg_on_exit "ip netns del $ns"
+		ip -n "$ns" link set lo up
+		ip link add "${DIST_NSP}d$k" netns "$DIST_NSD" type veth peer name "${DIST_NSP}s$k" \
+			netns "$ns" || cg_fail "cannot create a veth pair for $n"
+		ip -n "$DIST_NSD" link set "${DIST_NSP}d$k" master "${DIST_NSP}br"
+		ip -n "$DIST_NSD" link set "${DIST_NSP}d$k" up
+		DIST_ADDRS[$n]=$net.$(( 10 + k ))
+		ip -n "$ns" addr add "${DIST_ADDRS[$n]}/24" dev "${DIST_NSP}s$k"
+		ip -n "$ns" link set "${DIST_NSP}s$k" up
+	done
+}
+
+# dist_addr NAME: the address of school NAME's namespace (made by dist_netns).
+dist_addr() { echo "${DIST_ADDRS[$1]}"; }
