@@ -98,13 +98,15 @@ void journal_index_cache_clear(void)
 
 /* Run as root (cron's `campusgate journal index` into the console's folder), what is
  * made in the cache folder goes to the folder's owner, so that the console can read and
- * replace it. */
-static void owner_match(const char *path)
+ * replace it: true with that owner in *uid and *gid, false when nothing is to change. */
+static bool owner_wanted(uid_t *uid, gid_t *gid)
 {
 	struct stat st;
-	if (geteuid() == 0 && stat(icache.dir, &st) == 0 && st.st_uid != 0 &&
-	    lchown(path, st.st_uid, st.st_gid) < 0)
-		return; /* then the console rebuilds it in its own name */
+	if (geteuid() != 0 || stat(icache.dir, &st) < 0 || st.st_uid == 0)
+		return false;
+	*uid = st.st_uid;
+	*gid = st.st_gid;
+	return true;
 }
 
 /* cache_dir/<16 hex of the journal folder's real path>/name.idx, or NULL. */
@@ -126,8 +128,13 @@ static char *disk_path(const char *dir, const char *name, bool make)
 		(void)mkdir(b.data, 0700); /* each folder on the way; most exist */
 		*s = '/';
 	}
-	if (make && mkdir(b.data, 0700) == 0)
-		owner_match(b.data);
+	/* A folder root made but could not give away would lock the console out of it for
+	 * good (0700, root's): removed, so that the console makes its own. */
+	uid_t uid;
+	gid_t gid;
+	if (make && mkdir(b.data, 0700) == 0 && owner_wanted(&uid, &gid) &&
+	    lchown(b.data, uid, gid) < 0)
+		(void)rmdir(b.data);
 	sbuf_printf(&b, "/%s.idx", name);
 	return sbuf_take(&b);
 }
@@ -180,8 +187,12 @@ static void disk_save(struct icache_ent *e, const char *dir, const char *name)
 		ok = w > 0;
 		off += ok ? (size_t)w : 0;
 	}
-	if (ok)
-		owner_match(tmp.data);
+	/* A file root could not give away is not put in place: the console could not read
+	 * it (0600, root's) and would build the index again anyway. */
+	uid_t uid;
+	gid_t gid;
+	if (ok && owner_wanted(&uid, &gid) && fchown(fd, uid, gid) < 0)
+		ok = false;
 	if (fd >= 0 && close(fd) < 0)
 		ok = false;
 	if (ok && rename(tmp.data, p) == 0) {

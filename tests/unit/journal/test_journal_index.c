@@ -189,6 +189,8 @@ static void check_agree(struct rj *j, int rounds)
 	}
 }
 
+static char *idx_file(const char *cache);
+
 /* Every file indexed (as the console's thread and `journal index` do). */
 static void warm_all(struct rj *j)
 {
@@ -239,6 +241,37 @@ START_TEST(many_files_evicted)
 		rj_day(&j, DAY0 + d, 120);
 	warm_all(&j);
 	check_agree(&j, 30);
+	tu_rmtree(j.dir);
+	tu_rmtree(cache);
+	free(j.dir);
+	free(cache);
+}
+END_TEST
+
+/* What is made in the cache folder belongs to the folder's owner: run as root (cron's
+ * `campusgate journal index` into the console's folder), the console's user. */
+START_TEST(cache_files_owned_by_folder_owner)
+{
+	struct rj j = { .dir = tu_tmpdir() };
+	char *cache = tu_tmpdir();
+	struct stat st, fst;
+	srandom(17);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(cache, 65534, 65534), 0); /* nobody's, as the console's is */
+	ck_assert_int_eq(stat(cache, &st), 0);
+	journal_index_cache_setup(cache);
+	rj_day(&j, DAY0, 300);
+	warm_all(&j);
+	char *ip = idx_file(cache), *sub = xstrdup(ip);
+	*strrchr(sub, '/') = '\0';
+	ck_assert_int_eq(stat(ip, &fst), 0);
+	ck_assert_uint_eq(fst.st_uid, st.st_uid);
+	ck_assert_uint_eq(fst.st_gid, st.st_gid);
+	ck_assert_int_eq(stat(sub, &fst), 0);
+	ck_assert_uint_eq(fst.st_uid, st.st_uid);
+	free(sub);
+	free(ip);
+	journal_index_cache_setup(NULL);
 	tu_rmtree(j.dir);
 	tu_rmtree(cache);
 	free(j.dir);
@@ -549,6 +582,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, index_agrees_with_full_read);
 	tcase_add_test(tc, many_files_evicted);
+	tcase_add_test(tc, cache_files_owned_by_folder_owner);
 	tcase_add_test(tc, rollup_agrees_with_full_read);
 	tcase_add_test(tc, stale_index_rebuilt);
 	tcase_add_test(tc, hostile_index_bytes);
