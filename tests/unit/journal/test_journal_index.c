@@ -4,6 +4,8 @@
  * replaced index is not used but rebuilt; hostile index bytes are refused, bounded. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +346,79 @@ START_TEST(rollup_agrees_with_full_read)
 }
 END_TEST
 
+/* ---- one make of a file's index at a time ------------------------------------------ */
+
+struct rollup_run {
+	const char *dir;
+	struct sums s;
+	atomic_bool done;
+};
+
+static void *rollup_thread(void *arg)
+{
+	struct rollup_run *a = arg;
+	const char *err;
+	ck_assert_int_eq(journal_rollup(a->dir, INT64_MIN, INT64_MAX, sum_cb, &a->s, &err), 0);
+	atomic_store(&a->done, true);
+	return NULL;
+}
+
+/* While one thread holds the claim to make a file's index, a second lookup gets no
+ * claim: a reader reads the file plainly meanwhile, and a builder (journal_rollup)
+ * waits for that make and uses it instead of building the index too. */
+START_TEST(cache_make_claimed_once)
+{
+	struct rj j = { .dir = tu_tmpdir(), .clean = true };
+	char name[32];
+	int c1, c2;
+	srandom(23);
+	journal_index_cache_clear();
+	journal_index_cache_setup(NULL);
+	rj_day(&j, DAY0, 2000);
+	journal_day_str(DAY0, name);
+	strcat(name, ".jsonl");
+	char *p = path_in(j.dir, name);
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c1));
+	ck_assert_int_ge(c1, 0);
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c2));
+	ck_assert_int_eq(c2, -1);
+	journal_index_cache_unlock();
+	struct sums want = { 0 };
+	const char *err;
+	ck_assert_int_eq(journal_scan(j.dir, INT64_MIN, INT64_MAX, NULL, count_cb, &want, NULL,
+				      &err), 0);
+	ck_assert_uint_eq(want.hour_total, 2000);
+	struct rollup_run run = { .dir = j.dir };
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, rollup_thread, &run), 0);
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	ck_assert_msg(!atomic_load(&run.done), "the rollup did not wait for the make");
+	ck_assert_int_eq(journal_index_cache_make(c1, j.dir, name, p, true), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(run.s.hour_total, want.hour_total);
+	journal_index_cache_lock();
+	ck_assert_ptr_nonnull(journal_index_cache_lookup(j.dir, name, p, &c2));
+	ck_assert_int_eq(c2, -1);
+	journal_index_cache_unlock();
+	/* none in memory nor in a folder, and no build: none made, and the claim ends */
+	journal_index_cache_clear();
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c1));
+	journal_index_cache_unlock();
+	ck_assert_int_ge(c1, 0);
+	ck_assert_int_eq(journal_index_cache_make(c1, j.dir, name, p, false), -1);
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c2));
+	journal_index_cache_unlock();
+	ck_assert_int_ge(c2, 0);
+	ck_assert_int_eq(journal_index_cache_make(c2, j.dir, name, p, false), -1);
+	free(p);
+	tu_rmtree(j.dir);
+	free(j.dir);
+}
+END_TEST
+
 /* ---- stale, damaged and hostile indexes --------------------------------------------- */
 
 /* The lines found newest first and oldest first: the same number, with the index as it
@@ -584,6 +659,7 @@ int main(void)
 	tcase_add_test(tc, many_files_evicted);
 	tcase_add_test(tc, cache_files_owned_by_folder_owner);
 	tcase_add_test(tc, rollup_agrees_with_full_read);
+	tcase_add_test(tc, cache_make_claimed_once);
 	tcase_add_test(tc, stale_index_rebuilt);
 	tcase_add_test(tc, hostile_index_bytes);
 	tcase_add_test(tc, block_may_needles);
