@@ -232,48 +232,30 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 	return 0;
 }
 
-/* Every whole line of path, newest first, without an index: one pass that only finds
- * line ends (no parsing) to cut the file into blocks, then the blocks backwards. A file
- * with a line over JOURNAL_LINE_MAX is read in file order, as with a degraded index. */
+/* The blocks a file without an index is read in from its end: "the newest 50" reads
+ * one or two. */
+#define BACK_BLOCK (256 * 1024)
+
+/* Every whole line of path, newest first, without an index: blocks from the end, each
+ * byte read once. A line over JOURNAL_LINE_MAX is counted bad and skipped. */
 static void scan_plain_backwards(struct scan *s, const char *path)
 {
-	struct journal_reader rd;
-	if (journal_reader_open(&rd, path) < 0)
-		return;
-	struct jidx_block *blk = NULL, *b = NULL;
-	size_t n = 0, cap = 0;
+	struct journal_backreader br;
+	if (journal_backreader_open(&br, path, BACK_BLOCK) < 0)
+		return; /* removed by retention while we read */
 	const char *line;
 	size_t len;
-	bool complete, longline = false;
 	int got;
-	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+	while (!s->stop && (got = journal_backreader_prev(&br, &line, &len)) != 0) {
 		if (got < 0) {
-			longline = errno == EMSGSIZE;
-			break;
+			scan_bad(s);
+			if (errno != EMSGSIZE)
+				break; /* a read error: the rest of this file is lost */
+			continue;
 		}
-		if (!complete)
-			break; /* still being written */
-		if (!b || b->len + len + 1 > JIDX_BLOCK_BYTES) {
-			if (n == cap)
-				blk = xrealloc(blk, (cap = cap ? cap * 2 : 64) * sizeof *blk);
-			b = &blk[n++];
-			memset(b, 0, sizeof *b);
-			b->off = rd.offset;
-		}
-		b->len += (uint32_t)len + 1;
+		scan_line(s, line, len);
 	}
-	journal_reader_close(&rd);
-	int fd = longline ? -1 : open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t k = n; fd >= 0 && k-- > 0 && !s->stop;) {
-		size_t got_len = block_read(s, fd, &blk[k]);
-		if (got_len)
-			block_lines(s, got_len, true);
-	}
-	if (fd >= 0)
-		close(fd);
-	free(blk);
-	if (longline)
-		scan_plain(s, path, 0);
+	journal_backreader_close(&br);
 }
 
 int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,

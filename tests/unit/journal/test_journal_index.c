@@ -641,6 +641,21 @@ START_TEST(overlong_line_degrades)
 	ck_assert_int_eq(journal_scan(j.dir, INT64_MIN, INT64_MAX, NULL, got_cb, &fwd, &bf, &err), 0);
 	ck_assert_uint_eq(fwd.n, want.n);
 	ck_assert_uint_eq(bf, bw + 1); /* the over-long line, which full_read's reader skips */
+	/* newest first (no index, and a degraded one): the same lines backwards, not the
+	 * file in its order */
+	for (int round = 0; round < 2; round++) {
+		struct got back = { 0 };
+		uint64_t bb = 0;
+		if (round == 1)
+			warm_all(&j);
+		ck_assert_int_eq(journal_scan_newest(j.dir, INT64_MIN, INT64_MAX, NULL, got_cb,
+						     &back, &bb, &err), 0);
+		ck_assert_uint_eq(back.n, want.n);
+		for (size_t i = 0; i < want.n; i++)
+			ck_assert_uint_eq(back.seq[i], want.seq[want.n - 1 - i]);
+		ck_assert_uint_eq(bb, bf);
+		free(back.seq);
+	}
 	free(want.seq);
 	free(fwd.seq);
 	free(big);
