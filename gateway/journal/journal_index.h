@@ -112,20 +112,34 @@ void journal_index_cache_setup(const char *cache_dir);
 char *journal_index_dir_choose(const char *console_dir, const char *xdg, const char *home);
 /* Whether journal_index_cache_setup was called. */
 bool journal_index_cache_on(void);
-/* The current index of dir/name (a journal file; path is dir/name), or NULL when the
- * file cannot be read, or (build false) when no index of it is in memory or in the cache
- * folder, or one is being built by another thread: building one parses every line,
- * which costs more than one plain filtered read, so journal_scan and journal_scan_newest
- * read plainly then; only journal_rollup and journal_index_warm build. A file not in
- * memory is loaded and built with the lock released (other readers go on meanwhile;
- * a second builder of the same file waits for the first). Call between lock and unlock;
- * the index stays valid until the unlock. At most JIDX_CACHE_FILES files are held in
- * memory. */
+/* The cache's lock. journal_index_cache_lookup is called with it held and never lets it
+ * go; journal_index_cache_make is called without it (a build takes long, and readers of
+ * other files, or of this one without an index, go on meanwhile). At most
+ * JIDX_CACHE_FILES files are held in memory. */
 #define JIDX_CACHE_FILES 16
 void journal_index_cache_lock(void);
 void journal_index_cache_unlock(void);
-const struct journal_index *journal_index_cache_get(const char *dir, const char *name,
-						    const char *path, bool build);
+/* The index of dir/name (path is dir/name) held in memory, brought up to date with the
+ * file (extended, or built anew when the file changed), valid until the unlock; or NULL.
+ * With claim not NULL, *claim is then a ticket >= 0 when no thread is making this file's
+ * index (nor too many others): the caller is the one to make it, and must hand the
+ * ticket to journal_index_cache_make after the unlock; or -1 when another thread is
+ * making it (wait, journal_index_cache_wait, and look again, or read the file plainly).
+ * Building an index parses every line, which costs more than one plain filtered read:
+ * journal_scan and journal_scan_newest only load one from the cache folder; only
+ * journal_rollup and journal_index_warm build. */
+const struct journal_index *journal_index_cache_lookup(const char *dir, const char *name,
+						       const char *path, int *claim);
+/* Without the lock: make the index claim was handed out for: load it from the cache
+ * folder and, when one was there or build is set, bring it up to date with the file
+ * (written back to the folder when it changed), and hold it in memory; the claim ends
+ * (waking journal_index_cache_wait). 0 when an index is now held (look it up), -1 when
+ * none is (none in the folder and build false, or the file cannot be read). */
+int journal_index_cache_make(int claim, const char *dir, const char *name, const char *path,
+			     bool build);
+/* With the lock held: sleep until a make ends. The lock is let go meanwhile (as in
+ * pthread_cond_wait): what was looked up before is no longer valid. */
+void journal_index_cache_wait(void);
 /* Forget every index held in memory (tests; the files stay). */
 void journal_index_cache_clear(void);
 

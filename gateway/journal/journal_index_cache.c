@@ -98,13 +98,15 @@ void journal_index_cache_clear(void)
 
 /* Run as root (cron's `campusgate journal index` into the console's folder), what is
  * made in the cache folder goes to the folder's owner, so that the console can read and
- * replace it. */
-static void owner_match(const char *path)
+ * replace it: true with that owner in *uid and *gid, false when nothing is to change. */
+static bool owner_wanted(uid_t *uid, gid_t *gid)
 {
 	struct stat st;
-	if (geteuid() == 0 && stat(icache.dir, &st) == 0 && st.st_uid != 0 &&
-	    lchown(path, st.st_uid, st.st_gid) < 0)
-		return; /* then the console rebuilds it in its own name */
+	if (geteuid() != 0 || stat(icache.dir, &st) < 0 || st.st_uid == 0)
+		return false;
+	*uid = st.st_uid;
+	*gid = st.st_gid;
+	return true;
 }
 
 /* cache_dir/<16 hex of the journal folder's real path>/name.idx, or NULL. */
@@ -126,8 +128,13 @@ static char *disk_path(const char *dir, const char *name, bool make)
 		(void)mkdir(b.data, 0700); /* each folder on the way; most exist */
 		*s = '/';
 	}
-	if (make && mkdir(b.data, 0700) == 0)
-		owner_match(b.data);
+	/* A folder root made but could not give away would lock the console out of it for
+	 * good (0700, root's): removed, so that the console makes its own. */
+	uid_t uid;
+	gid_t gid;
+	if (make && mkdir(b.data, 0700) == 0 && owner_wanted(&uid, &gid) &&
+	    lchown(b.data, uid, gid) < 0)
+		(void)rmdir(b.data);
 	sbuf_printf(&b, "/%s.idx", name);
 	return sbuf_take(&b);
 }
@@ -160,16 +167,16 @@ static void disk_load(struct journal_index *ix, const char *dir, const char *nam
 	close(fd);
 }
 
-/* Write the index beside the others, atomically (a temporary file renamed). */
-static void disk_save(struct icache_ent *e, const char *dir, const char *name)
+/* Write ix beside the others, atomically (a temporary file renamed): 0 or -1. */
+static int disk_save(const struct journal_index *ix, const char *dir, const char *name)
 {
 	char *p = disk_path(dir, name, true);
 	if (!p)
-		return;
+		return -1;
 	struct sbuf b, tmp;
 	sbuf_init(&b);
 	sbuf_init(&tmp);
-	journal_index_dump(&e->ix, &b);
+	journal_index_dump(ix, &b);
 	sbuf_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	bool ok = fd >= 0;
@@ -180,19 +187,29 @@ static void disk_save(struct icache_ent *e, const char *dir, const char *name)
 		ok = w > 0;
 		off += ok ? (size_t)w : 0;
 	}
-	if (ok)
-		owner_match(tmp.data);
+	/* A file root could not give away is not put in place: the console could not read
+	 * it (0600, root's) and would build the index again anyway. */
+	uid_t uid;
+	gid_t gid;
+	if (ok && owner_wanted(&uid, &gid) && fchown(fd, uid, gid) < 0)
+		ok = false;
 	if (fd >= 0 && close(fd) < 0)
 		ok = false;
-	if (ok && rename(tmp.data, p) == 0) {
-		e->saved = e->ix.covered;
-		e->saved_at = time(NULL);
-	} else if (fd >= 0) {
+	ok = ok && rename(tmp.data, p) == 0;
+	if (!ok && fd >= 0)
 		(void)unlink(tmp.data);
-	}
 	sbuf_free(&b);
 	sbuf_free(&tmp);
 	free(p);
+	return ok ? 0 : -1;
+}
+
+/* Whether an index brought up to date (rc of journal_index_update: 1 extended, 2 built
+ * anew) is to be written out now, saved being what the folder has. */
+static bool save_due(int rc, uint64_t covered, uint64_t saved, time_t saved_at)
+{
+	return rc > 0 && (rc == 2 || saved == 0 || covered - saved >= SAVE_BYTES ||
+			  time(NULL) - saved_at >= SAVE_SECONDS);
 }
 
 /* Free e and close the gap it leaves with the last entry. */
@@ -247,66 +264,64 @@ static int building_free(void)
 	return -1;
 }
 
-/* Load (from the cache folder) and bring up to date the index of a file not in memory,
- * with the lock released: building one parses every line (about 0.6 s for a day of
- * 333k events), and readers of other files, or of this one without building, go on
- * meanwhile. Called with the lock held and a free building slot; returns with the lock
- * held: the entry, or NULL. */
-static struct icache_ent *ent_make(const char *dir, const char *name, const char *path,
-				   bool build, int *rc)
+const struct journal_index *journal_index_cache_lookup(const char *dir, const char *name,
+						       const char *path, int *claim)
 {
-	int slot = building_free();
-	icache.building[slot] = xstrdup(path);
-	pthread_mutex_unlock(&icache.mu);
+	struct icache_ent *e = ent_lookup(path);
+	int rc = e ? journal_index_update(&e->ix, path) : -1;
+	if (e && rc >= 0) {
+		e->used = ++icache.clock;
+		if (save_due(rc, e->ix.covered, e->saved, e->saved_at) &&
+		    disk_save(&e->ix, dir, name) == 0) {
+			e->saved = e->ix.covered;
+			e->saved_at = time(NULL);
+		}
+		if (claim)
+			*claim = -1;
+		return &e->ix;
+	}
+	if (e)
+		ent_remove(e); /* unreadable now: a make finds that out again */
+	if (claim) {
+		*claim = building_find(path) < 0 ? building_free() : -1;
+		if (*claim >= 0)
+			icache.building[*claim] = xstrdup(path);
+	}
+	return NULL;
+}
+
+int journal_index_cache_make(int claim, const char *dir, const char *name, const char *path,
+			     bool build)
+{
 	struct journal_index ix;
 	journal_index_init(&ix);
 	disk_load(&ix, dir, name);
 	uint64_t saved = ix.covered;
-	*rc = -1;
+	time_t saved_at = time(NULL);
+	int rc = -1;
 	if (build || ix.covered > 0)
-		*rc = journal_index_update(&ix, path);
+		rc = journal_index_update(&ix, path);
+	if (save_due(rc, ix.covered, saved, saved_at) && disk_save(&ix, dir, name) == 0)
+		saved = ix.covered;
 	pthread_mutex_lock(&icache.mu);
-	free(icache.building[slot]);
-	icache.building[slot] = NULL;
+	free(icache.building[claim]);
+	icache.building[claim] = NULL;
 	pthread_cond_broadcast(&icache.built);
-	if (*rc < 0) {
+	if (rc >= 0) {
+		struct icache_ent *e = ent_new();
+		e->path = xstrdup(path);
+		e->ix = ix;
+		e->saved = saved;
+		e->saved_at = saved_at;
+		e->used = ++icache.clock;
+	} else {
 		journal_index_free(&ix); /* none to use and none to make, or unreadable */
-		return NULL;
 	}
-	struct icache_ent *e = ent_new();
-	e->path = xstrdup(path);
-	e->ix = ix;
-	e->saved = saved;
-	e->saved_at = time(NULL);
-	return e;
+	pthread_mutex_unlock(&icache.mu);
+	return rc < 0 ? -1 : 0;
 }
 
-const struct journal_index *journal_index_cache_get(const char *dir, const char *name,
-						    const char *path, bool build)
+void journal_index_cache_wait(void)
 {
-	struct icache_ent *e;
-	int rc;
-	for (;;) {
-		if ((e = ent_lookup(path)) != NULL) {
-			if ((rc = journal_index_update(&e->ix, path)) < 0) {
-				ent_remove(e);
-				return NULL;
-			}
-			break;
-		}
-		if (building_find(path) < 0 && building_free() >= 0) {
-			if (!(e = ent_make(dir, name, path, build, &rc)))
-				return NULL;
-			break;
-		}
-		if (!build)
-			return NULL; /* being built (or many are): read the file plainly */
-		pthread_cond_wait(&icache.built, &icache.mu); /* then use that build */
-	}
-	e->used = ++icache.clock;
-	if (rc > 0 && (rc == 2 || e->saved == 0 ||
-		       e->ix.covered - e->saved >= SAVE_BYTES ||
-		       time(NULL) - e->saved_at >= SAVE_SECONDS))
-		disk_save(e, dir, name);
-	return &e->ix;
+	pthread_cond_wait(&icache.built, &icache.mu);
 }

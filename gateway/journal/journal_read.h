@@ -50,6 +50,33 @@ int journal_reader_next(struct journal_reader *rd, const char **line, size_t *le
 int journal_reader_seek(struct journal_reader *rd, uint64_t off);
 void journal_reader_close(struct journal_reader *rd);
 
+/* The same lines backwards, from the last whole line of a file to its first, each byte
+ * read once: blocks from the end, the head of a line that began in an earlier block
+ * carried over to it (journal_backreader.c). Memory: block + JOURNAL_LINE_MAX bytes. */
+struct journal_backreader {
+	int fd;
+	char *buf;
+	size_t block, cap;
+	size_t lo, hi;        /* buf[lo, hi): read and not yet returned; a line ends at hi */
+	uint64_t pos;         /* file offset of buf[lo]: the bytes before it are still to read */
+	uint64_t dropped;     /* bytes of the torn last line dropped so far */
+	bool skip;            /* dropping bytes back to the newline before them */
+	bool tail;            /* ... those of the last line, with no newline (being written) */
+	bool done;
+};
+
+/* Open path to read it backwards in blocks of block bytes (at least 1; from the size it
+ * has now: what is appended later is not read). 0 or -1 (errno set). */
+int journal_backreader_open(struct journal_backreader *br, const char *path, size_t block);
+/* The line before the one returned last (the last whole line of the file at first),
+ * without its newline, in *line and *len (valid until the next call). Returns 1 for a
+ * line, 0 at the start of the file, -1 on a read error or for a line longer than
+ * JOURNAL_LINE_MAX (errno EMSGSIZE; then the line before it is next). A last line with
+ * no newline (still being written) is not returned; over JOURNAL_LINE_MAX it is reported
+ * as too long, as journal_reader_next does. */
+int journal_backreader_prev(struct journal_backreader *br, const char **line, size_t *len);
+void journal_backreader_close(struct journal_backreader *br);
+
 /* Parse one line (without its newline) of len bytes. Strings are decoded into arena
  * (at least len + 1 bytes) and r points into it. Returns 0, or -1 with a static message
  * in *err. The hash is not checked here (journal_line_hash_ok). */
@@ -78,12 +105,12 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
  * hold a wanted line are not read, with the same result. fn must not scan itself.) */
 
 /* The same lines, newest first: files from the newest, each from its last whole line
- * back (a line still being written is not read; a file with a line over
- * JOURNAL_LINE_MAX is read in file order). A file with an index (in memory or in the
- * cache folder, checked against the file) is read by its blocks, so that "the newest 50"
- * reads a few; a file without one is not indexed now (journal_index_warm does that) but
- * read plainly from its end: one pass finding line ends, then blocks backwards.
- * 0 or -1 with *err. */
+ * back (a line still being written is not read; a line over JOURNAL_LINE_MAX is counted
+ * in *bad, as journal_scan does). A file with an index (in memory or in the cache
+ * folder, checked against the file) is read by its blocks, so that "the newest 50"
+ * reads a few; a file without one (or whose index is degraded) is not indexed now
+ * (journal_index_warm does that) but read plainly from its end, in blocks backwards
+ * (journal_backreader). 0 or -1 with *err. */
 int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 			const char *const *must, journal_scan_fn fn, void *ctx, uint64_t *bad,
 			const char **err);

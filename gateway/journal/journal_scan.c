@@ -21,6 +21,33 @@ static bool has_all(const char *line, size_t len, const char *const *must)
 	return true;
 }
 
+/* The index of file f with the cache's lock taken (the caller uses it, then unlocks):
+ * the one held in memory, else one made now, outside the lock (loaded from the cache
+ * folder; built when build is set). NULL when there is none: read the file plainly;
+ * also when another thread is making it and build is not set (with build set, that
+ * make is waited for, not done twice). */
+static const struct journal_index *index_locked(const char *dir, const struct journal_file *f,
+						bool build)
+{
+	journal_index_cache_lock();
+	for (;;) {
+		int claim;
+		const struct journal_index *ix =
+			journal_index_cache_lookup(dir, f->name, f->path, &claim);
+		if (ix || (claim < 0 && !build))
+			return ix;
+		if (claim < 0) {
+			journal_index_cache_wait();
+			continue;
+		}
+		journal_index_cache_unlock();
+		int rc = journal_index_cache_make(claim, dir, f->name, f->path, build);
+		journal_index_cache_lock();
+		if (rc < 0)
+			return NULL;
+	}
+}
+
 /* One scan in progress. */
 struct scan {
 	int64_t from_us, to_us;
@@ -190,9 +217,7 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 			continue;
 		bool done = false;
 		if (indexed) {
-			journal_index_cache_lock();
-			const struct journal_index *ix =
-				journal_index_cache_get(dir, files[i].name, files[i].path, false);
+			const struct journal_index *ix = index_locked(dir, &files[i], false);
 			if (ix && !ix->degraded) {
 				scan_indexed(&s, files[i].path, ix, false);
 				done = true;
@@ -207,48 +232,30 @@ int journal_scan(const char *dir, int64_t from_us, int64_t to_us, const char *co
 	return 0;
 }
 
-/* Every whole line of path, newest first, without an index: one pass that only finds
- * line ends (no parsing) to cut the file into blocks, then the blocks backwards. A file
- * with a line over JOURNAL_LINE_MAX is read in file order, as with a degraded index. */
+/* The blocks a file without an index is read in from its end: "the newest 50" reads
+ * one or two. */
+#define BACK_BLOCK (256 * 1024)
+
+/* Every whole line of path, newest first, without an index: blocks from the end, each
+ * byte read once. A line over JOURNAL_LINE_MAX is counted bad and skipped. */
 static void scan_plain_backwards(struct scan *s, const char *path)
 {
-	struct journal_reader rd;
-	if (journal_reader_open(&rd, path) < 0)
-		return;
-	struct jidx_block *blk = NULL, *b = NULL;
-	size_t n = 0, cap = 0;
+	struct journal_backreader br;
+	if (journal_backreader_open(&br, path, BACK_BLOCK) < 0)
+		return; /* removed by retention while we read */
 	const char *line;
 	size_t len;
-	bool complete, longline = false;
 	int got;
-	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+	while (!s->stop && (got = journal_backreader_prev(&br, &line, &len)) != 0) {
 		if (got < 0) {
-			longline = errno == EMSGSIZE;
-			break;
+			scan_bad(s);
+			if (errno != EMSGSIZE)
+				break; /* a read error: the rest of this file is lost */
+			continue;
 		}
-		if (!complete)
-			break; /* still being written */
-		if (!b || b->len + len + 1 > JIDX_BLOCK_BYTES) {
-			if (n == cap)
-				blk = xrealloc(blk, (cap = cap ? cap * 2 : 64) * sizeof *blk);
-			b = &blk[n++];
-			memset(b, 0, sizeof *b);
-			b->off = rd.offset;
-		}
-		b->len += (uint32_t)len + 1;
+		scan_line(s, line, len);
 	}
-	journal_reader_close(&rd);
-	int fd = longline ? -1 : open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t k = n; fd >= 0 && k-- > 0 && !s->stop;) {
-		size_t got_len = block_read(s, fd, &blk[k]);
-		if (got_len)
-			block_lines(s, got_len, true);
-	}
-	if (fd >= 0)
-		close(fd);
-	free(blk);
-	if (longline)
-		scan_plain(s, path, 0);
+	journal_backreader_close(&br);
 }
 
 int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
@@ -267,9 +274,7 @@ int journal_scan_newest(const char *dir, int64_t from_us, int64_t to_us,
 	for (size_t i = n; i-- > 0 && !s.stop;) {
 		if (files[i].day < from_day)
 			break; /* files are in day order */
-		journal_index_cache_lock();
-		const struct journal_index *ix =
-			journal_index_cache_get(dir, files[i].name, files[i].path, false);
+		const struct journal_index *ix = index_locked(dir, &files[i], false);
 		bool plain = !ix || ix->degraded;
 		if (!plain)
 			scan_indexed(&s, files[i].path, ix, true);
@@ -296,8 +301,7 @@ int journal_index_warm(const char *dir, int64_t from_us, const atomic_bool *stop
 	for (size_t i = n; i-- > 0 && !(stop && atomic_load(stop));) {
 		if (files[i].day < from_day)
 			break;
-		journal_index_cache_lock();
-		*built += journal_index_cache_get(dir, files[i].name, files[i].path, true) != NULL;
+		*built += index_locked(dir, &files[i], true) != NULL;
 		journal_index_cache_unlock();
 	}
 	journal_files_free(files, n);
@@ -318,9 +322,7 @@ int journal_rollup(const char *dir, int64_t from_us, int64_t to_us, journal_roll
 	for (size_t i = 0; i < n; i++) {
 		if (files[i].day < from_day)
 			continue;
-		journal_index_cache_lock();
-		const struct journal_index *ix =
-			journal_index_cache_get(dir, files[i].name, files[i].path, true);
+		const struct journal_index *ix = index_locked(dir, &files[i], true);
 		for (size_t k = 0; ix && k < ix->nrow; k++) {
 			const struct jidx_row *r = &ix->row[k];
 			const char *str[4];

@@ -11,11 +11,9 @@
 . "$(dirname "$0")/lib_console.sh"
 cg_need curl
 cg_init
-GEN=$CG_BUILD_ROOT/bench/bench_review
-[ -x "$GEN" ] || cg_fail "bench_review not built at $GEN"
 J=$CG_TMP/journal
 events=${CG_INDEX_EVENTS:-1200000}
-"$GEN" --dir "$J" --events "$events" --days 30 --generate-only >/dev/null || cg_fail "generate"
+cg_gen_journal "$J" "$events" 30
 ndays=$(ls "$J"/*.jsonl | wc -l)
 cg_log "generated $events events in $ndays day files"
 cport=$(cg_free_port)

@@ -9,10 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 cg_need strace
 cg_init
-GEN=$CG_BUILD_ROOT/bench/bench_review
-[ -x "$GEN" ] || cg_fail "bench_review not built at $GEN"
 J=$CG_TMP/journal
-"$GEN" --dir "$J" --events 80000 --days 8 --generate-only >/dev/null || cg_fail "generate"
+cg_gen_journal "$J" 80000 8
 export XDG_CACHE_HOME=$CG_TMP/cache
 unset CAMPUSGATE_INDEX
 IDX=$XDG_CACHE_HOME/campusgate/journal-index

@@ -106,5 +106,15 @@ for _ in range(100):
 PY
 }
 
+# cg_gen_journal DIR EVENTS DAYS: a generated, hash-chained journal in DIR: EVENTS
+# events over DAYS day files ending now (bench_review --generate-only), for the tests
+# of reading a large journal.
+cg_gen_journal() {
+	local gen=$CG_BUILD_ROOT/bench/bench_review
+	[ -x "$gen" ] || cg_fail "bench_review (the journal generator) not built at $gen"
+	"$gen" --dir "$1" --events "$2" --days "$3" --generate-only >/dev/null ||
+		cg_fail "bench_review could not generate $2 events over $3 days in $1"
+}
+
 # cg_expect "what" ACTUAL EXPECTED
 cg_expect() { [ "$2" = "$3" ] || cg_fail "$1: got '$2', expected '$3'"; cg_log "ok: $1"; }

@@ -4,6 +4,8 @@
  * replaced index is not used but rebuilt; hostile index bytes are refused, bounded. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +191,8 @@ static void check_agree(struct rj *j, int rounds)
 	}
 }
 
+static char *idx_file(const char *cache);
+
 /* Every file indexed (as the console's thread and `journal index` do). */
 static void warm_all(struct rj *j)
 {
@@ -239,6 +243,37 @@ START_TEST(many_files_evicted)
 		rj_day(&j, DAY0 + d, 120);
 	warm_all(&j);
 	check_agree(&j, 30);
+	tu_rmtree(j.dir);
+	tu_rmtree(cache);
+	free(j.dir);
+	free(cache);
+}
+END_TEST
+
+/* What is made in the cache folder belongs to the folder's owner: run as root (cron's
+ * `campusgate journal index` into the console's folder), the console's user. */
+START_TEST(cache_files_owned_by_folder_owner)
+{
+	struct rj j = { .dir = tu_tmpdir() };
+	char *cache = tu_tmpdir();
+	struct stat st, fst;
+	srandom(17);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(cache, 65534, 65534), 0); /* nobody's, as the console's is */
+	ck_assert_int_eq(stat(cache, &st), 0);
+	journal_index_cache_setup(cache);
+	rj_day(&j, DAY0, 300);
+	warm_all(&j);
+	char *ip = idx_file(cache), *sub = xstrdup(ip);
+	*strrchr(sub, '/') = '\0';
+	ck_assert_int_eq(stat(ip, &fst), 0);
+	ck_assert_uint_eq(fst.st_uid, st.st_uid);
+	ck_assert_uint_eq(fst.st_gid, st.st_gid);
+	ck_assert_int_eq(stat(sub, &fst), 0);
+	ck_assert_uint_eq(fst.st_uid, st.st_uid);
+	free(sub);
+	free(ip);
+	journal_index_cache_setup(NULL);
 	tu_rmtree(j.dir);
 	tu_rmtree(cache);
 	free(j.dir);
@@ -306,6 +341,79 @@ START_TEST(rollup_agrees_with_full_read)
 	ck_assert_int_eq(journal_rollup(j.dir, INT64_MIN, INT64_MAX, sum_cb, &got, &err), 0);
 	ck_assert_uint_eq(got.incidents_by_client, want.incidents_by_client);
 	ck_assert_uint_eq(got.incidents_by_site, want.incidents_by_client);
+	tu_rmtree(j.dir);
+	free(j.dir);
+}
+END_TEST
+
+/* ---- one make of a file's index at a time ------------------------------------------ */
+
+struct rollup_run {
+	const char *dir;
+	struct sums s;
+	atomic_bool done;
+};
+
+static void *rollup_thread(void *arg)
+{
+	struct rollup_run *a = arg;
+	const char *err;
+	ck_assert_int_eq(journal_rollup(a->dir, INT64_MIN, INT64_MAX, sum_cb, &a->s, &err), 0);
+	atomic_store(&a->done, true);
+	return NULL;
+}
+
+/* While one thread holds the claim to make a file's index, a second lookup gets no
+ * claim: a reader reads the file plainly meanwhile, and a builder (journal_rollup)
+ * waits for that make and uses it instead of building the index too. */
+START_TEST(cache_make_claimed_once)
+{
+	struct rj j = { .dir = tu_tmpdir(), .clean = true };
+	char name[32];
+	int c1, c2;
+	srandom(23);
+	journal_index_cache_clear();
+	journal_index_cache_setup(NULL);
+	rj_day(&j, DAY0, 2000);
+	journal_day_str(DAY0, name);
+	strcat(name, ".jsonl");
+	char *p = path_in(j.dir, name);
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c1));
+	ck_assert_int_ge(c1, 0);
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c2));
+	ck_assert_int_eq(c2, -1);
+	journal_index_cache_unlock();
+	struct sums want = { 0 };
+	const char *err;
+	ck_assert_int_eq(journal_scan(j.dir, INT64_MIN, INT64_MAX, NULL, count_cb, &want, NULL,
+				      &err), 0);
+	ck_assert_uint_eq(want.hour_total, 2000);
+	struct rollup_run run = { .dir = j.dir };
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, rollup_thread, &run), 0);
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	ck_assert_msg(!atomic_load(&run.done), "the rollup did not wait for the make");
+	ck_assert_int_eq(journal_index_cache_make(c1, j.dir, name, p, true), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(run.s.hour_total, want.hour_total);
+	journal_index_cache_lock();
+	ck_assert_ptr_nonnull(journal_index_cache_lookup(j.dir, name, p, &c2));
+	ck_assert_int_eq(c2, -1);
+	journal_index_cache_unlock();
+	/* none in memory nor in a folder, and no build: none made, and the claim ends */
+	journal_index_cache_clear();
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c1));
+	journal_index_cache_unlock();
+	ck_assert_int_ge(c1, 0);
+	ck_assert_int_eq(journal_index_cache_make(c1, j.dir, name, p, false), -1);
+	journal_index_cache_lock();
+	ck_assert_ptr_null(journal_index_cache_lookup(j.dir, name, p, &c2));
+	journal_index_cache_unlock();
+	ck_assert_int_ge(c2, 0);
+	ck_assert_int_eq(journal_index_cache_make(c2, j.dir, name, p, false), -1);
+	free(p);
 	tu_rmtree(j.dir);
 	free(j.dir);
 }
@@ -533,6 +641,21 @@ START_TEST(overlong_line_degrades)
 	ck_assert_int_eq(journal_scan(j.dir, INT64_MIN, INT64_MAX, NULL, got_cb, &fwd, &bf, &err), 0);
 	ck_assert_uint_eq(fwd.n, want.n);
 	ck_assert_uint_eq(bf, bw + 1); /* the over-long line, which full_read's reader skips */
+	/* newest first (no index, and a degraded one): the same lines backwards, not the
+	 * file in its order */
+	for (int round = 0; round < 2; round++) {
+		struct got back = { 0 };
+		uint64_t bb = 0;
+		if (round == 1)
+			warm_all(&j);
+		ck_assert_int_eq(journal_scan_newest(j.dir, INT64_MIN, INT64_MAX, NULL, got_cb,
+						     &back, &bb, &err), 0);
+		ck_assert_uint_eq(back.n, want.n);
+		for (size_t i = 0; i < want.n; i++)
+			ck_assert_uint_eq(back.seq[i], want.seq[want.n - 1 - i]);
+		ck_assert_uint_eq(bb, bf);
+		free(back.seq);
+	}
 	free(want.seq);
 	free(fwd.seq);
 	free(big);
@@ -549,7 +672,9 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, index_agrees_with_full_read);
 	tcase_add_test(tc, many_files_evicted);
+	tcase_add_test(tc, cache_files_owned_by_folder_owner);
 	tcase_add_test(tc, rollup_agrees_with_full_read);
+	tcase_add_test(tc, cache_make_claimed_once);
 	tcase_add_test(tc, stale_index_rebuilt);
 	tcase_add_test(tc, hostile_index_bytes);
 	tcase_add_test(tc, block_may_needles);

@@ -280,6 +280,189 @@ START_TEST(reader_many_lines_across_chunks)
 }
 END_TEST
 
+/* ---- the backwards line reader ---------------------------------------------------- */
+
+/* What a reader gave, one entry a line: its bytes, or NULL for a line too long. */
+struct lines {
+	char **v;
+	size_t *len;
+	size_t n, cap;
+};
+
+static void lines_add(struct lines *l, const char *line, size_t len)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+		l->len = xrealloc(l->len, l->cap * sizeof *l->len);
+	}
+	l->v[l->n] = NULL;
+	if (line) {
+		l->v[l->n] = xmalloc(len + 1);
+		memcpy(l->v[l->n], line, len);
+	}
+	l->len[l->n++] = len;
+}
+
+static void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->len);
+	memset(l, 0, sizeof *l);
+}
+
+/* The whole lines of path backwards, read in blocks of block bytes. */
+static void read_back(const char *path, size_t block, struct lines *l)
+{
+	struct journal_backreader br;
+	const char *line;
+	size_t len;
+	int got;
+	ck_assert_int_eq(journal_backreader_open(&br, path, block), 0);
+	while ((got = journal_backreader_prev(&br, &line, &len)) != 0) {
+		if (got < 0)
+			ck_assert_int_eq(errno, EMSGSIZE);
+		lines_add(l, got > 0 ? line : NULL, got > 0 ? len : 0);
+	}
+	ck_assert_int_eq(journal_backreader_prev(&br, &line, &len), 0); /* and stays there */
+	journal_backreader_close(&br);
+}
+
+/* The same with the forward reader, reversed: the reference. */
+static void read_fwd_reversed(const char *path, struct lines *l)
+{
+	struct journal_reader rd;
+	const char *line;
+	size_t len;
+	bool complete;
+	int got;
+	struct lines f = { 0 };
+	ck_assert_int_eq(journal_reader_open(&rd, path), 0);
+	while ((got = journal_reader_next(&rd, &line, &len, &complete)) != 0) {
+		if (got < 0)
+			ck_assert_int_eq(errno, EMSGSIZE);
+		if (got < 0 || complete)
+			lines_add(&f, got > 0 ? line : NULL, got > 0 ? len : 0);
+	}
+	journal_reader_close(&rd);
+	for (size_t i = f.n; i-- > 0;)
+		lines_add(l, f.v[i], f.len[i]);
+	lines_free(&f);
+}
+
+static void lines_eq(const struct lines *got, const struct lines *want, const char *what)
+{
+	ck_assert_msg(got->n == want->n, "%s: %zu lines, want %zu", what, got->n, want->n);
+	for (size_t i = 0; i < want->n; i++) {
+		ck_assert_msg(!got->v[i] == !want->v[i], "%s: line %zu too long or not", what, i);
+		ck_assert_msg(!want->v[i] || (got->len[i] == want->len[i] &&
+					      memcmp(got->v[i], want->v[i], want->len[i]) == 0),
+			      "%s: line %zu differs", what, i);
+	}
+}
+
+static const size_t back_blocks[] = { 1, 2, 3, 5, 8, 64, 4096, 256 * 1024 };
+
+/* Each case with the lines expected backwards, each followed by "|". */
+static const struct {
+	const char *file, *want;
+} back_cases[] = {
+	{ "", "" },                                  /* empty file */
+	{ "torn", "" },                              /* no newline at all */
+	{ "\n", "|" },                               /* one empty line */
+	{ "one\n\ntwo\n", "two||one|" },
+	{ "one\ntwo\ntorn", "two|one|" },           /* no final newline: the last not read */
+	{ "\nabc", "|" },
+	{ "a\r\nbb\r\n", "bb\r|a\r|" },             /* CRLF: the CR is the line's, as forwards */
+	{ "abcdefghij\nk\n", "k|abcdefghij|" },     /* longer than small blocks */
+	{ "abcdefghijklmnopqrstuvwxyz\n\n\nxy\nz", "xy|||abcdefghijklmnopqrstuvwxyz|" },
+};
+
+START_TEST(backreader_cases)
+{
+	char *dir = tu_tmpdir();
+	char *p = tu_write_file(dir, "f", back_cases[_i].file);
+	for (size_t b = 0; b < CG_ARRAY_LEN(back_blocks); b++) {
+		struct lines got = { 0 }, want = { 0 };
+		read_back(p, back_blocks[b], &got);
+		const char *w = back_cases[_i].want;
+		for (const char *bar; (bar = strchr(w, '|')) != NULL; w = bar + 1)
+			lines_add(&want, w, (size_t)(bar - w));
+		char what[64];
+		snprintf(what, sizeof what, "case %d, block %zu", _i, back_blocks[b]);
+		lines_eq(&got, &want, what);
+		lines_free(&got);
+		lines_free(&want);
+	}
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Random files of short, empty, CRLF, block-sized and over-long lines (at and around
+ * JOURNAL_LINE_MAX), with and without a final newline (a torn tail short or over
+ * JOURNAL_LINE_MAX): backwards, in blocks of any size, the forward reader's lines
+ * reversed, with the too-long ones at the same places. */
+START_TEST(backreader_agrees_with_reader)
+{
+	char *dir = tu_tmpdir();
+	static const size_t longs[] = { JOURNAL_LINE_MAX - 1, JOURNAL_LINE_MAX,
+					JOURNAL_LINE_MAX + 1, 3 * JOURNAL_LINE_MAX };
+	srandom(2718);
+	for (int trial = 0; trial < 60; trial++) {
+		struct sbuf s;
+		sbuf_init(&s);
+		int nlines = (int)(random() % 40);
+		for (int i = 0; i < nlines; i++) {
+			int kind = (int)(random() % 10);
+			if (kind == 0) {
+				size_t n = longs[random() % CG_ARRAY_LEN(longs)];
+				for (size_t k = 0; k < n; k++)
+					sbuf_addc(&s, (char)('a' + k % 26));
+			} else if (kind == 1) {
+				sbuf_printf(&s, "crlf %d\r", i);
+			} else if (kind == 2) {
+				for (long k = random() % 600; k > 0; k--)
+					sbuf_addc(&s, 'b');
+			} else if (kind != 3) {
+				sbuf_printf(&s, "{\"seq\":%d}", i);
+			}
+			sbuf_addc(&s, '\n');
+		}
+		if (random() % 3 == 0) { /* a torn tail */
+			size_t n = random() % 4 ? (size_t)(random() % 100) + 1 : JOURNAL_LINE_MAX + 7;
+			for (size_t k = 0; k < n; k++)
+				sbuf_addc(&s, 't');
+		}
+		char *p = tu_write_file(dir, "f", s.data);
+		struct lines want = { 0 };
+		read_fwd_reversed(p, &want);
+		bool has_long = s.len > JOURNAL_LINE_MAX;
+		for (int k = 0; k < 3; k++) {
+			/* tiny blocks only for files of short lines (a long one is slow with them) */
+			size_t block = has_long ? 512 + (size_t)(random() % 70000)
+						: 1 + (size_t)(random() % 700);
+			struct lines got = { 0 };
+			char what[64];
+			read_back(p, block, &got);
+			snprintf(what, sizeof what, "trial %d, block %zu", trial, block);
+			lines_eq(&got, &want, what);
+			lines_free(&got);
+		}
+		lines_free(&want);
+		free(p);
+		sbuf_free(&s);
+	}
+	struct journal_backreader br;
+	ck_assert_int_eq(journal_backreader_open(&br, "/nonexistent/x", 16), -1);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(file_names)
 {
 	int32_t day;
@@ -461,6 +644,8 @@ static Suite *suite(void)
 	tc = tcase_create("files");
 	tcase_add_test(tc, reader_lines_torn_and_too_long);
 	tcase_add_test(tc, reader_many_lines_across_chunks);
+	tcase_add_loop_test(tc, backreader_cases, 0, (int)CG_ARRAY_LEN(back_cases));
+	tcase_add_test(tc, backreader_agrees_with_reader);
 	tcase_add_test(tc, file_names);
 	tcase_add_test(tc, scan_time_range);
 	tcase_add_test(tc, scan_finds_late_events);
