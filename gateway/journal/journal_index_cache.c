@@ -178,7 +178,11 @@ static int disk_save(const struct journal_index *ix, const char *dir, const char
 	sbuf_init(&tmp);
 	journal_index_dump(ix, &b);
 	sbuf_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* O_EXCL: root (the cron job) writes in a folder the console's user owns, so it never
+	 * opens a file that user could have put there (a link to elsewhere); a temporary file
+	 * left by a crashed run of the same PID is removed first. */
+	(void)unlink(tmp.data);
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	bool ok = fd >= 0;
 	for (size_t off = 0; ok && off < b.len;) {
 		ssize_t w = write(fd, b.data + off, b.len - off);
