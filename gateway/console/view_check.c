@@ -383,6 +383,10 @@ static void bad_field(struct sbuf *err, enum lang l, enum check_form_field bad,
 	/* at most 200 bytes of what was sent (it is shown, escaped, in the page) */
 	msg_sbuf_printf(err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, m),
 			v && strlen(v) <= 200 ? v : "…");
+	if (bad == CHECK_FORM_CLIENT || bad == CHECK_FORM_DEST) {
+		sbuf_adds(err, l == LANG_ZH ? "" : " ");
+		sbuf_adds(err, msg(l, MSG_CONSOLE_C_ADDR_HINT));
+	}
 }
 
 /* Ask the daemon; the answer's table, or why not, into page. Returns the status. */

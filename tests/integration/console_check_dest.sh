@@ -90,7 +90,7 @@ has '白名单' "allowlisted name"
 # 6. Bad addresses: 400, the field named, no answer table, and nobody crashed.
 bad() { # QUERY_VALUE SHOWN
 	cg_expect "bad dest $1" "$(cc_code GET "/check?target=allowed.example&dest=$1" "$A")" 400
-	has "目标地址（可选，连接实际访问的 IP 地址）：“$2”无效。" "bad dest $1"
+	has "目标地址（可选，连接实际访问的 IP 地址）：“$2”无效。请填写一个 IPv4 或 IPv6 地址" "bad dest $1"
 	hasnt 'id="answer"' "bad dest $1"
 }
 bad not-an-ip not-an-ip
@@ -101,7 +101,7 @@ bad '198.51.100.7%00x' '198.51.100.7'
 long=$(printf 'f%.0s' $(seq 300))
 bad "$long" "…"
 cg_expect "bad dest (English)" "$(cc_code GET '/check?target=allowed.example&dest=nope&lang=en' "$A")" 400
-has 'Destination address (optional: the IP address the connection goes to): &quot;nope&quot; is not valid.' "en error"
+has 'Destination address (optional: the IP address the connection goes to): &quot;nope&quot; is not valid. Give one IPv4 or IPv6 address' "en error"
 cc_code GET '/check?lang=zh' "$A" >/dev/null
 kill -0 "$CG_DAEMON_PID" 2>/dev/null || cg_fail "campusgated died"
 kill -0 "$CONSOLE_PID" 2>/dev/null || cg_fail "the console died"
