@@ -1,13 +1,14 @@
-/* view_check: the console's /check: explain a name or URL for a client address and a
- * time, as `campusgate check` does, but from the running policy: the console asks
- * campusgated "check TARGET [client A] [time T]" on the control socket
- * (control/check_request.h, daemon/daemon_explain.c) and never loads the lists itself.
- * A staff account limited to groups is not shown the decision for a client of another
- * group. */
+/* view_check: the console's /check: explain a name or URL for a client address, a
+ * destination address and a time, as `campusgate check [--dest]` does, but from the
+ * running policy: the console asks campusgated "check TARGET [client A] [dest A] [time T]"
+ * on the control socket (console/check_form.h, control/check_request.h,
+ * daemon/daemon_explain.c) and never loads the lists itself. A staff account limited to
+ * groups is not shown the decision for a client of another group. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "check_form.h"
 #include "check_request.h"
 #include "name.h"
 #include "page_journal.h"
@@ -48,11 +49,26 @@ static const char *get(const struct answer *a, const char *key)
 	return NULL;
 }
 
-static const char *qarg(const struct hctx *h, const char *key)
+/* A form field with its length (a %00 inside is kept, for check_form to refuse); NULL
+ * when absent or empty. */
+static const char *qarg(const struct hctx *h, const char *key, size_t *len)
 {
-	const char *v = srv_query(h, key);
-	return v && *v ? v : NULL;
+	const char *v = NULL;
+	size_t n = 0;
+	if (MHD_lookup_connection_value_n(h->c, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v,
+					  &n) != MHD_YES || !v || n == 0) {
+		*len = 0;
+		return NULL;
+	}
+	*len = n;
+	return v;
 }
+
+/* The fields of the form (as given, for the form and the messages). */
+struct fields {
+	const char *target, *client, *dest, *when;
+	size_t target_len, client_len, dest_len, when_len;
+};
 
 /* A message without the padding the CLI's columns use. */
 static const char *trimmed(enum lang l, enum msg_id m)
@@ -63,14 +79,14 @@ static const char *trimmed(enum lang l, enum msg_id m)
 	return s;
 }
 
-static void form(struct sbuf *out, const struct hctx *h, const char *target, const char *client,
-		 const char *when)
+static void form(struct sbuf *out, const struct hctx *h, const struct fields *in)
 {
 	enum lang l = h->pc.l;
 	const struct { enum msg_id m; const char *name, *v, *type, *extra; } f[] = {
-		{ MSG_CONSOLE_C_TARGET, "target", target, "text", " required maxlength=\"2048\"" },
-		{ MSG_CONSOLE_C_CLIENT, "client", client, "text", " maxlength=\"64\"" },
-		{ MSG_CONSOLE_C_TIME, "time", when, "datetime-local", "" },
+		{ MSG_CONSOLE_C_TARGET, "target", in->target, "text", " required maxlength=\"2048\"" },
+		{ MSG_CONSOLE_C_CLIENT, "client", in->client, "text", " maxlength=\"64\"" },
+		{ MSG_CONSOLE_C_DEST, "dest", in->dest, "text", " maxlength=\"64\"" },
+		{ MSG_CONSOLE_C_TIME, "time", in->when, "datetime-local", "" },
 	};
 	sbuf_adds(out, "<h1>");
 	page_escape(out, msg(l, MSG_CONSOLE_C_HEAD));
@@ -210,20 +226,100 @@ static void reason_rows(struct sbuf *out, enum lang l, const struct answer *a)
 	sbuf_adds(out, "</td></tr>");
 }
 
-static void answer_table(struct sbuf *out, enum lang l, const struct answer *a,
-			 const struct tz *tz)
+/* A verdict's word, in its colour. */
+static void verdict_word(struct sbuf *out, enum lang l, const char *verdict)
 {
-	const char *verdict = get(a, "verdict"), *host = get(a, "host"), *path = get(a, "path");
-	const char *t = get(a, "time");
 	bool block = verdict && strcmp(verdict, "block") == 0;
-	sbuf_adds(out, "<section><table class=\"detail\" id=\"answer\">");
-	row_open(out, l, MSG_CONSOLE_C_VERDICT);
 	sbuf_printf(out, "<span class=\"%s\">", block ? "verdict-block" : "verdict-allow");
 	if (block || (verdict && strcmp(verdict, "allow") == 0))
 		page_escape(out, msg(l, block ? MSG_CHECK_BLOCK : MSG_CHECK_ALLOW));
 	else
 		page_text(out, verdict);
-	sbuf_adds(out, "</span></td></tr>");
+	sbuf_adds(out, "</span>");
+}
+
+/* With a destination address: which of the name and the address decided. */
+static void result_note(struct sbuf *out, enum lang l, const struct answer *a)
+{
+	const char *by = get(a, "result_by"), *dest = get(a, "dest");
+	const char *file = get(a, "dest_rule_file"), *line = get(a, "dest_rule_line");
+	struct sbuf t;
+	sbuf_init(&t);
+	if (by && strcmp(by, "dest") == 0)
+		msg_sbuf_printf(&t, l, MSG_CONSOLE_C_BY_DEST, dest, file ? file : "?",
+				line ? line : "?");
+	else if (by)
+		sbuf_adds(&t, msg(l, MSG_CONSOLE_C_BY_NAME));
+	else
+		msg_sbuf_printf(&t, l, MSG_CONSOLE_C_BOTH_ALLOWED, dest);
+	sbuf_adds(out, "<br><span class=\"sub\" id=\"decided-by\">");
+	page_text(out, t.data);
+	sbuf_adds(out, "</span>");
+	sbuf_free(&t);
+}
+
+/* The destination address's own decision: its verdict, category, rule and why. */
+static void dest_row(struct sbuf *out, enum lang l, const struct answer *a)
+{
+	const char *cat = get(a, "dest_category"), *file = get(a, "dest_rule_file");
+	const char *title = get(a, l == LANG_ZH ? "dest_category_title_zh" : "dest_category_title_en");
+	const char *tt = get(a, "dest_timetable"), *active = get(a, "dest_timetable_active");
+	row_open(out, l, MSG_CONSOLE_C_DEST_ROW);
+	page_text(out, get(a, "dest"));
+	sbuf_adds(out, l == LANG_ZH ? "：" : ": ");
+	verdict_word(out, l, get(a, "dest_verdict"));
+	if (cat) {
+		sbuf_adds(out, "<br>");
+		page_escape(out, msg(l, MSG_CONSOLE_C_CATEGORY));
+		sbuf_adds(out, l == LANG_ZH ? "：" : ": ");
+		page_text(out, cat);
+		if (title) {
+			sbuf_adds(out, l == LANG_ZH ? "（" : " (");
+			page_text(out, title);
+			sbuf_adds(out, l == LANG_ZH ? "）" : ")");
+		}
+	}
+	sbuf_adds(out, "<br>");
+	page_escape(out, msg(l, MSG_CONSOLE_C_RULE));
+	sbuf_adds(out, l == LANG_ZH ? "：" : ": ");
+	if (file) {
+		sbuf_adds(out, "<code>");
+		page_text(out, get(a, "dest_rule_text"));
+		sbuf_adds(out, "</code> <span class=\"sub\">");
+		page_text(out, file);
+		sbuf_addc(out, ':');
+		page_text(out, get(a, "dest_rule_line"));
+		sbuf_adds(out, "</span>");
+	} else {
+		page_escape(out, msg(l, MSG_CHECK_NONE_MATCHED));
+	}
+	if (get(a, "dest_allowlisted") || get(a, "dest_category_listed"))
+		note(out, msg(l, get(a, "dest_allowlisted") ? MSG_CHECK_WHY_ALLOWLIST
+							  : MSG_CHECK_WHY_NOT_BLOCKED));
+	if (tt) {
+		struct sbuf t;
+		sbuf_init(&t);
+		sbuf_printf(&t, "%s%s%s", tt, l == LANG_ZH ? "：" : ": ",
+			    msg(l, active && strcmp(active, "1") == 0 ? MSG_CHECK_TIMETABLE_IN_FORCE
+								 : MSG_CHECK_TIMETABLE_NOT_IN_FORCE));
+		note(out, t.data);
+		sbuf_free(&t);
+	}
+	sbuf_adds(out, "</td></tr>");
+}
+
+static void answer_table(struct sbuf *out, enum lang l, const struct answer *a,
+			 const struct tz *tz)
+{
+	const char *host = get(a, "host"), *path = get(a, "path");
+	const char *t = get(a, "time");
+	bool dest = get(a, "dest") != NULL;
+	sbuf_adds(out, "<section><table class=\"detail\" id=\"answer\">");
+	row_open(out, l, MSG_CONSOLE_C_VERDICT);
+	verdict_word(out, l, get(a, dest ? "result" : "verdict"));
+	if (dest)
+		result_note(out, l, a);
+	sbuf_adds(out, "</td></tr>");
 	row_open(out, l, MSG_CONSOLE_C_HOST);
 	page_text(out, host);
 	if (path) {
@@ -251,9 +347,16 @@ static void answer_table(struct sbuf *out, enum lang l, const struct answer *a,
 		sbuf_printf(out, " (%s)</td></tr>", tz_name(tz));
 	}
 	group_row(out, l, a);
+	if (dest) {
+		row_open(out, l, MSG_CONSOLE_C_NAME_ALONE);
+		verdict_word(out, l, get(a, "verdict"));
+		sbuf_adds(out, "</td></tr>");
+	}
 	category_row(out, l, a);
 	rule_row(out, l, a);
 	reason_rows(out, l, a);
+	if (dest)
+		dest_row(out, l, a);
 	sbuf_adds(out, "</table></section>");
 }
 
@@ -264,32 +367,59 @@ static void alert(struct sbuf *out, const char *text)
 	sbuf_adds(out, "</p></section>");
 }
 
+/* The field check_form names, and its value, as the page's error into err. */
+static void bad_field(struct sbuf *err, enum lang l, enum check_form_field bad,
+		      const struct fields *in)
+{
+	enum msg_id m = MSG_CONSOLE_C_TARGET;
+	const char *v = in->target;
+	switch (bad) {
+	case CHECK_FORM_CLIENT: m = MSG_CONSOLE_C_CLIENT; v = in->client; break;
+	case CHECK_FORM_DEST: m = MSG_CONSOLE_C_DEST; v = in->dest; break;
+	case CHECK_FORM_TIME: m = MSG_CONSOLE_C_TIME; v = in->when; break;
+	case CHECK_FORM_TARGET:
+	case CHECK_FORM_OK: break;
+	}
+	/* at most 200 bytes of what was sent (it is shown, escaped, in the page) */
+	msg_sbuf_printf(err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, m),
+			v && strlen(v) <= 200 ? v : "…");
+	if (bad == CHECK_FORM_CLIENT || bad == CHECK_FORM_DEST) {
+		sbuf_adds(err, l == LANG_ZH ? "" : " ");
+		sbuf_adds(err, msg(l, MSG_CONSOLE_C_ADDR_HINT));
+	}
+}
+
 /* Ask the daemon; the answer's table, or why not, into page. Returns the status. */
-static unsigned ask(struct hctx *h, const char *target, const char *client, const char *when,
-		    const struct tz *tz, struct sbuf *page)
+static unsigned ask(struct hctx *h, const struct fields *in, const struct tz *tz,
+		    struct sbuf *page)
 {
 	enum lang l = h->pc.l;
-	struct cg_addr a;
 	int64_t us = -1;
 	struct sbuf req, rep, err;
 	unsigned status = 200;
 	const char *why = NULL;
+	enum check_form_field bad = CHECK_FORM_OK;
+	struct check_form f = {
+		.target = in->target, .target_len = in->target_len,
+		.client = in->client, .client_len = in->client_len,
+		.dest = in->dest, .dest_len = in->dest_len, .when = -1,
+	};
 	sbuf_init(&req);
 	sbuf_init(&rep);
 	sbuf_init(&err);
-	if (client && (strlen(client) > 64 || addr_parse(client, &a) < 0)) {
-		msg_sbuf_printf(&err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, MSG_CONSOLE_C_CLIENT), client);
-	} else if (when && (strlen(when) > 32 || !tz || review_parse_time(when, tz, false, &us) < 0)) {
-		msg_sbuf_printf(&err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, MSG_CONSOLE_C_TIME), when);
-	} else if (check_request_format(&req, target, client ? &a : NULL,
-					us < 0 ? -1 : us / 1000000) < 0) {
-		msg_sbuf_printf(&err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, MSG_CONSOLE_C_TARGET), "…");
+	if (in->when && (in->when_len > 32 || memchr(in->when, '\0', in->when_len) || !tz ||
+			 review_parse_time(in->when, tz, false, &us) < 0 || us < 0))
+		bad = CHECK_FORM_TIME;
+	else if (in->when)
+		f.when = us / 1000000;
+	if (bad != CHECK_FORM_OK || check_form_request(&f, &req, &bad) < 0) {
+		bad_field(&err, l, bad, in);
 	} else {
 		sbuf_adds(&req, "");
 		if (srv_control(h->s, req.data, 3000, &rep, &why) < 0 && why == rep.data) {
 			/* the daemon's "error": the name (or a field) is not valid */
 			msg_sbuf_printf(&err, l, MSG_CONSOLE_J_BAD_FILTER, msg(l, MSG_CONSOLE_C_TARGET),
-					target);
+					in->target);
 			sbuf_printf(&err, " (%.200s)", why);
 		} else if (why) {
 			msg_sbuf_printf(&err, l, MSG_CONSOLE_C_FAILED, why);
@@ -308,7 +438,7 @@ static unsigned ask(struct hctx *h, const char *target, const char *client, cons
 		if (h->scoped)
 			review_filter_scope(&scope, (const char *const *)h->acc->groups,
 					    h->acc->n_groups);
-		if (client && !review_group_allowed(&scope, get(&ans, "group"))) {
+		if (in->client && !review_group_allowed(&scope, get(&ans, "group"))) {
 			alert(page, msg(l, MSG_CONSOLE_C_NOT_YOURS));
 			status = 403;
 		} else {
@@ -324,19 +454,23 @@ static unsigned ask(struct hctx *h, const char *target, const char *client, cons
 enum MHD_Result view_check(struct hctx *h)
 {
 	const char *zone = h->s->cfg->timezone ? h->s->cfg->timezone : "Asia/Shanghai";
-	const char *target = qarg(h, "target"), *client = qarg(h, "client"), *when = qarg(h, "time");
 	const char *why = NULL;
+	struct fields in;
 	struct sbuf page;
 	unsigned status = 200;
 	if (h->m != METHOD_GET || (strcmp(h->url, "/check") != 0 && strcmp(h->url, "/check/") != 0))
 		return srv_message(h, 404, MSG_CONSOLE_NOT_FOUND, MSG_CONSOLE_NOT_FOUND_TEXT);
+	in.target = qarg(h, "target", &in.target_len);
+	in.client = qarg(h, "client", &in.client_len);
+	in.dest = qarg(h, "dest", &in.dest_len);
+	in.when = qarg(h, "time", &in.when_len);
 	struct tz *tz = tz_load(zone, &why);
 	sbuf_init(&page);
 	page_head(&page, h->pc.l, MSG_CONSOLE_C_HEAD);
 	page_bar(&page, &h->pc);
-	form(&page, h, target, client, when);
-	if (target)
-		status = ask(h, target, client, when, tz, &page);
+	form(&page, h, &in);
+	if (in.target || in.client || in.dest)
+		status = ask(h, &in, tz, &page);
 	page_tail(&page);
 	if (tz)
 		tz_free(tz);

@@ -46,36 +46,54 @@ static int parse_time(const char *w, size_t n, int64_t *out)
 	return 0;
 }
 
-/* "client ADDRESS" or "time T" at *pos. 0, or -1 with *why. */
+int check_addr_parse(const char *buf, size_t len, struct cg_addr *out, bool *too_long)
+{
+	char tmp[CHECK_ADDR_MAX + 1];
+	*too_long = len > CHECK_ADDR_MAX;
+	if (len == 0 || *too_long || memchr(buf, '\0', len))
+		return -1;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	return addr_parse(tmp, out) < 0 ? -1 : 0;
+}
+
+/* The value of "client" or "dest" into *a. 0, or -1 with *why. */
+static int parse_addr_option(const char *v, size_t vl, bool *has, struct cg_addr *a,
+			     const char *twice, const char *too_long, const char *bad,
+			     const char **why)
+{
+	bool longer;
+	if (*has) {
+		*why = twice;
+		return -1;
+	}
+	if (check_addr_parse(v, vl, a, &longer) < 0) {
+		*why = longer ? too_long : bad;
+		return -1;
+	}
+	*has = true;
+	return 0;
+}
+
+/* "client ADDRESS", "dest ADDRESS" or "time T" at *pos. 0, or -1 with *why. */
 static int parse_option(const char *buf, size_t len, size_t *pos, struct check_request *out,
 			const char *kw, size_t kl, const char **why)
 {
 	const char *v;
 	size_t vl;
-	char tmp[CG_ADDR_STRLEN + 1];
 	int r = next_word(buf, len, pos, &v, &vl);
 	if (r != 1) {
 		*why = r == 0 ? "a keyword without its value" : "bad spacing or a control character";
 		return -1;
 	}
-	if (kl == 6 && memcmp(kw, "client", 6) == 0) {
-		if (out->has_client) {
-			*why = "client given twice";
-			return -1;
-		}
-		if (vl >= sizeof tmp) {
-			*why = "bad client address";
-			return -1;
-		}
-		memcpy(tmp, v, vl);
-		tmp[vl] = '\0';
-		if (addr_parse(tmp, &out->client) < 0) {
-			*why = "bad client address";
-			return -1;
-		}
-		out->has_client = true;
-		return 0;
-	}
+	if (kl == 6 && memcmp(kw, "client", 6) == 0)
+		return parse_addr_option(v, vl, &out->has_client, &out->client,
+					 "client given twice", "client address too long",
+					 "bad client address", why);
+	if (kl == 4 && memcmp(kw, "dest", 4) == 0)
+		return parse_addr_option(v, vl, &out->has_dest, &out->dest,
+					 "dest given twice", "destination address too long",
+					 "bad destination address", why);
 	if (kl == 4 && memcmp(kw, "time", 4) == 0) {
 		if (out->has_time) {
 			*why = "time given twice";
@@ -88,7 +106,7 @@ static int parse_option(const char *buf, size_t len, size_t *pos, struct check_r
 		out->has_time = true;
 		return 0;
 	}
-	*why = "unknown keyword (client, time)";
+	*why = "unknown keyword (client, dest, time)";
 	return -1;
 }
 
@@ -124,7 +142,7 @@ int check_request_parse(const char *buf, size_t len, struct check_request *out,
 }
 
 int check_request_format(struct sbuf *out, const char *target, const struct cg_addr *client,
-			 int64_t when)
+			 const struct cg_addr *dest, int64_t when)
 {
 	size_t n = target ? strlen(target) : 0;
 	char a[CG_ADDR_STRLEN];
@@ -138,6 +156,8 @@ int check_request_format(struct sbuf *out, const char *target, const struct cg_a
 	sbuf_printf(out, "check %s", target);
 	if (client)
 		sbuf_printf(out, " client %s", addr_str(client, a));
+	if (dest)
+		sbuf_printf(out, " dest %s", addr_str(dest, a));
 	if (when >= 0)
 		sbuf_printf(out, " time %lld", (long long)when);
 	return 0;

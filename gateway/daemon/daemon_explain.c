@@ -7,7 +7,15 @@
  *   bypass 1 | rule_file F | rule_line N | rule_text T | rule_kind domain|exact|url|pattern |
  *   allowlisted 1 | category_listed 1 | timetable NAME | timetable_active 0|1 |
  *   timetable_unused 1 (the group has one; it did not decide) | pattern_limit 1 |
- *   ip_literal 1 | policy_generation N */
+ *   ip_literal 1 | policy_generation N
+ * With "dest ADDRESS" (as `campusgate check --dest`): the keys above are the name's own
+ * decision, and then
+ *   dest A | dest_verdict | dest_category | dest_category_title_zh | ..._en | dest_bypass |
+ *   dest_rule_file | dest_rule_line | dest_rule_text | dest_rule_kind | dest_allowlisted |
+ *   dest_category_listed | dest_pattern_limit | dest_timetable | dest_timetable_active
+ *   (the address's own decision, as an exact name for the same client and group) |
+ *   result allow|block|observe (the connection's: a block on either blocks) |
+ *   result_by name|dest (which one blocked; absent when allowed) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,35 +49,64 @@ static const struct cg_subnet *group_subnet(const struct cfg_group *g, const str
 	return best && best->prefix ? best : NULL;
 }
 
-static void reply_verdict(struct sbuf *out, const struct policy *p, const struct verdict *v)
+/* "PREFIXkey value" into out. */
+static void reply_add(struct sbuf *out, const char *prefix, const char *key, const char *value)
+{
+	char k[64];
+	snprintf(k, sizeof k, "%s%s", prefix, key);
+	check_reply_add(out, k, value);
+}
+
+/* A verdict's keys (prefix "" for the name's, "dest_" for the address's). */
+static void reply_verdict(struct sbuf *out, const struct policy *p, const struct verdict *v,
+			  const char *prefix)
 {
 	char num[32];
-	check_reply_add(out, "verdict", action_name(v->action));
+	reply_add(out, prefix, "verdict", action_name(v->action));
 	if (v->category) {
 		const struct cfg_category *c = policy_category(p, v->category);
-		check_reply_add(out, "category", v->category);
+		reply_add(out, prefix, "category", v->category);
 		if (c) {
-			check_reply_add(out, "category_title_zh", c->title_zh);
-			check_reply_add(out, "category_title_en", c->title_en);
+			reply_add(out, prefix, "category_title_zh", c->title_zh);
+			reply_add(out, prefix, "category_title_en", c->title_en);
 		}
 	}
 	if (v->bypass)
-		check_reply_add(out, "bypass", "1");
+		reply_add(out, prefix, "bypass", "1");
 	if (v->rule.kind != RULE_NONE) {
 		char *text = xstrndup(v->rule.text, v->rule.text_len);
-		check_reply_add(out, "rule_file", v->rule.file);
+		reply_add(out, prefix, "rule_file", v->rule.file);
 		snprintf(num, sizeof num, "%u", v->rule.line);
-		check_reply_add(out, "rule_line", num);
-		check_reply_add(out, "rule_text", text);
-		check_reply_add(out, "rule_kind", kind_name(v->rule.kind));
+		reply_add(out, prefix, "rule_line", num);
+		reply_add(out, prefix, "rule_text", text);
+		reply_add(out, prefix, "rule_kind", kind_name(v->rule.kind));
 		free(text);
 	}
 	if (v->allowlisted)
-		check_reply_add(out, "allowlisted", "1");
+		reply_add(out, prefix, "allowlisted", "1");
 	if (v->category_listed && !v->timetable_applied)
-		check_reply_add(out, "category_listed", "1");
+		reply_add(out, prefix, "category_listed", "1");
 	if (v->pattern_limit)
-		check_reply_add(out, "pattern_limit", "1");
+		reply_add(out, prefix, "pattern_limit", "1");
+}
+
+/* The destination's own decision and the connection's result (policy_decide_dest, as
+ * `campusgate check --dest` decides it: the same client or default group). */
+static void reply_dest(struct sbuf *out, const struct policy *p, const struct request *req,
+		       const struct check_request *cr)
+{
+	struct verdict v, dv;
+	char a[CG_ADDR_STRLEN];
+	policy_decide_dest(p, req, &cr->dest, cr->has_client ? NULL : "default", &v, &dv);
+	check_reply_add(out, "dest", addr_str(&cr->dest, a));
+	reply_verdict(out, p, &dv, "dest_");
+	if (dv.timetable_applied) {
+		check_reply_add(out, "dest_timetable", dv.timetable);
+		check_reply_add(out, "dest_timetable_active", dv.timetable_active ? "1" : "0");
+	}
+	check_reply_add(out, "result", action_name(v.action));
+	if (v.action == ACTION_BLOCK)
+		check_reply_add(out, "result_by", v.by_dest ? "dest" : "name");
 }
 
 void daemon_explain(const char *cmd, struct sbuf *out)
@@ -102,6 +139,8 @@ void daemon_explain(const char *cmd, struct sbuf *out)
 	req.path = has_path ? path : NULL;
 	req.path_len = has_path ? strlen(path) : 0;
 	req.when = cr.has_time ? (time_t)cr.when : time(NULL);
+	if (cr.has_dest)
+		req.proto = has_path ? PROTO_HTTP : PROTO_TLS; /* a connection, not a query */
 	if (cr.has_client)
 		policy_decide(p, &req, &v);
 	else
@@ -129,13 +168,15 @@ void daemon_explain(const char *cmd, struct sbuf *out)
 	} else {
 		check_reply_add(out, "group_by", "default");
 	}
-	reply_verdict(out, p, &v);
+	reply_verdict(out, p, &v, "");
 	if (v.timetable_applied) {
 		check_reply_add(out, "timetable", v.timetable);
 		check_reply_add(out, "timetable_active", v.timetable_active ? "1" : "0");
 	} else if (g && g->timetable >= 0 && g->block_scheduled) {
 		check_reply_add(out, "timetable_unused", "1");
 	}
+	if (cr.has_dest)
+		reply_dest(out, p, &req, &cr);
 	snprintf(num, sizeof num, "%lu", policy_generation());
 	check_reply_add(out, "policy_generation", num);
 	policy_unref(p);

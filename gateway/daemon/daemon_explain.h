@@ -1,5 +1,6 @@
 /* daemon_explain: campusgated's answer to the control socket's "check" request: the
- * running policy's decision for a name or URL, a client and a time (check_request.h). */
+ * running policy's decision for a name or URL, a client, a destination address and a
+ * time (check_request.h). */
 #ifndef CG_DAEMON_EXPLAIN_H
 #define CG_DAEMON_EXPLAIN_H
 

@@ -1,6 +1,7 @@
 /* libFuzzer target: the control socket's "check" request (check_request_parse) on each
  * line of arbitrary bytes: an accepted one has a target of printable non-space bytes,
- * at most CHECK_TARGET_MAX long, an IPv4 or IPv6 client when it has one, a time in range,
+ * at most CHECK_TARGET_MAX long, an IPv4 or IPv6 client and destination when it has them,
+ * a time in range,
  * and formats back to a line that parses the same; and the target split on it. */
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +24,20 @@ static void check_line(const char *p, size_t len)
 			abort();
 	if (cr.has_client && cr.client.family != AF_INET && cr.client.family != AF_INET6)
 		abort();
+	if (cr.has_dest && cr.dest.family != AF_INET && cr.dest.family != AF_INET6)
+		abort();
 	if (cr.has_time && (cr.when < 0 || cr.when > CHECK_TIME_MAX))
 		abort();
 	struct sbuf b;
 	sbuf_init(&b);
+	char x[CG_ADDR_STRLEN], y[CG_ADDR_STRLEN];
 	if (check_request_format(&b, cr.target, cr.has_client ? &cr.client : NULL,
-				 cr.has_time ? cr.when : -1) < 0 ||
+				 cr.has_dest ? &cr.dest : NULL, cr.has_time ? cr.when : -1) < 0 ||
 	    check_request_parse(b.data, b.len, &again, &why) < 0 ||
 	    strcmp(again.target, cr.target) != 0 || again.has_time != cr.has_time ||
-	    again.when != cr.when || again.has_client != cr.has_client)
+	    again.when != cr.when || again.has_client != cr.has_client ||
+	    again.has_dest != cr.has_dest ||
+	    (cr.has_dest && strcmp(addr_str(&again.dest, x), addr_str(&cr.dest, y)) != 0))
 		abort();
 	sbuf_free(&b);
 	char host[NAME_MAX_LEN + 1], *path = malloc(CHECK_PATH_MAX + 1);

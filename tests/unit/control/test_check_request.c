@@ -24,13 +24,21 @@ START_TEST(good)
 	const char *line = "check bad.example";
 	ck_assert_int_eq(check_request_parse(line, strlen(line), &cr, &why), 0);
 	ck_assert_str_eq(cr.target, "bad.example");
-	ck_assert(!cr.has_client && !cr.has_time);
+	ck_assert(!cr.has_client && !cr.has_dest && !cr.has_time);
 	line = "check https://葡京.com/a?b=1 time 1764032400 client 2001:db8::7";
 	ck_assert_int_eq(check_request_parse(line, strlen(line), &cr, &why), 0);
 	ck_assert_str_eq(cr.target, "https://葡京.com/a?b=1");
 	ck_assert(cr.has_client && cr.has_time);
 	ck_assert_int_eq(cr.when, 1764032400);
 	ck_assert_str_eq(addr_str(&cr.client, a), "2001:db8::7");
+	ck_assert(!cr.has_dest);
+	line = "check allowed.example dest 198.51.100.7 client 10.7.1.5";
+	ck_assert_int_eq(check_request_parse(line, strlen(line), &cr, &why), 0);
+	ck_assert(cr.has_dest && cr.has_client && !cr.has_time);
+	ck_assert_str_eq(addr_str(&cr.dest, a), "198.51.100.7");
+	line = "check a.example dest ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
+	ck_assert_int_eq(check_request_parse(line, strlen(line), &cr, &why), 0); /* 45 bytes */
+	ck_assert_str_eq(addr_str(&cr.dest, a), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	/* only len bytes are read */
 	line = "check a.example client 10.7.1.5 junk";
 	ck_assert_int_eq(check_request_parse(line, 31, &cr, &why), 0);
@@ -58,13 +66,24 @@ START_TEST(rejections)
 	REJECT("check a.example client 999.1.1.1", "bad client address");
 	REJECT("check a.example client 10.0.0.0/8", "bad client address");
 	REJECT("check a.example client 1111:2222:3333:4444:5555:6666:7777:8888:9999:0000",
-	       "bad client address");
+	       "client address too long");
+	REJECT("check a.example dest", "a keyword without its value");
+	REJECT("check a.example dest 192.0.2.1 dest 192.0.2.2", "dest given twice");
+	REJECT("check a.example dest 192.0.2.1 client 10.0.0.1 dest 192.0.2.1",
+	       "dest given twice");
+	REJECT("check a.example dest bad.example", "bad destination address");
+	REJECT("check a.example dest 192.0.2.0/24", "bad destination address");
+	REJECT("check a.example dest 192.0.2.256", "bad destination address");
+	REJECT("check a.example dest 2001:db8::1%eth0", "bad destination address");
+	REJECT("check a.example dest ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2550",
+	       "destination address too long"); /* 46 bytes */
+	REJECT("check a.example dest 192.0.2.1\x01", "bad spacing or a control character");
 	REJECT("check a.example time 1 time 2", "time given twice");
 	REJECT("check a.example time 12ab", "bad time (seconds since 1970, before 2100)");
 	REJECT("check a.example time -5", "bad time (seconds since 1970, before 2100)");
 	REJECT("check a.example time 99999999999", "bad time (seconds since 1970, before 2100)");
 	REJECT("check a.example time 4102444801", "bad time (seconds since 1970, before 2100)");
-	REJECT("check a.example group class7a", "unknown keyword (client, time)");
+	REJECT("check a.example group class7a", "unknown keyword (client, dest, time)");
 	REJECT("check a.example ", "bad spacing or a control character");
 	REJECT("check a.example client 10.0.0.1\n", "bad spacing or a control character");
 	REJECT("check a.example  client 10.0.0.1", "bad spacing or a control character");
@@ -74,30 +93,60 @@ END_TEST
 START_TEST(format)
 {
 	struct sbuf b;
-	struct cg_addr a;
+	struct cg_addr a, d;
+	char ab[CG_ADDR_STRLEN];
 	struct check_request cr;
 	const char *why;
 	sbuf_init(&b);
 	ck_assert_int_eq(addr_parse("10.7.1.5", &a), 0);
-	ck_assert_int_eq(check_request_format(&b, "http://x.example/p?q", &a, 1764032400), 0);
+	ck_assert_int_eq(addr_parse("2001:db8::7", &d), 0);
+	ck_assert_int_eq(check_request_format(&b, "http://x.example/p?q", &a, &d, 1764032400), 0);
 	sbuf_adds(&b, "");
-	ck_assert_str_eq(b.data, "check http://x.example/p?q client 10.7.1.5 time 1764032400");
+	ck_assert_str_eq(b.data,
+			 "check http://x.example/p?q client 10.7.1.5 dest 2001:db8::7 time 1764032400");
 	ck_assert_int_eq(check_request_parse(b.data, b.len, &cr, &why), 0); /* round trip */
+	ck_assert(cr.has_dest);
+	ck_assert_str_eq(addr_str(&cr.dest, ab), "2001:db8::7");
 	sbuf_reset(&b);
-	ck_assert_int_eq(check_request_format(&b, "x.example", NULL, -1), 0);
+	ck_assert_int_eq(check_request_format(&b, "x.example", NULL, NULL, -1), 0);
 	sbuf_adds(&b, "");
 	ck_assert_str_eq(b.data, "check x.example");
-	ck_assert_int_eq(check_request_format(&b, "", NULL, -1), -1);
-	ck_assert_int_eq(check_request_format(&b, NULL, NULL, -1), -1);
-	ck_assert_int_eq(check_request_format(&b, "a b", NULL, -1), -1);
-	ck_assert_int_eq(check_request_format(&b, "a\nb", NULL, -1), -1);
-	ck_assert_int_eq(check_request_format(&b, "a.example", NULL, CHECK_TIME_MAX + 1), -1);
+	ck_assert_int_eq(check_request_format(&b, "", NULL, NULL, -1), -1);
+	ck_assert_int_eq(check_request_format(&b, NULL, NULL, NULL, -1), -1);
+	ck_assert_int_eq(check_request_format(&b, "a b", NULL, NULL, -1), -1);
+	ck_assert_int_eq(check_request_format(&b, "a\nb", NULL, NULL, -1), -1);
+	ck_assert_int_eq(check_request_format(&b, "a.example", NULL, NULL, CHECK_TIME_MAX + 1), -1);
 	char *big = malloc(CHECK_TARGET_MAX + 2);
 	memset(big, 'a', CHECK_TARGET_MAX + 1);
 	big[CHECK_TARGET_MAX + 1] = '\0';
-	ck_assert_int_eq(check_request_format(&b, big, NULL, -1), -1);
+	ck_assert_int_eq(check_request_format(&b, big, NULL, NULL, -1), -1);
 	free(big);
 	sbuf_free(&b);
+}
+END_TEST
+
+/* The address check the request parser and the console's form share. */
+START_TEST(addr_field)
+{
+	struct cg_addr a;
+	bool too_long = true;
+	char buf[CHECK_ADDR_MAX + 2];
+	ck_assert_int_eq(check_addr_parse("192.0.2.7", 9, &a, &too_long), 0);
+	ck_assert(!too_long);
+	ck_assert_int_eq(check_addr_parse("192.0.2.7junk", 9, &a, &too_long), 0); /* len only */
+	ck_assert_int_eq(check_addr_parse("2001:db8::1", 11, &a, &too_long), 0);
+	ck_assert_int_eq(a.family, AF_INET6);
+	ck_assert_int_eq(check_addr_parse("", 0, &a, &too_long), -1);
+	ck_assert(!too_long);
+	ck_assert_int_eq(check_addr_parse("192.0.2.7\0x", 11, &a, &too_long), -1); /* a NUL */
+	ck_assert(!too_long);
+	ck_assert_int_eq(check_addr_parse("192.0.2.x", 9, &a, &too_long), -1);
+	ck_assert(!too_long);
+	memset(buf, '1', sizeof buf);
+	ck_assert_int_eq(check_addr_parse(buf, CHECK_ADDR_MAX + 1, &a, &too_long), -1);
+	ck_assert(too_long);
+	ck_assert_int_eq(check_addr_parse(buf, CHECK_ADDR_MAX, &a, &too_long), -1);
+	ck_assert(!too_long);
 }
 END_TEST
 
@@ -151,6 +200,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, good);
 	tcase_add_test(tc, rejections);
 	tcase_add_test(tc, format);
+	tcase_add_test(tc, addr_field);
 	tcase_add_test(tc, target_split);
 	tcase_add_test(tc, reply_values);
 	suite_add_tcase(s, tc);
