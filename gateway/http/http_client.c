@@ -197,11 +197,20 @@ static bool handle_request(struct http_conn *c, int n)
 		http_conn_send_error(c, 503);
 		return true;
 	}
-	/* The Host and the address the connection was going to both decide. */
-	struct cg_addr dest;
-	if (c->orig_len)
-		addr_from_sockaddr((struct sockaddr *)&c->orig, &dest);
-	policy_decide_dest(p, &r, c->orig_len ? &dest : NULL, NULL, &v, NULL);
+	/* The Host and the address the connection goes to both decide, on every request: the
+	 * original destination (transparent), or the address of the open connection to the
+	 * next hop that the request would reuse (explicit; a new one's address is decided
+	 * after its lookup), so that a timetable that blocks the address now blocks it on a
+	 * kept-alive connection too. */
+	struct cg_addr orig;
+	const struct cg_addr *dest = NULL;
+	if (c->orig_len) {
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &orig);
+		dest = &orig;
+	} else {
+		dest = http_relay_reused_dest(c, req);
+	}
+	policy_decide_dest(p, &r, dest, NULL, &v, NULL);
 	if (v.by_dest)
 		reason = policy_dest_reason(&v);
 	if (http_review_is_form(req))

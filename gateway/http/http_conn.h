@@ -47,6 +47,9 @@ struct http_conn {
 	struct bufferevent *cli, *up;
 	char up_key[NAME_MAX_LEN + 16]; /* where up goes ("h:port" or "a:port") */
 	unsigned long up_gen;           /* policy_generation() when up was opened */
+	struct cg_addr up_addr;         /* the address up goes to (explicit mode: looked up
+					   or given; transparent: the original destination);
+					   family 0: the parent proxy's, not decided */
 	bool up_connected;
 	struct event *head_timer;
 	enum conn_state state;

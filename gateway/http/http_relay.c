@@ -33,14 +33,19 @@ static void relay_move(struct bufferevent *src, struct bufferevent *dst, size_t 
 	}
 }
 
-/* A connection to the next hop for key, reusing the open one when it goes there. */
-static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl)
+/* A connection to the next hop for key (at addr: NULL for the parent proxy), reusing
+ * the open one when it goes there. */
+static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl,
+		   const struct cg_addr *addr)
 {
 	if (c->up && strcmp(c->up_key, key) == 0)
 		return 0;
 	if (c->up)
 		bufferevent_free(c->up);
 	c->up_connected = false;
+	memset(&c->up_addr, 0, sizeof(c->up_addr));
+	if (addr)
+		c->up_addr = *addr;
 	/* Deferred callbacks: a connect that fails at once reports later, not from
 	 * inside this call. */
 	c->up = bufferevent_socket_new(c->w->base, -1,
@@ -63,6 +68,23 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 	return 0;
 }
 
+/* The key of an explicit request's connection to the next hop: its name and port. */
+static void route_key(const struct http_request *req, char key[NAME_MAX_LEN + 16])
+{
+	snprintf(key, NAME_MAX_LEN + 16, "%s:%u", req->host, (unsigned)(req->port ? req->port : 80));
+}
+
+const struct cg_addr *http_relay_reused_dest(const struct http_conn *c,
+					     const struct http_request *req)
+{
+	char key[NAME_MAX_LEN + 16];
+	if (c->set.parent.port || c->mode != HTTP_MODE_EXPLICIT || req->is_connect || !c->up ||
+	    !c->up_addr.family || c->up_gen != policy_generation())
+		return NULL;
+	route_key(req, key);
+	return strcmp(c->up_key, key) == 0 ? &c->up_addr : NULL;
+}
+
 int http_relay_route(struct http_conn *c, const struct http_request *req,
 		     const struct cg_addr *dest)
 {
@@ -71,19 +93,25 @@ int http_relay_route(struct http_conn *c, const struct http_request *req,
 	if (c->set.parent.port) {
 		socklen_t sl = endpoint_to_sockaddr(&c->set.parent, &ss);
 		snprintf(key, sizeof(key), "parent");
-		return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
+		return up_open(c, key, (struct sockaddr *)&ss, sl, NULL) < 0 ? 502 : 0;
 	}
 	if (c->mode == HTTP_MODE_TRANSPARENT) {
+		struct cg_addr orig;
 		if (!c->orig_len)
 			return 502; /* not redirected: no idea where it was going */
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &orig);
 		snprintf(key, sizeof(key), "orig");
-		return up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len) < 0 ? 502 : 0;
+		if (up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len, &orig) < 0)
+			return 502;
+		return 0;
 	}
 	struct cg_endpoint ep = {.port = req->port ? req->port : 80};
-	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)ep.port);
+	route_key(req, key);
 	if (c->up && strcmp(c->up_key, key) == 0) {
 		if (c->up_gen == policy_generation())
-			return 0; /* the open connection to that name (looked up and decided before) */
+			return 0; /* the open connection to that name (its name looked up and
+				     decided before, its address decided with this request:
+				     http_relay_reused_dest) */
 		/* The policy was reloaded since: the name is looked up and its chain and address
 		 * decided again, on a new connection, so that a kept-alive one does not outlive
 		 * a list that now holds its address. */
@@ -106,7 +134,7 @@ int http_relay_route(struct http_conn *c, const struct http_request *req,
 		return HTTP_RELAY_DENIED;
 	}
 	socklen_t sl = endpoint_to_sockaddr(&ep, &ss);
-	return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
+	return up_open(c, key, (struct sockaddr *)&ss, sl, &ep.addr) < 0 ? 502 : 0;
 }
 
 void http_relay_start(struct http_conn *c, struct http_request *req, int n)

@@ -19,6 +19,15 @@
 int http_relay_route(struct http_conn *c, const struct http_request *req,
 		     const struct cg_addr *dest);
 
+/* The address of the open connection to the next hop that an explicit request would be
+ * sent on by http_relay_route() (same name and port, no reload since), or NULL when it
+ * would open a new one (its address then decided after the lookup), goes to the parent
+ * proxy, or is a CONNECT. The name was decided when the connection was opened; the
+ * address must be decided with every further request on it, since a timetable can block
+ * it without a reload. */
+const struct cg_addr *http_relay_reused_dest(const struct http_conn *c,
+					     const struct http_request *req);
+
 /* Relay an allowed request upstream (http_relay_route() chose the upstream): the head
  * (n bytes at the start of the client input) rewritten, then its body. When the
  * response is complete the connection closes or goes on with c->next_head. */
