@@ -1,6 +1,8 @@
 /* http_client: the client side of a connection through the HTTP proxy: read a head
  * under a deadline, decide it, and answer it (http_answer.c), relay it (http_relay.c) or
- * hand a CONNECT over (http_tunnel.c); heads are read one after another on keep-alive. */
+ * hand a CONNECT over (http_tunnel.c); heads are read one after another on keep-alive.
+ * The events of both sockets come here: those of the next hop's go to http_relay.c,
+ * which says when its response is complete, and the next head is read here. */
 #include "http_client.h"
 
 #include <event2/buffer.h>
@@ -97,6 +99,38 @@ static void connect_hand_over(struct http_conn *c, const struct http_request *re
 	http_conn_detach(c);
 }
 
+/* The next hop's socket: its events go to http_relay.c; when the response is complete
+ * and the connection stays, on to the heads waiting (pipelined) or the next one. */
+static void up_read(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)bev;
+	if (http_relay_up_read(c) == HTTP_RELAY_NEXT)
+		try_head(c);
+}
+
+static void up_write(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	http_relay_up_write(arg);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	http_relay_up_event(arg, what);
+}
+
+/* Relay the request (its head: n bytes) on the connection http_relay_route() opened or
+ * kept, whose events come here (set before it connects). */
+static void relay_start(struct http_conn *c, struct http_request *req, int n)
+{
+	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	int st = http_relay_start(c, req, n);
+	if (st)
+		http_conn_send_error(c, st);
+}
+
 static void conn_resolved(void *arg, const struct dns_lookup_result *res);
 
 /* Look the explicit request's name up (its head, n bytes, waits in the client input,
@@ -172,7 +206,7 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 		return;
 	}
 	bufferevent_enable(c->cli, EV_READ);
-	http_relay_start(c, req, c->head_n);
+	relay_start(c, req, c->head_n);
 }
 
 /* false when c is gone (handed to http_tunnel.c) or waits for more input (a review
@@ -240,7 +274,7 @@ static bool handle_request(struct http_conn *c, int n)
 		http_conn_send_error(c, st);
 		return true;
 	}
-	http_relay_start(c, req, n);
+	relay_start(c, req, n);
 	return true;
 }
 
@@ -372,7 +406,6 @@ void http_client_start(struct http_worker *w, enum http_mode mode, int fd,
 		c->orig_len = 0;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->req = xmalloc(sizeof(*c->req));
-	c->next_head = try_head; /* after a relayed response (http_relay.c) */
 	c->cli = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->head_timer = evtimer_new(w->base, head_timeout, c);
 	if (!c->cli || !c->head_timer) {
