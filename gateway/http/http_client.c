@@ -1,6 +1,8 @@
 /* http_client: the client side of a connection through the HTTP proxy: read a head
  * under a deadline, decide it, and answer it (http_answer.c), relay it (http_relay.c) or
- * hand a CONNECT over (http_tunnel.c); heads are read one after another on keep-alive. */
+ * hand a CONNECT over (http_tunnel.c); heads are read one after another on keep-alive.
+ * The events of both sockets come here: those of the next hop's go to http_relay.c,
+ * which says when its response is complete, and the next head is read here. */
 #include "http_client.h"
 
 #include <event2/buffer.h>
@@ -97,6 +99,38 @@ static void connect_hand_over(struct http_conn *c, const struct http_request *re
 	http_conn_detach(c);
 }
 
+/* The next hop's socket: its events go to http_relay.c; when the response is complete
+ * and the connection stays, on to the heads waiting (pipelined) or the next one. */
+static void up_read(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+	(void)bev;
+	if (http_relay_up_read(c) == HTTP_RELAY_NEXT)
+		try_head(c);
+}
+
+static void up_write(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	http_relay_up_write(arg);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	http_relay_up_event(arg, what);
+}
+
+/* Relay the request (its head: n bytes) on the connection http_relay_route() opened or
+ * kept, whose events come here (set before it connects). */
+static void relay_start(struct http_conn *c, struct http_request *req, int n)
+{
+	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	int st = http_relay_start(c, req, n);
+	if (st)
+		http_conn_send_error(c, st);
+}
+
 static void conn_resolved(void *arg, const struct dns_lookup_result *res);
 
 /* Look the explicit request's name up (its head, n bytes, waits in the client input,
@@ -172,7 +206,7 @@ static void conn_resolved(void *arg, const struct dns_lookup_result *res)
 		return;
 	}
 	bufferevent_enable(c->cli, EV_READ);
-	http_relay_start(c, req, c->head_n);
+	relay_start(c, req, c->head_n);
 }
 
 /* false when c is gone (handed to http_tunnel.c) or waits for more input (a review
@@ -197,11 +231,20 @@ static bool handle_request(struct http_conn *c, int n)
 		http_conn_send_error(c, 503);
 		return true;
 	}
-	/* The Host and the address the connection was going to both decide. */
-	struct cg_addr dest;
-	if (c->orig_len)
-		addr_from_sockaddr((struct sockaddr *)&c->orig, &dest);
-	policy_decide_dest(p, &r, c->orig_len ? &dest : NULL, NULL, &v, NULL);
+	/* The Host and the address the connection goes to both decide, on every request: the
+	 * original destination (transparent), or the address of the open connection to the
+	 * next hop that the request would reuse (explicit; a new one's address is decided
+	 * after its lookup), so that a timetable that blocks the address now blocks it on a
+	 * kept-alive connection too. */
+	struct cg_addr orig;
+	const struct cg_addr *dest = NULL;
+	if (c->orig_len) {
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &orig);
+		dest = &orig;
+	} else {
+		dest = http_relay_reused_dest(c, req);
+	}
+	policy_decide_dest(p, &r, dest, NULL, &v, NULL);
 	if (v.by_dest)
 		reason = policy_dest_reason(&v);
 	if (http_review_is_form(req))
@@ -231,7 +274,7 @@ static bool handle_request(struct http_conn *c, int n)
 		http_conn_send_error(c, st);
 		return true;
 	}
-	http_relay_start(c, req, n);
+	relay_start(c, req, n);
 	return true;
 }
 
@@ -363,7 +406,6 @@ void http_client_start(struct http_worker *w, enum http_mode mode, int fd,
 		c->orig_len = 0;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->req = xmalloc(sizeof(*c->req));
-	c->next_head = try_head; /* after a relayed response (http_relay.c) */
 	c->cli = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->head_timer = evtimer_new(w->base, head_timeout, c);
 	if (!c->cli || !c->head_timer) {

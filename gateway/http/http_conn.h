@@ -2,8 +2,9 @@
  * driving it share (http_client reads and decides its heads, http_answer answers them
  * here, http_relay relays them to the next hop), and what every one of them does to it:
  * wait for the next head, answer an error, close after the last answer, free it or hand
- * its sockets over. The bottom of those modules: it calls none of them. Internal to the
- * http front end (http.c). */
+ * its sockets over. The bottom of those modules: it calls none of them. http_client
+ * owns the events of both sockets and hands them to the others, which return what is
+ * left to do; none of them calls back up. Internal to the http front end (http.c). */
 #ifndef CG_HTTP_CONN_H
 #define CG_HTTP_CONN_H
 
@@ -31,10 +32,6 @@ enum conn_state {
 	ST_CLOSING, /* flushing our last answer, then free */
 };
 
-/* What the relay calls when a response is complete and the connection stays open:
- * parse and handle the heads waiting in the client input (http_client.c sets it). */
-typedef void http_conn_next_fn(struct http_conn *c);
-
 struct http_conn {
 	struct http_worker *w;
 	LIST_ENTRY(http_conn) link; /* in w->conns */
@@ -47,14 +44,18 @@ struct http_conn {
 	struct bufferevent *cli, *up;
 	char up_key[NAME_MAX_LEN + 16]; /* where up goes ("h:port" or "a:port") */
 	unsigned long up_gen;           /* policy_generation() when up was opened */
+	struct cg_addr up_addr;         /* the address up goes to (explicit mode: looked up
+					   or given; transparent: the original destination);
+					   family 0: the parent proxy's, not decided */
 	bool up_connected;
+	struct sockaddr_storage up_sa;  /* where up is to connect (http_relay_start) */
+	socklen_t up_sa_len;            /* 0: connecting or connected */
 	struct event *head_timer;
 	enum conn_state state;
 	struct http_request *req;
 	struct dns_lookup *lookup; /* ST_RESOLVE */
 	int head_n;                /* ST_RESOLVE: the length of the head waiting */
 	struct http_scan scan; /* how far the next head has been read (linear reading) */
-	http_conn_next_fn *next_head;
 	/* the request in flight */
 	struct http_body req_body;
 	bool req_body_done, upgrade, head_req, client_keep;

@@ -16,10 +16,6 @@
 #include "policy.h"
 #include "util.h"
 
-static void up_read(struct bufferevent *bev, void *arg);
-static void up_write(struct bufferevent *bev, void *arg);
-static void up_event(struct bufferevent *bev, short what, void *arg);
-
 /* Relay backpressure: stop reading src while dst's output is above the mark; the write
  * callback of dst turns reading back on (le-proxy.c). */
 static void relay_move(struct bufferevent *src, struct bufferevent *dst, size_t n)
@@ -33,14 +29,20 @@ static void relay_move(struct bufferevent *src, struct bufferevent *dst, size_t 
 	}
 }
 
-/* A connection to the next hop for key, reusing the open one when it goes there. */
-static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl)
+/* A connection to the next hop for key (at sa; addr: NULL for the parent proxy),
+ * reusing the open one when it goes there. A new one connects in http_relay_start(),
+ * once the caller has set its callbacks. */
+static int up_open(struct http_conn *c, const char *key, const struct sockaddr *sa, socklen_t sl,
+		   const struct cg_addr *addr)
 {
 	if (c->up && strcmp(c->up_key, key) == 0)
 		return 0;
 	if (c->up)
 		bufferevent_free(c->up);
 	c->up_connected = false;
+	memset(&c->up_addr, 0, sizeof(c->up_addr));
+	if (addr)
+		c->up_addr = *addr;
 	/* Deferred callbacks: a connect that fails at once reports later, not from
 	 * inside this call. */
 	c->up = bufferevent_socket_new(c->w->base, -1,
@@ -49,18 +51,31 @@ static int up_open(struct http_conn *c, const char *key, const struct sockaddr *
 		return -1;
 	snprintf(c->up_key, sizeof(c->up_key), "%s", key);
 	c->up_gen = policy_generation();
-	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
 	bufferevent_set_max_single_read(c->up, HTTP_CONN_IO);
 	bufferevent_set_max_single_write(c->up, HTTP_CONN_IO);
 	struct timeval tv = { c->set.idle_timeout_ms / 1000, (c->set.idle_timeout_ms % 1000) * 1000 };
 	bufferevent_set_timeouts(c->up, &tv, &tv);
 	bufferevent_enable(c->up, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(c->up, sa, (int)sl) < 0) {
-		bufferevent_free(c->up);
-		c->up = NULL;
-		return -1;
-	}
+	memcpy(&c->up_sa, sa, sl);
+	c->up_sa_len = sl;
 	return 0;
+}
+
+/* The key of an explicit request's connection to the next hop: its name and port. */
+static void route_key(const struct http_request *req, char key[NAME_MAX_LEN + 16])
+{
+	snprintf(key, NAME_MAX_LEN + 16, "%s:%u", req->host, (unsigned)(req->port ? req->port : 80));
+}
+
+const struct cg_addr *http_relay_reused_dest(const struct http_conn *c,
+					     const struct http_request *req)
+{
+	char key[NAME_MAX_LEN + 16];
+	if (c->set.parent.port || c->mode != HTTP_MODE_EXPLICIT || req->is_connect || !c->up ||
+	    !c->up_addr.family || c->up_gen != policy_generation())
+		return NULL;
+	route_key(req, key);
+	return strcmp(c->up_key, key) == 0 ? &c->up_addr : NULL;
 }
 
 int http_relay_route(struct http_conn *c, const struct http_request *req,
@@ -71,19 +86,25 @@ int http_relay_route(struct http_conn *c, const struct http_request *req,
 	if (c->set.parent.port) {
 		socklen_t sl = endpoint_to_sockaddr(&c->set.parent, &ss);
 		snprintf(key, sizeof(key), "parent");
-		return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
+		return up_open(c, key, (struct sockaddr *)&ss, sl, NULL) < 0 ? 502 : 0;
 	}
 	if (c->mode == HTTP_MODE_TRANSPARENT) {
+		struct cg_addr orig;
 		if (!c->orig_len)
 			return 502; /* not redirected: no idea where it was going */
+		addr_from_sockaddr((struct sockaddr *)&c->orig, &orig);
 		snprintf(key, sizeof(key), "orig");
-		return up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len) < 0 ? 502 : 0;
+		if (up_open(c, key, (struct sockaddr *)&c->orig, c->orig_len, &orig) < 0)
+			return 502;
+		return 0;
 	}
 	struct cg_endpoint ep = {.port = req->port ? req->port : 80};
-	snprintf(key, sizeof(key), "%s:%u", req->host, (unsigned)ep.port);
+	route_key(req, key);
 	if (c->up && strcmp(c->up_key, key) == 0) {
 		if (c->up_gen == policy_generation())
-			return 0; /* the open connection to that name (looked up and decided before) */
+			return 0; /* the open connection to that name (its name looked up and
+				     decided before, its address decided with this request:
+				     http_relay_reused_dest) */
 		/* The policy was reloaded since: the name is looked up and its chain and address
 		 * decided again, on a new connection, so that a kept-alive one does not outlive
 		 * a list that now holds its address. */
@@ -106,12 +127,23 @@ int http_relay_route(struct http_conn *c, const struct http_request *req,
 		return HTTP_RELAY_DENIED;
 	}
 	socklen_t sl = endpoint_to_sockaddr(&ep, &ss);
-	return up_open(c, key, (struct sockaddr *)&ss, sl) < 0 ? 502 : 0;
+	return up_open(c, key, (struct sockaddr *)&ss, sl, &ep.addr) < 0 ? 502 : 0;
 }
 
-void http_relay_start(struct http_conn *c, struct http_request *req, int n)
+int http_relay_start(struct http_conn *c, struct http_request *req, int n)
 {
 	struct evbuffer *in = bufferevent_get_input(c->cli);
+	/* Deferred callbacks (up_open): a connect that fails at once reports later, to the
+	 * callbacks set by now. */
+	if (c->up_sa_len) {
+		socklen_t sl = c->up_sa_len;
+		c->up_sa_len = 0;
+		if (bufferevent_socket_connect(c->up, (struct sockaddr *)&c->up_sa, (int)sl) < 0) {
+			bufferevent_free(c->up);
+			c->up = NULL;
+			return 502;
+		}
+	}
 	c->state = ST_RELAY;
 	c->req_minor = req->minor;
 	c->head_req = req->is_head;
@@ -130,6 +162,7 @@ void http_relay_start(struct http_conn *c, struct http_request *req, int n)
 	c->req_body_done = c->req_body.mode == HTTP_BODY_NONE;
 	if (!c->req_body_done)
 		http_relay_client_read(c);
+	return 0;
 }
 
 /* Forward request body bytes that are in the client input, as far as the framing goes. */
@@ -172,8 +205,8 @@ void http_relay_client_read(struct http_conn *c)
 		bufferevent_disable(c->cli, EV_READ);
 }
 
-/* The response is complete: next request (c->next_head), or close. */
-static void response_done(struct http_conn *c)
+/* The response is complete: close, or HTTP_RELAY_NEXT (the next head is the caller's). */
+static enum http_relay_step response_done(struct http_conn *c)
 {
 	if (!c->up_keep && c->up) {
 		bufferevent_free(c->up);
@@ -184,15 +217,16 @@ static void response_done(struct http_conn *c)
 	}
 	if (!c->client_keep || c->cli_eof || !c->req_body_done) {
 		http_conn_close_after_write(c);
-		return;
+		return HTTP_RELAY_WAIT;
 	}
 	http_conn_head_wait(c);
 	bufferevent_enable(c->cli, EV_READ);
-	c->next_head(c);
+	return HTTP_RELAY_NEXT;
 }
 
-/* Move response body bytes to the client as far as the framing goes. */
-static void forward_resp_body(struct http_conn *c)
+/* Move response body bytes to the client as far as the framing goes; HTTP_RELAY_NEXT
+ * when that completed the response and c stays. */
+static enum http_relay_step forward_resp_body(struct http_conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->up);
 	for (;;) {
@@ -204,20 +238,18 @@ static void forward_resp_body(struct http_conn *c)
 		} else {
 			struct evbuffer_iovec v;
 			if (len == 0 || evbuffer_peek(in, -1, NULL, &v, 1) < 1)
-				return;
+				return HTTP_RELAY_WAIT;
 			r = http_body_feed(&c->resp_body, v.iov_base, v.iov_len, &used);
 		}
 		if (r < 0) {
 			http_conn_close_after_write(c); /* the client sees a cut response */
-			return;
+			return HTTP_RELAY_WAIT;
 		}
 		relay_move(c->up, c->cli, used);
-		if (r == 1) {
-			response_done(c);
-			return;
-		}
+		if (r == 1)
+			return response_done(c);
 		if (used == 0 || evbuffer_get_length(in) == 0)
-			return;
+			return HTTP_RELAY_WAIT;
 	}
 }
 
@@ -242,39 +274,38 @@ static void upgrade_done(struct http_conn *c, const struct http_response *resp, 
 	http_tunnel_relay(w, cli, up, &client, idle_ms);
 }
 
-static void up_read(struct bufferevent *bev, void *arg)
+enum http_relay_step http_relay_up_read(struct http_conn *c)
 {
-	struct http_conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = bufferevent_get_input(c->up);
 	static __thread struct http_response resp;
 
 	if (c->state != ST_RELAY) {
 		/* Nothing asked for: an origin talking out of turn is not reused. */
 		evbuffer_drain(in, evbuffer_get_length(in));
-		return;
+		return HTTP_RELAY_WAIT;
 	}
 	while (!c->resp_head_done) {
 		struct http_limits lim = { c->set.max_head_bytes, c->set.max_line_bytes,
 					   HTTP_MAX_HEADERS };
 		size_t len = evbuffer_get_length(in);
 		if (len == 0)
-			return;
+			return HTTP_RELAY_WAIT;
 		size_t look = len < c->set.max_head_bytes + 8 ? len : c->set.max_head_bytes + 8;
 		const char *buf = (const char *)evbuffer_pullup(in, (ssize_t)look);
 		int n = http_parse_response(buf, look, &lim, &resp);
 		if (n == 0)
-			return;
+			return HTTP_RELAY_WAIT;
 		if (n < 0) {
 			log_debug("http: bad response for %s: %s", c->client_str, resp.error);
 			if (c->resp_started)
 				http_conn_close_after_write(c);
 			else
 				http_conn_send_error(c, 502);
-			return;
+			return HTTP_RELAY_WAIT;
 		}
 		if (resp.status == 101) {
-			upgrade_done(c, &resp, n);
-			return;
+			upgrade_done(c, &resp, n); /* c is gone (a tunnel, or closing) */
+			return HTTP_RELAY_WAIT;
 		}
 		c->resp_started = true;
 		if (resp.status < 200) { /* 100 Continue and friends pass, then the final one */
@@ -292,27 +323,22 @@ static void up_read(struct bufferevent *bev, void *arg)
 		http_body_init(&c->resp_body, m,
 			       resp.content_length > 0 ? (uint64_t)resp.content_length : 0);
 		c->resp_head_done = true;
-		if (m == HTTP_BODY_NONE) {
-			response_done(c);
-			return;
-		}
+		if (m == HTTP_BODY_NONE)
+			return response_done(c);
 	}
-	forward_resp_body(c);
+	return forward_resp_body(c);
 }
 
-static void up_write(struct bufferevent *bev, void *arg)
+void http_relay_up_write(struct http_conn *c)
 {
-	struct http_conn *c = arg;
 	/* Below the low mark again: read from the client again. */
-	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	bufferevent_setwatermark(c->up, EV_WRITE, 0, 0);
 	if (c->state == ST_RELAY && !c->req_body_done)
 		bufferevent_enable(c->cli, EV_READ);
 }
 
-static void up_event(struct bufferevent *bev, short what, void *arg)
+void http_relay_up_event(struct http_conn *c, short what)
 {
-	struct http_conn *c = arg;
-	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
 		int one = 1;
 		c->up_connected = true;

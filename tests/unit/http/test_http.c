@@ -1,9 +1,12 @@
 /* Tests for the proxy's pieces that need no network: heads rewritten for the next hop
  * (http_head.c), connection caps (connlimit.c, also the counter HTTP and TLS share), the
- * original-destination lookup on a socket that was not redirected, and the refusal
- * answer. */
+ * original-destination lookup on a socket that was not redirected, the refusal answer,
+ * and which address a request that reuses the connection to the next hop is decided
+ * on (http_relay.c). */
 #include <arpa/inet.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 #include "origdst.h"
 #include "http_head.h"
 #include "http_parse.h"
+#include "http_relay.h"
+#include "policy.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -203,6 +208,54 @@ START_TEST(shared_limits)
 }
 END_TEST
 
+/* The address of the open connection to the next hop is decided with a request only when
+ * the request would go out on it: explicit mode, same name and port, no reload since,
+ * not a CONNECT, no parent proxy, an address known. */
+START_TEST(relay_reused_dest)
+{
+	struct event_base *base = event_base_new();
+	struct http_conn c;
+	struct http_request r;
+	const char *get = "GET http://play.test/x HTTP/1.1\r\nHost: play.test\r\n\r\n";
+	const char *get81 = "GET http://play.test:81/x HTTP/1.1\r\nHost: play.test:81\r\n\r\n";
+	const char *other = "GET http://other.test/x HTTP/1.1\r\nHost: other.test\r\n\r\n";
+	const char *conn = "CONNECT play.test:80 HTTP/1.1\r\nHost: play.test:80\r\n\r\n";
+
+	memset(&c, 0, sizeof(c));
+	c.mode = HTTP_MODE_EXPLICIT;
+	c.up = bufferevent_socket_new(base, -1, 0);
+	ck_assert_ptr_nonnull(c.up);
+	snprintf(c.up_key, sizeof(c.up_key), "play.test:80");
+	ck_assert_int_eq(addr_parse("198.51.100.7", &c.up_addr), 0);
+	c.up_gen = policy_generation();
+	ck_assert_int_gt(http_parse_request(get, strlen(get), NULL, &r), 0);
+	ck_assert_ptr_eq(http_relay_reused_dest(&c, &r), &c.up_addr);
+	c.up_gen++; /* a reload since: looked up and decided afresh */
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r));
+	c.up_gen--;
+	c.up_addr.family = 0; /* no address known */
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r));
+	ck_assert_int_eq(addr_parse("198.51.100.7", &c.up_addr), 0);
+	c.set.parent.port = 3128; /* the parent's connection: the parent resolves */
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r));
+	c.set.parent.port = 0;
+	c.mode = HTTP_MODE_TRANSPARENT; /* the original destination decides there */
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r));
+	c.mode = HTTP_MODE_EXPLICIT;
+	ck_assert_int_gt(http_parse_request(get81, strlen(get81), NULL, &r), 0);
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r)); /* another port */
+	ck_assert_int_gt(http_parse_request(other, strlen(other), NULL, &r), 0);
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r)); /* another name */
+	ck_assert_int_gt(http_parse_request(conn, strlen(conn), NULL, &r), 0);
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r)); /* a tunnel looks up itself */
+	ck_assert_int_gt(http_parse_request(get, strlen(get), NULL, &r), 0);
+	bufferevent_free(c.up);
+	c.up = NULL; /* no open connection */
+	ck_assert_ptr_null(http_relay_reused_dest(&c, &r));
+	event_base_free(base);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http");
@@ -212,6 +265,7 @@ int main(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, not_redirected_and_refusal);
 	tcase_add_test(tc, shared_limits);
+	tcase_add_test(tc, relay_reused_dest);
 	suite_add_tcase(s, tc);
 	return tu_run(s, NULL);
 }
