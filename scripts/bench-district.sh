@@ -81,7 +81,7 @@ CONF
 adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
 	'string="%$.cg_school% %structured-data%=>string="%structured-data%' \
 	"/etc/campusgate/district/rsyslog-schools.conf=>$D/listener.conf" \
-	"/usr/bin/campusgate district ingest --confirm --authenticated --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --trust-message-school --db $DIST_URI"
 start_rs "$D"
 cg_wait_port tcp 127.0.0.1 "$RELP"
 # The schools' side: RELAYS school rsyslogs (the shipped school config), each sending the
