@@ -34,6 +34,7 @@ DAYS=${3:-30}
 ROWS=${4:-2000}
 RELAYS=${RELAYS:-10}
 MODE=${MODE:-schools}
+TLSLIB=${TLSLIB:-} # gnutls or openssl: the TLS library of the district's imrelp (and relp_send)
 case $MODE in schools | relay) ;; *) echo "MODE: schools or relay"; exit 2 ;; esac
 CG_SOURCE_ROOT=$PWD
 . tests/integration/lib.sh
@@ -90,6 +91,7 @@ if [ "$MODE" = schools ]; then
 		"$D/schools" >"$D/listener.conf" || cg_fail "district-rsyslog-schools.sh"
 	# loopback only
 	sed -i 's/^input(type="imrelp" /input(type="imrelp" address="127.0.0.1" /' "$D/listener.conf"
+	[ -n "$TLSLIB" ] && sed -i 's/ tls="on"$/ tls="on" tls.tlslib="'"$TLSLIB"'"/' "$D/listener.conf"
 	adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
 		"/etc/campusgate/district/rsyslog-schools.conf=>$D/listener.conf" \
 		"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
@@ -99,7 +101,7 @@ if [ "$MODE" = schools ]; then
 		--prefix school >"$CG_TMP/messages" || cg_fail "the generator failed"
 	echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total: relp_send (one RELP/TLS session a school, its own certificate) -> $SCHOOLS district imrelp listeners -> omprog ingest (authenticated) -> PostgreSQL"
 	t0=$(date +%s.%N)
-	/usr/bin/time -f "%U %S" -o "$CG_TMP/send.cpu" "$SEND" --ca "$PKI/ca.pem" --pki "$PKI" \
+	/usr/bin/time -f "%U %S" -o "$CG_TMP/send.cpu" "$SEND" ${TLSLIB:+--tlslib "$TLSLIB"} --ca "$PKI/ca.pem" --pki "$PKI" \
 		--domain schools.district.example --peer district.example "$D/schools" \
 		"$CG_TMP/messages" || cg_fail "relp_send failed"
 	SENDER="relp_send $(awk '{printf "%.1f", $1 + $2}' "$CG_TMP/send.cpu") s,"
@@ -108,7 +110,7 @@ else
 # here is a single one for all schools and the ingest believes each line's school_id.
 cat >"$D/listener.conf" <<CONF
 input(type="imrelp" port="$RELP" address="127.0.0.1" ruleset="campusgate_store"
-      maxDataSize="160k" tls="on" tls.cacert="$PKI/ca.pem"
+      maxDataSize="160k" tls="on" ${TLSLIB:+tls.tlslib="$TLSLIB"} tls.cacert="$PKI/ca.pem"
       tls.mycert="$PKI/district.example-cert.pem" tls.myprivkey="$PKI/district.example-key.pem"
       tls.authmode="name" tls.permittedpeer=["*.schools.district.example"])
 CONF
@@ -195,6 +197,13 @@ relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do [ -r "$f" ] && cat "$f"; done
 echo "CPU time: $SENDER district rsyslog $(cpu "$(cat "$D/rsyslog.pid")") s," \
 	"ingest ($(echo $ingests | wc -w) processes) $(cpu $ingests) s, PostgreSQL (all its processes) $(cpu "$pm" $(pgrep -d' ' -P "$pm")) s;" \
 	"load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+threads() { # threads PID: its threads' CPU seconds by thread name (rsyslog names them)
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ -r "$t/stat" ] && printf '%s %s\n' "$(tr ' ' _ <"$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"
+	done | awk -v hz="$(getconf CLK_TCK)" '{ s[$1] += $2 } END { for (k in s) if (s[k]) printf "%s %.1f s, ", k, s[k] / hz }' | sed 's/, $//'
+}
+echo "  district rsyslog by thread: $(threads "$(cat "$D/rsyslog.pid")")"
 echo "distinct (school, seq) stored: $(dist_sql "SELECT count(*) FROM (SELECT DISTINCT school_id, seq FROM events) t"), rejects: $(dist_sql "SELECT count(*) FROM rejects")"
 tv0=$(date +%s.%N)
 "$CG" district verify --db "$DIST_URI" | tail -1

@@ -3,7 +3,7 @@
  * box has), sending that school's RFC 5424 messages to its own listener at the district.
  * It stands in for the schools' rsyslogs, which in a real district run elsewhere.
  *
- * usage: relp_send [--threads N] [--window N] --ca FILE --pki DIR --domain D --peer NAME
+ * usage: relp_send [--threads N] [--window N] [--tlslib gnutls|openssl] --ca FILE --pki DIR --domain D --peer NAME
  *                  [--host ADDR] SCHOOLS MESSAGES
  *   SCHOOLS: "<school_id> <port>" a line (the list district-rsyslog-schools.sh reads);
  *   each school's key and certificate are DIR/<id>.<D>-key.pem and DIR/<id>.<D>-cert.pem;
@@ -39,7 +39,7 @@ static struct school schools[SCHOOLS_MAX];
 static size_t n_schools;
 static struct msg *msgs;
 static size_t n_msgs;
-static const char *ca, *pki, *domain, *peer, *host = "127.0.0.1";
+static const char *ca, *pki, *domain, *peer, *host = "127.0.0.1", *tlslib;
 static int n_threads = 4, window = 1024;
 
 struct worker {
@@ -106,6 +106,12 @@ static void *worker_run(void *arg)
 		return NULL;
 	}
 	relpEngineSetDbgprint(w->eng, dbg);
+	if (tlslib && relpEngineSetTLSLibByName(w->eng, tlslib) != RELP_RET_OK) {
+		fprintf(stderr, "relp_send: librelp does not take the TLS library %s\n", tlslib);
+		w->rc = -1;
+		relpEngineDestruct(&w->eng);
+		return NULL;
+	}
 	relpEngineSetEnableCmd(w->eng, (unsigned char *)"syslog", eRelpCmdState_Required);
 	for (size_t i = 0; i < n_schools; i++)
 		if (schools[i].thread == w->idx && session_open(w, &schools[i]) < 0) {
@@ -180,7 +186,7 @@ static int load_schools(const char *path)
 
 static int usage(void)
 {
-	fputs("usage: relp_send [--threads N] [--window N] --ca FILE --pki DIR --domain D "
+	fputs("usage: relp_send [--threads N] [--window N] [--tlslib L] --ca FILE --pki DIR --domain D "
 	      "--peer NAME [--host ADDR] SCHOOLS MESSAGES\n", stderr);
 	return 2;
 }
@@ -197,6 +203,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(o, "--host")) host = v;
 		else if (!strcmp(o, "--threads")) n_threads = atoi(v);
 		else if (!strcmp(o, "--window")) window = atoi(v);
+		else if (!strcmp(o, "--tlslib")) tlslib = v;
 		else return usage();
 	}
 	if (argc - i != 2 || !ca || !pki || !domain || !peer || n_threads < 1 || n_threads > 64 ||
