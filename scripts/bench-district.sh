@@ -192,7 +192,7 @@ cpu() { # cpu PID...: user+system CPU seconds of the processes (their threads in
 }
 ingests=$(pgrep -d' ' -f "$CG district ingest")
 pm=$(head -1 "$DIST_PGDIR/data/postmaster.pid")
-relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do [ -r "$f" ] && cat "$f"; done)
+relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do [ -r "$f" ] && echo "$(cat "$f")"; done) # (no newline in the files)
 [ "$MODE" = relay ] && SENDER="school rsyslogs $(cpu $relays) s,"
 echo "CPU time: $SENDER district rsyslog $(cpu "$(cat "$D/rsyslog.pid")") s," \
 	"ingest ($(echo $ingests | wc -w) processes) $(cpu $ingests) s, PostgreSQL (all its processes) $(cpu "$pm" $(pgrep -d' ' -P "$pm")) s;" \
