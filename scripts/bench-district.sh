@@ -81,9 +81,14 @@ if [ "$MODE" = schools ]; then
 	SEND=$CG_BUILD_ROOT/tests/tools/relp_send
 	[ -x "$SEND" ] || { echo "build tests/tools/relp_send first (needs librelp-dev)"; exit 2; }
 	# the list of schools, a port and a certificate each, and the listeners as shipped
+	# (a free port is not held: one given twice is asked for again)
+	declare -A used=([$RELP]=1 [$PGPORT]=1)
 	for i in $(seq 0 $(( SCHOOLS - 1 ))); do
 		id=$(printf 'school-%03d' "$i")
-		echo "$id $(cg_free_port)"
+		port=$(cg_free_port)
+		while [ -n "${used[$port]:-}" ]; do port=$(cg_free_port); done
+		used[$port]=1
+		echo "$id $port"
 		dist_cert "$PKI" "$id.schools.district.example"
 	done >"$D/schools"
 	scripts/district-rsyslog-schools.sh --domain schools.district.example --ca "$PKI/ca.pem" \
