@@ -27,11 +27,7 @@ RAW=${5:-3333}
 CG_SOURCE_ROOT=$PWD
 . tests/integration/lib.sh
 . tests/integration/lib_district.sh
-cg_skip() { echo "cannot run: $*"; exit 2; }
-cg_init
-chmod 755 "$CG_TMP"
-CG=$CAMPUSGATE
-[ -x "$CG" ] || { echo "build first: ninja -C build"; exit 2; }
+dist_bench_init
 PERDAY=$(( EVENTS / DAYS ))
 # ~1.3 kB a raw line with its indexes, ~120 B a daily_hosts row with its key
 need_gb=$(( (SCHOOLS * DAYS * RAW + 2 * PERDAY) * 1300 / 1000000000 + SCHOOLS * DAYS * HOSTS * 120 / 1000000000 + 1 ))

@@ -1,17 +1,26 @@
 #!/bin/bash
 # District benchmark (a program that measures and prints, not a test):
 #  1. ingest: SCHOOLS schools' journals (EVENTS lines each, interleaved as a district
-#     receives them) sent to a relay rsyslog (imtcp), forwarded over RELP with TLS to the
-#     district's rsyslog (imrelp, client certificates), stored through omprog `campusgate
-#     district ingest` into PostgreSQL 15: the sustained events/s from the first line sent
-#     to the last one committed, and that none is lost or doubled (count, district verify);
-#     both rsyslogs run the shipped configs (config/rsyslog/), adapted to loopback.
+#     receives them) over RELP with TLS to the district's rsyslog, stored through omprog
+#     `campusgate district ingest` into PostgreSQL 15: the sustained events/s from the
+#     first line sent to the last one committed, and that none is lost or doubled (count,
+#     district verify); the district runs the shipped config (config/rsyslog/), adapted
+#     to loopback. Two shapes (MODE):
+#     MODE=schools (default), as shipped: one imrelp listener a school made by
+#       scripts/district-rsyslog-schools.sh (each admitting only its school's certificate
+#       from a test CA) and the ingest's default, authenticated form. The schools' boxes
+#       (elsewhere in a real district) are played by tests/tools/relp_send (librelp): one
+#       RELP/TLS session a school with that school's certificate; its CPU is reported
+#       apart.
+#     MODE=relay: the full chain through RELAYS school-side rsyslogs (the shipped school
+#       config: imtcp in, omrelp out), all with one certificate, so the district has one
+#       wildcard listener and the ingest runs with --trust-message-school.
 #  2. report: DAYS days of SCHOOLS schools put straight into the store with SQL
 #     (ROWS_PER_DAY lines a school a day, the rollups as the ingest keeps them), then the
 #     time of `campusgate district summary --days DAYS` (the weekly/monthly summary
 #     across schools, from the rollups), of a 12-hour `report --district --school` and of
 #     a `journal --district` search across schools by host.
-# Usage: [RELAYS=10] scripts/bench-district.sh [SCHOOLS] [EVENTS] [DAYS] [ROWS_PER_DAY]
+# Usage: [MODE=schools|relay] [RELAYS=10] scripts/bench-district.sh [SCHOOLS] [EVENTS] [DAYS] [ROWS_PER_DAY]
 #        (defaults 100 2000 30 2000; DAYS 0: the ingest only; run as root; the whole
 #        of it took ~10 minutes on a loaded 2-core machine at 100 1000 30 300)
 # Everything runs on loopback with a private PostgreSQL (temp dir, user postgres) and
@@ -24,14 +33,13 @@ EVENTS=${2:-2000}
 DAYS=${3:-30}
 ROWS=${4:-2000}
 RELAYS=${RELAYS:-10}
+MODE=${MODE:-schools}
+TLSLIB=${TLSLIB:-} # gnutls or openssl: the TLS library of the district's imrelp (and relp_send)
+case $MODE in schools | relay) ;; *) echo "MODE: schools or relay"; exit 2 ;; esac
 CG_SOURCE_ROOT=$PWD
 . tests/integration/lib.sh
 . tests/integration/lib_district.sh
-cg_skip() { echo "cannot run: $*"; exit 2; }
-cg_init
-chmod 755 "$CG_TMP"
-CG=$CAMPUSGATE
-[ -x "$CG" ] || { echo "build first: ninja -C build"; exit 2; }
+dist_bench_init
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "rsyslog $(rsyslogd -v | head -1 | awk '{print $2}'), $("$PG_BIN/postgres" --version)"
 
@@ -40,9 +48,7 @@ dist_pg_start "$CG_TMP/pg" "$PGPORT"
 PKI=$CG_TMP/pki
 dist_ca "$PKI"
 dist_cert "$PKI" district.example
-dist_cert "$PKI" relay.schools.district.example
 RELP=$(cg_free_port)
-TCP=$(cg_free_port)
 
 adapt() { # adapt SRC OUT FROM=>TO...
 	python3 - "$@" <<'PY' || cg_fail "cannot adapt $1"
@@ -69,19 +75,54 @@ CONF
 }
 D=$CG_TMP/district
 mkdir -p "$D"
+total=$(( SCHOOLS * EVENTS ))
+SENDER=
+if [ "$MODE" = schools ]; then
+	SEND=$CG_BUILD_ROOT/tests/tools/relp_send
+	[ -x "$SEND" ] || { echo "build tests/tools/relp_send first (needs librelp-dev)"; exit 2; }
+	# the list of schools, a port and a certificate each, and the listeners as shipped
+	# (a free port is not held: one given twice is asked for again)
+	declare -A used=([$RELP]=1 [$PGPORT]=1)
+	for i in $(seq 0 $(( SCHOOLS - 1 ))); do
+		id=$(printf 'school-%03d' "$i")
+		port=$(cg_free_port)
+		while [ -n "${used[$port]:-}" ]; do port=$(cg_free_port); done
+		used[$port]=1
+		echo "$id $port"
+		dist_cert "$PKI" "$id.schools.district.example"
+	done >"$D/schools"
+	scripts/district-rsyslog-schools.sh --domain schools.district.example --ca "$PKI/ca.pem" \
+		--cert "$PKI/district.example-cert.pem" --key "$PKI/district.example-key.pem" \
+		"$D/schools" >"$D/listener.conf" || cg_fail "district-rsyslog-schools.sh"
+	# loopback only
+	sed -i 's/^input(type="imrelp" /input(type="imrelp" address="127.0.0.1" /' "$D/listener.conf"
+	[ -n "$TLSLIB" ] && sed -i 's/ tls="on"$/ tls="on" tls.tlslib="'"$TLSLIB"'"/' "$D/listener.conf"
+	adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
+		"/etc/campusgate/district/rsyslog-schools.conf=>$D/listener.conf" \
+		"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+	start_rs "$D"
+	cg_wait_port tcp 127.0.0.1 "$(awk 'END {print $2}' "$D/schools")"
+	python3 scripts/district-gen.py --schools "$SCHOOLS" --events "$EVENTS" --days 1 \
+		--prefix school >"$CG_TMP/messages" || cg_fail "the generator failed"
+	echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total: relp_send (one RELP/TLS session a school, its own certificate) -> $SCHOOLS district imrelp listeners -> omprog ingest (authenticated) -> PostgreSQL"
+	t0=$(date +%s.%N)
+	/usr/bin/time -f "%U %S" -o "$CG_TMP/send.cpu" "$SEND" ${TLSLIB:+--tlslib "$TLSLIB"} --ca "$PKI/ca.pem" --pki "$PKI" \
+		--domain schools.district.example --peer district.example "$D/schools" \
+		"$CG_TMP/messages" || cg_fail "relp_send failed"
+	SENDER="relp_send $(awk '{printf "%.1f", $1 + $2}' "$CG_TMP/send.cpu") s,"
+else
 # The relays send every school's lines with one certificate, so the district's listener
-# here is a single one for all schools (the shipped config has one a school, and the
-# ingest's --authenticated check of each line's school against it costs a string compare).
+# here is a single one for all schools and the ingest believes each line's school_id.
 cat >"$D/listener.conf" <<CONF
 input(type="imrelp" port="$RELP" address="127.0.0.1" ruleset="campusgate_store"
-      maxDataSize="160k" tls="on" tls.cacert="$PKI/ca.pem"
+      maxDataSize="160k" tls="on" ${TLSLIB:+tls.tlslib="$TLSLIB"} tls.cacert="$PKI/ca.pem"
       tls.mycert="$PKI/district.example-cert.pem" tls.myprivkey="$PKI/district.example-key.pem"
       tls.authmode="name" tls.permittedpeer=["*.schools.district.example"])
 CONF
 adapt config/rsyslog/campusgate-district.conf "$D/campusgate.conf" \
 	'string="%$.cg_school% %structured-data%=>string="%structured-data%' \
 	"/etc/campusgate/district/rsyslog-schools.conf=>$D/listener.conf" \
-	"/usr/bin/campusgate district ingest --confirm --authenticated --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
+	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --trust-message-school --db $DIST_URI"
 start_rs "$D"
 cg_wait_port tcp 127.0.0.1 "$RELP"
 # The schools' side: RELAYS school rsyslogs (the shipped school config), each sending the
@@ -89,6 +130,7 @@ cg_wait_port tcp 127.0.0.1 "$RELP"
 # schools would stand for a single box with 100 schools' backlog: past the school
 # config's highWatermark its queue goes to disk, and the district would be measured
 # waiting on that one disk queue (~2,700 lines/s here) instead of on itself.
+dist_cert "$PKI" relay.schools.district.example
 [ $(( SCHOOLS % RELAYS )) = 0 ] || cg_fail "SCHOOLS must be a multiple of RELAYS ($RELAYS)"
 RPORTS=()
 for r in $(seq 0 $(( RELAYS - 1 ))); do
@@ -107,7 +149,6 @@ for r in $(seq 0 $(( RELAYS - 1 ))); do
 	RPORTS+=("$port")
 done
 
-total=$(( SCHOOLS * EVENTS ))
 echo "--- 1. ingest: $SCHOOLS schools x $EVENTS lines = $total through $RELAYS school rsyslogs -> RELP/TLS -> district rsyslog -> omprog ingest -> PostgreSQL"
 for r in $(seq 0 $(( RELAYS - 1 ))); do
 	python3 scripts/district-gen.py --schools $(( SCHOOLS / RELAYS )) --events "$EVENTS" \
@@ -131,6 +172,7 @@ for t in ts:
 for t in ts:
     t.join()
 PY
+fi
 t_sent=$(date +%s.%N)
 deadline=$(( SECONDS + 300 ))
 got=0
@@ -155,10 +197,18 @@ cpu() { # cpu PID...: user+system CPU seconds of the processes (their threads in
 }
 ingests=$(pgrep -d' ' -f "$CG district ingest")
 pm=$(head -1 "$DIST_PGDIR/data/postmaster.pid")
-relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do echo "$(cat "$f")"; done)
-echo "CPU time: school rsyslogs $(cpu $relays) s, district rsyslog $(cpu "$(cat "$D/rsyslog.pid")") s," \
+relays=$(for f in "$CG_TMP"/relay*/rsyslog.pid; do [ -r "$f" ] && echo "$(cat "$f")"; done) # (no newline in the files)
+[ "$MODE" = relay ] && SENDER="school rsyslogs $(cpu $relays) s,"
+echo "CPU time: $SENDER district rsyslog $(cpu "$(cat "$D/rsyslog.pid")") s," \
 	"ingest ($(echo $ingests | wc -w) processes) $(cpu $ingests) s, PostgreSQL (all its processes) $(cpu "$pm" $(pgrep -d' ' -P "$pm")) s;" \
 	"load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+threads() { # threads PID: its threads' CPU seconds by thread name (rsyslog names them)
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ -r "$t/stat" ] && printf '%s %s\n' "$(tr ' ' _ <"$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"
+	done | awk -v hz="$(getconf CLK_TCK)" '{ s[$1] += $2 } END { for (k in s) if (s[k]) printf "%s %.1f s, ", k, s[k] / hz }' | sed 's/, $//'
+}
+echo "  district rsyslog by thread: $(threads "$(cat "$D/rsyslog.pid")")"
 echo "distinct (school, seq) stored: $(dist_sql "SELECT count(*) FROM (SELECT DISTINCT school_id, seq FROM events) t"), rejects: $(dist_sql "SELECT count(*) FROM rejects")"
 tv0=$(date +%s.%N)
 "$CG" district verify --db "$DIST_URI" | tail -1

@@ -4,7 +4,7 @@
 # which certificate a RELP peer authenticated with, so each school gets its own listener
 # (its own port) that admits only the certificate named <school_id>.<domain>, and a
 # ruleset that sets $.cg_school to that id before the shared store ruleset; the ingest
-# (--authenticated) then refuses a line whose school_id is another school's.
+# (by default) then refuses a line whose school_id is another school's.
 #
 # usage: district-rsyslog-schools.sh [--domain D] [--ca F] [--cert F] [--key F] SCHOOLS
 #   SCHOOLS: one school a line, "<school_id> <port>" ('#' starts a comment). Give each

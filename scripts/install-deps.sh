@@ -16,4 +16,4 @@ apt-get install -y -qq --no-install-recommends \
 	curl openssl tcpdump strace \
 	chromium fonts-wqy-zenhei \
 	chromium-driver python3-selenium \
-	rsyslog rsyslog-relp rsyslog-gnutls postgresql libpq-dev
+	rsyslog rsyslog-relp rsyslog-gnutls postgresql libpq-dev librelp-dev

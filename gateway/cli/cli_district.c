@@ -46,7 +46,7 @@ int cli_district_scan(const char *db, const char *school, const struct review_fi
 #include "util.h"
 
 enum { O_DB = 256, O_SCHOOL, O_JOURNAL, O_DAYS, O_MINUTES, O_TOP, O_CONFIRM, O_BATCH,
-       O_AUTHENTICATED };
+       O_AUTHENTICATED, O_TRUST };
 
 static const struct option dopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -59,13 +59,15 @@ static const struct option dopts[] = {
 	{ "confirm", no_argument, NULL, O_CONFIRM },
 	{ "batch", required_argument, NULL, O_BATCH },
 	{ "authenticated", no_argument, NULL, O_AUTHENTICATED },
+	{ "trust-message-school", no_argument, NULL, O_TRUST },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct dargs {
 	const char *db, *school, *journal;
 	unsigned long long days, minutes, top, batch;
-	bool confirm, authenticated;
+	/* --authenticated: the default, still accepted (shipped configs name it) */
+	bool confirm, authenticated, trust;
 };
 
 static int bad_usage(enum lang l, const char *what, const char *arg)
@@ -96,6 +98,7 @@ static int dparse(int argc, char **argv, struct dargs *a, enum lang l)
 		case O_JOURNAL: a->journal = optarg; break;
 		case O_CONFIRM: a->confirm = true; break;
 		case O_AUTHENTICATED: a->authenticated = true; break;
+		case O_TRUST: a->trust = true; break;
 		case O_DAYS: num = &a->days; hi = 36500; break;
 		case O_MINUTES: num = &a->minutes; hi = 100000; break;
 		case O_TOP: num = &a->top; hi = 1000; break;
@@ -108,6 +111,8 @@ static int dparse(int argc, char **argv, struct dargs *a, enum lang l)
 	}
 	if (optind < argc)
 		return bad_usage(l, msg(l, MSG_CLI_UNEXPECTED_ARGUMENT), argv[optind]);
+	if (a->trust && a->authenticated)
+		return bad_usage(l, msg(l, MSG_DISTRICT_TRUST_AND_AUTH), NULL);
 	return 0;
 }
 
@@ -132,7 +137,9 @@ static int d_ingest(const struct dargs *a, enum lang l)
 	if (!s)
 		return 2;
 	struct district_ingest_opts o = {.confirm = a->confirm, .batch = a->batch ? a->batch : 5000,
-					 .authenticated = a->authenticated};
+					 .trust_message_school = a->trust};
+	if (a->trust)
+		msg_fprintf(stderr, l, MSG_DISTRICT_TRUST_WARNING);
 	struct district_ingest_stats st;
 	int rc = district_ingest_run(stdin, stdout, s, &o, &st);
 	district_store_close(s);

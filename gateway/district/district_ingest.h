@@ -12,9 +12,11 @@
 struct district_ingest_opts {
 	bool confirm;        /* omprog confirmMessages=on: answer OK / DEFER_COMMIT / an error */
 	uint64_t batch;      /* without confirm (a file): commit every batch messages */
-	bool authenticated;  /* each line starts with the school id its listener authenticated
-			      * (district_msg_parse_auth); a line naming another school is
-			      * rejected, never stored under that school */
+	/* false (the default): each line starts with the school id its listener
+	 * authenticated (district_msg_parse_auth); a line without it, or naming another
+	 * school, is rejected, never stored under that school. true: the message's own
+	 * school_id is believed (district_msg_parse): for tests and benchmarks only. */
+	bool trust_message_school;
 };
 
 struct district_ingest_stats {

@@ -1,7 +1,10 @@
-/* district_store: batches of journal lines into PostgreSQL. Each batch is COPYed into a
- * temporary table and merged with INSERT ... ON CONFLICT DO NOTHING, so that a line
- * redelivered after an outage (RELP resends what was not acknowledged) is stored once;
- * the rollups count only the rows that were really inserted, in the same transaction.
+/* district_store: batches of journal lines into PostgreSQL. A batch is first COPYed
+ * straight into events under a savepoint, with the rollups and the schools' rows made from
+ * a small temporary table of its keys (one narrow row a line). When the primary key refuses
+ * it (a line redelivered after an outage: RELP resends what was not acknowledged), the
+ * savepoint is rolled back and the batch is COPYed into a temporary table and merged with
+ * INSERT ... ON CONFLICT DO NOTHING, so the line is stored once and the rollups count only
+ * the rows that were really inserted; either way in one transaction.
  * Rollup and school rows are updated in key order, so that ingests running side by side
  * (omprog workers) lock them in the same order and never deadlock. */
 #include "district_store.h"
@@ -17,6 +20,7 @@
 struct district_store {
 	PGconn *conn;
 	struct sbuf ev, dg, rj;   /* COPY text of the batch: events, digests, rejects */
+	struct sbuf keys;         /* COPY text of cg_keys: the rollup keys of each event */
 	uint64_t n_ev, n_dg, n_rj;
 	int32_t *days;            /* partitions known to exist */
 	size_t n_days;
@@ -25,6 +29,12 @@ struct district_store {
 	bool temp_made;
 };
 
+/* What a stored line adds to the rollups and the schools: its key columns. */
+#define KEY_COLS "school_id, seq, ts, day, event, action, category, host"
+#define KEY_COLS_DEF "school_id text COLLATE \"C\", seq bigint, ts timestamptz, day date, " \
+	"event text COLLATE \"C\", action text COLLATE \"C\", category text COLLATE \"C\", " \
+	"host text COLLATE \"C\""
+
 static const char *const sql_temp =
 	"CREATE TEMP TABLE IF NOT EXISTS cg_in (LIKE events INCLUDING DEFAULTS) "
 	"ON COMMIT DELETE ROWS;"
@@ -32,37 +42,44 @@ static const char *const sql_temp =
 	"ON COMMIT DELETE ROWS;"
 	"CREATE TEMP TABLE IF NOT EXISTS cg_rin (LIKE rejects INCLUDING DEFAULTS) "
 	"ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS cg_keys (" KEY_COLS_DEF ") ON COMMIT DELETE ROWS;"
 	"SET synchronous_commit = on";
 
 #define EV_COLS "school_id, seq, ts, utc_offset, day, event, proto, action, client, mac, " \
 	"client_name, grp, host, path, qtype, category, rule_file, rule_line, reason, id, hash, " \
 	"hash_ok, line"
 
+/* The rollups of the stored lines in src (a table or CTE with KEY_COLS), in key order. */
+#define ROLLUPS(src) \
+	" c AS (INSERT INTO daily_counts SELECT day, school_id, coalesce(category, ''), " \
+	"coalesce(action, ''), coalesce(event, ''), count(*) FROM " src " GROUP BY 1, 2, 3, 4, 5 " \
+	"ORDER BY 1, 2, 3, 4, 5 " \
+	"ON CONFLICT (day, school_id, category, action, event) " \
+	"DO UPDATE SET n = daily_counts.n + EXCLUDED.n)," \
+	" h AS (INSERT INTO daily_hosts SELECT day, school_id, coalesce(category, ''), host, " \
+	"count(*) FROM " src " WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 " \
+	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n)," \
+	" t AS (INSERT INTO daily_sites SELECT day, coalesce(category, ''), host, count(*) FROM " \
+	src " WHERE host IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 " \
+	"ON CONFLICT (day, category, host) DO UPDATE SET n = daily_sites.n + EXCLUDED.n)"
+
 /* The merge: new lines in, then what they add to the rollups and the schools. */
 static const char *const sql_merge =
 	"WITH ins AS (INSERT INTO events (" EV_COLS ") SELECT " EV_COLS " FROM cg_in "
-	"ON CONFLICT DO NOTHING RETURNING school_id, seq, ts, day, event, action, category, host),"
-	" c AS (INSERT INTO daily_counts SELECT day, school_id, coalesce(category, ''), "
-	"coalesce(action, ''), coalesce(event, ''), count(*) FROM ins GROUP BY 1, 2, 3, 4, 5 "
-	"ORDER BY 1, 2, 3, 4, 5 "
-	"ON CONFLICT (day, school_id, category, action, event) "
-	"DO UPDATE SET n = daily_counts.n + EXCLUDED.n),"
-	" h AS (INSERT INTO daily_hosts SELECT day, school_id, coalesce(category, ''), host, "
-	"count(*) FROM ins WHERE host IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
-	"ON CONFLICT (day, school_id, category, host) DO UPDATE SET n = daily_hosts.n + EXCLUDED.n),"
-	" t AS (INSERT INTO daily_sites SELECT day, coalesce(category, ''), host, count(*) FROM ins "
-	"WHERE host IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
-	"ON CONFLICT (day, category, host) DO UPDATE SET n = daily_sites.n + EXCLUDED.n)"
+	"ON CONFLICT DO NOTHING RETURNING " KEY_COLS ")," ROLLUPS("ins")
 	" SELECT count(*) FROM ins";
 
-static const char *const sql_schools =
-	"INSERT INTO schools AS s (school_id, last_seen, last_event, last_heartbeat, last_seq) "
-	"SELECT school_id, now(), max(ts), max(ts) FILTER (WHERE event = 'heartbeat'), max(seq) "
-	"FROM cg_in GROUP BY school_id ORDER BY school_id "
-	"ON CONFLICT (school_id) DO UPDATE SET last_seen = now(), "
-	"last_event = greatest(s.last_event, EXCLUDED.last_event), "
-	"last_heartbeat = greatest(s.last_heartbeat, EXCLUDED.last_heartbeat), "
-	"last_seq = greatest(s.last_seq, EXCLUDED.last_seq)";
+/* After a direct COPY into events: every line of the batch was stored. */
+static const char *const sql_direct = "WITH" ROLLUPS("cg_keys") " SELECT 1";
+
+#define SQL_SCHOOLS(src) \
+	"INSERT INTO schools AS s (school_id, last_seen, last_event, last_heartbeat, last_seq) " \
+	"SELECT school_id, now(), max(ts), max(ts) FILTER (WHERE event = 'heartbeat'), max(seq) " \
+	"FROM " src " GROUP BY school_id ORDER BY school_id " \
+	"ON CONFLICT (school_id) DO UPDATE SET last_seen = now(), " \
+	"last_event = greatest(s.last_event, EXCLUDED.last_event), " \
+	"last_heartbeat = greatest(s.last_heartbeat, EXCLUDED.last_heartbeat), " \
+	"last_seq = greatest(s.last_seq, EXCLUDED.last_seq)"
 
 static const char *const sql_digests =
 	"INSERT INTO digests SELECT * FROM cg_din ON CONFLICT DO NOTHING;"
@@ -83,6 +100,7 @@ struct district_store *district_store_open(const char *conninfo, char **err)
 	sbuf_init(&s->ev);
 	sbuf_init(&s->dg);
 	sbuf_init(&s->rj);
+	sbuf_init(&s->keys);
 	s->days = xcalloc(DAYS_KNOWN_MAX, sizeof *s->days);
 	return s;
 }
@@ -184,6 +202,17 @@ static void add_event(struct district_store *s, const struct district_msg *m)
 	/* the line: printable UTF-8 already (district_msg_parse), copied as it is */
 	copy_field_n(o, m->line, m->len, false);
 	copy_field(o, "now", true); /* received: the server's clock */
+	/* the same values, for the rollups of the direct path (KEY_COLS) */
+	o = &s->keys;
+	copy_field(o, m->school_id, false);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)r->seq);
+	copy_field(o, num, false);
+	copy_field(o, t, false);
+	copy_field(o, day, false);
+	copy_field(o, text_or_null(r->event), false);
+	copy_field(o, text_or_null(r->action), false);
+	copy_field(o, text_or_null(r->category), false);
+	copy_field(o, text_or_null(r->host), true);
 	s->n_ev++;
 	want_day(s, (int32_t)floor_div(r->time_us, 86400000000LL));
 }
@@ -239,6 +268,7 @@ void district_store_discard(struct district_store *s)
 	sbuf_reset(&s->ev);
 	sbuf_reset(&s->dg);
 	sbuf_reset(&s->rj);
+	sbuf_reset(&s->keys);
 	s->n_ev = s->n_dg = s->n_rj = 0;
 	s->n_want = 0;
 }
@@ -260,8 +290,9 @@ static int exec(struct district_store *s, const char *sql, PGresult **res, char 
 	return 0;
 }
 
+/* COPY data into table; 0, or -1 with *err and the SQLSTATE in state (when given). */
 static int copy_in(struct district_store *s, const char *table, const char *cols,
-		   const struct sbuf *data, char **err)
+		   const struct sbuf *data, char **err, char state[6])
 {
 	char sql[512];
 	snprintf(sql, sizeof sql, "COPY %s (%s) FROM STDIN", table, cols);
@@ -279,8 +310,12 @@ static int copy_in(struct district_store *s, const char *table, const char *cols
 	}
 	r = PQgetResult(s->conn);
 	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-	if (rc < 0)
+	if (rc < 0) {
+		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		*err = xstrdup(PQresultErrorMessage(r));
+		if (state)
+			snprintf(state, 6, "%s", st ? st : "");
+	}
 	PQclear(r);
 	while ((r = PQgetResult(s->conn)))
 		PQclear(r);
@@ -303,9 +338,39 @@ static int partitions(struct district_store *s, char **err)
 	return 0;
 }
 
+/* The batch's events, inside the open transaction: straight into events when none is
+ * stored yet, else (a unique violation, rolled back to the savepoint) merged through
+ * cg_in. 0 with the lines stored in *inserted, or -1 with *err. */
+static int events_in(struct district_store *s, uint64_t *inserted, char **err)
+{
+	char state[6] = "";
+	PGresult *res = NULL;
+	if (exec(s, "SAVEPOINT cg_direct", NULL, err) < 0)
+		return -1;
+	if (copy_in(s, "events", EV_COLS ", received", &s->ev, err, state) == 0) {
+		if (exec(s, "RELEASE cg_direct", NULL, err) < 0 ||
+		    copy_in(s, "cg_keys", KEY_COLS, &s->keys, err, NULL) < 0 ||
+		    exec(s, sql_direct, NULL, err) < 0 ||
+		    exec(s, SQL_SCHOOLS("cg_keys"), NULL, err) < 0)
+			return -1;
+		*inserted = s->n_ev;
+		return 0;
+	}
+	if (strcmp(state, "23505") != 0) /* not unique_violation: a real error */
+		return -1;
+	free(*err);
+	*err = NULL;
+	if (exec(s, "ROLLBACK TO SAVEPOINT cg_direct", NULL, err) < 0 ||
+	    copy_in(s, "cg_in", EV_COLS ", received", &s->ev, err, NULL) < 0 ||
+	    exec(s, sql_merge, &res, err) < 0)
+		return -1;
+	*inserted = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return exec(s, SQL_SCHOOLS("cg_in"), NULL, err);
+}
+
 int district_store_commit(struct district_store *s, uint64_t *inserted, char **err)
 {
-	PGresult *res = NULL;
 	*inserted = 0;
 	if (district_store_pending(s) == 0)
 		return 0;
@@ -316,18 +381,12 @@ int district_store_commit(struct district_store *s, uint64_t *inserted, char **e
 		return -1;
 	if (exec(s, "BEGIN", NULL, err) < 0)
 		return -1;
-	if (s->n_ev && (copy_in(s, "cg_in", EV_COLS ", received", &s->ev, err) < 0 ||
-			exec(s, sql_merge, &res, err) < 0 || exec(s, sql_schools, NULL, err) < 0))
+	if (s->n_ev && events_in(s, inserted, err) < 0)
 		goto fail;
-	if (res) {
-		*inserted = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
-		res = NULL;
-	}
 	if (s->n_dg && copy_in(s, "cg_din", "school_id, day, count, first_seq, last_seq, "
-			       "last_hash, line, received", &s->dg, err) < 0)
+			       "last_hash, line, received", &s->dg, err, NULL) < 0)
 		goto fail;
-	if (s->n_rj && copy_in(s, "cg_rin", "received, why, message", &s->rj, err) < 0)
+	if (s->n_rj && copy_in(s, "cg_rin", "received, why, message", &s->rj, err, NULL) < 0)
 		goto fail;
 	if ((s->n_dg || s->n_rj) && exec(s, sql_digests, NULL, err) < 0)
 		goto fail;
@@ -336,8 +395,7 @@ int district_store_commit(struct district_store *s, uint64_t *inserted, char **e
 	district_store_discard(s);
 	return 0;
 fail:
-	if (res)
-		PQclear(res);
+	*inserted = 0;
 	PQclear(PQexec(s->conn, "ROLLBACK"));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		PQreset(s->conn); /* the next try works on a new session ... */
@@ -354,6 +412,7 @@ void district_store_close(struct district_store *s)
 	sbuf_free(&s->ev);
 	sbuf_free(&s->dg);
 	sbuf_free(&s->rj);
+	sbuf_free(&s->keys);
 	free(s->days);
 	free(s->want);
 	free(s);

@@ -105,7 +105,7 @@ for bad in 's1 20601\ns1 20602' 's1 20601\ns2 20601' 's/1 20601' 's1' '# none'; 
 done
 conf_from "$CG_SOURCE_ROOT/config/rsyslog/campusgate-district.conf" "$DDIR/campusgate.conf" \
 	"/etc/campusgate/district/rsyslog-schools.conf=>$DDIR/schools.conf" \
-	"/usr/bin/campusgate district ingest --confirm --authenticated --db postgresql:///campusgate=>$CG district ingest --confirm --authenticated --db $DIST_URI"
+	"/usr/bin/campusgate district ingest --confirm --db postgresql:///campusgate=>$CG district ingest --confirm --db $DIST_URI"
 main_conf "$DDIR"
 mkdir -p "$DDIR/spool"
 ip netns exec "$D" rsyslogd -N1 -f "$DDIR/main.conf" >"$DDIR/check.out" 2>&1 ||
