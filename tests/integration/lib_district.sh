@@ -164,6 +164,7 @@ dist_netns() {
 
 # dist_addr NAME: the address of school NAME's namespace (made by dist_netns).
 dist_addr() { echo "${DIST_ADDRS[$1]}"; }
+
 # dist_bench_init: what scripts/bench-district.sh and bench-district-report.sh do first
 # (after sourcing lib.sh and this file from the source root): a temp dir the postgres
 # user can pass, "cannot run" instead of a test's skip, CG the built campusgate.
