@@ -613,11 +613,13 @@ void http_tunnel_relay(struct http_worker *w, struct bufferevent *cli, struct bu
 	t->idle_ms = idle_ms;
 	t->websocket = true;
 	snprintf(t->host, sizeof(t->host), "%s", host);
-	t->host_len = strlen(t->host);
 	if (dest) {
 		t->dest_addr = *dest;
 		t->has_dest = true;
+		if (!t->host[0])
+			addr_str(dest, t->host); /* no Host (HTTP/1.0): the address was the name */
 	}
+	t->host_len = strlen(t->host);
 	bufferevent_setcb(up, up_read, up_write, up_event, t);
 	tunnel_flush(t);
 }

@@ -10,9 +10,9 @@
 # reload), and an NSD resolver on 10.77.2.5 for the explicit proxy. The lesson begins at
 # the next whole minute (UTC). Before it the pupil opens (a) TLS to play.test through the
 # redirected 443, (b) a CONNECT tunnel to play.test:443 through the explicit proxy, (c) TLS
-# to study.test and (d) TLS to chat.test, each sending a request every half second:
-# (a) and (b) are closed by the gateway within the sweep interval after the bell and
-# journaled, (c) and (d) stay open; a reload that lists chat.test then closes (d), and
+# to study.test, (d) TLS to chat.test and (e) a WebSocket to play.test through the
+# explicit proxy, each sending every half second: (a), (b) and (e) are closed by the
+# gateway within the sweep interval after the bell and journaled, (c) and (d) stay open; a reload that lists chat.test then closes (d), and
 # (c) still stays open.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
@@ -32,6 +32,7 @@ cg_http_cert play.test study.test chat.test
 cg_http_origin "$NS_O" 10.77.2.4 443 play "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
 cg_http_origin "$NS_O" 10.77.2.2 443 study "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
 cg_http_origin "$NS_O" 10.77.2.6 443 chat "$CG_TMP/cert.pem" "$CG_TMP/key.pem"
+cg_http_origin "$NS_O" 10.77.2.4 80 play80
 mkdir -p "$CG_TMP/nsd"
 cat >"$CG_TMP/nsd/test.zone" <<'EOF'
 $ORIGIN test.
@@ -111,7 +112,9 @@ grep -q "^control_socket = " "$CG_TMP/c.conf" || cg_fail "no control_socket in t
 cg_start_daemon_ns "$NS_G" "$CG_TMP/c.conf"
 
 # keep.py MODE ADDR SNI END: one TLS connection (t: to ADDR:443, redirected; x: a CONNECT
-# to SNI:443 through the explicit proxy), one keep-alive GET every half second until END.
+# to SNI:443 through the explicit proxy), one keep-alive GET every half second until END;
+# or (w) a WebSocket to http://SNI/ws through the explicit proxy, one message every half
+# second, echoed by the origin.
 # Prints "TIME ok N" for each answer, then "TIME done", or "TIME closed WHY" when the
 # connection ends under it.
 cat >"$CG_TMP/keep.py" <<'PY'
@@ -132,6 +135,38 @@ else:
         head += d
     if b" 200 " not in head.split(b"\r\n")[0] + b" ":
         out("refused %r" % head[:60]); sys.exit(1)
+if mode == "w":
+    s = socket.create_connection(("10.77.1.1", port), timeout=5)
+    s.sendall(("GET http://%s/ws HTTP/1.1\r\nHost: %s\r\nConnection: Upgrade\r\n"
+               "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n" % (sni, sni)).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = s.recv(1)
+        if not d:
+            break
+        head += d
+    if b" 101 " not in head.split(b"\r\n")[0]:
+        out("refused %r" % head[:60]); sys.exit(1)
+    i = 0
+    while time.time() < end:
+        try:
+            m = b"m%d;" % i
+            s.sendall(m)
+            got = b""
+            while len(got) < 5 + len(m):
+                d = s.recv(64)
+                if not d:
+                    raise EOFError("eof")
+                got += d
+            if got != b"echo:" + m:
+                raise EOFError("bad echo %r" % got)
+            out("ok %d" % i)
+        except Exception as e:
+            out("closed %s %s" % (type(e).__name__, e)); sys.exit(0)
+        i += 1
+        time.sleep(0.5)
+    out("done"); sys.exit(0)
 t = ssl.create_default_context(cafile=ca).wrap_socket(s, server_hostname=sni)
 f = t.makefile("rb")
 i = 0
@@ -167,6 +202,7 @@ keep() { # keep NAME MODE ADDR SNI END: start a client in the background
 reload_at=$((start + 15))
 keep a t 10.77.2.4 play.test $((start + 15))
 keep b x - play.test $((start + 15))
+keep e w - play.test $((start + 15))
 keep c t 10.77.2.2 study.test $((reload_at + 15))
 keep d t 10.77.2.6 chat.test $((reload_at + 15))
 
@@ -198,14 +234,19 @@ open() {
 # --- the bell --------------------------------------------------------------------------------
 wait "$pid_a" || cg_fail "client (a): $(cat "$CG_TMP/keep-a.out")"
 wait "$pid_b" || cg_fail "client (b): $(cat "$CG_TMP/keep-b.out")"
+wait "$pid_e" || cg_fail "client (e): $(cat "$CG_TMP/keep-e.out")"
 closed a "$start" "(a) TLS to play.test via the redirected 443, opened in the break, closed when the lesson began"
 closed b "$start" "(b) CONNECT tunnel to play.test, opened in the break, closed when the lesson began"
+closed e "$start" "(e) WebSocket to play.test through the proxy, opened in the break, closed when the lesson began"
 cg_journal_has '"proto":"tls"' '"client":"10.77.1.2"' '"host":"play.test"' '"action":"block"' \
 	'"category":"games"' '"reason":"open connection closed: now blocked"' ||
 	cg_fail "(a): the close was not journaled"
 cg_journal_has '"proto":"http"' '"client":"10.77.1.2"' '"host":"play.test"' '"action":"block"' \
 	'"category":"games"' '"reason":"open connection closed: now blocked"' ||
 	cg_fail "(b): the close was not journaled"
+n=$(cat "$CG_TMP"/journal/*.jsonl | grep -F '"proto":"http"' | grep -F '"host":"play.test"' |
+	grep -c -F '"reason":"open connection closed: now blocked"')
+cg_expect "(b) and (e): two http closes journaled" "$n" 2
 for w in c d; do
 	[ -z "$(awk '$2 == "closed"' "$CG_TMP/keep-$w.out")" ] ||
 		cg_fail "($w) closed in the lesson: $(cat "$CG_TMP/keep-$w.out")"
