@@ -452,9 +452,9 @@ static void daemon_status(struct daemon *d, struct sbuf *out)
 		struct tls_stats ts;
 		tls_server_get_stats(d->fe.tls, &ts);
 		sbuf_printf(out, "tls_hellos %llu\ntls_blocked %llu\ntls_no_sni %llu\ntls_ech %llu\n"
-			    "tls_blocked_no_sni %llu\ntls_blocked_ech %llu\n",
+			    "tls_blocked_no_sni %llu\ntls_blocked_ech %llu\ntls_closed_open %llu\n",
 			    ts.hellos, ts.blocked, ts.no_sni, ts.ech, ts.blocked_no_sni,
-			    ts.blocked_ech);
+			    ts.blocked_ech, ts.closed_open);
 	}
 	if (d->fe.dns)
 		dns_server_status(d->fe.dns, out);

@@ -220,6 +220,10 @@ struct http_server *http_server_new(const struct config *cfg, struct journal *j,
 		s->workers[k].sh = &s->sh;
 		LIST_INIT(&s->workers[k].conns);
 		LIST_INIT(&s->workers[k].tunnels);
+		if (http_tunnel_sweep_start(&s->workers[k]) < 0) {
+			*err = "cannot start the tunnel sweep";
+			goto fail;
+		}
 		if (h->n_explicit_listen)
 			s->workers[k].dns = dns_lookup_base_new(s->workers[k].base, ups, n_ups,
 								timeout_ms);

@@ -270,8 +270,11 @@ static void upgrade_done(struct http_conn *c, const struct http_response *resp, 
 	evbuffer_drain(bufferevent_get_input(up), (size_t)n);
 	evtimer_del(c->head_timer);
 	unsigned idle_ms = c->set.tunnel_idle_ms;
+	struct cg_addr dest = c->up_addr;
+	char host[NAME_MAX_LEN + 1];
+	snprintf(host, sizeof(host), "%s", c->req->host);
 	http_conn_detach(c);
-	http_tunnel_relay(w, cli, up, &client, idle_ms);
+	http_tunnel_relay(w, cli, up, &client, host, dest.family ? &dest : NULL, idle_ms);
 }
 
 enum http_relay_step http_relay_up_read(struct http_conn *c)

@@ -4,7 +4,9 @@
  * and the address are decided together, and once the client speaks, its ClientHello is
  * decided as the transparent TLS path decides it (tls_decide); only then are the two
  * sockets spliced. A WebSocket connection (its request already allowed) is spliced after
- * its 101. */
+ * its 101. Each worker decides its open tunnels again after a reload and at every new
+ * minute (timetables: a lesson begins), on what they were allowed on, and closes those
+ * now blocked. */
 #include "http_tunnel.h"
 
 #include <event2/buffer.h>
@@ -20,6 +22,7 @@
 
 #include "blockpage.h"
 #include "dns_lookup.h"
+#include "i18n.h"
 #include "policy.h"
 #include "splice.h"
 #include "tls_decide.h"
@@ -52,6 +55,10 @@ struct http_tunnel {
 	struct event *timer;          /* the ClientHello deadline */
 	struct splice *sp;
 	unsigned idle_ms;
+	bool websocket;               /* a WebSocket relay (else a CONNECT) */
+	bool has_dest;                /* dest_addr is the address it was allowed to */
+	struct cg_addr dest_addr;
+	struct tls_hello *hello;      /* CONNECT: the hello it was allowed on */
 };
 
 static void tunnel_free(struct http_tunnel *t)
@@ -69,6 +76,7 @@ static void tunnel_free(struct http_tunnel *t)
 		bufferevent_free(t->cli);
 	if (t->timer)
 		event_free(t->timer);
+	free(t->hello);
 	free(t);
 }
 
@@ -332,6 +340,9 @@ static void tunnel_hello(struct http_tunnel *t, const struct tls_hello *h)
 		tunnel_close_after_write(t);
 		return;
 	}
+	t->hello = xmalloc(sizeof(*t->hello));
+	*t->hello = *h;
+	t->hello->error = NULL;
 	tunnel_flush(t);
 }
 
@@ -470,6 +481,8 @@ static void tunnel_address(struct http_tunnel *t, const struct sockaddr *sa, soc
 		return;
 	}
 	policy_unref(p);
+	t->dest_addr = a;
+	t->has_dest = true;
 	memcpy(&t->dest, sa, sl);
 	t->dest_len = sl;
 	if (t->dest.ss_family == AF_INET)
@@ -592,12 +605,21 @@ void http_tunnel_connect(struct http_worker *w, struct bufferevent *cli,
 }
 
 void http_tunnel_relay(struct http_worker *w, struct bufferevent *cli, struct bufferevent *up,
-		       const struct cg_addr *client, unsigned idle_ms)
+		       const struct cg_addr *client, const char *host,
+		       const struct cg_addr *dest, unsigned idle_ms)
 {
 	struct http_tunnel *t = tunnel_new(w, cli, client);
 	t->up = up;
 	t->idle_ms = idle_ms;
-	snprintf(t->host, sizeof(t->host), "websocket");
+	t->websocket = true;
+	snprintf(t->host, sizeof(t->host), "%s", host);
+	if (dest) {
+		t->dest_addr = *dest;
+		t->has_dest = true;
+		if (!t->host[0])
+			addr_str(dest, t->host); /* no Host (HTTP/1.0): the address was the name */
+	}
+	t->host_len = strlen(t->host);
 	bufferevent_setcb(up, up_read, up_write, up_event, t);
 	tunnel_flush(t);
 }
@@ -606,4 +628,79 @@ void http_tunnel_free_all(struct http_worker *w)
 {
 	while (!LIST_EMPTY(&w->tunnels))
 		tunnel_free(LIST_FIRST(&w->tunnels));
+	if (w->sweep)
+		event_free(w->sweep);
+	w->sweep = NULL;
+}
+
+/* --- the sweep: open tunnels decided again -------------------------------------------- */
+
+static void journal_closed(struct http_tunnel *t, const struct request *r,
+			   const struct verdict *v)
+{
+	struct journal_event ev;
+	log_debug("http: %s: open %s to %s closed: now blocked (%s)", t->client_str,
+		  t->websocket ? "WebSocket" : "CONNECT", t->host, v->category ? v->category : "-");
+	if (!t->w->sh->journal)
+		return;
+	journal_event_from(&ev, r, v);
+	ev.reason = msg(LANG_EN, MSG_R_OPEN_CLOSED);
+	journal_append(t->w->sh->journal, &ev, NULL);
+}
+
+/* Decide an open tunnel again at now under p, as it was decided when it opened: its name
+ * with the address it goes to (policy_decide_dest), then a CONNECT's hello (tls_decide).
+ * true (journaled) when either blocks now. */
+static bool tunnel_now_blocked(struct http_tunnel *t, const struct policy *p, time_t now)
+{
+	struct request r = {.proto = PROTO_HTTP, .client = t->client, .host = t->host,
+			    .host_len = t->host_len, .when = now};
+	struct verdict v;
+	struct tls_decision d;
+	if (policy_decide_dest(p, &r, t->has_dest ? &t->dest_addr : NULL, NULL, &v, NULL) ==
+	    ACTION_BLOCK) {
+		journal_closed(t, &r, &v);
+		return true;
+	}
+	if (!t->hello || tls_decide(p, t->hello, &t->client, (struct sockaddr *)&t->dest, now,
+				    &d) < 0 || d.v.action != ACTION_BLOCK)
+		return false;
+	journal_closed(t, &d.r, &d.v);
+	return true;
+}
+
+static void tunnel_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_worker *w = arg;
+	struct http_tunnel *t, *next;
+	unsigned n = 0;
+	time_t now = time(NULL);
+	(void)fd;
+	(void)what;
+	if (LIST_EMPTY(&w->tunnels) || !recheck_due(&w->rc, policy_generation(), now))
+		return;
+	struct policy *p = policy_acquire();
+	if (!p)
+		return; /* the next tick asks again */
+	for (t = LIST_FIRST(&w->tunnels); t; t = next) {
+		next = LIST_NEXT(t, link);
+		if (t->state != TUN_FLUSH && t->state != TUN_SPLICE)
+			continue; /* not decided yet, or closing */
+		if (!tunnel_now_blocked(t, p, now))
+			continue;
+		tunnel_free(t);
+		n++;
+	}
+	policy_unref(p);
+	if (n)
+		log_info("http: %u open tunnels closed: now blocked", n);
+}
+
+int http_tunnel_sweep_start(struct http_worker *w)
+{
+	struct timeval tv = { RECHECK_INTERVAL_MS / 1000, (RECHECK_INTERVAL_MS % 1000) * 1000 };
+	w->sweep = event_new(w->base, -1, EV_PERSIST, tunnel_sweep, w);
+	if (!w->sweep || event_add(w->sweep, &tv) < 0)
+		return -1;
+	return 0;
 }

@@ -46,11 +46,20 @@ void http_tunnel_connect(struct http_worker *w, struct bufferevent *cli,
 
 /* Take over cli and up after an allowed WebSocket request's 101 (already queued on
  * cli), with cli's connection-limit slot: pass on what each side has buffered, then
- * splice until both close or nothing moves for idle_ms. */
+ * splice until both close or nothing moves for idle_ms. host (the request's) and dest
+ * (the address up goes to, or NULL: a parent proxy's) are what the sweep decides again
+ * (not the path: it is gone by now, so a URL rule does not close an open WebSocket). */
 void http_tunnel_relay(struct http_worker *w, struct bufferevent *cli, struct bufferevent *up,
-		       const struct cg_addr *client, unsigned idle_ms);
+		       const struct cg_addr *client, const char *host,
+		       const struct cg_addr *dest, unsigned idle_ms);
 
-/* Free every tunnel of a worker (its loop has stopped). */
+/* Start w's sweep (every RECHECK_INTERVAL_MS): after a reload or in a new minute, each
+ * open tunnel (CONNECT past its hello, WebSocket) is decided again on what it was allowed
+ * on; one now blocked is closed on both sides and journaled ("open connection closed:
+ * now blocked"). 0, or -1 when the event cannot be made. */
+int http_tunnel_sweep_start(struct http_worker *w);
+
+/* Free every tunnel of a worker (its loop has stopped), and its sweep. */
 void http_tunnel_free_all(struct http_worker *w);
 
 #endif

@@ -17,6 +17,7 @@
 #include "denyset.h"
 #include "i18n.h"
 #include "journal.h"
+#include "recheck.h"
 #include "tz.h"
 
 struct event_base;
@@ -69,6 +70,8 @@ struct http_worker {
 	struct http_shared *sh;
 	LIST_HEAD(http_conn_list, http_conn) conns; /* live connections (freed at stop) */
 	LIST_HEAD(http_tunnel_list, http_tunnel) tunnels; /* live tunnels (http_tunnel.c) */
+	struct event *sweep;  /* decides the open tunnels again (http_tunnel_sweep_start) */
+	struct recheck rc;
 };
 
 #endif

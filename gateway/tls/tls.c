@@ -1,7 +1,9 @@
 /* The TLS front end for redirected port 443: read the ClientHello under a deadline, take
  * the SNI (or, without one or behind ECH, the original destination address), decide,
  * then splice the connection byte for byte to the original destination (splice(2), zero
- * copy), or send a fatal access_denied alert and close. Nothing is decrypted. */
+ * copy), or send a fatal access_denied alert and close. Nothing is decrypted. A spliced
+ * connection keeps its hello: every worker decides its open connections again after a
+ * reload and at every new minute (timetables), and closes those now blocked. */
 #include "tls.h"
 
 #include <event2/buffer.h>
@@ -19,7 +21,9 @@
 
 #include "connlimit.h"
 #include "evloop.h"
+#include "i18n.h"
 #include "policy.h"
+#include "recheck.h"
 #include "splice.h"
 #include "tls_decide.h"
 #include "tls_parse.h"
@@ -44,6 +48,7 @@ struct tls_conn {
 	struct splice *sp;
 	struct event *timer;
 	struct tls_reader *rd; /* the ClientHello so far; freed once decided */
+	struct tls_hello *hello; /* the hello it was allowed on (decided again by the sweep) */
 	unsigned idle_ms; /* the splice's idle timeout, from the settings at accept */
 	bool flushing, closing;
 };
@@ -64,6 +69,8 @@ struct tls_worker {
 	struct tls_server *s;
 	struct event_base *base;
 	LIST_HEAD(tls_conn_list, tls_conn) conns; /* live connections (freed at stop) */
+	struct event *sweep;   /* every RECHECK_INTERVAL_MS: decide the open ones again */
+	struct recheck rc;
 };
 
 static void stat_add(unsigned long long *n)
@@ -84,6 +91,7 @@ static void conn_free(struct tls_conn *c)
 		bufferevent_free(c->cli);
 	event_free(c->timer);
 	free(c->rd);
+	free(c->hello);
 	free(c);
 }
 
@@ -243,6 +251,9 @@ static void hello_done(struct tls_conn *c, const struct tls_hello *h)
 		close_after_write(c);
 		return;
 	}
+	c->hello = xmalloc(sizeof(*c->hello));
+	*c->hello = *h;
+	c->hello->error = NULL;
 	c->up = bufferevent_socket_new(c->w->base, -1,
 				       BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (!c->up) {
@@ -354,6 +365,50 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	evtimer_add(c->timer, &tv);
 }
 
+/* Decide an allowed connection again, at now under p: true (journaled as a block with
+ * the reason "open connection closed: now blocked", counted) when it is blocked now. */
+static bool conn_now_blocked(struct tls_conn *c, const struct policy *p, time_t now)
+{
+	struct tls_decision d;
+	const struct sockaddr *orig = c->orig_len ? (struct sockaddr *)&c->orig : NULL;
+	if (tls_decide(p, c->hello, &c->client, orig, now, &d) < 0 ||
+	    d.v.action != ACTION_BLOCK)
+		return false;
+	log_debug("tls: %s: open connection to %s closed: now blocked (%s)", c->client_str,
+		  d.r.host, d.v.category ? d.v.category : "-");
+	journal_case(c, &d.r, &d.v, msg(LANG_EN, MSG_R_OPEN_CLOSED));
+	stat_add(&c->w->s->stats.closed_open);
+	return true;
+}
+
+/* The worker's sweep: after a reload or in a new minute, every connection that was
+ * allowed (the hello kept) and is not closing is decided again; those now blocked are
+ * closed on both sides at once. Allowed ones are not touched. */
+static void sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_worker *w = arg;
+	struct tls_conn *c, *next;
+	unsigned n = 0;
+	time_t now = time(NULL);
+	(void)fd;
+	(void)what;
+	if (LIST_EMPTY(&w->conns) || !recheck_due(&w->rc, policy_generation(), now))
+		return;
+	struct policy *p = policy_acquire();
+	if (!p)
+		return; /* no policy: nothing to decide on; the next tick asks again */
+	for (c = LIST_FIRST(&w->conns); c; c = next) {
+		next = LIST_NEXT(c, link);
+		if (!c->hello || c->closing || !conn_now_blocked(c, p, now))
+			continue;
+		conn_free(c);
+		n++;
+	}
+	policy_unref(p);
+	if (n)
+		log_info("tls: %u open connections closed: now blocked", n);
+}
+
 static void settings_from(const struct config *cfg, struct tls_settings *s)
 {
 	s->max_conns = cfg->http.max_conns;
@@ -367,9 +422,12 @@ static void server_free(struct tls_server *s)
 	evloops_join(&s->loops);
 	for (size_t i = 0; i < s->n_listeners; i++)
 		evconnlistener_free(s->listeners[i]);
-	for (unsigned k = 0; s->workers && k < s->loops.n; k++)
+	for (unsigned k = 0; s->workers && k < s->loops.n; k++) {
 		while (!LIST_EMPTY(&s->workers[k].conns))
 			conn_free(LIST_FIRST(&s->workers[k].conns));
+		if (s->workers[k].sweep)
+			event_free(s->workers[k].sweep);
+	}
 	evloops_stop(&s->loops);
 	free(s->listeners);
 	free(s->workers);
@@ -398,6 +456,11 @@ struct tls_server *tls_server_new(const struct config *cfg, struct journal *j,
 		s->workers[k].s = s;
 		s->workers[k].base = s->loops.w[k].base;
 		LIST_INIT(&s->workers[k].conns);
+		struct timeval tv = { RECHECK_INTERVAL_MS / 1000, (RECHECK_INTERVAL_MS % 1000) * 1000 };
+		s->workers[k].sweep = event_new(s->workers[k].base, -1, EV_PERSIST, sweep,
+						&s->workers[k]);
+		if (!s->workers[k].sweep || event_add(s->workers[k].sweep, &tv) < 0)
+			goto fail;
 	}
 	for (size_t i = 0; i < h->n_tls_listen; i++) {
 		for (unsigned k = 0; k < s->loops.n; k++) {
@@ -451,6 +514,7 @@ void tls_server_get_stats(struct tls_server *s, struct tls_stats *out)
 	out->bad_hellos = __atomic_load_n(&s->stats.bad_hellos, __ATOMIC_RELAXED);
 	out->blocked_no_sni = __atomic_load_n(&s->stats.blocked_no_sni, __ATOMIC_RELAXED);
 	out->blocked_ech = __atomic_load_n(&s->stats.blocked_ech, __ATOMIC_RELAXED);
+	out->closed_open = __atomic_load_n(&s->stats.closed_open, __ATOMIC_RELAXED);
 }
 
 void tls_server_log_stats(struct tls_server *s)
@@ -459,9 +523,9 @@ void tls_server_log_stats(struct tls_server *s)
 	tls_server_get_stats(s, &st);
 	log_info("tls: %llu hellos (%llu with ECH, %llu without SNI), %llu blocked (%llu on the "
 		 "destination address, %llu without SNI, %llu ECH to a client-facing name), "
-		 "%llu not a valid hello",
+		 "%llu not a valid hello, %llu open connections closed when decided again",
 		 st.hellos, st.ech, st.no_sni, st.blocked, st.blocked_by_address, st.blocked_no_sni,
-		 st.blocked_ech, st.bad_hellos);
+		 st.blocked_ech, st.bad_hellos, st.closed_open);
 }
 
 void tls_server_stop(struct tls_server *s)

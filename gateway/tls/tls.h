@@ -32,6 +32,8 @@ struct tls_stats {
 	unsigned long long bad_hellos;         /* streams that were not a valid ClientHello */
 	unsigned long long blocked_no_sni;     /* blocked: no SNI (tls_no_sni) */
 	unsigned long long blocked_ech;        /* blocked: ECH to a client-facing ECH name */
+	unsigned long long closed_open;        /* spliced connections closed when decided again
+					  (a lesson began, a reload): now blocked */
 };
 
 /* Copy the counters (any thread). */
