@@ -44,40 +44,11 @@ $TTL 300
 ns IN A 10.77.2.5
 play IN A 10.77.2.4
 EOF
-cat >"$CG_TMP/nsd/nsd.conf" <<EOF
-server:
-    ip-address: 10.77.2.5@53
-    do-ip6: no
-    username: ""
-    chroot: ""
-    database: ""
-    zonesdir: "$CG_TMP/nsd"
-    zonelistfile: "$CG_TMP/nsd/zone.list"
-    xfrdfile: "$CG_TMP/nsd/xfrd.state"
-    pidfile: "$CG_TMP/nsd/nsd.pid"
-    logfile: "$CG_TMP/nsd/nsd.log"
-    server-count: 1
-    log-only-syslog: no
-remote-control:
-    control-enable: no
-zone:
-    name: "test"
-    zonefile: "test.zone"
-EOF
-cg_bg ip netns exec "$NS_O" "$(command -v nsd)" -d -c "$CG_TMP/nsd/nsd.conf"
-for i in $(seq 100); do
-	O dig @10.77.2.5 +time=1 +tries=1 +short play.test | grep -q 10.77.2.4 && break
-	sleep 0.1
-done
-O dig @10.77.2.5 +time=1 +tries=1 +short play.test | grep -q 10.77.2.4 || cg_fail "nsd in the origin"
+cg_ns_nsd "$NS_O" 10.77.2.5
 
 # --- the lesson: from the next whole minute (UTC) with at least 12 s to go, for 10 min ------
-now=$(date -u +%s)
-start=$(((now / 60 + 1) * 60))
-[ $((start - now)) -ge 12 ] || start=$((start + 60))
-from=$(date -u -d "@$start" +%H:%M)
-to=$(date -u -d "@$((start + 600))" +%H:%M)
-cg_log "lesson from $from to $to UTC ($((start - now)) s from now)"
+cg_lesson_next_minute
+start=$LESSON_START from=$LESSON_FROM to=$LESSON_TO
 
 # --- the gateway: pupils (the client's subnet) have the games address list blocked during
 # lessons; a transparent port and the explicit proxy, resolving through the origin's NSD ---

@@ -310,3 +310,47 @@ cg_http_clean_exit() {
 		cg_fail "the daemon's sanitizers reported errors"
 	fi
 }
+
+# cg_ns_nsd NS ADDR: NSD in namespace NS on ADDR:53 serving zone "test" from
+# $CG_TMP/nsd/test.zone (written by the caller), until it answers the zone's SOA.
+cg_ns_nsd() {
+	local ns=$1 addr=$2 i
+	cat >"$CG_TMP/nsd/nsd.conf" <<NSD
+server:
+    ip-address: $addr@53
+    do-ip6: no
+    username: ""
+    chroot: ""
+    database: ""
+    zonesdir: "$CG_TMP/nsd"
+    zonelistfile: "$CG_TMP/nsd/zone.list"
+    xfrdfile: "$CG_TMP/nsd/xfrd.state"
+    pidfile: "$CG_TMP/nsd/nsd.pid"
+    logfile: "$CG_TMP/nsd/nsd.log"
+    server-count: 1
+    log-only-syslog: no
+remote-control:
+    control-enable: no
+zone:
+    name: "test"
+    zonefile: "test.zone"
+NSD
+	cg_bg ip netns exec "$ns" "$(command -v nsd)" -d -c "$CG_TMP/nsd/nsd.conf"
+	for i in $(seq 100); do
+		ip netns exec "$ns" dig @"$addr" +time=1 +tries=1 +short test SOA | grep -q hostmaster && return 0
+		sleep 0.1
+	done
+	cg_fail "nsd on $addr in $ns does not answer: $(tail -3 "$CG_TMP/nsd/nsd.log")"
+}
+
+# cg_lesson_next_minute: a lesson from the next whole minute (UTC) with at least 12 s to
+# go, for 10 minutes: LESSON_START (epoch seconds), LESSON_FROM and LESSON_TO (HH:MM UTC).
+cg_lesson_next_minute() {
+	local now
+	now=$(date -u +%s)
+	LESSON_START=$(((now / 60 + 1) * 60))
+	[ $((LESSON_START - now)) -ge 12 ] || LESSON_START=$((LESSON_START + 60))
+	LESSON_FROM=$(date -u -d "@$LESSON_START" +%H:%M)
+	LESSON_TO=$(date -u -d "@$((LESSON_START + 600))" +%H:%M)
+	cg_log "lesson from $LESSON_FROM to $LESSON_TO UTC ($((LESSON_START - now)) s from now)"
+}
